@@ -1,0 +1,102 @@
+"""社区工作台 (Neighbourhood Desk): start the window, or run a command-line task."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear sentence, non-zero exit
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from models.version import __version__
+
+    parser = _Parser(
+        prog="main.py",
+        description="社区工作台：居委会户籍人口、计生服务、社区活动与设施台账。不带子命令时打开窗口。",
+    )
+    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户数据文件夹中）")
+    parser.add_argument("--version", action="version", version=f"社区工作台 {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="子命令")
+
+    demo = sub.add_parser("demo", help="在空数据库中装入示范社区（虚构数据）")
+    demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
+    demo.add_argument("--households", type=int, default=6554, metavar="N", help="户数（默认6554）")
+    demo.add_argument("--seed", type=int, default=20261127, help="随机种子：同一种子生成同一社区")
+    demo.add_argument("--users", action="store_true",
+                      help="同时创建四个演示账户（密码均为 demo1234），仅供试用")
+    return parser
+
+
+def _open(args: argparse.Namespace):
+    from models.db import default_db_path, open_database
+
+    path = Path(args.db) if args.db else default_db_path()
+    open_database(path)
+    return path
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from models import demo
+
+    path = _open(args)
+    summary = demo.generate(households=args.households, seed=args.seed)
+    print(f"已在 {path} 中装入示范社区：{summary.compounds} 个小区，"
+          f"{summary.households} 户，{summary.residents} 人。")
+    if args.users:
+        made = demo_accounts()
+        if made:
+            print("演示账户（密码 demo1234）：" + "、".join(made))
+    return 0
+
+
+def demo_accounts() -> list[str]:
+    """One account per role for trying the program; only on a database with no users."""
+    from models import users
+    from models.permissions import Role
+
+    if not users.needs_first_admin():
+        return []
+    admin = users.create_first_admin("admin", "系统管理员", "demo1234")
+    made = ["admin"]
+    for username, name, role in [("clerk", "李晓梅", Role.CLERK), ("jisheng", "王秀英", Role.POPULATION),
+                                 ("zhuren", "张建国", Role.SUPERVISOR)]:
+        users.create_user(admin, username, name, role.value, "demo1234")
+        made.append(username)
+    return made
+
+
+COMMANDS = {"demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from models.db import DatabaseError, default_db_path
+
+    try:
+        if args.command:
+            return COMMANDS[args.command](args)
+        from ui.app import run_gui
+
+        return run_gui(Path(args.db) if args.db else default_db_path())
+    except DatabaseError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the command line answers with one sentence, not a traceback
+        from models.demo import DemoError
+        from models.users import UserError
+
+        if isinstance(exc, (DemoError, UserError, PermissionError, OSError)):
+            print(f"错误：{exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data layer: peewee models, services and rules. Never imports Qt."""

@@ -1,0 +1,78 @@
+"""Audited create / update / archive: the only way services write a row.
+
+Each call is one transaction holding the change and its audit row, so neither can exist
+without the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from models import audit
+from models.db import database
+from models.entities import BaseModel, now
+from models.permissions import HasRole
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def create(actor: HasRole, model: type[M], note: str = "", **fields: Any) -> M:
+    with database.atomic():
+        instance = model.create(**fields)
+        audit.record(
+            actor.username,
+            "create",
+            model._meta.table_name,
+            instance.get_id(),
+            None,
+            audit.snapshot(instance),
+            note,
+        )
+    return instance
+
+
+def update(actor: HasRole, instance: M, note: str = "", **changes: Any) -> M:
+    """Apply *changes* and audit what really changed (before and after, from the database)."""
+    model = type(instance)
+    with database.atomic():
+        stored = model.get_by_id(instance.get_id())
+        before = audit.snapshot(stored)
+        for key, value in changes.items():
+            if key not in model._meta.fields:
+                raise AttributeError(f"{model.__name__} has no field {key!r}")
+            setattr(stored, key, value)
+        if "updated_at" in model._meta.fields and "updated_at" not in changes:
+            stored.updated_at = now()
+        after = audit.snapshot(stored)
+        old, new = audit.changed(before, after)
+        old.pop("updated_at", None)
+        new.pop("updated_at", None)
+        if not new:
+            return stored
+        stored.save()
+        audit.record(
+            actor.username, "update", model._meta.table_name, stored.get_id(), old, new, note
+        )
+    for key in changes:
+        setattr(instance, key, getattr(stored, key))
+    return stored
+
+
+def archive(actor: HasRole, instance: M, note: str = "", field: str = "archived") -> M:
+    """End a record instead of deleting it; it stays in the database and the audit log."""
+    model = type(instance)
+    with database.atomic():
+        stored = model.get_by_id(instance.get_id())
+        setattr(stored, field, True)
+        stored.save()
+        audit.record(
+            actor.username,
+            "archive",
+            model._meta.table_name,
+            stored.get_id(),
+            {field: False},
+            {field: True},
+            note,
+        )
+    setattr(instance, field, True)
+    return stored

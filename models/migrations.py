@@ -1,0 +1,110 @@
+"""Schema versions and the migrations between them.
+
+A new database is created from the current models and stamped with LATEST. An older one is
+first copied aside with SQLite's backup API, then brought forward one version at a time,
+each step in its own transaction. Migrations use frozen table definitions (never the live
+models, which describe only the newest schema) and peewee's migrator, so they run on
+PostgreSQL as well as SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import peewee as pw
+from playhouse.migrate import SchemaMigrator, migrate
+
+from models.db import DatabaseError, sqlite_backup
+from models.entities import SchemaVersion, now
+
+Migration = Callable[[pw.Database, SchemaMigrator], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    def register(func: Migration) -> Migration:
+        if version in MIGRATIONS:
+            raise RuntimeError(f"two migrations for schema version {version}")
+        MIGRATIONS[version] = func
+        return func
+
+    return register
+
+
+# Version 1 is the foundation's first schema (core tables); it has no migration of its own.
+
+
+@migration(2)
+def _add_settings(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """Settings that travel with the database (issuing unit's name, ID masking default)."""
+
+    class Setting(pw.Model):
+        key = pw.CharField(primary_key=True, max_length=100)
+        value = pw.TextField()
+
+        class Meta:
+            database = db
+            table_name = "setting"
+
+    db.create_tables([Setting])
+
+
+@migration(3)
+def _add_resident_arrived_on(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """Date a non-registered resident came to live here (decides 常住 after six months)."""
+    migrate(migrator.add_column("resident", "arrived_on", pw.DateField(null=True)))
+
+
+LATEST = max(MIGRATIONS)
+
+
+def all_models() -> list[type[pw.Model]]:
+    """Every table of the current schema, in creation order."""
+    from models.entities import CORE_MODELS
+
+    return list(CORE_MODELS)
+
+
+def current_version(db: pw.Database) -> int:
+    if "schema_version" not in db.get_tables():
+        return 0
+    value = SchemaVersion.select(pw.fn.MAX(SchemaVersion.version)).scalar()
+    return int(value or 0)
+
+
+def backup_before_migration(db: pw.Database, version: int) -> Path | None:
+    if not isinstance(db, pw.SqliteDatabase) or db.database == ":memory:":
+        return None
+    src = Path(db.database)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = src.with_name(f"{src.name}.v{version}-{stamp}.bak")
+    return sqlite_backup(db, dest)
+
+
+def ensure_schema(db: pw.Database) -> Path | None:
+    """Create or migrate the schema; returns the pre-migration backup, if one was made."""
+    tables = set(db.get_tables())
+    if "schema_version" not in tables:
+        if tables:
+            raise DatabaseError("该文件不是本程序的数据库（缺少版本表），为免损坏已停止打开。")
+        with db.atomic():
+            db.create_tables(all_models())
+            SchemaVersion.create(version=LATEST, applied_at=now())
+        return None
+    version = current_version(db)
+    if version > LATEST:
+        raise DatabaseError(
+            f"该数据库由更新版本的程序创建（结构版本 {version}，本程序支持到 {LATEST}），"
+            "请升级本程序后再打开。"
+        )
+    if version == LATEST:
+        return None
+    backup = backup_before_migration(db, version)
+    migrator = SchemaMigrator.from_database(db)
+    for step in range(version + 1, LATEST + 1):
+        with db.atomic():
+            MIGRATIONS[step](db, migrator)
+            SchemaVersion.create(version=step, applied_at=now())
+    return backup

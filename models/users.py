@@ -1,0 +1,184 @@
+"""Accounts, sign-in with lock-out, and user management for the administrator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from models import audit, crud
+from models.db import database
+from models.entities import User, now
+from models.passwords import hash_password, verify_password
+from models.permissions import ROLE_NAMES, HasRole, Perm, Role, require
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 8
+SYSTEM = "system"
+
+
+class AuthError(Exception):
+    """Sign-in refused; the message is shown to the user as it is."""
+
+
+class UserError(ValueError):
+    """Bad input for an account; the message is shown to the user as it is."""
+
+
+def needs_first_admin() -> bool:
+    return not User.select().exists()
+
+
+def _check_username(username: str) -> str:
+    username = username.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,30}", username):
+        raise UserError("用户名须为2至30个字母、数字、汉字或 _ . - 字符。")
+    if User.select().where(User.username == username).exists():
+        raise UserError(f"用户名“{username}”已存在。")
+    return username
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"密码至少需要{MIN_PASSWORD_LENGTH}个字符。")
+    if password.isdigit() or password.isalpha():
+        raise UserError("密码须同时包含字母和数字（或符号）。")
+
+
+def create_first_admin(username: str, display_name: str, password: str) -> User:
+    """The administrator account asked for on the very first start; refused afterwards."""
+    with database.atomic():
+        if not needs_first_admin():
+            raise UserError("已有用户，不能再创建初始管理员。")
+        username = _check_username(username)
+        check_password_strength(password)
+        user = User.create(
+            username=username,
+            display_name=display_name.strip() or username,
+            role=Role.ADMIN.value,
+            password_hash=hash_password(password),
+        )
+        audit.record(SYSTEM, "create", "user", user.id, None, audit.snapshot(user), "初始管理员")
+    return user
+
+
+def create_user(
+    actor: HasRole, username: str, display_name: str, role: str, password: str
+) -> User:
+    require(actor, Perm.USERS_MANAGE)
+    if role not in ROLE_NAMES:
+        raise UserError(f"未知角色“{role}”。")
+    with database.atomic():
+        username = _check_username(username)
+        check_password_strength(password)
+        return crud.create(
+            actor,
+            User,
+            username=username,
+            display_name=display_name.strip() or username,
+            role=role,
+            password_hash=hash_password(password),
+        )
+
+
+def authenticate(username: str, password: str, at: dt.datetime | None = None) -> User:
+    """Return the user, or raise AuthError. Five wrong passwords lock for LOCK_MINUTES."""
+    at = at or now()
+    user = User.get_or_none(User.username == username.strip())
+    if user is None or not user.active:
+        # Same words as a wrong password, so that names cannot be probed.
+        raise AuthError("用户名或密码错误。")
+    if user.locked_until and user.locked_until > at:
+        minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
+        raise AuthError(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试或联系管理员解锁。")
+    if not verify_password(password, user.password_hash):
+        # Commit the failure first: raising inside the transaction would roll it back.
+        with database.atomic():
+            user.failed_attempts += 1
+            note = f"密码错误（第{user.failed_attempts}次）"
+            locked = user.failed_attempts >= MAX_FAILED_ATTEMPTS
+            if locked:
+                user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
+                user.failed_attempts = 0
+                note = f"连续{MAX_FAILED_ATTEMPTS}次密码错误，锁定{LOCK_MINUTES}分钟"
+            user.save()
+            audit.record(user.username, "login_failed", "user", user.id, note=note)
+        if locked:
+            raise AuthError(
+                f"密码错误次数过多，账户已锁定{LOCK_MINUTES}分钟，请稍后再试或联系管理员解锁。"
+            )
+        left = MAX_FAILED_ATTEMPTS - user.failed_attempts
+        raise AuthError(f"用户名或密码错误。再错{left}次账户将被锁定。")
+    with database.atomic():
+        user.failed_attempts = 0
+        user.locked_until = None
+        user.last_login_at = at
+        user.save()
+        audit.record(user.username, "login", "user", user.id)
+    return user
+
+
+def list_users() -> list[User]:
+    return list(User.select().order_by(User.active.desc(), User.username))
+
+
+def set_role(actor: HasRole, user: User, role: str) -> User:
+    require(actor, Perm.USERS_MANAGE)
+    if role not in ROLE_NAMES:
+        raise UserError(f"未知角色“{role}”。")
+    if user.role == Role.ADMIN.value and role != Role.ADMIN.value:
+        _keep_one_admin(user)
+    return crud.update(actor, user, role=role)
+
+
+def set_active(actor: HasRole, user: User, active: bool) -> User:
+    """Disable (never delete) an account, or enable it again."""
+    require(actor, Perm.USERS_MANAGE)
+    if not active:
+        if user.username == actor.username:
+            raise UserError("不能停用自己正在使用的账户。")
+        if user.role == Role.ADMIN.value:
+            _keep_one_admin(user)
+    return crud.update(actor, user, active=active)
+
+
+def unlock(actor: HasRole, user: User) -> User:
+    require(actor, Perm.USERS_MANAGE)
+    return crud.update(actor, user, failed_attempts=0, locked_until=None, note="解锁")
+
+
+def reset_password(actor: HasRole, user: User, new_password: str) -> User:
+    require(actor, Perm.USERS_MANAGE)
+    check_password_strength(new_password)
+    with database.atomic():
+        user = User.get_by_id(user.id)
+        user.password_hash = hash_password(new_password)
+        user.failed_attempts = 0
+        user.locked_until = None
+        user.save()
+        audit.record(actor.username, "reset_password", "user", user.id, note="管理员重置密码")
+    return user
+
+
+def change_own_password(user: User, old_password: str, new_password: str) -> User:
+    if not verify_password(old_password, User.get_by_id(user.id).password_hash):
+        raise UserError("原密码不正确。")
+    check_password_strength(new_password)
+    with database.atomic():
+        user = User.get_by_id(user.id)
+        user.password_hash = hash_password(new_password)
+        user.save()
+        audit.record(user.username, "change_password", "user", user.id)
+    return user
+
+
+def _keep_one_admin(user: User) -> None:
+    others = (
+        User.select()
+        .where(
+            (User.role == Role.ADMIN.value) & (User.active == True) & (User.id != user.id)  # noqa: E712
+        )
+        .exists()
+    )
+    if not others:
+        raise UserError("至少需要保留一个启用的系统管理员账户。")

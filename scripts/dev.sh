@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Neighbourhood Desk set-up on Debian/Ubuntu (and other Linux with the packages below):
+#   bash scripts/dev.sh run  [ARGS]   set up, then open the program (ARGS go to main.py)
+#   bash scripts/dev.sh test [ARGS]   set up, then lint, type-check and run the whole test suite
+#   bash scripts/dev.sh setup         set up only
+# Set-up = Qt's system libraries and Chinese fonts (installed when run as root, else the exact
+# apt command is printed), a virtual environment in .venv from pyproject.toml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=${1:-run}
+[ $# -gt 0 ] && shift
+VENV=${NDESK_VENV:-.venv}
+
+# Qt (offscreen and a real xcb window), a Chinese TrueType font for the window and PDFs.
+APT_RUNTIME="libglib2.0-0 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 libegl1 libgl1
+  libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+  libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
+  fonts-wqy-microhei fonts-arphic-uming"
+# The tests read PDFs back (pdftotext, pdffonts, pdftoppm).
+APT_TEST="poppler-utils"
+
+say() { printf '%s\n' "$*" >&2; }
+
+python_bin() {
+  for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+system_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian/Ubuntu: see README
+  local wanted="$APT_RUNTIME" missing=""
+  [ "$MODE" = test ] && wanted="$wanted $APT_TEST"
+  local py; py=$(python_bin || true)
+  if [ -z "$py" ]; then wanted="$wanted python3 python3-venv"
+  elif ! "$py" -c 'import venv, ensurepip' >/dev/null 2>&1; then wanted="$wanted python3-venv"; fi
+  for pkg in $wanted; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing="$missing $pkg"
+  done
+  [ -z "$missing" ] && return 0
+  local cmd="apt-get install -y --no-install-recommends$missing"
+  if [ "$(id -u)" = 0 ]; then
+    say "正在安装系统组件 / installing system packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && $cmd -qq
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    say "正在安装系统组件 / installing system packages:$missing"
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive $cmd -qq
+  else
+    say "缺少系统组件。请先运行 / Missing system packages. Please run:"
+    say "  sudo apt-get update && sudo $cmd"
+    exit 1
+  fi
+}
+
+virtualenv() {
+  local py; py=$(python_bin) || { say "需要 Python 3.10 或更新版本 / Python >= 3.10 is required."; exit 1; }
+  [ -x "$VENV/bin/python" ] || "$py" -m venv "$VENV"
+  # Reinstall only when pyproject.toml changed since the last set-up.
+  local stamp; stamp=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$stamp" ]; then
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -e ".[dev]"
+    echo "$stamp" > "$VENV/.installed"
+  fi
+}
+
+system_packages
+virtualenv
+
+case "$MODE" in
+  setup) say "已就绪 / ready." ;;
+  run)
+    if [ "$(uname)" = Linux ] && [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+      say "没有图形显示（DISPLAY 未设置）。请在桌面会话中运行，或用：xvfb-run -a bash scripts/dev.sh run"
+      exit 1
+    fi
+    exec "$VENV/bin/python" main.py "$@" ;;
+  test)
+    export QT_QPA_PLATFORM=offscreen
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/mypy"
+    exec "$VENV/bin/python" -m pytest "$@" ;;
+  *) say "用法 / usage: bash scripts/dev.sh run|test|setup [ARGS]"; exit 2 ;;
+esac

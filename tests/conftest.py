@@ -1,0 +1,64 @@
+"""Shared fixtures: a fresh database per test, users of every role, a small demo community."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+from models import demo, users  # noqa: E402
+from models.db import close_database, open_database  # noqa: E402
+from models.permissions import Role  # noqa: E402
+
+AS_OF = dt.date(2026, 11, 27)
+PASSWORD = "test1234"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.sqlite3"
+
+
+@pytest.fixture
+def db(db_path: Path):
+    database = open_database(db_path)
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def admin(db):
+    return users.create_first_admin("admin", "系统管理员", PASSWORD)
+
+
+def _user(admin, username: str, name: str, role: Role):
+    return users.create_user(admin, username, name, role.value, PASSWORD)
+
+
+@pytest.fixture
+def clerk(admin):
+    return _user(admin, "clerk", "李晓梅", Role.CLERK)
+
+
+@pytest.fixture
+def officer(admin):
+    return _user(admin, "jisheng", "王秀英", Role.POPULATION)
+
+
+@pytest.fixture
+def supervisor(admin):
+    return _user(admin, "zhuren", "张建国", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def demo_small(db):
+    """A small community (80 households) from the same generator as the demo."""
+    return demo.generate(households=80, seed=7, as_of=AS_OF)

@@ -1,0 +1,1 @@
+"""The window (PySide6). Views call services in models/ and reports/."""

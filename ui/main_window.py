@@ -1,0 +1,213 @@
+"""The main window: four tabs, menus, status bar. Each tab lives in a file of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from models import compounds, demo
+from models.db import database as db_proxy
+from models.db import database_path, sqlite_backup
+from models.entities import User
+from models.permissions import ROLE_NAMES, Perm, can
+from models.version import __version__
+from ui.tab_events import EventsTab
+from ui.tab_facilities import FacilitiesTab
+from ui.tab_registry import RegistryTab
+from ui.tab_services import ServicesTab
+from ui.worker import run_with_progress
+
+
+class MainWindow(QMainWindow):
+    # Emitted when the user asks for another database file or another account.
+    open_database_requested = Signal(str)
+    switch_user_requested = Signal()
+
+    def __init__(self, user: User, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user = user
+        self.setWindowTitle(self.tr("社区工作台"))
+        self.resize(1200, 760)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("main_tabs")
+        self.registry_tab = RegistryTab(user)
+        self.services_tab = ServicesTab(user)
+        self.events_tab = EventsTab(user)
+        self.facilities_tab = FacilitiesTab(user)
+        for widget, label in [
+            (self.registry_tab, self.tr("户籍人口")),
+            (self.services_tab, self.tr("计生服务")),
+            (self.events_tab, self.tr("社区活动")),
+            (self.facilities_tab, self.tr("设施台账")),
+        ]:
+            self.tabs.addTab(widget, label)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self._build_status_bar()
+
+    # -- menus ------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        file_menu.addAction(
+            self._action(self.tr("打开数据库(&O)…"), self.open_database, QKeySequence.StandardKey.Open)
+        )
+        file_menu.addAction(self._action(self.tr("新建数据库(&N)…"), self.new_database))
+        self.demo_action = self._action(self.tr("装入示范社区(&D)…"), self.offer_demo)
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(self.tr("退出(&X)"), self.close, "Ctrl+Q"))
+
+        backup_menu = bar.addMenu(self.tr("备份(&B)"))
+        self.backup_action = self._action(self.tr("立即备份(&B)…"), self.backup_now, "Ctrl+Shift+B")
+        self.backup_action.setEnabled(can(self.user, Perm.BACKUP))
+        backup_menu.addAction(self.backup_action)
+
+        users_menu = bar.addMenu(self.tr("用户(&U)"))
+        self.manage_users_action = self._action(self.tr("用户管理(&M)…"), self.manage_users)
+        self.manage_users_action.setEnabled(can(self.user, Perm.USERS_MANAGE))
+        users_menu.addAction(self.manage_users_action)
+        users_menu.addAction(self._action(self.tr("修改密码(&P)…"), self.change_password))
+        users_menu.addSeparator()
+        users_menu.addAction(self._action(self.tr("切换用户(&S)"), self.switch_user))
+
+        view_menu = bar.addMenu(self.tr("视图(&V)"))
+        for i in range(self.tabs.count()):
+            view_menu.addAction(
+                self._action(self.tabs.tabText(i), lambda _=False, i=i: self.tabs.setCurrentIndex(i),
+                             f"Ctrl+{i + 1}")
+            )
+        view_menu.addSeparator()
+        view_menu.addAction(self._action(self.tr("刷新(&R)"), self.refresh, QKeySequence.StandardKey.Refresh))
+
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self._action(self.tr("关于社区工作台(&A)"), self.about))
+
+    def _build_status_bar(self) -> None:
+        role = ROLE_NAMES.get(self.user.role, self.user.role)
+        self.user_label = QLabel(
+            self.tr("用户：%1（%2）").replace("%1", self.user.display_name).replace("%2", role)
+        )
+        self.user_label.setObjectName("status_user")
+        self.db_label = QLabel(self.tr("数据库：%1").replace("%1", str(database_path() or "")))
+        self.db_label.setObjectName("status_db")
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+
+    # -- actions ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        for i in range(self.tabs.count()):
+            self.tabs.widget(i).refresh()
+        self.demo_action.setEnabled(compounds.register_is_empty())
+
+    def open_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开数据库"), str(database_path() or ""),
+            self.tr("社区工作台数据库 (*.sqlite3 *.db);;所有文件 (*)"),
+        )
+        if path:
+            self.open_database_requested.emit(path)
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建数据库"), str(Path.home() / "社区工作台.sqlite3"),
+            self.tr("社区工作台数据库 (*.sqlite3)"),
+        )
+        if not path:
+            return
+        if Path(path).exists():
+            QMessageBox.warning(self, self.tr("新建数据库"),
+                                self.tr("该文件已存在。为免覆盖数据，请换一个文件名。"))
+            return
+        self.open_database_requested.emit(path)
+
+    def offer_demo(self) -> None:
+        if not compounds.register_is_empty():
+            QMessageBox.information(self, self.tr("示范社区"),
+                                    self.tr("数据库中已有住户，示范社区只能装入空的数据库。"))
+            return
+        answer = QMessageBox.question(
+            self, self.tr("示范社区"),
+            self.tr("数据库中还没有住户。要装入示范社区吗？\n"
+                    "（12个小区、6554户、约23400人，均为虚构数据，便于熟悉本程序。）"),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.load_demo()
+
+    def load_demo(self) -> None:
+        username = self.user.username
+
+        def work(progress):
+            return demo.generate(progress=progress, username=username)
+
+        def done(summary) -> None:
+            self.refresh()
+            self.statusBar().showMessage(
+                self.tr("已装入示范社区：%1 户，%2 人。")
+                .replace("%1", f"{summary.households:,}").replace("%2", f"{summary.residents:,}"),
+                8000,
+            )
+
+        self._job = run_with_progress(
+            self, self.tr("示范社区"), self.tr("正在生成示范社区…"), work, done,
+            lambda msg: QMessageBox.warning(self, self.tr("示范社区"), msg),
+        )
+
+    def backup_now(self) -> None:
+        src = database_path()
+        if src is None:
+            return
+        default = src.with_name(f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M}.sqlite3")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*.sqlite3)")
+        )
+        if not path:
+            return
+        try:
+            sqlite_backup(db_proxy.obj, path)
+        except Exception as exc:  # a full disk or a read-only folder: say so, keep working
+            QMessageBox.critical(self, self.tr("备份失败"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("已备份到 %1").replace("%1", path), 8000)
+
+    def manage_users(self) -> None:
+        from ui.users_dialog import UsersDialog
+
+        UsersDialog(self.user, self).exec()
+
+    def change_password(self) -> None:
+        from ui.password_dialog import ChangePasswordDialog
+
+        if ChangePasswordDialog(self.user, self).exec():
+            self.statusBar().showMessage(self.tr("密码已修改。"), 5000)
+
+    def switch_user(self) -> None:
+        self.switch_user_requested.emit()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("关于社区工作台"),
+            self.tr("<h3>社区工作台 %1</h3><p>居委会户籍人口、计生服务、社区活动与设施台账的离线工作程序。</p>"
+                    "<p>数据库文件：<br>%2</p>")
+            .replace("%1", __version__)
+            .replace("%2", str(database_path() or "")),
+        )

@@ -1,0 +1,46 @@
+"""A signed-in user changes their own password."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+
+from models import users
+from models.entities import User
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, user: User, parent=None) -> None:
+        super().__init__(parent)
+        self.user = user
+        self.setWindowTitle(self.tr("修改密码"))
+        self.old = QLineEdit()
+        self.new = QLineEdit()
+        self.new2 = QLineEdit()
+        for edit in (self.old, self.new, self.new2):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(self.tr("原密码："), self.old)
+        form.addRow(self.tr("新密码："), self.new)
+        form.addRow(self.tr("再次输入新密码："), self.new2)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def _submit(self) -> None:
+        if self.new.text() != self.new2.text():
+            self.error.setText(self.tr("两次输入的新密码不一致。"))
+            return
+        try:
+            users.change_own_password(self.user, self.old.text(), self.new.text())
+        except users.UserError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
