@@ -42,7 +42,7 @@ def update(actor: HasRole, instance: M, note: str = "", **changes: Any) -> M:
                 raise AttributeError(f"{model.__name__} has no field {key!r}")
             setattr(stored, key, value)
         if "updated_at" in model._meta.fields and "updated_at" not in changes:
-            stored.updated_at = now()
+            setattr(stored, "updated_at", now())  # noqa: B010 (M has no such attribute for mypy)
         after = audit.snapshot(stored)
         old, new = audit.changed(before, after)
         old.pop("updated_at", None)
