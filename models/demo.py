@@ -8,6 +8,7 @@ The same seed and date give the same community; tests use it at a small size.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import math
 import random
 from collections.abc import Callable
@@ -37,6 +38,10 @@ HOUSEHOLD_MIX = [("1", 594 / 6554, 2507 / 594), ("2", 4182 / 6554, 15307 / 4182)
                  ("3", 1778 / 6554, 5577 / 1778)]
 
 Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
+
+# Each area adds its demo data after the register exists: "module:function", called as
+# function(rng=random.Random, as_of=date, username=str) inside the demo's transaction.
+DEMO_EXTRAS: list[str] = []
 
 
 class DemoError(Exception):
@@ -346,6 +351,10 @@ def generate(
         ]
         for start in range(0, len(tag_data), 500):
             ResidentTag.insert_many(tag_data[start:start + 500]).execute()
+        for spec in DEMO_EXTRAS:
+            module_name, func_name = spec.split(":")
+            extra = getattr(importlib.import_module(module_name), func_name)
+            extra(rng=random.Random(f"{seed}:{spec}"), as_of=as_of, username=username)
         summary = DemoSummary(len(compound_ids), len(house_rows), len(person_rows))
         audit.record(
             username, "demo", "household", None, None,

@@ -134,6 +134,28 @@ class ResidentTag(BaseModel):
         indexes = ((("resident", "tag"), False),)
 
 
+class LifeEvent(BaseModel):
+    """A dated change in the register: what the monthly report counts.
+
+    kind: birth, death, move_in, move_out, category_change, household_change (moved to
+    another household, head changed, split, merged). Corrections are new events that
+    point back at the one they correct; events are never deleted.
+    """
+
+    resident = pw.ForeignKeyField(Resident, backref="events", null=True, on_delete="RESTRICT")
+    household = pw.ForeignKeyField(Household, backref="events", null=True, on_delete="RESTRICT")
+    kind = pw.CharField(max_length=20, index=True)
+    event_date = pw.DateField(index=True)
+    reason = pw.CharField(max_length=200, default="")
+    # Where from / to (a place, a household number, a category code), as the kind needs.
+    from_value = pw.CharField(max_length=200, default="")
+    to_value = pw.CharField(max_length=200, default="")
+    corrects = pw.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
+    voided = pw.BooleanField(default=False)  # set when a later correction replaces it
+    username = pw.CharField(max_length=50)
+    created_at = pw.DateTimeField(default=now)
+
+
 CORE_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Setting,
@@ -143,4 +165,5 @@ CORE_MODELS: list[type[BaseModel]] = [
     Household,
     Resident,
     ResidentTag,
+    LifeEvent,
 ]

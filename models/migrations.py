@@ -57,14 +57,50 @@ def _add_resident_arrived_on(db: pw.Database, migrator: SchemaMigrator) -> None:
     migrate(migrator.add_column("resident", "arrived_on", pw.DateField(null=True)))
 
 
+@migration(4)
+def _add_life_events(db: pw.Database, migrator: SchemaMigrator) -> None:
+    """Dated life events (birth, death, moving in and out …) that the monthly report counts."""
+
+    class Base(pw.Model):
+        class Meta:
+            database = db
+            legacy_table_names = False  # index names as the live models make them
+
+    class Resident(Base):
+        class Meta:
+            table_name = "resident"
+
+    class Household(Base):
+        class Meta:
+            table_name = "household"
+
+    class LifeEvent(Base):
+        resident = pw.ForeignKeyField(Resident, null=True, on_delete="RESTRICT")
+        household = pw.ForeignKeyField(Household, null=True, on_delete="RESTRICT")
+        kind = pw.CharField(max_length=20, index=True)
+        event_date = pw.DateField(index=True)
+        reason = pw.CharField(max_length=200, default="")
+        from_value = pw.CharField(max_length=200, default="")
+        to_value = pw.CharField(max_length=200, default="")
+        corrects = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
+        voided = pw.BooleanField(default=False)
+        username = pw.CharField(max_length=50)
+        created_at = pw.DateTimeField()
+
+        class Meta:
+            table_name = "life_event"
+
+    db.create_tables([LifeEvent])
+
+
 LATEST = max(MIGRATIONS)
 
 
 def all_models() -> list[type[pw.Model]]:
-    """Every table of the current schema, in creation order."""
+    """Every table of the current schema, in creation order (each area adds its list here)."""
     from models.entities import CORE_MODELS
 
-    return list(CORE_MODELS)
+    return [*CORE_MODELS]
 
 
 def current_version(db: pw.Database) -> int:
@@ -103,7 +139,7 @@ def ensure_schema(db: pw.Database) -> Path | None:
         return None
     backup = backup_before_migration(db, version)
     migrator = SchemaMigrator.from_database(db)
-    for step in range(version + 1, LATEST + 1):
+    for step in sorted(v for v in MIGRATIONS if v > version):
         with db.atomic():
             MIGRATIONS[step](db, migrator)
             SchemaVersion.create(version=step, applied_at=now())

@@ -86,3 +86,20 @@ def install_hint() -> str:
         "sudo apt-get install fonts-wqy-microhei fonts-arphic-uming\n"
         "或用环境变量 NDESK_FONT 指定一个 .ttf/.ttc 字体文件。"
     )
+
+
+_REGISTERED: dict[str, str] = {}
+
+
+def register_pdf_font(configured: str | os.PathLike[str] | None = None) -> str:
+    """Register the CJK font with reportlab (once) and return its font name for styles."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = find_cjk_font(configured)
+    key = f"{font.path}#{font.subfont_index}"
+    if key not in _REGISTERED:
+        name = f"CJK{len(_REGISTERED)}"
+        pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.subfont_index))
+        _REGISTERED[key] = name
+    return _REGISTERED[key]
