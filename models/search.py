@@ -67,7 +67,7 @@ def _text_condition(text: str) -> pw.Expression | None:
     return expr
 
 
-def _query(text: str, flt: ResidentFilter) -> pw.ModelSelect:
+def _query(text: str, flt: ResidentFilter) -> pw.ModelSelect[Resident]:
     query = (
         Resident.select(Resident, Household, Compound)
         .join(Household, pw.JOIN.LEFT_OUTER)
@@ -123,7 +123,8 @@ def count(text: str = "", flt: ResidentFilter | None = None) -> int:
 
 
 def _row(r: Resident) -> ResidentRow:
-    household = r.household if r.household_id else None
+    household_id = r.__data__.get("household")
+    household = r.household if household_id else None
     compound = household.compound.name if household else ""
     address = ""
     if household:
@@ -139,7 +140,7 @@ def _row(r: Resident) -> ResidentRow:
         category=r.category,
         status=r.status,
         phone=r.phone,
-        household_id=r.household_id,
+        household_id=household_id,
         household_no=household.household_no if household else "",
         compound=compound,
         address=address,
