@@ -11,7 +11,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from models.db import database_path, data_dir
+from models.db import data_dir, database_path
 
 
 class AttachmentError(Exception):
