@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 # Surnames whose everyday reading differs from the surname reading (syllables by spaces).
 _SURNAME_READINGS = {
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha",
@@ -29,6 +27,9 @@ def keys(name: str) -> tuple[str, str]:
             syllables = _SURNAME_READINGS[head].split()
             rest = name[length:]
             break
+    # Imported here: pypinyin's dictionaries cost ~55 MB, paid only when a name is keyed.
+    from pypinyin import Style, lazy_pinyin
+
     syllables += lazy_pinyin(rest, style=Style.NORMAL, errors="ignore", v_to_u=False)
     syllables = [s.lower() for s in syllables if s]
     return "".join(syllables), "".join(s[0] for s in syllables)

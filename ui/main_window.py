@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import compounds, demo
+from models import compounds
 from models.db import database as db_proxy
 from models.db import database_path, sqlite_backup
 from models.entities import User
@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
             self.load_demo()
 
     def load_demo(self) -> None:
+        from models import demo  # heavy (pinyin dictionaries): only when asked for
+
         username = self.user.username
 
         def work(progress):
