@@ -22,6 +22,17 @@ AS_OF = dt.date(2026, 11, 27)
 PASSWORD = "test1234"
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_folders(tmp_path: Path, monkeypatch):
+    """Keep tests away from the real user's data folder and Qt settings (last user, geometry)."""
+    monkeypatch.setenv("NDESK_DATA_DIR", str(tmp_path / "user-data"))
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                      str(tmp_path / "qt-settings"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.sqlite3"

@@ -58,6 +58,10 @@ def test_login_dialog_signs_in(qtbot, clerk):
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.user is not None and dialog.user.username == "clerk"
     assert AuditLog.select().where(AuditLog.action == "login").count() == 1
+    # The next sign-in on this PC offers the same user name and waits for the password.
+    again = LoginDialog("desk.sqlite3")
+    qtbot.addWidget(again)
+    assert again.username.text() == "clerk" and again.password.text() == ""
 
 
 def test_main_window_tabs_shortcuts_and_status_bar(qtbot, admin, demo_small):

@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from models import compounds, users
@@ -59,11 +59,20 @@ class AppController(QObject):
             lambda new_path: self._restart(new_path, database_path())
         )
         window.switch_user_requested.connect(lambda: self._restart(database_path(), None))
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            window.restoreGeometry(geometry)
+        self.app.aboutToQuit.connect(self._save_geometry)
         window.show()
         self.window = window
         if compounds.register_is_empty():
             QTimer.singleShot(0, window.offer_demo)
         return True
+
+    def _save_geometry(self) -> None:
+        if self.window is not None:
+            QSettings().setValue("window/geometry", self.window.saveGeometry())
 
     def _restart(self, path, fallback) -> None:
         if not self.start(path, fallback):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -64,6 +64,11 @@ class LoginDialog(_FormDialog):
         self.form.addRow(self.tr("密码(&P)："), self.password)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登录"))
         self.setMinimumWidth(380)
+        # The same clerk signs in on the same PC day after day: offer the last name used.
+        last = QSettings().value("login/last_username", "", str)
+        if last:
+            self.username.setText(last)
+            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _submit(self) -> None:
         try:
@@ -73,6 +78,7 @@ class LoginDialog(_FormDialog):
             self.password.setFocus(Qt.FocusReason.OtherFocusReason)
             self.show_error(str(exc))
             return
+        QSettings().setValue("login/last_username", self.user.username)
         self.accept()
 
 
