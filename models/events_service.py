@@ -389,7 +389,8 @@ def draft_summary(event_id: int) -> str:
     if plan.start_time:
         when += clock_text(plan.start_time)
     where = f"在{plan.place}" if plan.place else ""
-    lines = [f"{when}，{unit}{where}开展了“{plan.title}”。"
+    title = plan.title if "“" in plan.title else f"“{plan.title}”"
+    lines = [f"{when}，{unit}{where}开展了{title}。"
              + (f"活动面向{plan.audience}，" if plan.audience else "")
              + (f"共有{info.head_count}名居民参加。" if info.head_count else "")]
     if plan.purpose:

@@ -9,10 +9,10 @@ from typing import Any
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph
 
 from models import settings
-from reports.official import TEXT_WIDTH, esc
+from reports.official import esc, spacer
 
 CN_ORDINALS = "一二三四五六七八九十"
 # Phone photos are 4000 px wide; 1600 px is sharp on an A4 page and keeps the PDF small
@@ -65,11 +65,63 @@ def _image_source(path: Path) -> tuple[Any, int, int]:
         return buffer, upright.size[0], upright.size[1]
 
 
-def photo_flowable(path: Path, max_width: float, max_height: float) -> Image:
-    """A reportlab Image scaled to fit the box, keeping its aspect ratio."""
-    source, width, height = _image_source(path)
-    scale = min(max_width / width, max_height / height)
-    return Image(source, width=width * scale, height=height * scale)
+class PhotoRow(Flowable):
+    """One or two photos side by side with captions, scaled to fit and keeping their aspect.
+
+    It shrinks to the room left on the page (down to *min_share* of its full height) so that a
+    short brief keeps its photos on the first page; below that it moves to the next page.
+    """
+
+    def __init__(self, photos: list[tuple[Any, int, int, str]], caption_style: Any,
+                 max_height: float, gap: float = 6 * mm, min_share: float = 0.45) -> None:
+        super().__init__()
+        self.photos = photos
+        self.caption_style = caption_style
+        self.max_height = max_height
+        self.gap = gap
+        self.min_share = min_share
+        self.scale = 1.0
+        self._layout: list[tuple[Image, Paragraph | None, float, float]] = []
+
+    def _sizes(self, avail_width: float, max_height: float) -> list[tuple[float, float]]:
+        slot = (avail_width - self.gap * (len(self.photos) - 1)) / len(self.photos)
+        sizes = []
+        for _source, width, height, _caption in self.photos:
+            scale = min(slot / width, max_height / height)
+            sizes.append((width * scale, height * scale))
+        return sizes
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        captions = [Paragraph(esc(c), self.caption_style) if c else None
+                    for _s, _w, _h, c in self.photos]
+        slot = (avail_width - self.gap * (len(self.photos) - 1)) / len(self.photos)
+        caption_height = max((p.wrap(slot, 1000)[1] for p in captions if p), default=0.0)
+        room = avail_height - caption_height - 4
+        full = self._sizes(avail_width, self.max_height)
+        tallest = max(h for _w, h in full)
+        limit = self.max_height
+        if room < tallest and room >= tallest * self.min_share:
+            limit = self.max_height * room / tallest
+        sizes = self._sizes(avail_width, limit)
+        self._layout = []
+        x = 0.0
+        for (source, _w, _h, _c), (width, height), caption in zip(
+                self.photos, sizes, captions, strict=True):
+            self._layout.append((Image(source, width=width, height=height), caption, x, slot))
+            x += slot + self.gap
+        self.width = avail_width
+        self.image_height = max(h for _w, h in sizes)
+        self.height = self.image_height + caption_height + 4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        for image, caption, x, slot in self._layout:
+            left = x + (slot - image.drawWidth) / 2
+            image.drawOn(self.canv, left, self.height - self.image_height
+                         + (self.image_height - image.drawHeight))
+            if caption is not None:
+                _w, h = caption.wrap(slot, 1000)
+                caption.drawOn(self.canv, x, self.height - self.image_height - 4 - h)
 
 
 def photo_block(photos: list[tuple[Path, str, str]], small_style: Any) -> list[Flowable]:
@@ -78,43 +130,18 @@ def photo_block(photos: list[tuple[Path, str, str]], small_style: Any) -> list[F
     A photo that cannot be read is named in a sentence instead of breaking the printout.
     """
     story: list[Flowable] = []
-    cells: list[list[Flowable]] = []
     caption_style = ParagraphStyle("caption", parent=small_style, alignment=TA_CENTER)
-    readable: list[tuple[Path, str]] = []
+    readable: list[tuple[Any, int, int, str]] = []
     for path, caption, original in photos:
         try:
-            from models.events_attendance import check_image
-
-            check_image(path)
-            readable.append((path, caption))
+            source, width, height = _image_source(path)
+            readable.append((source, width, height, caption))
         except Exception:  # reported on the page, the rest still prints
             story.append(Paragraph(esc(f"（照片“{original or path.name}”无法读取，未印出。）"),
                                    caption_style))
-    if not readable:
-        return story
-    gap = 6 * mm
     if len(readable) == 1:
-        path, caption = readable[0]
-        image = photo_flowable(path, TEXT_WIDTH * 0.9, 110 * mm)
-        cells = [[image], [Paragraph(esc(caption), small_style)]] if caption else [[image]]
-        table = Table(cells, colWidths=[TEXT_WIDTH])
-    else:
-        width = (TEXT_WIDTH - gap) / 2
-        rows: list[list[Flowable | str]] = []
-        for i in range(0, len(readable), 2):
-            pair = readable[i:i + 2]
-            rows.append([photo_flowable(p, width - 2, 62 * mm) for p, _ in pair]
-                        + ([""] if len(pair) == 1 else []))
-            rows.append([Paragraph(esc(c), caption_style) for _, c in pair]
-                        + ([""] if len(pair) == 1 else []))
-        table = Table(rows, colWidths=[width + gap / 2, width + gap / 2])
-    table.setStyle(TableStyle([
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    story.append(table)
+        story.append(PhotoRow(readable, caption_style, 100 * mm))
+    for i in range(0, len(readable) if len(readable) > 1 else 0, 2):
+        story.append(PhotoRow(readable[i:i + 2], caption_style, 62 * mm))
+        story.append(spacer(3))
     return story

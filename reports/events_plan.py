@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from models import events_prep, events_service
 from models.events import yuan
@@ -63,18 +63,20 @@ def build_plan(event_id: int, path: str | Path) -> Path:
             numeric=[2], total_row=True)]))
     tasks = events_prep.tasks(event_id)
     if tasks:
-        rows = [[str(i), t.title, t.owner, format_date(t.due_date) if t.due_date else "",
+        rows = [[str(i), t.title, t.owner,
+                 f"{t.due_date.month}月{t.due_date.day}日" if t.due_date else "",
                  "已完成" if t.done else ""] for i, t in enumerate(tasks, 1)]
         sections.append(("前期准备", [data_table(
             st, ["序号", "准备事项", "负责", "完成时限", "情况"], rows,
-            widths_mm=[12, 76, 24, 28, 16])]))
+            widths_mm=[12, 82, 24, 22, 16])]))
     text("宣传发动", plan.publicity_plan)
     text("活动要求", plan.rules)
     text("安全保障与应急预案", plan.safety_plan)
     text("活动结束", plan.cleanup)
     for number, (heading, body) in enumerate(sections, 1):
-        story.append(Paragraph(esc(f"{ordinal(number)}、{heading}"), st.heading))
-        story.extend(body)
+        head = Paragraph(esc(f"{ordinal(number)}、{heading}"), st.heading)
+        story.append(KeepTogether([head, body[0]]))  # never a heading alone at a page foot
+        story.extend(body[1:])
     story.append(spacer(10))
     story.append(Paragraph(esc(options["issuing_unit"]), st.right))
     signed = min(dt.date.today(), plan.event_date)
