@@ -378,11 +378,16 @@ def audit_note(actor: HasRole, event_id: int, action: str, note: str) -> None:
         audit.record(actor.username, action, "event", event_id, None, None, note)
 
 
-def draft_summary(event_id: int) -> str:
-    """A first draft of the brief's body from the plan and the outcome, for the clerk to edit."""
+def draft_summary(event_id: int, head_count: int | None = None) -> str:
+    """A first draft of the brief's body from the plan and the outcome, for the clerk to edit.
+
+    *head_count* overrides the stored one (the window passes what is typed but not saved).
+    """
     from models.events_attendance import counts
 
     info = get_event(event_id)
+    if head_count is not None:
+        info = replace(info, head_count=head_count)
     plan = info.plan
     unit = settings.get("issuing_unit")
     when = f"{plan.event_date.year}年{plan.event_date.month}月{plan.event_date.day}日"
