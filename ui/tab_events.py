@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QDate, QEvent, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -162,11 +162,9 @@ class EventsTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.open_selected,
-                      context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.cancel_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        # Enter opens and Delete cancels (after asking); a filter, not QShortcut, so that the
+        # keys work whenever the list has focus, and never steal Enter from other widgets.
+        self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_details())
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.count_label = QLabel()
@@ -200,6 +198,16 @@ class EventsTab(QWidget):
             self.addAction(action)
             button.setToolTip(f"{text}（{shortcut}）")
         return button
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+            if event.key() == Qt.Key.Key_Delete:
+                self.cancel_selected()
+                return True
+        return super().eventFilter(watched, event)
 
     # -- data ---------------------------------------------------------------------------
     def _sort_for_range(self) -> None:
