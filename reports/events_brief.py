@@ -22,6 +22,7 @@ from reports.events_common import date_style, document_options, paragraphs, phot
 from reports.official import TEXT_WIDTH, Document, esc, format_date, spacer, styles
 
 RED = colors.HexColor("#C8102E")
+FOOTER_HEIGHT = 26 * mm  # two ruled lines of 四号 and the space above them
 
 
 def masthead(title: str, issue_no: int | None, unit: str, day: dt.date,
@@ -50,22 +51,22 @@ def masthead(title: str, issue_no: int | None, unit: str, day: dt.date,
 
 def footer_block(to: str, cc: str, copies: int, font: str) -> Flowable:
     """报：… 送：… 共印×份, between two thin rules (the end of a brief)."""
-    text = ParagraphStyle("foot", fontName=font, fontSize=14, leading=22, wordWrap="CJK")
+    text = ParagraphStyle("foot", fontName=font, fontSize=14, leading=20, wordWrap="CJK")
     right = ParagraphStyle("copies", parent=text, alignment=TA_RIGHT)
-    rows = []
+    rows: list[list[Flowable | str]] = []
     if to:
-        rows.append([Paragraph(esc(f"报：{to}"), text)])
-    if cc:
-        rows.append([Paragraph(esc(f"送：{cc}"), text)])
-    rows.append([Paragraph(esc(f"共印{copies}份"), right)])
-    table = Table(rows, colWidths=[TEXT_WIDTH])
+        rows.append([Paragraph(esc(f"报：{to}"), text), ""])
+    # The number of copies closes the last line (送 …      共印×份).
+    rows.append([Paragraph(esc(f"送：{cc}") if cc else "", text),
+                 Paragraph(esc(f"共印{copies}份"), right)])
+    table = Table(rows, colWidths=[TEXT_WIDTH * 0.75, TEXT_WIDTH * 0.25])
     table.setStyle(TableStyle([
         ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, -1), (-1, -1), 0.8, colors.black),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]))
-    return KeepTogether([spacer(8), table])
+    return KeepTogether([spacer(3), table])
 
 
 def build_brief(event_id: int, path: str | Path) -> Path:
@@ -85,6 +86,7 @@ def build_brief(event_id: int, path: str | Path) -> Path:
              for p in events_attendance.photos(event_id) if p.in_brief]
     if shown:
         story.append(spacer(4))
-        story.extend(photo_block(shown, st.small))
+        # Leave room for the footer on the same page when the photos can shrink for it.
+        story.extend(photo_block(shown, st.small, reserve=FOOTER_HEIGHT))
     story.append(footer_block(info.brief_to, info.brief_cc, info.brief_copies, st.font))
     return doc.build(story)

@@ -73,13 +73,15 @@ class PhotoRow(Flowable):
     """
 
     def __init__(self, photos: list[tuple[Any, int, int, str]], caption_style: Any,
-                 max_height: float, gap: float = 6 * mm, min_share: float = 0.45) -> None:
+                 max_height: float, gap: float = 6 * mm, min_share: float = 0.45,
+                 reserve: float = 0.0) -> None:
         super().__init__()
         self.photos = photos
         self.caption_style = caption_style
         self.max_height = max_height
         self.gap = gap
         self.min_share = min_share
+        self.reserve = reserve  # room to leave below (the brief's footer), if shrinking allows
         self.scale = 1.0
         self._layout: list[tuple[Image, Paragraph | None, float, float]] = []
 
@@ -100,8 +102,10 @@ class PhotoRow(Flowable):
         full = self._sizes(avail_width, self.max_height)
         tallest = max(h for _w, h in full)
         limit = self.max_height
-        if room < tallest and room >= tallest * self.min_share:
-            limit = self.max_height * room / tallest
+        if tallest * self.min_share <= room - self.reserve < tallest:
+            limit = room - self.reserve
+        elif tallest * self.min_share <= room < tallest:
+            limit = room
         sizes = self._sizes(avail_width, limit)
         self._layout = []
         x = 0.0
@@ -124,7 +128,8 @@ class PhotoRow(Flowable):
                 caption.drawOn(self.canv, x, self.height - self.image_height - 4 - h)
 
 
-def photo_block(photos: list[tuple[Path, str, str]], small_style: Any) -> list[Flowable]:
+def photo_block(photos: list[tuple[Path, str, str]], small_style: Any,
+                reserve: float = 0.0) -> list[Flowable]:
     """Photos (file, caption, original name) two to a row, one row if only one.
 
     A photo that cannot be read is named in a sentence instead of breaking the printout.
@@ -140,8 +145,11 @@ def photo_block(photos: list[tuple[Path, str, str]], small_style: Any) -> list[F
             story.append(Paragraph(esc(f"（照片“{original or path.name}”无法读取，未印出。）"),
                                    caption_style))
     if len(readable) == 1:
-        story.append(PhotoRow(readable, caption_style, 100 * mm))
+        story.append(PhotoRow(readable, caption_style, 100 * mm, reserve=reserve))
     for i in range(0, len(readable) if len(readable) > 1 else 0, 2):
-        story.append(PhotoRow(readable[i:i + 2], caption_style, 62 * mm))
-        story.append(spacer(3))
+        last = i + 2 >= len(readable)
+        story.append(PhotoRow(readable[i:i + 2], caption_style, 62 * mm,
+                              reserve=reserve if last else 0.0))
+        if not last:
+            story.append(spacer(3))
     return story
