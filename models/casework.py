@@ -28,6 +28,7 @@ CASE_TYPES: dict[str, str] = {
     MATERNAL: "孕产期健康提醒",
     GENERAL: "一般服务记录",
 }
+CASE_TYPE_SHORT: dict[str, str] = {**CASE_TYPES, MATERNAL: "孕产期", GENERAL: "一般服务"}
 # Case numbers read like the paper files: SY2026-0007.
 CASE_PREFIX: dict[str, str] = {
     BIRTH_REG: "SY",

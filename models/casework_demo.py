@@ -153,15 +153,23 @@ def generate(rng: random.Random, as_of: dt.date, username: str) -> None:
                 continue
             born = child.birth_date
             # Birth registration for the past year's births (most done the same day).
-            if born > year_ago and rng.random() < 0.88:
-                opened = b.day_between(born - dt.timedelta(days=150), min(born + dt.timedelta(days=150), as_of))
+            # (The generated register may give siblings months apart: leave those out.)
+            close = any(s.birth_date and born - dt.timedelta(days=300) < s.birth_date < born
+                        for s in _siblings(child, members))
+            if born > year_ago and not close and rng.random() < 0.88:
+                left = (casework_rules.registration_deadline(born) - as_of).days
+                # A few are still being handled, some of them near or past the six months.
+                pending = -20 <= left <= 60 and rng.random() < 0.2
+                if pending:
+                    opened = b.day_between(born, min(born + dt.timedelta(days=150), as_of))
+                else:
+                    opened = b.day_between(born - dt.timedelta(days=150),
+                                           min(born + dt.timedelta(days=150), as_of))
                 siblings = _siblings(child, members)
                 counted = sum(1 for s in siblings if s.relation not in ADOPTED_OR_STEP)
                 order, reason = counted + 1, ""
                 if rng.random() < 0.03:
                     order, reason = order + 1, "另有一名共同生育子女户籍不在本社区"
-                left = (casework_rules.registration_deadline(born) - as_of).days
-                pending = -30 <= left <= 60 and rng.random() < 0.2
                 final = IN_PROGRESS if pending else CLOSED
                 case = b.case("birth_reg", opened, final, opened, mother=mother.id,
                               father=father.id if father else None,
@@ -290,7 +298,10 @@ def _maternal(b: _Builder, woman: Resident, members: list[Resident]) -> None:
         if window.end < opened:
             status, on = "skipped", opened
         elif window.end < as_of:
-            status = rng.choices(["done", "reminded", "referred", "pending"], [70, 18, 4, 8])[0]
+            # Long-past windows were dealt with; a recent one may still be open (overdue).
+            recent = (as_of - window.end).days < 21
+            status = rng.choices(["done", "reminded", "referred", "pending"],
+                                 [70, 18, 4, 25 if recent else 0])[0]
             on = None if status == "pending" else b.day_between(window.start, window.end)
         elif window.start <= as_of:
             status = rng.choices(["pending", "reminded"], [60, 40])[0]

@@ -91,6 +91,10 @@ def _latest_follow_ups(as_of: dt.date) -> dict[int, FollowUp]:
     return latest
 
 
+def _md(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
 def _collect(as_of: dt.date, horizon: int = HORIZON_DAYS,
              today: dt.date | None = None) -> list[tuple[Case, str, str, dt.date, bool]]:
     """(case, kind, what, due, overdue) for everything due by as_of + horizon."""
@@ -109,7 +113,7 @@ def _collect(as_of: dt.date, horizon: int = HORIZON_DAYS,
         case = by_id.get(case_id)
         if case is None or not live(case) or follow.next_date is None or follow.next_date > limit:
             continue
-        items.append((case, "follow_up", f"随访（上次{follow.on_date:%m月%d日}）",
+        items.append((case, "follow_up", f"随访（上次{_md(follow.on_date)}）",
                       follow.next_date, follow.next_date < as_of))
     for case in cases:
         state = status.get(case.id)
@@ -140,8 +144,8 @@ def _collect(as_of: dt.date, horizon: int = HORIZON_DAYS,
                 continue
             started = reminder.window_start <= as_of
             due = reminder.window_end if started else reminder.window_start
-            what = (f"{VISITS[reminder.visit]}（{reminder.window_start:%m月%d日}至"
-                    f"{reminder.window_end:%m月%d日}）")
+            what = (f"{VISITS[reminder.visit]}（{_md(reminder.window_start)}至"
+                    f"{_md(reminder.window_end)}）")
             items.append((by_id[reminder.__data__["case"]], "reminder", what, due,
                           reminder.window_end < as_of))
     return items
@@ -223,8 +227,8 @@ class MonthPayments:
 PAYABLE_APPLICATIONS = ("applied", "approved", "paid")
 
 
-def month_payments(actor: HasRole, month: dt.date, compound_id: int | None = None,
-                   log: bool = False) -> MonthPayments:
+def month_payments(actor: HasRole, month: dt.date,
+                   compound_id: int | None = None) -> MonthPayments:
     """Who is due what for *month*: children whose subsidy month it is, and assistance recipients.
 
     Subsidy applications not yet made or refused, and cancelled or transferred cases, are left
@@ -262,13 +266,6 @@ def month_payments(actor: HasRole, month: dt.date, compound_id: int | None = Non
                 rates.monthly_fen(case.category, first)))
     result.subsidy.sort(key=lambda r: (r.compound, r.case_no))
     result.assistance.sort(key=lambda r: (r.case_type, r.compound, r.case_no))
-    if log:
-        from models import audit
-        from models.db import database
-
-        with database.atomic():
-            audit.record(actor.username, "print", "casework_case", None,
-                         note=f"补贴和扶助发放名单 {first:%Y-%m}")
     return result
 
 
