@@ -255,6 +255,12 @@ def create_assistance(
                        notes=notes.strip())
 
 
+def create_assistance_for(actor: HasRole, person_ids: Sequence[int], **kwargs: Any) -> list[Case]:
+    """The same assistance for each person (a couple is paid per person), all or none."""
+    with database.atomic():
+        return [create_assistance(actor, person_id=pid, **kwargs) for pid in person_ids]
+
+
 def create_maternal(
     actor: HasRole,
     *,

@@ -27,13 +27,12 @@ from models.casework import (
 )
 from models.casework_people import (
     ADOPTED_OR_STEP,
-    CHILD_IN_LAW,
     CHILDREN_OF_HEAD,
-    DAUGHTERS,
     GRANDCHILDREN,
     HEAD,
     HEAD_SPOUSE,
     SONS,
+    parents_in_household,
 )
 from models.casework_rates import RateTable
 from models.entities import Household, Resident, ResidentTag
@@ -115,22 +114,6 @@ def _load_register() -> tuple[dict[int, list[Resident]], dict[int, str], set[int
     return by_household, kinds, disabled
 
 
-def _parents(child: Resident, members: list[Resident]) -> tuple[Resident | None, Resident | None]:
-    """Mother and father of a child as the household relations show them."""
-    if child.relation in CHILDREN_OF_HEAD:
-        pair = [m for m in members if m.relation in HEAD + HEAD_SPOUSE]
-    elif child.relation in GRANDCHILDREN:
-        pair = [m for m in members if m.relation in CHILD_IN_LAW]
-        if pair:
-            kin = SONS if pair[0].relation == "38" else DAUGHTERS
-            pair += [m for m in members if m.relation in kin and m.marital_status == "20"][:1]
-    else:
-        pair = []
-    mother = next((m for m in pair if m.sex == "2"), None)
-    father = next((m for m in pair if m.sex == "1"), None)
-    return mother, father
-
-
 def _siblings(child: Resident, members: list[Resident]) -> list[Resident]:
     codes = CHILDREN_OF_HEAD if child.relation in CHILDREN_OF_HEAD else GRANDCHILDREN
     return [m for m in members if m.relation in codes and m.id != child.id and m.birth_date
@@ -148,7 +131,7 @@ def generate(rng: random.Random, as_of: dt.date, username: str) -> None:
         for child in members:
             if child.birth_date is None or child.birth_date < casework_rules.SUBSIDY_BIRTHS_FROM:
                 continue
-            mother, father = _parents(child, members)
+            mother, father = parents_in_household(child, members)
             if mother is None:
                 continue
             born = child.birth_date

@@ -191,3 +191,33 @@ def suggest_children(
                 child.status == "deceased", child_note,
             )
     return sorted(found.values(), key=lambda c: (c.birth_date or dt.date.max, c.name))
+
+
+def parents_in_household(child: Resident, members: list[Resident]) -> tuple[Resident | None, Resident | None]:
+    """Mother and father of *child* among its household's *members*, as the relations show them."""
+    if child.relation in CHILDREN_OF_HEAD:
+        pair = [m for m in members if m.relation in HEAD + HEAD_SPOUSE]
+    elif child.relation in GRANDCHILDREN:
+        pair = [m for m in members if m.relation in CHILD_IN_LAW]
+        if len(pair) == 1:
+            kin = SONS if pair[0].relation == "38" else DAUGHTERS
+            pair += [m for m in members if m.relation in kin and m.marital_status == "20"][:1]
+        else:
+            pair = []  # several married children in one household: the register cannot tell
+    else:
+        pair = []
+    mother = next((m for m in pair if m.sex == "2"), None)
+    father = next((m for m in pair if m.sex == "1"), None)
+    return mother, father
+
+
+def suggest_parents(actor: HasRole, child_id: int) -> tuple[PersonRef | None, PersonRef | None]:
+    """The child's mother and father as the household shows them (None where it does not say)."""
+    require(actor, Perm.CASEWORK_VIEW)
+    child = Resident.get_or_none(Resident.id == child_id)
+    if child is None or not child.__data__.get("household"):
+        return None, None
+    members = list(Resident.select().where(
+        (Resident.household == child.__data__["household"]) & (Resident.status == "current")))
+    mother, father = parents_in_household(child, members)
+    return (get_person(mother.id) if mother else None, get_person(father.id) if father else None)
