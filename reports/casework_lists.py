@@ -99,7 +99,7 @@ def worklist_pdf(actor: HasRole, path: str | Path, as_of: dt.date | None = None,
              f"{w.case_no} {CASE_TYPE_SHORT[w.case_type]}", w.person_name, w.what, w.compound]
             for i, w in enumerate(items, 1)]
     if not rows:
-        rows = [["", "", "", "", "无待办事项", "", ""]]
+        rows = [["", "", "", "", "", "无待办事项", ""]]
     story.append(data_table(st, ["序号", "分组", "到期日", "个案", "姓名", "事项", "小区"],
                             rows, widths_mm=[12, 13, 23, 25, 17, 45, 21], numeric=(0,)))
     story.extend(_signatures(st, as_of))
