@@ -269,9 +269,10 @@ def _maternal(b: _Builder, woman: Resident, members: list[Resident]) -> None:
     rng, as_of = b.rng, b.as_of
     husband = next((m for m in members if m.sex == "1" and m.marital_status == "20"
                     and m.relation in (HEAD + HEAD_SPOUSE if woman.relation == "12" else SONS)), None)
-    expected = as_of + dt.timedelta(days=rng.randint(-35, 250))
+    # Known from about week 6, so expected dates reach some 230 days ahead.
+    expected = as_of + dt.timedelta(days=rng.randint(-35, 230))
     lmp = expected - dt.timedelta(days=casework_rules.PREGNANCY_DAYS)
-    opened = min(as_of, lmp + dt.timedelta(days=rng.randint(42, 100)))
+    opened = b.day_between(lmp + dt.timedelta(days=42), min(lmp + dt.timedelta(days=100), as_of))
     born = expected + dt.timedelta(days=rng.randint(-7, 5)) if expected + dt.timedelta(days=5) < as_of else None
     case = b.case("maternal", opened, IN_PROGRESS, opened, mother=woman.id,
                   father=husband.id if husband else None, expected_date=expected, birth_date=born)

@@ -112,9 +112,13 @@ def suggest_spouse(actor: HasRole, resident_id: int) -> PersonRef | None:
     elif person.relation in HEAD_SPOUSE:
         match = [m for m in opposite if m.relation in HEAD]
     elif person.relation in CHILD_IN_LAW:
-        # 儿媳 → a married son; 女婿 → a married daughter.
+        # 儿媳 → a son, 女婿 → a daughter: the married one, or the only grown one.
         kin = SONS if person.relation == "38" else DAUGHTERS
-        match = [m for m in opposite if m.relation in kin and m.marital_status == "20"]
+        grown = [m for m in opposite if m.relation in kin and m.relation not in ADOPTED_OR_STEP
+                 and m.birth_date and person.birth_date
+                 and abs((m.birth_date - person.birth_date).days) < 365 * 15]
+        married = [m for m in grown if m.marital_status == "20"]
+        match = married if married else grown
     elif person.relation in CHILDREN_OF_HEAD:
         in_law = "38" if person.sex == "1" else "28"
         match = [m for m in opposite if m.relation == in_law]

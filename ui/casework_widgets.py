@@ -39,6 +39,7 @@ class DateField(QDateEdit):
         self.optional = optional
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
+        self.setMaximumWidth(160)
         if optional:
             self.setMinimumDate(_NULL_DATE)
             self.setSpecialValueText(self.tr("未填"))
