@@ -83,6 +83,9 @@ class BirthRegistrationDialog(QDialog):
         self.children.verticalHeader().hide()
         self.children.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.children.horizontalHeader().setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((COL_NAME, 90), (COL_SEX, 50), (COL_BIRTH, 130), (COL_ORIGIN, 140),
+                           (COL_DECEASED, 50), (COL_COUNTS, 70)):
+            self.children.setColumnWidth(col, width)
         self.children.itemChanged.connect(lambda _item: self._recount())
         self._child_meta: list[tuple[int | None, str]] = []  # (resident id, sex) per row
         reload_button = QPushButton(self.tr("从人口信息带出"))
