@@ -25,7 +25,7 @@ from models.version import __version__
 from ui.tab_events import EventsTab
 from ui.tab_facilities import FacilitiesTab
 from ui.tab_registry import RegistryTab
-from ui.tab_services import ServicesTab
+from ui.tab_services import CaseworkStatusLabel, ServicesTab
 from ui.worker import run_with_progress
 
 
@@ -111,11 +111,16 @@ class MainWindow(QMainWindow):
         self.db_label.setObjectName("status_db")
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)
+        # Overdue casework as numbers only, for every role (see casework_worklist.overdue_counts).
+        self.casework_label = CaseworkStatusLabel()
+        self.statusBar().addWidget(self.casework_label)
+        self.services_tab.counts_changed.connect(self.casework_label.refresh)
 
     # -- actions ----------------------------------------------------------------------
     def refresh(self) -> None:
         for i in range(self.tabs.count()):
             self.tabs.widget(i).refresh()
+        self.casework_label.refresh()
         self.demo_action.setEnabled(compounds.register_is_empty())
 
     def open_database(self) -> None:
