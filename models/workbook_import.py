@@ -408,8 +408,18 @@ class _Check:
                     WARNING, "", "人员状态",
                     f"登记簿中为“{codes.name('resident_status', known.values['status'])}”，"
                     "导入不改变人员状态；迁出、死亡等请在户籍人口页登记"))
+            stored_name = known.values["name"]
+            if row.name and stored_name != row.name:
+                row.issues.append(Issue(
+                    WARNING, "", "姓名", f"登记簿中此身份证号码的姓名为“{stored_name}”，将改为"
+                    f"“{row.name}”；若是号码填错，请改正后再导入"))
             house = self.houses.get(row.household_no)
             moved = house is None or house.id != known.household_id
+            old_house = self.house_by_id.get(known.household_id or 0)
+            if moved and old_house is not None:
+                row.issues.append(Issue(
+                    WARNING, "", "户号", f"此人在登记簿中属户号{old_house.number}，将移到户号"
+                    f"{row.household_no}"))
             if moved or person_changes(known.values, row.person):
                 row.action = "update"
                 pv.updated_residents += 1
