@@ -272,6 +272,7 @@ class _Check:
         self.house_by_id = {h.id: h for h in self.houses.values()}
         self.members = _current_members(sorted(self.house_by_id))
         self.position = {id(row): n for n, row in enumerate(pv.rows)}
+        self.headless: set[str] = set()
 
     def reject(self, row: RowResult, name: str, message: str) -> None:
         row.issues.append(make_issue(self.pv.sheets[row.sheet], REJECTED, name, message))
@@ -327,6 +328,11 @@ class _Check:
             if not heads:
                 if not any(members.get(r.id_number, ("", None))[1] is r for r in rows):
                     continue  # only people who left or died: nothing to lead
+                house = self.houses.get(number)
+                if house is not None and not any(
+                        rel == HEAD for rel, _ in self.members.get(house.id, {}).values()):
+                    self.headless.add(number)  # already so in the register: not this file's doing
+                    continue
                 failed = [r for r in all_by_house[number]
                           if r.rejected and r.person.get("relation") == HEAD]
                 message = (f"本户户主（{_where(rows[0], failed[0])}）未能导入，本户其他成员一并退回；"
@@ -397,6 +403,9 @@ class _Check:
             elif household_changes(house.values, lead.household):
                 pv.updated_households += 1
         for row in pv.accepted:
+            if row.household_no in self.headless:
+                row.issues.append(Issue(WARNING, "", "户主", f"户号{row.household_no}在登记簿中没有"
+                                        "在册的户主，本次导入也未指定；请在户籍人口页指定户主"))
             known = self.people.get(row.id_number)
             if known is None:
                 row.action = "new"

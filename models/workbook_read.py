@@ -424,7 +424,9 @@ def cell_text(value: Any) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).replace("\u3000", " ").strip()
+    # Free text (addresses, work units) is kept as typed, full-width brackets and all; the
+    # values that are matched (codes, ID numbers, dates) are normalised where they are read.
+    return str(value).replace("\u3000", " ").strip()
 
 
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")

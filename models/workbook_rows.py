@@ -198,7 +198,7 @@ class RowParser:
         if "household_no" not in self.sheet.columns:
             self.reject(result, "household_no", "表中没有户号列")
         else:
-            number = re.sub(r"\s+", "", self.text(row, "household_no"))
+            number = clean_text(self.text(row, "household_no"))  # an identifier: Ｎ００１ is N001
             if not number:
                 self.reject(result, "household_no", "户号为空")
             elif len(number) > TEXT_LIMITS["household_no"]:

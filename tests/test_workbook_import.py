@@ -252,3 +252,26 @@ def test_officer_may_not_import(messy, officer):
 
     with pytest.raises(PermissionDenied):
         wi.preview(officer, messy)
+
+
+def test_household_already_headless_in_the_register_is_a_warning(messy, clerk, tmp_path):
+    from openpyxl import Workbook
+
+    wi.import_file(clerk, messy, today=TODAY)
+    head = Resident.get(Resident.id_number == ws.FENG)  # N004's only member and head
+    head.status = "deceased"
+    head.save()
+    wb = Workbook()
+    wb.active.title = "南关小区"
+    wb.active.append(["户号", "姓名", "与户主关系", "身份证号码"])
+    child = ws.make_id(dt.date(2000, 3, 3), "1", 500)
+    wb.active.append(["N004", "冯小", "儿子", child])
+    wb.save(tmp_path / "child.xlsx")
+    result = wi.import_file(clerk, tmp_path / "child.xlsx", today=TODAY)
+    row = result.preview.rows[0]
+    assert row.status == wi.WARNING and "没有在册的户主" in row.reason()
+    assert Resident.get(Resident.id_number == child).household.household_no == "N004"
+    # the messy file again: 陈二, its second head, may now lead N004 instead of being turned away
+    again = wi.import_file(clerk, messy, today=TODAY)
+    assert not {(r.sheet, r.row): r for r in again.preview.rows}[("南关小区", 17)].rejected
+    assert Resident.get(Resident.id_number == ws.CHEN).relation == "02"
