@@ -130,10 +130,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         actor = _cli_actor(args)
         result = wi.import_file(actor, args.file, dry_run=args.dry_run)
-    except LookupError as exc:
-        return fail(str(exc))
-    except wi.WorkbookReadError as exc:
-        return fail(str(exc))
+    except (LookupError, PermissionError, wi.WorkbookReadError) as exc:
+        return fail(str(exc))  # nothing was written
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:

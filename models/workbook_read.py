@@ -213,16 +213,19 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _xlsx_merges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
-    """(first row, last row, first col, last col) of each merged range, rows 1-based.
+def _xlsx_layout(archive: zipfile.ZipFile, member: str) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """(row count, merged ranges as (first row, last row, first col, last col), rows 1-based).
 
-    Read-only openpyxl does not report merged cells; the ranges sit in the sheet's XML."""
+    Read-only openpyxl reports no merged cells, and no size when the writer left out the
+    sheet's dimension (write-only openpyxl does); both are plain to see in the sheet's XML."""
     with archive.open(member) as fh:
         data = fh.read()
-    return [
+    rows = data.count(b"<row ") + data.count(b"<row>")
+    merges = [
         (int(r1), int(r2), _col_index(c1), _col_index(c2))
         for c1, r1, c2, r2 in _MERGE_RE.findall(data)
     ]
+    return rows, merges
 
 
 def _fill_merges(rows: dict[int, list[Any]], merges: list[tuple[int, int, int, int]]) -> None:
@@ -252,20 +255,23 @@ def _read_xlsx(path: Path, progress: Progress | None) -> WorkbookData:
     try:
         archive = zipfile.ZipFile(path)
         sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        total = sum(ws.max_row or 0 for ws in sheets) or 1
-        done = 0
+        layouts = []
         for ws in sheets:
+            member = getattr(ws, "_worksheet_path", None)
+            layouts.append(_xlsx_layout(archive, member.lstrip("/")) if member
+                           else (ws.max_row or 0, []))
+        archive.close()
+        total = sum(count for count, _ in layouts) or 1
+        done = 0
+        for ws, (_, merges) in zip(sheets, layouts, strict=True):
             rows: dict[int, list[Any]] = {}
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 rows[number] = list(values)
                 done += 1
-                if progress and done % 500 == 0 and progress(done, total) is False:
+                if progress and done % 500 == 0 and progress(min(done, total), total) is False:
                     raise ReadCancelled()
-            member = getattr(ws, "_worksheet_path", None)
-            if member:
-                _fill_merges(rows, _xlsx_merges(archive, member.lstrip("/")))
+            _fill_merges(rows, merges)
             _collect(data, ws.title, sorted(rows.items()))
-        archive.close()
     finally:
         book.close()
     return data
