@@ -95,15 +95,33 @@ def export_register(actor: HasRole, path: str | os.PathLike[str],
                     progress: Progress | None = None) -> ExportSummary:
     """Write the register to *path* (.xlsx). The export is audited: it holds full ID numbers."""
     require(actor, Perm.REGISTRY_VIEW)
+    path = Path(path)
+    with database.atomic():  # one read transaction: the count and the rows agree
+        total = Resident.select().join(Household).where(
+            Household.archived == False).count()  # noqa: E712
+        summary = _write(path, total, progress)
+    with database.atomic():
+        audit.record(actor.username, "export", "resident", None, None,
+                     {"file": path.name, "compounds": summary.compounds,
+                      "households": summary.households, "residents": summary.residents},
+                     "导出花名册（含完整身份证号码）")
+    if progress:
+        progress(total, max(total, 1))
+    return summary
+
+
+def _write(path: Path, total: int, progress: Progress | None) -> ExportSummary:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    path = Path(path)
-    total = Resident.select().join(Household).where(Household.archived == False).count()  # noqa: E712
     book = Workbook(write_only=True)
     ws = book.create_sheet(SHEET_TITLE)
+    # Write-only sheets leave out their size unless told it; without it every reader that
+    # opens the file read-only (openpyxl among them) has to scan the whole sheet first.
+    last = f"{get_column_letter(len(COLUMNS))}{total + 2}"
+    ws.calculate_dimension = lambda: f"A1:{last}"
     for index, (_, _, _, _, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
@@ -144,12 +162,4 @@ def export_register(actor: HasRole, path: str | os.PathLike[str],
     tmp = path.with_name(path.name + ".part")
     book.save(tmp)
     os.replace(tmp, path)  # never leave half a workbook under the clerk's file name
-    summary = ExportSummary(path, len(compounds), len(households), done)
-    with database.atomic():
-        audit.record(actor.username, "export", "resident", None, None,
-                     {"file": path.name, "compounds": summary.compounds,
-                      "households": summary.households, "residents": summary.residents},
-                     "导出花名册（含完整身份证号码）")
-    if progress:
-        progress(total, max(total, 1))
-    return summary
+    return ExportSummary(path, len(compounds), len(households), done)

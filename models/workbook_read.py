@@ -264,6 +264,9 @@ def _read_xlsx(path: Path, progress: Progress | None) -> WorkbookData:
         total = sum(count for count, _ in layouts) or 1
         done = 0
         for ws, (_, merges) in zip(sheets, layouts, strict=True):
+            # Some programs write a wrong size into the file, and read-only openpyxl would
+            # then stop early or cut columns off: read every row and cell that is there.
+            ws.reset_dimensions()
             rows: dict[int, list[Any]] = {}
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 rows[number] = list(values)
@@ -452,7 +455,8 @@ def id_from_cell(value: Any) -> tuple[str, str]:
             return str(value), LOST_DIGITS
         digits = str(int(value))
         if len(digits) >= 16:
-            return digits, LOST_DIGITS
+            # shown as Excel's formula bar shows it: 15 digits, then zeros
+            return digits[:15] + "0" * (len(digits) - 15), LOST_DIGITS
         return digits, ""
     text = cell_text(value)
     compact = re.sub(r"\s", "", text).upper()
