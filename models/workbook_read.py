@@ -53,8 +53,7 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("户主关系", "relation"), ("户号", "household_no"), ("小区", "compound"),
     ("出生", "birth_date"), ("电话", "phone"), ("手机", "phone"), ("民族", "ethnicity"),
     ("文化", "education"), ("婚姻", "marital_status"), ("政治", "political_status"),
-    ("户籍地", "hukou_address"), ("单元", "unit"), ("门牌", "room"), ("楼栋", "building"),
-    ("姓名", "name"),
+    ("户籍地", "hukou_address"), ("户口所在地", "hukou_address"), ("单元", "unit"), ("门牌", "room"), ("楼栋", "building"),
 )
 # Columns the program itself writes that are not register fields (left alone on import).
 IGNORED_HEADERS = ("序号", "问题", "编号", "原行号")
@@ -127,24 +126,28 @@ def _clean_header(value: Any) -> str:
     return text.strip("*＊:：.、")
 
 
-def header_field(value: Any) -> str | None:
+def header_field(value: Any, loose: bool = True) -> str | None:
     text = _clean_header(value)
-    if not text or text in IGNORED_HEADERS:
-        return None
+    if not text or text in IGNORED_HEADERS or text.startswith("户主") and text != "户主关系":
+        return None  # 户主姓名 / 户主身份证号 repeat the head's data on each member's row
     if text in _HEADER_LOOKUP:
         return _HEADER_LOOKUP[text]
-    for part, name in _CONTAINS:
-        if part in text:
-            return name
+    if loose:
+        for part, name in _CONTAINS:
+            if part in text:
+                return name
     return None
 
 
 def map_headers(cells: Iterable[Any]) -> dict[str, int]:
+    """Field -> column: exact header names first, then looser matches for what is left."""
+    cells = list(cells)
     columns: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        name = header_field(cell)
-        if name and name not in columns:
-            columns[name] = index
+    for loose in (False, True):
+        for index, cell in enumerate(cells):
+            name = header_field(cell, loose)
+            if name and name not in columns and index not in columns.values():
+                columns[name] = index
     return columns
 
 

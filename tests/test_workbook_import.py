@@ -44,6 +44,17 @@ def test_reader_finds_headers_fills_merges_and_drops_noise(messy):
     assert (19, "合计行") in first.skipped
 
 
+def test_header_spellings():
+    from models.workbook_read import map_headers
+
+    columns = map_headers(["序号", "户主姓名", "户  号", "姓名", "与户主的关系", "户主身份证号",
+                           "身份证号码(18位)", "出生年月日", "电话号码（手机）", "户口所在地详址"])
+    assert columns == {"household_no": 2, "name": 3, "relation": 4, "id_number": 6,
+                       "birth_date": 7, "phone": 8, "hukou_address": 9}
+    assert map_headers(["户主关系", "居民姓名", "公民身份证号码"]) == {
+        "relation": 0, "name": 1, "id_number": 2}
+
+
 def test_preview_marks_every_row_right(messy, clerk):
     before = _counts()
     pv = wi.preview(clerk, messy, today=TODAY)
