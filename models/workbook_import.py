@@ -72,6 +72,7 @@ class Preview:
     sheets: dict[str, SheetTable]
     notes: list[str] = field(default_factory=list)  # ignored sheets, skipped total rows
     new_compounds: list[str] = field(default_factory=list)
+    households: dict[str, dict[str, Any]] = field(default_factory=dict)  # 户号 -> address
     new_households: int = 0
     updated_households: int = 0
     new_residents: int = 0
@@ -282,10 +283,28 @@ class _Check:
             house = self.houses.get(row.household_no)
             if house is not None and house.archived:
                 self.reject(row, "household_no", f"户号{row.household_no}已注销（归档），请先在户籍人口页处理")
+        self._compounds()
         for _ in range(10):  # each pass may reject rows that leave another household headless
             if not self._heads():
                 break
         self._actions()
+
+    def _compounds(self) -> None:
+        """One 户号 is one household in one compound. Registers numbered per compound (1, 2,
+        3 … in every sheet) would otherwise merge strangers into one household."""
+        owner: dict[str, tuple[str, RowResult | None]] = {}
+        for number, house in self.houses.items():
+            owner[number] = (house.values["compound"], None)
+        for row in self.pv.accepted:
+            compound = row.household.get("compound", "")
+            first = owner.setdefault(row.household_no, (compound, row))
+            if first[0] == compound:
+                continue
+            where = "登记簿中" if first[1] is None else _where(row, first[1])
+            self.reject(row, "compound" if "compound" in self.pv.sheets[row.sheet].columns
+                        else "household_no",
+                        f"户号{row.household_no}在{where}属于小区“{first[0]}”，这里是“{compound}”："
+                        "户号须在全社区唯一（可加小区前缀）；整户换小区请在户籍人口页办理")
 
     def _final_members(self) -> tuple[dict[str, dict[str, tuple[str, RowResult | None]]],
                                       dict[str, set[str]]]:
@@ -382,25 +401,34 @@ class _Check:
         pv.new_residents = pv.updated_residents = pv.unchanged_residents = 0
         known_compounds = {name for (name,) in _tuples(Compound.select(Compound.name))}
         new_compounds: list[str] = []
-        first_row: dict[str, RowResult] = {}
+        # A household's address: each field from the first row that fills it in.
+        merged: dict[str, dict[str, Any]] = {}
+        setter: dict[tuple[str, str], RowResult] = {}
         for row in pv.accepted:
-            lead = first_row.setdefault(row.household_no, row)
-            if lead is not row:
-                for name in HOUSEHOLD_FIELDS:
-                    mine, theirs = row.household.get(name), lead.household.get(name)
-                    if mine and theirs and mine != theirs:
-                        row.issues.append(Issue(
-                            WARNING, "", "", f"{_household_label(name)}“{_show(name, mine)}”与本户"
-                            f"{_where(row, lead)}的“{_show(name, theirs)}”不一致，以{_where(row, lead)}为准"))
-            compound = lead.household.get("compound", "")
+            values = merged.setdefault(row.household_no, {})
+            for name in HOUSEHOLD_FIELDS:
+                mine = row.household.get(name)
+                if not mine:
+                    continue
+                if name not in values:
+                    values[name] = mine
+                    setter[(row.household_no, name)] = row
+                elif values[name] != mine:
+                    lead = setter[(row.household_no, name)]
+                    row.issues.append(Issue(
+                        WARNING, "", "", f"{_household_label(name)}“{_show(name, mine)}”与本户"
+                        f"{_where(row, lead)}的“{_show(name, values[name])}”不一致，"
+                        f"以{_where(row, lead)}为准"))
+            compound = values.get("compound", "")
             if compound and compound not in known_compounds and compound not in new_compounds:
                 new_compounds.append(compound)
         pv.new_compounds = new_compounds
-        for number, lead in first_row.items():
+        pv.households = merged
+        for number, values in merged.items():
             house = self.houses.get(number)
             if house is None:
                 pv.new_households += 1
-            elif household_changes(house.values, lead.household):
+            elif household_changes(house.values, values):
                 pv.updated_households += 1
         for row in pv.accepted:
             if row.household_no in self.headless:
@@ -520,12 +548,9 @@ class _Writer:
         return dict(_tuples(Compound.select(Compound.name, Compound.id)))
 
     def households(self, check: _Check, compound_ids: dict[str, int]) -> dict[str, int]:
-        lead: dict[str, RowResult] = {}
-        for row in self.pv.accepted:
-            lead.setdefault(row.household_no, row)
         created: list[dict[str, Any]] = []
-        for number, row in lead.items():
-            values = dict(row.household)
+        for number, merged in self.pv.households.items():
+            values = dict(merged)
             values["compound"] = compound_ids[values["compound"]]
             house = check.houses.get(number)
             if house is None:
@@ -544,7 +569,7 @@ class _Writer:
         for part in _chunks(created):
             bulk_insert(Household, part)
         ids: dict[str, int] = {}
-        for part in _chunks(list(lead)):
+        for part in _chunks(list(self.pv.households)):
             ids.update(_tuples(Household.select(Household.household_no, Household.id)
                                .where(Household.household_no.in_(part))))
         for values in created:

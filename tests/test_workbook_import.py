@@ -286,3 +286,24 @@ def test_household_already_headless_in_the_register_is_a_warning(messy, clerk, t
     again = wi.import_file(clerk, messy, today=TODAY)
     assert not {(r.sheet, r.row): r for r in again.preview.rows}[("南关小区", 17)].rejected
     assert Resident.get(Resident.id_number == ws.CHEN).relation == "02"
+
+
+def test_same_household_number_in_two_compounds_is_refused(clerk, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "西苑小区"
+    second = wb.create_sheet("东门花园")
+    for sheet, n in ((first, 600), (second, 610)):  # both numbered from 1, as many registers are
+        sheet.append(["户号", "楼栋", "姓名", "与户主关系", "身份证号码"])
+        sheet.append(["1", None, f"户主{n}", "户主", ws.make_id(dt.date(1970, 1, 1), "1", n)])
+        sheet.append(["1", "9号楼", f"妻{n}", "妻", ws.make_id(dt.date(1971, 1, 1), "2", n)])
+    wb.save(tmp_path / "two.xlsx")
+    result = wi.import_file(clerk, tmp_path / "two.xlsx", today=TODAY)
+    rows = {(r.sheet, r.row): r for r in result.preview.rows}
+    assert not rows[("西苑小区", 2)].rejected and not rows[("西苑小区", 3)].rejected
+    assert "属于小区“西苑小区”" in rows[("东门花园", 2)].reason()
+    assert rows[("东门花园", 3)].rejected
+    house = Household.get(Household.household_no == "1")
+    assert house.compound.name == "西苑小区" and house.building == "9号楼"  # from its 2nd row

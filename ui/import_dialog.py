@@ -129,6 +129,8 @@ class ImportDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setWordWrap(False)
+        # Size columns from the first rows only: a seed-size register has 23,000.
+        self.table.horizontalHeader().setResizeContentsPrecision(300)
 
         self.notes = QLabel()
         self.notes.setObjectName("import_notes")
