@@ -253,7 +253,9 @@ def _read_xlsx(path: Path, progress: Progress | None) -> WorkbookData:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise WorkbookReadError(f"无法读取工作簿“{path.name}”：{exc}") from exc
+        raise WorkbookReadError(
+            f"无法读取工作簿“{path.name}”：文件已损坏、设有打开密码，或不是 Excel 工作簿（{exc}）。"
+        ) from exc
     data = WorkbookData(path, "xlsx", [])
     try:
         archive = zipfile.ZipFile(path)
@@ -296,10 +298,18 @@ def _collect(data: WorkbookData, name: str, rows: Iterable[tuple[int, list[Any]]
 def _read_xls(path: Path, progress: Progress | None) -> WorkbookData:
     import xlrd
 
+    errors = (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError,
+              NotImplementedError)
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as exc:
-        raise WorkbookReadError(f"无法读取工作簿“{path.name}”：{exc}") from exc
+    except errors:
+        try:  # some writers' formatting records trip xlrd up; the values may still be fine
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except errors as exc:
+            raise WorkbookReadError(
+                f"无法读取工作簿“{path.name}”：文件已损坏或不是 Excel 97-2003 工作簿（{exc}）。"
+                "网页系统导出的 .xls 常常其实是网页，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+            ) from exc
     data = WorkbookData(path, "xls", [])
     try:
         names = book.sheet_names()

@@ -254,6 +254,10 @@ def test_unreadable_files(tmp_path, clerk):
     empty.write_text("just,some,words\n1,2,3\n", encoding="utf-8")
     with pytest.raises(WorkbookReadError, match="没有找到花名册"):
         wi.preview(clerk, empty)
+    fake = tmp_path / "网页导出.xls"  # web systems' ".xls" that is really a web page
+    fake.write_text("<html><table><tr><td>姓名</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(WorkbookReadError, match="另存为 .xlsx"):
+        wi.preview(clerk, fake)
     with pytest.raises(WorkbookReadError, match="不存在"):
         wi.preview(clerk, tmp_path / "missing.xlsx")
 
