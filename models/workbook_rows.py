@@ -114,6 +114,11 @@ def make_issue(sheet: SheetTable, level: str, name: str, message: str) -> Issue:
     return Issue(level, column, label, message)
 
 
+def where_text(row: RowResult, other: RowResult) -> str:
+    """Where *other* is, as seen from *row*: 第8行, or 工作表“南关小区”第8行 on another sheet."""
+    return f"第{other.row}行" if other.sheet == row.sheet else f"工作表“{other.sheet}”第{other.row}行"
+
+
 class RowParser:
     """Parses the rows of one sheet (the header decides which fields are present)."""
 
