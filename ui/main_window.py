@@ -74,6 +74,13 @@ class MainWindow(QMainWindow):
         self.demo_action = self._action(self.tr("装入示范社区(&D)…"), self.offer_demo)
         file_menu.addAction(self.demo_action)
         file_menu.addSeparator()
+        self.import_action = self._action(self.tr("导入花名册(&I)…"), self.import_register)
+        self.import_action.setEnabled(can(self.user, Perm.REGISTRY_IMPORT))
+        file_menu.addAction(self.import_action)
+        self.export_action = self._action(self.tr("导出花名册(&E)…"), self.export_register)
+        self.export_action.setEnabled(can(self.user, Perm.REGISTRY_VIEW))
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("退出(&X)"), self.close, "Ctrl+Q"))
 
         backup_menu = bar.addMenu(self.tr("备份(&B)"))
@@ -177,6 +184,24 @@ class MainWindow(QMainWindow):
             self, self.tr("示范社区"), self.tr("正在生成示范社区…"), work, done,
             lambda msg: QMessageBox.warning(self, self.tr("示范社区"), msg),
         )
+
+    def import_register(self) -> None:
+        from ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.user, self)
+        dialog.exec()
+        if dialog.imported:
+            self.refresh()
+
+    def export_register(self) -> None:
+        from ui.import_dialog import export_register
+
+        def done(summary) -> None:
+            self.statusBar().showMessage(
+                self.tr("已导出 %1 户、%2 人到 %3").replace("%1", f"{summary.households:,}")
+                .replace("%2", f"{summary.residents:,}").replace("%3", str(summary.path)), 8000)
+
+        self._job = export_register(self, self.user, done)
 
     def backup_now(self) -> None:
         src = database_path()

@@ -1,0 +1,165 @@
+"""The register as an .xlsx workbook that the importer reads back unchanged.
+
+Layout (documented in README): ONE sheet named 花名册, a title row, then a header row and
+one row per person, households together with the head first. The 小区 column carries the
+compound, so a single sheet holds the whole register (sorting and filtering in Excel keep
+working). ID numbers, household numbers, phone numbers and door numbers are text cells
+(format "@"), so Excel never turns them into numbers and loses digits; dates are date cells.
+Codes are written as their names (汉族, 户主), which the importer maps back to the codes.
+Only households that are not archived are exported, with all their members, including
+those who moved out or died (人员状态 says so; importing never changes a person's status).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import peewee as pw
+
+from models import audit, codes
+from models.db import database
+from models.entities import Compound, Household, Resident
+from models.permissions import HasRole, Perm, require
+
+Progress = Callable[[int, int], bool]
+SHEET_TITLE = "花名册"
+TEXT = "@"
+DATE = "yyyy-mm-dd"
+
+# (header, field, code table or "", cell format or "", column width)
+COLUMNS: list[tuple[str, str, str, str, int]] = [
+    ("小区", "compound", "", "", 14),
+    ("户号", "household_no", "", TEXT, 11),
+    ("楼栋", "building", "", TEXT, 8),
+    ("单元", "unit", "", TEXT, 7),
+    ("门牌", "room", "", TEXT, 8),
+    ("户别", "household_type", "household_type", "", 8),
+    ("姓名", "name", "", "", 10),
+    ("与户主关系", "relation", "relation", "", 10),
+    ("公民身份号码", "id_number", "", TEXT, 21),
+    ("性别", "sex", "sex", "", 5),
+    ("出生日期", "birth_date", "", DATE, 11),
+    ("民族", "ethnicity", "ethnicity", "", 8),
+    ("文化程度", "education", "education", "", 10),
+    ("婚姻状况", "marital_status", "marital_status", "", 8),
+    ("政治面貌", "political_status", "political_status", "", 10),
+    ("人员类别", "category", "category", "", 9),
+    ("人员状态", "status", "resident_status", "", 8),
+    ("联系电话", "phone", "", TEXT, 13),
+    ("户籍地址", "hukou_address", "", "", 28),
+    ("工作单位", "work_unit", "", "", 16),
+    ("来本地日期", "arrived_on", "", DATE, 11),
+    ("备注", "notes", "", "", 16),
+]
+
+
+class ExportCancelled(Exception):
+    def __init__(self) -> None:
+        super().__init__("导出已取消。")
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    compounds: int
+    households: int
+    residents: int
+
+
+def _rows() -> Any:
+    head_first = pw.Case(None, [(Resident.relation == "02", 0)], 1)
+    return (
+        Resident.select(
+            Compound.name, Household.household_no, Household.building, Household.unit,
+            Household.room, Household.household_type, Resident.name, Resident.relation,
+            Resident.id_number, Resident.sex, Resident.birth_date, Resident.ethnicity,
+            Resident.education, Resident.marital_status, Resident.political_status,
+            Resident.category, Resident.status, Resident.phone, Resident.hukou_address,
+            Resident.work_unit, Resident.arrived_on, Resident.notes,
+        )
+        .join(Household)
+        .join(Compound)
+        .where(Household.archived == False)  # noqa: E712
+        .order_by(Compound.id, Household.household_no, head_first, Resident.relation,
+                  Resident.id)
+        .tuples()
+    )
+
+
+def export_register(actor: HasRole, path: str | os.PathLike[str],
+                    progress: Progress | None = None) -> ExportSummary:
+    """Write the register to *path* (.xlsx). The export is audited: it holds full ID numbers."""
+    require(actor, Perm.REGISTRY_VIEW)
+    path = Path(path)
+    with database.atomic():  # one read transaction: the count and the rows agree
+        total = Resident.select().join(Household).where(
+            Household.archived == False).count()  # noqa: E712
+        summary = _write(path, total, progress)
+    with database.atomic():
+        audit.record(actor.username, "export", "resident", None, None,
+                     {"file": path.name, "compounds": summary.compounds,
+                      "households": summary.households, "residents": summary.residents},
+                     "导出花名册（含完整身份证号码）")
+    if progress:
+        progress(total, max(total, 1))
+    return summary
+
+
+def _write(path: Path, total: int, progress: Progress | None) -> ExportSummary:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(SHEET_TITLE)
+    # Write-only sheets leave out their size unless told it; without it every reader that
+    # opens the file read-only (openpyxl among them) has to scan the whole sheet first.
+    last = f"{get_column_letter(len(COLUMNS))}{total + 2}"
+    ws.calculate_dimension = lambda: f"A1:{last}"
+    for index, (_, _, _, _, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A3"
+    title = WriteOnlyCell(ws, f"户籍人口花名册（导出于{dt.date.today():%Y-%m-%d}，共{total}人）")
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    bold = Font(bold=True)
+    header = []
+    for text, *_ in COLUMNS:
+        cell = WriteOnlyCell(ws, text)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+
+    names = {table: codes.codes(table) for _, _, table, _, _ in COLUMNS if table}
+    compounds: set[str] = set()
+    households: set[str] = set()
+    done = 0
+    for values in _rows().iterator():
+        compounds.add(values[0])
+        households.add(values[1])
+        out: list[Any] = []
+        for (_, _, table, fmt, _), value in zip(COLUMNS, values, strict=True):
+            if table and value:
+                value = names[table].get(value, value)
+            if value in (None, ""):
+                out.append(None)
+            elif fmt:
+                cell = WriteOnlyCell(ws, value)
+                cell.number_format = fmt
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        done += 1
+        if progress and done % 500 == 0 and progress(done, max(total, 1)) is False:
+            raise ExportCancelled()
+    tmp = path.with_name(path.name + ".part")
+    book.save(tmp)
+    os.replace(tmp, path)  # never leave half a workbook under the clerk's file name
+    return ExportSummary(path, len(compounds), len(households), done)

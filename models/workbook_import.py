@@ -1,0 +1,405 @@
+"""Importing a household register workbook: preview every row, then write the valid ones.
+
+preview() reads the file and checks each row against the rules and the register (nothing is
+written). apply() checks again inside one transaction (the register may have changed since
+the preview) and writes compounds, households and residents with their audit rows; a
+cancelled or failed import rolls back whole.
+
+Matching: people by ID number, households by household number, compounds by name (created
+when new). Importing the same file twice changes nothing the second time. The status of a
+person already in the register (moved out, deceased) is never changed by an import: those
+changes are dated life events that the monthly report counts, entered in the registry tab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models import audit
+from models.db import database
+from models.entities import AuditLog, Compound, Household, Resident, now
+from models.permissions import HasRole, Perm, require
+from models.pinyin import keys as pinyin_keys
+from models.workbook_check import (
+    CHUNK,
+    RegisterCheck,
+    chunks,
+    household_changes,
+    person_changes,
+    tuples,
+)
+from models.workbook_read import (
+    ReadCancelled,
+    SheetTable,
+    WorkbookData,
+    WorkbookReadError,
+    iter_rows,
+    read_workbook,
+)
+from models.workbook_rows import (
+    OK,
+    REJECTED,
+    WARNING,
+    RowParser,
+    RowResult,
+    make_issue,
+    where_text,
+)
+
+Progress = Callable[[int, int], bool]
+
+__all__ = [
+    "ImportCancelled", "ImportResult", "Preview", "WorkbookReadError", "apply", "import_file",
+    "preview", "OK", "WARNING", "REJECTED",
+]
+
+
+class ImportCancelled(Exception):
+    """The clerk cancelled; the transaction was rolled back and nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("导入已取消，数据库未作任何改动。")
+
+
+@dataclass
+class Preview:
+    path: Path
+    kind: str
+    encoding: str
+    rows: list[RowResult]
+    sheets: dict[str, SheetTable]
+    notes: list[str] = field(default_factory=list)  # ignored sheets, skipped total rows
+    new_compounds: list[str] = field(default_factory=list)
+    households: dict[str, dict[str, Any]] = field(default_factory=dict)  # 户号 -> address
+    new_households: int = 0
+    updated_households: int = 0
+    new_residents: int = 0
+    updated_residents: int = 0
+    unchanged_residents: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return [r for r in self.rows if r.rejected]
+
+    @property
+    def accepted(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.rejected]
+
+    def summary(self) -> str:
+        return (
+            f"共{len(self.rows)}行：可导入{len(self.accepted)}行（新增{self.new_residents}人、"
+            f"更新{self.updated_residents}人、无变化{self.unchanged_residents}人；"
+            f"新增{self.new_households}户、更新{self.updated_households}户"
+            + (f"；新建小区{'、'.join(self.new_compounds)}" if self.new_compounds else "")
+            + f"），其中有警告{self.count(WARNING)}行；退回{self.count(REJECTED)}行。"
+        )
+
+
+@dataclass
+class ImportResult:
+    preview: Preview
+    dry_run: bool = False
+    new_compounds: int = 0
+    new_households: int = 0
+    updated_households: int = 0
+    new_residents: int = 0
+    updated_residents: int = 0
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return self.preview.rejected
+
+    def as_json(self) -> dict[str, Any]:
+        """The command line's answer: created households and residents, updated records
+        (residents and households whose stored values changed), and the rejected rows."""
+        return {
+            "households": self.new_households,
+            "residents": self.new_residents,
+            "updated": self.updated_residents + self.updated_households,
+            "rejected": [rejected_entry(r) for r in self.rejected],
+        }
+
+
+def rejected_entry(row: RowResult) -> dict[str, Any]:
+    issues = [i for i in row.issues if i.level == REJECTED]
+    columns = list(dict.fromkeys(i.column for i in issues if i.column))
+    return {
+        "sheet": row.sheet,
+        "row": row.row,
+        "column": ",".join(columns),
+        "reason": "；".join(i.text() if len(issues) > 1 else i.message for i in issues),
+    }
+
+
+# -- reading and the file's own rules ------------------------------------------------------
+
+def parse_file(path: str | os.PathLike[str], progress: Progress | None = None,
+               today: dt.date | None = None) -> Preview:
+    """Read *path* and check every row on its own and against the other rows of the file."""
+    today = today or dt.date.today()
+    try:
+        data = read_workbook(Path(path), progress)
+    except ReadCancelled as exc:
+        raise ImportCancelled() from exc
+    rows: list[RowResult] = []
+    parsers: dict[str, RowParser] = {}
+    for sheet, source in iter_rows(data):
+        parser = parsers.get(sheet.name) or parsers.setdefault(sheet.name, RowParser(sheet, today))
+        rows.append(parser.parse(source))
+    sheets = {s.name: s for s in data.sheets}
+    _duplicate_ids(rows, sheets)
+    for row in rows:
+        row.file_issues = list(row.issues)
+    return Preview(
+        Path(path), data.kind, data.encoding, rows, sheets,
+        notes=_notes(data),
+    )
+
+
+def _notes(data: WorkbookData) -> list[str]:
+    notes = [f"工作表“{name}”未导入：{why}" for name, why in data.ignored_sheets]
+    for sheet in data.sheets:
+        for number, why in sheet.skipped:
+            notes.append(f"工作表“{sheet.name}”第{number}行跳过：{why}")
+    return notes
+
+
+def _duplicate_ids(rows: list[RowResult], sheets: dict[str, SheetTable]) -> None:
+    first: dict[str, RowResult] = {}
+    for row in rows:
+        if not row.id_number:
+            continue
+        seen = first.get(row.id_number)
+        if seen is None:
+            first[row.id_number] = row
+            continue
+        row.issues.append(make_issue(sheets[row.sheet], REJECTED, "id_number",
+                                     f"与{where_text(row, seen)}的身份证号码重复（保留先出现的一行）"))
+
+
+def preview(actor: HasRole, path: str | os.PathLike[str], progress: Progress | None = None,
+            today: dt.date | None = None) -> Preview:
+    """Read and check *path* against the register; writes nothing."""
+    require(actor, Perm.REGISTRY_IMPORT)
+    pv = parse_file(path, progress, today)
+    RegisterCheck(pv).run()
+    return pv
+
+
+# -- writing --------------------------------------------------------------------------------
+
+_RESIDENT_DEFAULTS: dict[str, Any] = {
+    "sex": "0", "birth_date": None, "ethnicity": "01", "relation": "99", "education": "",
+    "marital_status": "", "political_status": "", "category": "1", "status": "current",
+    "phone": "", "hukou_address": "", "work_unit": "", "arrived_on": None, "notes": "",
+}
+
+
+class _Writer:
+    def __init__(self, actor: HasRole, pv: Preview, progress: Progress | None) -> None:
+        self.actor = actor
+        self.pv = pv
+        self.progress = progress
+        self.total = max(len(pv.accepted), 1)
+        self.done = 0
+        self.audit_rows: list[dict[str, Any]] = []
+        self.stamp = now()
+        self.note = f"导入花名册“{pv.path.name}”"
+
+    def tick(self, step: int = 1) -> None:
+        before = self.done
+        self.done += step
+        due = self.done // 200 != before // 200 or self.done >= self.total
+        if self.progress and due and self.progress(min(self.done, self.total), self.total) is False:
+            raise ImportCancelled()
+
+    def audit(self, action: str, table: str, record_id: Any, before: dict[str, Any] | None,
+              after: dict[str, Any]) -> None:
+        self.audit_rows.append({
+            "at": self.stamp, "username": self.actor.username, "action": action,
+            "table_name": table, "record_id": str(record_id),
+            "before": None if before is None else _json(before), "after": _json(after),
+            "note": self.note,
+        })
+        if len(self.audit_rows) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.audit_rows:
+            bulk_insert(AuditLog, self.audit_rows)
+            self.audit_rows = []
+
+    def compounds(self) -> dict[str, int]:
+        for name in self.pv.new_compounds:
+            compound = Compound.create(name=name)
+            self.audit("create", "compound", compound.id, None, audit.snapshot(compound))
+        return dict(tuples(Compound.select(Compound.name, Compound.id)))
+
+    def households(self, check: RegisterCheck, compound_ids: dict[str, int]) -> dict[str, int]:
+        created: list[dict[str, Any]] = []
+        for number, merged in self.pv.households.items():
+            values = dict(merged)
+            values["compound"] = compound_ids[values["compound"]]
+            house = check.houses.get(number)
+            if house is None:
+                created.append({"household_no": number, "building": "", "unit": "", "room": "",
+                                "household_type": "2", "phone": "", "notes": "",
+                                "archived": False, "created_at": self.stamp,
+                                "updated_at": self.stamp, **values})
+                continue
+            stored = dict(house.values, compound=compound_ids.get(house.values["compound"]))
+            changes = household_changes(stored, values)
+            if changes:
+                Household.update(**changes, updated_at=self.stamp).where(
+                    Household.id == house.id).execute()
+                self.audit("update", "household", house.id,
+                           {k: stored.get(k) for k in changes}, changes)
+        for part in chunks(created):
+            bulk_insert(Household, part)
+        ids: dict[str, int] = {}
+        for part in chunks(list(self.pv.households)):
+            ids.update(tuples(Household.select(Household.household_no, Household.id)
+                               .where(Household.household_no.in_(part))))
+        for values in created:
+            snap = {k: _plain(v) for k, v in values.items()}
+            snap["id"] = ids[values["household_no"]]
+            self.audit("create", "household", snap["id"], None, snap)
+        return ids
+
+    def residents(self, check: RegisterCheck, house_ids: dict[str, int]) -> tuple[int, int]:
+        created: list[dict[str, Any]] = []
+        updated = 0
+        for row in self.pv.accepted:
+            household = house_ids[row.household_no]
+            if row.action == "new":
+                values = {**_RESIDENT_DEFAULTS, **row.person, "household": household,
+                          "created_at": self.stamp, "updated_at": self.stamp}
+                values["pinyin"], values["pinyin_initials"] = pinyin_keys(values["name"])
+                created.append(values)
+                if len(created) >= CHUNK:
+                    self._insert_people(created)
+                    created = []
+            elif row.action == "update":
+                known = check.people[row.id_number]
+                changes = person_changes(known.values, row.person)
+                before = {k: _plain(known.values.get(k)) for k in changes}
+                if known.household_id != household:
+                    changes["household"] = household
+                    before["household"] = known.household_id
+                if "name" in changes:
+                    changes["pinyin"], changes["pinyin_initials"] = pinyin_keys(changes["name"])
+                Resident.update(**changes, updated_at=self.stamp).where(
+                    Resident.id == known.id).execute()
+                self.audit("update", "resident", known.id, before,
+                           {k: _plain(v) for k, v in changes.items()})
+                updated += 1
+            self.tick()
+        self._insert_people(created)
+        return sum(1 for r in self.pv.accepted if r.action == "new"), updated
+
+    def _insert_people(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        bulk_insert(Resident, rows)
+        ids: dict[str, int] = dict(tuples(
+            Resident.select(Resident.id_number, Resident.id)
+            .where(Resident.id_number.in_([r["id_number"] for r in rows]))))
+        for values in rows:
+            snap = {k: _plain(v) for k, v in values.items()}
+            snap["id"] = ids[values["id_number"]]
+            self.audit("create", "resident", snap["id"], None, snap)
+
+
+def bulk_insert(model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows through the driver's executemany: peewee's insert_many builds one
+    huge statement in Python, and at the seed's size that alone took seconds."""
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    db = database.obj if hasattr(database, "obj") else database
+    sql = (f'INSERT INTO "{model._meta.table_name}" '
+           f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
+           f"VALUES ({', '.join([db.param] * len(fields))})")
+    params = [[_sql_value(f.db_value(row[name])) for f, name in zip(fields, names, strict=True)]
+              for row in rows]
+    db.cursor().executemany(sql, params)
+
+
+def _sql_value(value: Any) -> Any:
+    # Dates as the text peewee stores (sqlite3's own date adapters are deprecated).
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
+          dry_run: bool = False) -> ImportResult:
+    """Write the preview's valid rows in one transaction (or, dry_run, only check them).
+
+    The register is checked again inside the transaction, so the counts are those of the
+    register as it is now. Cancelling through *progress* rolls everything back."""
+    require(actor, Perm.REGISTRY_IMPORT)
+    result = ImportResult(pv, dry_run=dry_run)
+    with database.atomic() as txn:
+        check = RegisterCheck(pv)
+        check.run()
+        result.new_compounds = len(pv.new_compounds)
+        result.new_households = pv.new_households
+        result.updated_households = pv.updated_households
+        result.new_residents = pv.new_residents
+        result.updated_residents = pv.updated_residents
+        if dry_run:
+            txn.rollback()
+            return result
+        writer = _Writer(actor, pv, progress)
+        compound_ids = writer.compounds()
+        house_ids = writer.households(check, compound_ids)
+        writer.residents(check, house_ids)
+        writer.flush()
+        audit.record(
+            actor.username, "import", "resident", None, None,
+            {"file": pv.path.name, "compounds": result.new_compounds,
+             "households": result.new_households, "households_updated": result.updated_households,
+             "residents": result.new_residents, "residents_updated": result.updated_residents,
+             "rejected": len(pv.rejected)},
+            writer.note,
+        )
+    return result
+
+
+def import_file(actor: HasRole, path: str | os.PathLike[str], dry_run: bool = False,
+                progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
+    """Preview and apply in one go (the command line)."""
+    return apply(actor, preview(actor, path, None, today), progress, dry_run)
+
+
+def reason_lines(pv: Preview) -> list[str]:
+    return [f"{r.sheet} 第{r.row}行：{r.reason()}" for r in pv.rejected]
+
+
+def safe_sheet_title(name: str) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
+    return title[:31]

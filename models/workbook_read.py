@@ -1,0 +1,535 @@
+"""Reading a household register from a workbook (.xlsx, .xls) or a CSV file (GBK or UTF-8).
+
+Real registers are messy. This module finds the header row under any title rows, maps the
+many spellings of each header to one field name, fills merged cells down (household cells
+merged across members), and drops blank rows, repeated headers and total rows. It returns
+the cells as they were typed: turning them into register values is workbook_import's job.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Progress = Callable[[int, int], bool]  # (done, total) -> False to cancel
+
+# Field name -> the header texts (after _clean_header) that mean it, most common first.
+FIELD_HEADERS: dict[str, tuple[str, ...]] = {
+    "compound": ("小区", "小区名称", "所在小区", "居住小区", "小区名"),
+    "household_no": ("户号", "户编号", "户籍编号", "家庭户号", "户口编号", "户代码"),
+    "building": ("楼栋", "楼号", "栋号", "楼栋号", "栋", "楼", "组", "村民小组"),
+    "unit": ("单元", "单元号"),
+    "room": ("门牌", "门牌号", "房号", "房间号", "室", "门牌号码", "户室号"),
+    "household_type": ("户别", "户口性质", "户类型", "户口类型", "户籍性质", "户类别"),
+    "name": ("姓名", "居民姓名", "成员姓名", "名字"),
+    "id_number": ("公民身份号码", "身份证号", "身份证号码", "身份证", "公民身份证号码",
+                  "身份证件号码", "证件号码", "公民身份证号"),
+    "sex": ("性别",),
+    "birth_date": ("出生日期", "出生年月", "出生年月日", "生日", "出生时间"),
+    "ethnicity": ("民族",),
+    "relation": ("与户主关系", "关系", "与户主的关系", "家庭关系", "与户主关系名称"),
+    "education": ("文化程度", "学历", "文化"),
+    "marital_status": ("婚姻状况", "婚姻", "婚姻状态"),
+    "political_status": ("政治面貌", "政治身份"),
+    "category": ("人员类别", "人口类别", "类别", "人口类型", "人员类型"),
+    "status": ("人员状态", "状态", "在册状态"),
+    "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "电话号码"),
+    "hukou_address": ("户籍地址", "户籍地", "户口所在地", "户籍所在地", "户籍地详址"),
+    "work_unit": ("工作单位", "工作单位或职业", "职业", "工作单位及职务", "服务处所"),
+    "arrived_on": ("来本地日期", "来本地时间", "来本地居住日期", "居住起始日期"),
+    "notes": ("备注",),
+}
+# Looser rules for headers no alias matched: (text the header contains, field), in order.
+_CONTAINS: tuple[tuple[str, str], ...] = (
+    ("身份号", "id_number"), ("身份证", "id_number"), ("证件号", "id_number"),
+    ("户主关系", "relation"), ("户号", "household_no"), ("小区", "compound"),
+    ("出生", "birth_date"), ("电话", "phone"), ("手机", "phone"), ("民族", "ethnicity"),
+    ("文化", "education"), ("婚姻", "marital_status"), ("政治", "political_status"),
+    ("户籍地", "hukou_address"), ("户口所在地", "hukou_address"), ("单元", "unit"), ("门牌", "room"), ("楼栋", "building"),
+)
+# Columns the program itself writes that are not register fields (left alone on import).
+IGNORED_HEADERS = ("序号", "问题", "编号", "原行号")
+TOTAL_WORDS = ("合计", "总计", "小计", "共计", "总数")
+HEADER_SCAN_ROWS = 20
+
+_HEADER_LOOKUP = {alias: name for name, aliases in FIELD_HEADERS.items() for alias in aliases}
+
+
+class WorkbookReadError(Exception):
+    """The file cannot be read as a register; the message is for the user."""
+
+
+class ReadCancelled(Exception):
+    pass
+
+
+@dataclass
+class SourceRow:
+    number: int  # the row number as the spreadsheet shows it (1-based)
+    values: list[Any]  # cell values, merged ranges filled with their top-left value
+
+
+@dataclass
+class SheetTable:
+    name: str
+    header_row: int
+    headers: list[str]  # header texts as typed, by column
+    columns: dict[str, int]  # field name -> 0-based column index
+    rows: list[SourceRow] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not data
+
+    def value(self, row: SourceRow, name: str) -> Any:
+        index = self.columns.get(name)
+        if index is None or index >= len(row.values):
+            return None
+        return row.values[index]
+
+
+@dataclass
+class WorkbookData:
+    path: Path
+    kind: str  # "xlsx", "xls" or "csv"
+    sheets: list[SheetTable]
+    ignored_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+    encoding: str = ""
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column as the spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def clean_text(value: Any) -> str:
+    """Full-width to half-width, no spaces of any kind (for matching, not for storing)."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", "", text)
+
+
+def _clean_header(value: Any) -> str:
+    text = clean_text(value)
+    text = re.sub(r"[(\[【（][^)\]】）]*[)\]】）]", "", text)  # 身份证号码（18位） -> 身份证号码
+    return text.strip("*＊:：.、")
+
+
+def header_field(value: Any, loose: bool = True) -> str | None:
+    text = _clean_header(value)
+    if not text or text in IGNORED_HEADERS or text.startswith("户主") and text != "户主关系":
+        return None  # 户主姓名 / 户主身份证号 repeat the head's data on each member's row
+    if text in _HEADER_LOOKUP:
+        return _HEADER_LOOKUP[text]
+    if loose:
+        for part, name in _CONTAINS:
+            if part in text:
+                return name
+    return None
+
+
+def map_headers(cells: Iterable[Any]) -> dict[str, int]:
+    """Field -> column: exact header names first, then looser matches for what is left."""
+    cells = list(cells)
+    columns: dict[str, int] = {}
+    for loose in (False, True):
+        for index, cell in enumerate(cells):
+            name = header_field(cell, loose)
+            if name and name not in columns and index not in columns.values():
+                columns[name] = index
+    return columns
+
+
+def _is_header(columns: dict[str, int]) -> bool:
+    return "name" in columns and len(columns) >= 3
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list[Any]]]) -> SheetTable | str:
+    """Find the header among the first rows, then keep the data rows below it.
+
+    Returns the table, or the reason the sheet holds no register (a string)."""
+    table: SheetTable | None = None
+    scanned = 0
+    seen_content = False
+    for number, values in rows:
+        if table is None:
+            if any(not _is_blank(v) for v in values):
+                seen_content = True
+            scanned += 1
+            columns = map_headers(values)
+            if _is_header(columns):
+                headers = ["" if v is None else str(v).strip() for v in values]
+                table = SheetTable(name, number, headers, columns)
+            elif scanned >= HEADER_SCAN_ROWS:
+                break
+            continue
+        _add_row(table, SourceRow(number, values))
+    if table is None:
+        return "未找到表头（需有“姓名”“身份证号码”等列）" if seen_content else ""
+    return table
+
+
+def _add_row(table: SheetTable, row: SourceRow) -> None:
+    filled = [v for v in row.values if not _is_blank(v)]
+    if not filled:
+        return  # blank rows are common between households; nothing to say about them
+    texts = [clean_text(v) for v in filled]
+    if any(t.startswith(TOTAL_WORDS) for t in texts):
+        table.skipped.append((row.number, "合计行"))
+        return
+    name_cell = clean_text(table.value(row, "name"))
+    if name_cell in FIELD_HEADERS["name"]:
+        table.skipped.append((row.number, "重复的表头行"))
+        return
+    id_cell = table.value(row, "id_number")
+    if not name_cell and _is_blank(id_cell) and len(filled) <= 2:
+        # 制表人、填报日期 and similar notes under the table.
+        table.skipped.append((row.number, "非数据行（无姓名和身份证号码）"))
+        return
+    table.rows.append(row)
+
+
+# -- .xlsx ----------------------------------------------------------------------------------
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _col_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def _xlsx_layout(archive: zipfile.ZipFile, member: str) -> tuple[int, list[tuple[int, int, int, int]]]:
+    """(row count, merged ranges as (first row, last row, first col, last col), rows 1-based).
+
+    Read-only openpyxl reports no merged cells, and no size when the writer left out the
+    sheet's dimension (write-only openpyxl does); both are plain to see in the sheet's XML."""
+    with archive.open(member) as fh:
+        data = fh.read()
+    rows = data.count(b"<row ") + data.count(b"<row>")
+    merges = [
+        (int(r1), int(r2), _col_index(c1), _col_index(c2))
+        for c1, r1, c2, r2 in _MERGE_RE.findall(data)
+    ]
+    return rows, merges
+
+
+def _fill_merges(rows: dict[int, list[Any]], merges: list[tuple[int, int, int, int]]) -> None:
+    for r1, r2, c1, c2 in merges:
+        top = rows.get(r1)
+        if top is None:
+            continue
+        for r in range(r1, r2 + 1):
+            target = rows.setdefault(r, [])
+            for c in range(c1, c2 + 1):
+                value = top[c1] if c1 < len(top) else None
+                if len(target) <= c:
+                    target.extend([None] * (c + 1 - len(target)))
+                if r != r1 or c != c1:
+                    target[c] = value
+
+
+def _read_xlsx(path: Path, progress: Progress | None) -> WorkbookData:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise WorkbookReadError(
+            f"无法读取工作簿“{path.name}”：文件已损坏、设有打开密码，或不是 Excel 工作簿（{exc}）。"
+        ) from exc
+    data = WorkbookData(path, "xlsx", [])
+    try:
+        archive = zipfile.ZipFile(path)
+        sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        layouts = []
+        for ws in sheets:
+            member = getattr(ws, "_worksheet_path", None)
+            layouts.append(_xlsx_layout(archive, member.lstrip("/")) if member
+                           else (ws.max_row or 0, []))
+        archive.close()
+        total = sum(count for count, _ in layouts) or 1
+        done = 0
+        for ws, (_, merges) in zip(sheets, layouts, strict=True):
+            # Some programs write a wrong size into the file, and read-only openpyxl would
+            # then stop early or cut columns off: read every row and cell that is there.
+            ws.reset_dimensions()
+            rows: dict[int, list[Any]] = {}
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                rows[number] = list(values)
+                done += 1
+                if progress and done % 500 == 0 and progress(min(done, total), total) is False:
+                    raise ReadCancelled()
+            _fill_merges(rows, merges)
+            _collect(data, ws.title, sorted(rows.items()))
+    finally:
+        book.close()
+    return data
+
+
+def _collect(data: WorkbookData, name: str, rows: Iterable[tuple[int, list[Any]]]) -> None:
+    result = _sheet_from_rows(name, rows)
+    if isinstance(result, SheetTable):
+        data.sheets.append(result)
+    elif result:
+        data.ignored_sheets.append((name, result))
+
+
+# -- .xls -----------------------------------------------------------------------------------
+
+def _read_xls(path: Path, progress: Progress | None) -> WorkbookData:
+    import xlrd
+
+    errors = (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError,
+              NotImplementedError)
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except errors:
+        try:  # some writers' formatting records trip xlrd up; the values may still be fine
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except errors as exc:
+            raise WorkbookReadError(
+                f"无法读取工作簿“{path.name}”：文件已损坏或不是 Excel 97-2003 工作簿（{exc}）。"
+                "网页系统导出的 .xls 常常其实是网页，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。"
+            ) from exc
+    data = WorkbookData(path, "xls", [])
+    try:
+        names = book.sheet_names()
+        total = 0
+        sheets = []
+        for i in range(len(names)):
+            sheet = book.sheet_by_index(i)
+            if getattr(sheet, "visibility", 0) == 0:
+                sheets.append(sheet)
+                total += sheet.nrows
+        done = 0
+        for sheet in sheets:
+            rows: dict[int, list[Any]] = {}
+            for r in range(sheet.nrows):
+                rows[r + 1] = [_xls_value(cell, book.datemode) for cell in sheet.row(r)]
+                done += 1
+                if progress and done % 500 == 0 and progress(done, max(total, 1)) is False:
+                    raise ReadCancelled()
+            merges = [(r1 + 1, r2, c1, c2 - 1) for r1, r2, c1, c2 in sheet.merged_cells]
+            _fill_merges(rows, merges)
+            _collect(data, sheet.name, sorted(rows.items()))
+    finally:
+        book.release_resources()
+    return data
+
+
+def _xls_value(cell: Any, datemode: int) -> Any:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            value = xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+        return value
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    if cell.ctype == xlrd.XL_CELL_ERROR:
+        return None
+    return cell.value
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+def decode_text(raw: bytes) -> tuple[str, str]:
+    """(text, encoding): UTF-8 (with or without BOM) when it decodes, else GBK (as GB18030)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gbk"
+    except UnicodeDecodeError as exc:
+        raise WorkbookReadError("无法识别文件的文字编码（应为 UTF-8 或 GBK）。") from exc
+
+
+def _read_csv(path: Path, progress: Progress | None) -> WorkbookData:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise WorkbookReadError(f"无法读取文件“{path.name}”：{exc}") from exc
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise WorkbookReadError(f"“{path.name}”不是文本格式的 CSV 文件。")
+    text, encoding = decode_text(raw)
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = [(n, [cell if cell != "" else None for cell in values])
+            for n, values in enumerate(reader, start=1)]
+    if progress and progress(len(rows), max(len(rows), 1)) is False:
+        raise ReadCancelled()
+    data = WorkbookData(path, "csv", [], encoding=encoding)
+    _collect(data, path.stem, rows)
+    return data
+
+
+def read_workbook(path: str | Path, progress: Progress | None = None) -> WorkbookData:
+    """Read every visible sheet of *path* that holds a register table.
+
+    Raises WorkbookReadError when the file cannot be read or holds no register at all."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookReadError(f"文件“{path}”不存在。")
+    if path.is_dir():
+        raise WorkbookReadError(f"“{path}”是一个文件夹。")
+    suffix = path.suffix.lower()
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and head.startswith(b"PK")):
+        data = _read_xlsx(path, progress)
+    elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+        data = _read_xls(path, progress)
+    elif suffix in (".csv", ".txt"):
+        data = _read_csv(path, progress)
+    else:
+        raise WorkbookReadError(f"不支持的文件类型“{suffix}”：请使用 .xlsx、.xls 或 .csv 文件。")
+    if not data.sheets:
+        why = "；".join(f"{name}：{reason}" for name, reason in data.ignored_sheets)
+        raise WorkbookReadError(
+            f"“{path.name}”中没有找到花名册（需有“姓名”“身份证号码”“与户主关系”等列的表头）"
+            + (f"。{why}" if why else "。")
+        )
+    return data
+
+
+# -- cell values ----------------------------------------------------------------------------
+
+LOST_DIGITS = (
+    "身份证号码被存成了数字，Excel 只保留15位有效数字，后几位已丢失，无法恢复；"
+    "请将该列设为“文本”格式后按原件重新录入"
+)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a clerk means: 101.0 -> "101", dates as 1985-03-02, trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    # Free text (addresses, work units) is kept as typed, full-width brackets and all; the
+    # values that are matched (codes, ID numbers, dates) are normalised where they are read.
+    return str(value).replace("\u3000", " ").strip()
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
+
+
+def id_from_cell(value: Any) -> tuple[str, str]:
+    """(text to check, reason it cannot be used) for an ID-number cell.
+
+    A number cell holding 16 or more digits went through Excel's 15 significant digits and
+    cannot be trusted; a 15-digit number is a first-generation ID and is fine."""
+    if value is None:
+        return "", ""
+    if isinstance(value, bool):
+        return str(value), "身份证号码格式不对"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not value.is_integer():
+            return str(value), LOST_DIGITS
+        digits = str(int(value))
+        if len(digits) >= 16:
+            # shown as Excel's formula bar shows it: 15 digits, then zeros
+            return digits[:15] + "0" * (len(digits) - 15), LOST_DIGITS
+        return digits, ""
+    text = cell_text(value)
+    compact = re.sub(r"\s", "", text).upper()
+    if _SCIENTIFIC.match(compact):
+        return text, LOST_DIGITS
+    return text, ""
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?(?:\s.*)?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MONTH_PATTERN = re.compile(r"^(\d{4})[.\-/年](\d{1,2})月?$")
+
+
+@dataclass(frozen=True)
+class DateParts:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def date(self) -> dt.date | None:
+        if self.month is None or self.day is None:
+            return None
+        return dt.date(self.year, self.month, self.day)
+
+    def matches(self, other: dt.date) -> bool:
+        return (self.year == other.year and self.month in (None, other.month)
+                and self.day in (None, other.day))
+
+
+def date_from_cell(value: Any) -> DateParts | None | str:
+    """A date cell or text (1985.03.02, 1985年3月2日, 19850302, 1985-3-2, 1985.03).
+
+    Returns the parts, None for an empty cell, or the text when it is not a date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return DateParts(value.year, value.month, value.day)
+    if isinstance(value, dt.date):
+        return DateParts(value.year, value.month, value.day)
+    text = clean_text(cell_text(value))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups()[:3])
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                return text
+            return DateParts(year, month, day)
+    match = _MONTH_PATTERN.match(text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12:
+            return DateParts(year, month)
+    return text
+
+
+def iter_rows(data: WorkbookData) -> Iterator[tuple[SheetTable, SourceRow]]:
+    for sheet in data.sheets:
+        for row in sheet.rows:
+            yield sheet, row

@@ -1,0 +1,115 @@
+"""The import window driven through its real widgets: choose, preview, filter, import, save."""
+
+from __future__ import annotations
+
+import workbook_samples as ws
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from models.entities import AuditLog, Household, Resident
+from ui.import_dialog import ImportDialog
+from ui.main_window import MainWindow
+
+
+def _cell(dialog: ImportDialog, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    return dialog.proxy.data(dialog.proxy.index(row, column), role)
+
+
+def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, monkeypatch):
+    messy = ws.messy_workbook(tmp_path / "花名册.xlsx")
+    saved = tmp_path / "退回.xlsx"
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(messy), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = ImportDialog(clerk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+    assert Resident.select().count() == 0  # the preview wrote nothing
+    total = len(ws.ACCEPTED) + len(ws.REJECTED)
+    assert dialog.proxy.rowCount() == total
+    assert "退回11行" in dialog.summary.text() and "填表说明" in dialog.notes.text()
+    # each problem marked: colour and a reason in the last column
+    statuses = [_cell(dialog, r, 0) for r in range(total)]
+    first_rejected = statuses.index("退回")
+    assert _cell(dialog, first_rejected, 2) == "8"
+    assert _cell(dialog, first_rejected, 0, Qt.ItemDataRole.BackgroundRole).color().name() \
+        == "#f8d7da"
+    assert "15位有效数字" in _cell(dialog, first_rejected, 8)
+    assert _cell(dialog, first_rejected, 5).startswith("6106271958")  # a wrong ID is shown whole
+    ok_row = statuses.index("正常")
+    assert "*" in _cell(dialog, ok_row, 5)  # a clerk sees good numbers masked
+    assert _cell(dialog, ok_row, 0, Qt.ItemDataRole.BackgroundRole) is None
+    warned = statuses.index("警告")
+    assert _cell(dialog, warned, 0, Qt.ItemDataRole.BackgroundRole).color().name() == "#fff3cd"
+
+    dialog.only_problems.click()
+    assert dialog.proxy.rowCount() == len(ws.REJECTED) + len(ws.WARNED)
+    assert {_cell(dialog, r, 0) for r in range(dialog.proxy.rowCount())} == {"退回", "警告"}
+
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    assert "新增 5 户、10 人" in dialog.summary.text()
+    assert Resident.select().count() == 10 and Household.select().count() == 5
+    assert AuditLog.get(AuditLog.action == "import").username == "clerk"
+    assert dialog.imported and not dialog.import_button.isEnabled()
+    assert "继续吗" in asked[0] and "另存为工作簿" in asked[1]
+    assert saved.exists()  # accepted the offer: the rejected rows are in a workbook
+    book = load_workbook(saved)
+    assert sum(sheet.max_row - 1 for sheet in book.worksheets) == len(ws.REJECTED)
+
+
+def test_cancelled_import_writes_nothing(qtbot, clerk, tmp_path, monkeypatch):
+    messy = ws.messy_workbook(tmp_path / "花名册.xlsx")
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    dialog = ImportDialog(clerk)
+    qtbot.addWidget(dialog)
+    dialog.load(messy)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+    from models import workbook_import as wi
+
+    real_apply = wi.apply
+
+    def cancelling_apply(user, pv, progress=None, dry_run=False):
+        return real_apply(user, pv, lambda done, total: False, dry_run)
+
+    monkeypatch.setattr(wi, "apply", cancelling_apply)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=20000)
+    assert "已取消" in warnings[0]
+    assert Resident.select().count() == 0 and Household.select().count() == 0
+    assert not dialog.imported and dialog.import_button.isEnabled()
+
+
+def test_menu_actions_follow_the_role(qtbot, clerk, officer):
+    clerk_window = MainWindow(clerk)
+    qtbot.addWidget(clerk_window)
+    assert clerk_window.import_action.isEnabled() and clerk_window.export_action.isEnabled()
+    officer_window = MainWindow(officer)  # 计生专干: may view, may not import
+    qtbot.addWidget(officer_window)
+    assert not officer_window.import_action.isEnabled()
+    assert officer_window.export_action.isEnabled()
+
+
+def test_export_from_the_window(qtbot, clerk, demo_small, tmp_path, monkeypatch):
+    out = tmp_path / "导出.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window = MainWindow(clerk)
+    qtbot.addWidget(window)
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: "已导出" in window.statusBar().currentMessage(), timeout=20000)
+    assert out.exists()
+    assert load_workbook(out)["花名册"].max_row == 2 + Resident.select().count()
