@@ -42,6 +42,7 @@ Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 # Each area adds its demo data after the register exists: "module:function", called as
 # function(rng=random.Random, as_of=date, username=str) inside the demo's transaction.
 DEMO_EXTRAS: list[str] = []
+DEMO_EXTRAS.append("models.facilities_demo:seed_demo_centres")  # 设施台账
 
 
 class DemoError(Exception):
