@@ -199,12 +199,12 @@ def _hazard_section(st: Styles, found: list[FindingRow], as_of: dt.date) -> list
         state = h.state_name + (f"（{h.days_overdue}天）" if h.state == "overdue" else "")
         if h.fixed_on:
             state += f"，{format_date(h.fixed_on)}"
-        rows.append([h.category_name, format_date(h.inspected_on), h.space_name or "—",
-                     h.description, format_date(h.deadline) if h.deadline else "—",
-                     h.responsible, state])
+        where = f"〔{h.space_name}〕" if h.space_name else ""
+        rows.append([h.category_name, format_date(h.inspected_on), where + h.description,
+                     format_date(h.deadline) if h.deadline else "—", h.responsible, state])
     out: list[Flowable] = [data_table(
-        st, ["类别", "发现日期", "位置", "情况", "整改期限", "责任人", "状态"], rows,
-        [14, 22, 22, 44, 22, 14, 18])]
+        st, ["类别", "发现日期", "位置及情况", "整改期限", "责任人", "状态"], rows,
+        [16, 27, 50, 27, 16, 20])]
     for n, h in enumerate(found, start=1):
         photos = [(p, f"隐患{n}：{p.purpose_name}（{format_date(p.taken_on)}）" if p.taken_on
                    else f"隐患{n}：{p.purpose_name}") for p in list_photos(finding_id=h.id)]
