@@ -9,7 +9,13 @@ import pytest
 from models import files
 from models.entities import AuditLog
 from models.facilities import FacilityFinding, FacilityInspection, FacilityPhoto
-from models.facilities_centre import FacilityError, create_centre, list_photos, save_space
+from models.facilities_centre import (
+    FacilityError,
+    create_centre,
+    list_photos,
+    remove_photo,
+    save_space,
+)
 from models.facilities_demo import PHOTOS
 from models.facilities_inspections import (
     FindingInput,
@@ -76,6 +82,8 @@ def test_hazard_stays_open_until_fixed_with_a_photo(clerk, office, photo):
     assert [h.state for h in hazards(centre.id, today=AS_OF)] == ["fixed"]
     with pytest.raises(FacilityError, match="已整改"):
         close_hazard(clerk, hazard.id, AS_OF, "再次", [photo], today=AS_OF)
+    with pytest.raises(FacilityError, match="唯一照片"):
+        remove_photo(clerk, fix[0].id)  # the evidence of the fix cannot be taken away
 
 
 def test_overdue_first_then_open_by_deadline_then_fixed(clerk, office, photo):

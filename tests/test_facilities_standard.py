@@ -21,7 +21,7 @@ def _six_rooms() -> dict:
     codes = ["party_office", "committee_office", "police_room", "library", "elderly_day_care",
              "children_home"]
     items = [{"code": c, "kind": "room", "name": n, "min_area": 30,
-              "equipment": [{"name": "办公桌", "quantity": 1}]} for c, n in zip(codes, rooms)]
+              "equipment": [{"name": "办公桌", "quantity": 1}]} for c, n in zip(codes, rooms, strict=True)]
     items += [
         {"code": "health_station", "kind": "station", "name": "卫生服务站", "min_area": 40},
         {"code": "service_station", "kind": "station", "name": "便民服务站", "min_area": 20},

@@ -243,3 +243,30 @@ def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small,
     # The other centre of the demo (北关, renting) is one choice away.
     tab.centre.setCurrentIndex(1)
     assert tab.summary.items.value.text() == "0 / 8"
+
+
+def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office, monkeypatch):
+    from models.facilities import FacilityPhoto
+    from models.facilities_centre import add_photos
+    from ui.facilities_widgets import PhotoViewer
+
+    _, space = office
+    [photo] = add_photos(clerk, [PHOTOS / "square.jpg"], space_id=space.id, caption="拍错了")
+    tab = _tab(qtbot, clerk)
+    row = next(i for i, line in enumerate(tab.spaces_page.model.rows)
+               if line.space and line.space.id == space.id)
+    tab.spaces_page.table.selectRow(row)
+    assert [p.id for p in tab.spaces_page.photos.photos] == [photo.id]
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: answers.pop(0)))
+
+    def remove(viewer: PhotoViewer) -> None:
+        button = next(b for b in viewer.findChild(QDialogButtonBox).buttons()
+                      if b.text().startswith("移除"))
+        qtbot.mouseClick(button, LEFT)  # "No": the viewer stays open
+        qtbot.mouseClick(button, LEFT)  # "Yes": removed, the viewer closes
+
+    when_modal(PhotoViewer, remove)
+    tab.spaces_page.photos.open(tab.spaces_page.photos.photos[0])
+    assert FacilityPhoto.get_by_id(photo.id).archived
+    assert tab.spaces_page.photos.photos == []

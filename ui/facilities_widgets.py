@@ -107,7 +107,10 @@ class PendingPhotos(QWidget):
 
 
 class PhotoViewer(QDialog):
-    def __init__(self, photo: PhotoRow, title: str, parent=None) -> None:
+    """A photo at a readable size; with *remover*, a button that takes it off the record."""
+
+    def __init__(self, photo: PhotoRow, title: str, parent=None,
+                 remover: Callable[[PhotoRow], bool] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         label = QLabel()
@@ -120,6 +123,10 @@ class PhotoViewer(QDialog):
         caption = QLabel(photo.caption or photo.purpose_name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        if remover is not None:
+            remove = buttons.addButton(self.tr("移除此照片…"),
+                                       QDialogButtonBox.ButtonRole.DestructiveRole)
+            remove.clicked.connect(lambda: remover(photo) and self.accept())
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(caption)
@@ -148,6 +155,8 @@ class PhotoStrip(QScrollArea):
         self.row.setContentsMargins(0, 0, 0, 0)
         self.setWidget(self.inner)
         self.photos: list[PhotoRow] = []
+        # Set by the owner: asks, removes a photo and says whether it did.
+        self.remover: Callable[[PhotoRow], bool] | None = None
 
     def set_photos(self, photos: list[PhotoRow]) -> None:
         while self.row.count():
@@ -169,10 +178,12 @@ class PhotoStrip(QScrollArea):
                                                       Qt.TransformationMode.SmoothTransformation))
             thumb.setToolTip(photo.caption or photo.purpose_name)
             thumb.setCursor(Qt.CursorShape.PointingHandCursor)
-            thumb.clicked.connect(lambda p=photo: PhotoViewer(p, p.caption or p.purpose_name,
-                                                               self).exec())
+            thumb.clicked.connect(lambda p=photo: self.open(p))
             self.row.addWidget(thumb)
         self.row.addStretch()
+
+    def open(self, photo: PhotoRow) -> None:
+        PhotoViewer(photo, photo.caption or photo.purpose_name, self, self.remover).exec()
 
 
 class _Card(QFrame):

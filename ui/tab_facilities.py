@@ -152,6 +152,9 @@ class FacilitiesTab(QWidget):
         self.inspections_page.record.connect(self.record_inspection)
         self.inspections_page.changed.connect(self.reload)
 
+        if may_edit:
+            self.spaces_page.photos.remover = self.remove_photo
+            self.hazard_photos.remover = self.remove_photo
         self.edit_widgets: list[QPushButton] = [
             self.centre_button, self.new_centre_button, self.close_button, self.record_button,
             *self.spaces_page.buttons, *self.equipment_page.buttons,
@@ -311,6 +314,20 @@ class FacilitiesTab(QWidget):
             self._fail(self.tr("添加照片"), exc)
             return
         self.reload()
+
+    def remove_photo(self, photo) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("移除照片"),
+            self.tr("移除这张照片？它不再显示和打印（文件和记录保留）。"))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            centre_svc.remove_photo(self.user, photo.id)
+        except (FacilityError, PermissionDenied) as exc:
+            self._fail(self.tr("移除照片"), exc)
+            return False
+        self.reload()
+        return True
 
     # -- equipment -------------------------------------------------------------------
     def _equipment_dialog(self, **kwargs) -> None:
