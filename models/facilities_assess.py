@@ -203,8 +203,13 @@ def facilities_monthly_section(month_start: dt.date, month_end: dt.date,
 
     compound_id None: every centre together. A compound: the centre that serves it (a
     centre serves several compounds, so these are that centre's figures, not the
-    compound's share). None when there is no centre to report on. Hazards open and
-    overdue are as at month_end; found and fixed are counted within the month.
+    compound's share). None when there is no centre to report on.
+
+    Keys: centres (list of names), standard (name), items_meeting, items_total,
+    items_missing, equipment_lines_missing (ints), area_actual, area_required, area_gap
+    (floats, m²), hazards_open, hazards_overdue (as at month_end), hazards_found_in_month,
+    hazards_fixed_in_month (ints). Items and areas are the register as it stands (spaces
+    keep no dated history); the hazard figures are dated and so exact for any past month.
     """
     if compound_id is None:
         centres = list_centres()

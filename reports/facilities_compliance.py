@@ -196,15 +196,21 @@ def _hazard_section(st: Styles, found: list[FindingRow], as_of: dt.date) -> list
         return [Paragraph(esc("检查中未发现安全隐患。"), st.small)]
     rows = []
     for h in found:
-        state = h.state_name + (f"（{h.days_overdue}天）" if h.state == "overdue" else "")
-        if h.fixed_on:
-            state += f"，{format_date(h.fixed_on)}"
+        if h.state == "overdue":
+            state = f"逾期{h.days_overdue}天未整改"
+        elif h.fixed_on:
+            state = f"{format_date(h.fixed_on)}已整改"
+        else:
+            state = h.state_name
         where = f"〔{h.space_name}〕" if h.space_name else ""
-        rows.append([h.category_name, format_date(h.inspected_on), where + h.description,
+        rows.append([h.category_name, where + h.description, format_date(h.inspected_on),
                      format_date(h.deadline) if h.deadline else "—", h.responsible, state])
-    out: list[Flowable] = [data_table(
-        st, ["类别", "发现日期", "位置及情况", "整改期限", "责任人", "状态"], rows,
-        [16, 27, 50, 27, 16, 20])]
+    table = data_table(st, ["类别", "位置及情况", "发现日期", "整改期限", "责任人", "状态"], rows,
+                       [14, 43, 29, 29, 14, 27])
+    # Narrower side padding so that a full date (2026年10月13日) and a name stay on one line.
+    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 3),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+    out: list[Flowable] = [table]
     for n, h in enumerate(found, start=1):
         photos = [(p, f"隐患{n}：{p.purpose_name}（{format_date(p.taken_on)}）" if p.taken_on
                    else f"隐患{n}：{p.purpose_name}") for p in list_photos(finding_id=h.id)]

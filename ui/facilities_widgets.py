@@ -162,6 +162,7 @@ class PhotoStrip(QScrollArea):
         while self.row.count():
             item = self.row.takeAt(0)
             if item.widget():
+                item.widget().hide()  # at once: deleteLater waits for the event loop
                 item.widget().deleteLater()
         self.photos = list(photos)
         if not photos:
