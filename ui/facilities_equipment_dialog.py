@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -30,7 +29,7 @@ from models.facilities_centre import (
 )
 from models.facilities_standard import Standard
 from models.permissions import PermissionDenied
-from ui.facilities_widgets import RED, from_qdate, to_qdate
+from ui.facilities_widgets import error_label, from_qdate, to_qdate
 
 
 class EquipmentDialog(QDialog):
@@ -75,10 +74,7 @@ class EquipmentDialog(QDialog):
         self.value.setPlaceholderText(self.tr("元（整行合计），没有可不填"))
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(60)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(f"color: {RED};")
-        self.error.setWordWrap(True)
+        self.error = error_label()
 
         date_row = QHBoxLayout()
         date_row.addWidget(self.has_date)

@@ -32,18 +32,10 @@ from models.facilities_inspections import (
     record_inspection,
 )
 from models.permissions import PermissionDenied
-from ui.facilities_widgets import RED, PendingPhotos, from_qdate, to_qdate
+from ui.facilities_widgets import PendingPhotos, error_label, from_qdate, to_qdate
 from ui.table_model import Column, RowsTableModel
 
 DEFAULT_DEADLINE_DAYS = 30
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setStyleSheet(f"color: {RED};")
-    label.setWordWrap(True)
-    return label
 
 
 def _date_edit(day: dt.date, name: str) -> QDateEdit:
@@ -85,7 +77,7 @@ class FindingDialog(QDialog):
         self.responsible.setObjectName("finding_responsible")
         self.responsible.setPlaceholderText(self.tr("整改责任人姓名"))
         self.photos = PendingPhotos(self.tr("选择现场照片"))
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("位置(&R)："), self.space)
         form.addRow(self.tr("情况(&D)："), self.description)
@@ -193,7 +185,7 @@ class InspectionDialog(QDialog):
         edit.clicked.connect(self.edit_finding)
         remove = QPushButton(self.tr("移除(&R)"))
         remove.clicked.connect(self.remove_finding)
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("检查日期(&T)："), self.inspected_on)
         form.addRow(self.tr("检查人(&W)："), self.inspector)
@@ -299,7 +291,7 @@ class CloseHazardDialog(QDialog):
         self.fix_notes.setPlaceholderText(self.tr("整改措施，例如：拆除木板隔断，改为轻钢龙骨防火板"))
         self.fix_notes.setMaximumHeight(90)
         self.photos = PendingPhotos(self.tr("选择整改后的照片"))
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("整改日期(&T)："), self.fixed_on)
         form.addRow(self.tr("整改措施(&M)："), self.fix_notes)

@@ -32,15 +32,7 @@ from models.facilities_centre import (
 )
 from models.facilities_standard import Standard
 from models.permissions import PermissionDenied
-from ui.facilities_widgets import RED, PendingPhotos
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setStyleSheet(f"color: {RED};")
-    label.setWordWrap(True)
-    return label
+from ui.facilities_widgets import PendingPhotos, error_label
 
 
 class CentreDialog(QDialog):
@@ -68,7 +60,7 @@ class CentreDialog(QDialog):
             self.compounds.addItem(item)
         self.notes = QPlainTextEdit(centre.notes if centre else "")
         self.notes.setMaximumHeight(80)
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("名称："), self.name)
         form.addRow(self.tr("地址："), self.address)
@@ -145,7 +137,7 @@ class SpaceDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
         self.photos = PendingPhotos(self.tr("选择现状照片"))
-        self.error = _error_label()
+        self.error = error_label()
 
         form = QFormLayout()
         form.addRow(self.tr("对应标准项目(&I)："), self.item)

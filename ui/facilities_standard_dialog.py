@@ -30,7 +30,7 @@ from models.facilities import KIND_NAMES
 from models.facilities_assess import format_area
 from models.facilities_standard import StandardError, StandardItem
 from models.permissions import Perm, PermissionDenied, can
-from ui.facilities_widgets import GREY, RED
+from ui.facilities_widgets import GREY, error_label
 from ui.table_model import Column, RowsTableModel
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -80,10 +80,7 @@ class ItemDialog(QDialog):
         self.equipment.setObjectName("item_equipment")
         self.equipment.setPlaceholderText(self.tr("每行一项：名称 数量单位，例如\n办公桌 2张\n灭火器 2具"))
         self.notes = QLineEdit(item.notes if item else "")
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(f"color: {RED};")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("名称(&N)："), self.name)
         form.addRow(self.tr("类别(&K)："), self.kind)
@@ -179,10 +176,7 @@ class StandardDialog(QDialog):
         export.clicked.connect(self.export_template)
         row.addWidget(export)
         row.addStretch()
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet(f"color: {RED};")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         form = QFormLayout()

@@ -42,6 +42,15 @@ def from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+def error_label() -> QLabel:
+    """The red line under a dialog's form where a refusal is explained."""
+    label = QLabel()
+    label.setObjectName("error")
+    label.setStyleSheet(f"color: {RED};")
+    label.setWordWrap(True)
+    return label
+
+
 def pick_photos(parent: QWidget, title: str) -> list[Path]:
     """Ask for photo files (JPG or PNG); an empty list when cancelled."""
     paths, _ = QFileDialog.getOpenFileNames(
