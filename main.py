@@ -31,6 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--users", action="store_true",
                       help="同时创建四个演示账户（密码均为 demo1234），仅供试用")
     _add_workbook_commands(sub)
+
+    fac = sub.add_parser("facilities", help="设施台账：打印达标情况报告，导出或载入建设标准模板")
+    fac.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
+    fac.add_argument("--report", metavar="PDF", help="把达标情况报告保存为 PDF")
+    fac.add_argument("--centre", metavar="名称", help="服务中心名称（默认第一个）")
+    fac.add_argument("--as-of", metavar="YYYY-MM-DD", help="报告日期（默认今天）")
+    fac.add_argument("--export-standard", metavar="JSON", help="把当前建设标准导出为模板文件")
+    fac.add_argument("--load-standard", metavar="JSON", help="载入标准模板并启用（旧标准保留）")
     return parser
 
 
@@ -89,7 +97,41 @@ def demo_accounts() -> list[str]:
     return made
 
 
-COMMANDS = {"demo": cmd_demo}
+def cmd_facilities(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from models import facilities_centre, facilities_standard
+    from models.facilities_standard import StandardError
+    from reports.facilities_compliance import build_compliance_report
+
+    _open(args)
+    # The command line is run by whoever holds the database file; it acts as a supervisor.
+    actor = type("CommandLine", (), {"username": "命令行", "role": "supervisor"})()
+    try:
+        if args.load_standard:
+            std = facilities_standard.load_template_file(actor, args.load_standard)
+            print(f"已载入并启用标准：{std.name}（{len(std.items)}项）")
+        if args.export_standard:
+            std = facilities_standard.active_standard()
+            facilities_standard.save_template(std.id, args.export_standard)
+            print(f"已导出标准“{std.name}”到 {args.export_standard}")
+        if args.report:
+            centres = facilities_centre.list_centres()
+            centre = next((c for c in centres if c.name == args.centre), None) if args.centre \
+                else (centres[0] if centres else None)
+            if centre is None:
+                print("错误：没有找到服务中心。", file=sys.stderr)
+                return 1
+            as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+            path = build_compliance_report(actor, centre.id, args.report, as_of=as_of)
+            print(f"已保存“{centre.name}”达标情况报告：{path}")
+    except (StandardError, ValueError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "facilities": cmd_facilities}
 
 
 class _CliActor:

@@ -44,6 +44,7 @@ Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 DEMO_EXTRAS: list[str] = []
 DEMO_EXTRAS.append("models.casework_demo:generate")  # 计生服务 cases
 DEMO_EXTRAS.append("models.events_demo:add_demo_events")
+DEMO_EXTRAS.append("models.facilities_demo:seed_demo_centres")  # 设施台账
 
 
 class DemoError(Exception):

@@ -31,6 +31,7 @@ class Perm(str, Enum):
     RATES_EDIT = "casework.rates"
     EVENTS_EDIT = "events.edit"
     FACILITIES_EDIT = "facilities.edit"
+    FACILITIES_STANDARD = "facilities.standard"  # change the standard the centre is held to
     REPORTS_PRINT = "reports.print"
     CERTIFICATE_ISSUE = "certificates.issue"
     CERTIFICATE_KINDS = "certificates.kinds"
@@ -63,6 +64,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.REVEAL_ID,
             Perm.REGISTRY_IMPORT,
             Perm.AUDIT_VIEW,
+            Perm.FACILITIES_STANDARD,
         }
     ),
     Role.ADMIN.value: frozenset(Perm),
@@ -88,6 +90,7 @@ _PERM_TEXT: dict[Perm, str] = {
     Perm.RATES_EDIT: "修改补贴和扶助标准",
     Perm.EVENTS_EDIT: "管理社区活动",
     Perm.FACILITIES_EDIT: "管理设施台账",
+    Perm.FACILITIES_STANDARD: "修改设施建设标准",
     Perm.REPORTS_PRINT: "打印报表",
     Perm.CERTIFICATE_ISSUE: "开具证明",
     Perm.CERTIFICATE_KINDS: "管理证明种类",
