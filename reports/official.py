@@ -31,10 +31,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from models.dates import cn_number, format_date
 from reports import linebreak
 from reports.fonts import register_pdf_fonts
 
 linebreak.install()
+
+__all__ = ["Document", "styles", "data_table", "format_date", "esc", "spacer"]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TOP_MARGIN = 37 * mm
@@ -52,9 +55,6 @@ SIZE_SMALL_4 = 12.0  # 小四: tables
 SIZE_5 = 10.5  # 五号: dense tables
 SIZE_SMALL_5 = 9.0  # 小五: wide tables
 
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
 class ReportError(Exception):
     """A printout that cannot be made (unwritable file, no font…); the message is for the user."""
 
@@ -64,24 +64,9 @@ class BuildCancelled(ReportError):
         super().__init__("已取消，未生成文件。")
 
 
-def format_date(day: dt.date, style: str = "arabic") -> str:
-    """2026年5月5日 (GB/T 9704), or 二〇二六年五月五日 with style="chinese"."""
-    if style == "chinese":
-        year = "".join(_CN_DIGITS[int(c)] for c in str(day.year))
-        return f"{year}年{_cn_number(day.month)}月{_cn_number(day.day)}日"
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _cn_number(n: int) -> str:
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if ones == 0 else _CN_DIGITS[ones])
-
-
 def chinese_ordinal(n: int) -> str:
     """一, 二, … 十一: section numbers of an official document."""
-    return _cn_number(n).replace("〇", "零")
+    return cn_number(n)
 
 
 def date_style() -> str:
@@ -202,6 +187,20 @@ def data_table(
     table = Table([head, *body], colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(table_style(total_row=total_row and bool(rows))))
     return table
+
+
+def fit(text: Any, style: ParagraphStyle, width: float, padding: float = 6) -> Any:
+    """A plain string when the text fits the cell's width, else a wrapping Paragraph.
+
+    Plain strings draw many times faster than Paragraphs, which matters for printouts of
+    thousands of rows; the table's FONTNAME/FONTSIZE must then match style.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    value = "" if text is None else str(text)
+    if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= width - padding:
+        return value
+    return Paragraph(esc(value).replace("\n", "<br/>"), style)
 
 
 def table_style(header_rows: int = 1, total_row: bool = False) -> list[tuple[Any, ...]]:
@@ -345,6 +344,8 @@ def _write_error(path: Path, exc: OSError) -> str:
         why = "没有写入权限，或文件正被其他程序（如PDF阅读器）打开"
     elif isinstance(exc, (IsADirectoryError, NotADirectoryError)):
         why = "路径不是一个可写的文件"
+    elif isinstance(exc, FileNotFoundError):
+        why = "所在文件夹不存在，或不能在其中建立文件"
     else:
         why = exc.strerror or str(exc)
     return f"无法写入文件“{path}”：{why}。"
