@@ -16,6 +16,7 @@ from models import audit, codes, idcard
 from models.db import database
 from models.entities import Compound, Household, Resident, ResidentTag
 from models.permissions import HasRole, Perm, require
+from models.stats import rows_of
 
 
 class PrintoutError(ValueError):
@@ -92,7 +93,7 @@ def _tags() -> dict[int, list[str]]:
     groups: dict[int, list[str]] = defaultdict(list)
     query = (ResidentTag.select(ResidentTag.resident, ResidentTag.tag, ResidentTag.detail)
              .where(ResidentTag.end_date.is_null()).order_by(ResidentTag.id))
-    for rid, tag, detail in query.tuples():
+    for rid, tag, detail in rows_of(query):
         label = codes.name("special_group", tag)
         groups[rid].append(f"{label}（{detail}）" if detail else label)
     return groups
@@ -185,22 +186,23 @@ def resident_list(actor: HasRole, compound_id: int | None, *, full_ids: bool = F
              .where((Resident.status == "current") & (Household.archived == False)))  # noqa: E712
     if compound_id is not None:
         query = query.where(Household.compound == compound_id)
-    people = sorted(query, key=lambda p: (p.household.household_no, *_order(p.relation),
-                                          p.birth_date or dt.date.min))
+    # The inner join guarantees a household for every row.
+    pairs = [(p, p.household) for p in query if p.household is not None]
+    pairs.sort(key=lambda ph: (ph[1].household_no, *_order(ph[0].relation),
+                               ph[0].birth_date or dt.date.min))
     rows = [
         ListRow(
-            household_no=p.household.household_no,
+            household_no=h.household_no,
             name=p.name,
             relation=codes.name("relation", p.relation),
             sex=codes.name("sex", p.sex),
             birth_date=_date(p.birth_date),
             id_number=show_id(p.id_number),
             category=codes.name("category", p.category),
-            address="".join(x for x in (p.household.building, p.household.unit,
-                                        p.household.room) if x),
+            address="".join(x for x in (h.building, h.unit, h.room) if x),
             phone=p.phone,
         )
-        for p in people
+        for p, h in pairs
     ]
     _log(actor, "居民花名册", len(rows), full_ids, reason)
     return rows
