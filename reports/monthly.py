@@ -104,10 +104,10 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
             block.append(Paragraph(esc(section.note), st.small))
         # A short section stays on one page with its heading; a long one may split.
         story.extend([KeepTogether(block)] if len(section.rows) < 15 else block)
-    story.append(spacer(8))
-    story.append(KeepTogether([
-        signature_line(st, [("填报人", ""), ("审核人", ""), ("填报日期", format_date(today, style))]),
-    ]))
+    # The signature lines never stand alone on a page: they go with the last block.
+    signature = signature_line(st, [("填报人", ""), ("审核人", ""),
+                                    ("填报日期", format_date(today, style))])
+    story.append(KeepTogether([story.pop(), spacer(8), signature]))
     return story
 
 

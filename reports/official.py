@@ -23,9 +23,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -279,7 +281,7 @@ class Document:
             part.touch()
         except OSError as exc:
             raise ReportError(_write_error(self.path, exc)) from exc
-        doc = SimpleDocTemplate(
+        doc = BaseDocTemplate(
             str(part),
             pagesize=A4,
             leftMargin=LEFT_MARGIN,
@@ -295,6 +297,9 @@ class Document:
             initialFontSize=SIZE_3,
             initialLeading=SIZE_3 * 1.2,
         )
+        # The frame has no padding of its own: the text block is exactly 156 × 225 mm.
+        frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT, leftPadding=0,
+                      rightPadding=0, topPadding=0, bottomPadding=0, id="text_block")
         if progress is not None:
             doc.setProgressCallBack(_progress_callback(progress))
 
@@ -313,7 +318,8 @@ class Document:
             canvas.restoreState()
 
         try:
-            doc.build(story, onFirstPage=footer, onLaterPages=footer)
+            doc.addPageTemplates([PageTemplate(id="official", frames=[frame], onPage=footer)])
+            doc.build(story)
             os.replace(part, self.path)
         except BuildCancelled:
             part.unlink(missing_ok=True)
