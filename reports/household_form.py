@@ -14,7 +14,8 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table, TableStyle
 
 from models.printouts import HouseholdSheet
 from reports.official import (
@@ -35,7 +36,7 @@ from reports.official import (
 
 TITLE = "人口信息登记表"
 # 序号, then seven columns shared by the member rows (156 mm in all).
-WIDTHS_MM = [9, 21, 19, 15, 15, 21, 28, 28]
+WIDTHS_MM = [9, 23, 19, 15, 15, 21, 27, 27]
 ROW_A = ["姓名", "与户主关系", "性别", "民族", "出生日期", "公民身份号码", ""]
 ROW_B = ["文化程度", "婚姻状况", "政治面貌", "人员类别", "联系电话", "工作单位/职业", ""]
 ROW_C = ["户籍地址；特殊人群；来本地日期", "", "", "", "", "", ""]
@@ -61,17 +62,22 @@ def build_household_forms(path: str | Path, sheets: Sequence[HouseholdSheet], *,
 def household_page(st: Styles, sheet: HouseholdSheet, unit: str, masked: bool = True
                    ) -> list[Flowable]:
     small = st.sized(st.small, SIZE_SMALL_5, "form_small")
+    title = ParagraphStyle("form_title", parent=st.title, spaceAfter=4)
     return [
-        Paragraph(TITLE, st.title),
+        Paragraph(TITLE, title),
         Paragraph(esc(f"填报单位：{unit}"), small),
-        spacer(2),
+        spacer(1.5),
         _household_table(st, sheet),
-        spacer(3),
+        spacer(2.5),
         _members_table(st, sheet),
-        Paragraph(esc(f"共 {len(sheet.members)} 人。" + (
-            "公民身份号码已遮盖中间数字。" if masked else "含完整公民身份号码，请妥善保管。")), small),
-        spacer(6),
-        signature_line(st, [("户主签字", ""), ("登记人", ""), ("登记日期", "")], size=12),
+        # The count, the note and the signatures stay together under the table.
+        KeepTogether([
+            Paragraph(esc(f"共 {len(sheet.members)} 人。" + (
+                "公民身份号码已遮盖中间数字。" if masked else "含完整公民身份号码，请妥善保管。")),
+                small),
+            spacer(2),
+            signature_line(st, [("户主签字", ""), ("登记人", ""), ("登记日期", "")], size=12),
+        ]),
     ]
 
 
@@ -90,8 +96,8 @@ def _household_table(st: Styles, sheet: HouseholdSheet) -> Table:
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEEEEE")),
         ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#EEEEEE")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     table.setStyle(TableStyle(style))
     return table
@@ -103,6 +109,9 @@ def _members_table(st: Styles, sheet: HouseholdSheet) -> Table:
     data: list[list[Any]] = [["序号", *ROW_A], ["", *ROW_B], ["", *ROW_C]]
     style: list[tuple[Any, ...]] = table_style(header_rows=3) + [
         ("FONTSIZE", (0, 0), (-1, -1), SIZE_SMALL_5),
+        # Tight rows: eight people (24 rows) and the signatures fit on one page.
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("ALIGN", (0, 0), (-1, 2), "CENTER"),
         ("ALIGN", (0, 3), (0, -1), "CENTER"),
         ("SPAN", (0, 0), (0, 2)),

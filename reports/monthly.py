@@ -14,7 +14,6 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
-from models import codes
 from models.stats import CompoundFigures, Month, MonthlyFigures, monthly
 from reports.charts import bar_chart
 from reports.official import (
@@ -76,6 +75,9 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
     number = 1
     story.append(Paragraph(f"{chinese_ordinal(number)}、人口基本情况（月末）", st.heading))
     story.append(_population_table(st, figures))
+    story.append(Paragraph(esc(
+        "说明：常住人口含户籍人口、在本地居住半年以上的非户籍人口和人户分离人员；"
+        "低保、残疾人、计生特扶（计划生育特别扶助对象）按月末有效的登记计。"), st.small))
     if figures.extra_columns:
         story.append(spacer(3))
         story.append(_extra_table(st, figures))
@@ -186,7 +188,7 @@ def _chart(st: Styles, figures: MonthlyFigures) -> Flowable:
         title = "各小区月末人口（人）"
     else:
         row = figures.rows[0]
-        labels = [codes.name("category", c) for c in ("1", "2", "3", "4")]
+        labels = ["户籍人口", "常住（非户籍）", "人户分离", "流动人口"]
         other = row.resident_population - row.registered - row.separated
         values = [row.registered, other, row.separated, row.floating]
         title = f"{row.name}月末人口构成（人）"

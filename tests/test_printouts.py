@@ -50,6 +50,29 @@ def test_household_forms_one_page_each_with_masked_ids(demo_small, clerk, tmp_pa
     assert all(f.embedded for f in pdf_tools.fonts(path))
 
 
+def test_a_household_of_eight_with_long_entries_still_fits_one_page(demo_small, clerk,
+                                                                    tmp_path):
+    household = Household.select().first()
+    head = Resident.get(Resident.household == household)
+    n = 0
+    while Resident.select().where((Resident.household == household)
+                                  & (Resident.status == "current")).count() < 8:
+        n += 1
+        person = Resident.create(
+            household=household, name=f"测试成员{n}", sex="2", relation="99", category="4",
+            education="40", birth_date=head.birth_date,
+            id_number=idcard.make("610627", head.birth_date, 500 + 2 * n),
+            hukou_address="陕西省延安市甘泉县城关镇南关村安置区九号楼三单元一零二室",
+            work_unit="甘泉县城关镇南关村农民专业合作社", arrived_on=head.birth_date)
+        ResidentTag.create(resident=person, tag="disabled", detail="4类2级")
+        ResidentTag.create(resident=person, tag="alone_elderly")
+    sheets = printouts.household_sheets(clerk, household_ids=[household.id])
+    assert len(sheets[0].members) == 8
+    path = build_household_forms(tmp_path / "eight.pdf", sheets * 3)
+    assert pdf_tools.pages(path) == 3
+    assert "登记日期" in pdf_tools.text(path, first=3, last=3)
+
+
 def test_full_ids_need_the_role_and_a_reason(demo_small, clerk, officer):
     with pytest.raises(PermissionDenied):
         printouts.resident_list(clerk, None, full_ids=True, reason="核对")
