@@ -56,7 +56,7 @@ def build_household_forms(path: str | Path, sheets: Sequence[HouseholdSheet], *,
             story.append(PageBreak())
         story += household_page(st, sheet, unit, masked)
     doc = Document(Path(path), TITLE, unit, today)
-    return doc.build(story, progress)
+    return doc.build(story, progress, pages=len(sheets))
 
 
 def household_page(st: Styles, sheet: HouseholdSheet, unit: str, masked: bool = True

@@ -270,8 +270,13 @@ class Document:
     font_path: str | None = None
     page_numbers: bool = True
 
-    def build(self, story: list[Flowable], progress: Progress | None = None) -> Path:
-        """Write the PDF; a cancelled or failed build leaves no file behind."""
+    def build(self, story: list[Flowable], progress: Progress | None = None,
+              pages: int | None = None) -> Path:
+        """Write the PDF; a cancelled or failed build leaves no file behind.
+
+        progress(done, total) is called as the build goes (pages when the expected page
+        count is given, else flowables); returning False cancels it.
+        """
         st = styles(self.font_path)
         self.path = Path(self.path)
         unit = self.issuing_unit or issuing_unit()
@@ -301,7 +306,7 @@ class Document:
         frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT, leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0, id="text_block")
         if progress is not None:
-            doc.setProgressCallBack(_progress_callback(progress))
+            doc.setProgressCallBack(_progress_callback(progress, pages))
 
         def footer(canvas: Any, document: Any) -> None:
             if not self.page_numbers:
@@ -333,13 +338,22 @@ class Document:
         return self.path
 
 
-def _progress_callback(progress: Progress) -> Callable[[str, int], None]:
-    total = [1]
+def _progress_callback(progress: Progress, pages: int | None) -> Callable[[str, int], None]:
+    """Progress by pages when the caller knows about how many (one long table reports no
+    flowable progress while it splits), else by flowables; False from progress cancels."""
+    state = {"done": 0, "total": max(1, pages or 1)}
 
     def callback(kind: str, value: int) -> None:
-        if kind == "SIZE_EST":
-            total[0] = max(1, value)
-        elif kind == "PROGRESS" and progress(value, total[0]) is False:
+        if kind == "SIZE_EST" and not pages:
+            state["total"] = max(1, value)
+            return
+        if kind == "PAGE" and pages:
+            state["done"] = min(value, pages)
+        elif kind == "PROGRESS" and not pages:
+            state["done"] = value
+        elif kind not in ("PAGE", "PROGRESS"):
+            return
+        if progress(state["done"], state["total"]) is False:
             raise BuildCancelled()
 
     return callback

@@ -64,4 +64,7 @@ def build_resident_list(path: str | Path, rows: Sequence[ListRow], scope_name: s
         Paragraph(esc("公民身份号码已遮盖中间数字。" if masked
                       else "本表含完整公民身份号码，请妥善保管，用后销毁。"), st.small),
     ]
-    return Document(Path(path), f"{TITLE}（{scope_name}）", unit, today).build(story, progress)
+    # About 34 rows fit a page; the estimate only drives the progress bar.
+    pages = max(1, -(-len(rows) // 34))
+    return Document(Path(path), f"{TITLE}（{scope_name}）", unit, today).build(story, progress,
+                                                                              pages=pages)
