@@ -79,6 +79,9 @@ def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeyp
         def setWindowTitle(self, title):
             pass
 
+        def setMinMax(self, low, high):
+            assert (low, high) == (1, dialog.preview.page_count())
+
         def exec(self):
             return QDialog.DialogCode.Accepted
 
@@ -91,6 +94,12 @@ def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeyp
     original, on_paper = pdf_tools.ink_box(dialog.pdf_path), pdf_tools.ink_box(printed)
     assert all(abs(a - b) <= 2 for a, b in zip(original, on_paper, strict=True)), (
         original, on_paper)
+    # A page range from the print dialog prints just those pages.
+    one = printer_to_file()
+    one.setOutputFileName(str(tmp_path / "one-page.pdf"))
+    one.setFromTo(1, 1)
+    assert pdf_preview.print_document(dialog.preview.document, one) == 1
+    assert pdf_tools.pages(tmp_path / "one-page.pdf") == 1
     saved = tmp_path / "月报"
     monkeypatch.setattr(pdf_preview.QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(saved), ""))

@@ -110,6 +110,8 @@ class PdfPreview(QWidget):
         printer = make_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(self.tr("打印"))
+        # Let the clerk print a page range (a single household's form out of thousands).
+        dialog.setMinMax(1, max(1, self.page_count()))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
