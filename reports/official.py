@@ -351,8 +351,11 @@ def _progress_callback(progress: Progress, pages: int | None) -> Callable[[str, 
             state["done"] = min(value, pages)
         elif kind == "PROGRESS" and not pages:
             state["done"] = value
-        elif kind not in ("PAGE", "PROGRESS"):
+        else:
             return
+        if state["done"] == state.get("told"):
+            return  # the same figure again (several flowables on one page)
+        state["told"] = state["done"]
         if progress(state["done"], state["total"]) is False:
             raise BuildCancelled()
 

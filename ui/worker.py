@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from models.db import database
+from ui.qt_compat import emit
 
 ProgressFn = Callable[[int, int], bool]
 
@@ -37,7 +38,7 @@ class Job(QRunnable):
         self._cancel.set()
 
     def _progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
+        emit(self.signals.progress, done, total)
         return not self._cancel.is_set()
 
     def run(self) -> None:
@@ -45,9 +46,9 @@ class Job(QRunnable):
             result = self.func(self._progress)
         except Exception as exc:  # reported to the user, never lost silently
             traceback.print_exc()
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+            emit(self.signals.failed, str(exc) or exc.__class__.__name__)
         else:
-            self.signals.finished.emit(result)
+            emit(self.signals.finished, result)
         finally:
             # peewee keeps one connection per thread; close this worker's.
             if not database.is_closed():
