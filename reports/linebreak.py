@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 CANNOT_START = frozenset(
-    "，。、；：？！,.;:?!”’）》」』】〕〗〙〛〉］｝)]}％%‰℃°·・…—～"
+    "，。、；：？！,.;:?!”’）》」』】〕〗〙〛〉］｝)]}％%‰℃°·・～"
 )
 CANNOT_END = frozenset("“‘（《「『【〔〖〘〚〈［｛([{￥$#")
 # Pairs that must stay together: 2-character dash and ellipsis.

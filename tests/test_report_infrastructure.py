@@ -55,6 +55,14 @@ def test_break_spans_moves_characters_down_instead_of_breaking_badly():
     text = "一二三“四五”六七"
     lines = [text[a:b] for a, b in linebreak.break_spans(text, ten[:len(text)], [40.0])]
     assert lines[0] == "一二三" and lines[1].startswith("“四")
+    # A dash or an ellipsis (two characters) is never split across lines.
+    text = "他说——我们走吧……好的"
+    lines = [text[a:b] for a, b in linebreak.break_spans(text, [10.0] * len(text), [30.0])]
+    assert "".join(lines) == text
+    assert not any(line.endswith(("—", "…")) and not line.endswith(("——", "……"))
+                   for line in lines)
+    assert not any(line.startswith(("—", "…")) and not line.startswith(("——", "……"))
+                   for line in lines)
     # A serial number is not cut in two; one longer than a line is cut where it overflows.
     text = "证明编号2026-0001号"
     lines = [text[a:b] for a, b in linebreak.break_spans(text, [10.0] * len(text), [100.0])]
