@@ -39,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     fac.add_argument("--as-of", metavar="YYYY-MM-DD", help="报告日期（默认今天）")
     fac.add_argument("--export-standard", metavar="JSON", help="把当前建设标准导出为模板文件")
     fac.add_argument("--load-standard", metavar="JSON", help="载入标准模板并启用（旧标准保留）")
+
+    report = sub.add_parser("report", help="生成PDF报表：月度报表、人口信息登记表、居民花名册")
+    report.add_argument("kind", choices=["monthly", "households", "residents"],
+                        help="monthly 月度报表；households 人口信息登记表（每户一页）；residents 居民花名册")
+    report.add_argument("--month", metavar="YYYY-MM", help="月度报表的月份，例如 2026-10")
+    report.add_argument("--compound", metavar="NAME", help="只统计或打印这个小区（默认全社区）")
+    report.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的PDF文件")
+    report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
     return parser
 
 
@@ -212,6 +220,60 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 COMMANDS["import"] = cmd_import
 COMMANDS["export"] = cmd_export
+def cmd_report(args: argparse.Namespace) -> int:
+    """Reports from the command line: one sentence and exit 1 on any problem, 0 on success."""
+    from types import SimpleNamespace
+
+    from models import printouts, stats
+    from models.certificates import CertificateError
+    from models.db import default_db_path
+    from reports.fonts import FontNotFound
+    from reports.official import ReportError
+
+    db = Path(args.db) if args.db else default_db_path()
+    out = Path(args.out)
+    try:
+        if not db.is_file():
+            raise ReportError(f"数据库文件“{db}”不存在。")
+        month = None
+        if args.kind == "monthly":
+            if not args.month:
+                raise ReportError("月度报表需要用 --month 指定月份，例如 --month 2026-10。")
+            month = stats.Month.parse(args.month)
+        _open(args)
+        compound = stats.compound_by_name(args.compound) if args.compound else None
+        scope = compound.name if compound else "全社区"
+        cid = compound.id if compound else None
+        # The command line runs with the file's owner's rights; printing is still logged.
+        actor = SimpleNamespace(username="cli", role="admin")
+        if month is not None:
+            from reports.monthly import build_monthly_report
+
+            path = build_monthly_report(out, month, cid)
+            what = f"{month.label}{scope}月度报表"
+        elif args.kind == "households":
+            from reports.household_form import build_household_forms
+
+            sheets = printouts.household_sheets(actor, compound_id=cid)
+            if not sheets:
+                raise ReportError(f"{scope}没有在册住户，未生成文件。")
+            path = build_household_forms(out, sheets)
+            what = f"{scope}人口信息登记表（{len(sheets)}户）"
+        else:
+            from reports.resident_list import build_resident_list
+
+            rows = printouts.resident_list(actor, cid)
+            path = build_resident_list(out, rows, scope)
+            what = f"{scope}居民花名册（{len(rows)}人）"
+    except (stats.StatsError, ReportError, FontNotFound, printouts.PrintoutError,
+            CertificateError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"已生成{what}：{path}")
+    return 0
+
+
+COMMANDS["report"] = cmd_report
 
 
 def main(argv: list[str] | None = None) -> int:

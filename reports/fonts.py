@@ -1,15 +1,30 @@
-"""Find a Chinese TrueType font that PDFs can embed (and the window can use).
+"""Find the Chinese TrueType fonts that PDFs embed (and the window can use).
 
-reportlab embeds only TrueType outlines, so CFF fonts such as Noto Sans CJK are skipped.
-Windows fonts may be embedded in documents but never shipped with the program.
+reportlab embeds only TrueType (glyf) outlines, so CFF fonts such as Noto Sans CJK are
+skipped, and its built-in STSong-Light is never used (it is not embedded: boxes on a
+machine without Asian fonts). Two faces are looked for, as GB/T 9704 sets them:
+
+- body (正文, 仿宋 in the standard): FangSong or SimSun on Windows, AR PL UMing (a Song
+  face, installed by the set-up) on Linux;
+- title (标题, 小标宋 in the standard): FZ XiaoBiaoSong if the office has it, else SimHei
+  or Microsoft YaHei on Windows, WenQuanYi Micro Hei on Linux; the body face if none.
+
+A configured font wins: NDESK_FONT, then the "font_path" setting. Windows fonts may be
+embedded in documents but are never shipped with the program.
 """
 
 from __future__ import annotations
 
 import os
+import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+BODY = "body"
+TITLE = "title"
+# A font that lacks these is not a Chinese font, whatever its name says.
+_PROBE = "社区居民委员会证明年月日，。"
 
 
 @dataclass(frozen=True)
@@ -23,67 +38,102 @@ class FontNotFound(Exception):
     """No usable Chinese TrueType font; the message says what to install."""
 
 
-def _windows_candidates() -> list[FontFile]:
+def _windows_candidates(role: str) -> list[FontFile]:
     fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
-    return [
-        FontFile(fonts / "simfang.ttf", 0, "仿宋"),
-        FontFile(fonts / "simsun.ttc", 0, "宋体"),
-        FontFile(fonts / "msyh.ttc", 0, "微软雅黑"),
-        FontFile(fonts / "simhei.ttf", 0, "黑体"),
-        FontFile(fonts / "simkai.ttf", 0, "楷体"),
-    ]
+    local = Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft" / "Windows" / "Fonts"
+    body = [("simfang.ttf", "仿宋"), ("simsun.ttc", "宋体"), ("msyh.ttc", "微软雅黑"),
+            ("simhei.ttf", "黑体"), ("simkai.ttf", "楷体")]
+    title = [("FZXBSJW.TTF", "方正小标宋简体"), ("simhei.ttf", "黑体"), ("msyh.ttc", "微软雅黑"),
+             ("simsun.ttc", "宋体")]
+    names = title if role == TITLE else body
+    return [FontFile(root / name, 0, label) for name, label in names for root in (fonts, local)]
 
 
-def _unix_candidates() -> list[FontFile]:
+def _unix_candidates(role: str) -> list[FontFile]:
     roots = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
              Path.home() / ".local/share/fonts", Path("/Library/Fonts"),
              Path("/System/Library/Fonts")]
-    names = [
-        ("truetype/arphic/uming.ttc", "AR PL UMing"),
-        ("truetype/wqy/wqy-microhei.ttc", "WenQuanYi Micro Hei"),
-        ("truetype/wqy/wqy-zenhei.ttc", "WenQuanYi Zen Hei"),
-        ("truetype/arphic/ukai.ttc", "AR PL UKai"),
-        ("Songti.ttc", "Songti SC"),
+    # uming.ttc face 0 is "AR PL UMing CN" (mainland glyph forms).
+    body = [
+        ("truetype/arphic/uming.ttc", 0, "AR PL UMing CN"),
+        ("truetype/wqy/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
+        ("truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"),
+        ("truetype/arphic/ukai.ttc", 0, "AR PL UKai CN"),
+        ("Songti.ttc", 0, "Songti SC"),
     ]
-    return [FontFile(root / rel, 0, label) for rel, label in names for root in roots]
+    title = [
+        ("truetype/wqy/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
+        ("truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"),
+        ("truetype/arphic/uming.ttc", 0, "AR PL UMing CN"),
+    ]
+    names = title if role == TITLE else body
+    return [FontFile(root / rel, index, label) for rel, index, label in names for root in roots]
 
 
-def candidates() -> list[FontFile]:
-    return _windows_candidates() if sys.platform.startswith("win") else _unix_candidates()
+def candidates(role: str = BODY) -> list[FontFile]:
+    if sys.platform.startswith("win"):
+        return _windows_candidates(role)
+    return _unix_candidates(role)
 
 
-def is_truetype(path: Path) -> bool:
-    """True for glyf-outline TrueType (and TTC of them); False for CFF/OpenType-PS fonts."""
+def is_truetype(path: Path, subfont_index: int = 0) -> bool:
+    """True for glyf-outline TrueType (and such a face in a TTC); False for CFF fonts."""
     try:
         with path.open("rb") as fh:
             head = fh.read(12)
-    except OSError:
+            if head[:4] == b"ttcf":
+                count = struct.unpack(">I", head[8:12])[0]
+                if subfont_index >= count:
+                    return False
+                fh.seek(12 + 4 * subfont_index)
+                offset = struct.unpack(">I", fh.read(4))[0]
+                fh.seek(offset)
+                head = fh.read(4)
+    except (OSError, struct.error):
         return False
-    if head[:4] == b"ttcf":
-        return True  # TTC collections of CJK faces on these systems are TrueType
     return head[:4] in (b"\x00\x01\x00\x00", b"true")
 
 
-def find_cjk_font(configured: str | os.PathLike[str] | None = None) -> FontFile:
-    """The configured font if it is usable, else the first installed candidate."""
-    configured = configured or os.environ.get("NDESK_FONT")
+def configured_font() -> str:
+    """NDESK_FONT, else the database's "font_path" setting, else ""."""
+    env = os.environ.get("NDESK_FONT", "").strip()
+    if env:
+        return env
+    try:
+        from models import settings
+        from models.db import database
+
+        if database.obj is None:
+            return ""
+        return settings.get("font_path").strip()
+    except Exception:  # no database bound in this thread: no setting to read
+        return ""
+
+
+def find_cjk_font(configured: str | os.PathLike[str] | None = None, role: str = BODY) -> FontFile:
+    """The configured font if it is usable, else the first installed candidate for role."""
+    configured = configured or (configured_font() if role == BODY else "")
     if configured:
         path = Path(configured)
         if path.is_file() and is_truetype(path):
             return FontFile(path, 0, path.stem)
-        raise FontNotFound(f"设置的字体“{path}”不存在或不是 TrueType 字体（不支持 OTF/CFF 字体）。")
-    for cand in candidates():
-        if cand.path.is_file() and is_truetype(cand.path):
+        raise FontNotFound(
+            f"设置的字体“{path}”不存在或不是 TrueType 字体（不支持 OTF/CFF 字体）。"
+            "请在设置中改正字体文件，或清空该设置以使用系统字体。"
+        )
+    for cand in candidates(role):
+        if cand.path.is_file() and is_truetype(cand.path, cand.subfont_index):
             return cand
     raise FontNotFound(install_hint())
 
 
 def install_hint() -> str:
     if sys.platform.startswith("win"):
-        return "未找到中文字体（宋体 simsun.ttc 或仿宋 simfang.ttf）。请在 Windows 设置中安装中文补充字体。"
+        return ("未找到中文字体（仿宋 simfang.ttf 或宋体 simsun.ttc），无法生成PDF。"
+                "请在 Windows 设置中安装中文补充字体，或在设置中指定一个 .ttf/.ttc 字体文件。")
     return (
-        "未找到可嵌入的中文 TrueType 字体。请以管理员身份运行：\n"
-        "sudo apt-get install fonts-wqy-microhei fonts-arphic-uming\n"
+        "未找到可嵌入的中文 TrueType 字体，无法生成PDF。请以管理员身份运行："
+        "sudo apt-get install fonts-arphic-uming fonts-wqy-microhei，"
         "或用环境变量 NDESK_FONT 指定一个 .ttf/.ttc 字体文件。"
     )
 
@@ -91,15 +141,42 @@ def install_hint() -> str:
 _REGISTERED: dict[str, str] = {}
 
 
-def register_pdf_font(configured: str | os.PathLike[str] | None = None) -> str:
-    """Register the CJK font with reportlab (once) and return its font name for styles."""
+def _register(font: FontFile) -> str:
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    font = find_cjk_font(configured)
     key = f"{font.path}#{font.subfont_index}"
     if key not in _REGISTERED:
         name = f"CJK{len(_REGISTERED)}"
-        pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.subfont_index))
+        try:
+            ttf = TTFont(name, str(font.path), subfontIndex=font.subfont_index)
+        except (TTFError, OSError) as exc:
+            raise FontNotFound(f"字体“{font.path}”无法读取：{exc}") from exc
+        missing = [ch for ch in _PROBE if ord(ch) not in ttf.face.charToGlyph]
+        if missing:
+            raise FontNotFound(f"字体“{font.path}”不含中文字形（缺“{''.join(missing)}”），"
+                               "请换用中文字体。")
+        pdfmetrics.registerFont(ttf)
         _REGISTERED[key] = name
     return _REGISTERED[key]
+
+
+def register_pdf_font(configured: str | os.PathLike[str] | None = None, role: str = BODY) -> str:
+    """Register the CJK font with reportlab (once) and return its font name for styles."""
+    return _register(find_cjk_font(configured, role))
+
+
+@dataclass(frozen=True)
+class PdfFonts:
+    body: str
+    title: str
+
+
+def register_pdf_fonts(configured: str | os.PathLike[str] | None = None) -> PdfFonts:
+    """Body and title faces; the title falls back to the body face when none is found."""
+    body = register_pdf_font(configured, BODY)
+    try:
+        title = register_pdf_font(None, TITLE)
+    except FontNotFound:
+        title = body
+    return PdfFonts(body, title)

@@ -1,33 +1,45 @@
 """The official page of GB/T 9704-2012 and the building blocks every printout uses.
 
-A4; top margin 37 mm, left 28 mm, text block 156 × 225 mm; title 2号 (22 pt), body 3号
-(16 pt); page numbers "— 1 —" at the foot. Tables repeat their header row on every page.
+A4; top margin 37 mm, left 28 mm, text block 156 × 225 mm; title 2号 (22 pt) in the title
+face, body 3号 (16 pt) in the body face; page numbers "— 1 —" in 4号 7 mm below the text
+block, odd pages right and even pages left, one character in. Dates in Arabic numerals
+(2026年5月5日) unless the date_style setting asks for Chinese numerals. Tables repeat their
+header row on every page; Chinese wraps by the rules of reports.linebreak. Only embedded
+TrueType fonts appear in the file: the canvas starts in the body face, not Helvetica.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from reports.fonts import register_pdf_font
+from models.dates import cn_number, format_date
+from reports import linebreak
+from reports.fonts import register_pdf_fonts
+
+linebreak.install()
+
+__all__ = ["Document", "styles", "data_table", "format_date", "esc", "spacer"]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TOP_MARGIN = 37 * mm
@@ -41,30 +53,47 @@ BOTTOM_MARGIN = PAGE_HEIGHT - TOP_MARGIN - TEXT_HEIGHT
 SIZE_2 = 22.0  # 二号: title
 SIZE_3 = 16.0  # 三号: body
 SIZE_4 = 14.0  # 四号: page numbers, sub-headings
-SIZE_5 = 10.5  # 五号: dense tables
 SIZE_SMALL_4 = 12.0  # 小四: tables
+SIZE_5 = 10.5  # 五号: dense tables
+SIZE_SMALL_5 = 9.0  # 小五: wide tables
 
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def format_date(day: dt.date, style: str = "arabic") -> str:
-    """2026年5月5日 (GB/T 9704), or 二〇二六年五月五日 with style="chinese"."""
-    if style == "chinese":
-        year = "".join(_CN_DIGITS[int(c)] for c in str(day.year))
-        return f"{year}年{_cn_number(day.month)}月{_cn_number(day.day)}日"
-    return f"{day.year}年{day.month}月{day.day}日"
+class ReportError(Exception):
+    """A printout that cannot be made (unwritable file, no font…); the message is for the user."""
 
 
-def _cn_number(n: int) -> str:
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if ones == 0 else _CN_DIGITS[ones])
+class BuildCancelled(ReportError):
+    def __init__(self) -> None:
+        super().__init__("已取消，未生成文件。")
+
+
+def chinese_ordinal(n: int) -> str:
+    """一, 二, … 十一: section numbers of an official document."""
+    return cn_number(n)
+
+
+def date_style() -> str:
+    """The date_style setting ("arabic" or "chinese"); arabic when no database is bound."""
+    return _setting("date_style") or "arabic"
+
+
+def issuing_unit() -> str:
+    return _setting("issuing_unit")
+
+
+def _setting(key: str) -> str:
+    try:
+        from models import settings
+        from models.db import database
+
+        return settings.get(key) if database.obj is not None else ""
+    except Exception:  # no database in this thread: the caller's default applies
+        return ""
 
 
 @dataclass
 class Styles:
     font: str
+    title_font: str = ""
     title: ParagraphStyle = field(init=False)
     subtitle: ParagraphStyle = field(init=False)
     heading: ParagraphStyle = field(init=False)
@@ -72,30 +101,64 @@ class Styles:
     cell: ParagraphStyle = field(init=False)
     cell_right: ParagraphStyle = field(init=False)
     cell_head: ParagraphStyle = field(init=False)
+    cell_center: ParagraphStyle = field(init=False)
     small: ParagraphStyle = field(init=False)
     right: ParagraphStyle = field(init=False)
+    warning: ParagraphStyle = field(init=False)
 
     def __post_init__(self) -> None:
+        self.title_font = self.title_font or self.font
         base = {"fontName": self.font, "wordWrap": "CJK"}
+        head = {"fontName": self.title_font, "wordWrap": "CJK"}
         self.title = ParagraphStyle("title", fontSize=SIZE_2, leading=SIZE_2 * 1.5,
-                                    alignment=TA_CENTER, spaceAfter=SIZE_3, **base)
+                                    alignment=TA_CENTER, spaceAfter=SIZE_3, **head)
         self.subtitle = ParagraphStyle("subtitle", fontSize=SIZE_3, leading=SIZE_3 * 1.5,
                                        alignment=TA_CENTER, spaceAfter=SIZE_3 / 2, **base)
+        # 一级标题 in 黑体 (the title face stands in for it).
         self.heading = ParagraphStyle("heading", fontSize=SIZE_3, leading=SIZE_3 * 1.75,
-                                      spaceBefore=SIZE_3 / 2, **base)
+                                      spaceBefore=SIZE_3 / 2, spaceAfter=SIZE_3 / 4, **head)
         # 28 characters a line, 22 lines a page: 16 pt type on a 28.9 pt line.
         self.body = ParagraphStyle("body", fontSize=SIZE_3, leading=28.9, firstLineIndent=2 * SIZE_3,
-                                   alignment=TA_LEFT, **base)
+                                   alignment=TA_JUSTIFY, **base)
         self.cell = ParagraphStyle("cell", fontSize=SIZE_5, leading=SIZE_5 * 1.35, **base)
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, alignment=TA_CENTER)
+        self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
         self.small = ParagraphStyle("small", fontSize=SIZE_5, leading=SIZE_5 * 1.5, **base)
         self.right = ParagraphStyle("right", fontSize=SIZE_3, leading=SIZE_3 * 1.75,
                                     alignment=TA_RIGHT, **base)
+        self.warning = ParagraphStyle("warning", fontSize=SIZE_SMALL_4, leading=SIZE_SMALL_4 * 1.5,
+                                      textColor=colors.HexColor("#B00000"), alignment=TA_LEFT,
+                                      borderColor=colors.HexColor("#B00000"), borderWidth=0.8,
+                                      borderPadding=4, spaceBefore=6, spaceAfter=8, **head)
+
+    def sized(self, style: ParagraphStyle, size: float, name: str = "") -> ParagraphStyle:
+        """A copy of style at another size (leading scaled alike)."""
+        return ParagraphStyle(name or f"{style.name}_{size}", parent=style, fontSize=size,
+                              leading=size * style.leading / style.fontSize)
 
 
 def styles(font_path: str | os.PathLike[str] | None = None) -> Styles:
-    return Styles(register_pdf_font(font_path))
+    fonts = register_pdf_fonts(font_path)
+    _default_font(fonts.body)
+    return Styles(fonts.body, fonts.title)
+
+
+def _default_font(name: str) -> None:
+    """Make the embedded body face reportlab's default everywhere.
+
+    Table cells set their style's font even when they hold a Paragraph, and chart labels
+    start in the graphics default: both are Helvetica out of the box, which ends up in the
+    PDF as a font that is not embedded. Report modules that build their own tables or
+    charts get the body face without having to know this.
+    """
+    from reportlab import rl_config
+    from reportlab.graphics import shapes
+    from reportlab.platypus import tables
+
+    tables.CellStyle.fontname = name
+    shapes.STATE_DEFAULTS["fontName"] = name
+    rl_config.canvas_basefontname = name
 
 
 def esc(text: Any) -> str:
@@ -111,26 +174,89 @@ def data_table(
     widths_mm: Sequence[float] | None = None,
     numeric: Sequence[int] = (),
     total_row: bool = False,
+    font_size: float | None = None,
 ) -> Table:
     """A ruled table whose header row repeats on every page; cells wrap Chinese text."""
-    head = [Paragraph(esc(h), st.cell_head) for h in headers]
+    cell, right, head_style = st.cell, st.cell_right, st.cell_head
+    if font_size:
+        cell, right, head_style = (st.sized(s, font_size) for s in (cell, right, head_style))
+    head = [Paragraph(esc(h), head_style) for h in headers]
     body = [
-        [Paragraph(esc(v), st.cell_right if i in numeric else st.cell) for i, v in enumerate(row)]
+        [Paragraph(esc(v), right if i in numeric else cell) for i, v in enumerate(row)]
         for row in rows
     ]
     widths = [w * mm for w in widths_mm] if widths_mm else [TEXT_WIDTH / len(headers)] * len(headers)
     table = Table([head, *body], colWidths=widths, repeatRows=1)
-    style = [
+    table.setStyle(TableStyle(table_style(total_row=total_row and bool(rows))))
+    return table
+
+
+def fit(text: Any, style: ParagraphStyle, width: float, padding: float = 6) -> Any:
+    """A plain string when the text fits the cell's width, else a wrapping Paragraph.
+
+    Plain strings draw many times faster than Paragraphs, which matters for printouts of
+    thousands of rows; the table's FONTNAME/FONTSIZE must then match style.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    value = "" if text is None else str(text)
+    if "\n" not in value and stringWidth(value, style.fontName, style.fontSize) <= width - padding:
+        return value
+    return Paragraph(esc(value).replace("\n", "<br/>"), style)
+
+
+def table_style(header_rows: int = 1, total_row: bool = False) -> list[tuple[Any, ...]]:
+    """The ruling every table shares: a grid, shaded header rows, a shaded total row."""
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), tables_font()),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEEEEE")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
-    if total_row and rows:
+    if total_row:
         style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#F5F5F5")))
-    table.setStyle(TableStyle(style))
+    return style
+
+
+def signature_line(st: Styles, items: Sequence[tuple[str, str]], size: float = SIZE_4) -> Table:
+    """填报人：______  审核人：______  填报日期：2026年11月27日 — labels with lines to sign on.
+
+    An item with a value prints it; one without gets a ruled blank for a signature.
+    """
+    style = st.sized(st.small, size, "signature")
+    label_width = [(len(label) + 1) * size + 6 for label, _ in items]
+    free = TEXT_WIDTH - sum(label_width)
+    want = [max(len(value) * size, 5.5 * size) for _, value in items]
+    scale = free / sum(want)
+    cells: list[Paragraph] = []
+    widths: list[float] = []
+    for (label, value), lw, vw in zip(items, label_width, want, strict=True):
+        cells += [Paragraph(esc(f"{label}："), style), Paragraph(esc(value), style)]
+        widths += [lw, vw * scale]
+    table = Table([cells], colWidths=widths)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), st.font),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 10),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        *[("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.5, colors.black)
+          for i, (_, value) in enumerate(items) if not value],
+    ]))
     return table
+
+
+def tables_font() -> str:
+    from reportlab.platypus import tables
+
+    return str(tables.CellStyle.fontname)
+
+
+Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 
 
 @dataclass
@@ -144,20 +270,43 @@ class Document:
     font_path: str | None = None
     page_numbers: bool = True
 
-    def build(self, story: list[Flowable]) -> Path:
+    def build(self, story: list[Flowable], progress: Progress | None = None,
+              pages: int | None = None) -> Path:
+        """Write the PDF; a cancelled or failed build leaves no file behind.
+
+        progress(done, total) is called as the build goes (pages when the expected page
+        count is given, else flowables); returning False cancels it.
+        """
         st = styles(self.font_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        doc = SimpleDocTemplate(
-            str(self.path),
+        self.path = Path(self.path)
+        unit = self.issuing_unit or issuing_unit()
+        part = self.path.with_name(self.path.name + ".part")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part.touch()
+        except OSError as exc:
+            raise ReportError(_write_error(self.path, exc)) from exc
+        doc = BaseDocTemplate(
+            str(part),
             pagesize=A4,
             leftMargin=LEFT_MARGIN,
             rightMargin=RIGHT_MARGIN,
             topMargin=TOP_MARGIN,
             bottomMargin=BOTTOM_MARGIN,
             title=self.title,
-            author=self.issuing_unit,
+            author=unit,
             creator="社区工作台",
+            # The canvas would otherwise open every page in Helvetica, a font that is not
+            # embedded (pdffonts: "emb no").
+            initialFontName=st.font,
+            initialFontSize=SIZE_3,
+            initialLeading=SIZE_3 * 1.2,
         )
+        # The frame has no padding of its own: the text block is exactly 156 × 225 mm.
+        frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT, leftPadding=0,
+                      rightPadding=0, topPadding=0, bottomPadding=0, id="text_block")
+        if progress is not None:
+            doc.setProgressCallBack(_progress_callback(progress, pages))
 
         def footer(canvas: Any, document: Any) -> None:
             if not self.page_numbers:
@@ -173,8 +322,56 @@ class Document:
                 canvas.drawString(LEFT_MARGIN + SIZE_4, y, text)
             canvas.restoreState()
 
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+        try:
+            doc.addPageTemplates([PageTemplate(id="official", frames=[frame], onPage=footer)])
+            doc.build(story)
+            os.replace(part, self.path)
+        except BuildCancelled:
+            part.unlink(missing_ok=True)
+            raise
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise ReportError(_write_error(self.path, exc)) from exc
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
         return self.path
+
+
+def _progress_callback(progress: Progress, pages: int | None) -> Callable[[str, int], None]:
+    """Progress by pages when the caller knows about how many (one long table reports no
+    flowable progress while it splits), else by flowables; False from progress cancels."""
+    state = {"done": 0, "total": max(1, pages or 1)}
+
+    def callback(kind: str, value: int) -> None:
+        if kind == "SIZE_EST" and not pages:
+            state["total"] = max(1, value)
+            return
+        if kind == "PAGE" and pages:
+            state["done"] = min(value, pages)
+        elif kind == "PROGRESS" and not pages:
+            state["done"] = value
+        else:
+            return
+        if state["done"] == state.get("told"):
+            return  # the same figure again (several flowables on one page)
+        state["told"] = state["done"]
+        if progress(state["done"], state["total"]) is False:
+            raise BuildCancelled()
+
+    return callback
+
+
+def _write_error(path: Path, exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        why = "没有写入权限，或文件正被其他程序（如PDF阅读器）打开"
+    elif isinstance(exc, (IsADirectoryError, NotADirectoryError)):
+        why = "路径不是一个可写的文件"
+    elif isinstance(exc, FileNotFoundError):
+        why = "所在文件夹不存在，或不能在其中建立文件"
+    else:
+        why = exc.strerror or str(exc)
+    return f"无法写入文件“{path}”：{why}。"
 
 
 def spacer(height_mm: float) -> Spacer:

@@ -105,6 +105,23 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self._action(self.tr("刷新(&R)"), self.refresh, QKeySequence.StandardKey.Refresh))
 
+        reports_menu = bar.addMenu(self.tr("报表(&R)"))
+        self.monthly_report_action = self._action(self.tr("月度报表(&M)…"), self.monthly_report,
+                                                  QKeySequence.StandardKey.Print)
+        self.household_forms_action = self._action(self.tr("人口信息登记表(&H)…"),
+                                                   lambda: self.open_report("households"))
+        self.resident_list_action = self._action(self.tr("居民花名册(&L)…"),
+                                                 lambda: self.open_report("residents"))
+        self.certificate_action = self._action(self.tr("开具证明(&C)…"), self.issue_certificate,
+                                               "Ctrl+Shift+C")
+        for action in (self.monthly_report_action, self.household_forms_action,
+                       self.resident_list_action):
+            action.setEnabled(can(self.user, Perm.REPORTS_PRINT))
+            reports_menu.addAction(action)
+        reports_menu.addSeparator()
+        self.certificate_action.setEnabled(can(self.user, Perm.CERTIFICATE_ISSUE))
+        reports_menu.addAction(self.certificate_action)
+
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self._action(self.tr("关于社区工作台(&A)"), self.about))
 
@@ -233,6 +250,19 @@ class MainWindow(QMainWindow):
 
     def switch_user(self) -> None:
         self.switch_user_requested.emit()
+
+    def monthly_report(self) -> None:
+        self.open_report("monthly")
+
+    def open_report(self, kind: str) -> None:
+        from ui.report_dialog import ReportDialog
+
+        ReportDialog(self.user, self, kind).exec()
+
+    def issue_certificate(self) -> None:
+        from ui.certificate_dialog import CertificateDialog
+
+        CertificateDialog(self.user, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(

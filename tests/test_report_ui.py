@@ -1,0 +1,233 @@
+"""The report dialog, the certificate dialog and the 报表 menu, driven through their widgets."""
+
+from __future__ import annotations
+
+import pdf_tools
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QDialog, QMessageBox
+from reports_support import record_month
+
+from models import certificates, stats
+from models.certificates import Certificate, CertificateKind
+from models.entities import AuditLog, Resident
+from models.stats import Month
+from ui import pdf_preview
+from ui.certificate_dialog import CertificateDialog
+from ui.certificate_kinds_dialog import CertificateKindsDialog
+from ui.report_dialog import HOUSEHOLDS, ReportDialog
+from ui.resident_picker import ResidentPicker
+
+OCT = Month(2026, 10)
+
+
+def _generate(qtbot, dialog: ReportDialog) -> None:
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pdf_path is not None or dialog.error is not None,
+                    timeout=60_000)
+    assert dialog.error is None
+
+
+@pytest.fixture
+def report_dialog(qtbot, demo_small, supervisor):
+    record_month(OCT, seed=3)
+    dialog = ReportDialog(supervisor)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_monthly_report_is_built_previewed_and_matches_the_figures(qtbot, report_dialog):
+    dialog = report_dialog
+    dialog.set_month(OCT)
+    assert dialog.chosen_month() == OCT and not dialog.full_ids.isVisible()
+    _generate(qtbot, dialog)
+    assert dialog.pdf_path.is_file()
+    if pdf_preview.HAS_QTPDF:
+        assert dialog.preview.page_count() == pdf_tools.pages(dialog.pdf_path) >= 1
+    else:  # without QtPdf the preview is the system's PDF viewer
+        assert "系统程序" in dialog.preview.view.text()
+    assert dialog.preview.print_button.isEnabled()
+    figures = stats.monthly(OCT)
+    model = dialog.figures_model
+    assert model.rowCount() == len(figures.rows) + 1
+    closing_column = [model.columns[i].header for i in range(model.columnCount())].index("期末人口")
+    shown = [model.data(model.index(r, closing_column)) for r in range(model.rowCount())]
+    assert shown == [str(r.closing) for r in [*figures.rows, figures.total]]
+    # One compound.
+    compound = figures.rows[2]
+    dialog.set_scope(compound.compound_id)
+    dialog.pdf_path = None
+    _generate(qtbot, dialog)
+    assert dialog.figures_model.rowCount() == 1
+    assert compound.name in pdf_tools.text(dialog.pdf_path, layout=False)
+
+
+def test_without_qtpdf_print_and_preview_open_the_system_viewer(qtbot, report_dialog, tmp_path,
+                                                                 monkeypatch):
+    dialog = report_dialog
+    _generate(qtbot, dialog)
+    opened = []
+    monkeypatch.setattr(pdf_preview.QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(dialog.preview, "document", None)  # as on a machine without QtPdf
+    qtbot.mouseClick(dialog.preview.print_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.preview.open_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(dialog.pdf_path)] * 2
+    saved = tmp_path / "月报.pdf"
+    monkeypatch.setattr(pdf_preview.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(saved), ""))
+    qtbot.mouseClick(dialog.preview.save_button, Qt.MouseButton.LeftButton)
+    assert saved.read_bytes() == dialog.pdf_path.read_bytes()
+
+
+@pytest.mark.skipif(not pdf_preview.HAS_QTPDF, reason="QtPdf (PySide6-Addons) is not installed")
+def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeypatch):
+    dialog = report_dialog
+    _generate(qtbot, dialog)
+    printed = tmp_path / "printed.pdf"
+    a4_printer = pdf_preview.make_printer
+
+    def printer_to_file() -> QPrinter:
+        printer = a4_printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
+    class AcceptingPrintDialog:
+        def __init__(self, printer, parent=None):
+            self.printer = printer
+
+        def setWindowTitle(self, title):
+            pass
+
+        def setMinMax(self, low, high):
+            assert (low, high) == (1, dialog.preview.page_count())
+
+        def exec(self):
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(pdf_preview, "make_printer", printer_to_file)
+    monkeypatch.setattr(pdf_preview, "QPrintDialog", AcceptingPrintDialog)
+    qtbot.mouseClick(dialog.preview.print_button, Qt.MouseButton.LeftButton)
+    assert pdf_tools.pages(printed) == pdf_tools.pages(dialog.pdf_path)
+    assert "(A4)" in pdf_tools._run("pdfinfo", str(printed))
+    # Printed at full page size: the ink sits where the PDF put it (margins kept).
+    original, on_paper = pdf_tools.ink_box(dialog.pdf_path), pdf_tools.ink_box(printed)
+    assert all(abs(a - b) <= 2 for a, b in zip(original, on_paper, strict=True)), (
+        original, on_paper)
+    # A page range from the print dialog prints just those pages.
+    one = printer_to_file()
+    one.setOutputFileName(str(tmp_path / "one-page.pdf"))
+    one.setFromTo(1, 1)
+    assert pdf_preview.print_document(dialog.preview.document, one) == 1
+    assert pdf_tools.pages(tmp_path / "one-page.pdf") == 1
+    saved = tmp_path / "月报"
+    monkeypatch.setattr(pdf_preview.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(saved), ""))
+    qtbot.mouseClick(dialog.preview.save_button, Qt.MouseButton.LeftButton)
+    assert saved.with_suffix(".pdf").read_bytes() == dialog.pdf_path.read_bytes()
+
+
+def test_household_forms_with_full_ids_need_a_reason(qtbot, demo_small, officer, clerk,
+                                                     monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    dialog = ReportDialog(officer, kind=HOUSEHOLDS)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_scope(Resident.select().first().household.compound_id)
+    assert dialog.full_ids.isVisible() and not dialog.month.isEnabled()
+    dialog.full_ids.setChecked(True)
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    assert warnings and "理由" in warnings[0] and dialog.pdf_path is None
+    dialog.reason.setText("与派出所核对户籍")
+    _generate(qtbot, dialog)
+    assert pdf_tools.pages(dialog.pdf_path) >= 1
+    log = AuditLog.get(AuditLog.action == "print")
+    assert log.username == "jisheng" and "与派出所核对户籍" in log.note
+    plain = ReportDialog(clerk, kind=HOUSEHOLDS)
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.full_ids.isVisible()
+
+
+@pytest.fixture
+def quiet(monkeypatch):
+    """Answer the confirmation with Yes and record the previews instead of showing them."""
+    shown: list = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "exec",
+                        lambda self: shown.append(self.preview.path) or 0)
+    return shown
+
+
+def test_issue_a_certificate_twice_from_the_dialog(qtbot, demo_small, clerk, quiet, monkeypatch):
+    person = Resident.select().where(Resident.status == "current").first()
+
+    def pick(self):
+        self.query.setText(person.name)
+        self.run_search()
+        self._accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ResidentPicker, "exec", pick)
+    dialog = CertificateDialog(clerk)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
+    assert dialog.resident_id == person.id and person.name in dialog.resident_label.text()
+    assert not dialog.full_id.isEnabled()
+    dialog.purpose.setText("办理居住证")
+    assert "办理居住证" in dialog.text.toPlainText() and person.name in dialog.text.toPlainText()
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    serials = [c.serial for c in Certificate.select().order_by(Certificate.id)]
+    assert len(serials) == 2 and len(set(serials)) == 2
+    assert dialog.log_model.rowCount() == 2
+    assert len(quiet) == 2 and all(pdf_tools.pages(p) == 1 for p in quiet)
+    assert serials[1] in pdf_tools.text(quiet[1], layout=False)
+    # Void the newest from the log.
+    monkeypatch.setattr("ui.certificate_dialog.QInputDialog.getText",
+                        lambda *a, **k: ("姓名写错", True))
+    dialog.log_view.selectRow(0)
+    qtbot.mouseClick(dialog.void_button, Qt.MouseButton.LeftButton)
+    assert Certificate.get(Certificate.serial == serials[1]).voided
+    assert dialog.log_model.row_at(0).voided
+
+
+def test_admin_cannot_add_a_forbidden_kind_in_the_kinds_dialog(qtbot, admin, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    dialog = CertificateKindsDialog(admin)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 1
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    dialog.name.setText("亲属关系证明")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert warnings and "不再出具" in warnings[0]
+    assert CertificateKind.select().count() == 1
+    dialog.name.setText("志愿服务证明")
+    dialog.body.setPlainText("兹证明{name}参加志愿服务。")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert [k.name for k in certificates.list_kinds()] == ["居住证明", "志愿服务证明"]
+    assert dialog.model.rowCount() == 2
+
+
+def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, monkeypatch):
+    from ui.main_window import MainWindow
+
+    opened = []
+    monkeypatch.setattr(ReportDialog, "exec", lambda self: opened.append(
+        self.kind.currentData()) or 0)
+    monkeypatch.setattr(CertificateDialog, "exec", lambda self: opened.append("certificate") or 0)
+    window = MainWindow(clerk)
+    qtbot.addWidget(window)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "报表(&R)" in titles
+    assert window.monthly_report_action.shortcut().toString() == "Ctrl+P"
+    window.monthly_report_action.trigger()
+    window.household_forms_action.trigger()
+    window.resident_list_action.trigger()
+    window.certificate_action.trigger()
+    assert opened == ["monthly", "households", "residents", "certificate"]
