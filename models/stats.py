@@ -54,10 +54,19 @@ from models.entities import Compound, Household, LifeEvent, Resident, ResidentTa
 
 # "module:function" called as function(first=date, last=date, compound_id=int | None) and
 # returning a Section, a list of them, or None when the area has nothing for the month.
-MONTHLY_SECTIONS: list[str] = []
+MONTHLY_SECTIONS: list[str] = [
+    "models.monthly_sections:casework",
+    "models.monthly_sections:events",
+    "models.monthly_sections:facilities",
+]
 # "module:function" with the same arguments, returning a FigureColumn (a figure per
 # compound, shown as a column of the population table) or None.
-MONTHLY_FIGURES: list[str] = []
+MONTHLY_FIGURES: list[str] = [
+    "models.monthly_sections:subsidy_applications",
+    "models.monthly_sections:assistance_recipients",
+]
+# A figure column with one of these keys replaces the built-in figure instead of adding one.
+OVERRIDABLE = {"special_assistance"}
 
 ENTRY_KINDS = ("birth", "move_in")
 EXIT_KINDS = ("death", "move_out")
@@ -437,6 +446,10 @@ def _extra_figures(rows: dict[int, CompoundFigures], month: Month) -> list[tuple
     for _spec, func in _providers(MONTHLY_FIGURES):
         column = func(first=month.first, last=month.last, compound_id=None)
         if column is None:
+            continue
+        if column.key in OVERRIDABLE:
+            for cid, row in rows.items():
+                setattr(row, column.key, int(column.by_compound.get(cid, 0)))
             continue
         columns.append((column.key, column.label))
         for cid, row in rows.items():

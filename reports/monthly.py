@@ -99,7 +99,8 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
         if section.rows:
             numeric = [i for i in range(len(section.headers))
                        if all(isinstance(r[i], int) for r in section.rows if i < len(r))]
-            block.append(data_table(st, section.headers, section.rows, numeric=numeric))
+            block.append(data_table(st, section.headers, section.rows,
+                                    _widths(section.headers, section.rows), numeric=numeric))
         else:
             block.append(Paragraph("本月无。", st.small))
         if section.note:
@@ -193,3 +194,13 @@ def _chart(st: Styles, figures: MonthlyFigures) -> Flowable:
         values = [row.registered, other, row.separated, row.floating]
         title = f"{row.name}月末人口构成（人）"
     return bar_chart(st, labels, values, title)
+
+
+def _widths(headers: list[str], rows: list[list[Any]]) -> list[float]:
+    """Column widths (mm) in proportion to what the columns hold, within the text block."""
+    weights = []
+    for i, header in enumerate(headers):
+        longest = max([len(str(header)), *(len(str(r[i])) for r in rows if i < len(r))])
+        weights.append(min(max(longest, 3), 24))
+    total = sum(weights)
+    return [156 * w / total for w in weights]

@@ -118,12 +118,22 @@ def test_registered_sections_print_and_missing_ones_print_nothing(demo_small, tm
                                                                   monkeypatch):
     from reports.monthly import build_monthly_report
 
+    monkeypatch.setattr(stats, "MONTHLY_SECTIONS", [])
+    monkeypatch.setattr(stats, "MONTHLY_FIGURES", [])
     plain = pdf_tools.text(build_monthly_report(tmp_path / "plain.pdf", OCT), layout=False)
     assert "四、" not in plain and "育儿补贴" not in plain and "个案" not in plain
     monkeypatch.setattr(stats, "MONTHLY_SECTIONS", ["test_monthly_report:section_provider"])
     monkeypatch.setattr(stats, "MONTHLY_FIGURES", ["test_monthly_report:figure_provider"])
     text = pdf_tools.text(build_monthly_report(tmp_path / "more.pdf", OCT), layout=False)
     assert "四、计生服务个案" in text and "逾期未办" in text and "育儿补贴申请" in text
+
+
+def test_casework_events_and_facilities_sections_are_in_the_report(demo_small, tmp_path):
+    from reports.monthly import build_monthly_report
+
+    text = pdf_tools.text(build_monthly_report(tmp_path / "all.pdf", OCT), layout=False)
+    for heading in ("计生服务", "社区活动", "设施状况", "育儿补贴申请"):
+        assert heading in text, heading
 
 
 @pytest.mark.parametrize("args, message", [

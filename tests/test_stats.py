@@ -153,6 +153,8 @@ def broken_section(first, last, compound_id):
 
 
 def test_providers_plug_in_and_absent_ones_print_nothing(demo_small, monkeypatch):
+    monkeypatch.setattr(stats, "MONTHLY_SECTIONS", [])
+    monkeypatch.setattr(stats, "MONTHLY_FIGURES", [])
     plain = stats.monthly(OCT)
     assert plain.sections == [] and plain.extra_columns == []
     monkeypatch.setattr(stats, "MONTHLY_SECTIONS", ["test_stats:provided_section",
@@ -163,3 +165,27 @@ def test_providers_plug_in_and_absent_ones_print_nothing(demo_small, monkeypatch
     assert figures.extra_columns == [("subsidy", "育儿补贴申请")]
     assert figures.total.extra["subsidy"] == 3
     assert any("broken_section" in w and "表不存在" in w for w in figures.warnings)
+
+
+def test_the_areas_figures_agree_with_their_own_tables(demo_small):
+    import datetime as dt
+
+    from models.casework import REWARD_ASSIST, SPECIAL_ASSIST, SUBSIDY, VALID_STATUSES, Case
+    from models.events import HELD, Event
+
+    figures = stats.monthly(OCT)
+    assert [s.title for s in figures.sections] == ["计生服务", "社区活动", "设施状况"]
+    first, last = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    paid = Case.select().where(
+        Case.case_type.in_((SPECIAL_ASSIST, REWARD_ASSIST)) & Case.status.in_(VALID_STATUSES)
+        & (Case.start_date <= last) & (Case.end_date.is_null() | (Case.end_date >= first)))
+    # One figure for special-assistance recipients: the casework one replaces the tag count.
+    assert figures.total.special_assistance == len({c.__data__["person"] for c in paid})
+    applications = Case.select().where((Case.case_type == SUBSIDY) & (Case.applied_on >= first)
+                                       & (Case.applied_on <= last)
+                                       & Case.status.in_(VALID_STATUSES)).count()
+    assert figures.total.extra["subsidy_applications"] == applications
+    events = next(s for s in figures.sections if s.title == "社区活动")
+    held = Event.select().where((Event.status == HELD) & (Event.event_date >= first)
+                                & (Event.event_date <= last)).count()
+    assert len(events.rows) == held
