@@ -41,7 +41,9 @@ Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 
 # Each area adds its demo data after the register exists: "module:function", called as
 # function(rng=random.Random, as_of=date, username=str) inside the demo's transaction.
-DEMO_EXTRAS: list[str] = []
+DEMO_EXTRAS: list[str] = [
+    "models.registry_demo:add_life_events",  # births, deaths, moves of the last 12 months
+]
 
 
 class DemoError(Exception):
