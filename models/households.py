@@ -303,11 +303,11 @@ def _check_relations(relations: dict[int, str]) -> None:
 
 def _install_head(
     actor: HasRole, household: Household, new_head: Resident, old_head: Resident | None,
-    relations: dict[int, str], event_date: dt.date, reason: str,
+    relations: dict[int, str], event_date: dt.date, reason: str, leaving: int | None = None,
 ) -> None:
-    """Make *new_head* the head; set the others' relations from *relations*."""
+    """Make *new_head* the head; set the others' relations (not *leaving*'s) from *relations*."""
     _check_relations(relations)
-    others = [m for m in current_members(household.id) if m.id != new_head.id]
+    others = [m for m in current_members(household.id) if m.id not in (new_head.id, leaving)]
     for m in others:
         rel = relations.get(m.id, m.relation)
         if rel == HEAD:
@@ -339,7 +339,8 @@ def handle_departure(
             raise RegistryError(f"{person.name}是户主，请在本户留下的人员中指定新户主。")
         rels = dict(relations or {})
         rels.pop(person.id, None)
-        _install_head(actor, household, new_head, None, rels, event_date, reason)
+        _install_head(actor, household, new_head, person, rels, event_date, reason,
+                      leaving=person.id)
     if not remaining and not household.archived:
         crud.archive(actor, household, note=_reason(CLOSE, "户内已无在册人员"))
         add_event(actor, "household_change", event_date, resident_id=person.id,

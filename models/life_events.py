@@ -190,11 +190,13 @@ def _leave(
         _not_before_birth(person, event_date)
         household_id = household_of(person)
         number = _household_no(household_id)
-        if household_id:
-            handle_departure(actor, person, new_head_id, relations, event_date, reason)
-        crud.update(actor, person, note=KINDS[kind], status=status)
-        return add_event(actor, kind, event_date, resident_id=person.id, household_id=household_id,
-                         reason=reason, from_value=number, to_value=to_value)
+        stored = crud.update(actor, person, note=KINDS[kind], status=status)
+        event = add_event(actor, kind, event_date, resident_id=person.id,
+                          household_id=household_id, reason=reason, from_value=number,
+                          to_value=to_value)
+        if household_id:  # after the exit, so that the history reads in order
+            handle_departure(actor, stored, new_head_id, relations, event_date, reason)
+        return event
 
 
 def record_death(

@@ -100,6 +100,14 @@ def _add_resident_search(db: pw.Database, migrator: SchemaMigrator) -> None:
     Frozen copy of models.search_index as of version 5 (the live module may change later).
     """
     migrate(migrator.add_index("resident", ("household_id", "relation"), False))
+    from models.pinyin import keys as pinyin_keys
+
+    # Names saved before pinyin was kept beside them become findable by pinyin too.
+    missing = db.execute_sql("SELECT id, name FROM resident WHERE pinyin = ''").fetchall()
+    for resident_id, name in missing:
+        full, initials = pinyin_keys(name or "")
+        db.execute_sql("UPDATE resident SET pinyin = ?, pinyin_initials = ? WHERE id = ?",
+                       (full, initials, resident_id))
     key = (
         "r.name || '|' || r.pinyin || '|' || r.pinyin_initials || '|' || IFNULL(r.id_number, '')"
         " || '|' || REPLACE(REPLACE(r.phone, '-', ''), ' ', '') || '|' || IFNULL(h.household_no, '')"

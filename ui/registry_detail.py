@@ -62,7 +62,8 @@ class PersonPane(QWidget):
 
         self.members = read_only_table(
             [self.tr(h) for h in ["姓名", "与户主关系", "年龄", "状态"]], "pane_members")
-        self.members.setMaximumHeight(170)
+        self.members.setMinimumHeight(150)
+        self.members.setMaximumHeight(230)
         self.members.doubleClicked.connect(self._member_activated)
         self.history = read_only_table([self.tr(h) for h in EVENT_HEADERS], "pane_history")
         self.history.doubleClicked.connect(self._event_activated)

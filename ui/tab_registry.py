@@ -121,10 +121,14 @@ class RegistryTab(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(
-            self.model.sort_column(), Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: households, in order
+        char = self.fontMetrics().horizontalAdvance("中")
+        for column, chars in enumerate([4, 2.5, 2.5, 10, 5, 4.5, 13, 5, 7.5, 3.5]):
+            header.resizeSection(column, int(chars * char) + 16)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(lambda _i: self.open_selected())
