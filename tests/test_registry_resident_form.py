@@ -204,3 +204,11 @@ def test_edit_refuses_a_silent_category_or_head_change(admin, household):
     data.relation = "12"
     with pytest.raises(residents.RegistryError, match="变更户主"):
         residents.update_resident(admin, head.id, data)
+
+
+def test_a_womans_number_sets_the_sex_of_a_new_person(qtbot, admin, household):
+    form = _form(qtbot, admin, household_id=household.id)
+    assert form.sex.code() == "0"
+    woman = idcard.make("610627", dt.date(1990, 6, 1), 124)
+    qtbot.keyClicks(form.id_number, woman)
+    assert form.sex.code() == "2" and form.id_warning.text() == ""

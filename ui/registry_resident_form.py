@@ -227,6 +227,7 @@ class ResidentForm(QDialog):
 
     def _defaults(self) -> None:
         self._show_household(self.household_id)
+        self.sex.set_code("0")  # until the ID number or the clerk says otherwise
         if self.household_id:
             head = residents.current_head(self.household_id)
             if head is not None:
