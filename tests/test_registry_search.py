@@ -224,3 +224,22 @@ def test_big_lists_page_in_and_sort_in_the_database(qtbot, tab):
     tab.table.sortByColumn(name_column, Qt.SortOrder.AscendingOrder)
     assert tab.model.rows[0].name == search.search("", sort="name", limit=1)[0].name
     assert tab.model.rowCount() == 200
+
+
+def test_enter_opens_the_person(qtbot, tab, someone, monkeypatch):
+    import ui.registry_resident_form as form_module
+
+    opened = []
+    monkeypatch.setattr(form_module, "open_resident",
+                        lambda user, rid, parent=None: opened.append(rid) or None)
+    qtbot.keyClicks(tab.search, someone.phone)
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)  # one match: Enter opens it
+    assert opened == [someone.id]
+    tab.search.clear()
+    tab.search.insert(someone.name[0])  # as an input method commits it
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)  # many: Enter goes to the list
+    assert tab.table.hasFocus() and tab.model.rowCount() > 1
+    qtbot.keyClick(tab.table, Qt.Key.Key_Down)
+    second = tab.selected_id()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    assert opened == [someone.id, second] and second == tab.model.rows[1].id

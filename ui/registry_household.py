@@ -247,7 +247,8 @@ class HouseholdDialog(QDialog):
                 self.history_box.show()
                 self.resize(900, 680)
                 self.refresh()
-                self.add_member("register")  # a new household starts with its head
+                # A new household mostly means someone arrived; 补录 is one button away.
+                self.add_member("move_in")
                 return
         except (RegistryError, PermissionError) as exc:
             self.error.setText(str(exc))

@@ -101,9 +101,9 @@ class RegistryTab(QWidget):
             ("new_household", "新建户(Ctrl+Shift+N)", self.new_household, True),
             ("open", "打开(Enter)", self.open_selected, False),
             ("household", "户信息(Ctrl+H)", self.open_household, False),
-            ("birth", "出生登记(&B)", self.birth, True),
+            ("birth", "出生登记(&S)", self.birth, True),
             ("death", "死亡(&D)", lambda: self.leave("death"), True),
-            ("move_out", "迁出(&U)", lambda: self.leave("move_out"), True),
+            ("move_out", "迁出(&O)", lambda: self.leave("move_out"), True),
             ("move_back", "迁回(&I)", self.move_back, True),
             ("category", "类别变更(&C)", self.change_category, True),
         ]:
