@@ -228,3 +228,29 @@ def test_new_user_finds_people_records_a_birth_and_a_move_out(qtbot, admin, demo
     assert any("迁出至陕西省西安市雁塔区" in t for t in texts)
     assert tab.pane.fields["status"].text() == "已迁出"
     tab.counter.wait()
+
+
+def test_correction_dialog_corrects_then_cancels(qtbot, admin, family, yes):
+    from ui.registry_events import CorrectionDialog
+
+    _, house, p = family
+    event = life_events.record_move_out(admin, p["王芳"], DAY, "西安市", "工作")
+    dialog = CorrectionDialog(admin, event.id)
+    qtbot.addWidget(dialog)
+    assert dialog.to_value.text() == "西安市"
+    dialog.date.setText("2026-11-01")
+    dialog.to_value.setText("西安市碑林区")
+    dialog._ok()
+    assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
+    [fixed] = [e for e in life_events.history(p["王芳"]) if e.corrects_id]
+    assert (fixed.event_date, fixed.to_value, fixed.corrects_id) == (
+        dt.date(2026, 11, 1), "西安市碑林区", event.id)
+    undo = CorrectionDialog(admin, fixed.id)
+    qtbot.addWidget(undo)
+    undo.reason.clear()
+    undo.cancel_button.click()
+    assert "撤销的原因" in undo.error.text()
+    undo.reason.setText("并未迁出")
+    undo.cancel_button.click()
+    assert Resident.get_by_id(p["王芳"]).status == "current"
+    assert [e.kind for e in life_events.history(p["王芳"]) if not e.voided] == ["void"]

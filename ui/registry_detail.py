@@ -62,10 +62,12 @@ class PersonPane(QWidget):
 
         self.members = read_only_table(
             [self.tr(h) for h in ["姓名", "与户主关系", "年龄", "状态"]], "pane_members")
-        self.members.setMinimumHeight(150)
-        self.members.setMaximumHeight(230)
+        self.members.setMinimumHeight(90)
+        self.members.setMaximumHeight(150)
         self.members.doubleClicked.connect(self._member_activated)
         self.history = read_only_table([self.tr(h) for h in EVENT_HEADERS], "pane_history")
+        self.history.setMinimumHeight(150)
+        self.history.setColumnHidden(2, True)  # the person is the pane's own
         self.history.doubleClicked.connect(self._event_activated)
         members_box = QGroupBox(self.tr("同户成员"))
         QVBoxLayout(members_box).addWidget(self.members)
@@ -77,6 +79,7 @@ class PersonPane(QWidget):
         layout.addLayout(grid)
         layout.addWidget(members_box)
         layout.addWidget(self.history_box, 1)
+        grid.setVerticalSpacing(2)
         self.clear()
 
     def clear(self) -> None:

@@ -285,7 +285,11 @@ class RegistryTab(QWidget):
             self.search.blockSignals(False)
             self.f_status.setCurrentIndex(self.f_status.count() - 1)  # any status
             self._timer.stop()
-            self.model.set_query("", ResidentFilter(status=None, household_id=self._household_of(resident_id)))
+            self.counter.cancel()
+            household = self._household_of(resident_id)
+            self.model.set_query("", ResidentFilter(status=None, household_id=household))
+            self.count_label.setText(self.tr("本户 %1 人（含已迁出、已死亡）")
+                                     .replace("%1", str(self.model.rowCount())))
             row = self.model.row_of(resident_id)
         if row >= 0:
             self.table.selectRow(row)
