@@ -246,7 +246,7 @@ def suggest_relations(household_id: int, new_head_id: int) -> dict[int, str]:
         elif m.relation == HEAD:
             result[m.id] = _old_head_relation(nh, m.sex)
         else:
-            result[m.id] = _other_relation(nh, new_head.sex, m.relation, m.sex)
+            result[m.id] = other_relation(nh, new_head.sex, m.relation, m.sex)
     return result
 
 
@@ -274,7 +274,7 @@ def _old_head_relation(new_head_rel: str, sex: str) -> str:
     return "99" if new_head_rel == "99" else "97"
 
 
-def _other_relation(new_head_rel: str, new_head_sex: str, rel: str, sex: str) -> str:
+def other_relation(new_head_rel: str, new_head_sex: str, rel: str, sex: str) -> str:
     """Another member, seen from a new head who was the old head's spouse or child."""
     if new_head_rel in ("10", "11", "12"):
         return rel  # the old head's family is the spouse's family

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.entities import Household, LifeEvent, Resident, now
-from models.households import CHANGE_HEAD, CLOSE, _other_relation
+from models.households import CHANGE_HEAD, CLOSE, other_relation
 from models.residents import HEAD
 
 WINDOW_DAYS = 365
@@ -150,7 +150,7 @@ def _hand_over(
     new_rel, new_sex = new.relation, new.sex
     for m in stay:
         if m is not new:
-            m.relation = _other_relation(new_rel, new_sex, m.relation, m.sex)
+            m.relation = other_relation(new_rel, new_sex, m.relation, m.sex)
     new.relation = HEAD
     number = houses[old.household]
     event("household_change", day, new, old.household,

@@ -62,8 +62,8 @@ class PersonPane(QWidget):
 
         self.members = read_only_table(
             [self.tr(h) for h in ["姓名", "与户主关系", "年龄", "状态"]], "pane_members")
-        self.members.setMinimumHeight(90)
-        self.members.setMaximumHeight(150)
+        self.members.setMinimumHeight(110)
+        self.members.setMaximumHeight(160)
         self.members.doubleClicked.connect(self._member_activated)
         self.history = read_only_table([self.tr(h) for h in EVENT_HEADERS], "pane_history")
         self.history.setMinimumHeight(150)

@@ -44,6 +44,7 @@ def fill_table(table: QTableWidget, rows: list[list[str]], ids: list[int],
                 item.setForeground(Qt.GlobalColor.gray)
             table.setItem(r, c, item)
     table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
 
 
 def read_only_table(headers: list[str], name: str) -> QTableWidget:
@@ -51,6 +52,7 @@ def read_only_table(headers: list[str], name: str) -> QTableWidget:
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
