@@ -151,25 +151,32 @@ class _CountSignals(QObject):
 
 
 class CountJob(QRunnable):
-    """search.count() on a pool thread (its own SQLite connection, closed afterwards)."""
+    """search.count() on a pool thread (its own SQLite connection, closed afterwards).
 
-    def __init__(self, generation: int, text: str, flt: ResidentFilter) -> None:
+    Python keeps the job (autoDelete off, as in ui.worker) so that Qt never frees an object
+    Python still refers to; a job whose query is no longer the latest does nothing.
+    """
+
+    def __init__(self, generation: int, latest: list[int], text: str, flt: ResidentFilter) -> None:
         super().__init__()
-        self.generation, self.text, self.flt = generation, text, flt
+        self.setAutoDelete(False)
+        self.generation, self.latest, self.text, self.flt = generation, latest, text, flt
         self.signals = _CountSignals()
         self.done = threading.Event()
 
     def run(self) -> None:
+        total = -1
         try:
-            total = search.count(self.text, self.flt)
+            if self.latest[0] == self.generation:
+                total = search.count(self.text, self.flt)
         except Exception:  # the database went away (closed, switched): no count, no harm
             total = -1
         finally:
             if database.obj is not None and not database.is_closed():
                 database.close()
+            if total >= 0:
+                self.signals.counted.emit(self.generation, total)
             self.done.set()
-        if total >= 0:
-            self.signals.counted.emit(self.generation, total)
 
 
 class Counter(QObject):
@@ -179,23 +186,28 @@ class Counter(QObject):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.generation = 0
+        self.latest = [0]  # a plain list: read by the pool thread, never a Qt object
+        self.jobs: list[CountJob] = []
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
 
+    @property
+    def generation(self) -> int:
+        return self.latest[0]
+
     def start(self, text: str, flt: ResidentFilter) -> None:
-        self.generation += 1
-        self.pool.clear()  # queued counts for older queries are not needed
-        job = CountJob(self.generation, text, flt)
+        self.latest[0] += 1
+        self.jobs = [j for j in self.jobs if not j.done.is_set()]
+        job = CountJob(self.latest[0], self.latest, text, flt)
         job.signals.counted.connect(self._counted)
+        self.jobs.append(job)
         self.pool.start(job)
 
     def cancel(self) -> None:
-        self.generation += 1
-        self.pool.clear()
+        self.latest[0] += 1
 
     def _counted(self, generation: int, total: int) -> None:
-        if generation == self.generation:
+        if generation == self.latest[0]:
             self.counted.emit(total)
 
     def wait(self) -> None:
