@@ -41,10 +41,12 @@ Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 
 # Each area adds its demo data after the register exists: "module:function", called as
 # function(rng=random.Random, as_of=date, username=str) inside the demo's transaction.
-DEMO_EXTRAS: list[str] = []
-DEMO_EXTRAS.append("models.casework_demo:generate")  # 计生服务 cases
-DEMO_EXTRAS.append("models.events_demo:add_demo_events")
-DEMO_EXTRAS.append("models.facilities_demo:seed_demo_centres")  # 设施台账
+DEMO_EXTRAS: list[str] = [
+    "models.registry_demo:add_life_events",  # births, deaths, moves of the last 12 months
+    "models.casework_demo:generate",  # 计生服务 cases (after the births they register)
+    "models.events_demo:add_demo_events",  # a year of community events
+    "models.facilities_demo:seed_demo_centres",  # 设施台账
+]
 
 
 class DemoError(Exception):

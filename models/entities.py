@@ -119,6 +119,10 @@ class Resident(BaseModel):
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
 
+    class Meta:
+        # Members of a household in relation order: the register's default listing.
+        indexes = ((("household", "relation"), False),)
+
 
 class ResidentTag(BaseModel):
     """A special group a resident belongs to (低保, 残疾人 with kind and grade, …)."""

@@ -82,7 +82,7 @@ def _add_life_events(db: pw.Database, migrator: SchemaMigrator) -> None:
 
 
 # Later versions, one module each (models/migration_steps/vNN_area.py), in version order.
-STEPS = ["v07_certificates", "v08_casework", "v09_events", "v10_facilities"]
+STEPS = ["v05_registry_search", "v07_certificates", "v08_casework", "v09_events", "v10_facilities"]
 for _step in STEPS:
     importlib.import_module(f"models.migration_steps.{_step}")
 
@@ -96,8 +96,9 @@ def all_models() -> list[type[pw.Model]]:
     from models.entities import CORE_MODELS
     from models.events import EVENT_MODELS
     from models.facilities import FACILITY_MODELS
+    from models.search_index import ResidentSearch
 
-    return [*CORE_MODELS, *certificates.MODELS, *CASEWORK_MODELS, *EVENT_MODELS, *FACILITY_MODELS]
+    return [*CORE_MODELS, ResidentSearch, *certificates.MODELS, *CASEWORK_MODELS, *EVENT_MODELS, *FACILITY_MODELS]
 
 
 def current_version(db: pw.Database) -> int:

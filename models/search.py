@@ -1,17 +1,34 @@
 """Finding residents: one text box over name, pinyin, ID digits, phone, household and address.
 
-The signature of search() is what the tabs and pickers rely on; how it finds is free to change.
+The text is split on spaces; every part must occur (as a substring, ASCII case ignored) in the
+resident's search text (models.search_index.KEY_SQL): "wjg", "wangjian", "1234" (ID or phone),
+"0300012" (household number), "3号楼2单元" or "南苑 302" all work.
+
+Two query shapes keep a keystroke fast at ten times the seed's size:
+- a *driven* query starts from a small candidate set (the trigram index for a rare part of
+  three or more characters, a rare special-group tag, a narrow age band, one household) and
+  sorts only those rows;
+- a *scan* walks an index in the requested order, checks each row and stops when the page is
+  full, which is quick precisely when many rows match.
+Short cheap probes (counting at most PROBE_LIMIT candidates) choose between them. The SQL is
+written out so that SQLite's planner cannot pick a weak index (unary "+" on a column keeps
+its index out of the plan; CROSS JOIN fixes the join order).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
-
-import peewee as pw
+from typing import Any
 
 from models import idcard
-from models.entities import Compound, Household, Resident
+from models.db import database
+
+PROBE_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,7 @@ class ResidentFilter:
     min_age: int | None = None
     max_age: int | None = None
     as_of: dt.date | None = None
+    household_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,61 +60,42 @@ class ResidentRow:
     household_no: str
     compound: str
     address: str = field(default="")
+    compound_id: int | None = None
 
 
-def _text_condition(text: str) -> pw.Expression | None:
-    text = text.strip()
-    if not text:
-        return None
-    lower = text.lower()
-    conditions = [Resident.name.contains(text), Household.household_no.startswith(text)]
-    if lower.isascii() and lower.isalpha():
-        conditions += [Resident.pinyin_initials.startswith(lower), Resident.pinyin.startswith(lower)]
-    normalized = idcard.normalize(text)
-    if normalized and all(c.isdigit() or c == "X" for c in normalized):
-        conditions += [Resident.id_number.contains(normalized), Resident.phone.contains(normalized)]
-    else:
-        conditions += [
-            Household.building.contains(text),
-            Household.room.contains(text),
-            Compound.name.contains(text),
-        ]
-    expr = conditions[0]
-    for cond in conditions[1:]:
-        expr = expr | cond
-    return expr
+# Sort keys the window offers: name -> (ORDER BY columns, index that yields that order).
+SORTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "household": (("h.household_no", "r.relation", "r.id"), None),
+    "name": (("r.name", "r.id"), "resident_name"),
+    "birth_date": (("r.birth_date", "r.id"), "resident_birth_date"),
+    "phone": (("r.phone", "r.id"), "resident_phone"),
+    "id_number": (("r.id_number", "r.id"), "resident_id_number"),
+    "sex": (("r.sex", "r.id"), None),
+    "relation": (("r.relation", "r.id"), None),
+    "category": (("r.category", "r.id"), None),
+    "status": (("r.status", "r.id"), None),
+    "address": (("c.name", "h.building", "h.unit", "h.room", "h.household_no", "r.id"), None),
+}
+DEFAULT_SORT = "household"
+
+_COLUMNS = (
+    "r.id, r.name, r.sex, r.birth_date, r.id_number, r.relation, r.category, r.status,"
+    " r.phone, r.household_id, h.household_no, c.name, h.building, h.unit, h.room, c.id"
+)
 
 
-def _query(text: str, flt: ResidentFilter) -> pw.ModelSelect[Resident]:
-    query = (
-        Resident.select(Resident, Household, Compound)
-        .join(Household, pw.JOIN.LEFT_OUTER)
-        .join(Compound, pw.JOIN.LEFT_OUTER)
-    )
-    cond = _text_condition(text)
-    if cond is not None:
-        query = query.where(cond)
-    if flt.status:
-        query = query.where(Resident.status == flt.status)
-    if flt.compound_id:
-        query = query.where(Household.compound == flt.compound_id)
-    if flt.category:
-        query = query.where(Resident.category == flt.category)
-    if flt.sex:
-        query = query.where(Resident.sex == flt.sex)
-    today = flt.as_of or dt.date.today()
-    if flt.min_age is not None:
-        query = query.where(Resident.birth_date <= _years_before(today, flt.min_age))
-    if flt.max_age is not None:
-        query = query.where(Resident.birth_date > _years_before(today, flt.max_age + 1))
-    if flt.tag:
-        from models.entities import ResidentTag
-
-        tagged = ResidentTag.select(ResidentTag.resident).where(
-            (ResidentTag.tag == flt.tag) & ResidentTag.end_date.is_null()
-        )
-        query = query.where(Resident.id.in_(tagged))
-    return query
+def tokens(text: str) -> list[str]:
+    """The parts of a search text, normalised like the stored values (full-width to ASCII)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    parts = []
+    for raw in text.split():
+        # LIKE wildcards and the field separator never occur in a name or a number.
+        part = re.sub(r"[%_|\\]", "", raw)
+        if re.fullmatch(r"[0-9xX\-]+", part):
+            part = idcard.normalize(part)  # 6106-2719… and lower-case x as stored
+        if part:
+            parts.append(part)
+    return parts
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -106,42 +105,270 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _birth_range(flt: ResidentFilter) -> tuple[dt.date | None, dt.date | None]:
+    """Birth dates (earliest exclusive-free, latest inclusive) for the age band."""
+    today = flt.as_of or dt.date.today()
+    latest = _years_before(today, flt.min_age) if flt.min_age is not None else None
+    earliest = None
+    if flt.max_age is not None:
+        earliest = _years_before(today, flt.max_age + 1) + dt.timedelta(days=1)
+    return earliest, latest
+
+
+_ADDRESS_SQL = "(IFNULL(c.name, '') || h.building || h.unit || h.room)"
+# Per-field checks equal to "KEY_SQL LIKE ?" (a part never contains the "|" separator) but
+# cheaper row by row; a part with Chinese characters can only occur in the name or address.
+_CHECK_CJK = f"(r.name LIKE ? OR {_ADDRESS_SQL} LIKE ?)"
+_CHECK_ANY = (
+    "(r.name LIKE ? OR r.pinyin LIKE ? OR r.pinyin_initials LIKE ?"
+    " OR IFNULL(r.id_number, '') LIKE ? OR REPLACE(REPLACE(r.phone, '-', ''), ' ', '') LIKE ?"
+    f" OR h.household_no LIKE ? OR {_ADDRESS_SQL} LIKE ?)"
+)
+_FTS_SQL = "SELECT rowid FROM resident_search WHERE "
+# One or two Chinese characters: the name index plus the households whose address matches.
+_SHORT_CJK_SQL = (
+    "SELECT id FROM resident WHERE name LIKE ? UNION"
+    " SELECT r2.id FROM household h2 CROSS JOIN compound c2 ON c2.id = h2.compound_id"
+    " CROSS JOIN resident r2 ON r2.household_id = h2.id"
+    " WHERE (c2.name || h2.building || h2.unit || h2.room) LIKE ?"
+)
+
+
+@dataclass
+class _Check:
+    sql: str
+    params: list[Any]
+    covered: bool = False  # answered by the driver: no need to check again
+
+
+@dataclass
+class _Driver:
+    ids: list[int]
+    covers: list[_Check]
+
+
+@dataclass
+class _Plan:
+    checks: list[_Check]
+    fts_parts: list[str]
+    fts_checks: list[_Check]
+    driver: _Driver | None = None
+    needs_household: bool = True
+
+    def where(self) -> tuple[str, list[Any]]:
+        conds = ["r.household_id IS NOT NULL"]
+        params: list[Any] = []
+        if self.driver:
+            # A few hundred integers from our own query: safe to write into the SQL.
+            conds.insert(0, f"r.id IN ({','.join(str(int(i)) for i in self.driver.ids)})")
+        for check in self.checks:
+            if check.covered:
+                continue
+            conds.append(check.sql)
+            params.extend(check.params)
+        return " AND ".join(conds), params
+
+
+class _ProbeCache(threading.local):
+    """Per thread (each thread has its own connection): the connection and its cache."""
+
+    conn: Any = None
+    entries: OrderedDict[tuple, list[int] | None]
+
+
+_cache = _ProbeCache()
+
+
+def clear_cache() -> None:
+    _cache.conn = None
+
+
+def _probe(sql: str, params: list[Any]) -> list[int] | None:
+    """The ids *sql* selects, or None when there are more than PROBE_LIMIT.
+
+    Cached while the database is unchanged (this connection's change count and SQLite's
+    data_version, which moves when another connection commits), so that the page query,
+    the next pages and the count of one keystroke share the work.
+    """
+    conn = database.connection()
+    if _cache.conn is not conn:
+        _cache.conn, _cache.entries = conn, OrderedDict()
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    key = (sql, tuple(params), version, conn.total_changes)
+    entries = _cache.entries
+    if key in entries:
+        entries.move_to_end(key)
+        return entries[key]
+    rows = database.execute_sql(f"{sql} LIMIT {PROBE_LIMIT + 1}", params).fetchall()
+    ids = [r[0] for r in rows] if len(rows) <= PROBE_LIMIT else None
+    entries[key] = ids
+    while len(entries) > 64:
+        entries.popitem(last=False)
+    return ids
+
+
+def _fts(parts: list[str]) -> tuple[str, list[Any]]:
+    return _FTS_SQL + " AND ".join("search_key LIKE ?" for _ in parts), [f"%{p}%" for p in parts]
+
+
+def _plan(text: str, flt: ResidentFilter) -> _Plan:
+    checks: list[_Check] = []
+    candidates: list[tuple[str, list[Any], list[_Check]]] = []  # (id query, params, covers)
+    parts = tokens(text)
+    fts_parts = [p for p in parts if len(p) >= 3]  # the trigram index needs three characters
+    fts_checks: list[_Check] = []
+    for part in parts:
+        pattern = f"%{part}%"
+        if part.isascii():
+            check = _Check(_CHECK_ANY, [pattern] * 7)
+        else:
+            check = _Check(_CHECK_CJK, [pattern] * 2)
+        checks.append(check)
+        if part in fts_parts:
+            fts_checks.append(check)
+        elif not part.isascii():
+            candidates.append((_SHORT_CJK_SQL, [pattern, pattern], [check]))
+    if fts_parts:
+        candidates.insert(0, (*_fts(fts_parts), fts_checks))
+
+    def indexed(column: str, value: Any) -> None:
+        check = _Check(f"+r.{column} = ?", [value])
+        checks.append(check)
+        candidates.append((f"SELECT id FROM resident WHERE {column} = ?", [value], [check]))
+
+    if flt.household_id:
+        indexed("household_id", flt.household_id)
+    if flt.status:
+        indexed("status", flt.status)
+    if flt.category:
+        indexed("category", flt.category)
+    if flt.sex:
+        checks.append(_Check("r.sex = ?", [flt.sex]))
+    if flt.compound_id:
+        checks.append(_Check("+h.compound_id = ?", [flt.compound_id]))
+    if flt.tag:
+        tag_sql = "SELECT resident_id FROM resident_tag WHERE tag = ? AND end_date IS NULL"
+        check = _Check(f"r.id IN ({tag_sql})", [flt.tag])
+        checks.append(check)
+        candidates.append((tag_sql, [flt.tag], [check]))
+    earliest, latest = _birth_range(flt)
+    if earliest or latest:
+        bounds, values = [], []
+        if earliest:
+            bounds.append("birth_date >= ?")
+            values.append(earliest.isoformat())
+        if latest:
+            bounds.append("birth_date <= ?")
+            values.append(latest.isoformat())
+        check = _Check(" AND ".join(f"+r.{b}" for b in bounds), values)
+        checks.append(check)
+        candidates.append((f"SELECT id FROM resident WHERE {' AND '.join(bounds)}", values,
+                           [check]))
+    plan = _Plan(checks, fts_parts, fts_checks, needs_household=bool(parts or flt.compound_id))
+    best: _Driver | None = None
+    for sql, params, covers in candidates:
+        ids = _probe(sql, params)
+        if ids is not None and (best is None or len(ids) < len(best.ids)):
+            best = _Driver(ids, covers)
+            if not ids:
+                break
+    if best is not None:
+        plan.driver = best
+        for check in best.covers:
+            check.covered = True
+    return plan
+
+
+def _from(plan: _Plan, sort: str) -> str:
+    """FROM clause with a fixed join order: the one that serves the plan."""
+    joins = "household h ON h.id = r.household_id CROSS JOIN compound c ON c.id = h.compound_id"
+    index = SORTS[sort][1]
+    if plan.driver is None and sort == "household":
+        # Households in number order, each one's members in relation order: no sorting.
+        return (
+            "household h INDEXED BY household_household_no CROSS JOIN resident r"
+            " INDEXED BY resident_household_id_relation ON r.household_id = h.id"
+            " CROSS JOIN compound c ON c.id = h.compound_id"
+        )
+    if plan.driver is None and index:
+        return f"resident r INDEXED BY {index} CROSS JOIN {joins}"
+    return f"resident r CROSS JOIN {joins}"
+
+
 def search(
     text: str = "",
     flt: ResidentFilter | None = None,
     limit: int = 200,
     offset: int = 0,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
 ) -> list[ResidentRow]:
-    """Residents matching *text* and *flt*, ordered by household then relation, one page."""
+    """Residents matching *text* and *flt*, one page, in *sort* order (household by default)."""
     flt = flt or ResidentFilter()
-    query = _query(text, flt).order_by(Household.household_no, Resident.relation, Resident.id)
-    return [_row(r) for r in query.limit(limit).offset(offset)]
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    plan = _plan(text, flt)
+    where, params = plan.where()
+    direction = " DESC" if descending else ""
+    order = ", ".join(f"{col}{direction}" for col in SORTS[sort][0])
+    sql = (
+        f"SELECT {_COLUMNS} FROM {_from(plan, sort)} WHERE {where}"
+        f" ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    cursor = database.execute_sql(sql, [*params, int(limit), int(offset)])
+    return [_row(values) for values in cursor.fetchall()]
 
 
-def count(text: str = "", flt: ResidentFilter | None = None) -> int:
-    return _query(text, flt or ResidentFilter()).count()
+def count(text: str = "", flt: ResidentFilter | None = None, cap: int | None = None) -> int:
+    """How many residents match; with *cap*, counting stops at cap + 1 (quick for the window)."""
+    flt = flt or ResidentFilter()
+    plan = _plan(text, flt)
+    joins = (
+        " CROSS JOIN household h ON h.id = r.household_id"
+        " CROSS JOIN compound c ON c.id = h.compound_id"
+    ) if plan.needs_household else ""
+    if plan.driver is None and plan.fts_parts:
+        # Many matches: stream them from the trigram index rather than test every row.
+        fts_where, fts_params = _fts(plan.fts_parts)
+        for check in plan.fts_checks:
+            check.covered = True
+        where, params = plan.where()
+        inner = (
+            f"SELECT 1 FROM resident_search CROSS JOIN resident r ON r.id = resident_search.rowid"
+            f"{joins} WHERE {fts_where.removeprefix(_FTS_SQL)} AND {where}"
+        )
+        params = fts_params + params
+    else:
+        where, params = plan.where()
+        inner = f"SELECT 1 FROM resident r{joins} WHERE {where}"
+    if cap is not None:
+        inner += f" LIMIT {int(cap) + 1}"
+    return int(database.execute_sql(f"SELECT count(*) FROM ({inner})", params).fetchone()[0])
 
 
-def _row(r: Resident) -> ResidentRow:
-    household_id = r.__data__.get("household")
-    household = r.household if household_id else None
-    compound = household.compound.name if household else ""
-    address = ""
-    if household:
-        address = f"{compound}{household.building}{household.unit}{household.room}"
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _row(values: tuple) -> ResidentRow:
+    (rid, name, sex, birth, number, relation, category, status, phone, household_id,
+     household_no, compound, building, unit, room, compound_id) = values
     return ResidentRow(
-        id=r.id,
-        name=r.name,
-        sex=r.sex,
-        birth_date=r.birth_date,
-        id_number=r.id_number,
-        masked_id=idcard.mask(r.id_number),
-        relation=r.relation,
-        category=r.category,
-        status=r.status,
-        phone=r.phone,
+        id=rid,
+        name=name,
+        sex=sex,
+        birth_date=_date(birth),
+        id_number=number,
+        masked_id=idcard.mask(number),
+        relation=relation,
+        category=category,
+        status=status,
+        phone=phone,
         household_id=household_id,
-        household_no=household.household_no if household else "",
-        compound=compound,
-        address=address,
+        household_no=household_no or "",
+        compound=compound or "",
+        address=f"{compound or ''}{building or ''}{unit or ''}{room or ''}",
+        compound_id=compound_id,
     )

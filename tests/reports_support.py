@@ -46,7 +46,7 @@ def record_month(month: Month, seed: int = 1, births: int = 3, deaths: int = 2,
                  moved_in: int = 2, moved_out: int = 2, transfers: int = 1) -> Recorded:
     rng = random.Random(seed)
     done = Recorded()
-    households = list(Household.select())
+    households = list(Household.select().where(Household.archived == False))  # noqa: E712
     touched: set[int] = set()
     for i in range(births + moved_in):
         household = rng.choice(households)

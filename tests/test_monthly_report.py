@@ -22,6 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 OCT = Month(2026, 10)
 
 
+
+@pytest.fixture
+def demo_until_august(db):
+    """The demo community with its own life events ending before the months these tests
+    record, so that today's register is the state at the end of each recorded month."""
+    from models import demo
+
+    return demo.generate(households=80, seed=7, as_of=dt.date(2026, 8, 31))
+
 def _tables(text: str, names: list[str]) -> tuple[dict[str, list[int]], dict[str, list[Any]]]:
     """Rows of the population table (12 numbers) and of the balance table (10 + 核对)."""
     population: dict[str, list[int]] = {}
@@ -55,7 +64,7 @@ def _sql_counts(compound_id: int) -> dict[str, int]:
     }
 
 
-def test_report_monthly_on_the_demo_community(demo_small, db_path, tmp_path):
+def test_report_monthly_on_the_demo_community(demo_until_august, db_path, tmp_path):
     record_month(OCT, seed=11, births=4, deaths=3, moved_in=3, moved_out=2, transfers=2)
     out = tmp_path / "out" / "月报.pdf"
     result = subprocess.run(

@@ -80,8 +80,8 @@ def test_main_window_tabs_shortcuts_and_status_bar(qtbot, admin, demo_small):
     assert "系统管理员" in window.user_label.text()
     assert "desk.sqlite3" in window.db_label.text()
     # The registry tab shows the demo community's totals from the database.
-    total = sum(r.residents for r in window.registry_tab.model.rows)
-    assert total > 200 and f"{total:,}" in window.registry_tab.heading.text()
+    total = sum(r.residents for r in window.registry_tab.summary_model.rows)
+    assert total > 200 and f"{total:,}" in window.registry_tab.summary_heading.text()
 
 
 def test_clerk_window_hides_user_management(qtbot, clerk):

@@ -1,53 +1,454 @@
-"""The 户籍人口 tab. Until the full register is built it shows each compound's totals."""
+"""The 户籍人口 tab: find anyone as you type, filter, open a person or a household, record
+life events. Results page in from the database as the table scrolls; the count follows from
+a background thread."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import compounds
+from models import compounds, residents
 from models.entities import User
+from models.permissions import Perm, can
+from models.search import ResidentFilter, ResidentRow
+from ui.registry_detail import PersonPane
+from ui.registry_model import Counter, ResidentPageModel
+from ui.registry_widgets import CodeCombo
 from ui.table_model import Column, RowsTableModel
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+AGE_BANDS = [("全部年龄", None, None), ("0–2岁", 0, 2), ("3–6岁", 3, 6), ("7–17岁", 7, 17),
+             ("18–59岁", 18, 59), ("60岁及以上", 60, None), ("80岁及以上", 80, None)]
+STATUSES = [("在册", "current"), ("已迁出", "moved_out"), ("已死亡", "deceased"), ("全部状态", None)]
 
 
 class RegistryTab(QWidget):
     def __init__(self, user: User, parent=None) -> None:
         super().__init__(parent)
         self.user = user
-        self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.model = RowsTableModel(
-            [
-                Column(self.tr("小区"), lambda s: s.name),
-                Column(self.tr("牵头单位"), lambda s: s.lead_unit),
-                Column(self.tr("户数"), lambda s: s.households, _RIGHT),
-                Column(self.tr("在册人数"), lambda s: s.residents, _RIGHT),
-            ]
-        )
-        self.table = QTableView()
-        self.table.setObjectName("compound_table")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.note = QLabel(
-            self.tr("住户与居民的查询、登记、迁入迁出和花名册导入功能即将提供。")
-        )
-        self.note.setStyleSheet("color: #555;")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.table)
-        layout.addWidget(self.note)
+        self.editable = can(user, Perm.REGISTRY_EDIT)
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)  # search a moment after the last keystroke
+        self._timer.timeout.connect(self.run_search)
+        self.counter = Counter(self)
+        self.counter.counted.connect(self._counted)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
         self.refresh()
+
+    # -- layout -----------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("registry_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr(
+            "查找：姓名、拼音首字母（如 wjg）、全拼、身份证号任意几位、电话、户号、地址…（Ctrl+F）"))
+        self.search.setStyleSheet("font-size: 12pt; padding: 4px;")
+        self.search.installEventFilter(self)
+        self.search.returnPressed.connect(self._search_enter)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("registry_count")
+
+        self.f_compound = QComboBox()
+        self.f_compound.setObjectName("filter_compound")
+        self.f_category = CodeCombo("category", blank=self.tr("全部类别"))
+        self.f_category.setObjectName("filter_category")
+        self.f_tag = CodeCombo("special_group", blank=self.tr("全部人群"))
+        self.f_tag.setObjectName("filter_tag")
+        self.f_age = QComboBox()
+        self.f_age.setObjectName("filter_age")
+        for label, low, high in AGE_BANDS:
+            self.f_age.addItem(self.tr(label), (low, high))
+        self.f_sex = CodeCombo("sex", blank=self.tr("全部性别"))
+        self.f_sex.setObjectName("filter_sex")
+        self.f_status = QComboBox()
+        self.f_status.setObjectName("filter_status")
+        for label, code in STATUSES:
+            self.f_status.addItem(self.tr(label), code)
+        clear = QPushButton(self.tr("清除条件"))
+        clear.clicked.connect(self.clear_filters)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(self.tr("筛选：")))
+        for combo in (self.f_compound, self.f_category, self.f_tag, self.f_age, self.f_sex,
+                      self.f_status):
+            combo.currentIndexChanged.connect(lambda _i: self._timer.start())
+            filters.addWidget(combo)
+        filters.addWidget(clear)
+        filters.addStretch(1)
+
+        actions = QHBoxLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot, edit in [
+            ("new_resident", "新增居民(Ctrl+N)", self.new_resident, True),
+            ("new_household", "新建户(Ctrl+Shift+N)", self.new_household, True),
+            ("open", "打开(Enter)", self.open_selected, False),
+            ("household", "户信息(Ctrl+H)", self.open_household, False),
+            ("birth", "出生登记(&S)", self.birth, True),
+            ("death", "死亡(&D)", lambda: self.leave("death"), True),
+            ("move_out", "迁出(&O)", lambda: self.leave("move_out"), True),
+            ("move_back", "迁回(&I)", self.move_back, True),
+            ("category", "类别变更(&C)", self.change_category, True),
+        ]:
+            button = QPushButton(self.tr(text))
+            button.setObjectName(f"action_{key}")
+            button.clicked.connect(slot)
+            button.setEnabled(self.editable or not edit)
+            self.buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        self.model = ResidentPageModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("registry_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: households, in order
+        char = self.fontMetrics().horizontalAdvance("中")
+        for column, chars in enumerate([4, 2.5, 2.5, 10, 5, 4.5, 13, 5, 7.5, 3.5]):
+            header.resizeSection(column, int(chars * char) + 16)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._selected())
+
+        self.pane = PersonPane(self.user)
+        self.pane.setObjectName("person_pane")
+        self.pane.person_activated.connect(self.select_person)
+        self.pane.event_activated.connect(self.correct_event)
+        self.summary_model = RowsTableModel([
+            Column(self.tr("小区"), lambda s: s.name),
+            Column(self.tr("牵头单位"), lambda s: s.lead_unit),
+            Column(self.tr("户数"), lambda s: f"{s.households:,}", _RIGHT),
+            Column(self.tr("在册人数"), lambda s: f"{s.residents:,}", _RIGHT),
+        ])
+        self.summary = QTableView()
+        self.summary.setObjectName("compound_table")
+        self.summary.setModel(self.summary_model)
+        self.summary.verticalHeader().hide()
+        self.summary.horizontalHeader().setStretchLastSection(True)
+        self.summary_heading = QLabel()
+        self.summary_heading.setObjectName("summary_heading")
+        summary_page = QWidget()
+        summary_layout = QVBoxLayout(summary_page)
+        summary_layout.addWidget(self.summary_heading)
+        summary_layout.addWidget(self.summary)
+        self.side = QTabWidget()
+        self.side.addTab(self.pane, self.tr("居民详情"))
+        self.side.addTab(summary_page, self.tr("小区概况"))
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 480])
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addLayout(actions)
+        layout.addWidget(splitter, 1)
+
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in [("Ctrl+F", self.focus_search), ("Ctrl+N", self.new_resident),
+                           ("Ctrl+Shift+N", self.new_household), ("Ctrl+H", self.open_household)]:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    # -- searching --------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # the clerk starts typing straight away
+        super().showEvent(event)
+        QTimer.singleShot(0, self.focus_search)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount():
+                self._focus_table()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+        return super().eventFilter(obj, event)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _search_enter(self) -> None:
+        if self._timer.isActive():
+            self.run_search()
+        if self.model.rowCount() == 1:
+            self.open_selected()
+        elif self.model.rowCount():
+            self._focus_table()
+
+    def current_filter(self) -> ResidentFilter:
+        low, high = self.f_age.currentData() or (None, None)
+        return ResidentFilter(
+            compound_id=self.f_compound.currentData() or None,
+            category=self.f_category.code() or None,
+            status=self.f_status.currentData(),
+            sex=self.f_sex.code() or None,
+            tag=self.f_tag.code() or None,
+            min_age=low,
+            max_age=high,
+        )
+
+    def clear_filters(self) -> None:
+        for combo in (self.f_compound, self.f_category, self.f_tag, self.f_age, self.f_sex,
+                      self.f_status):
+            combo.setCurrentIndex(0)
+
+    def run_search(self, keep: int | None = None) -> None:
+        self._timer.stop()
+        keep = keep or self.selected_id()
+        self.model.set_query(self.search.text(), self.current_filter())
+        if self.model.complete():
+            self.counter.cancel()
+            self._counted(self.model.rowCount())
+        else:
+            self.count_label.setText(self.tr("找到 %1+ 人，正在统计…")
+                                     .replace("%1", str(self.model.rowCount())))
+            self.counter.start(self.search.text(), self.current_filter())
+        row = self.model.row_of(keep) if keep else -1
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row >= 0:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            self.pane.clear()
+
+    def _counted(self, total: int) -> None:
+        self.count_label.setText(self.tr("找到 %1 人").replace("%1", f"{total:,}"))
+
+    def selected_row(self) -> ResidentRow | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row())
+
+    def selected_id(self) -> int | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def _selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.pane.clear()
+            return
+        self.pane.show_person(row.id)
+        self.buttons["move_back"].setEnabled(self.editable and row.status == "moved_out")
+        for key in ("death", "move_out", "category"):
+            self.buttons[key].setEnabled(self.editable and row.status == "current")
+
+    def select_person(self, resident_id: int) -> None:
+        """Show one person (from the pane or a dialog), even if the search does not list them."""
+        row = self.model.row_of(resident_id)
+        if row < 0:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.f_status.setCurrentIndex(self.f_status.count() - 1)  # any status
+            self._timer.stop()
+            self.counter.cancel()
+            household = self._household_of(resident_id)
+            self.model.set_query("", ResidentFilter(status=None, household_id=household))
+            self.count_label.setText(self.tr("本户 %1 人（含已迁出、已死亡）")
+                                     .replace("%1", str(self.model.rowCount())))
+            row = self.model.row_of(resident_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        self.pane.show_person(resident_id)
+
+    @staticmethod
+    def _household_of(resident_id: int) -> int | None:
+        return residents.detail(resident_id).household_id
 
     def refresh(self) -> None:
         rows = compounds.summary()
-        self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        self.heading.setText(
+        keep = self.f_compound.currentData()
+        self.f_compound.blockSignals(True)
+        self.f_compound.clear()
+        self.f_compound.addItem(self.tr("全部小区"), None)
+        for s in rows:
+            self.f_compound.addItem(s.name, s.id)
+        self.f_compound.setCurrentIndex(max(0, self.f_compound.findData(keep)))
+        self.f_compound.blockSignals(False)
+        self.summary_model.set_rows(rows)
+        self.summary.resizeColumnsToContents()
+        self.summary_heading.setText(
             self.tr("共 %1 个小区，%2 户，%3 人在册")
             .replace("%1", str(len(rows)))
             .replace("%2", f"{sum(r.households for r in rows):,}")
             .replace("%3", f"{sum(r.residents for r in rows):,}")
         )
+        self.run_search()
+
+    def _changed(self, select: int | None = None) -> None:
+        self.refresh()
+        if select:
+            self.select_person(select)
+
+    # -- actions ----------------------------------------------------------------------
+    def open_selected(self) -> None:
+        from ui.registry_resident_form import open_resident
+
+        resident_id = self.selected_id()
+        if resident_id is None:
+            return
+        saved = open_resident(self.user, resident_id, self)
+        self._changed(saved or resident_id)
+
+    def open_household(self) -> None:
+        from ui.registry_household import HouseholdDialog
+
+        row = self.selected_row()
+        if row is None or not row.household_id:
+            return
+        dialog = HouseholdDialog(self.user, row.household_id, self)
+        dialog.exec()
+        if dialog.changed:
+            self._changed(row.id)
+
+    def new_household(self) -> None:
+        from ui.registry_household import HouseholdDialog
+
+        row = self.selected_row()
+        dialog = HouseholdDialog(self.user, None, self, compound_id=row.compound_id if row else None)
+        dialog.exec()
+        if dialog.changed:
+            self.refresh()
+
+    def new_resident(self) -> None:
+        if not self.editable:
+            return
+        row = self.selected_row()
+        chooser = NewResidentChooser(row, self)
+        if chooser.exec() != QDialog.DialogCode.Accepted:
+            return
+        if chooser.household_id is None:
+            self.new_household()
+            return
+        self._form(chooser.mode, chooser.household_id)
+
+    def _form(self, mode: str, household_id: int) -> None:
+        from ui.registry_resident_form import OPEN_OTHER, ResidentForm, open_resident
+
+        form = ResidentForm(self.user, mode, household_id=household_id, parent=self)
+        result = form.exec()
+        if result == OPEN_OTHER and form.open_resident_id:
+            self.select_person(form.open_resident_id)
+            open_resident(self.user, form.open_resident_id, self)
+            self._changed(form.open_resident_id)
+        elif result == QDialog.DialogCode.Accepted:
+            self._changed(form.saved_id)
+
+    def birth(self) -> None:
+        row = self.selected_row()
+        if row and row.household_id:
+            self._form("birth", row.household_id)
+
+    def leave(self, kind: str) -> None:
+        from ui.registry_events import LeaveDialog
+
+        row = self.selected_row()
+        if row and row.status == "current" and LeaveDialog(self.user, row.id, kind, self).exec():
+            self._changed(row.id)
+
+    def move_back(self) -> None:
+        from ui.registry_events import ReturnDialog
+
+        row = self.selected_row()
+        if row and row.status == "moved_out" and ReturnDialog(self.user, row.id, self).exec():
+            self._changed(row.id)
+
+    def change_category(self) -> None:
+        from ui.registry_events import CategoryDialog
+
+        row = self.selected_row()
+        if row and row.status == "current" and CategoryDialog(self.user, row.id, self).exec():
+            self._changed(row.id)
+
+    def correct_event(self, event_id: int) -> None:
+        from ui.registry_events import CorrectionDialog
+
+        if self.editable and CorrectionDialog(self.user, event_id, self).exec():
+            self._changed(self.selected_id())
+
+
+class NewResidentChooser(QDialog):
+    """Where the new person goes and how they came: the choice before the form opens."""
+
+    MODES = [("move_in", "迁入登记（新迁来）"), ("birth", "出生登记"),
+             ("register", "补录（已在此居住，登记时遗漏）")]
+
+    def __init__(self, row: ResidentRow | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("新增居民"))
+        self.household_id: int | None = None
+        self.mode = "move_in"
+        layout = QVBoxLayout(self)
+        self.to_selected = QRadioButton(
+            self.tr("加入所选居民的户：%1（%2）").replace("%1", row.household_no)
+            .replace("%2", row.address) if row and row.household_id else self.tr("加入所选居民的户"))
+        self.to_new = QRadioButton(self.tr("新建一户"))
+        self.to_selected.setEnabled(bool(row and row.household_id and row.status == "current"))
+        (self.to_selected if self.to_selected.isEnabled() else self.to_new).setChecked(True)
+        self._row = row
+        layout.addWidget(QLabel(self.tr("新居民加入：")))
+        layout.addWidget(self.to_selected)
+        layout.addWidget(self.to_new)
+        layout.addWidget(QLabel(self.tr("登记方式：")))
+        self.group = QButtonGroup(self)
+        for i, (mode, label) in enumerate(self.MODES):
+            button = QRadioButton(self.tr(label))
+            button.setObjectName(f"mode_{mode}")
+            button.setChecked(i == 0)
+            self.group.addButton(button, i)
+            layout.addWidget(button)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _ok(self) -> None:
+        self.mode = self.MODES[max(0, self.group.checkedId())][0]
+        if self.to_selected.isChecked() and self._row:
+            self.household_id = self._row.household_id
+        self.accept()

@@ -1,0 +1,104 @@
+"""Save PNGs of the registry tab and its dialogs on a demo database, for looking at them.
+
+    .venv/bin/python scripts/registry_screens.py OUT_DIR [--db PATH]
+
+Builds the demo database (with the demo accounts) when --db does not exist. Nothing is
+saved to the database except what opening a form logs (a "view" audit row). Runs offscreen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/ndesk-registry-screens.sqlite3"))
+    args = parser.parse_args()
+
+    import main as app_main
+    from models import demo, households, life_events
+    from models.db import open_database
+    from models.entities import Resident, User
+
+    fresh = not args.db.exists()
+    open_database(args.db)
+    if fresh:
+        demo.generate()
+        app_main.demo_accounts()
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import create_application
+    from ui.registry_events import CorrectionDialog, LeaveDialog
+    from ui.registry_household import HouseholdDialog
+    from ui.registry_household_actions import SplitDialog
+    from ui.registry_resident_form import ResidentForm
+    from ui.tab_registry import RegistryTab
+
+    app, _warning = create_application(["registry-screens"])
+    args.out.mkdir(parents=True, exist_ok=True)
+    user = User.get(User.username == "jisheng")
+
+    def grab(widget, name: str) -> None:
+        widget.show()
+        for _ in range(5):
+            app.processEvents()
+        path = args.out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(path)
+        widget.close()
+
+    # A big family with a history: a head whose household lost someone this year.
+    dead = Resident.select().where(Resident.status == "deceased").order_by(Resident.id).first()
+    big = max((h for h in {r.household_id for r in Resident.select(Resident.household)
+                           .where(Resident.relation == "02").limit(400)}),
+              key=lambda h: len(households.current_members(h)))
+    head = households.current_members(big)[0]
+
+    tab = RegistryTab(user)
+    tab.resize(1280, 760)
+    tab.show()
+    tab.search.setText(head.pinyin_initials)
+    tab.run_search()
+    tab.select_person(head.id)
+    grab(tab, "registry_search_initials")
+    tab.show()
+    tab.search.setText(dead.id_number[-4:])
+    tab.f_status.setCurrentIndex(tab.f_status.count() - 1)
+    tab.run_search()
+    tab.select_person(dead.id)
+    grab(tab, "registry_history")
+
+    form = ResidentForm(user, "edit", head.id)
+    grab(form, "resident_form_edit")
+    form = ResidentForm(user, "move_in", household_id=big)
+    form.name.setText("赵国强")
+    form.id_number.setText("61062719850302123")
+    grab(form, "resident_form_typing")
+    form = ResidentForm(user, "move_in", household_id=big)
+    form.name.setText("赵国强")
+    form.birth.setText("1985-03-12")
+    form.id_number.setText(head.id_number)
+    grab(form, "resident_form_duplicate")
+    grab(HouseholdDialog(user, big), "household_dialog")
+    grab(LeaveDialog(user, head.id, "death"), "death_dialog")
+    split = SplitDialog(user, big)
+    members = households.current_members(big)
+    split.set_checked([members[0].id, members[1].id])
+    grab(split, "split_dialog")
+    death_row = next(e for e in life_events.history(dead.id) if e.kind == "death")
+    grab(CorrectionDialog(user, death_row.id), "correction_dialog")
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
