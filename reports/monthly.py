@@ -90,8 +90,9 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
     for warning in figures.warnings:
         story.append(Paragraph(esc(f"【注意】{warning}"), st.warning))
     number += 1
-    story.append(Paragraph(f"{chinese_ordinal(number)}、人口分布", st.heading))
-    story.append(_chart(st, figures))
+    # The heading goes with its chart: never alone at the foot of a page.
+    story.append(KeepTogether([Paragraph(f"{chinese_ordinal(number)}、人口分布", st.heading),
+                               _chart(st, figures)]))
     for section in figures.sections:
         number += 1
         block: list[Flowable] = [
