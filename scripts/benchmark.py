@@ -188,6 +188,95 @@ def bench_backup(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
     return [Row(scale, "6. backup", value, "s", floor, "sqlite3 backup API")]
 
 
+def bench_household(scale: str, db: Path, repeat: int) -> list[Row]:
+    """Open a household: its members and the history of the household and each member."""
+    import random
+
+    from models import households, life_events
+    from models.db import close_database, open_database
+    from models.entities import Household
+
+    open_database(db)
+    ids = [h.id for h in Household.select(Household.id).where(Household.archived == False)]  # noqa: E712
+    picks = random.Random(1).sample(ids, 50)
+
+    def ours() -> None:
+        for hid in picks:
+            detail = households.detail(hid)
+            life_events.household_history(hid)
+            for member in detail.members:
+                life_events.history(member.id)
+
+    value = median_time(ours, repeat) / len(picks)
+    close_database()
+    con = sqlite3.connect(db)
+
+    def bare() -> None:
+        for hid in picks:
+            con.execute("SELECT h.*, c.name FROM household h JOIN compound c ON c.id = h.compound_id "
+                        "WHERE h.id = ?", (hid,)).fetchall()
+            members = con.execute("SELECT * FROM resident WHERE household_id = ? "
+                                  "ORDER BY relation, birth_date, id", (hid,)).fetchall()
+            con.execute("SELECT * FROM life_event WHERE household_id = ? ORDER BY event_date",
+                        (hid,)).fetchall()
+            for member in members:
+                con.execute("SELECT * FROM life_event WHERE resident_id = ? ORDER BY event_date",
+                            (member[0],)).fetchall()
+
+    floor = median_time(bare, repeat) / len(picks)
+    con.close()
+    return [Row(scale, "3. open a household with members, history", value * 1000, "ms",
+                floor * 1000, "the same rows via sqlite3")]
+
+
+def bench_reports(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
+    """The monthly report PDF and the full household-form printout (one page a household)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from models import printouts, stats
+    from models.db import close_database, open_database
+    from reports.fonts import register_pdf_font
+    from reports.household_form import build_household_forms
+    from reports.monthly import build_monthly_report
+
+    open_database(db)
+    month = stats.Month(2026, 10)
+    monthly_s = median_time(lambda: build_monthly_report(work / "monthly.pdf", month), repeat)
+    sheets = printouts.household_sheets(_BenchActor())
+    form_repeat = 1 if len(sheets) > 20000 else max(1, min(repeat, 2))
+    forms_s = median_time(lambda: build_household_forms(work / "forms.pdf", sheets), form_repeat)
+    close_database()
+    font = register_pdf_font()
+
+    def bare_pages(count: int, lines_per_page: int, target: Path) -> None:
+        # The floor: as many pages with as many lines of Chinese text, drawn with bare reportlab.
+        c = canvas.Canvas(str(target), pagesize=A4)
+        for page in range(count):
+            c.setFont(font, 10.5)
+            for line in range(lines_per_page):
+                c.drawString(80, 760 - line * 16, f"第{page + 1}页 王建国 6106**********1234 户主 南关小区3号楼2单元301")
+            c.showPage()
+        c.save()
+
+    monthly_pages = _pdf_pages(work / "monthly.pdf")
+    bare_monthly = median_time(lambda: bare_pages(monthly_pages, 40, work / "bare-m.pdf"), repeat)
+    bare_forms = median_time(lambda: bare_pages(len(sheets), 12, work / "bare-f.pdf"), form_repeat)
+    return [
+        Row(scale, "5. monthly report PDF", monthly_s, "s", bare_monthly,
+            f"{monthly_pages} pages of text, bare reportlab", "< 3 s"),
+        Row(scale, f"5. household forms, {len(sheets)} pages", forms_s, "s", bare_forms,
+            "as many pages of text, bare reportlab"),
+    ]
+
+
+def _pdf_pages(path: Path) -> int:
+    # reportlab writes one "/Type /Page" object per page (and "/Type /Pages" for the tree).
+    import re
+
+    return len(re.findall(rb"/Type /Page[^s]", path.read_bytes()))
+
+
 class _BenchActor:
     username = "bench"
     role = "admin"
@@ -284,6 +373,8 @@ def main() -> int:
         rows += bench_start(scale, db, args.repeat)
         rows += bench_search(scale, db, args.repeat)
         rows += bench_backup(scale, db, args.repeat, data)
+        rows += bench_household(scale, db, args.repeat)
+        rows += bench_reports(scale, db, args.repeat, data)
         rows += bench_workbook(scale, db, args.repeat, data)
     print()
     print_table(rows)
