@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.manage_users_action = self._action(self.tr("用户管理(&M)…"), self.manage_users)
         self.manage_users_action.setEnabled(can(self.user, Perm.USERS_MANAGE))
         users_menu.addAction(self.manage_users_action)
+        self.audit_action = self._action(self.tr("操作日志(&L)…"), self.show_audit_log)
+        self.audit_action.setEnabled(can(self.user, Perm.AUDIT_VIEW))
+        users_menu.addAction(self.audit_action)
         users_menu.addAction(self._action(self.tr("修改密码(&P)…"), self.change_password))
         users_menu.addSeparator()
         users_menu.addAction(self._action(self.tr("切换用户(&S)"), self.switch_user))
@@ -241,6 +244,11 @@ class MainWindow(QMainWindow):
         from ui.users_dialog import UsersDialog
 
         UsersDialog(self.user, self).exec()
+
+    def show_audit_log(self) -> None:
+        from ui.audit_dialog import AuditDialog
+
+        AuditDialog(self.user, self).exec()
 
     def change_password(self) -> None:
         from ui.password_dialog import ChangePasswordDialog
