@@ -264,12 +264,11 @@ def backup_to_folder(
 ) -> tuple[BackupInfo, list[Path]]:
     live = _live_db(db)
     stem = Path(live.database).stem
-    when = dt.datetime.now()
-    dest = folder / backup_name(stem, when)
-    while dest.exists():  # two backups in one second
-        when += dt.timedelta(seconds=1)
-        dest = folder / backup_name(stem, when)
-    info = create_backup(dest, live, progress=progress)
+    when = dt.datetime.now().replace(microsecond=0)
+    existing = list_backups(folder, stem)
+    if existing and existing[0][0] >= when:  # two backups in one second: names stay in order
+        when = existing[0][0] + dt.timedelta(seconds=1)
+    info = create_backup(folder / backup_name(stem, when), live, progress=progress)
     return info, rotate(folder, stem, keep_daily, keep_monthly)
 
 
@@ -336,6 +335,8 @@ def verify(path: str | os.PathLike[str], extract_to: Path | None = None) -> Back
                 info = _verify_zip(path, work)
             except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 raise BackupError(f"备份文件已损坏（{exc}），无法恢复。") from exc
+        elif head.startswith(b"PK\x03\x04"):
+            raise BackupError(f"备份文件“{path.name}”不完整或已损坏（可能复制时中断），无法恢复。")
         else:
             raise BackupError(f"“{path.name}”不是本程序的备份文件（既不是备份压缩包，也不是数据库文件）。")
         report = dbcheck.check_file(work / DB_MEMBER, full=True)

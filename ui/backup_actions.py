@@ -46,7 +46,7 @@ class BackupScheduler(QObject):
     def attach(self, window: QMainWindow) -> None:
         self.window = window
         window.installEventFilter(self)
-        QTimer.singleShot(self.first_check_ms, self.check)
+        QTimer.singleShot(self.first_check_ms, self, self.check)
         self.timer.start(self.CHECK_EVERY_MS)
 
     def detach(self) -> None:
