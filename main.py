@@ -83,7 +83,7 @@ def add_backup_commands(sub) -> None:
     cmd = sub.add_parser("backup", help="备份数据库、照片和附件（一个 .zip 文件）")
     cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
     cmd.add_argument("--out", metavar="FILE",
-                     help="备份文件或文件夹（默认：设置中的备份文件夹，并按保留份数轮换）")
+                     help="备份文件（.zip）或文件夹（默认：设置中的备份文件夹，并按保留份数轮换）")
     cmd = sub.add_parser("restore", help="从备份恢复（当前数据库改名保留，不删除）")
     cmd.add_argument("file", metavar="FILE", help="备份文件（.zip 或数据库文件）")
     cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
@@ -113,11 +113,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     path = _existing_db(args)
     open_database(path, migrate=False)
+    out = Path(args.out) if args.out else None
     try:
-        if args.out and not Path(args.out).is_dir():
-            info = backup.create_backup(args.out)
-        elif args.out:
-            info, _ = backup.backup_to_folder(Path(args.out), keep_daily=10**6, keep_monthly=0)
+        if out is not None and out.suffix.lower() == ".zip" and not out.is_dir():
+            info = backup.create_backup(out)
+        elif out is not None:  # a folder (made if missing): a dated name, nothing rotated
+            info, _ = backup.backup_to_folder(out, keep_daily=10**6, keep_monthly=0)
         else:
             result = backup.auto_backup(local_config.load())
             info = result.info

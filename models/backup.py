@@ -100,7 +100,7 @@ class RestoreResult:
     aside_files: Path | None
 
     def describe(self) -> str:
-        text = f"已恢复{self.info.describe()}。"
+        text = f"已恢复：{self.info.describe()}。"
         if self.aside_db is not None:
             text += f"\n原来的数据库已改名保留为“{self.aside_db.name}”（在同一文件夹中）。"
         if self.aside_files is not None:

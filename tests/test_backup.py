@@ -224,6 +224,8 @@ def test_backup_command_uses_the_configured_folder(tmp_path, demo_small, capsys)
     assert len(made) == 1 and str(made[0][1]) in capsys.readouterr().out
     assert main.main(["backup", "--db", str(db_file), "--out", str(tmp_path)]) == 0
     assert len(backup.list_backups(tmp_path, "desk")) == 1
+    assert main.main(["backup", "--db", str(db_file), "--out", str(tmp_path / "U盘")]) == 0
+    assert len(backup.list_backups(tmp_path / "U盘", "desk")) == 1  # a new folder, not a file
     close_database()
     assert main.main(["restore", str(tmp_path / "nothing.zip"), "--db", str(db_file)]) == 1
     assert "找不到备份文件" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import peewee
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from models import backup, compounds, dbcheck, local_config, users
@@ -165,6 +166,10 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, str
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("社区工作台")
     app.setOrganizationName("NeighbourhoodDesk")
+    app.setDesktopFileName("neighbourhood-desk")  # matches resources/neighbourhood-desk.desktop
+    icon = Path(__file__).resolve().parent.parent / "resources" / "neighbourhood-desk.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     font_warning = install_cjk_font(app)
     return app, font_warning
