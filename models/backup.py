@@ -441,6 +441,15 @@ def _checkpoint(path: Path) -> None:
         pass  # a damaged file is kept aside as it is, -wal and all
 
 
+def _link_or_copy(src: Path, dest: Path) -> None:
+    """A hard link (instant, same file), or a copy where links are not supported. The file is
+    closed and locked against other windows here, so a plain copy is safe."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
 def _sidecars(path: Path) -> list[Path]:
     return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
 
@@ -460,8 +469,12 @@ def restore(src: str | os.PathLike[str], target: str | os.PathLike[str]) -> Rest
             if target.exists():
                 _checkpoint(target)
                 aside_db = target.with_name(f"{target.name}.before-restore-{stamp}")
-                for old, new in zip(_sidecars(target), _sidecars(aside_db), strict=True):
-                    if old.exists():
+                # A second name for the current file: the database path is never empty, even
+                # if the program is killed here (the final swap below is one atomic rename).
+                _link_or_copy(target, aside_db)
+                moved.append((aside_db, aside_db))  # undone by removing the second name
+                for old, new in zip(_sidecars(target)[1:], _sidecars(aside_db)[1:], strict=True):
+                    if old.exists():  # never let the old -wal meet the restored database
                         os.replace(old, new)
                         moved.append((old, new))
             if info.kind == "zip":
@@ -477,7 +490,10 @@ def restore(src: str | os.PathLike[str], target: str | os.PathLike[str]) -> Rest
         except OSError as exc:
             for old, new in reversed(moved):
                 with contextlib.suppress(OSError):
-                    os.replace(new, old)
+                    if old == new:
+                        new.unlink()
+                    else:
+                        os.replace(new, old)
             raise BackupError(f"恢复未能完成，原来的数据库保持不变：{exc.strerror or exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)

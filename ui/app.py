@@ -96,8 +96,13 @@ class AppController(QObject):
         lock = DatabaseLock(path)
         try:
             lock.acquire()
-        except (DatabaseError, OSError) as exc:
+        except DatabaseError as exc:
             QMessageBox.warning(None, self.tr("数据库正在使用"), str(exc))
+            return False
+        except OSError as exc:  # a read-only or missing folder
+            QMessageBox.critical(None, self.tr("无法打开数据库"),
+                                 self.tr("无法使用数据库所在的文件夹“%1”：%2")
+                                 .replace("%1", str(path.parent)).replace("%2", exc.strerror or str(exc)))
             return False
         report = dbcheck.check_file(path)
         restored = None
