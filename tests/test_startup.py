@@ -118,6 +118,58 @@ def test_declining_recovery_changes_nothing(tmp_path, monkeypatch, controller, m
     assert controller.window is None and controller.lock is None
 
 
+def test_damage_found_while_opening_also_gets_the_way_back(monkeypatch, controller, messages,
+                                                           admin, demo_small):
+    import peewee
+
+    db_file = database_path()
+    backup.auto_backup(local_config.load())
+    close_database()
+    real_open = ui.app.open_database
+    calls = []
+
+    def open_once_broken(path, **kwargs):
+        calls.append(path)
+        if len(calls) == 1:
+            raise peewee.DatabaseError("database disk image is malformed")
+        return real_open(path, **kwargs)
+
+    monkeypatch.setattr(ui.app, "open_database", open_once_broken)
+    seen: dict = {}
+    _answer_recovery(monkeypatch, "restore_button", seen)
+    assert controller.start(db_file)
+    assert seen["restore_enabled"] and "已恢复" in messages["information"][0]
+    assert len(calls) == 2 and Household.select().count() == 80
+    assert any(p.name.startswith("desk.sqlite3.before-restore-") for p in db_file.parent.iterdir())
+
+
+def test_recovery_from_a_backup_chosen_by_hand(tmp_path, monkeypatch, controller, messages, admin,
+                                               demo_small):
+    from PySide6.QtWidgets import QFileDialog
+
+    db_file = database_path()
+    usb = backup.create_backup(tmp_path / "usb" / "office.zip").path  # not in the backup folder
+    close_database()
+    corrupt(db_file)
+    broken = tmp_path / "usb" / "broken.zip"
+    broken.write_bytes(usb.read_bytes()[:4000])
+    choices = iter([str(broken), str(usb)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (next(choices), ""))
+    seen: dict = {}
+
+    def fake_exec(dialog):
+        seen["offer"] = dialog.offer.text()
+        dialog.choose_button.click()  # the damaged copy is refused with the reason…
+        seen["error"] = dialog.error.text()
+        dialog.choose_button.click()  # …the good one is taken
+        return dialog.result()
+
+    monkeypatch.setattr(RecoveryDialog, "exec", fake_exec)
+    assert controller.start(db_file)
+    assert "没有找到可用的备份" in seen["offer"] and "不完整或已损坏" in seen["error"]
+    assert Household.select().count() == 80
+
+
 def test_a_newer_database_is_refused_with_a_sentence(tmp_path, controller, messages, admin):
     db_file = database_path()
     database.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (999, '2030-01-01')")

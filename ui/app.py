@@ -116,7 +116,18 @@ class AppController(QObject):
             lock.release()
             return False
         try:
-            open_database(path)
+            try:
+                open_database(path)
+            except peewee.DatabaseError as exc:
+                # Damage the quick check did not see (it surfaced while reading the schema).
+                close_database()
+                if not any(w in str(exc) for w in ("malformed", "not a database", "corrupt")):
+                    raise DatabaseError(f"无法打开数据库文件“{path}”：{exc}") from exc
+                restored = startup.recover(path, f"数据库文件已损坏（{exc}）")
+                if restored is None:
+                    lock.release()
+                    return False
+                open_database(path)
         except (DatabaseError, peewee.DatabaseError) as exc:
             close_database()
             lock.release()
