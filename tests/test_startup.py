@@ -230,6 +230,8 @@ def test_self_test_from_source(tmp_path):
     for name in ("数据库", "示范数据", "窗口", "PDF", "备份", "完整性"):
         assert f"[通过] {name}" in out
     assert not list(Path(tmp_path).rglob("*.sqlite3"))  # nothing left in the user's folders
+    work = out.split("临时文件夹 ", 1)[1].split("）", 1)[0]
+    assert not Path(work).exists()  # its temporary database is removed afterwards
 
 
 def test_program_start_opens_the_last_database(tmp_path, admin):

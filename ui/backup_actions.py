@@ -68,16 +68,24 @@ class BackupScheduler(QObject):
         config = local_config.load()
         if path is None or not config.auto_backup or self._job is not None:
             return
-        if not backup.due(config, path.stem):
-            return
-        job = Job(lambda progress: backup.auto_backup(config, progress=progress))
+
+        def daily(progress):
+            # Looking at the folder happens off the GUI thread too: a share that is offline
+            # can take half a minute to answer.
+            if not backup.due(config, path.stem):
+                return None
+            return backup.auto_backup(config, progress=progress)
+
+        job = Job(daily)
         job.signals.finished.connect(self._done)
         job.signals.failed.connect(self._failed)
         self._job = job
         self.pool.start(job)
 
-    def _done(self, result: backup.AutoBackupResult) -> None:
+    def _done(self, result: backup.AutoBackupResult | None) -> None:
         self._job = None
+        if result is None:  # already backed up today
+            return
         self.message.emit(f"已自动备份到 {result.info.path}")
         if result.warning:
             self._failed(result.warning)
