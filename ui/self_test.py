@@ -154,6 +154,9 @@ def run_self_test() -> int:
     if failures:
         print(f"自检未通过：{failures} 项失败（用时 {total:.1f} 秒）。临时文件保留在 {work}。")
         return 1
-    shutil.rmtree(work, ignore_errors=True)
+    if os.environ.get("NDESK_SELFTEST_KEEP"):  # to look at window.png and selftest.pdf
+        print(f"临时文件保留在 {work}。")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"自检通过：全部 {len(checks)} 项正常（用时 {total:.1f} 秒）。")
     return 0
