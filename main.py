@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户数据文件夹中）")
     parser.add_argument("--version", action="version", version=f"社区工作台 {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="自检：在临时数据库上试运行窗口、示范数据、PDF 和备份，然后退出")
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
     demo = sub.add_parser("demo", help="在空数据库中装入示范社区（虚构数据）")
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--compound", metavar="NAME", help="只统计或打印这个小区（默认全社区）")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的PDF文件")
     report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
+    add_backup_commands(sub)
     return parser
 
 
@@ -276,17 +279,126 @@ def cmd_report(args: argparse.Namespace) -> int:
 COMMANDS["report"] = cmd_report
 
 
+# -- backup, restore, check (issue 8) ------------------------------------------------------------
+def add_backup_commands(sub) -> None:
+    db_help = "数据库文件（默认为上次打开的数据库）"
+    cmd = sub.add_parser("backup", help="备份数据库、照片和附件（一个 .zip 文件）")
+    cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    cmd.add_argument("--out", metavar="FILE",
+                     help="备份文件（.zip）或文件夹（默认：设置中的备份文件夹，并按保留份数轮换）")
+    cmd = sub.add_parser("restore", help="从备份恢复（当前数据库改名保留，不删除）")
+    cmd.add_argument("file", metavar="FILE", help="备份文件（.zip 或数据库文件）")
+    cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    cmd = sub.add_parser("check", help="检查数据库：完整性、外键、结构版本、记录数")
+    cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    COMMANDS.update({"backup": cmd_backup, "restore": cmd_restore, "check": cmd_check})
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from models.local_config import database_to_open
+
+    return Path(args.db) if args.db else database_to_open()
+
+
+def _existing_db(args: argparse.Namespace) -> Path:
+    from models.db import DatabaseError
+
+    path = _db_path(args)
+    if not path.is_file():
+        raise DatabaseError(f"找不到数据库文件“{path}”。")
+    return path
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from models import backup, local_config
+    from models.db import open_database
+
+    path = _existing_db(args)
+    open_database(path, migrate=False)
+    out = Path(args.out) if args.out else None
+    try:
+        if out is not None and out.suffix.lower() == ".zip" and not out.is_dir():
+            info = backup.create_backup(out)
+        elif out is not None:  # a folder (made if missing): a dated name, nothing rotated
+            info, _ = backup.backup_to_folder(out, keep_daily=10**6, keep_monthly=0)
+        else:
+            result = backup.auto_backup(local_config.load())
+            info = result.info
+            if result.warning:
+                print(f"注意：{result.warning}", file=sys.stderr)
+    except backup.BackupError as exc:
+        print(f"备份失败：{exc}", file=sys.stderr)
+        return 1
+    print(f"已备份到 {info.path}：{info.describe()}。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import getpass
+
+    from models import backup
+    from models.db import open_database
+    from models.db_lock import DatabaseLock
+
+    path = _db_path(args)
+    with DatabaseLock(path, purpose="restore"):
+        try:
+            result = backup.restore(args.file, path)
+        except backup.BackupError as exc:
+            print(f"恢复失败：{exc}", file=sys.stderr)
+            return 1
+        open_database(path)  # an older backup is brought up to this program's schema
+        backup.note_restored(result, f"命令行:{getpass.getuser()}")
+    print(result.describe())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from models import backup, dbcheck, local_config
+
+    path = _existing_db(args)
+    report = dbcheck.check_file(path, full=True)
+    print(f"数据库：{path}")
+    if report.schema_version:
+        note = "（打开时会自动升级）" if report.schema_version < report.latest else ""
+        print(f"结构版本：{report.schema_version}（本程序 {report.latest}）{note}")
+    if report.counts:
+        print(f"内容：{dbcheck.describe_counts(report.counts)}")
+    if report.ok:
+        print("检查通过：完整性、外键和结构版本均正常。")
+        return 0
+    print(f"检查未通过：{report.summary()}", file=sys.stderr)
+    if report.damaged:
+        good = backup.newest_good(backup.backup_folders(local_config.load()), path.stem)
+        if good is not None:
+            print(f"最新的完好备份：{good.describe()}。恢复：main.py restore \"{good.path}\"",
+                  file=sys.stderr)
+    return 1
+
+
+def _utf8_output() -> None:
+    # A bare system (C locale, no LANG) would print Chinese as an encoding error.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and (stream.encoding or "").lower() in ("ascii", "ansi_x3.4-1968"):
+            stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_output()
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models.db import DatabaseError, default_db_path
+    from models.db import DatabaseError
 
     try:
+        if args.self_test:
+            from ui.self_test import run_self_test
+
+            return run_self_test()
         if args.command:
             return COMMANDS[args.command](args)
         from ui.app import run_gui
 
-        return run_gui(Path(args.db) if args.db else default_db_path())
+        return run_gui(Path(args.db) if args.db else None)
     except DatabaseError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -18,9 +18,14 @@ class AttachmentError(Exception):
     pass
 
 
+def attachments_dir_for(db: Path) -> Path:
+    """The attachments folder of the database file *db* (not created)."""
+    return db.with_name(db.stem + "-files")
+
+
 def attachments_dir() -> Path:
     db = database_path()
-    folder = db.with_name(db.stem + "-files") if db else data_dir() / "files"
+    folder = attachments_dir_for(db) if db else data_dir() / "files"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

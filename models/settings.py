@@ -42,3 +42,27 @@ def all_settings() -> dict[str, str]:
     values = dict(DEFAULTS)
     values.update({row.key: row.value for row in Setting.select()})
     return values
+
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "date_style": ("arabic", "chinese"),
+    "mask_ids": ("0", "1"),
+}
+
+
+def set_many(actor: HasRole, values: dict[str, str]) -> list[str]:
+    """Save several settings in one transaction (one audit row each); returns the keys changed."""
+    require(actor, Perm.SETTINGS_EDIT)
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise ValueError(f"未知的设置项“{key}”。")
+        if key in CHOICES and value not in CHOICES[key]:
+            raise ValueError(f"设置项“{key}”的值“{value}”无效。")
+    changed = []
+    with database.atomic():
+        for key, value in values.items():
+            value = value.strip()
+            if get(key) != value:
+                set_value(actor, key, value)
+                changed.append(key)
+    return changed

@@ -7,12 +7,17 @@ import sys
 import traceback
 from pathlib import Path
 
+import peewee
 from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from models import compounds, users
+from models import backup, compounds, dbcheck, local_config, users
 from models.db import DatabaseError, close_database, database_path, open_database
+from models.db_lock import DatabaseLock
 from models.entities import User
+from ui import startup
+from ui.backup_actions import BackupScheduler
 from ui.login_dialogs import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
 from ui.qt_setup import install_cjk_font, install_translations
@@ -36,18 +41,14 @@ class AppController(QObject):
         super().__init__()
         self.app = app
         self.window: MainWindow | None = None
+        self.lock: DatabaseLock | None = None  # one window per database
+        self.scheduler: BackupScheduler | None = None
+        self._restored: tuple[backup.RestoreResult, str] | None = None
 
     def start(self, path: str | Path, fallback: Path | None = None) -> bool:
         """Open *path*, sign in and show the window; on failure fall back to *fallback*."""
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
-            self.window = None
-        close_database()
-        try:
-            open_database(path)
-        except DatabaseError as exc:
-            QMessageBox.critical(None, self.tr("无法打开数据库"), str(exc))
+        self._end_session()
+        if not self._open(Path(path)):
             if fallback is not None and Path(fallback) != Path(path):
                 return self.start(fallback)
             return False
@@ -64,6 +65,11 @@ class AppController(QObject):
         if geometry is not None:
             window.restoreGeometry(geometry)
         self.app.aboutToQuit.connect(self._save_geometry)
+        window.restore_requested.connect(lambda file: self._restore(file, user.username))
+        self.scheduler = BackupScheduler(self)
+        self.scheduler.message.connect(self._status)
+        self.scheduler.failed.connect(self._backup_warning)
+        self.scheduler.attach(window)
         window.show()
         self.window = window
         if compounds.register_is_empty():
@@ -77,6 +83,99 @@ class AppController(QObject):
     def _restart(self, path, fallback) -> None:
         if not self.start(path, fallback):
             self.app.quit()
+
+    def _end_session(self) -> None:
+        """Close the window and the database, release the lock (no closing backup: the
+        program goes on with another database or user)."""
+        if self.scheduler is not None:
+            self.scheduler.detach()
+            self.scheduler.deleteLater()
+            self.scheduler = None
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        close_database()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _open(self, path: Path) -> bool:
+        """Lock, check and open *path*; a damaged file gets the way back, never a reset."""
+        lock = DatabaseLock(path)
+        try:
+            lock.acquire()
+        except DatabaseError as exc:
+            QMessageBox.warning(None, self.tr("数据库正在使用"), str(exc))
+            return False
+        except OSError as exc:  # a read-only or missing folder
+            QMessageBox.critical(None, self.tr("无法打开数据库"),
+                                 self.tr("无法使用数据库所在的文件夹“%1”：%2")
+                                 .replace("%1", str(path.parent)).replace("%2", exc.strerror or str(exc)))
+            return False
+        report = dbcheck.check_file(path)
+        restored = None
+        if report.damaged:
+            restored = startup.recover(path, report.summary())
+            if restored is None:
+                lock.release()
+                return False
+        elif not report.ok:
+            QMessageBox.critical(None, self.tr("无法打开数据库"), report.summary())
+            lock.release()
+            return False
+        try:
+            try:
+                open_database(path)
+            except peewee.DatabaseError as exc:
+                # Damage the quick check did not see (it surfaced while reading the schema).
+                close_database()
+                if not any(w in str(exc) for w in ("malformed", "not a database", "corrupt")):
+                    raise DatabaseError(f"无法打开数据库文件“{path}”：{exc}") from exc
+                restored = startup.recover(path, f"数据库文件已损坏（{exc}）")
+                if restored is None:
+                    lock.release()
+                    return False
+                open_database(path)
+        except (DatabaseError, peewee.DatabaseError) as exc:
+            close_database()
+            lock.release()
+            QMessageBox.critical(None, self.tr("无法打开数据库"), str(exc))
+            return False
+        self.lock = lock
+        if restored is not None:
+            backup.note_restored(restored, "system")
+        if self._restored is not None:
+            backup.note_restored(*self._restored)
+            self._restored = None
+        local_config.remember_database(path)
+        return True
+
+    def _restore(self, file: str, username: str) -> None:
+        """Restore a checked backup over the open database, then start a new session."""
+        path = database_path()
+        if path is None:
+            return
+        lock, self.lock = self.lock, None  # held through the restore: no other window gets in
+        self._end_session()
+        try:
+            result = backup.restore(file, path)
+        except backup.BackupError as exc:
+            QMessageBox.critical(None, self.tr("恢复失败"), str(exc))
+        else:
+            self._restored = (result, username)
+            QMessageBox.information(None, self.tr("恢复完成"),
+                                    result.describe() + self.tr("\n\n请重新登录。"))
+        if lock is not None:
+            lock.release()
+        self._restart(path, None)
+
+    def _status(self, text: str) -> None:
+        if self.window is not None:
+            self.window.statusBar().showMessage(text, 8000)
+
+    def _backup_warning(self, text: str) -> None:
+        QMessageBox.warning(self.window, self.tr("自动备份"), text)
 
 
 def _excepthook(exc_type, exc, tb) -> None:
@@ -92,12 +191,19 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, str
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("社区工作台")
     app.setOrganizationName("NeighbourhoodDesk")
+    app.setDesktopFileName("neighbourhood-desk")  # matches resources/neighbourhood-desk.desktop
+    icon = Path(__file__).resolve().parent.parent / "resources" / "neighbourhood-desk.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     install_translations(app)
     font_warning = install_cjk_font(app)
     return app, font_warning
 
 
-def run_gui(db_path: Path) -> int:
+def run_gui(db_path: Path | None = None) -> int:
+    """Open *db_path*, or the database opened last on this computer, or the default one."""
+    if db_path is None:
+        db_path = local_config.database_to_open()
     app, font_warning = create_application()
     sys.excepthook = _excepthook
     if font_warning:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -17,8 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import compounds
-from models.db import database as db_proxy
-from models.db import database_path, sqlite_backup
+from models.db import database_path
 from models.entities import User
 from models.permissions import ROLE_NAMES, Perm, can
 from models.version import __version__
@@ -33,6 +31,7 @@ class MainWindow(QMainWindow):
     # Emitted when the user asks for another database file or another account.
     open_database_requested = Signal(str)
     switch_user_requested = Signal()
+    restore_requested = Signal(str)  # a checked backup file: the controller restores, restarts
 
     def __init__(self, user: User, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,12 +80,26 @@ class MainWindow(QMainWindow):
         self.export_action.setEnabled(can(self.user, Perm.REGISTRY_VIEW))
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
+        self.settings_action = self._action(self.tr("设置(&T)…"), self.open_settings)
+        self.settings_action.setEnabled(can(self.user, Perm.SETTINGS_EDIT))
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
         file_menu.addAction(self._action(self.tr("退出(&X)"), self.close, "Ctrl+Q"))
 
         backup_menu = bar.addMenu(self.tr("备份(&B)"))
-        self.backup_action = self._action(self.tr("立即备份(&B)…"), self.backup_now, "Ctrl+Shift+B")
+        self.backup_action = self._action(self.tr("立即备份(&B)"), self.backup_now, "Ctrl+Shift+B")
         self.backup_action.setEnabled(can(self.user, Perm.BACKUP))
         backup_menu.addAction(self.backup_action)
+        self.backup_file_action = self._action(self.tr("备份到其他位置(&A)…"), self.backup_to_file)
+        self.backup_file_action.setEnabled(can(self.user, Perm.BACKUP))
+        backup_menu.addAction(self.backup_file_action)
+        backup_menu.addSeparator()
+        self.restore_action = self._action(self.tr("恢复备份(&R)…"), self.restore_backup)
+        self.restore_action.setEnabled(can(self.user, Perm.SETTINGS_EDIT))
+        backup_menu.addAction(self.restore_action)
+        self.backup_settings_action = self._action(self.tr("备份设置(&S)…"), self.backup_settings)
+        self.backup_settings_action.setEnabled(can(self.user, Perm.SETTINGS_EDIT))
+        backup_menu.addAction(self.backup_settings_action)
 
         users_menu = bar.addMenu(self.tr("用户(&U)"))
         self.manage_users_action = self._action(self.tr("用户管理(&M)…"), self.manage_users)
@@ -224,21 +237,29 @@ class MainWindow(QMainWindow):
         self._job = export_register(self, self.user, done)
 
     def backup_now(self) -> None:
-        src = database_path()
-        if src is None:
-            return
-        default = src.with_name(f"{src.stem}-备份-{dt.datetime.now():%Y%m%d-%H%M}.sqlite3")
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("备份数据库"), str(default), self.tr("数据库备份 (*.sqlite3)")
-        )
-        if not path:
-            return
-        try:
-            sqlite_backup(db_proxy.obj, path)
-        except Exception as exc:  # a full disk or a read-only folder: say so, keep working
-            QMessageBox.critical(self, self.tr("备份失败"), str(exc))
-            return
-        self.statusBar().showMessage(self.tr("已备份到 %1").replace("%1", path), 8000)
+        from ui import backup_actions
+
+        backup_actions.backup_now(self)
+
+    def backup_to_file(self) -> None:
+        from ui import backup_actions
+
+        backup_actions.backup_to_file(self)
+
+    def restore_backup(self) -> None:
+        from ui import backup_actions
+
+        backup_actions.choose_restore(self)
+
+    def backup_settings(self) -> None:
+        from ui import backup_actions
+
+        backup_actions.open_backup_settings(self)
+
+    def open_settings(self) -> None:
+        from ui import backup_actions
+
+        backup_actions.open_settings(self)
 
     def manage_users(self) -> None:
         from ui.users_dialog import UsersDialog

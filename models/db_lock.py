@@ -1,0 +1,163 @@
+"""One window per database: an exclusive lock on a sidecar file beside the database.
+
+The operating system holds the lock (flock on Linux, LockFile on Windows) and drops it when
+the process ends, however it ends, so a crashed window never blocks the next start. The
+file also says who holds it (computer, user, process, since when) for the message shown to
+a second window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+from models.db import DatabaseError
+
+# Windows locks a byte range; lock one byte well past the text so readers can still read it.
+_WIN_LOCK_OFFSET = 1 << 20
+
+
+class DatabaseInUse(DatabaseError):
+    """Another window (or a restore) holds the database."""
+
+
+def lock_path(db_path: str | os.PathLike[str]) -> Path:
+    path = Path(db_path)
+    return path.with_name(path.name + ".lock")
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fh: IO[bytes]) -> bool:
+        fh.seek(_WIN_LOCK_OFFSET)
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fh: IO[bytes]) -> None:
+        fh.seek(_WIN_LOCK_OFFSET)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fh: IO[bytes]) -> bool:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        except OSError:
+            # A filesystem without locks (some network shares): the database does not belong
+            # there anyway (WAL); do not refuse to work over it.
+            return True
+        return True
+
+    def _unlock(fh: IO[bytes]) -> None:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def holder_text(info: dict[str, Any]) -> str:
+    parts = []
+    if info.get("host"):
+        parts.append(f"电脑 {info['host']}")
+    if info.get("user"):
+        parts.append(f"用户 {info['user']}")
+    if info.get("pid"):
+        parts.append(f"进程 {info['pid']}")
+    if info.get("since"):
+        parts.append(f"自 {info['since']} 起")
+    return "，".join(parts)
+
+
+class DatabaseLock:
+    """Hold while a window (or a restore) works on the database at *db_path*."""
+
+    def __init__(self, db_path: str | os.PathLike[str], purpose: str = "window") -> None:
+        self.db_path = Path(db_path)
+        self.path = lock_path(db_path)
+        self.purpose = purpose
+        self._fh: IO[bytes] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fh is not None
+
+    def acquire(self) -> DatabaseLock:
+        if self._fh is not None:
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # "a+b": opening must not truncate what the current holder wrote.
+        fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
+        if not _try_lock(fh):
+            fh.seek(0)
+            info = _parse(fh.read(4096))
+            fh.close()
+            who = holder_text(info)
+            raise DatabaseInUse(
+                f"数据库“{self.db_path.name}”正在被另一个窗口使用"
+                + (f"（{who}）" if who else "")
+                + "。请切换到那个窗口继续工作；同时用两个窗口修改同一个数据库会相互覆盖。"
+            )
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "user": _user(),
+            "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "purpose": self.purpose,
+        }
+        fh.seek(0)
+        fh.truncate()
+        fh.write(json.dumps(info, ensure_ascii=False).encode("utf-8"))
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def release(self) -> None:
+        fh, self._fh = self._fh, None
+        if fh is None:
+            return
+        try:
+            fh.seek(0)
+            fh.truncate()
+            _unlock(fh)
+        except OSError:
+            pass
+        finally:
+            fh.close()
+
+    def __enter__(self) -> DatabaseLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def read_holder(db_path: str | os.PathLike[str]) -> dict[str, Any]:
+    try:
+        return _parse(lock_path(db_path).read_bytes()[:4096])
+    except OSError:
+        return {}
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in a service account's environment
+        return ""

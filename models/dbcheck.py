@@ -1,0 +1,141 @@
+"""Checks on a database file before it is opened: header, integrity, foreign keys, version.
+
+They use a read-only sqlite3 connection of their own, so a damaged file is looked at, never
+changed, and the answer comes before peewee (and the migrations) touch it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# What the register holds, for messages ("80 户，253 人") and backup manifests.
+COUNT_QUERIES: dict[str, str] = {
+    "compounds": "SELECT COUNT(*) FROM compound WHERE archived = 0",
+    "households": "SELECT COUNT(*) FROM household WHERE archived = 0",
+    "residents": "SELECT COUNT(*) FROM resident WHERE status = 'current'",
+    "users": "SELECT COUNT(*) FROM user WHERE active = 1",
+}
+COUNT_LABELS: dict[str, str] = {
+    "compounds": "个小区",
+    "households": "户",
+    "residents": "人",
+    "users": "个账户",
+}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """"12 个小区，80 户，253 人" (only what is known)."""
+    return "，".join(f"{counts[key]:,} {label}" for key, label in COUNT_LABELS.items()
+                    if key in counts)
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    schema_version: int = 0
+    latest: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    damaged: bool = False  # the file itself is broken (not merely too new)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            return "检查通过。"
+        return "；".join(self.problems) + "。"
+
+
+def latest_version() -> int:
+    from models.migrations import LATEST
+
+    return LATEST
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
+def check_file(path: str | Path, *, full: bool = False) -> CheckReport:
+    """quick_check (full=False, fast enough for every start) or integrity_check + foreign keys.
+
+    A missing or empty file is fine: it becomes a new database.
+    """
+    path = Path(path)
+    report = CheckReport(path, latest=latest_version())
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return report
+    if path.is_dir():
+        report.problems.append(f"“{path}”是一个文件夹，不是数据库文件")
+        return report
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        report.problems.append(f"无法读取“{path}”：{exc.strerror or exc}")
+        return report
+    if header != SQLITE_HEADER:
+        report.damaged = True
+        report.problems.append("文件头不符，不是本程序的数据库文件或已严重损坏")
+        return report
+    try:
+        conn = connect_readonly(path)
+    except sqlite3.Error as exc:
+        report.damaged = True
+        report.problems.append(f"无法打开数据库（{exc}）")
+        return report
+    try:
+        _run_checks(conn, report, full)
+    except sqlite3.DatabaseError as exc:
+        report.damaged = True
+        report.problems.append(f"数据库文件已损坏（{exc}）")
+    finally:
+        conn.close()
+    return report
+
+
+def _run_checks(conn: sqlite3.Connection, report: CheckReport, full: bool) -> None:
+    pragma = "integrity_check" if full else "quick_check"
+    rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
+    if rows != ["ok"]:
+        report.damaged = True
+        report.problems.append("数据库文件已损坏（" + "；".join(rows[:3]) + "）")
+        return
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return  # an empty database: it will be created at the latest version
+    if "schema_version" not in tables:
+        report.problems.append("该文件不是本程序的数据库（缺少版本表）")
+        return
+    report.schema_version = int(conn.execute("SELECT MAX(version) FROM schema_version")
+                                .fetchone()[0] or 0)
+    if report.schema_version > report.latest:
+        report.problems.append(
+            f"该数据库由更新版本的程序创建（结构版本 {report.schema_version}，"
+            f"本程序支持到 {report.latest}），请升级本程序"
+        )
+    if full:
+        bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            tables_hit = sorted({row[0] for row in bad})
+            report.problems.append(
+                f"有 {len(bad)} 条记录引用了不存在的记录（表：{'、'.join(tables_hit)}）"
+            )
+    report.counts = read_counts(conn)
+
+
+def read_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key, sql in COUNT_QUERIES.items():
+        try:
+            counts[key] = int(conn.execute(sql).fetchone()[0])
+        except sqlite3.OperationalError:
+            continue  # a table this schema version does not have
+    return counts

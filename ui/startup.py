@@ -1,0 +1,113 @@
+"""Start-up checks in the window: a damaged database file, and the way back from a backup.
+
+The damaged file is never changed or deleted: restoring renames it aside (models.backup).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import backup, local_config
+from models.backup import BackupInfo
+from ui.backup_actions import BACKUP_FILTER
+
+
+class RecoveryDialog(QDialog):
+    """Say plainly that the file is damaged and offer the newest good backup."""
+
+    def __init__(self, db_path: Path, problem: str, candidate: BackupInfo | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.chosen: BackupInfo | None = candidate
+        self.setWindowTitle(self.tr("数据库文件无法打开"))
+        self.setMinimumWidth(560)
+        intro = QLabel(
+            self.tr("数据库文件“%1”不能打开：\n%2\n\n"
+                    "程序没有修改这个文件。恢复备份时它会改名保留在原文件夹中，供技术人员检查。")
+            .replace("%1", str(db_path)).replace("%2", problem)
+        )
+        intro.setWordWrap(True)
+        self.offer = QLabel()
+        self.offer.setObjectName("offer")
+        self.offer.setWordWrap(True)
+        if candidate is not None:
+            self.offer.setText(self.tr("最新的完好备份：\n%1\n文件：%2")
+                               .replace("%1", candidate.describe()).replace("%2", str(candidate.path)))
+        else:
+            self.offer.setText(self.tr("备份文件夹中没有找到可用的备份。"
+                                       "可以选择其他备份文件，例如U盘上的备份。"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox()
+        self.restore_button = QPushButton(self.tr("从此备份恢复(&R)"))
+        self.restore_button.setEnabled(candidate is not None)
+        self.restore_button.setDefault(candidate is not None)
+        self.choose_button = QPushButton(self.tr("选择其他备份文件(&O)…"))
+        self.quit_button = QPushButton(self.tr("不恢复(&Q)"))
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.choose_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.restore_button.clicked.connect(self.accept)
+        self.choose_button.clicked.connect(self.choose)
+        self.quit_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.offer)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def choose(self) -> None:
+        folder = local_config.load().backup_folder()
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择备份文件"), str(folder if folder.is_dir() else Path.home()),
+            self.tr(BACKUP_FILTER),
+        )
+        if not path:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.chosen = backup.verify(path)
+        except backup.BackupError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.accept()
+
+
+def recover(db_path: Path, problem: str, parent: QWidget | None = None
+            ) -> backup.RestoreResult | None:
+    """Offer the way back for a damaged database; the result if a backup was restored."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        config = local_config.load()
+        candidate = backup.newest_good(backup.backup_folders(config), db_path.stem)
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    dialog = RecoveryDialog(db_path, problem, candidate, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        return None
+    try:
+        result = backup.restore(dialog.chosen.path, db_path)
+    except backup.BackupError as exc:
+        QMessageBox.critical(parent, dialog.tr("恢复失败"), str(exc))
+        return None
+    QMessageBox.information(parent, dialog.tr("已恢复"), result.describe())
+    return result
