@@ -163,6 +163,11 @@ def record_return(
     check_event_date(event_date)
     with database.atomic():
         person = _person(resident_id, status="moved_out")
+        _not_before_birth(person, event_date)
+        left = last_exit(resident_id)
+        if left is not None and event_date < left:
+            # An earlier date would count the person twice in the months in between.
+            raise RegistryError(f"迁回日期{event_date.isoformat()}不能早于迁出日期{left.isoformat()}。")
         household = Household.get_by_id(household_id)
         if current_head(household_id) is None:
             relation = HEAD
@@ -178,6 +183,24 @@ def record_return(
                   reason=reason, from_value=from_place.strip(), to_value=household.household_no)
 
 
+def _latest(resident_id: int, kinds: tuple[str, ...]) -> dt.date | None:
+    event = (LifeEvent.select(LifeEvent.event_date)
+             .where((LifeEvent.resident == resident_id) & LifeEvent.kind.in_(kinds)
+                    & (LifeEvent.voided == False))  # noqa: E712
+             .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc()).first())
+    return event.event_date if event is not None else None
+
+
+def last_exit(resident_id: int) -> dt.date | None:
+    """The date of the person's latest death or move out that stands (not voided)."""
+    return _latest(resident_id, EXITS)
+
+
+def last_entry(resident_id: int) -> dt.date | None:
+    """The date of the person's latest birth or move in that stands (not voided)."""
+    return _latest(resident_id, ENTRIES)
+
+
 # -- leaving the register ---------------------------------------------------------------
 def _leave(
     actor: HasRole, kind: str, status: str, resident_id: int, event_date: dt.date, reason: str,
@@ -188,6 +211,10 @@ def _leave(
     with database.atomic():
         person = _person(resident_id)
         _not_before_birth(person, event_date)
+        came = last_entry(resident_id)
+        if came is not None and event_date < came:
+            raise RegistryError(f"日期{event_date.isoformat()}早于此人最近一次迁入（出生）日期"
+                                f"{came.isoformat()}。")
         household_id = household_of(person)
         number = _household_no(household_id)
         stored = crud.update(actor, person, note=KINDS[kind], status=status)

@@ -19,7 +19,14 @@ from PySide6.QtWidgets import (
 
 from models import codes, households, life_events, residents
 from models.residents import HEAD, RegistryError
-from ui.registry_widgets import CodeCombo, DateField, RelationsTable, confirm, error_label
+from ui.registry_widgets import (
+    INFO_STYLE,
+    CodeCombo,
+    DateField,
+    RelationsTable,
+    confirm,
+    error_label,
+)
 
 
 class _EventDialog(QDialog):
@@ -63,6 +70,23 @@ class _EventDialog(QDialog):
 
     def apply(self) -> bool:  # pragma: no cover - each dialog has its own
         raise NotImplementedError
+
+
+def head_note() -> QLabel:
+    note = QLabel()
+    note.setObjectName("relation_note")
+    note.setWordWrap(True)
+    note.setStyleSheet(INFO_STYLE)
+    note.hide()
+    return note
+
+
+def show_headless(relation: QComboBox, note: QLabel, headless: bool) -> None:
+    """A household with no head in the register: whoever comes heads it (the service says so)."""
+    relation.setEnabled(not headless)
+    note.setText(note.tr("该户现无在册户主（已注销的户会恢复），迁入后此人即为户主。")
+                 if headless else "")
+    note.setVisible(headless)
 
 
 class SuccessionBox(QGroupBox):
@@ -185,17 +209,28 @@ class ReturnDialog(_EventDialog):
         self.household = QLabel(info.household_no)
         self.household.setObjectName("household")
         pick = QPushButton(self.tr("选择其他户…"))
+        pick.setObjectName("pick_household")
         pick.clicked.connect(self._pick)
         self.form.addRow(self.tr("迁入户"), self.household)
         self.form.addRow("", pick)
         self.relation = CodeCombo("relation", exclude=("01",))
+        self.relation.setObjectName("relation")
         self.relation.set_code(info.data.relation if info.data.relation != HEAD else "97")
+        self.relation_note = head_note()
         self.form.addRow(self.tr("与户主关系"), self.relation)
+        self.form.addRow("", self.relation_note)
         self.form.addRow(self.tr("迁入日期*"), self.date)
         self.from_place = QLineEdit()
+        self.from_place.setObjectName("from_place")
+        self.from_place.setPlaceholderText(self.tr("如 陕西省西安市雁塔区"))
         self.form.addRow(self.tr("迁自"), self.from_place)
         self.form.addRow(self.tr("原因/说明"), self.reason)
+        self._show_head()
         self.finish_layout()
+
+    def _show_head(self) -> None:
+        headless = bool(self.household_id) and households.head_count(self.household_id or 0) == 0
+        show_headless(self.relation, self.relation_note, headless)
 
     def _pick(self) -> None:
         from ui.registry_household_actions import HouseholdPicker
@@ -204,6 +239,7 @@ class ReturnDialog(_EventDialog):
         if picker.exec() and picker.chosen:
             self.household_id = picker.chosen.id
             self.household.setText(f"{picker.chosen.household_no}　{picker.chosen.address}")
+            self._show_head()
 
     def apply(self) -> bool:
         if not self.household_id:

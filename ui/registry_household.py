@@ -86,10 +86,11 @@ class HouseholdDialog(QDialog):
     """household_id None: a new household (after saving, the form for its head opens)."""
 
     def __init__(self, user, household_id: int | None = None, parent=None,
-                 compound_id: int | None = None) -> None:
+                 compound_id: int | None = None, first_mode: str = "move_in") -> None:
         super().__init__(parent)
         self.user = user
         self.household_id = household_id
+        self.first_mode = first_mode  # how the first person of a new household is registered
         self.changed = False
         self.editable = can(user, Perm.REGISTRY_EDIT)
         self.resize(900, 680)
@@ -177,6 +178,7 @@ class HouseholdDialog(QDialog):
         QVBoxLayout(self.history_box).addWidget(self.history)
 
         close = QPushButton(self.tr("关闭"))
+        close.setObjectName("close")
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.error, 1)
@@ -249,8 +251,9 @@ class HouseholdDialog(QDialog):
                 self.history_box.show()
                 self.resize(900, 680)
                 self.refresh()
-                # A new household mostly means someone arrived; 补录 is one button away.
-                self.add_member("move_in")
+                # A new household mostly means someone arrived; 补录 is one button away
+                # (or what the clerk chose before the household was made).
+                self.add_member(self.first_mode)
                 return
         except (RegistryError, PermissionError) as exc:
             self.error.setText(str(exc))

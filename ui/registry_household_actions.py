@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from models import codes, compounds, households, residents
 from models.households import AddressInput, HouseholdRow
 from models.residents import HEAD, RegistryError
-from ui.registry_events import SuccessionBox, _EventDialog
+from ui.registry_events import SuccessionBox, _EventDialog, head_note, show_headless
 from ui.registry_widgets import CodeCombo, RelationsTable, confirm
 from ui.table_model import Column, RowsTableModel
 
@@ -46,9 +46,10 @@ class HouseholdPicker(QDialog):
         self.query = QLineEdit()
         self.query.setObjectName("household_query")
         self.query.setPlaceholderText(self.tr("输入户号、地址或户内人员姓名/拼音首字母"))
+        closed = self.tr("（已注销）")
         self.model = RowsTableModel([
-            Column(self.tr("户号"), lambda h: h.household_no),
-            Column(self.tr("户主"), lambda h: h.head_name),
+            Column(self.tr("户号"), lambda h: h.household_no + (closed if h.archived else "")),
+            Column(self.tr("户主"), lambda h: h.head_name or "—"),
             Column(self.tr("人数"), lambda h: h.members),
             Column(self.tr("住址"), lambda h: h.address),
         ])
@@ -73,7 +74,23 @@ class HouseholdPicker(QDialog):
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.run_search)
         self.query.textChanged.connect(lambda _t: self._timer.start())
-        self.query.returnPressed.connect(self.run_search)
+        # Enter in the box searches; it takes a household only when exactly one matches
+        # (left to the dialog, Enter would also press OK and take the first of many).
+        self.query.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.query and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.run_search()
+                if self.model.rowCount() == 1:
+                    self._accept()
+                elif self.model.rowCount():
+                    self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return super().eventFilter(obj, event)
 
     def run_search(self) -> None:
         self._timer.stop()
@@ -154,6 +171,7 @@ class MoveDialog(_EventDialog):
         self.target_label = QLabel(self.tr("（未选择）"))
         self.target_label.setObjectName("target")
         pick = QPushButton(self.tr("选择目标户(&T)…"))
+        pick.setObjectName("pick_target")
         pick.clicked.connect(self._pick)
         row = QHBoxLayout()
         row.addWidget(self.target_label, 1)
@@ -162,7 +180,9 @@ class MoveDialog(_EventDialog):
         self.relation = CodeCombo("relation", exclude=("01", HEAD))
         self.relation.setObjectName("relation")
         self.relation.set_code("97")
+        self.relation_note = head_note()
         self.form.addRow(self.tr("与该户户主关系*"), self.relation)
+        self.form.addRow("", self.relation_note)
         self.form.addRow(self.tr("日期*"), self.date)
         self.form.addRow(self.tr("原因/说明"), self.reason)
         others = [m for m in households.current_members(self.source_id) if m.id != resident_id]
@@ -174,6 +194,8 @@ class MoveDialog(_EventDialog):
 
     def _pick(self) -> None:
         self.target = _pick_target(self, self.target_label, self.source_id) or self.target
+        if self.target is not None:
+            show_headless(self.relation, self.relation_note, not self.target.head_name)
 
     def apply(self) -> bool:
         if self.target is None:
@@ -337,6 +359,7 @@ class MergeDialog(_EventDialog):
         self.target_label = QLabel(self.tr("（未选择）"))
         self.target_label.setObjectName("target")
         pick = QPushButton(self.tr("选择并入的户(&T)…"))
+        pick.setObjectName("pick_target")
         pick.clicked.connect(self._pick)
         row = QHBoxLayout()
         row.addWidget(self.target_label, 1)
@@ -348,6 +371,8 @@ class MergeDialog(_EventDialog):
                                for m in self.members])
         self.form.addRow(QLabel(self.tr("各人与并入户户主的关系：")))
         self.form.addRow(self.table)
+        self.head_note = head_note()
+        self.form.addRow(self.head_note)
         self.form.addRow(self.tr("合户日期*"), self.date)
         self.form.addRow(self.tr("原因/说明"), self.reason)
         self.finish_layout()
@@ -355,6 +380,12 @@ class MergeDialog(_EventDialog):
 
     def _pick(self) -> None:
         self.target = _pick_target(self, self.target_label, self.source_id) or self.target
+        if self.target is not None:
+            headless = not self.target.head_name
+            self.table.setEnabled(not headless)
+            self.head_note.setText(self.tr("并入户现无在册户主：本户户主为合户后的户主，"
+                                           "其他人与户主的关系不变。") if headless else "")
+            self.head_note.setVisible(headless)
 
     def apply(self) -> bool:
         if self.target is None:

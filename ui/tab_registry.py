@@ -98,7 +98,7 @@ class RegistryTab(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot, edit in [
             ("new_resident", "新增居民(Ctrl+N)", self.new_resident, True),
-            ("new_household", "新建户(Ctrl+Shift+N)", self.new_household, True),
+            ("new_household", "新建户(Ctrl+Shift+N)", lambda: self.new_household(), True),
             ("open", "打开(Enter)", self.open_selected, False),
             ("household", "户信息(Ctrl+H)", self.open_household, False),
             ("birth", "出生登记(&S)", self.birth, True),
@@ -177,7 +177,8 @@ class RegistryTab(QWidget):
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in [("Ctrl+F", self.focus_search), ("Ctrl+N", self.new_resident),
-                           ("Ctrl+Shift+N", self.new_household), ("Ctrl+H", self.open_household)]:
+                           ("Ctrl+Shift+N", lambda: self.new_household()),
+                           ("Ctrl+H", self.open_household)]:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
             shortcut.activated.connect(slot)
@@ -345,11 +346,12 @@ class RegistryTab(QWidget):
         if dialog.changed:
             self._changed(row.id)
 
-    def new_household(self) -> None:
+    def new_household(self, first_mode: str = "move_in") -> None:
         from ui.registry_household import HouseholdDialog
 
         row = self.selected_row()
-        dialog = HouseholdDialog(self.user, None, self, compound_id=row.compound_id if row else None)
+        dialog = HouseholdDialog(self.user, None, self, compound_id=row.compound_id if row else None,
+                                 first_mode=first_mode)
         dialog.exec()
         if dialog.changed:
             self.refresh()
@@ -362,7 +364,7 @@ class RegistryTab(QWidget):
         if chooser.exec() != QDialog.DialogCode.Accepted:
             return
         if chooser.household_id is None:
-            self.new_household()
+            self.new_household(chooser.mode)
             return
         self._form(chooser.mode, chooser.household_id)
 
@@ -441,11 +443,25 @@ class NewResidentChooser(QDialog):
             button.setChecked(i == 0)
             self.group.addButton(button, i)
             layout.addWidget(button)
+        # A new household has no head yet, and a newborn cannot head one.
+        self.birth_note = QLabel(self.tr("出生登记须加入已有户主的户。"))
+        self.birth_note.setStyleSheet("color: #555;")
+        layout.addWidget(self.birth_note)
+        self.to_new.toggled.connect(self._where_changed)
+        self._where_changed()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _where_changed(self) -> None:
+        birth = self.group.button(1)
+        new = self.to_new.isChecked()
+        if new and birth.isChecked():
+            self.group.button(0).setChecked(True)
+        birth.setEnabled(not new)
+        self.birth_note.setVisible(new)
 
     def _ok(self) -> None:
         self.mode = self.MODES[max(0, self.group.checkedId())][0]
