@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -352,11 +354,53 @@ def address_of(household: Household) -> str:
     return f"{household.compound.name}{household.building}{household.unit}{household.room}"
 
 
-def log_view(actor: HasRole, resident_id: int) -> None:
+def log_view(actor: HasRole, resident_id: int, note: str = "打开居民信息") -> None:
     """Opening a person's full record is logged (sensitive groups, children's records)."""
     require(actor, Perm.REGISTRY_VIEW)
     with database.atomic():
-        audit.record(actor.username, "view", "resident", resident_id, note="打开居民信息")
+        audit.record(actor.username, "view", "resident", resident_id, note=note)
+
+
+PANE_VIEW_NOTE = "查看居民详情（列表右侧）"
+
+
+class PaneViews:
+    """When a list's detail pane counts as a view of a person (domain notes §8).
+
+    The pane shows special groups (低保, 残疾…) and children's records as the selection moves,
+    so resting on a person is a view: logged once the selection has stayed on them REST
+    seconds, at most once per person per session (one object per signed-in window), and never
+    for the rows a clerk scrolls past. The window calls shown() on every selection and
+    settle() from a timer; *clock* is injectable for tests.
+    """
+
+    REST = 1.0
+
+    def __init__(self, actor: HasRole, clock: Callable[[], float] = time.monotonic) -> None:
+        self.actor = actor
+        self._clock = clock
+        self._current: int | None = None
+        self._since = 0.0
+        self._logged: set[int] = set()
+
+    def shown(self, resident_id: int | None) -> None:
+        if resident_id != self._current:
+            self._current, self._since = resident_id, self._clock()
+
+    def remaining(self) -> float:
+        """Seconds until the person shown now counts as viewed (0 when due or nothing to do)."""
+        if self._current is None or self._current in self._logged:
+            return 0.0
+        return max(0.0, self.REST - (self._clock() - self._since))
+
+    def settle(self) -> int | None:
+        """Log the person shown now if the selection has rested on them; the id logged."""
+        rid = self._current
+        if rid is None or rid in self._logged or self.remaining() > 0:
+            return None
+        log_view(self.actor, rid, note=PANE_VIEW_NOTE)
+        self._logged.add(rid)
+        return rid
 
 
 def reveal_id(actor: HasRole, resident_id: int) -> str:

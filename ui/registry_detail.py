@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -31,6 +31,12 @@ class PersonPane(QWidget):
         super().__init__(parent)
         self.user = user
         self.resident_id: int | None = None
+        # Resting on a person is a logged view (sensitive groups, children): see PaneViews.
+        self.views = residents.PaneViews(user)
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._view_timer.timeout.connect(self._settle_view)
         self.title = QLabel(self.tr("在左侧选择一位居民"))
         self.title.setObjectName("person_title")
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
@@ -84,6 +90,8 @@ class PersonPane(QWidget):
 
     def clear(self) -> None:
         self.resident_id = None
+        self.views.shown(None)
+        self._view_timer.stop()
         self.title.setText(self.tr("在左侧选择一位居民"))
         for value in self.fields.values():
             value.clear()
@@ -94,6 +102,8 @@ class PersonPane(QWidget):
     def show_person(self, resident_id: int) -> None:
         info = residents.detail(resident_id)
         self.resident_id = resident_id
+        self.views.shown(resident_id)
+        self._arm_view_timer()
         d = info.data
         today = dt.date.today()
         age = age_on(d.birth_date, today)
@@ -131,6 +141,19 @@ class PersonPane(QWidget):
         rows, ids, grey = event_rows(events)
         fill_table(self.history, rows, ids, grey)
         self.history_box.setTitle(self.tr("个人变动记录（%1条）").replace("%1", str(len(events))))
+
+    def _arm_view_timer(self) -> None:
+        left = self.views.remaining()
+        if left:
+            self._view_timer.start(int(left * 1000) + 1)
+        else:
+            self._view_timer.stop()
+
+    def _settle_view(self) -> None:
+        if self.views.remaining():  # a timer may fire a little early: wait out the rest
+            self._arm_view_timer()
+            return
+        self.views.settle()
 
     def reveal_id(self) -> None:
         if self.resident_id is None:

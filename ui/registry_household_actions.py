@@ -107,13 +107,14 @@ class HouseholdPicker(QDialog):
             self.accept()
 
 
-def _pick_target(dialog: QDialog, label: QLabel, exclude_id: int) -> HouseholdRow | None:
+def _pick_target(dialog: QDialog, exclude_id: int) -> HouseholdRow | None:
     picker = HouseholdPicker(dialog, exclude_id=exclude_id)
-    if picker.exec() and picker.chosen:
-        row = picker.chosen
-        label.setText(f"{row.household_no}　{row.address}　{dialog.tr('户主')}：{row.head_name or '—'}")
-        return row
-    return None
+    return picker.chosen if picker.exec() and picker.chosen else None
+
+
+def target_text(dialog: QDialog, row: HouseholdRow) -> str:
+    closed = dialog.tr("（已注销）") if row.archived else ""
+    return f"{row.household_no}{closed}　{row.address}　{dialog.tr('户主')}：{row.head_name or '—'}"
 
 
 class ChangeHeadDialog(_EventDialog):
@@ -193,9 +194,14 @@ class MoveDialog(_EventDialog):
         self.finish_layout()
 
     def _pick(self) -> None:
-        self.target = _pick_target(self, self.target_label, self.source_id) or self.target
-        if self.target is not None:
-            show_headless(self.relation, self.relation_note, not self.target.head_name)
+        row = _pick_target(self, self.source_id)
+        if row is not None:
+            self.set_target(row)
+
+    def set_target(self, row: HouseholdRow) -> None:
+        self.target = row
+        self.target_label.setText(target_text(self, row))
+        show_headless(self.relation, self.relation_note, not row.head_name)
 
     def apply(self) -> bool:
         if self.target is None:
@@ -379,13 +385,18 @@ class MergeDialog(_EventDialog):
         self.resize(600, 480)
 
     def _pick(self) -> None:
-        self.target = _pick_target(self, self.target_label, self.source_id) or self.target
-        if self.target is not None:
-            headless = not self.target.head_name
-            self.table.setEnabled(not headless)
-            self.head_note.setText(self.tr("并入户现无在册户主：本户户主为合户后的户主，"
-                                           "其他人与户主的关系不变。") if headless else "")
-            self.head_note.setVisible(headless)
+        row = _pick_target(self, self.source_id)
+        if row is not None:
+            self.set_target(row)
+
+    def set_target(self, row: HouseholdRow) -> None:
+        self.target = row
+        self.target_label.setText(target_text(self, row))
+        headless = not row.head_name
+        self.table.setEnabled(not headless)
+        self.head_note.setText(self.tr("并入户现无在册户主：本户户主为合户后的户主，"
+                                       "其他人与户主的关系不变。") if headless else "")
+        self.head_note.setVisible(headless)
 
     def apply(self) -> bool:
         if self.target is None:
