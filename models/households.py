@@ -294,6 +294,44 @@ def other_relation(new_head_rel: str, new_head_sex: str, rel: str, sex: str) -> 
     return rel
 
 
+_SIBLING_SPOUSE = {"71": "72", "73": "74", "75": "76", "77": "78"}  # 兄→嫂, 弟→弟媳, 姐→姐夫…
+
+
+def relation_through(head_rel: str, rel: str, sex: str) -> str:
+    """For 合户: a newcomer's likely relation to the other household's head, from their relation
+    to their own head (*rel*) and that head's relation to the other head (*head_rel*).
+    97 (其他亲属) where the register's codes do not follow; the clerk reviews each."""
+    spouse = rel in ("10", "11", "12")
+    child = rel[:1] in ("2", "3") and rel not in ("28", "38")
+    if head_rel == "99":
+        return "99"
+    if head_rel in ("10", "11", "12"):  # the head's spouse: their children are the head's
+        return rel if child else "97"
+    if head_rel == "28":  # 女婿: his wife is the head's daughter
+        return "30" if spouse else _by_sex(sex, "43", "44", "40") if child else "97"
+    if head_rel == "38":  # 儿媳: her husband is the head's son
+        return "20" if spouse else _by_sex(sex, "41", "42", "40") if child else "97"
+    if head_rel[:1] == "2":  # a son
+        return _by_sex(sex, "97", "38", "97") if spouse else \
+            _by_sex(sex, "41", "42", "40") if child else "97"
+    if head_rel[:1] == "3":  # a daughter
+        return _by_sex(sex, "28", "97", "97") if spouse else \
+            _by_sex(sex, "43", "44", "40") if child else "97"
+    if head_rel in ("50", "51", "52", "57", "58", "59"):  # a parent
+        return _by_sex(sex, "51", "52", "50") if spouse else "70" if child else "97"
+    if head_rel in _SIBLING_SPOUSE:
+        if spouse:
+            return _SIBLING_SPOUSE[head_rel]
+        if child:
+            return _by_sex(sex, "93", "94", "97") if head_rel in ("71", "73") else \
+                _by_sex(sex, "95", "96", "97")
+        return "97"
+    if head_rel[:1] == "4" and head_rel not in ("45", "46"):  # a grandchild
+        return _by_sex(sex, "46", "45", "97") if spouse else \
+            _by_sex(sex, "47", "48", "97") if child else "97"
+    return "97"
+
+
 def _check_relations(relations: dict[int, str]) -> None:
     valid = codes.codes("relation")
     for rel in relations.values():

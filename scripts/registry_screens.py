@@ -96,8 +96,59 @@ def main() -> int:
     grab(split, "split_dialog")
     death_row = next(e for e in life_events.history(dead.id) if e.kind == "death")
     grab(CorrectionDialog(user, death_row.id), "correction_dialog")
+    _more_dialogs(user, big, head, grab)
     QApplication.processEvents()
     return 0
+
+
+def _more_dialogs(user, big: int, head, grab) -> None:
+    """Move, merge, return, category change, the new-resident chooser and the household picker."""
+    from models import households
+    from models.entities import Household, Resident
+    from models.search import ResidentRow, search
+    from ui.registry_events import CategoryDialog, ReturnDialog
+    from ui.registry_household_actions import (
+        ChangeHeadDialog,
+        HouseholdPicker,
+        MergeDialog,
+        MoveDialog,
+    )
+    from ui.tab_registry import NewResidentChooser
+
+    others = [h for h in Household.select().where(Household.archived == False)  # noqa: E712
+              .order_by(Household.id).limit(40) if h.id != big]
+    target = households.find_households(others[0].household_no)[0]
+    move = MoveDialog(user, head.id)
+    move.set_target(target)
+    grab(move, "move_dialog")
+    merge = MergeDialog(user, big)
+    merge.set_target(target)
+    grab(merge, "merge_dialog")
+    grab(ChangeHeadDialog(user, big), "change_head_dialog")
+    gone = Resident.select().where(Resident.status == "moved_out").order_by(Resident.id).first()
+    grab(ReturnDialog(user, gone.id), "return_dialog")
+    grab(CategoryDialog(user, head.id), "category_dialog")
+    row: ResidentRow = search(head.name)[0]
+    grab(NewResidentChooser(row), "new_resident_chooser")
+    chooser = NewResidentChooser(row)
+    chooser.to_new.setChecked(True)
+    grab(chooser, "new_resident_chooser_new_household")
+    picker = HouseholdPicker()
+    picker.query.setText(head.name[0])
+    picker.run_search()
+    grab(picker, "household_picker")
+    closed = Household.select().where(Household.archived == True).first()  # noqa: E712
+    if closed is not None:
+        picker = HouseholdPicker()
+        picker.query.setText(closed.household_no)
+        picker.run_search()
+        grab(picker, "household_picker_closed")
+        move = MoveDialog(user, head.id)
+        move.set_target(households.find_households(closed.household_no)[0])
+        grab(move, "move_dialog_closed_target")
+        merge = MergeDialog(user, big)
+        merge.set_target(households.find_households(closed.household_no)[0])
+        grab(merge, "merge_dialog_closed_target")
 
 
 if __name__ == "__main__":

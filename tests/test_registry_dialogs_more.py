@@ -196,20 +196,33 @@ def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, ans
     from ui.registry_household import HouseholdDialog
     from ui.registry_household_actions import HouseholdPicker, MergeDialog
 
-    target, source = families()[:2]
+    source = next(h for h in families() if {"12"} <= {m.relation for m in
+                                                      households.current_members(h.id)}
+                  and any(m.relation[:1] in ("2", "3") for m in households.current_members(h.id)))
+    target = next(h for h in families() if h.id != source.id)
     people = households.current_members(source.id)
     source_head = residents.current_head(source.id)
     target_head = residents.current_head(target.id)
     before = len(households.current_members(target.id))
+    expected: dict[int, str] = {}
+    for m in people:
+        if m.relation == "12":
+            expected[m.id] = "38"  # the eldest son's wife: 儿媳
+        elif m.relation[:1] in ("2", "3") and m.relation not in ("28", "38"):
+            expected[m.id] = "41" if m.sex == "1" else "42"  # his children: 孙子, 孙女
+        else:
+            expected[m.id] = "97"
+    expected[source_head.id] = "22"
 
     def merge(dialog) -> None:
         assert dialog.table.rowCount() == len(people)
-        assert dialog.table.combo_for(source_head.id).code() == "97"
+        assert {dialog.table.combo_for(m.id).code() for m in people} == {"97"}
         modal.expect(HouseholdPicker, pick(target.household_no))
         button(dialog, "pick_target").click()
-        dialog.table.combo_for(source_head.id).set_code("70")
+        dialog.table.combo_for(source_head.id).set_code("22")  # 长子 of the other head
+        assert {m.id: dialog.table.combo_for(m.id).code() for m in people} == expected
         dialog.date.setText(DAY.isoformat())
-        dialog.reason.insert("兄弟同住")
+        dialog.reason.insert("回父母家同住")
         ok(dialog).click()
 
     house = HouseholdDialog(admin, source.id)
@@ -222,16 +235,29 @@ def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, ans
     assert Household.get_by_id(source.id).archived
     assert heads(target.id) == [target_head.name]
     assert len(households.current_members(target.id)) == before + len(people)
-    assert Resident.get_by_id(source_head.id).relation == "70"
     for m in people:
         [event] = events_of(m.id, "household_change")
         assert (event.from_value, event.to_value, event.reason, event.event_date) == (
-            source.household_no, target.household_no, "合户：兄弟同住", DAY)
-        assert Resident.get_by_id(m.id).household_id == target.id
+            source.household_no, target.household_no, "合户：回父母家同住", DAY)
+        moved = Resident.get_by_id(m.id)
+        assert (moved.household_id, moved.relation) == (target.id, expected[m.id]), m.name
     [archive] = audit_rows("household", source.id, "archive")
-    assert archive.note == f"合户：兄弟同住（并入{target.household_no}）"
+    assert archive.note == f"合户：回父母家同住（并入{target.household_no}）"
     assert answers.asked == [f"确认将户{source.household_no}的{len(people)}人并入户"
                              f"{target.household_no}？户{source.household_no}将注销（记录保留）。"]
+
+
+@pytest.mark.parametrize("head_rel, rel, sex, expected", [
+    ("22", "12", "2", "38"), ("22", "22", "1", "41"), ("22", "32", "2", "42"),  # a son's family
+    ("32", "11", "1", "28"), ("32", "20", "1", "43"), ("32", "30", "2", "44"),  # a daughter's
+    ("38", "11", "1", "20"), ("28", "12", "2", "30"),  # a child-in-law's spouse is the child
+    ("12", "22", "1", "22"), ("12", "51", "1", "97"),  # the spouse's children stay children
+    ("51", "12", "2", "52"), ("51", "23", "1", "70"),  # a father: mother and siblings
+    ("73", "12", "2", "74"), ("73", "22", "1", "93"), ("75", "32", "2", "96"),  # siblings
+    ("41", "12", "2", "45"), ("99", "12", "2", "99"), ("97", "22", "1", "97"),
+])
+def test_merge_suggests_relations_through_the_head(head_rel, rel, sex, expected):
+    assert households.relation_through(head_rel, rel, sex) == expected
 
 
 def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing(
@@ -272,6 +298,8 @@ def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_
     modal.check("HouseholdPicker")
     assert "（已注销）" in dialog.target_label.text()
     assert dialog.head_note.isVisibleTo(dialog) and not dialog.table.isEnabled()
+    assert {m.id: dialog.table.combo_for(m.id).code()
+            for m in households.current_members(source.id)} == relations
     ok(dialog).click()
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
     assert heads(empty.id) == [source_head.name]
@@ -297,7 +325,7 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, an
     assert tab.buttons["move_back"].isEnabled() and not tab.buttons["move_out"].isEnabled()
 
     def back(dialog) -> None:
-        assert dialog.household.text() == home.household_no
+        assert dialog.household.text().startswith(home.household_no)
         assert dialog.relation.code() == person.relation
         dialog.date.setText((out.event_date - dt.timedelta(days=1)).isoformat())
         ok(dialog).click()
@@ -711,6 +739,7 @@ def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, mod
     # The tab still shows him (any status) with the death in his history; a double-click on
     # it opens the correction, which is cancelled here.
     assert tab.selected_id() == head.id and tab.pane.fields["status"].text() == "已死亡"
+    assert tab.pane.fields["household"].text() == f"{house.household_no}（死亡前为户主）"
     row = next(r for r in range(tab.pane.history.rowCount())
                if tab.pane.history.item(r, 1).text() == "死亡")
     tab.pane.history.selectRow(row)

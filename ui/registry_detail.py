@@ -117,7 +117,11 @@ class PersonPane(QWidget):
         f["category"].setText(codes.name("category", d.category))
         f["status"].setText(STATUS_NAMES.get(info.status, info.status))
         f["phone"].setText(d.phone)
-        f["household"].setText(f"{info.household_no}（{codes.name('relation', d.relation)}）")
+        relation = codes.name("relation", d.relation)
+        if info.status != "current":  # the relation is history now: say so
+            relation = self.tr("%1前为%2").replace(
+                "%1", STATUS_NAMES.get(info.status, "").removeprefix("已")).replace("%2", relation)
+        f["household"].setText(f"{info.household_no}（{relation}）")
         f["address"].setText(info.address)
         f["hukou"].setText(d.hukou_address)
         f["work"].setText(d.work_unit)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -206,13 +207,16 @@ class ReturnDialog(_EventDialog):
         info = residents.detail(resident_id)
         self.household_id = info.household_id
         self.form.addRow(self.tr("居民"), QLabel(f"{info.data.name}（{self.tr('已迁出')}）"))
-        self.household = QLabel(info.household_no)
+        self.household = QLabel(f"{info.household_no}　{info.address}" if info.household_no
+                                else self.tr("（未选择）"))
         self.household.setObjectName("household")
-        pick = QPushButton(self.tr("选择其他户…"))
+        pick = QPushButton(self.tr("选择其他户(&T)…"))
         pick.setObjectName("pick_household")
         pick.clicked.connect(self._pick)
-        self.form.addRow(self.tr("迁入户"), self.household)
-        self.form.addRow("", pick)
+        where = QHBoxLayout()
+        where.addWidget(self.household, 1)
+        where.addWidget(pick)
+        self.form.addRow(self.tr("迁入户*"), where)
         self.relation = CodeCombo("relation", exclude=("01",))
         self.relation.setObjectName("relation")
         self.relation.set_code(info.data.relation if info.data.relation != HEAD else "97")

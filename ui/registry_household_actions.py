@@ -36,6 +36,8 @@ from ui.table_model import Column, RowsTableModel
 class HouseholdPicker(QDialog):
     """Find a household by number, address or a member's name; .chosen is a HouseholdRow."""
 
+    LIMIT = 50
+
     def __init__(self, parent=None, exclude_id: int | None = None,
                  title: str = "") -> None:
         super().__init__(parent)
@@ -61,6 +63,9 @@ class HouseholdPicker(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self._accept())
+        self.status = QLabel()
+        self.status.setObjectName("picker_status")
+        self.status.setStyleSheet("color: #555;")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
@@ -68,6 +73,7 @@ class HouseholdPicker(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.table)
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -94,11 +100,19 @@ class HouseholdPicker(QDialog):
 
     def run_search(self) -> None:
         self._timer.stop()
-        rows = households.find_households(self.query.text(), exclude_id=self.exclude_id)
+        text = self.query.text().strip()
+        rows = households.find_households(text, limit=self.LIMIT, exclude_id=self.exclude_id)
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         if rows:
             self.table.selectRow(0)
+        if not text:
+            self.status.clear()
+        elif rows:
+            self.status.setText(self.tr("找到 %1 户（最多显示%2户）").replace("%1", str(len(rows)))
+                                .replace("%2", str(self.LIMIT)))
+        else:
+            self.status.setText(self.tr("没有找到。已注销的户请输入完整户号。"))
 
     def _accept(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -373,9 +387,15 @@ class MergeDialog(_EventDialog):
         self.form.addRow(self.tr("并入户*"), row)
         self.table = RelationsTable()
         self.table.setObjectName("relations")
-        self.table.set_people([(m.id, m.name, m.relation, "97" if m.relation == HEAD else m.relation)
-                               for m in self.members])
-        self.form.addRow(QLabel(self.tr("各人与并入户户主的关系：")))
+        # Relations to this household's head mean nothing in the other household: start from
+        # 其他亲属 and follow the head's relation to the other head once the clerk sets it.
+        self.table.set_people([(m.id, m.name, m.relation, "97") for m in self.members])
+        self.source_head = next((m for m in self.members if m.relation == HEAD), None)
+        if self.source_head is not None:
+            self.table.combo_for(self.source_head.id).currentIndexChanged.connect(
+                lambda _i: self._follow_head())
+        self.headless = False
+        self.form.addRow(QLabel(self.tr("各人与并入户户主的关系（先选本户户主的，其他人随之建议）：")))
         self.form.addRow(self.table)
         self.head_note = head_note()
         self.form.addRow(self.head_note)
@@ -393,6 +413,12 @@ class MergeDialog(_EventDialog):
         self.target = row
         self.target_label.setText(target_text(self, row))
         headless = not row.head_name
+        if headless != self.headless:
+            # Shown as they will be: into a household without a head everyone keeps theirs.
+            people = sorted(self.members, key=lambda m: m.relation != HEAD)  # the head first
+            for m in people:
+                self.table.combo_for(m.id).set_code(m.relation if headless else "97")
+        self.headless = headless
         self.table.setEnabled(not headless)
         self.head_note.setText(self.tr("并入户现无在册户主：本户户主为合户后的户主，"
                                        "其他人与户主的关系不变。") if headless else "")
@@ -406,7 +432,17 @@ class MergeDialog(_EventDialog):
             .replace("%3", self.target.household_no)
         if not confirm(self, self.windowTitle(), text):
             return False
-        households.merge_households(self.user, self.source_id, self.target.id,
-                                    self.table.relations(), self.date.date() or dt.date.today(),
-                                    self.reason.text())
+        # Into a household without a head, this head heads it and the others keep theirs.
+        relations = {} if self.headless else self.table.relations()
+        households.merge_households(self.user, self.source_id, self.target.id, relations,
+                                    self.date.date() or dt.date.today(), self.reason.text())
         return True
+
+    def _follow_head(self) -> None:
+        if self.source_head is None:
+            return
+        head_rel = self.table.combo_for(self.source_head.id).code()
+        for m in self.members:
+            if m.id != self.source_head.id:
+                self.table.combo_for(m.id).set_code(
+                    households.relation_through(head_rel, m.relation, m.sex))
