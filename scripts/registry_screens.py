@@ -3,7 +3,8 @@
     .venv/bin/python scripts/registry_screens.py OUT_DIR [--db PATH]
 
 Builds the demo database (with the demo accounts) when --db does not exist. Nothing is
-saved to the database except what opening a form logs (a "view" audit row). Runs offscreen.
+saved to the database except the "view" audit rows that opening a form (or resting on a person
+in the list) logs. Runs offscreen.
 """
 
 from __future__ import annotations
