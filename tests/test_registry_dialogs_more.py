@@ -137,6 +137,29 @@ def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin,
     assert reopened and json.loads(reopened[-1].after) == {"archived": False}
 
 
+def test_moving_the_only_member_closes_the_household(qtbot, admin, demo_small, answers):
+    from ui.registry_household_actions import MoveDialog
+
+    single = next(h for h in Household.select().where(Household.archived == False)  # noqa: E712
+                  .order_by(Household.id) if len(households.current_members(h.id)) == 1)
+    person = households.current_members(single.id)[0]
+    target = families()[0]
+    dialog = MoveDialog(admin, person.id)
+    qtbot.addWidget(dialog)
+    assert dialog.succession is None  # nobody stays to head the household
+    dialog.set_target(households.find_households(target.household_no)[0])
+    assert dialog.relation.isEnabled() and not dialog.relation_note.isVisibleTo(dialog)
+    dialog.relation.set_code("51")
+    ok(dialog).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
+    assert Household.get_by_id(single.id).archived and heads(single.id) == []
+    assert len(heads(target.id)) == 1 and Resident.get_by_id(person.id).relation == "51"
+    kinds = [(e.reason, e.from_value, e.to_value) for e in events_of(person.id, "household_change")]
+    assert kinds == [("销户：户内已无在册人员", single.household_no, ""),
+                     ("迁至他户", single.household_no, target.household_no)]
+    assert audit_rows("household", single.id, "archive")
+
+
 # -- merging two households ------------------------------------------------------------------
 def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, answers):
     from ui.registry_household import HouseholdDialog

@@ -157,7 +157,10 @@ class PersonPane(QWidget):
         if self.views.remaining():  # a timer may fire a little early: wait out the rest
             self._arm_view_timer()
             return
-        self.views.settle()
+        try:
+            self.views.settle()
+        except PermissionError:  # a role without the right to view sees no pane to log
+            self._view_timer.stop()
 
     def reveal_id(self) -> None:
         if self.resident_id is None:
