@@ -124,3 +124,23 @@ def test_the_pane_logs_through_its_real_timer(qtbot, tab):
     assert not _views(person.id)
     qtbot.waitUntil(lambda: len(_views(person.id)) == 1, timeout=5000)
     assert _views(person.id)[0].note == residents.PANE_VIEW_NOTE
+
+
+def test_a_hidden_pane_logs_nothing(qtbot, tab):
+    clock = Clock()
+    tab.pane.views = residents.PaneViews(tab.user, clock=clock)
+    already = {v.id for v in _views()}
+    person = member(families()[0].id)
+    tab.side.setCurrentIndex(1)  # 小区概况: the person's details are out of sight
+    tab.select_person(person.id)
+    assert not tab.pane.isVisible() and not tab.pane._view_timer.isActive()
+    clock.now += 5
+    tab.pane._view_timer.timeout.emit()
+    assert not [v for v in _views() if v.id not in already]
+    tab.side.setCurrentIndex(0)  # in sight again: the second starts now
+    assert tab.pane._view_timer.isActive()
+    clock.now += 1
+    _fire(tab.pane._view_timer)
+    assert [v.record_id for v in _views() if v.id not in already] == [str(person.id)]
+    tab.close()
+    assert not tab.pane._view_timer.isActive()

@@ -148,12 +148,24 @@ class PersonPane(QWidget):
 
     def _arm_view_timer(self) -> None:
         left = self.views.remaining()
-        if left:
+        if left and self.isVisible():
             self._view_timer.start(int(left * 1000) + 1)
         else:
             self._view_timer.stop()
 
+    def showEvent(self, event) -> None:  # back in sight: the person is being looked at again
+        super().showEvent(event)
+        self.views.shown(None)
+        self.views.shown(self.resident_id)
+        self._arm_view_timer()
+
+    def hideEvent(self, event) -> None:  # another page, or the window closed: nobody looks
+        super().hideEvent(event)
+        self._view_timer.stop()
+
     def _settle_view(self) -> None:
+        if not self.isVisible():
+            return
         if self.views.remaining():  # a timer may fire a little early: wait out the rest
             self._arm_view_timer()
             return
