@@ -184,9 +184,7 @@ class RowParser:
     def _household_text(self, result: RowResult, row: SourceRow) -> None:
         for name, stored_as in HOUSEHOLD_TEXT_FIELDS.items():
             if name in self.sheet.columns:
-                value = self.text(row, name)
-                if name == "household_phone":
-                    value = re.sub(r"\s+", "", value)
+                value = self.text(row, name)  # as typed, like the person's phone and notes
                 if name in TEXT_LIMITS and len(value) > TEXT_LIMITS[name]:
                     self.reject(result, name, f"内容过长（最多{TEXT_LIMITS[name]}字）")
                 elif value:

@@ -133,8 +133,9 @@ def _group(name: str) -> tuple[str | None, str]:
 
 
 def _start_date(part: str, today: dt.date) -> tuple[dt.date | None, str]:
-    """(date, "") for 2023-05-01起 / 自2023年5月1日 / 2023.05起; (None, problem) when it is a
-    date that cannot be taken; (None, "") when it is no date at all."""
+    """(date, "") for 2023-05-01起 / 自2023年5月1日 / 2023.05起 (the 1st of the month), with a
+    warning for a date after today (kept: the register may hold one, and the export must
+    read back); (None, "") when it is no date at all."""
     text = re.sub(r"^(自|从|起)", "", part)
     text = re.sub(r"(起|开始|始|至今)$", "", text)
     parts = date_from_cell(text)
@@ -142,7 +143,7 @@ def _start_date(part: str, today: dt.date) -> tuple[dt.date | None, str]:
         return None, ""
     day = parts.date() or dt.date(parts.year, parts.month or 1, 1)
     if day > today:
-        return None, f"起始日期“{part}”晚于今天"
+        return day, f"起始日期“{part}”晚于今天，请核对"
     return day, ""
 
 
@@ -169,8 +170,8 @@ def parse_cell(raw: str, today: dt.date) -> ParsedCell:
                 continue
             day, problem = _start_date(part, today)
             if problem:
-                out.errors.append(f"{label}：{problem}")
-            elif day is not None:
+                out.warnings.append(f"{label}：{problem}")
+            if day is not None:
                 start = day
             elif code == DISABILITY:
                 found = disability_detail(re.sub(r"\s+", "", part))

@@ -82,7 +82,9 @@ def test_messy_cells_parse():
     assert parse_cell("无", AS_OF).tags == [] and parse_cell("", AS_OF).tags == []
     assert "不是可识别的特殊人群" in parse_cell("低宝", AS_OF).errors[0]
     assert "无法识别" in parse_cell("残疾人（9类2级）", AS_OF).errors[0]
-    assert "晚于今天" in parse_cell("低保（2027-01-01起）", AS_OF).errors[0]
+    future = parse_cell("低保（2027-01-01起）", AS_OF)  # kept, but questioned
+    assert future.tags == [TagValue("dibao", "", dt.date(2027, 1, 1))]
+    assert "晚于今天" in future.warnings[0] and not future.errors
     assert "不一致" in parse_cell("残疾人(4类2级)；残疾(3类1级)", AS_OF).errors[0]
     assert "未注明" in parse_cell("残疾人", AS_OF).warnings[0]
     # what the export writes reads back as it was
