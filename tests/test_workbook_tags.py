@@ -233,3 +233,31 @@ def test_export_reimports_with_tags_unchanged(varied, admin, tmp_path):
     rows_2 = [list(r) for r in load_workbook(export_2)["花名册"].iter_rows(min_row=2,
                                                                           values_only=True)]
     assert rows_1 == rows_2
+
+
+def test_import_window_says_which_groups_end(qtbot, clerk, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.import_dialog import ImportDialog
+
+    wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF)
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    dialog = ImportDialog(clerk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(_book(tmp_path / "b.xlsx", _rows({HEAD_ID: "高龄老人；退役军人"})))
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+    assert "特殊人群新增1项、修改0项、结束1项" in dialog.summary.text()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.imported, timeout=20000)
+    assert "特殊人群：新增 1 项、修改 0 项、结束 1 项" in asked[0]
+    assert _open(HEAD_ID) == [("oldest_old", "", None), ("veteran", "", None)]
+    assert ResidentTag.select().where(ResidentTag.end_date.is_null(False)).count() == 1
