@@ -194,6 +194,9 @@ def cmd_import(args: argparse.Namespace) -> int:
               f"{result.new_residents} 人；更新 {result.updated_households} 户、"
               f"{result.updated_residents} 人；无变化 {pv.unchanged_residents} 人；"
               f"有警告 {pv.count(wi.WARNING)} 行；退回 {len(result.rejected)} 行。")
+        if result.tags_added or result.tags_changed or result.tags_ended:
+            print(f"  特殊人群：新增 {result.tags_added} 项、修改 {result.tags_changed} 项、"
+                  f"结束 {result.tags_ended} 项。")
         for row in pv.rows:
             if row.issues:
                 mark = "退回" if row.rejected else "警告"

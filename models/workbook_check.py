@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from models import codes
-from models.entities import Compound, Household, Resident
+from models.entities import Compound, Household, Resident, ResidentTag
 from models.workbook_rows import (
     HEAD,
     HOUSEHOLD_FIELDS,
@@ -23,6 +23,7 @@ from models.workbook_rows import (
     make_issue,
     where_text,
 )
+from models.workbook_tags import StoredTag, TagPlan, plan
 
 if TYPE_CHECKING:
     from models.workbook_import import Preview
@@ -68,23 +69,39 @@ class _House:
     id: int
     number: str
     archived: bool
-    values: dict[str, Any]  # compound (name), building, unit, room, household_type
+    values: dict[str, Any]  # compound (name), building, unit, room, household_type, phone, notes
 
 
 def _load_households(numbers: list[str], ids: list[int]) -> dict[str, _House]:
     houses: dict[str, _House] = {}
     compound_names = dict(tuples(Compound.select(Compound.id, Compound.name)))
     columns = (Household.id, Household.household_no, Household.archived, Household.compound,
-               Household.building, Household.unit, Household.room, Household.household_type)
+               Household.building, Household.unit, Household.room, Household.household_type,
+               Household.phone, Household.notes)
     for key, values in (("no", numbers), ("id", ids)):
         for part in chunks(values):
             cond = Household.household_no.in_(part) if key == "no" else Household.id.in_(part)
-            for hid, no, archived, compound, building, unit, room, kind in \
+            for hid, no, archived, compound, building, unit, room, kind, phone, notes in \
                     tuples(Household.select(*columns).where(cond)):
                 houses[no] = _House(hid, no, bool(archived), {
                     "compound": compound_names.get(compound, ""), "building": building,
-                    "unit": unit, "room": room, "household_type": kind})
+                    "unit": unit, "room": room, "household_type": kind, "phone": phone,
+                    "notes": notes})
     return houses
+
+
+def _open_tags(resident_ids: list[int]) -> dict[int, list[StoredTag]]:
+    """resident id -> open tags (end_date not set), oldest first."""
+    tags: dict[int, list[StoredTag]] = {}
+    columns = (ResidentTag.id, ResidentTag.resident, ResidentTag.tag, ResidentTag.detail,
+               ResidentTag.start_date)
+    for part in chunks(resident_ids):
+        query = (ResidentTag.select(*columns)
+                 .where(ResidentTag.resident.in_(part) & ResidentTag.end_date.is_null())
+                 .order_by(ResidentTag.id))
+        for tid, rid, tag, detail, start in tuples(query):
+            tags.setdefault(rid, []).append(StoredTag(tid, tag, detail, start))
+    return tags
 
 
 def _current_members(household_ids: list[int]) -> dict[int, dict[str, tuple[str, str]]]:
@@ -114,6 +131,7 @@ class RegisterCheck:
         self.houses = _load_households(numbers, old_ids)
         self.house_by_id = {h.id: h for h in self.houses.values()}
         self.members = _current_members(sorted(self.house_by_id))
+        self.tags = _open_tags(sorted(p.id for p in self.people.values()))
         self.position = {id(row): n for n, row in enumerate(pv.rows)}
         self.headless: set[str] = set()
 
@@ -277,6 +295,7 @@ class RegisterCheck:
                 row.issues.append(Issue(WARNING, "", "户主", f"户号{row.household_no}在登记簿中没有"
                                         "在册的户主，本次导入也未指定；请在户籍人口页指定户主"))
             known = self.people.get(row.id_number)
+            row.tag_plan = self._tag_plan(row, known)
             if known is None:
                 row.action = "new"
                 pv.new_residents += 1
@@ -299,7 +318,7 @@ class RegisterCheck:
                 row.issues.append(Issue(
                     WARNING, "", "户号", f"此人在登记簿中属户号{old_house.number}，将移到户号"
                     f"{row.household_no}"))
-            if moved or person_changes(known.values, row.person):
+            if moved or person_changes(known.values, row.person) or row.tag_plan:
                 row.action = "update"
                 pv.updated_residents += 1
             else:
@@ -307,9 +326,24 @@ class RegisterCheck:
                 pv.unchanged_residents += 1
 
 
+    def _tag_plan(self, row: RowResult, known: _Person | None) -> TagPlan | None:
+        """The file's 特殊人群 against the person's open tags; only when the file has the
+        column, so that a register without it never ends anyone's tags."""
+        if row.tags is None:
+            return None
+        result = plan(self.tags.get(known.id, []) if known else [], row.tags)
+        if result.end:
+            names = "、".join(codes.name("special_group", t.tag, t.tag) for t in result.end)
+            row.issues.append(make_issue(
+                self.pv.sheets[row.sheet], WARNING, "special_groups",
+                f"登记簿中的“{names}”表中未填，导入后将结束（结束日期为{self.pv.today:%Y-%m-%d}，"
+                "记录保留）"))
+        return result
+
+
 def _household_label(name: str) -> str:
     return {"compound": "小区", "building": "楼栋", "unit": "单元", "room": "门牌",
-            "household_type": "户别"}[name]
+            "household_type": "户别", "phone": "户电话", "notes": "户备注"}[name]
 
 
 def _show(name: str, value: str) -> str:

@@ -8,6 +8,8 @@ working). ID numbers, household numbers, phone numbers and door numbers are text
 Codes are written as their names (汉族, 户主), which the importer maps back to the codes.
 Only households that are not archived are exported, with all their members, including
 those who moved out or died (人员状态 says so; importing never changes a person's status).
+户电话 and 户备注 are the household's own phone and notes (repeated on each member's row);
+特殊人群 lists the person's open special-group tags in the form models.workbook_tags reads.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import peewee as pw
 
 from models import audit, codes
 from models.db import database
-from models.entities import Compound, Household, Resident
+from models.entities import Compound, Household, Resident, ResidentTag
 from models.permissions import HasRole, Perm, require
+from models.workbook_tags import format_tags
 
 Progress = Callable[[int, int], bool]
 SHEET_TITLE = "花名册"
@@ -39,6 +42,8 @@ COLUMNS: list[tuple[str, str, str, str, int]] = [
     ("单元", "unit", "", TEXT, 7),
     ("门牌", "room", "", TEXT, 8),
     ("户别", "household_type", "household_type", "", 8),
+    ("户电话", "household_phone", "", TEXT, 13),
+    ("户备注", "household_notes", "", "", 14),
     ("姓名", "name", "", "", 10),
     ("与户主关系", "relation", "relation", "", 10),
     ("公民身份号码", "id_number", "", TEXT, 21),
@@ -50,6 +55,7 @@ COLUMNS: list[tuple[str, str, str, str, int]] = [
     ("政治面貌", "political_status", "political_status", "", 10),
     ("人员类别", "category", "category", "", 9),
     ("人员状态", "status", "resident_status", "", 8),
+    ("特殊人群", "special_groups", "", "", 30),
     ("联系电话", "phone", "", TEXT, 13),
     ("户籍地址", "hukou_address", "", "", 28),
     ("工作单位", "work_unit", "", "", 16),
@@ -71,17 +77,37 @@ class ExportSummary:
     residents: int
 
 
+# The selected values, in COLUMNS order; special_groups is filled in from the tags.
+_SELECTED: list[tuple[str, Any]] = [
+    ("compound", Compound.name), ("household_no", Household.household_no),
+    ("building", Household.building), ("unit", Household.unit), ("room", Household.room),
+    ("household_type", Household.household_type), ("household_phone", Household.phone),
+    ("household_notes", Household.notes), ("name", Resident.name),
+    ("relation", Resident.relation), ("id_number", Resident.id_number), ("sex", Resident.sex),
+    ("birth_date", Resident.birth_date), ("ethnicity", Resident.ethnicity),
+    ("education", Resident.education), ("marital_status", Resident.marital_status),
+    ("political_status", Resident.political_status), ("category", Resident.category),
+    ("status", Resident.status), ("phone", Resident.phone),
+    ("hukou_address", Resident.hukou_address), ("work_unit", Resident.work_unit),
+    ("arrived_on", Resident.arrived_on), ("notes", Resident.notes), ("resident_id", Resident.id),
+]
+
+
+def _tag_texts() -> dict[int, str]:
+    """resident id -> the 特殊人群 cell: open tags, oldest first."""
+    tags: dict[int, list[tuple[str, str, dt.date | None]]] = {}
+    query = (ResidentTag.select(ResidentTag.resident, ResidentTag.tag, ResidentTag.detail,
+                                ResidentTag.start_date)
+             .where(ResidentTag.end_date.is_null()).order_by(ResidentTag.id).tuples())
+    for rid, tag, detail, start in query.iterator():
+        tags.setdefault(rid, []).append((tag, detail, start))
+    return {rid: format_tags(items) for rid, items in tags.items()}
+
+
 def _rows() -> Any:
     head_first = pw.Case(None, [(Resident.relation == "02", 0)], 1)
     return (
-        Resident.select(
-            Compound.name, Household.household_no, Household.building, Household.unit,
-            Household.room, Household.household_type, Resident.name, Resident.relation,
-            Resident.id_number, Resident.sex, Resident.birth_date, Resident.ethnicity,
-            Resident.education, Resident.marital_status, Resident.political_status,
-            Resident.category, Resident.status, Resident.phone, Resident.hukou_address,
-            Resident.work_unit, Resident.arrived_on, Resident.notes,
-        )
+        Resident.select(*(column for _, column in _SELECTED))
         .join(Household)
         .join(Compound)
         .where(Household.archived == False)  # noqa: E712
@@ -137,14 +163,19 @@ def _write(path: Path, total: int, progress: Progress | None) -> ExportSummary:
     ws.append(header)
 
     names = {table: codes.codes(table) for _, _, table, _, _ in COLUMNS if table}
+    tag_texts = _tag_texts()
+    selected = [name for name, _ in _SELECTED]
     compounds: set[str] = set()
     households: set[str] = set()
     done = 0
     for values in _rows().iterator():
         compounds.add(values[0])
         households.add(values[1])
+        record = dict(zip(selected, values, strict=True))
+        record["special_groups"] = tag_texts.get(record["resident_id"], "")
         out: list[Any] = []
-        for (_, _, table, fmt, _), value in zip(COLUMNS, values, strict=True):
+        for _, name, table, fmt, _ in COLUMNS:
+            value = record[name]
             if table and value:
                 value = names[table].get(value, value)
             if value in (None, ""):

@@ -24,7 +24,7 @@ from typing import Any
 
 from models import audit
 from models.db import database
-from models.entities import AuditLog, Compound, Household, Resident, now
+from models.entities import AuditLog, Compound, Household, Resident, ResidentTag, now
 from models.permissions import HasRole, Perm, require
 from models.pinyin import keys as pinyin_keys
 from models.workbook_check import (
@@ -76,6 +76,7 @@ class Preview:
     rows: list[RowResult]
     sheets: dict[str, SheetTable]
     notes: list[str] = field(default_factory=list)  # ignored sheets, skipped total rows
+    today: dt.date = field(default_factory=dt.date.today)  # the import's day: tags end on it
     new_compounds: list[str] = field(default_factory=list)
     households: dict[str, dict[str, Any]] = field(default_factory=dict)  # 户号 -> address
     new_households: int = 0
@@ -83,6 +84,12 @@ class Preview:
     new_residents: int = 0
     updated_residents: int = 0
     unchanged_residents: int = 0
+
+    def tag_counts(self) -> tuple[int, int, int]:
+        """(added, changed, ended) special-group tags over the rows that will be imported."""
+        plans = [r.tag_plan for r in self.accepted if r.tag_plan]
+        return (sum(len(p.add) for p in plans), sum(len(p.change) for p in plans),
+                sum(len(p.end) for p in plans))
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -101,8 +108,16 @@ class Preview:
             f"更新{self.updated_residents}人、无变化{self.unchanged_residents}人；"
             f"新增{self.new_households}户、更新{self.updated_households}户"
             + (f"；新建小区{'、'.join(self.new_compounds)}" if self.new_compounds else "")
+            + self._tag_text()
             + f"），其中有警告{self.count(WARNING)}行；退回{self.count(REJECTED)}行。"
         )
+
+
+    def _tag_text(self) -> str:
+        added, changed, ended = self.tag_counts()
+        if not (added or changed or ended):
+            return ""
+        return f"；特殊人群新增{added}项、修改{changed}项、结束{ended}项"
 
 
 @dataclass
@@ -114,6 +129,9 @@ class ImportResult:
     updated_households: int = 0
     new_residents: int = 0
     updated_residents: int = 0
+    tags_added: int = 0
+    tags_changed: int = 0
+    tags_ended: int = 0
 
     @property
     def rejected(self) -> list[RowResult]:
@@ -162,7 +180,7 @@ def parse_file(path: str | os.PathLike[str], progress: Progress | None = None,
         row.file_issues = list(row.issues)
     return Preview(
         Path(path), data.kind, data.encoding, rows, sheets,
-        notes=_notes(data),
+        notes=_notes(data), today=today,
     )
 
 
@@ -215,6 +233,7 @@ class _Writer:
         self.audit_rows: list[dict[str, Any]] = []
         self.stamp = now()
         self.note = f"导入花名册“{pv.path.name}”"
+        self.new_ids: dict[str, int] = {}  # ID number -> resident id of the people added
 
     def tick(self, step: int = 1) -> None:
         before = self.done
@@ -298,10 +317,11 @@ class _Writer:
                     before["household"] = known.household_id
                 if "name" in changes:
                     changes["pinyin"], changes["pinyin_initials"] = pinyin_keys(changes["name"])
-                Resident.update(**changes, updated_at=self.stamp).where(
-                    Resident.id == known.id).execute()
-                self.audit("update", "resident", known.id, before,
-                           {k: _plain(v) for k, v in changes.items()})
+                if changes:  # not when only the special groups change
+                    Resident.update(**changes, updated_at=self.stamp).where(
+                        Resident.id == known.id).execute()
+                    self.audit("update", "resident", known.id, before,
+                               {k: _plain(v) for k, v in changes.items()})
                 updated += 1
             self.tick()
         self._insert_people(created)
@@ -314,10 +334,49 @@ class _Writer:
         ids: dict[str, int] = dict(tuples(
             Resident.select(Resident.id_number, Resident.id)
             .where(Resident.id_number.in_([r["id_number"] for r in rows]))))
+        self.new_ids.update(ids)
         for values in rows:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = ids[values["id_number"]]
             self.audit("create", "resident", snap["id"], None, snap)
+
+
+    def tags(self, check: RegisterCheck) -> None:
+        """Bring open special-group tags in line with the file: add, correct, end (dated)."""
+        added: list[dict[str, Any]] = []
+        for row in self.pv.accepted:
+            tag_plan = row.tag_plan
+            if not tag_plan:
+                continue
+            known = check.people.get(row.id_number)
+            resident = known.id if known is not None else self.new_ids[row.id_number]
+            for value in tag_plan.add:
+                added.append({"resident": resident, "tag": value.tag, "detail": value.detail,
+                              "start_date": value.start_date, "end_date": None,
+                              "created_at": self.stamp})
+            for tag_id, before, after in tag_plan.change:
+                ResidentTag.update(**after).where(ResidentTag.id == tag_id).execute()
+                self.audit("update", "resident_tag", tag_id,
+                           {k: _plain(v) for k, v in before.items()},
+                           {k: _plain(v) for k, v in after.items()})
+            for stored in tag_plan.end:
+                ResidentTag.update(end_date=self.pv.today).where(
+                    ResidentTag.id == stored.id).execute()
+                self.audit("update", "resident_tag", stored.id, {"end_date": None},
+                           {"end_date": self.pv.today.isoformat()})
+        for part in chunks(added):
+            bulk_insert(ResidentTag, part)
+            ids: dict[tuple[int, str], int] = {}
+            residents = sorted({values["resident"] for values in part})
+            for tag_id, resident, tag in tuples(
+                    ResidentTag.select(ResidentTag.id, ResidentTag.resident, ResidentTag.tag)
+                    .where(ResidentTag.resident.in_(residents) & ResidentTag.end_date.is_null())
+                    .order_by(ResidentTag.id)):
+                ids[(resident, tag)] = tag_id  # the newest open row of that tag: this one
+            for values in part:
+                snap = {k: _plain(v) for k, v in values.items()}
+                snap["id"] = ids[(values["resident"], values["tag"])]
+                self.audit("create", "resident_tag", snap["id"], None, snap)
 
 
 def bulk_insert(model: Any, rows: list[dict[str, Any]]) -> None:
@@ -371,6 +430,7 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
         result.updated_households = pv.updated_households
         result.new_residents = pv.new_residents
         result.updated_residents = pv.updated_residents
+        result.tags_added, result.tags_changed, result.tags_ended = pv.tag_counts()
         if dry_run:
             txn.rollback()
             return result
@@ -378,12 +438,15 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
         compound_ids = writer.compounds()
         house_ids = writer.households(check, compound_ids)
         writer.residents(check, house_ids)
+        writer.tags(check)
         writer.flush()
         audit.record(
             actor.username, "import", "resident", None, None,
             {"file": pv.path.name, "compounds": result.new_compounds,
              "households": result.new_households, "households_updated": result.updated_households,
              "residents": result.new_residents, "residents_updated": result.updated_residents,
+             "tags_added": result.tags_added, "tags_changed": result.tags_changed,
+             "tags_ended": result.tags_ended,
              "rejected": len(pv.rejected)},
             writer.note,
         )

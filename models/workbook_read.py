@@ -46,6 +46,10 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "work_unit": ("工作单位", "工作单位或职业", "职业", "工作单位及职务", "服务处所"),
     "arrived_on": ("来本地日期", "来本地时间", "来本地居住日期", "居住起始日期"),
     "notes": ("备注",),
+    "household_phone": ("户电话", "户联系电话", "家庭电话", "住宅电话", "家庭联系电话"),
+    "household_notes": ("户备注", "家庭备注", "户情况"),
+    "special_groups": ("特殊人群", "特殊群体", "特殊人群类别", "人群类别", "特殊对象", "重点人群",
+                       "重点人员", "特殊人员", "优抚救助对象"),
 }
 # Looser rules for headers no alias matched: (text the header contains, field), in order.
 _CONTAINS: tuple[tuple[str, str], ...] = (
@@ -54,6 +58,7 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
     ("出生", "birth_date"), ("电话", "phone"), ("手机", "phone"), ("民族", "ethnicity"),
     ("文化", "education"), ("婚姻", "marital_status"), ("政治", "political_status"),
     ("户籍地", "hukou_address"), ("户口所在地", "hukou_address"), ("单元", "unit"), ("门牌", "room"), ("楼栋", "building"),
+    ("特殊人群", "special_groups"), ("特殊群体", "special_groups"),
 )
 # Columns the program itself writes that are not register fields (left alone on import).
 IGNORED_HEADERS = ("序号", "问题", "编号", "原行号")

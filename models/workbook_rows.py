@@ -25,6 +25,7 @@ from models.workbook_read import (
     date_from_cell,
     id_from_cell,
 )
+from models.workbook_tags import TagPlan, TagValue, parse_cell
 
 HEAD = "02"  # 与户主关系: 户主
 OK, WARNING, REJECTED = "ok", "warning", "rejected"
@@ -47,11 +48,15 @@ FIELD_LABELS = {
     "education": "文化程度", "marital_status": "婚姻状况", "political_status": "政治面貌",
     "category": "人员类别", "status": "人员状态", "phone": "联系电话",
     "hukou_address": "户籍地址", "work_unit": "工作单位", "arrived_on": "来本地日期",
-    "notes": "备注",
+    "notes": "备注", "household_phone": "户电话", "household_notes": "户备注",
+    "special_groups": "特殊人群",
 }
 TEXT_LIMITS = {"name": 50, "phone": 30, "hukou_address": 200, "work_unit": 100,
-               "household_no": 30, "building": 20, "unit": 20, "room": 20, "compound": 100}
-HOUSEHOLD_FIELDS = ("compound", "building", "unit", "room", "household_type")
+               "household_no": 30, "building": 20, "unit": 20, "room": 20, "compound": 100,
+               "household_phone": 30}
+HOUSEHOLD_FIELDS = ("compound", "building", "unit", "room", "household_type", "phone", "notes")
+# Household columns of free text: file field -> Household field.
+HOUSEHOLD_TEXT_FIELDS = {"household_phone": "phone", "household_notes": "notes"}
 PERSON_TEXT_FIELDS = ("phone", "hukou_address", "work_unit", "notes")
 # The same few names repeat thousands of times in a register; look each up once.
 lookup = lru_cache(maxsize=8192)(codes.lookup)
@@ -87,6 +92,8 @@ class RowResult:
     issues: list[Issue] = field(default_factory=list)
     file_issues: list[Issue] = field(default_factory=list)  # found in the file alone
     action: str = ""  # "new", "update", "same" once checked against the register
+    tags: list[TagValue] | None = None  # 特殊人群 from the file; None: the file has no such column
+    tag_plan: TagPlan | None = None  # what the import does to the person's open tags
 
     @property
     def status(self) -> str:
@@ -150,6 +157,14 @@ class RowParser:
         self._household(result, row)
         self._codes(result, row)
         self._sex_and_birth(result, row)
+        self._household_text(result, row)
+        if "special_groups" in self.sheet.columns:
+            cell = parse_cell(self.text(row, "special_groups"), self.today)
+            for message in cell.errors:
+                self.reject(result, "special_groups", message)
+            for message in cell.warnings:
+                self.warn(result, "special_groups", message)
+            result.tags = cell.tags
         for name in PERSON_TEXT_FIELDS:
             if name in self.sheet.columns:
                 value = self.text(row, name)
@@ -165,6 +180,15 @@ class RowParser:
                 shown = cell_text(self.sheet.value(row, "arrived_on"))
                 self.warn(result, "arrived_on", f"“{shown}”不是完整的日期，未导入")
         return result
+
+    def _household_text(self, result: RowResult, row: SourceRow) -> None:
+        for name, stored_as in HOUSEHOLD_TEXT_FIELDS.items():
+            if name in self.sheet.columns:
+                value = self.text(row, name)  # as typed, like the person's phone and notes
+                if name in TEXT_LIMITS and len(value) > TEXT_LIMITS[name]:
+                    self.reject(result, name, f"内容过长（最多{TEXT_LIMITS[name]}字）")
+                elif value:
+                    result.household[stored_as] = value
 
     def _name(self, result: RowResult, row: SourceRow) -> None:
         raw = self.text(row, "name")

@@ -229,6 +229,11 @@ class ImportDialog(QDialog):
                            ("%3", pv.updated_residents), ("%4", pv.new_households),
                            ("%5", len(pv.rejected))):
             question = question.replace(key, str(value))
+        added, changed, ended = pv.tag_counts()
+        if added or changed or ended:
+            # Ended tags leave the lists and the monthly report: say so before writing.
+            question += "\n" + self.tr("特殊人群：新增 %1 项、修改 %2 项、结束 %3 项（结束的保留记录）。").replace(
+                "%1", str(added)).replace("%2", str(changed)).replace("%3", str(ended))
         answer = QMessageBox.question(self, self.tr("导入花名册"), question)
         if answer != QMessageBox.StandardButton.Yes:
             return
