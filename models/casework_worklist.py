@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import peewee as pw
+
 from models import casework_rules
 from models.casework import (
     BIRTH_REG,
@@ -33,6 +35,7 @@ from models.casework_rules import VISITS
 from models.casework_views import CATEGORY_NAMES, primary_person_id, subsidy_due
 from models.db import database
 from models.permissions import HasRole, Perm, require
+from models.stats import rows_of
 
 HORIZON_DAYS = 30  # "deadlines coming": this far ahead
 WEEK_DAYS = 7
@@ -82,7 +85,7 @@ def _status_as_of(cases: list[Case], as_of: dt.date, today: dt.date) -> dict[int
     query = (CaseStatusChange.select(CaseStatusChange.case, CaseStatusChange.to_status)
              .where(CaseStatusChange.on_date <= as_of)
              .order_by(CaseStatusChange.on_date, CaseStatusChange.id))
-    return dict(query.tuples())
+    return {case_id: to_status for case_id, to_status in rows_of(query)}
 
 
 def _latest_follow_ups(as_of: dt.date) -> dict[int, FollowUp]:
@@ -124,6 +127,8 @@ def _collect(as_of: dt.date, horizon: int = HORIZON_DAYS,
              today: dt.date | None = None) -> list[tuple[Case, str, str, dt.date, bool]]:
     """(case, kind, what, due, overdue) for everything due by as_of + horizon."""
     today = today or dt.date.today()
+    if not isinstance(database.obj, pw.SqliteDatabase):
+        return _collect_items(as_of, horizon, today)
     conn = database.connection()
     key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes,
            as_of, horizon, today)

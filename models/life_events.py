@@ -31,6 +31,7 @@ from models.residents import (
     insert,
     replace_event,
 )
+from models.stats import rows_of
 
 KINDS = {
     "birth": "出生",
@@ -341,7 +342,6 @@ def _rows(where: pw.Expression) -> list[EventRow]:
         .join(Household, pw.JOIN.LEFT_OUTER, on=(LifeEvent.household == Household.id))
         .where(where)
         .order_by(LifeEvent.event_date, LifeEvent.id)
-        .tuples()
     )
     return [
         EventRow(id=eid, kind=kind, event_date=day, resident_id=rid, resident_name=name or "",
@@ -349,7 +349,7 @@ def _rows(where: pw.Expression) -> list[EventRow]:
                  from_value=from_value, to_value=to_value, voided=voided, corrects_id=corrects,
                  username=username, created_at=created)
         for (eid, kind, day, rid, name, hid, number, reason, from_value, to_value, voided,
-             corrects, username, created) in query
+             corrects, username, created) in rows_of(query)
     ]
 
 
