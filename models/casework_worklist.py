@@ -7,8 +7,12 @@ reminder dates), so the same code answers for today and for the end of a past mo
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
+
+import peewee as pw
 
 from models import casework_rules
 from models.casework import (
@@ -29,7 +33,9 @@ from models.casework_people import PersonRef, people
 from models.casework_rates import RateTable
 from models.casework_rules import VISITS
 from models.casework_views import CATEGORY_NAMES, primary_person_id, subsidy_due
+from models.db import database
 from models.permissions import HasRole, Perm, require
+from models.stats import rows_of
 
 HORIZON_DAYS = 30  # "deadlines coming": this far ahead
 WEEK_DAYS = 7
@@ -75,20 +81,42 @@ def _status_as_of(cases: list[Case], as_of: dt.date, today: dt.date) -> dict[int
     """Each case's status on *as_of* (from its dated status changes); absent if not yet opened."""
     if as_of >= today:
         return {c.id: c.status for c in cases if c.opened_on <= as_of}
-    status: dict[int, str] = {}
-    for change in (CaseStatusChange.select()
-                   .where(CaseStatusChange.on_date <= as_of)
-                   .order_by(CaseStatusChange.on_date, CaseStatusChange.id)):
-        status[change.__data__["case"]] = change.to_status
-    return status
+    # Plain tuples: tens of thousands of changes at a district's scale.
+    query = (CaseStatusChange.select(CaseStatusChange.case, CaseStatusChange.to_status)
+             .where(CaseStatusChange.on_date <= as_of)
+             .order_by(CaseStatusChange.on_date, CaseStatusChange.id))
+    return {case_id: to_status for case_id, to_status in rows_of(query)}
 
 
 def _latest_follow_ups(as_of: dt.date) -> dict[int, FollowUp]:
     latest: dict[int, FollowUp] = {}
-    for row in (FollowUp.select().where(FollowUp.on_date <= as_of)
+    for row in (FollowUp.select(FollowUp.id, FollowUp.case, FollowUp.on_date, FollowUp.next_date)
+                .where(FollowUp.on_date <= as_of)
                 .order_by(FollowUp.on_date, FollowUp.id)):
         latest[row.__data__["case"]] = row
     return latest
+
+
+# The columns of a case that _collect and its callers read; the others are not loaded
+# (a case has some thirty, and a district has tens of thousands of cases).
+_ITEM_FIELDS = (Case.id, Case.case_no, Case.case_type, Case.status, Case.opened_on, Case.mother,
+                Case.father, Case.child, Case.person, Case.child_name, Case.birth_date,
+                Case.expected_date, Case.end_date)
+
+
+class _Memo(threading.local):
+    """The last _collect result of this thread, valid while the database is unchanged.
+
+    The status bar's count and the 计生服务 tab's worklist ask for the same items at start-up
+    and after every change; the key holds this connection's change count and SQLite's
+    data_version (which moves when another connection commits), as in models.search.
+    """
+
+    key: tuple[Any, ...] | None = None
+    items: list[tuple[Case, str, str, dt.date, bool]] = []
+
+
+_memo = _Memo()
 
 
 def _md(day: dt.date) -> str:
@@ -99,8 +127,26 @@ def _collect(as_of: dt.date, horizon: int = HORIZON_DAYS,
              today: dt.date | None = None) -> list[tuple[Case, str, str, dt.date, bool]]:
     """(case, kind, what, due, overdue) for everything due by as_of + horizon."""
     today = today or dt.date.today()
+    if not isinstance(database.obj, pw.SqliteDatabase):
+        return _collect_items(as_of, horizon, today)
+    conn = database.connection()
+    key = (id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes,
+           as_of, horizon, today)
+    if _memo.key != key:
+        _memo.items = _collect_items(as_of, horizon, today)
+        _memo.key = key
+    return list(_memo.items)
+
+
+def _collect_items(as_of: dt.date, horizon: int,
+                   today: dt.date) -> list[tuple[Case, str, str, dt.date, bool]]:
     limit = as_of + dt.timedelta(days=horizon)
-    cases = list(Case.select().where(Case.opened_on <= as_of))
+    query = Case.select(*_ITEM_FIELDS).where(Case.opened_on <= as_of)
+    if as_of >= today:
+        # Today's status decides (see _status_as_of), and only a live case gives an item.
+        query = query.where(Case.status.in_(OPEN_STATUSES) | (
+            (Case.status == CLOSED) & Case.case_type.in_(ONGOING_TYPES)))
+    cases = list(query)
     by_id = {c.id: c for c in cases}
     status = _status_as_of(cases, as_of, today)
 
@@ -308,8 +354,12 @@ class CaseworkMonthlySection:
 def casework_monthly_section(month_start: dt.date, month_end: dt.date,
                              compound_id: int | None = None) -> CaseworkMonthlySection:
     """The casework figures for one period and compound (None: the whole community)."""
-    cases = list(Case.select().where(Case.opened_on <= month_end))
-    refs = people([primary_person_id(c) for c in cases])
+    cases = list(Case.select(
+        Case.id, Case.case_type, Case.status, Case.opened_on, Case.mother, Case.father, Case.child,
+        Case.person, Case.applied_on, Case.application_status, Case.birth_date, Case.start_date,
+        Case.end_date, Case.category).where(Case.opened_on <= month_end))
+    # The people are looked up only to place cases in a compound.
+    refs = people([primary_person_id(c) for c in cases]) if compound_id else {}
 
     def in_compound(case: Case) -> bool:
         if not compound_id:

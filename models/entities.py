@@ -152,8 +152,9 @@ class LifeEvent(BaseModel):
     event_date = pw.DateField(index=True)
     reason = pw.CharField(max_length=200, default="")
     # Where from / to (a place, a household number, a category code), as the kind needs.
-    from_value = pw.CharField(max_length=200, default="")
-    to_value = pw.CharField(max_length=200, default="")
+    # Indexed: a household's history looks for the events that name its number.
+    from_value = pw.CharField(max_length=200, default="", index=True)
+    to_value = pw.CharField(max_length=200, default="", index=True)
     corrects = pw.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
     voided = pw.BooleanField(default=False)  # set when a later correction replaces it
     username = pw.CharField(max_length=50)

@@ -120,7 +120,10 @@ def detail(household_id: int) -> HouseholdDetail:
     h = Household.select(Household, Compound).join(Compound).where(
         Household.id == household_id).get()
     people = list(
-        Resident.select().where(Resident.household == household_id)
+        Resident.select(Resident.id, Resident.name, Resident.sex, Resident.birth_date,
+                        Resident.id_number, Resident.relation, Resident.category, Resident.status,
+                        Resident.phone)  # what MemberRow shows
+        .where(Resident.household == household_id)
         .order_by(Resident.relation, Resident.birth_date, Resident.id)
     )
     return HouseholdDetail(

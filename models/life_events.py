@@ -31,6 +31,7 @@ from models.residents import (
     insert,
     replace_event,
 )
+from models.stats import rows_of
 
 KINDS = {
     "birth": "出生",
@@ -351,38 +352,47 @@ def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | Non
 
 
 # -- reading ----------------------------------------------------------------------------
-def _rows(query: pw.ModelSelect[LifeEvent]) -> list[EventRow]:
-    events = list(query.order_by(LifeEvent.event_date, LifeEvent.id))
-    people = {r.id: r.name for r in Resident.select(Resident.id, Resident.name).where(
-        Resident.id.in_({e.__data__.get("resident") for e in events} - {None}))}
-    houses = {h.id: h.household_no for h in Household.select(Household.id, Household.household_no)
-              .where(Household.id.in_({e.__data__.get("household") for e in events} - {None}))}
-    rows = []
-    for e in events:
-        rid, hid = e.__data__.get("resident"), e.__data__.get("household")
-        rows.append(EventRow(
-            id=e.id, kind=e.kind, event_date=e.event_date, resident_id=rid,
-            resident_name=people.get(rid, ""), household_id=hid, household_no=houses.get(hid, ""),
-            reason=e.reason, from_value=e.from_value, to_value=e.to_value, voided=e.voided,
-            corrects_id=e.__data__.get("corrects"), username=e.username, created_at=e.created_at,
-        ))
-    return rows
+def _rows(where: pw.Expression) -> list[EventRow]:
+    """The events matching *where*, oldest first, with names and household numbers.
+
+    One query with the joins (the history of a household or a person is read on every
+    selection in the registry tab).
+    """
+    query = (
+        LifeEvent.select(
+            LifeEvent.id, LifeEvent.kind, LifeEvent.event_date, LifeEvent.resident, Resident.name,
+            LifeEvent.household, Household.household_no, LifeEvent.reason, LifeEvent.from_value,
+            LifeEvent.to_value, LifeEvent.voided, LifeEvent.corrects, LifeEvent.username,
+            LifeEvent.created_at)
+        .join(Resident, pw.JOIN.LEFT_OUTER, on=(LifeEvent.resident == Resident.id))
+        .switch(LifeEvent)
+        .join(Household, pw.JOIN.LEFT_OUTER, on=(LifeEvent.household == Household.id))
+        .where(where)
+        .order_by(LifeEvent.event_date, LifeEvent.id)
+    )
+    return [
+        EventRow(id=eid, kind=kind, event_date=day, resident_id=rid, resident_name=name or "",
+                 household_id=hid, household_no=number or "", reason=reason,
+                 from_value=from_value, to_value=to_value, voided=voided, corrects_id=corrects,
+                 username=username, created_at=created)
+        for (eid, kind, day, rid, name, hid, number, reason, from_value, to_value, voided,
+             corrects, username, created) in rows_of(query)
+    ]
 
 
 def event_row(event_id: int) -> EventRow:
-    return _rows(LifeEvent.select().where(LifeEvent.id == event_id))[0]
+    return _rows(LifeEvent.id == event_id)[0]
 
 
 def history(resident_id: int) -> list[EventRow]:
     """The person's events, oldest first, voided ones included (and marked)."""
-    return _rows(LifeEvent.select().where(LifeEvent.resident == resident_id))
+    return _rows(LifeEvent.resident == resident_id)
 
 
 def household_history(household_id: int) -> list[EventRow]:
     number = _household_no(household_id)
-    return _rows(LifeEvent.select().where(
-        (LifeEvent.household == household_id) | (LifeEvent.from_value == number)
-        | (LifeEvent.to_value == number)))
+    return _rows((LifeEvent.household == household_id) | (LifeEvent.from_value == number)
+                 | (LifeEvent.to_value == number))
 
 
 def counts(start: dt.date, end: dt.date) -> dict[str, int]:

@@ -50,6 +50,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.db import database
 from models.entities import Compound, Household, LifeEvent, Resident, ResidentTag
 
 # "module:function" called as function(first=date, last=date, compound_id=int | None) and
@@ -249,8 +250,11 @@ def monthly(month: Month, compound_id: int | None = None, *, sections: bool = Tr
         household_compound[hid] = cid
         household_by_no[no] = hid
 
-    residents = rows_of(Resident.select(Resident.id, Resident.household, Resident.status,
-                                        Resident.category, Resident.sex, Resident.birth_date))
+    # Straight from the cursor: a district has a quarter of a million residents, and the
+    # birth date (read by _closing_figures through _as_date) is the only value peewee converts.
+    residents = list(database.execute(Resident.select(
+        Resident.id, Resident.household, Resident.status, Resident.category, Resident.sex,
+        Resident.birth_date)).fetchall())
     events = _events_after(d0)
     homeless = [rid for rid, hid, *_ in residents if hid is None]
     last_household = _last_event_household(homeless) if homeless else {}
@@ -259,6 +263,12 @@ def monthly(month: Month, compound_id: int | None = None, *, sections: bool = Tr
     closing_people: list[tuple[int, _State, str, dt.date | None]] = []
     for rid, hid, status, category, sex, birth in residents:
         state = _State(status == "current", hid or last_household.get(rid), category)
+        if rid not in events:
+            # Most people: no event since the month began, the same state at both ends.
+            if state.present and state.household in household_compound:
+                rows[household_compound[state.household]].opening += 1
+                closing_people.append((rid, state, sex, birth))
+            continue
         for event in events.get(rid, ()):
             if event[1] <= d1:
                 break
