@@ -132,6 +132,15 @@ _SHORT_CJK_SQL = (
     " CROSS JOIN resident r2 ON r2.household_id = h2.id"
     " WHERE (c2.name || h2.building || h2.unit || h2.room) LIKE ?"
 )
+# A part with a character that no address has can only be in a name: the index of names
+# alone, without reading every household (most first keystrokes are a surname).
+_SHORT_NAME_SQL = "SELECT id FROM resident WHERE name LIKE ?"
+_ADDRESS_PARTS_SQL = [
+    "SELECT DISTINCT name FROM compound",
+    "SELECT DISTINCT building FROM household",
+    "SELECT DISTINCT unit FROM household",
+    "SELECT DISTINCT room FROM household",
+]
 
 
 @dataclass
@@ -174,6 +183,7 @@ class _ProbeCache(threading.local):
 
     conn: Any = None
     entries: OrderedDict[tuple, list[int] | None]
+    address: tuple[Any, tuple[int, int], frozenset[str]] | None = None
 
 
 _cache = _ProbeCache()
@@ -207,6 +217,24 @@ def _probe(sql: str, params: list[Any]) -> list[int] | None:
     return ids
 
 
+def _address_chars() -> frozenset[str]:
+    """Every character of any address (ASCII lower-cased, as LIKE compares).
+
+    Kept while the database is unchanged (as the probes); clear_cache() keeps it, since it
+    does not depend on what is typed. The connection itself is held, never only its id.
+    """
+    conn = database.connection()
+    key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    known = _cache.address
+    if known is None or known[0] is not conn or known[1] != key:
+        chars: set[str] = set()
+        for sql in _ADDRESS_PARTS_SQL:
+            for (value,) in database.execute_sql(sql).fetchall():
+                chars.update(str(value or "").lower())
+        known = _cache.address = (conn, key, frozenset(chars))
+    return known[2]
+
+
 def _fts(parts: list[str]) -> tuple[str, list[Any]]:
     return _FTS_SQL + " AND ".join("search_key LIKE ?" for _ in parts), [f"%{p}%" for p in parts]
 
@@ -227,7 +255,10 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
         if part in fts_parts:
             fts_checks.append(check)
         elif not part.isascii():
-            candidates.append((_SHORT_CJK_SQL, [pattern, pattern], [check]))
+            if set(part.lower()) <= _address_chars():
+                candidates.append((_SHORT_CJK_SQL, [pattern, pattern], [check]))
+            else:
+                candidates.append((_SHORT_NAME_SQL, [pattern], [check]))
     if fts_parts:
         candidates.insert(0, (*_fts(fts_parts), fts_checks))
 

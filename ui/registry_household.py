@@ -281,6 +281,7 @@ class HouseholdDialog(QDialog):
 
         form = ResidentForm(self.user, mode, household_id=self.household_id, parent=self)
         result = form.exec()
+        form.deleteLater()  # a child of this dialog: otherwise kept until the dialog goes
         if result == OPEN_OTHER and form.open_resident_id:
             open_resident(self.user, form.open_resident_id, self)
         elif result == QDialog.DialogCode.Accepted:

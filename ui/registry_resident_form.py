@@ -441,6 +441,7 @@ def open_resident(user, resident_id: int, parent: QWidget | None = None) -> int 
     while resident_id:
         form = ResidentForm(user, "edit", resident_id, parent=parent)
         result = form.exec()
+        form.deleteLater()  # a child of parent: otherwise kept until the parent goes
         if result == OPEN_OTHER and form.open_resident_id:
             resident_id = form.open_resident_id
             continue

@@ -343,6 +343,9 @@ class RegistryTab(QWidget):
             return
         dialog = HouseholdDialog(self.user, row.household_id, self)
         dialog.exec()
+        # A child of the tab: without this it would stay alive, tables and all (about 3 MB),
+        # until the window closes. The same below.
+        dialog.deleteLater()
         if dialog.changed:
             self._changed(row.id)
 
@@ -353,6 +356,7 @@ class RegistryTab(QWidget):
         dialog = HouseholdDialog(self.user, None, self, compound_id=row.compound_id if row else None,
                                  first_mode=first_mode)
         dialog.exec()
+        dialog.deleteLater()
         if dialog.changed:
             self.refresh()
 
@@ -373,6 +377,7 @@ class RegistryTab(QWidget):
 
         form = ResidentForm(self.user, mode, household_id=household_id, parent=self)
         result = form.exec()
+        form.deleteLater()
         if result == OPEN_OTHER and form.open_resident_id:
             self.select_person(form.open_resident_id)
             open_resident(self.user, form.open_resident_id, self)
