@@ -34,6 +34,7 @@ from models import certificates, codes, idcard, settings
 from models.entities import Resident
 from models.permissions import Perm, PermissionDenied, can
 from models.search import ResidentRow
+from ui.modal import run_modal
 from ui.pdf_preview import PdfPreviewDialog
 from ui.resident_picker import ResidentPicker
 from ui.table_model import Column, RowsTableModel
@@ -258,7 +259,7 @@ class CertificateDialog(QDialog):
     def manage_kinds(self) -> None:
         from ui.certificate_kinds_dialog import CertificateKindsDialog
 
-        CertificateKindsDialog(self.user, self).exec()
+        run_modal(CertificateKindsDialog(self.user, self))
         self.load_kinds()
         self.update_text()
 

@@ -33,6 +33,7 @@ from models.facilities_centre import EquipmentRow, FacilityError, SpaceRow
 from models.facilities_standard import StandardItem
 from models.permissions import PermissionDenied
 from ui.facilities_widgets import AMBER, GREEN, GREY, RED, ColouredRowsModel, PhotoStrip
+from ui.modal import run_modal
 from ui.table_model import Column
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -383,8 +384,8 @@ class InspectionsPage(QWidget):
         if current is None:
             QMessageBox.information(self, self.tr("补充发现"), self.tr("请先选择一次检查。"))
             return
-        if AddFindingDialog(self.user, current.id, current.inspected_on, self.spaces,
-                            self).exec():
+        if run_modal(AddFindingDialog(self.user, current.id, current.inspected_on, self.spaces,
+                            self)):
             self.changed.emit()
 
     def _reason(self, title: str, prompt: str) -> str | None:

@@ -31,6 +31,7 @@ from models.facilities_assess import format_area
 from models.facilities_standard import StandardError, StandardItem
 from models.permissions import Perm, PermissionDenied, can
 from ui.facilities_widgets import GREY, error_label
+from ui.modal import run_modal
 from ui.table_model import Column, RowsTableModel
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -232,13 +233,13 @@ class StandardDialog(QDialog):
         self._done()
 
     def add_item(self) -> None:
-        if ItemDialog(self.user, self.standard.id, None, self).exec():
+        if run_modal(ItemDialog(self.user, self.standard.id, None, self)):
             self._done()
 
     def edit_item(self) -> None:
         item = self._selected()
-        if item is not None and self.may_edit and ItemDialog(self.user, self.standard.id, item,
-                                                             self).exec():
+        if item is not None and self.may_edit and run_modal(ItemDialog(self.user, self.standard.id, item,
+                                                             self)):
             self._done()
 
     def remove_item(self) -> None:

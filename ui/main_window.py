@@ -20,6 +20,7 @@ from models.db import database_path
 from models.entities import User
 from models.permissions import ROLE_NAMES, Perm, can
 from models.version import __version__
+from ui.modal import run_modal
 from ui.tab_events import EventsTab
 from ui.tab_facilities import FacilitiesTab
 from ui.tab_registry import RegistryTab
@@ -264,17 +265,17 @@ class MainWindow(QMainWindow):
     def manage_users(self) -> None:
         from ui.users_dialog import UsersDialog
 
-        UsersDialog(self.user, self).exec()
+        run_modal(UsersDialog(self.user, self))
 
     def show_audit_log(self) -> None:
         from ui.audit_dialog import AuditDialog
 
-        AuditDialog(self.user, self).exec()
+        run_modal(AuditDialog(self.user, self))
 
     def change_password(self) -> None:
         from ui.password_dialog import ChangePasswordDialog
 
-        if ChangePasswordDialog(self.user, self).exec():
+        if run_modal(ChangePasswordDialog(self.user, self)):
             self.statusBar().showMessage(self.tr("密码已修改。"), 5000)
 
     def switch_user(self) -> None:
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
     def issue_certificate(self) -> None:
         from ui.certificate_dialog import CertificateDialog
 
-        CertificateDialog(self.user, self).exec()
+        run_modal(CertificateDialog(self.user, self))
 
     def about(self) -> None:
         QMessageBox.about(

@@ -53,6 +53,7 @@ from ui.facilities_widgets import (
     SummaryPanel,
     pick_photos,
 )
+from ui.modal import run_modal
 from ui.table_model import Column
 
 
@@ -244,8 +245,8 @@ class FacilitiesTab(QWidget):
         from ui.facilities_space_dialog import CentreDialog
 
         centre_id = self.centre_id()
-        if centre_id is not None and CentreDialog(self.user, centre_svc.get_centre(centre_id),
-                                                  self).exec():
+        if centre_id is not None and run_modal(CentreDialog(self.user, centre_svc.get_centre(centre_id),
+                                                  self)):
             self.refresh()
 
     def edit_standard(self) -> None:
@@ -266,7 +267,7 @@ class FacilitiesTab(QWidget):
             return
         line = self.spaces_page.current()
         code = line.item.code if line and line.item and line.space is None else None
-        if SpaceDialog(self.user, centre_id, active_standard(), None, code, self).exec():
+        if run_modal(SpaceDialog(self.user, centre_id, active_standard(), None, code, self)):
             self.reload()
 
     def edit_space(self) -> None:
@@ -279,7 +280,7 @@ class FacilitiesTab(QWidget):
         if line.space is None:  # a missing item: recording its space is the edit
             self.add_space()
             return
-        if SpaceDialog(self.user, centre_id, active_standard(), line.space, None, self).exec():
+        if run_modal(SpaceDialog(self.user, centre_id, active_standard(), line.space, None, self)):
             self.reload()
 
     def archive_space(self) -> None:
@@ -404,7 +405,7 @@ class FacilitiesTab(QWidget):
             QMessageBox.information(self, self.tr("整改销号"),
                                     self.tr("该隐患已于%1整改销号。").replace("%1", str(hazard.fixed_on)))
             return
-        if CloseHazardDialog(self.user, hazard, self.today(), self).exec():
+        if run_modal(CloseHazardDialog(self.user, hazard, self.today(), self)):
             self.reload()
 
     # -- printing --------------------------------------------------------------------

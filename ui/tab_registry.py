@@ -28,6 +28,7 @@ from models import compounds, residents
 from models.entities import User
 from models.permissions import Perm, can
 from models.search import ResidentFilter, ResidentRow
+from ui.modal import run_modal
 from ui.registry_detail import PersonPane
 from ui.registry_model import Counter, ResidentPageModel
 from ui.registry_widgets import CodeCombo
@@ -394,27 +395,27 @@ class RegistryTab(QWidget):
         from ui.registry_events import LeaveDialog
 
         row = self.selected_row()
-        if row and row.status == "current" and LeaveDialog(self.user, row.id, kind, self).exec():
+        if row and row.status == "current" and run_modal(LeaveDialog(self.user, row.id, kind, self)):
             self._changed(row.id)
 
     def move_back(self) -> None:
         from ui.registry_events import ReturnDialog
 
         row = self.selected_row()
-        if row and row.status == "moved_out" and ReturnDialog(self.user, row.id, self).exec():
+        if row and row.status == "moved_out" and run_modal(ReturnDialog(self.user, row.id, self)):
             self._changed(row.id)
 
     def change_category(self) -> None:
         from ui.registry_events import CategoryDialog
 
         row = self.selected_row()
-        if row and row.status == "current" and CategoryDialog(self.user, row.id, self).exec():
+        if row and row.status == "current" and run_modal(CategoryDialog(self.user, row.id, self)):
             self._changed(row.id)
 
     def correct_event(self, event_id: int) -> None:
         from ui.registry_events import CorrectionDialog
 
-        if self.editable and CorrectionDialog(self.user, event_id, self).exec():
+        if self.editable and run_modal(CorrectionDialog(self.user, event_id, self)):
             self._changed(self.selected_id())
 
 

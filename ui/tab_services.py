@@ -42,6 +42,7 @@ from models.casework_worklist import GROUPS, ITEM_KINDS, OverdueCounts
 from models.entities import User
 from models.permissions import Perm, PermissionDenied, can
 from ui.casework_widgets import FlaggedTableModel
+from ui.modal import run_modal
 from ui.table_model import Column, RowsTableModel
 
 
@@ -300,7 +301,7 @@ class ServicesTab(QWidget):
     def show_rates(self) -> None:
         from ui.casework_rates_dialog import RatesDialog
 
-        RatesDialog(self.user, self).exec()
+        run_modal(RatesDialog(self.user, self))
         self.refresh()
 
     # -- printing -------------------------------------------------------------------------
