@@ -31,7 +31,7 @@ from typing import Any
 
 import peewee
 
-from models import dbcheck
+from models import clock, dbcheck
 from models.db import database, sqlite_backup
 from models.files import attachments_dir_for
 from models.local_config import LocalConfig, default_backup_dir
@@ -149,7 +149,7 @@ def create_backup(
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DestinationError(f"无法使用备份文件夹“{dest.parent}”：{exc.strerror or exc}") from exc
-    created = dt.datetime.now().replace(microsecond=0)
+    created = clock.now()
     attachments = sorted(p for p in files_dir.rglob("*") if p.is_file()) if files_dir.is_dir() else []
     total = 1 + len(attachments)
     partial = dest.with_name(dest.name + ".partial")
@@ -264,7 +264,7 @@ def backup_to_folder(
 ) -> tuple[BackupInfo, list[Path]]:
     live = _live_db(db)
     stem = Path(live.database).stem
-    when = dt.datetime.now().replace(microsecond=0)
+    when = clock.now()
     existing = list_backups(folder, stem)
     if existing and existing[0][0] >= when:  # two backups in one second: names stay in order
         when = existing[0][0] + dt.timedelta(seconds=1)
@@ -302,7 +302,7 @@ def backup_folders(config: LocalConfig) -> list[Path]:
 
 def due(config: LocalConfig, stem: str, now: dt.datetime | None = None) -> bool:
     """True when no backup of today exists yet (the once-a-day backup)."""
-    today = (now or dt.datetime.now()).date()
+    today = (now or clock.now()).date()
     return not any(when.date() == today for folder in backup_folders(config)
                    for when, _ in list_backups(folder, stem)[:1])
 
@@ -462,7 +462,7 @@ def restore(src: str | os.PathLike[str], target: str | os.PathLike[str]) -> Rest
     moved: list[tuple[Path, Path]] = []  # (from, to), to undo on failure
     try:
         info = verify(src, extract_to=staging)
-        stamp = dt.datetime.now().strftime(STAMP)
+        stamp = clock.now().strftime(STAMP)
         aside_db = aside_files = None
         files_dir = attachments_dir_for(target)
         try:

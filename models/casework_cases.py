@@ -13,7 +13,7 @@ from typing import Any
 
 import peewee as pw
 
-from models import audit, casework_rules, crud
+from models import audit, casework_rules, clock, crud
 from models.casework import (
     APPLICATION_STATUSES,
     BIRTH_REG,
@@ -64,7 +64,7 @@ class ChildInput:
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def _resident(resident_id: int | None, what: str, required: bool = True) -> Resident | None:
@@ -442,7 +442,7 @@ def set_reminder_status(actor: HasRole, reminder_id: int, status: str,
         reminder.status = status
         reminder.status_on = on_date if status != "pending" else None
         reminder.username = actor.username
-        reminder.updated_at = dt.datetime.now().replace(microsecond=0)
+        reminder.updated_at = clock.now()
         reminder.save()
         old, new = audit.changed(before, audit.snapshot(reminder))
         new.pop("updated_at", None)

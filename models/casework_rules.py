@@ -96,17 +96,19 @@ SUBSIDY_MONTHS_UNDER_THREE = 36
 def subsidy_months(birth: dt.date) -> list[dt.date]:
     """The calendar months a child is due the subsidy, as first days of the months.
 
-    Month-counting rule (chosen here, applied everywhere): a child is due every calendar month
-    from its month of birth, but not before January 2025, up to and including the month
-    before the month of its third birthday. A child born from 2025 on is so due exactly 36
-    months (3,600 yuan a year for three years); a child born 2022-01-01 … 2024-12-31 is due the
-    remaining months pro rata. Example: born 2023-12-xx → 2025-01 … 2026-11, 23 months.
-    Children born before 2022 are due nothing.
+    The official rule (NHC/MOF, with the worked example of 2025-07-28: born December 2023 →
+    24 months, 7,200 yuan): a child born from 2025 on is due 36 months from its month of birth;
+    a child born 2022-01-01 … 2024-12-31 is due every month from January 2025 up to and
+    including the month of its third birthday (born 2022-01 → 1 month; 2023-12 → 24;
+    2024-12 → 36). Children born before 2022 are due nothing.
     """
     if birth < SUBSIDY_BIRTHS_FROM:
         return []
-    first = max(month_start(birth), SUBSIDY_FROM)
-    last = add_months(month_start(birth), SUBSIDY_MONTHS_UNDER_THREE - 1)
+    born = month_start(birth)
+    if born < SUBSIDY_FROM:
+        first, last = SUBSIDY_FROM, add_months(born, SUBSIDY_MONTHS_UNDER_THREE)
+    else:
+        first, last = born, add_months(born, SUBSIDY_MONTHS_UNDER_THREE - 1)
     if last < first:
         return []
     return months_between(first, last)

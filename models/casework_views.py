@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from models import audit, casework_rules
+from models import audit, casework_rules, clock
 from models.casework import (
     APPLICATION_STATUSES,
     BIRTH_REG,
@@ -193,7 +193,7 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
         raise CaseworkError("个案不存在。")
-    today = as_of or dt.date.today()
+    today = as_of or clock.today()
     if log_view:
         with database.atomic():
             audit.record(actor.username, "view", "casework_case", case.id, note=case.case_no)

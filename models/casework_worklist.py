@@ -14,7 +14,7 @@ from typing import Any
 
 import peewee as pw
 
-from models import casework_rules
+from models import casework_rules, clock
 from models.casework import (
     BIRTH_REG,
     CASE_TYPES,
@@ -126,7 +126,7 @@ def _md(day: dt.date) -> str:
 def _collect(as_of: dt.date, horizon: int = HORIZON_DAYS,
              today: dt.date | None = None) -> list[tuple[Case, str, str, dt.date, bool]]:
     """(case, kind, what, due, overdue) for everything due by as_of + horizon."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if not isinstance(database.obj, pw.SqliteDatabase):
         return _collect_items(as_of, horizon, today)
     conn = database.connection()
@@ -207,7 +207,7 @@ def worklist(actor: HasRole, as_of: dt.date | None = None, horizon: int = HORIZO
              compound_id: int | None = None) -> list[WorkItem]:
     """Overdue first, then due this week, then coming within *horizon* days; IDs masked."""
     require(actor, Perm.CASEWORK_VIEW)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     raw = _collect(as_of, horizon)
     refs = people([primary_person_id(case) for case, *_ in raw])
     items = []
@@ -231,7 +231,7 @@ def overdue_counts(as_of: dt.date | None = None) -> OverdueCounts:
     Open to every signed-in role (the status bar shows it to a clerk too): a count across the
     whole community tells nothing about any person, and it lets the office see the backlog.
     """
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     raw = [(case, kind) for case, kind, _what, _due, overdue in _collect(as_of) if overdue]
     return OverdueCounts(
         total=len(raw),
@@ -381,7 +381,7 @@ def casework_monthly_section(month_start: dt.date, month_end: dt.date,
                       if late and case.id in ids)
     applications = sum(1 for c in mine if c.case_type == SUBSIDY and c.applied_on
                        and month_start <= c.applied_on <= month_end)
-    status = _status_as_of(mine, month_end, dt.date.today())
+    status = _status_as_of(mine, month_end, clock.today())
     rates = RateTable()
     first = casework_rules.month_start(month_end)
     subsidy_children = subsidy_fen = special = reward = assistance_fen = 0

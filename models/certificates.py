@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from models import audit, codes, idcard, settings
+from models import audit, clock, codes, idcard, settings
 from models.dates import format_date
 from models.db import database
 from models.entities import BaseModel, Household, Resident, User, now
@@ -284,7 +284,7 @@ def issue(actor: HasRole, resident_id: int, kind_id: int, purpose: str, *, full_
     if resident.status != "current":
         state = codes.name("resident_status", resident.status)
         raise CertificateError(f"{resident.name}的登记状态为“{state}”，不能开具{kind.name}。")
-    today = today or dt.date.today()
+    today = today or clock.today()
     unit = settings.get("issuing_unit")
     body = fill(kind.body, resident, purpose, full_id, unit, style=settings.get("date_style"))
     for _attempt in range(3):

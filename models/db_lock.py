@@ -8,7 +8,6 @@ a second window.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import os
@@ -17,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import IO, Any
 
+from models import clock
 from models.db import DatabaseError
 
 # Windows locks a byte range; lock one byte well past the text so readers can still read it.
@@ -111,7 +111,7 @@ class DatabaseLock:
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "user": _user(),
-            "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "since": clock.now().strftime("%Y-%m-%d %H:%M"),
             "purpose": self.purpose,
         }
         fh.seek(0)

@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models import audit, idcard
+from models import audit, clock, idcard
 from models.db import as_dict, database
 from models.demo_names import (
     COMPOUNDS,
@@ -233,7 +233,7 @@ def generate(
         raise DemoError("户数须为正整数。")
     if Household.select().exists():
         raise DemoError("数据库中已有住户，示范社区只能装入空的数据库。")
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     gen = _Generator(seed, as_of)
     rng = gen.rng
     person_rows: list[dict] = []

@@ -10,12 +10,13 @@ import datetime as dt
 
 import peewee as pw
 
+from models import clock
 from models.db import database
 
 
 def now() -> dt.datetime:
     # Second precision keeps audit rows readable and comparisons stable across engines.
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.now()
 
 
 class BaseModel(pw.Model):

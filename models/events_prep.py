@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from models import crud
+from models import clock, crud
 from models.db import as_dict, database
 from models.entities import User, now
 from models.events import (
@@ -78,7 +78,7 @@ def _writable(event_id: int, actor: HasRole) -> None:
 
 # -- checklist ------------------------------------------------------------------------
 def tasks(event_id: int, today: dt.date | None = None) -> list[TaskRow]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     cancelled = load_event(event_id).status == CANCELLED
     names = as_dict(User.select(User.username, User.display_name))
     query = (EventTask.select()

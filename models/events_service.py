@@ -8,7 +8,7 @@ from typing import Any
 
 import peewee as pw
 
-from models import audit, crud, settings
+from models import audit, clock, crud, settings
 from models.db import as_dict, database
 from models.entities import Compound
 from models.events import (
@@ -36,7 +36,7 @@ class PlanFields:
     title: str = ""
     event_type: str = "other"
     compound_id: int | None = None
-    event_date: dt.date = field(default_factory=dt.date.today)
+    event_date: dt.date = field(default_factory=clock.today)
     start_time: str = ""
     end_time: str = ""
     place: str = ""
@@ -252,7 +252,7 @@ def record_outcome(actor: HasRole, event_id: int, head_count: int | None, summar
         raise EventError("实到人数不能为负数。")
     changes: dict[str, Any] = {"head_count": head_count, "summary": summary.strip()}
     if mark_held and event.status != HELD:
-        if event.event_date > dt.date.today():
+        if event.event_date > clock.today():
             raise EventError("活动日期还没到，不能记为已举办。")
         changes["status"] = HELD
     crud.update(actor, event, **changes)
@@ -277,7 +277,7 @@ def assign_brief_issue(actor: HasRole, event_id: int,
         event = load_event(event_id)
         if event.brief_no is not None and event.brief_year is not None and event.brief_date:
             return event.brief_year, event.brief_no, event.brief_date
-        day = on_date or max(dt.date.today(), event.event_date)
+        day = on_date or max(clock.today(), event.event_date)
         last = (Event.select(pw.fn.MAX(Event.brief_no))
                 .where(Event.brief_year == day.year).scalar()) or 0
         crud.update(actor, event, note="编发简报", brief_year=day.year, brief_no=last + 1,
@@ -313,7 +313,7 @@ def _events_query(flt: EventFilter, today: dt.date) -> pw.ModelSelect[Event]:
 def list_events(flt: EventFilter | None = None, today: dt.date | None = None) -> list[EventRow]:
     """Events matching *flt*: upcoming ones soonest first, past ones most recent first."""
     flt = flt or EventFilter()
-    today = today or dt.date.today()
+    today = today or clock.today()
     query = _events_query(flt, today)
     if flt.when == "upcoming":
         query = query.order_by(Event.event_date, Event.start_time, Event.id)
@@ -354,7 +354,7 @@ def event_days(year: int, month: int, flt: EventFilter | None = None) -> dict[dt
     """{day: [status, …]} for one month's calendar (the filter's day and month are ignored)."""
     flt = replace(flt or EventFilter(), day=None, month=(year, month), when="all")
     days: dict[dt.date, list[str]] = {}
-    for e in _events_query(flt, dt.date.today()).order_by(Event.event_date):
+    for e in _events_query(flt, clock.today()).order_by(Event.event_date):
         days.setdefault(e.event_date, []).append(e.status)
     return days
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from models import audit, crud, files
+from models import audit, clock, crud, files
 from models.db import database
 from models.entities import Compound, Household
 from models.facilities import (
@@ -281,7 +281,7 @@ def _equipment_fields(name: str, quantity: int, condition: str, asset_tag: str,
         raise FacilityError("数量须大于0。")
     if condition not in CONDITION_NAMES:
         raise FacilityError("请选择设备状况。")
-    if purchase_date is not None and purchase_date > (today or dt.date.today()):
+    if purchase_date is not None and purchase_date > (today or clock.today()):
         raise FacilityError("购置日期不能晚于今天。")
     return {"name": name, "quantity": quantity, "condition": condition,
             "asset_tag": asset_tag.strip(), "purchase_date": purchase_date, "value": value,

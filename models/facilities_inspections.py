@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models import audit, crud
+from models import audit, clock, crud
 from models.db import database
 from models.facilities import (
     HAZARD_NAMES,
@@ -82,7 +82,7 @@ STATE_NAMES = {"overdue": "逾期未整改", "open": "待整改", "fixed": "已�
 
 
 def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
+    return today or clock.today()
 
 
 def _check_finding(f: FindingInput, inspected_on: dt.date, centre_id: int) -> None:

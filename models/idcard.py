@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from models import clock
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -66,7 +68,7 @@ def check(raw: object, today: dt.date | None = None) -> IdCheck:
         result.errors.append("前17位须为数字，最后一位为数字或X")
         return result
     birth = _parse_date(number[6:14])
-    today = today or dt.date.today()
+    today = today or clock.today()
     if birth is None:
         result.errors.append(f"出生日期“{number[6:14]}”不是有效日期")
     elif birth > today or birth.year < 1890:

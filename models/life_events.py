@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from models import codes, crud
+from models import clock, codes, crud
 from models.db import as_dict, database
 from models.entities import Household, LifeEvent, Resident
 from models.households import handle_departure
@@ -345,7 +345,7 @@ def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | Non
                 raise RegistryError("此后类别又有变更，请先撤销后来的变更。")
             crud.update(actor, person, note="撤销类别变更", category=old.from_value)
         crud.update(actor, old, note="撤销", voided=True)
-        return add_event(actor, "void", dt.date.today(), resident_id=resident_id,
+        return add_event(actor, "void", clock.today(), resident_id=resident_id,
                          household_id=old.__data__.get("household"), reason=reason,
                          from_value=KINDS[old.kind], to_value=old.event_date.isoformat(),
                          corrects=old.id)

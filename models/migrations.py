@@ -9,13 +9,13 @@ PostgreSQL as well as SQLite.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 from pathlib import Path
 
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
+from models import clock
 from models.db import DatabaseError, sqlite_backup
 from models.entities import SchemaVersion, now
 from models.migration_registry import MIGRATIONS, migration
@@ -113,7 +113,7 @@ def backup_before_migration(db: pw.Database, version: int) -> Path | None:
     if not isinstance(db, pw.SqliteDatabase) or db.database == ":memory:":
         return None
     src = Path(db.database)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     dest = src.with_name(f"{src.name}.v{version}-{stamp}.bak")
     return sqlite_backup(db, dest)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import audit, codes, crud, idcard
+from models import audit, clock, codes, crud, idcard
 from models.db import database
 from models.entities import Household, LifeEvent, Resident, ResidentTag
 from models.permissions import HasRole, Perm, require
@@ -177,7 +177,7 @@ def validate(
     data: ResidentData, exclude_id: int | None = None, today: dt.date | None = None
 ) -> list[str]:
     """Normalise *data* in place and check it; returns warnings, raises RegistryError."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     data.name = re.sub(r"\s+", "", data.name or "")
     if not data.name:
         raise RegistryError("姓名不能为空。")
@@ -242,7 +242,7 @@ def insert(
     validate(data, today=today)
     resident = crud.create(actor, Resident, note=note, household=household.id, status="current",
                            **_values(data))
-    _sync_tags(actor, resident, data.tags, today or dt.date.today())
+    _sync_tags(actor, resident, data.tags, today or clock.today())
     if household.archived:  # someone lives there again
         crud.update(actor, household, note="户内有在册人员，恢复户", archived=False)
     return resident
@@ -274,7 +274,7 @@ def update_resident(actor: HasRole, resident_id: int, data: ResidentData) -> lis
         if (data.relation == HEAD) != (resident.relation == HEAD) and resident.status == "current":
             raise RegistryError("户主须在户信息中用“变更户主”更换。")
         crud.update(actor, resident, **_values(data))
-        _sync_tags(actor, resident, data.tags, dt.date.today())
+        _sync_tags(actor, resident, data.tags, clock.today())
         if data.birth_date:
             _follow_birth_date(actor, resident_id, data.birth_date)
     return warnings
@@ -435,7 +435,7 @@ def add_event(
 def check_event_date(day: dt.date | None, today: dt.date | None = None) -> dt.date:
     if day is None:
         raise RegistryError("请填写日期。")
-    if day > (today or dt.date.today()):
+    if day > (today or clock.today()):
         raise RegistryError("日期不能晚于今天。")
     if day.year < 1900:
         raise RegistryError("日期不合理。")

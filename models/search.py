@@ -25,7 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import idcard
+from models import clock, idcard
 from models.db import database
 
 PROBE_LIMIT = 2000
@@ -107,7 +107,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 def _birth_range(flt: ResidentFilter) -> tuple[dt.date | None, dt.date | None]:
     """Birth dates (earliest exclusive-free, latest inclusive) for the age band."""
-    today = flt.as_of or dt.date.today()
+    today = flt.as_of or clock.today()
     latest = _years_before(today, flt.min_age) if flt.min_age is not None else None
     earliest = None
     if flt.max_age is not None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import peewee as pw
 
-from models import audit, codes
+from models import audit, clock, codes
 from models.db import database
 from models.entities import Compound, Household, Resident, ResidentTag
 from models.permissions import HasRole, Perm, require
@@ -151,7 +151,7 @@ def _write(path: Path, total: int, progress: Progress | None) -> ExportSummary:
     for index, (_, _, _, _, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
-    title = WriteOnlyCell(ws, f"户籍人口花名册（导出于{dt.date.today():%Y-%m-%d}，共{total}人）")
+    title = WriteOnlyCell(ws, f"户籍人口花名册（导出于{clock.today():%Y-%m-%d}，共{total}人）")
     title.font = Font(bold=True, size=14)
     ws.append([title])
     bold = Font(bold=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models import audit
+from models import audit, clock
 from models.db import database
 from models.entities import AuditLog, Compound, Household, Resident, ResidentTag, now
 from models.permissions import HasRole, Perm, require
@@ -76,7 +76,7 @@ class Preview:
     rows: list[RowResult]
     sheets: dict[str, SheetTable]
     notes: list[str] = field(default_factory=list)  # ignored sheets, skipped total rows
-    today: dt.date = field(default_factory=dt.date.today)  # the import's day: tags end on it
+    today: dt.date = field(default_factory=clock.today)  # the import's day: tags end on it
     new_compounds: list[str] = field(default_factory=list)
     households: dict[str, dict[str, Any]] = field(default_factory=dict)  # 户号 -> address
     new_households: int = 0
@@ -164,7 +164,7 @@ def rejected_entry(row: RowResult) -> dict[str, Any]:
 def parse_file(path: str | os.PathLike[str], progress: Progress | None = None,
                today: dt.date | None = None) -> Preview:
     """Read *path* and check every row on its own and against the other rows of the file."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     try:
         data = read_workbook(Path(path), progress)
     except ReadCancelled as exc:

@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.platypus import KeepTogether, Paragraph
 
-from models import audit, settings
+from models import audit, clock, settings
 from models.casework import CASE_TYPE_SHORT
 from models.casework_rules import yuan
 from models.casework_worklist import GROUPS, month_payments, worklist
@@ -44,7 +44,7 @@ def payments_pdf(actor: HasRole, month: dt.date, path: str | Path,
     data = month_payments(actor, month, compound_id)
     font_path = _font(font_path)
     st = styles(font_path)
-    today = today or dt.date.today()
+    today = today or clock.today()
     title = "育儿补贴和计生扶助发放名单"
     story: list[Any] = [
         Paragraph(esc(title), st.title),
@@ -82,7 +82,7 @@ def payments_pdf(actor: HasRole, month: dt.date, path: str | Path,
 def worklist_pdf(actor: HasRole, path: str | Path, as_of: dt.date | None = None,
                  compound_id: int | None = None, font_path: str | None = None) -> Path:
     """计生服务待办清单: overdue first, then this week, then coming; names, no ID numbers."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     items = worklist(actor, as_of, compound_id=compound_id)
     font_path = _font(font_path)
     st = styles(font_path)

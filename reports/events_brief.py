@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Table, TableStyle
 
-from models import events_attendance, events_service
+from models import clock, events_attendance, events_service
 from reports.events_common import date_style, document_options, paragraphs, photo_block
 from reports.official import TEXT_WIDTH, Document, esc, format_date, spacer, styles
 
@@ -73,7 +73,7 @@ def build_brief(event_id: int, path: str | Path) -> Path:
     info = events_service.get_event(event_id)
     options = document_options()
     unit = options["issuing_unit"]
-    day = info.brief_date or max(info.plan.event_date, dt.date.today())
+    day = info.brief_date or max(info.plan.event_date, clock.today())
     title = events_service.brief_title()
     doc = Document(Path(path), f"{title}（{info.plan.title}）", date=day, **options)
     st = styles(doc.font_path)

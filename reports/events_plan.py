@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from models import events_prep, events_service
+from models import clock, events_prep, events_service
 from models.events import yuan
 from reports.events_common import date_style, document_options, ordinal, paragraphs
 from reports.official import Document, data_table, esc, format_date, spacer, styles
@@ -79,6 +78,6 @@ def build_plan(event_id: int, path: str | Path) -> Path:
         story.extend(body[1:])
     story.append(spacer(10))
     story.append(Paragraph(esc(options["issuing_unit"]), st.right))
-    signed = min(dt.date.today(), plan.event_date)
+    signed = min(clock.today(), plan.event_date)
     story.append(Paragraph(esc(format_date(signed, date_style())), st.right))
     return doc.build(story)

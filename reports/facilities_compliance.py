@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Table, TableStyle
 
-from models import settings
+from models import clock, settings
 from models.facilities import KIND_NAMES, STATUS_NAMES, VERDICT_NAMES
 from models.facilities_assess import Compliance, assess, format_area, sorted_items
 from models.facilities_centre import PhotoRow, list_photos, list_spaces
@@ -234,7 +234,7 @@ def build_compliance_report(
 ) -> Path:
     """Write the report for one centre to *path*; fixed hazards of the last year are shown."""
     require(actor, Perm.REPORTS_PRINT)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     result = assess(centre_id, today=as_of)
     st = styles(font_path or settings.get("font_path") or None)
     unit = settings.get("issuing_unit")

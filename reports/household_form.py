@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
 
+from models import clock
 from models.printouts import HouseholdSheet
 from reports.form_grid import FormGrid, GridStyle, repeat
 from reports.official import (
@@ -50,7 +51,7 @@ def build_household_forms(path: str | Path, sheets: Sequence[HouseholdSheet], *,
     if not sheets:
         raise ValueError("没有可打印的住户。")
     st = styles()
-    today = today or dt.date.today()
+    today = today or clock.today()
     unit = issuing_unit()
     parts = FormParts(st, unit)
     story: list[Flowable] = []
@@ -152,5 +153,5 @@ def _members_table(parts: FormParts, sheet: HouseholdSheet) -> FormGrid:
 
 
 def default_name(today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return f"{TITLE}-{format_date(today, date_style())}.pdf"

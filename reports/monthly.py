@@ -14,6 +14,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
 
+from models import clock
 from models.stats import CompoundFigures, Month, MonthlyFigures, monthly
 from reports.charts import bar_chart
 from reports.official import (
@@ -49,7 +50,7 @@ def build_monthly_report(
 ) -> Path:
     """Write the month's report for the community or one compound; returns the path."""
     figures = figures or monthly(month, compound_id)
-    today = today or dt.date.today()
+    today = today or clock.today()
     st = styles()
     unit = issuing_unit()
     story = monthly_story(st, figures, unit, today)

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from models import clock
 from models.dates import cn_number, format_date
 from reports import linebreak
 from reports.fonts import register_pdf_fonts
@@ -266,7 +267,7 @@ class Document:
     path: Path
     title: str
     issuing_unit: str = ""
-    date: dt.date = field(default_factory=dt.date.today)
+    date: dt.date = field(default_factory=clock.today)
     font_path: str | None = None
     page_numbers: bool = True
 

@@ -10,6 +10,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
+from models import clock
 from models.printouts import ListRow
 from reports.official import (
     Document,
@@ -34,7 +35,7 @@ def build_resident_list(path: str | Path, rows: Sequence[ListRow], scope_name: s
                         today: dt.date | None = None, progress: Progress | None = None,
                         masked: bool = True) -> Path:
     st = styles()
-    today = today or dt.date.today()
+    today = today or clock.today()
     unit = issuing_unit()
     cell = st.sized(st.cell, FONT_SIZE, "list_cell")
     widths = [w * mm for w in WIDTHS_MM]

@@ -18,8 +18,23 @@ from models import demo, users  # noqa: E402
 from models.db import close_database, open_database  # noqa: E402
 from models.permissions import Role  # noqa: E402
 
-AS_OF = dt.date(2026, 11, 27)
+AS_OF = dt.date(2026, 11, 27)  # the day every test runs on (models.clock is frozen there)
 PASSWORD = "test1234"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch):
+    """Every test runs on AS_OF at 09:00, whatever the real date: no test may depend on it.
+
+    `.ci/run` also runs the suite under faketime at a later date to catch code that reads the
+    real clock behind models.clock's back.
+    """
+    from models import clock
+
+    clock.freeze(dt.datetime.combine(AS_OF, dt.time(9, 0)))
+    monkeypatch.setenv("NDESK_TODAY", f"{AS_OF.isoformat()}T09:00:00")  # programs tests start
+    yield
+    clock.freeze(None)
 
 
 @pytest.fixture(autouse=True)

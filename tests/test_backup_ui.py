@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import ui.app
-from models import backup, files, local_config
+from models import backup, clock, files, local_config
 from models.db import database_path
 from models.entities import AuditLog, Household, User
 from models.local_config import LocalConfig
@@ -128,7 +128,7 @@ def test_daily_backup_runs_once_a_day(qtbot, messages, admin, demo_small):
     scheduler.check()  # already backed up today
     qtbot.waitUntil(lambda: scheduler._job is None, timeout=30000)
     assert _backups() == first  # a second one would have replaced it (newest of the day)
-    assert backup.due(local_config.load(), "desk", dt.datetime.now() + dt.timedelta(days=1))
+    assert backup.due(local_config.load(), "desk", clock.now() + dt.timedelta(days=1))
     scheduler.detach()
 
 

@@ -7,6 +7,7 @@ from models import casework_cases as cases
 from reports.casework_forms import birth_registration_pdf
 from reports.casework_lists import payments_pdf, worklist_pdf
 from tests.casework_fixtures import family  # noqa: F401  (fixture)
+from tests.conftest import AS_OF
 
 
 def _text(path, layout=True):
@@ -36,7 +37,7 @@ def test_payment_list_masks_ids_and_totals(tmp_path, officer, family):  # noqa: 
 def test_form_and_worklist_render(tmp_path, officer, family):  # noqa: F811
     case = cases.create_birth_registration(
         officer, mother_id=family.mother.id, father_id=family.father.id, children=[],
-        birth_order=1, expected_date=dt.date.today() + dt.timedelta(days=100))
+        birth_order=1, expected_date=AS_OF + dt.timedelta(days=100))
     pdf = birth_registration_pdf(officer, case.id, tmp_path / "form.pdf")
     text = "".join(_text(pdf, layout=False).split())
     assert "第1孩" in text and "按预产期推算" in text and "张建伟" in text

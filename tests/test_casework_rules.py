@@ -29,26 +29,58 @@ def test_registration_deadline_is_six_months_after_birth():
     assert rules.registration_deadline(D(2027, 8, 31)) == D(2028, 2, 29)
 
 
-def test_child_born_december_2023_is_due_23_months_from_january_2025():
+def test_child_born_december_2023_is_due_24_months_7200_yuan():
     months = rules.subsidy_months(D(2023, 12, 15))
-    # January 2025 up to the month before the third birthday (December 2026): 2025-01 … 2026-11.
-    assert months[0] == D(2025, 1, 1) and months[-1] == D(2026, 11, 1)
-    assert len(months) == 23
+    # The official worked example: January 2025 up to and including December 2026, the month
+    # of the third birthday.
+    assert months[0] == D(2025, 1, 1) and months[-1] == D(2026, 12, 1)
+    assert len(months) == 24
     due = rules.amount_due(months, lambda m: 30000)
-    assert due.total_fen == 690000 and rules.yuan(due.total_fen) == "6,900.00"
+    assert due.total_fen == 720000 and rules.yuan(due.total_fen) == "7,200.00"
     assert due.through(D(2025, 12, 31)) == 12 * 30000
 
 
-@pytest.mark.parametrize(("birth", "count"), [
-    (D(2021, 12, 31), 0),  # three before the subsidy began
-    (D(2022, 1, 1), 0),  # turns three in January 2025: the month of turning three is not due
-    (D(2022, 2, 28), 1),  # January 2025 only
-    (D(2024, 12, 31), 35),  # 2025-01 … 2027-11: one month short of three years
-    (D(2025, 1, 1), 36),
-    (D(2025, 3, 10), 36),  # born from 2025: the full three years, 3,600 yuan a year
+def _official_months(year: int, month: int) -> int:
+    """The NHC's table of months per birth month, written out independently of the rule: born
+    in 2022-2024, the months from 2025-01 to the month of the third birthday; from 2025, 36."""
+    if year >= 2025:
+        return 36
+    return (year + 3 - 2025) * 12 + month
+
+
+def _birth_months():
+    for year in range(2022, 2026):
+        for month in range(1, 13):
+            if (year, month) <= (2025, 2):
+                yield year, month
+
+
+@pytest.mark.parametrize(("year", "month"), list(_birth_months()))
+def test_every_birth_month_2022_to_2025_02_follows_the_official_table(year, month):
+    expected = _official_months(year, month)
+    for day in (1, 15, 28):
+        months = rules.subsidy_months(D(year, month, day))
+        assert len(months) == expected
+        assert months == rules.months_between(months[0], months[-1])  # no gaps
+        assert months[0] == max(D(year, month, 1), D(2025, 1, 1))
+        if year < 2025:  # the last month due is the month of the third birthday
+            assert months[-1] == D(year + 3, month, 1)
+        assert rules.amount_due(months, lambda m: 30000).total_fen == expected * 30000
+
+
+@pytest.mark.parametrize(("birth", "count", "yuan"), [
+    (D(2021, 12, 31), 0, "0.00"),  # three before the subsidy began
+    (D(2022, 1, 1), 1, "300.00"),  # turns three in January 2025: that month is due
+    (D(2022, 2, 28), 2, "600.00"),
+    (D(2023, 12, 1), 24, "7,200.00"),
+    (D(2024, 12, 31), 36, "10,800.00"),  # 2025-01 … 2027-12
+    (D(2025, 1, 1), 36, "10,800.00"),
+    (D(2025, 3, 10), 36, "10,800.00"),  # born from 2025: the full three years
 ])
-def test_subsidy_month_counting(birth, count):
-    assert len(rules.subsidy_months(birth)) == count
+def test_subsidy_month_counting(birth, count, yuan):
+    months = rules.subsidy_months(birth)
+    assert len(months) == count
+    assert rules.yuan(rules.amount_due(months, lambda m: 30000).total_fen) == yuan
 
 
 def test_amount_due_groups_months_by_rate_and_reports_missing_rates():

@@ -14,9 +14,10 @@ from models.casework_rules import registration_deadline
 from models.entities import AuditLog
 from models.permissions import PermissionDenied
 from tests.casework_fixtures import family  # noqa: F401  (fixture)
+from tests.conftest import AS_OF
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = AS_OF
 
 
 def _inputs(suggestions):
@@ -76,14 +77,14 @@ def test_earlier_marriage_child_does_not_count_and_another_order_needs_a_reason(
 
 # -- childcare subsidy and rates --------------------------------------------------------------
 
-def test_child_born_december_2023_gets_exactly_23_months_6900_yuan(officer, family):  # noqa: F811
+def test_child_born_december_2023_gets_exactly_24_months_7200_yuan(officer, family):  # noqa: F811
     case = cases.create_subsidy(officer, child_id=family.toddler_2023.id, applied_on=D(2025, 9, 10),
                                 opened_on=D(2025, 9, 10))
     detail = casework_views.get_case(officer, case.id, as_of=D(2025, 12, 31))
     due = detail.subsidy
     assert due is not None
-    assert (due.month_count, due.months[0], due.months[-1]) == (23, D(2025, 1, 1), D(2026, 11, 1))
-    assert due.total_fen == 690000  # 23 × 300 yuan
+    assert (due.month_count, due.months[0], due.months[-1]) == (24, D(2025, 1, 1), D(2026, 12, 1))
+    assert due.total_fen == 720000  # 24 × 300 yuan, the official example
     assert detail.subsidy_due_to_date_fen == 360000  # 2025's twelve months
     assert detail.third_birthday == D(2026, 12, 15)
     with pytest.raises(CaseworkError, match="已有育儿补贴"):
@@ -107,14 +108,14 @@ def test_a_later_rate_leaves_earlier_amounts_unchanged(admin, officer, family): 
         casework_rates.add_rate(admin, "subsidy", D(2027, 1, 15), 40000)
     casework_rates.add_rate(admin, "subsidy", D(2027, 1, 1), 40000, "示例：新标准")
     after_old, after_new = due(old_child), due(new_child)
-    assert after_old.total_fen == before_old.total_fen == 690000  # all its months are before 2027
+    assert after_old.total_fen == before_old.total_fen == 720000  # all its months are before 2027
     # The 2026 baby: months to 2026-12 keep 300 yuan, months from 2027-01 are paid at 400.
     assert after_new.through(D(2026, 12, 1)) == before_new.through(D(2026, 12, 1)) == 7 * 30000
     assert after_new.total_fen == 7 * 30000 + 29 * 40000
-    # The month's list: November 2026 is both children's month; December only the baby's
-    # (the 2023 child turns three in December), and from January 2027 at the new rate.
+    # The month's list: December 2026 is both children's month (the 2023 child's last, the
+    # month of its third birthday); from January 2027 only the baby's, at the new rate.
     assert casework_worklist.month_payments(officer, D(2026, 11, 1)).subsidy_total_fen == 2 * 30000
-    assert casework_worklist.month_payments(officer, D(2026, 12, 1)).subsidy_total_fen == 30000
+    assert casework_worklist.month_payments(officer, D(2026, 12, 1)).subsidy_total_fen == 2 * 30000
     assert casework_worklist.month_payments(officer, D(2027, 1, 1)).subsidy_total_fen == 40000
     # A mistyped row is voided, with a reason, and the old rate applies again.
     row = next(r for r in casework_rates.list_rates() if not r.built_in)
@@ -265,7 +266,6 @@ def test_demo_community_holds_realistic_casework(admin):
 
     from models import demo
     from models.casework import CaseChild, FollowUp
-    from tests.conftest import AS_OF
 
     demo.generate(households=400, seed=11, as_of=AS_OF)
 

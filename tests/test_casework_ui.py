@@ -11,14 +11,15 @@ from models import casework_people
 from models.casework import BIRTH_REG, SUBSIDY, Case, FollowUp
 from models.entities import AuditLog
 from models.permissions import PermissionDenied
-from tests.casework_fixtures import family  # noqa: F401  (fixture)
+from tests.casework_fixtures import family, person  # noqa: F401  (fixture)
+from tests.conftest import AS_OF
 from ui.casework_birth_dialog import BirthRegistrationDialog
 from ui.casework_case_dialog import CaseDialog
 from ui.casework_new_dialog import NewCaseDialog
 from ui.casework_rates_dialog import RatesDialog
 from ui.main_window import MainWindow
 
-TODAY = dt.date.today()
+TODAY = AS_OF
 
 
 def _pick(field, text):
@@ -86,12 +87,23 @@ def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family
     assert case.order_reason == "长女系共同生育，户籍登记有误"
 
 
-def test_subsidy_dialog_shows_the_pro_rata_amount_for_a_december_2023_child(qtbot, officer, family):  # noqa: F811
+def test_subsidy_dialog_shows_one_month_for_a_child_born_january_2022(qtbot, officer, family):  # noqa: F811
+    person(family.household, "张小满", "1", dt.date(2022, 1, 10), "23")
+    dialog = NewCaseDialog(officer, SUBSIDY)
+    qtbot.addWidget(dialog)
+    _pick(dialog.child, "张小满")
+    # Turns three in January 2025: that month, the subsidy's first, is due (domain §3).
+    assert "应享补贴 1 个月（2025年1月），共 300.00 元" in dialog.preview.text()
+    _save(dialog)
+    assert Case.get(Case.case_type == SUBSIDY).child.name == "张小满"
+
+
+def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(qtbot, officer, family):  # noqa: F811
     dialog = NewCaseDialog(officer, SUBSIDY)
     qtbot.addWidget(dialog)
     _pick(dialog.child, "王子轩")
     assert dialog.mother.person.name == "赵敏" and dialog.father.person.name == "王强"
-    assert "23 个月（2025年1月至2026年11月），共 6,900.00 元" in dialog.preview.text()
+    assert "24 个月（2025年1月至2026年12月），共 7,200.00 元" in dialog.preview.text()
     _save(dialog)
     case = Case.get(Case.case_type == SUBSIDY)
     assert case.child.id == family.toddler_2023.id and case.application_status == "applied"

@@ -12,8 +12,9 @@ from models.entities import AuditLog, Compound
 from models.events import CANCELLED, HELD, Event, EventTask, parse_yuan, yuan
 from models.events_stats import events_monthly_section
 from models.permissions import PermissionDenied
+from tests.conftest import AS_OF
 
-TODAY = dt.date.today()
+TODAY = AS_OF
 
 
 def test_film_night_template_carries_the_seed_preparation_list(clerk):
@@ -157,7 +158,6 @@ def test_only_event_editors_write(officer, db):
 
 
 def test_demo_year_of_events(demo_small):
-    from tests.conftest import AS_OF
 
     rows = svc.list_events(svc.EventFilter(when="all"), today=AS_OF)
     past = [r for r in rows if r.event_date < AS_OF]

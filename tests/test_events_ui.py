@@ -15,6 +15,7 @@ from models import files
 from models.entities import Compound
 from models.events import CANCELLED, HELD, Event, EventPhoto, EventPublicity, EventTask
 from models.events_templates import create_from_template
+from tests.conftest import AS_OF
 from ui import events_common
 from ui.events_dialog import EventDialog
 from ui.events_new_dialog import NewEventDialog
@@ -24,7 +25,7 @@ from ui.resident_picker import ResidentPicker
 from ui.tab_events import EventsTab
 
 PHOTOS = Path(__file__).resolve().parent.parent / "resources" / "demo_photos"
-TODAY = dt.date.today()
+TODAY = AS_OF
 
 
 @pytest.fixture

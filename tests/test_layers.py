@@ -1,5 +1,6 @@
 """models/ and reports/ must import on a machine without PySide6 (command line, server)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,37 @@ def test_no_qt_import_in_core_sources():
         if "PySide6" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+# Reads of the real clock. models/clock.py is the one place allowed to make them, so that the
+# tests' frozen day holds everywhere (a date.today() elsewhere is a time bomb for the suite).
+CLOCK_READS = re.compile(
+    r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today|time\.localtime"
+    r"|QDate\.currentDate|QDateTime\.current\w*|QTime\.currentTime)\b")
+
+
+def test_only_the_clock_module_reads_the_date():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for package in ("models", "reports", "ui")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path != ROOT / "models" / "clock.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if CLOCK_READS.search(line) and not line.lstrip().startswith("#")
+    ] + [
+        f"main.py:{number}: {line.strip()}"
+        for number, line in enumerate((ROOT / "main.py").read_text(encoding="utf-8").splitlines(), 1)
+        if CLOCK_READS.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_frozen_clock_is_what_services_see():
+    import datetime as dt
+
+    from models import clock
+    from tests.conftest import AS_OF
+
+    assert clock.today() == AS_OF and clock.is_frozen()
+    clock.freeze(dt.date(2030, 1, 2))
+    assert clock.today() == dt.date(2030, 1, 2) and clock.now().hour == 9

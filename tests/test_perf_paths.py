@@ -17,6 +17,7 @@ from models.entities import Household, Resident
 from models.households import AddressInput
 from models.search import ResidentFilter
 from reports.household_form import build_household_forms
+from tests.conftest import AS_OF
 from tests.registry_helpers import DAY, make_family
 
 EVERYONE = ResidentFilter(status=None)
@@ -68,7 +69,7 @@ def test_a_household_history_holds_the_moves_that_name_its_number(admin):
 
 def test_the_worklist_follows_changes_made_through_another_connection(admin, officer):
     _compound, _house, people = make_family(admin)
-    today = dt.date.today()
+    today = AS_OF
     case = create_general(officer, person_id=people["王建国"], subject="咨询",
                           opened_on=today - dt.timedelta(days=20))
     assert casework_worklist.overdue_counts().total == 0

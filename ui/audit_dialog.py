@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import audit
+from models import audit, clock
 from models.entities import AuditLog, User
 from ui.table_model import Column, RowsTableModel
 
@@ -53,7 +53,7 @@ class AuditDialog(QDialog):
         self.table_filter.addItem(self.tr("全部记录类型"), "")
         for name in audit.log_tables():
             self.table_filter.addItem(audit.TABLE_NAMES.get(name, name), name)
-        today = QDate.currentDate()
+        today = QDate(*clock.today().timetuple()[:3])
         self.since = QDateEdit(today.addDays(-30))
         self.until = QDateEdit(today)
         for edit in (self.since, self.until):

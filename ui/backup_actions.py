@@ -6,7 +6,6 @@ and when the window closes; the work itself is models.backup.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from models import backup, local_config
+from models import backup, clock, local_config
 from models.db import database_path
 from models.permissions import Perm, require
 from ui.worker import Job, run_with_progress
@@ -148,7 +147,7 @@ def backup_to_file(window) -> None:
     if src is None:
         return
     folder = local_config.load().backup_folder()
-    default = folder / backup.backup_name(src.stem, dt.datetime.now())
+    default = folder / backup.backup_name(src.stem, clock.now())
     path, _ = QFileDialog.getSaveFileName(
         window, window.tr("备份到文件"), str(default), window.tr("社区工作台备份 (*.zip)")
     )

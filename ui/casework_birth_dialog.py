@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import casework_cases, casework_people, casework_rules, codes
+from models import casework_cases, casework_people, casework_rules, clock, codes
 from models.casework import CHILD_ORIGINS
 from models.casework_cases import CaseworkError, ChildInput
 from models.entities import User
@@ -59,8 +59,8 @@ class BirthRegistrationDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.pregnant)
         group.addButton(self.born)
-        self.expected_date = DateField(dt.date.today() + dt.timedelta(days=180))
-        self.birth_date = DateField(dt.date.today())
+        self.expected_date = DateField(clock.today() + dt.timedelta(days=180))
+        self.birth_date = DateField(clock.today())
         self.child = PersonField(self.tr("新生儿"), optional=True)
         self.child.changed.connect(self._child_chosen)
         birth_row = QWidget()
@@ -120,7 +120,7 @@ class BirthRegistrationDialog(QDialog):
         self.deadline = QLabel()
         self.deadline.setObjectName("birth_deadline")
         self.deadline.setStyleSheet("font-weight: bold;")
-        self.opened_on = DateField(dt.date.today())
+        self.opened_on = DateField(clock.today())
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(60)
         self.error = QLabel()
@@ -288,7 +288,7 @@ class BirthRegistrationDialog(QDialog):
         text = self.tr("出生后六个月内，即 %1 前").replace("%1", format_date(deadline))
         if not born:
             text += self.tr("（按预产期推算，出生后以出生日期为准）")
-        elif deadline < dt.date.today():
+        elif deadline < clock.today():
             text += self.tr("　已超过时限，仍可补办")
         self.deadline.setText(text)
 

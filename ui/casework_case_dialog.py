@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import casework_cases, casework_views
+from models import casework_cases, casework_views, clock
 from models.casework import (
     APPLICATION_STATUSES,
     BIRTH_REG,
@@ -233,7 +233,7 @@ class CaseDialog(QDialog):
         layout.addWidget(self._table(self.follow_model))
         if self.editable:
             row = QHBoxLayout()
-            self.follow_date = DateField(dt.date.today())
+            self.follow_date = DateField(clock.today())
             self.follow_way = QComboBox()
             for code, label in FOLLOW_UP_WAYS.items():
                 self.follow_way.addItem(label, code)
@@ -312,7 +312,7 @@ class CaseDialog(QDialog):
             answer = QMessageBox.question(self, self.tr("办结"), self.tr("确认办结此个案？"))
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self._run(casework_cases.change_status, self.case_id, code, dt.date.today(), reason)
+        self._run(casework_cases.change_status, self.case_id, code, clock.today(), reason)
 
     def _add_follow_up(self) -> None:
         self._run(casework_cases.add_follow_up, self.case_id, self.follow_date.value(),
@@ -324,29 +324,29 @@ class CaseDialog(QDialog):
             QMessageBox.information(self, self.tr("孕产期提醒"), self.tr("请先选择一项提醒。"))
             return
         reminder = self.reminder_model.row_at(rows[0].row())
-        self._run(casework_cases.set_reminder_status, reminder.id, status, dt.date.today())
+        self._run(casework_cases.set_reminder_status, reminder.id, status, clock.today())
 
     def _set_application(self) -> None:
         code = self.application.currentData()
         if code != self.detail.application_status:
             changes = {"application_status": code}
             if code != "not_applied" and self.detail.applied_on is None:
-                changes["applied_on"] = dt.date.today()
+                changes["applied_on"] = clock.today()
             self._run(casework_cases.update_case, self.case_id, **changes)
 
     def _record_payment(self) -> None:
         amount, ok = QInputDialog.getDouble(self, self.tr("登记发放"), self.tr("本次发放金额（元）："),
                                             300.0, 0.01, 1_000_000.0, 2)
         if ok:
-            self._run(casework_cases.record_payment, self.case_id, round(amount * 100), dt.date.today())
+            self._run(casework_cases.record_payment, self.case_id, round(amount * 100), clock.today())
 
     def _end_assistance(self) -> None:
-        dialog = _DatesDialog(self, self.tr("终止扶助"), [(self.tr("终止日期"), dt.date.today(), False)])
+        dialog = _DatesDialog(self, self.tr("终止扶助"), [(self.tr("终止日期"), clock.today(), False)])
         if dialog.exec():
             self._run(casework_cases.update_case, self.case_id, end_date=dialog.values[0])
 
     def _record_birth(self) -> None:
-        dialog = _DatesDialog(self, self.tr("登记出生"), [(self.tr("出生日期"), dt.date.today(), False)],
+        dialog = _DatesDialog(self, self.tr("登记出生"), [(self.tr("出生日期"), clock.today(), False)],
                               person=self.tr("新生儿（已入户的可选择）"))
         if dialog.exec():
             changes: dict = {"birth_date": dialog.values[0]}
@@ -357,7 +357,7 @@ class CaseDialog(QDialog):
     def _record_delivery(self) -> None:
         d = self.detail
         dialog = _DatesDialog(self, self.tr("登记分娩／出院"), [
-            (self.tr("分娩日期"), d.birth_date or dt.date.today(), False),
+            (self.tr("分娩日期"), d.birth_date or clock.today(), False),
             (self.tr("出院日期"), d.discharge_date, True)])
         if dialog.exec():
             self._run(casework_cases.update_case, self.case_id, birth_date=dialog.values[0],

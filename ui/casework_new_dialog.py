@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import casework_cases, casework_people, casework_rules
+from models import casework_cases, casework_people, casework_rules, clock
 from models.casework import (
     APPLICATION_STATUSES,
     CASE_TYPES,
@@ -56,7 +56,7 @@ class NewCaseDialog(QDialog):
         self.preview.setObjectName("case_preview")
         self.preview.setWordWrap(True)
         self.preview.setStyleSheet("font-weight: bold;")
-        self.opened_on = DateField(dt.date.today())
+        self.opened_on = DateField(clock.today())
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
         self.error = QLabel()
@@ -82,7 +82,7 @@ class NewCaseDialog(QDialog):
 
     # -- forms --------------------------------------------------------------------------
     def _build_subsidy(self) -> None:
-        self.child = PersonField(self.tr("婴幼儿"), ResidentFilter(max_age=4, as_of=dt.date.today()))
+        self.child = PersonField(self.tr("婴幼儿"), ResidentFilter(max_age=4, as_of=clock.today()))
         self.child.setObjectName("subsidy_child")
         self.mother = PersonField(self.tr("母亲"), ResidentFilter(sex="2"), optional=True)
         self.father = PersonField(self.tr("父亲"), ResidentFilter(sex="1"), optional=True)
@@ -90,7 +90,7 @@ class NewCaseDialog(QDialog):
         for code, label in APPLICATION_STATUSES.items():
             self.application.addItem(label, code)
         self.application.setCurrentIndex(self.application.findData("applied"))
-        self.applied_on = DateField(dt.date.today(), optional=True)
+        self.applied_on = DateField(clock.today(), optional=True)
         self.child.changed.connect(lambda _p: self._child_parents())
         self.form.addRow(self.tr("婴幼儿"), self.child)
         self.form.addRow(self.tr("母亲"), self.mother)
@@ -116,7 +116,7 @@ class NewCaseDialog(QDialog):
         cats = SPECIAL_CATEGORIES if self.case_type == SPECIAL_ASSIST else REWARD_CATEGORIES
         for code, label in cats.items():
             self.category.addItem(label, code)
-        today = dt.date.today()
+        today = clock.today()
         self.start_date = DateField(casework_rules.add_months(casework_rules.month_start(today), 1))
         self.end_date = DateField(optional=True)
         self.assist_child = PersonField(self.tr("子女"), optional=True)
@@ -137,7 +137,7 @@ class NewCaseDialog(QDialog):
         self.mother = PersonField(self.tr("孕产妇"), ResidentFilter(sex="2"))
         self.mother.setObjectName("maternal_mother")
         self.father = PersonField(self.tr("配偶"), ResidentFilter(sex="1"), optional=True)
-        self.expected_date = DateField(dt.date.today() + dt.timedelta(days=200))
+        self.expected_date = DateField(clock.today() + dt.timedelta(days=200))
         self.mother.changed.connect(self._maternal_spouse)
         self.expected_date.dateChanged.connect(lambda _d: self.update_preview())
         self.form.addRow(self.tr("孕产妇"), self.mother)
@@ -168,17 +168,19 @@ class NewCaseDialog(QDialog):
             if child is not None and child.birth_date:
                 months = casework_rules.subsidy_months(child.birth_date)
                 if not months:
-                    text = self.tr("该婴幼儿不在育儿补贴范围内（2022年1月1日及以后出生的，补贴至满3周岁前一个月）。")
+                    text = self.tr("该婴幼儿不在育儿补贴范围内（2022年1月1日及以后出生的婴幼儿可享受，补至满3周岁当月）。")
                 else:
                     rates = RateTable()
                     due = casework_rules.amount_due(months, lambda m: rates.monthly_fen("subsidy", m))
-                    text = (self.tr("应享补贴 %1 个月（%2年%3月至%4年%5月），共 %6 元。")
+                    span = (self.tr("%2年%3月") if len(months) == 1
+                            else self.tr("%2年%3月至%4年%5月"))
+                    text = (self.tr("应享补贴 %1 个月（%span），共 %6 元。").replace("%span", span)
                             .replace("%1", str(due.month_count))
                             .replace("%2", str(months[0].year)).replace("%3", str(months[0].month))
                             .replace("%4", str(months[-1].year)).replace("%5", str(months[-1].month))
                             .replace("%6", yuan(due.total_fen)))
         elif self.case_type in (SPECIAL_ASSIST, REWARD_ASSIST):
-            start = self.start_date.value() or dt.date.today()
+            start = self.start_date.value() or clock.today()
             fen = RateTable().monthly_fen(self.category.currentData(), casework_rules.month_start(start))
             text = (self.tr("起始月标准：每人每月 %1 元。").replace("%1", yuan(fen)) if fen is not None
                     else self.tr("起始月没有适用的标准，请先由系统管理员录入标准。"))
@@ -207,7 +209,7 @@ class NewCaseDialog(QDialog):
                 case = casework_cases.create_maternal(
                     self.user, mother_id=self.mother.person_id() or 0,
                     father_id=self.father.person_id(),
-                    expected_date=self.expected_date.value() or dt.date.today(),
+                    expected_date=self.expected_date.value() or clock.today(),
                     opened_on=opened, notes=notes)
             else:
                 case = casework_cases.create_general(
@@ -223,7 +225,7 @@ class NewCaseDialog(QDialog):
     def _save_assistance(self, opened: dt.date | None, notes: str):
         person_id = self.person.person_id() or 0
         kwargs = dict(case_type=self.case_type, category=self.category.currentData(),
-                      start_date=self.start_date.value() or dt.date.today(),
+                      start_date=self.start_date.value() or clock.today(),
                       end_date=self.end_date.value(),
                       child_id=self.assist_child.person_id() if self.case_type == SPECIAL_ASSIST else None,
                       opened_on=opened, notes=notes)

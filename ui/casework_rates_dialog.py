@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import casework_rates, casework_rules
+from models import casework_rates, casework_rules, clock
 from models.casework_rates import RATE_KINDS, RateError
 from models.casework_rules import yuan
 from models.entities import User
@@ -118,7 +118,7 @@ class NewRateDialog(QDialog):
         self.kind = QComboBox()
         for code, label in RATE_KINDS.items():
             self.kind.addItem(label, code)
-        today = dt.date.today()
+        today = clock.today()
         self.start = DateField(casework_rules.add_months(casework_rules.month_start(today), 1))
         self.amount = QDoubleSpinBox()
         self.amount.setRange(0.01, 100000)
@@ -137,4 +137,4 @@ class NewRateDialog(QDialog):
         form.addRow(buttons)
 
     def start_value(self) -> dt.date:
-        return casework_rules.month_start(self.start.value() or dt.date.today())
+        return casework_rules.month_start(self.start.value() or clock.today())

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes
+from models import clock, codes
 from models.casework_people import PersonRef
 from models.search import ResidentFilter
 from ui.resident_picker import ResidentPicker
@@ -45,7 +45,7 @@ class DateField(QDateEdit):
             self.setSpecialValueText(self.tr("未填"))
         else:
             self.setMinimumDate(QDate(1900, 1, 2))
-        self.set_value(value if value is not None or optional else dt.date.today())
+        self.set_value(value if value is not None or optional else clock.today())
 
     def value(self) -> dt.date | None:
         if self.optional and self.date() == _NULL_DATE:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import compounds, events_service, events_templates
+from models import clock, compounds, events_service, events_templates
 from models.entities import User
 from models.events import type_name
 from ui.events_common import USER_ERRORS, from_qdate, to_qdate
@@ -61,7 +61,7 @@ class NewEventDialog(QDialog):
         self.date.setObjectName("event_date")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy年M月d日")
-        self.date.setDate(to_qdate(day or dt.date.today() + dt.timedelta(days=7)))
+        self.date.setDate(to_qdate(day or clock.today() + dt.timedelta(days=7)))
         self.compound = QComboBox()
         self.compound.setObjectName("compound")
         fill_compounds(self.compound, self.tr("全社区"))

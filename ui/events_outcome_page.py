@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import events_attendance, events_service
+from models import clock, events_attendance, events_service
 from models.events import HELD
 from models.events_service import EventInfo
 from ui.events_common import confirm
@@ -90,7 +88,7 @@ class OutcomePage(QWidget):
             w.blockSignals(True)
         self.held.setChecked(info.status == HELD)
         # Not before the day: the service refuses it too.
-        self.held.setEnabled(info.status == HELD or info.plan.event_date <= dt.date.today())
+        self.held.setEnabled(info.status == HELD or info.plan.event_date <= clock.today())
         self.head_count.setValue(NO_COUNT if info.head_count is None else info.head_count)
         self.summary.setPlainText(info.summary)
         self.brief_to.setText(info.brief_to)

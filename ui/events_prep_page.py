@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import events_prep
+from models import clock, events_prep
 from models.entities import User
 from models.events import PUBLICITY_CHANNELS
 from ui.events_common import USER_ERRORS, confirm, from_qdate, show_error, to_qdate
@@ -48,7 +48,7 @@ class TaskDialog(QDialog):
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy年M月d日")
-        self.due.setDate(to_qdate(due or dt.date.today()))
+        self.due.setDate(to_qdate(due or clock.today()))
         self.due.setEnabled(due is not None)
         self.has_due.toggled.connect(self.due.setEnabled)
         form = QFormLayout()
@@ -122,7 +122,7 @@ class PrepPage(QWidget):
         self.posted_on = QDateEdit()
         self.posted_on.setCalendarPopup(True)
         self.posted_on.setDisplayFormat("yyyy-MM-dd")
-        self.posted_on.setDate(to_qdate(dt.date.today()))
+        self.posted_on.setDate(to_qdate(clock.today()))
         self.content = QLineEdit()
         self.content.setObjectName("publicity_content")
         self.content.setPlaceholderText(self.tr("发布了什么（如：放映通知，含时间地点片名）"))
@@ -156,7 +156,7 @@ class PrepPage(QWidget):
             due = f"{task.due_date:%Y-%m-%d}" if task.due_date else ""
             if task.overdue:
                 due += self.tr("（逾期%1天）").replace(
-                    "%1", str((dt.date.today() - task.due_date).days) if task.due_date else "")
+                    "%1", str((clock.today() - task.due_date).days) if task.due_date else "")
             cells = [check, QTableWidgetItem(task.title), QTableWidgetItem(task.owner),
                      QTableWidgetItem(due), QTableWidgetItem(task.done_by),
                      QTableWidgetItem(f"{task.done_at:%Y-%m-%d %H:%M}" if task.done_at else "")]

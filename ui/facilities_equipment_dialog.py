@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from models import clock
 from models.entities import User
 from models.facilities import CONDITION_NAMES
 from models.facilities_centre import (
@@ -67,7 +66,7 @@ class EquipmentDialog(QDialog):
         self.purchase_date.setObjectName("equipment_date")
         self.purchase_date.setCalendarPopup(True)
         self.purchase_date.setDisplayFormat("yyyy-MM-dd")
-        self.purchase_date.setDate(to_qdate(dt.date.today()))
+        self.purchase_date.setDate(to_qdate(clock.today()))
         self.has_date.toggled.connect(self.purchase_date.setEnabled)
         self.value = QLineEdit()
         self.value.setObjectName("equipment_value")

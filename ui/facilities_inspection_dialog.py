@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from models import clock
 from models.entities import User
 from models.facilities import HAZARD_NAMES
 from models.facilities_centre import FacilityError, SpaceRow
@@ -156,7 +157,7 @@ class InspectionDialog(QDialog):
         self.user = user
         self.centre_id = centre_id
         self.spaces = spaces
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.saved_id: int | None = None
         self.findings: list[FindingInput] = []
         self.setWindowTitle(self.tr("登记安全检查"))
@@ -275,7 +276,7 @@ class CloseHazardDialog(QDialog):
         super().__init__(parent)
         self.user = user
         self.hazard = hazard
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.setWindowTitle(self.tr("隐患整改销号"))
         self.resize(520, 400)
         what = QLabel(self.tr("%1隐患（%2发现）：%3")

@@ -3,7 +3,6 @@ the equipment register, and the inspection records."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models import facilities_centre as centre_svc
 from models import facilities_inspections as inspections
 from models.entities import User
@@ -324,7 +324,7 @@ class InspectionsPage(QWidget):
         self.user = user
         self.centre_id: int | None = None
         self.spaces: list[SpaceRow] = []
-        self.today = dt.date.today
+        self.today = clock.today
         self.model = ColouredRowsModel([
             Column(self.tr("检查日期"), lambda r: r.inspected_on),
             Column(self.tr("检查人"), lambda r: r.inspector),

@@ -6,7 +6,6 @@ the services in models.workbook_import decide everything, this window only shows
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, idcard
+from models import clock, codes, idcard
 from models import workbook_import as wi
 from models.entities import User
 from models.permissions import Perm, can
@@ -275,7 +274,7 @@ class ImportDialog(QDialog):
         pv = self.preview
         if pv is None or not pv.rejected:
             return
-        default = pv.path.with_name(f"{pv.path.stem}-退回{dt.date.today():%Y%m%d}.xlsx")
+        default = pv.path.with_name(f"{pv.path.stem}-退回{clock.today():%Y%m%d}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("保存退回的行"), str(default),
                                               self.tr("Excel 工作簿 (*.xlsx)"))
         if not path:
@@ -295,7 +294,7 @@ def export_register(parent: QWidget, user: User, done: Any = None) -> Job | None
     """Ask where, then write the register as an .xlsx workbook off the GUI thread."""
     from models import workbook_export
 
-    default = Path.home() / f"花名册-{dt.date.today():%Y%m%d}.xlsx"
+    default = Path.home() / f"花名册-{clock.today():%Y%m%d}.xlsx"
     path, _ = QFileDialog.getSaveFileName(parent, parent.tr("导出花名册"), str(default),
                                           parent.tr("Excel 工作簿 (*.xlsx)"))
     if not path:

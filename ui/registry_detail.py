@@ -3,8 +3,6 @@ history (life events, corrections marked)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -16,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import codes, households, life_events, residents
+from models import clock, codes, households, life_events, residents
 from models.permissions import Perm, can
 from models.residents import STATUS_NAMES, age_on
 from ui.registry_household import EVENT_HEADERS, event_rows, fill_table, read_only_table
@@ -105,7 +103,7 @@ class PersonPane(QWidget):
         self.views.shown(resident_id)
         self._arm_view_timer()
         d = info.data
-        today = dt.date.today()
+        today = clock.today()
         age = age_on(d.birth_date, today)
         self.title.setText(d.name)
         f = self.fields

@@ -3,8 +3,6 @@ and correcting or cancelling an event. Each asks for confirmation before it chan
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import codes, households, life_events, residents
+from models import clock, codes, households, life_events, residents
 from models.residents import HEAD, RegistryError
 from ui.registry_widgets import (
     INFO_STYLE,
@@ -38,7 +36,7 @@ class _EventDialog(QDialog):
         self.user = user
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.date = DateField(dt.date.today(), required=True)
+        self.date = DateField(clock.today(), required=True)
         self.date.setObjectName("event_date")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
@@ -162,13 +160,13 @@ class LeaveDialog(_EventDialog):
         what = self.tr("死亡") if self.kind == "death" else self.tr("迁出")
         text = self.tr("确认登记%1%2（%3）？登记后其状态改为“%4”，不再计入在册人口。") \
             .replace("%1", self.person_name).replace("%2", what) \
-            .replace("%3", (self.date.date() or dt.date.today()).isoformat()) \
+            .replace("%3", (self.date.date() or clock.today()).isoformat()) \
             .replace("%4", self.tr("已死亡") if self.kind == "death" else self.tr("已迁出"))
         if not confirm(self, self.windowTitle(), text):
             return False
         head = self.succession.new_head_id() if self.succession else None
         rels = self.succession.relations() if self.succession else None
-        day = self.date.date() or dt.date.today()
+        day = self.date.date() or clock.today()
         if self.kind == "death":
             life_events.record_death(self.user, self.resident_id, day, self.reason.text(), head, rels)
         else:
@@ -194,7 +192,7 @@ class CategoryDialog(_EventDialog):
 
     def apply(self) -> bool:
         life_events.record_category_change(self.user, self.resident_id, self.category.code(),
-                                           self.date.date() or dt.date.today(), self.reason.text())
+                                           self.date.date() or clock.today(), self.reason.text())
         return True
 
 
@@ -249,7 +247,7 @@ class ReturnDialog(_EventDialog):
         if not self.household_id:
             raise RegistryError("请选择迁入的户。")
         life_events.record_return(self.user, self.resident_id, self.household_id,
-                                  self.relation.code(), self.date.date() or dt.date.today(),
+                                  self.relation.code(), self.date.date() or clock.today(),
                                   self.from_place.text(), self.reason.text())
         return True
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import codes, compounds, households, life_events
+from models import clock, codes, compounds, households, life_events
 from models.households import AddressInput
 from models.permissions import Perm, can
 from models.residents import STATUS_NAMES, RegistryError, age_on
@@ -208,7 +208,7 @@ class HouseholdDialog(QDialog):
         self.phone.setText(info.phone)
         self.notes.setText(info.notes)
         people = info.members + (info.former if self.show_former.isChecked() else [])
-        today = dt.date.today()
+        today = clock.today()
         fill_table(
             self.members,
             [[m.name, codes.name("relation", m.relation), codes.name("sex", m.sex),

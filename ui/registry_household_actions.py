@@ -5,8 +5,6 @@ change, and asks for confirmation before anything moves."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import codes, compounds, households, residents
+from models import clock, codes, compounds, households, residents
 from models.households import AddressInput, HouseholdRow
 from models.residents import HEAD, RegistryError
 from ui.registry_events import SuccessionBox, _EventDialog, head_note, show_headless
@@ -167,7 +165,7 @@ class ChangeHeadDialog(_EventDialog):
                        .replace("%1", self.head.currentText())):
             return False
         households.change_head(self.user, self.household_id, self.head.currentData(),
-                               self.table.relations(), self.date.date() or dt.date.today(),
+                               self.table.relations(), self.date.date() or clock.today(),
                                self.reason.text())
         return True
 
@@ -225,7 +223,7 @@ class MoveDialog(_EventDialog):
             return False
         households.move_resident(
             self.user, self.resident_id, self.target.id, self.relation.code(),
-            self.date.date() or dt.date.today(), self.reason.text(),
+            self.date.date() or clock.today(), self.reason.text(),
             self.succession.new_head_id() if self.succession else None,
             self.succession.relations() if self.succession else None,
         )
@@ -358,7 +356,7 @@ class SplitDialog(_EventDialog):
                             self.room.text(), self.household_type.code())
         self.new_household = households.split_household(
             self.user, self.household_id, chosen, self.head.currentData(),
-            self.table.relations(), addr, self.date.date() or dt.date.today(), self.reason.text(),
+            self.table.relations(), addr, self.date.date() or clock.today(), self.reason.text(),
             stay_head_id=self.stay_head.currentData() if self.stay_box.isVisibleTo(self) else None,
             stay_relations=self.stay_table.relations(),
         )
@@ -435,7 +433,7 @@ class MergeDialog(_EventDialog):
         # Into a household without a head, this head heads it and the others keep theirs.
         relations = {} if self.headless else self.table.relations()
         households.merge_households(self.user, self.source_id, self.target.id, relations,
-                                    self.date.date() or dt.date.today(), self.reason.text())
+                                    self.date.date() or clock.today(), self.reason.text())
         return True
 
     def _follow_head(self) -> None:

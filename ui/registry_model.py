@@ -4,7 +4,6 @@ GUI thread."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from models import codes, search
+from models import clock, codes, search
 from models.db import database
 from models.residents import STATUS_NAMES, age_on
 from models.search import ResidentFilter, ResidentRow
@@ -40,7 +39,7 @@ class _Col:
 
 
 def _age(row: ResidentRow) -> str:
-    age = age_on(row.birth_date, dt.date.today())
+    age = age_on(row.birth_date, clock.today())
     return "" if age is None else str(age)
 
 

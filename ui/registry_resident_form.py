@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import households, life_events, residents
+from models import clock, households, life_events, residents
 from models.permissions import Perm, can
 from models.residents import HEAD, RegistryError, ResidentData
 from ui.registry_widgets import (
@@ -119,7 +119,7 @@ class ResidentForm(QDialog):
         self.notes.setFixedHeight(48)
         self.tags = TagsEditor()
         # What the event modes add: the date, where from, why.
-        self.event_date = DateField(dt.date.today(), required=True)
+        self.event_date = DateField(clock.today(), required=True)
         self.event_date.setObjectName("event_date")
         self.from_place = QLineEdit()
         self.from_place.setObjectName("from_place")
@@ -427,7 +427,7 @@ class ResidentForm(QDialog):
             person = life_events.record_birth(self.user, household_id, data, self.reason.text())
         elif self.mode == "move_in":
             person = life_events.record_move_in(
-                self.user, household_id, data, self.event_date.date() or dt.date.today(),
+                self.user, household_id, data, self.event_date.date() or clock.today(),
                 self.from_place.text(), self.reason.text(),
             )
         else:

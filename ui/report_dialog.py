@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import compounds, printouts, stats
+from models import clock, compounds, printouts, stats
 from models.permissions import Perm, can
 from models.stats import CompoundFigures, Month, MonthlyFigures
 from ui.pdf_preview import PdfPreview
@@ -47,7 +48,7 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 def default_month(today: dt.date | None = None) -> Month:
     """Last month: the report is made once a month is over."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return Month.of(today.replace(day=1) - dt.timedelta(days=1))
 
 
@@ -170,7 +171,7 @@ class ReportDialog(QDialog):
             self.reason.setFocus()
             return
         month = self.chosen_month()
-        stamp = dt.datetime.now().strftime("%H%M%S%f")
+        stamp = uuid.uuid4().hex[:12]  # unique per build, whatever the clock says
         target = self._tmp / f"{key}-{stamp}.pdf"
         user = self.user
         if key == MONTHLY:

@@ -7,7 +7,6 @@ in the local settings file through models.local_config.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import backup, local_config, settings
+from models import backup, clock, local_config, settings
 from models.db import database_path
 from models.local_config import LocalConfig, default_backup_dir
 from models.permissions import Perm, require
@@ -99,7 +98,7 @@ class SettingsDialog(QDialog):
         self.street_office.setObjectName("street_office")
         self.date_style = QComboBox()
         self.date_style.setObjectName("date_style")
-        today = dt.date.today()
+        today = clock.today()
         self.date_style.addItem(
             self.tr("%1（阿拉伯数字，公文格式）").replace("%1", format_date(today)), "arabic")
         self.date_style.addItem(

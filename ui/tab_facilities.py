@@ -6,7 +6,6 @@ below, the spaces against the standard's items, the equipment register and the i
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models import facilities_centre as centre_svc
 from models import facilities_inspections as inspections
 from models.entities import User
@@ -61,7 +61,7 @@ class FacilitiesTab(QWidget):
     def __init__(self, user: User, parent=None) -> None:
         super().__init__(parent)
         self.user = user
-        self.today = dt.date.today  # replaced in tests to pin the date
+        self.today = clock.today  # replaced in tests to pin the date
         self.result: Compliance | None = None
         may_edit = can(user, Perm.FACILITIES_EDIT)
 

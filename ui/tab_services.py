@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import casework_views, casework_worklist
+from models import casework_views, casework_worklist, clock
 from models.casework import (
     BIRTH_REG,
     CASE_TYPES,
@@ -341,7 +341,7 @@ class ServicesTab(QWidget):
     def print_payments(self) -> None:
         from reports.casework_lists import payments_pdf
 
-        today = dt.date.today().replace(day=1)
+        today = clock.today().replace(day=1)
         months = []
         day = today
         for _ in range(12):
@@ -359,6 +359,6 @@ class ServicesTab(QWidget):
     def print_worklist(self) -> None:
         from reports.casework_lists import worklist_pdf
 
-        path = self._save_path(self.tr("保存待办工作清单"), f"计生待办清单-{dt.date.today():%Y%m%d}.pdf")
+        path = self._save_path(self.tr("保存待办工作清单"), f"计生待办清单-{clock.today():%Y%m%d}.pdf")
         if path:
             self._print(self.tr("待办工作清单"), worklist_pdf, path)
