@@ -65,7 +65,7 @@ class CaseDialog(QDialog):
         # Raises PermissionDenied for a clerk before any widget shows case data.
         self.detail: CaseDetail = casework_views.get_case(user, case_id)
         self.editable = can(user, Perm.CASEWORK_EDIT)
-        self.resize(940, 720)
+        self.resize(940, 680)
         self.layout_ = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")

@@ -46,7 +46,7 @@ class CertificateDialog(QDialog):
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(self.tr("开具证明"))
-        self.resize(900, 760)
+        self.resize(900, 680)
         self.resident_id: int | None = None
         self.last_certificate: certificates.Certificate | None = None
         self.last_pdf: Path | None = None

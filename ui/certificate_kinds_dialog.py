@@ -35,7 +35,7 @@ class CertificateKindsDialog(QDialog):
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(self.tr("证明种类管理"))
-        self.resize(860, 720)
+        self.resize(860, 680)
         self.model = RowsTableModel([
             Column(self.tr("名称"), lambda k: k.name),
             Column(self.tr("状态"), lambda k: self.tr("启用") if k.enabled else self.tr("停用")),

@@ -36,7 +36,7 @@ class EventDialog(QDialog):
         self.user = user
         self.event_id = event_id
         self.dirty = False
-        self.resize(980, 720)
+        self.resize(980, 680)
         self.banner = QLabel()
         self.banner.setObjectName("event_banner")
         self.banner.setWordWrap(True)

@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(self.tr("社区工作台"))
-        self.resize(1200, 760)
+        self.resize(1200, 690)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.registry_tab = RegistryTab(user)
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self._action(self.tr("刷新(&R)"), self.refresh, QKeySequence.StandardKey.Refresh))
 
-        reports_menu = bar.addMenu(self.tr("报表(&R)"))
+        reports_menu = bar.addMenu(self.tr("报表(&P)"))  # Alt+R is 查看完整号码
         self.monthly_report_action = self._action(self.tr("月度报表(&M)…"), self.monthly_report,
                                                   QKeySequence.StandardKey.Print)
         self.household_forms_action = self._action(self.tr("人口信息登记表(&H)…"),

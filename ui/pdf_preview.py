@@ -195,7 +195,7 @@ class PdfPreviewDialog(QDialog):
                  suggested_name: str = "证明.pdf") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(760, 900)
+        self.resize(760, 680)
         self.preview = PdfPreview(self, suggested_name)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)

@@ -57,7 +57,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(self.tr("报表"))
-        self.resize(980, 820)
+        self.resize(980, 680)
         self.figures: MonthlyFigures | None = None
         self.pdf_path: Path | None = None
         self.error: str | None = None

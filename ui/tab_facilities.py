@@ -78,7 +78,7 @@ class FacilitiesTab(QWidget):
         top.addWidget(self.new_centre_button)
         top.addStretch()
         top.addWidget(button(self.tr("建设标准(&S)…"), self.edit_standard, "edit_standard"))
-        self.print_button = button(self.tr("打印达标报告(&P)…"), self.print_report, "print_report",
+        self.print_button = button(self.tr("打印达标报告(&Y)…"), self.print_report, "print_report",
                                    "Ctrl+P")
         top.addWidget(self.print_button)
 
@@ -101,10 +101,10 @@ class FacilitiesTab(QWidget):
         self.hazard_photos = PhotoStrip(72)
         self.hazard_photos.setFixedWidth(300)
         self.hazard_photos.setToolTip(self.tr("所选隐患的现场照片和整改后照片；单击放大"))
-        self.show_fixed = QCheckBox(self.tr("显示已整改的隐患(&V)"))
+        self.show_fixed = QCheckBox(self.tr("显示已整改的隐患(&X)"))
         self.show_fixed.setObjectName("show_fixed")
         self.show_fixed.toggled.connect(lambda _on: self._fill_hazards())
-        self.close_button = button(self.tr("整改销号(&F)…"), self.close_hazard, "close_hazard",
+        self.close_button = button(self.tr("整改销号(&Z)…"), self.close_hazard, "close_hazard",
                                    "Ctrl+Shift+F / 双击")
         self.record_button = button(self.tr("登记检查(&I)…"), self.record_inspection,
                                     "record_inspection_top", "Ctrl+I")

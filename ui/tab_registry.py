@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -157,7 +159,12 @@ class RegistryTab(QWidget):
         summary_layout.addWidget(self.summary_heading)
         summary_layout.addWidget(self.summary)
         self.side = QTabWidget()
-        self.side.addTab(self.pane, self.tr("居民详情"))
+        # Scrolls rather than forcing its full height on the window (1366×768 screens).
+        pane_scroll = QScrollArea()
+        pane_scroll.setWidgetResizable(True)
+        pane_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        pane_scroll.setWidget(self.pane)
+        self.side.addTab(pane_scroll, self.tr("居民详情"))
         self.side.addTab(summary_page, self.tr("小区概况"))
 
         splitter = QSplitter()
