@@ -48,6 +48,25 @@ def _isolated_user_folders(tmp_path: Path, monkeypatch):
                       str(tmp_path / "qt-settings"))
 
 
+@pytest.fixture(autouse=True)
+def discard_answers(monkeypatch):
+    """Form dialogs ask before discarding typed input (ui.discard_guard); tests that close a
+    filled form get "discard" unless they set the list of answers themselves. Each question
+    is recorded. tests/test_discard_guard.py drives the real question box."""
+    import ui.discard_guard
+
+    asked: list[bool] = []
+    answers: list[bool] = []
+
+    def stand_in(parent) -> bool:
+        answer = answers.pop(0) if answers else True
+        asked.append(answer)
+        return answer
+
+    monkeypatch.setattr(ui.discard_guard, "ask_discard", stand_in)
+    return type("DiscardAnswers", (), {"asked": asked, "answers": answers})
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.sqlite3"

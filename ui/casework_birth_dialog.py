@@ -35,12 +35,13 @@ from models.permissions import PermissionDenied
 from models.search import ResidentFilter
 from reports.official import format_date
 from ui.casework_widgets import DateField, PersonField
+from ui.discard_guard import DiscardGuard
 from ui.resident_picker import ResidentPicker
 
 COL_NAME, COL_SEX, COL_BIRTH, COL_ORIGIN, COL_DECEASED, COL_COUNTS, COL_NOTE = range(7)
 
 
-class BirthRegistrationDialog(QDialog):
+class BirthRegistrationDialog(DiscardGuard, QDialog):
     def __init__(self, user: User, parent=None) -> None:
         super().__init__(parent)
         self.user = user

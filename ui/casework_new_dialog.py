@@ -35,12 +35,13 @@ from models.permissions import PermissionDenied
 from models.search import ResidentFilter
 from reports.official import format_date
 from ui.casework_widgets import DateField, PersonField
+from ui.discard_guard import DiscardGuard
 
 GENERAL_SUBJECTS = ["育儿补贴政策咨询", "婴幼儿照护服务咨询", "托育机构信息咨询", "孕前优生健康检查告知",
                     "生育登记办理咨询", "基本公共卫生服务告知", "计生特殊家庭关怀"]
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(DiscardGuard, QDialog):
     """One form per case type; what the rules give (amounts, windows) is shown before saving."""
 
     def __init__(self, user: User, case_type: str, parent=None) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from models import clock, compounds, events_service, events_templates
 from models.entities import User
 from models.events import type_name
+from ui.discard_guard import DiscardGuard
 from ui.events_common import USER_ERRORS, from_qdate, to_qdate
 
 BLANK = ""
@@ -33,7 +34,7 @@ def fill_compounds(combo: QComboBox, everyone: str) -> None:
         combo.addItem(c.name, c.id)
 
 
-class NewEventDialog(QDialog):
+class NewEventDialog(DiscardGuard, QDialog):
     """On accept, .event_id is the new event's id."""
 
     def __init__(self, user: User, parent=None, day: dt.date | None = None,

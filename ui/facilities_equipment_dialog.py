@@ -28,10 +28,11 @@ from models.facilities_centre import (
 )
 from models.facilities_standard import Standard
 from models.permissions import PermissionDenied
+from ui.discard_guard import DiscardGuard
 from ui.facilities_widgets import error_label, from_qdate, to_qdate
 
 
-class EquipmentDialog(QDialog):
+class EquipmentDialog(DiscardGuard, QDialog):
     def __init__(self, user: User, spaces: list[SpaceRow], standard: Standard,
                  equipment: EquipmentRow | None = None, space_id: int | None = None,
                  name: str = "", parent=None) -> None:

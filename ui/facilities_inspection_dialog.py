@@ -33,6 +33,7 @@ from models.facilities_inspections import (
     record_inspection,
 )
 from models.permissions import PermissionDenied
+from ui.discard_guard import DiscardGuard
 from ui.facilities_widgets import PendingPhotos, error_label, from_qdate, to_qdate
 from ui.table_model import Column, RowsTableModel
 
@@ -48,7 +49,7 @@ def _date_edit(day: dt.date, name: str) -> QDateEdit:
     return edit
 
 
-class FindingDialog(QDialog):
+class FindingDialog(DiscardGuard, QDialog):
     """One finding: what, where, and, for a hazard, its category, deadline and who fixes it."""
 
     def __init__(self, spaces: list[SpaceRow], inspected_on: dt.date,
@@ -148,7 +149,7 @@ def _finding_columns(parent: QDialog, spaces: list[SpaceRow]) -> list[Column]:
     ]
 
 
-class InspectionDialog(QDialog):
+class InspectionDialog(DiscardGuard, QDialog):
     """Date, inspector, notes and any number of findings, saved together."""
 
     def __init__(self, user: User, centre_id: int, spaces: list[SpaceRow],
@@ -268,7 +269,7 @@ class AddFindingDialog(FindingDialog):
         self.accept()
 
 
-class CloseHazardDialog(QDialog):
+class CloseHazardDialog(DiscardGuard, QDialog):
     """整改销号: date fixed, what was done, and at least one photo of the result."""
 
     def __init__(self, user: User, hazard: FindingRow, today: dt.date | None = None,

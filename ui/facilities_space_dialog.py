@@ -32,10 +32,11 @@ from models.facilities_centre import (
 )
 from models.facilities_standard import Standard
 from models.permissions import PermissionDenied
+from ui.discard_guard import DiscardGuard
 from ui.facilities_widgets import PendingPhotos, error_label
 
 
-class CentreDialog(QDialog):
+class CentreDialog(DiscardGuard, QDialog):
     """Name, address and the compounds a centre serves (none ticked: all of them)."""
 
     def __init__(self, user: User, centre: CentreRow | None = None, parent=None) -> None:
@@ -95,7 +96,7 @@ class CentreDialog(QDialog):
         self.accept()
 
 
-class SpaceDialog(QDialog):
+class SpaceDialog(DiscardGuard, QDialog):
     """Record a space of the centre or change one; photos are stored when it is saved."""
 
     NOT_IN_STANDARD = ""

@@ -30,6 +30,7 @@ from models.facilities import KIND_NAMES
 from models.facilities_assess import format_area
 from models.facilities_standard import StandardError, StandardItem
 from models.permissions import Perm, PermissionDenied, can
+from ui.discard_guard import DiscardGuard
 from ui.facilities_widgets import GREY, error_label
 from ui.modal import run_modal
 from ui.table_model import Column, RowsTableModel
@@ -49,7 +50,7 @@ def _float(edit: QLineEdit) -> float | None:
     return float(text) if text else None
 
 
-class ItemDialog(QDialog):
+class ItemDialog(DiscardGuard, QDialog):
     """One item: name, kind, minimum area, required equipment (one a line)."""
 
     def __init__(self, user: User, standard_id: int, item: StandardItem | None = None,

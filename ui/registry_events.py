@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from models import clock, codes, households, life_events, residents
 from models.residents import HEAD, RegistryError
+from ui.discard_guard import DiscardGuard
 from ui.registry_widgets import (
     INFO_STYLE,
     CodeCombo,
@@ -28,7 +29,7 @@ from ui.registry_widgets import (
 )
 
 
-class _EventDialog(QDialog):
+class _EventDialog(DiscardGuard, QDialog):
     """Date, reason and the buttons every event dialog has."""
 
     def __init__(self, user, title: str, parent=None) -> None:

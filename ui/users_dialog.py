@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from models import users
 from models.entities import User, now
 from models.permissions import ROLE_NAMES
+from ui.discard_guard import DiscardGuard
 from ui.table_model import Column, RowsTableModel
 
 
@@ -32,7 +33,7 @@ def _state(user: User) -> str:
     return "正常"
 
 
-class NewUserDialog(QDialog):
+class NewUserDialog(DiscardGuard, QDialog):
     def __init__(self, actor: User, parent=None) -> None:
         super().__init__(parent)
         self.actor = actor
