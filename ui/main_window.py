@@ -140,6 +140,10 @@ class MainWindow(QMainWindow):
         reports_menu.addAction(self.certificate_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self._action(self.tr("使用说明(&M)"), lambda: self.show_help(0),
+                                         QKeySequence.StandardKey.HelpContents))
+        help_menu.addAction(self._action(self.tr("快捷键一览(&K)"), lambda: self.show_help(1)))
+        help_menu.addSeparator()
         help_menu.addAction(self._action(self.tr("关于社区工作台(&A)"), self.about))
 
     def _build_status_bar(self) -> None:
@@ -293,6 +297,11 @@ class MainWindow(QMainWindow):
         from ui.certificate_dialog import CertificateDialog
 
         run_modal(CertificateDialog(self.user, self))
+
+    def show_help(self, page: int = 0) -> None:
+        from ui.help_dialog import HelpDialog
+
+        run_modal(HelpDialog(self.menuBar(), self, page))
 
     def about(self) -> None:
         QMessageBox.about(
