@@ -253,6 +253,7 @@ class PaymentRow:
     detail: str  # subsidy: date of birth and status; assistance: category
     months_total: int  # subsidy: months due in all; assistance: 0
     monthly_fen: int | None  # None: no rate in force for the month
+    recipient: str = ""  # who signs for the money: a child's parent (guardian), else the person
 
 
 @dataclass
@@ -273,6 +274,11 @@ class MonthPayments:
 PAYABLE_APPLICATIONS = ("applied", "approved", "paid")
 
 
+def _name(found: dict, resident_id: int | None) -> str:
+    ref = found.get(resident_id or 0)
+    return ref.name if ref is not None else ""
+
+
 def month_payments(actor: HasRole, month: dt.date,
                    compound_id: int | None = None) -> MonthPayments:
     """Who is due what for *month*: children whose subsidy month it is, and assistance recipients.
@@ -289,6 +295,8 @@ def month_payments(actor: HasRole, month: dt.date,
         Case.case_type.in_((SUBSIDY, SPECIAL_ASSIST, REWARD_ASSIST))
         & Case.status.in_(("registered", "in_progress", "closed")) & (Case.opened_on <= last)))
     refs = people([primary_person_id(c) for c in cases])
+    guardians = people([c.__data__.get("mother") or c.__data__.get("father") for c in cases
+                        if c.case_type == SUBSIDY])
     for case in cases:
         ref = refs.get(primary_person_id(case) or 0)
         if ref is None or (compound_id and ref.compound_id != compound_id):
@@ -301,7 +309,8 @@ def month_payments(actor: HasRole, month: dt.date,
                 continue
             result.subsidy.append(PaymentRow(
                 case.id, case.case_no, case.case_type, ref.name, ref.masked_id, ref.compound,
-                f"{case.birth_date:%Y-%m-%d}", due.month_count, rates.monthly_fen("subsidy", first)))
+                f"{case.birth_date:%Y-%m-%d}", due.month_count, rates.monthly_fen("subsidy", first),
+                _name(guardians, case.__data__.get("mother") or case.__data__.get("father"))))
         else:
             if case.start_date is None or case.start_date > last or (
                     case.end_date is not None and case.end_date < first):
@@ -309,7 +318,7 @@ def month_payments(actor: HasRole, month: dt.date,
             result.assistance.append(PaymentRow(
                 case.id, case.case_no, case.case_type, ref.name, ref.masked_id, ref.compound,
                 CATEGORY_NAMES.get(case.category, case.category), 0,
-                rates.monthly_fen(case.category, first)))
+                rates.monthly_fen(case.category, first), ref.name))
     result.subsidy.sort(key=lambda r: (r.compound, r.case_no))
     result.assistance.sort(key=lambda r: (r.case_type, r.compound, r.case_no))
     return result

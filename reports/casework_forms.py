@@ -21,7 +21,17 @@ from models.casework_people import PersonRef
 from models.casework_views import CaseDetail, get_case, reveal_id
 from models.db import database
 from models.permissions import HasRole, Perm, can
-from reports.official import Document, Styles, data_table, esc, format_date, spacer, styles
+from reports.official import (
+    Document,
+    Styles,
+    closing,
+    data_table,
+    esc,
+    format_date,
+    signature_line,
+    spacer,
+    styles,
+)
 
 NOTICE = ("说明：生育登记实行自愿、免费、便民办理，可在怀孕后至子女出生后六个月内办理；"
           "登记信息仅用于提供生育服务，不与户籍登记、入学、就业等挂钩。")
@@ -85,10 +95,9 @@ def birth_registration_pdf(actor: HasRole, case_id: int, path: str | Path,
     issuing_unit = settings.get("issuing_unit")
     story.append(KeepTogether([
         spacer(8),
-        Paragraph(esc("登记人（签字）：　　　　　　　经办人：" + _officer(actor)), st.body),
-        spacer(4),
-        Paragraph(esc(issuing_unit), st.right),
-        Paragraph(esc(_date(detail.opened_on, style)), st.right),
+        signature_line(st, [("登记人（签字）", ""), ("经办人", _officer(actor))]),
+        spacer(8),
+        *closing(st, issuing_unit, _date(detail.opened_on, style)),
     ]))
     path = Document(Path(path), "生育登记表", issuing_unit, detail.opened_on,
                     font_path).build(story)

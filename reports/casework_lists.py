@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from reportlab.platypus import KeepTogether, Paragraph
+from reportlab.platypus import Paragraph
 
 from models import audit, clock, settings
 from models.casework import CASE_TYPE_SHORT
@@ -17,7 +17,7 @@ from models.casework_rules import yuan
 from models.casework_worklist import GROUPS, month_payments, worklist
 from models.db import database
 from models.permissions import HasRole
-from reports.official import Document, data_table, esc, format_date, spacer, styles
+from reports.official import Document, data_table, esc, format_date, sign_off, spacer, styles
 
 SHORT_GROUPS = {"overdue": "逾期", "week": "本周", "coming": "近期"}
 
@@ -26,15 +26,10 @@ def _font(font_path: str | None) -> str | None:
     return font_path or settings.get("font_path") or None
 
 
-def _signatures(st: Any, day: dt.date) -> list[Any]:
+def _signatures(st: Any, day: dt.date, signers: tuple[str, ...] = ("单位负责人", "制表人", "审核人"),
+                phone: bool = True) -> list[Any]:
     style = settings.get("date_style") or "arabic"
-    return [KeepTogether([
-        spacer(8),
-        Paragraph(esc("制表人：　　　　　　　　审核人：　　　　　　　　"), st.body),
-        spacer(4),
-        Paragraph(esc(settings.get("issuing_unit")), st.right),
-        Paragraph(esc(format_date(day, style)), st.right),
-    ])]
+    return [sign_off(st, settings.get("issuing_unit"), format_date(day, style), signers, phone)]
 
 
 def payments_pdf(actor: HasRole, month: dt.date, path: str | Path,
@@ -51,22 +46,26 @@ def payments_pdf(actor: HasRole, month: dt.date, path: str | Path,
         Paragraph(esc(f"（{data.month.year}年{data.month.month}月）"), st.subtitle),
         Paragraph(esc("一、育儿补贴"), st.heading),
     ]
+    # 签领: the guardian signs on receipt (the 签领 column is left blank for the signature).
     rows = [[str(i), r.name, r.masked_id, r.detail, r.compound, str(r.months_total),
-             yuan(r.monthly_fen)] for i, r in enumerate(data.subsidy, 1)]
-    rows.append(["", "合计", f"{len(data.subsidy)}人", "", "", "", yuan(data.subsidy_total_fen)])
+             yuan(r.monthly_fen), r.recipient, ""] for i, r in enumerate(data.subsidy, 1)]
+    rows.append(["", "合计", f"{len(data.subsidy)}人", "", "", "", yuan(data.subsidy_total_fen),
+                 "", ""])
     story.append(data_table(st, ["序号", "婴幼儿姓名", "公民身份号码", "出生日期", "小区", "应享月数",
-                                 "本月金额（元）"], rows, widths_mm=[12, 22, 39, 24, 24, 14, 21],
-                            numeric=(0, 5, 6), total_row=True))
+                                 "本月金额（元）", "监护人", "签领"], rows,
+                            widths_mm=[8, 16, 32, 19, 17, 10, 18, 16, 20],
+                            numeric=(0, 5, 6), total_row=True, font_size=9))
     story.append(spacer(4))
     story.append(Paragraph(esc("二、计划生育特别扶助和奖励扶助"), st.heading))
     rows = [[str(i), r.name, r.masked_id, CASE_TYPE_SHORT[r.case_type], r.detail, r.compound,
-             yuan(r.monthly_fen) if r.monthly_fen is not None else "无标准"]
+             yuan(r.monthly_fen) if r.monthly_fen is not None else "无标准", ""]
             for i, r in enumerate(data.assistance, 1)]
     rows.append(["", "合计", f"{len(data.assistance)}人", "", "", "",
-                 yuan(data.assistance_total_fen)])
-    story.append(data_table(st, ["序号", "姓名", "公民身份号码", "扶助类型", "类别", "小区",
-                                 "月标准（元）"], rows, widths_mm=[12, 16, 39, 19, 31, 18, 21],
-                            numeric=(0, 6), total_row=True))
+                 yuan(data.assistance_total_fen), ""])
+    story.append(data_table(st, ["序号", "领取人", "公民身份号码", "扶助类型", "类别", "小区",
+                                 "月标准（元）", "签领"], rows,
+                            widths_mm=[8, 16, 32, 17, 27, 18, 17, 21],
+                            numeric=(0, 6), total_row=True, font_size=9))
     story.append(spacer(3))
     story.append(Paragraph(esc(
         f"本月应发合计：{yuan(data.subsidy_total_fen + data.assistance_total_fen)}元。"
@@ -102,7 +101,7 @@ def worklist_pdf(actor: HasRole, path: str | Path, as_of: dt.date | None = None,
         rows = [["", "", "", "", "", "无待办事项", ""]]
     story.append(data_table(st, ["序号", "分组", "到期日", "个案", "姓名", "事项", "小区"],
                             rows, widths_mm=[12, 13, 23, 25, 17, 45, 21], numeric=(0,)))
-    story.extend(_signatures(st, as_of))
+    story.extend(_signatures(st, as_of, ("制表人", "审核人"), phone=False))
     built = Document(Path(path), title, settings.get("issuing_unit"), as_of, font_path).build(story)
     with database.atomic():
         audit.record(actor.username, "print", "casework_case", None,

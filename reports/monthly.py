@@ -29,7 +29,7 @@ from reports.official import (
     esc,
     format_date,
     issuing_unit,
-    signature_line,
+    sign_off,
     spacer,
     styles,
     table_style,
@@ -110,9 +110,8 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
         # A short section stays on one page with its heading; a long one may split.
         story.extend([KeepTogether(block)] if len(section.rows) < 15 else block)
     # The signature lines never stand alone on a page: they go with the last block.
-    signature = signature_line(st, [("填报人", ""), ("审核人", ""),
-                                    ("填报日期", format_date(today, style))])
-    story.append(KeepTogether([story.pop(), spacer(8), signature]))
+    signature = sign_off(st, unit, format_date(today, style))
+    story.append(KeepTogether([story.pop(), signature]))
     return story
 
 

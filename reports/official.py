@@ -26,6 +26,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -228,16 +229,24 @@ def signature_line(st: Styles, items: Sequence[tuple[str, str]], size: float = S
 
     An item with a value prints it; one without gets a ruled blank for a signature.
     """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     style = st.sized(st.small, size, "signature")
-    label_width = [(len(label) + 1) * size + 6 for label, _ in items]
-    free = TEXT_WIDTH - sum(label_width)
-    want = [max(len(value) * size, 5.5 * size) for _, value in items]
-    scale = free / sum(want)
+    label_width = [stringWidth(f"{label}：", st.font, size) + 6 for label, _ in items]
+    value_width = [stringWidth(value, st.font, size) + 8 for _, value in items]
+    blanks = sum(1 for _, value in items if not value)
+    # A blank to sign on is a ruled line of a fixed width (28 mm, less only when the line is
+    # full); spaces typed into a paragraph would collapse to a few millimetres.
+    fixed = sum(label_width) + sum(w for w, (_, v) in zip(value_width, items, strict=True) if v)
+    blank = min(28 * mm, (TEXT_WIDTH - fixed) / blanks) if blanks else 0.0
     cells: list[Paragraph] = []
     widths: list[float] = []
-    for (label, value), lw, vw in zip(items, label_width, want, strict=True):
+    for (label, value), lw, vw in zip(items, label_width, value_width, strict=True):
         cells += [Paragraph(esc(f"{label}："), style), Paragraph(esc(value), style)]
-        widths += [lw, vw * scale]
+        widths += [lw, vw if value else blank]
+    if sum(widths) < TEXT_WIDTH - 1:
+        cells.append(Paragraph("", style))
+        widths.append(TEXT_WIDTH - sum(widths))
     table = Table([cells], colWidths=widths)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), st.font),
@@ -249,6 +258,35 @@ def signature_line(st: Styles, items: Sequence[tuple[str, str]], size: float = S
           for i, (_, value) in enumerate(items) if not value],
     ]))
     return table
+
+
+def closing(st: Styles, unit: str, day_text: str) -> list[Paragraph]:
+    """落款 per GB/T 9704-2012 7.3.5: the date four characters in from the right margin, the
+    issuing unit centred over the date (flush with the margin when it is too long for that)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = st.body.fontSize
+    date_style = ParagraphStyle("closing_date", parent=st.right, fontName=st.font,
+                                fontSize=size, leading=st.body.leading, rightIndent=4 * size)
+    date_width = stringWidth(day_text, st.font, size)
+    unit_width = stringWidth(unit, st.font, size)
+    centre = TEXT_WIDTH - 4 * size - date_width / 2
+    unit_indent = max(0.0, TEXT_WIDTH - centre - unit_width / 2)
+    unit_style = ParagraphStyle("closing_unit", parent=date_style, rightIndent=unit_indent)
+    return [Paragraph(esc(unit), unit_style), Paragraph(esc(day_text), date_style)]
+
+
+def sign_off(st: Styles, unit: str, day_text: str,
+             signers: Sequence[str] = ("单位负责人", "制表人", "审核人"),
+             phone: bool = True, seal: bool = True) -> KeepTogether:
+    """The foot of a list or report sent upward: ruled lines for each signer (fixed widths,
+    not spaces that collapse), 联系电话 and 填报日期, and the unit with room for its seal."""
+    lines: list[Any] = [spacer(6), signature_line(st, [(name, "") for name in signers])]
+    if phone:
+        lines.append(signature_line(st, [("联系电话", ""), ("填报日期", day_text)]))
+    label = "填报单位（盖章）" if seal else "填报单位"
+    lines.append(signature_line(st, [(label, unit)]))
+    return KeepTogether(lines)
 
 
 def tables_font() -> str:

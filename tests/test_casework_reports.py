@@ -4,6 +4,7 @@ import datetime as dt
 import subprocess
 
 from models import casework_cases as cases
+from models.entities import Resident
 from reports.casework_forms import birth_registration_pdf
 from reports.casework_lists import payments_pdf, worklist_pdf
 from tests.casework_fixtures import family  # noqa: F401  (fixture)
@@ -16,8 +17,9 @@ def _text(path, layout=True):
 
 
 def test_payment_list_masks_ids_and_totals(tmp_path, officer, family):  # noqa: F811
+    mother = Resident.get(Resident.name == "赵敏")
     cases.create_subsidy(officer, child_id=family.toddler_2023.id, opened_on=dt.date(2025, 9, 1),
-                         applied_on=dt.date(2025, 9, 1))
+                         applied_on=dt.date(2025, 9, 1), mother_id=mother.id)
     cases.create_subsidy(officer, child_id=family.baby.id, opened_on=dt.date(2026, 7, 1),
                          applied_on=dt.date(2026, 7, 1))
     for pid in (family.father.id, family.mother.id):
@@ -32,6 +34,26 @@ def test_payment_list_masks_ids_and_totals(tmp_path, officer, family):  # noqa: 
         assert person.id_number not in text and person.id_number[-4:] in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     assert any("TrueType" in line and " yes yes yes " in line for line in fonts.splitlines())
+    # Who signs for the money, and the foot a list sent upward carries.
+    assert "监护人" in text and "签领" in text and "赵敏" in text  # the 2023 child's mother
+    for label in ("单位负责人", "制表人", "审核人", "联系电话", "填报日期", "填报单位（盖章）"):
+        assert label in text
+
+
+def test_signature_blanks_are_ruled_lines_of_a_fixed_width():
+    from reportlab.lib.units import mm
+
+    from reports.official import signature_line, styles
+
+    st = styles(None)
+    table = signature_line(st, [("单位负责人", ""), ("制表人", ""), ("审核人", "")])
+    widths = table._colWidths
+    ruled = [cmd for cmd in table._linecmds if cmd[0] == "LINEBELOW"]
+    # Three blanks to sign on, each a real line under a cell at least 25 mm wide (full-width
+    # spaces in a paragraph collapse to a few millimetres).
+    assert [cmd[1][0] for cmd in ruled] == [1, 3, 5]
+    assert all(widths[col] >= 25 * mm for col in (1, 3, 5))
+    assert sum(widths) <= 156 * mm + 0.01  # within the text block
 
 
 def test_form_and_worklist_render(tmp_path, officer, family):  # noqa: F811

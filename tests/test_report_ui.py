@@ -224,7 +224,7 @@ def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, monkeypatch):
     window = MainWindow(clerk)
     qtbot.addWidget(window)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert "报表(&R)" in titles
+    assert "报表(&P)" in titles
     assert window.monthly_report_action.shortcut().toString() == "Ctrl+P"
     window.monthly_report_action.trigger()
     window.household_forms_action.trigger()
