@@ -71,37 +71,62 @@ class CertificateError(ValueError):
 class ForbiddenKind:
     name: str
     keywords: tuple[str, ...]
-    authority: str
+    authority: str  # who provides it instead, or how it is done now
+    source: str = "民发〔2020〕20号"
 
 
-# The certificates committees may no longer issue. Domain §6 names kinship, marital status,
-# birth, death, "still alive", disability, employment, property and lost documents; the
-# other rows are items commonly on the provincial lists (unverified against one official
-# list). A kind whose name contains a keyword is refused.
+ABOLISHED = "民发〔2020〕20号"
+# The 20 certificates that 民发〔2020〕20号 (six ministries, 2020) says committees must not
+# issue, each with words that mean it in substance (domain §6): a kind whose name contains
+# one of them is refused, however it is spelt. Kinds are an allow-list on top of this: each
+# enabled kind names its legal basis.
 FORBIDDEN_KINDS: list[ForbiddenKind] = [
-    ForbiddenKind("亲属关系证明", ("亲属", "亲子", "父子关系", "母子关系", "直系"),
-                  "由公安机关户籍档案、婚姻登记档案或公证机构证明"),
-    ForbiddenKind("婚姻状况证明", ("婚姻", "未婚", "已婚", "离婚", "单身", "再婚"),
-                  "由婚姻登记机关查询，或由本人书面承诺"),
+    ForbiddenKind("亲属关系证明", (
+        "亲属", "亲子", "亲缘", "父子", "母子", "父女", "母女", "夫妻", "夫妇", "配偶", "直系",
+        "抚养", "扶养", "赡养", "监护", "子女关系", "父母关系", "兄弟", "姐妹", "祖孙", "关系证明"),
+        "由公安机关户籍档案、婚姻登记档案或公证机构证明，或由本人书面承诺"),
+    ForbiddenKind("居民身份信息证明", (
+        "身份信息", "身份证明", "身份证", "同一人", "曾用名", "民族成分", "人户一致"),
+        "以居民身份证、户口簿为准，由公安机关核查"),
+    ForbiddenKind("户口登记项目内容变更申请证明", ("户口", "户籍", "登记项目", "变更申请"),
+                  "由公安机关依据原始档案核实办理"),
+    ForbiddenKind("居民养犬证明", ("养犬", "养狗", "犬", "狗", "宠物"), "由公安机关等养犬登记部门办理"),
+    ForbiddenKind("无犯罪记录证明", (
+        "犯罪", "违法", "刑事", "品行", "政审", "良好行为", "表现证明", "遵纪守法", "政治审查"),
+        "由公安机关出具"),
+    ForbiddenKind("社区戒毒社区康复人员情况证明", ("戒毒", "吸毒", "涉毒", "社区康复"),
+                  "由负责社区戒毒、社区康复工作的部门出具"),
+    ForbiddenKind("人员失踪证明", ("失踪", "走失", "下落不明", "失联"), "由公安机关或人民法院办理"),
+    ForbiddenKind("婚姻状况证明", (
+        "婚姻", "未婚", "已婚", "离婚", "单身", "再婚", "丧偶", "婚史", "同居", "独居"),
+        "由婚姻登记机关查询，或由本人书面承诺"),
     ForbiddenKind("出生证明", ("出生",), "由助产医疗机构出具《出生医学证明》"),
-    ForbiddenKind("死亡证明", ("死亡", "去世", "亡故"), "由医疗机构或公安机关出具"),
-    ForbiddenKind("健在（生存）证明", ("健在", "生存", "在世", "活着"),
-                  "由本人到场、人脸识别认证或有关部门核查"),
-    ForbiddenKind("残疾证明", ("残疾",), "以残联核发的《残疾人证》为准"),
-    ForbiddenKind("就业、失业、收入证明", ("就业", "失业", "无业", "在职", "工作证明", "收入"),
-                  "由用人单位或人力资源社会保障部门出具"),
-    ForbiddenKind("房产证明", ("房产", "产权", "无房", "住房证明"), "由不动产登记机构查询出具"),
-    ForbiddenKind("证件遗失证明", ("遗失", "丢失", "挂失"), "由发证机关办理，或登报声明"),
-    ForbiddenKind("无犯罪记录证明", ("犯罪", "违法"), "由公安机关出具"),
-    ForbiddenKind("户籍证明", ("户籍", "户口"), "由公安派出所出具"),
-    ForbiddenKind("生育、计划生育证明", ("计划生育", "独生子女", "生育"),
-                  "生育登记由卫生健康部门办理，其他情况由本人书面承诺"),
-    ForbiddenKind("家庭经济困难证明", ("贫困", "经济困难", "困难证明"),
-                  "由民政部门依申请进行家庭经济状况核对"),
-    ForbiddenKind("身份证明", ("身份证明",), "以居民身份证或公安机关证明为准"),
-    ForbiddenKind("民族成分证明", ("民族",), "以户籍登记为准，由公安机关证明"),
-    ForbiddenKind("疾病、健康状况证明", ("疾病", "健康", "病情"), "由医疗机构出具"),
+    ForbiddenKind("健在证明", (
+        "健在", "生存", "在世", "活着", "领取资格", "资格认证", "养老金"),
+        "由社会保险经办机构通过数据比对或人脸识别认证"),
+    ForbiddenKind("死亡证明", ("死亡", "去世", "亡故", "身故", "逝世"), "由医疗机构或公安机关出具"),
+    ForbiddenKind("疾病状况证明", ("疾病", "病情", "患病", "病", "健康状况", "身体状况"),
+                  "由医疗机构出具"),
+    ForbiddenKind("残疾状况证明", ("残疾", "残障", "伤残"), "以残联核发的《残疾人证》为准"),
+    ForbiddenKind("婚育状况证明", (
+        "婚育", "生育", "计划生育", "计生", "独生子女", "怀孕", "节育"),
+        "生育登记由卫生健康部门办理，其他情况由本人书面承诺"),
+    ForbiddenKind("居民就业状况证明", (
+        "就业", "失业", "无业", "待业", "在职", "工作证明", "收入", "工资"),
+        "由用人单位或人力资源社会保障部门出具"),
+    ForbiddenKind("居民个人档案证明", ("档案", "个人信息", "简历", "个人经历"),
+                  "由档案保管单位出具"),
+    ForbiddenKind("居民财产证明", (
+        "财产", "房产", "产权", "无房", "住房", "存款", "资产", "车辆", "经济状况", "经济困难",
+        "贫困", "低保", "特困"),
+        "由不动产登记、金融机构等查询，家庭经济状况由民政部门依申请核对"),
+    ForbiddenKind("遗产继承权证明", ("遗产", "继承"), "由公证机构或人民法院办理"),
+    ForbiddenKind("市场主体住所证明", (
+        "市场主体", "住所", "经营场所", "营业场所", "注册地", "营业执照", "工商"),
+        "由申请人提交住所使用证明文件，市场监管部门依法核查"),
+    ForbiddenKind("证件遗失证明", ("遗失", "丢失", "挂失", "补办"), "由发证机关办理，或登报声明"),
 ]
+
 
 PLACEHOLDERS: dict[str, str] = {
     "name": "姓名",
@@ -117,6 +142,9 @@ PLACEHOLDERS: dict[str, str] = {
 }
 
 RESIDENCE = "居住证明"
+# Where a province's rules list it (check the local list): the residence permit regulation
+# asks applicants for proof of residence.
+RESIDENCE_BASIS = "《居住证暂行条例》（国务院令第663号）：申领居住证须提交居住证明"
 RESIDENCE_BODY = (
     "兹证明{name}（{sex}，{ethnicity}，{birth_date}出生，公民身份号码：{id_number}），"
     "户籍地址：{hukou_address}，现居住在{address}{since}。\n"
@@ -134,9 +162,17 @@ def forbidden_reason(name: str) -> str | None:
     text = _clean(name)
     for item in FORBIDDEN_KINDS:
         if any(word in text for word in item.keywords):
-            return (f"“{name}”属于居委会不再出具的证明（{item.name}）：自2020年起，居委会只出具"
-                    f"法律法规有依据的证明事项，此类证明{item.authority}。")
+            return (f"“{name}”属于{item.source}规定居委会不再出具的证明（{item.name}）：居委会只出具"
+                    f"法律法规有依据、属于职责范围的证明事项，此类情况{item.authority}。")
     return None
+
+
+def _check_legal_basis(legal_basis: str) -> str:
+    text = legal_basis.strip()
+    if not text:
+        raise CertificateError("请填写该证明的法律依据（法律、法规或规章的名称和条款）："
+                               "居委会只出具有法律法规依据的证明。")
+    return text
 
 
 def _check_body(body: str) -> str:
@@ -160,7 +196,7 @@ def ensure_default_kinds() -> None:
         return
     with database.atomic():
         kind = CertificateKind.create(name=RESIDENCE, body=RESIDENCE_BODY,
-                                      legal_basis="依居民申请，证明其在本社区居住的事实")
+                                      legal_basis=RESIDENCE_BASIS)
         audit.record("system", "create", "certificate_kind", kind.id, None, audit.snapshot(kind),
                      "预置证明种类")
 
@@ -174,6 +210,7 @@ def list_kinds(include_disabled: bool = False) -> list[CertificateKind]:
 
 
 def add_kind(actor: HasRole, name: str, body: str, legal_basis: str = "") -> CertificateKind:
+    """A new kind: never one of the abolished ones, and always with its legal basis."""
     require(actor, Perm.CERTIFICATE_KINDS)
     name = _clean(name)
     if not name:
@@ -184,8 +221,9 @@ def add_kind(actor: HasRole, name: str, body: str, legal_basis: str = "") -> Cer
     if CertificateKind.select().where(CertificateKind.name == name).exists():
         raise CertificateError(f"证明种类“{name}”已存在。")
     body = _check_body(body)
+    legal_basis = _check_legal_basis(legal_basis)
     with database.atomic():
-        kind = CertificateKind.create(name=name, body=body, legal_basis=legal_basis.strip())
+        kind = CertificateKind.create(name=name, body=body, legal_basis=legal_basis)
         audit.record(actor.username, "create", "certificate_kind", kind.id, None,
                      audit.snapshot(kind))
     return kind
@@ -216,6 +254,8 @@ def update_kind(actor: HasRole, kind_id: int, *, name: str | None = None, body: 
         reason = forbidden_reason(kind.name)
         if reason and kind.enabled:
             raise CertificateError(reason)
+        if kind.enabled:
+            _check_legal_basis(kind.legal_basis)
         kind.updated_at = now()
         kind.save()
         old, new = audit.changed(before, audit.snapshot(kind))
@@ -278,6 +318,8 @@ def issue(actor: HasRole, resident_id: int, kind_id: int, purpose: str, *, full_
         raise CertificateError(refused)
     if not kind.enabled:
         raise CertificateError(f"证明种类“{kind.name}”已停用。")
+    if not kind.legal_basis.strip():
+        raise CertificateError(f"证明种类“{kind.name}”没有填写法律依据，请系统管理员补填后再开具。")
     resident = Resident.get_or_none(Resident.id == resident_id)
     if resident is None:
         raise CertificateError("所选居民不存在。")

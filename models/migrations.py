@@ -84,6 +84,7 @@ def _add_life_events(db: pw.Database, migrator: SchemaMigrator) -> None:
 # Later versions, one module each (models/migration_steps/vNN_area.py), in version order.
 STEPS = ["v05_registry_search", "v07_certificates", "v08_casework", "v09_events", "v10_facilities"]
 STEPS += ["v12_perf"]  # indexes for a district's scale (the benchmark, issue 9)
+STEPS += ["v13_certificate_allow_list"]  # the 20 abolished certificates (民发〔2020〕20号)
 for _step in STEPS:
     importlib.import_module(f"models.migration_steps.{_step}")
 

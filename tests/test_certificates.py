@@ -119,7 +119,8 @@ def test_kinds_need_the_kinds_permission_and_a_valid_text(admin, clerk, supervis
         certificates.add_kind(supervisor, "志愿服务证明", "兹证明{name}。")
     with pytest.raises(CertificateError, match="未知的填充项"):
         certificates.add_kind(admin, "志愿服务证明", "兹证明{姓名}。")
-    kind = certificates.add_kind(admin, "志愿服务证明", "兹证明{name}于本社区参加志愿服务，用于{purpose}。")
+    kind = certificates.add_kind(admin, "志愿服务证明", "兹证明{name}于本社区参加志愿服务，用于{purpose}。",
+                                 "《志愿服务条例》第十九条")
     cert = certificates.issue(clerk, person.id, kind.id, "评优", today=TODAY)
     assert cert.body == f"兹证明{person.name}于本社区参加志愿服务，用于评优。"
     certificates.update_kind(admin, kind.id, enabled=False)

@@ -207,8 +207,15 @@ def test_admin_cannot_add_a_forbidden_kind_in_the_kinds_dialog(qtbot, admin, mon
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert warnings and "不再出具" in warnings[0]
     assert CertificateKind.select().count() == 1
+    for name in ("婚育状况证明", "同居证明", "居民养犬证明"):
+        dialog.name.setText(name)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "民发〔2020〕20号" in warnings[-1]
     dialog.name.setText("志愿服务证明")
     dialog.body.setPlainText("兹证明{name}参加志愿服务。")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "法律依据" in warnings[-1] and CertificateKind.select().count() == 1
+    dialog.basis.setText("《志愿服务条例》第十九条")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert [k.name for k in certificates.list_kinds()] == ["居住证明", "志愿服务证明"]
     assert dialog.model.rowCount() == 2

@@ -39,7 +39,7 @@ class CertificateKindsDialog(QDialog):
         self.model = RowsTableModel([
             Column(self.tr("名称"), lambda k: k.name),
             Column(self.tr("状态"), lambda k: self.tr("启用") if k.enabled else self.tr("停用")),
-            Column(self.tr("依据"), lambda k: k.legal_basis),
+            Column(self.tr("法律依据"), lambda k: k.legal_basis),
         ])
         self.table = QTableView()
         self.table.setObjectName("kinds_table")
@@ -52,6 +52,9 @@ class CertificateKindsDialog(QDialog):
         self.name.setObjectName("kind_name")
         self.basis = QLineEdit()
         self.basis.setObjectName("kind_basis")
+        self.basis.setPlaceholderText(self.tr("法律、法规或规章的名称和条款，例如《居住证暂行条例》"))
+        self.basis.setToolTip(self.tr("民发〔2020〕20号：居委会只出具法律法规有依据的证明；"
+                                      "亲属关系、婚姻状况、健在等20类证明不得出具。"))
         self.enabled = QCheckBox(self.tr("启用"))
         self.enabled.setObjectName("kind_enabled")
         self.enabled.setChecked(True)
@@ -78,7 +81,7 @@ class CertificateKindsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("名称："), self.name)
-        form.addRow(self.tr("依据："), self.basis)
+        form.addRow(self.tr("法律依据（必填）："), self.basis)
         form.addRow("", self.enabled)
         form.addRow(self.tr("正文："), self.body)
         form.addRow("", placeholders)
