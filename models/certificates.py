@@ -294,6 +294,36 @@ def fill(body: str, resident: Resident, purpose: str, full_id: bool, unit: str,
     return body.format_map(values)
 
 
+@dataclass(frozen=True)
+class Preview:
+    resident_label: str  # name, sex, masked ID, status: what the dialog shows of the person
+    text: str  # the certificate's text with the ID masked
+
+
+def preview(actor: HasRole, resident_id: int, kind_id: int | None, purpose: str,
+            full_id: bool = False) -> Preview:
+    """What the certificate will say, for the dialog, before anything is issued.
+
+    The ID number is always masked here, even when the full number is to be printed: the
+    full number is shown only on the certificate itself, when it is issued or reprinted,
+    each time with an audit row (issue(), record_reprint()).
+    """
+    require(actor, Perm.CERTIFICATE_ISSUE)
+    resident = Resident.get_or_none(Resident.id == resident_id)
+    if resident is None:
+        raise CertificateError("所选居民不存在。")
+    label = (f"{resident.name}　{codes.name('sex', resident.sex)}　{idcard.mask(resident.id_number)}"
+             f"　{codes.name('resident_status', resident.status)}")
+    kind = CertificateKind.get_or_none(CertificateKind.id == kind_id) if kind_id else None
+    if kind is None:
+        return Preview(label, "")
+    text = fill(kind.body, resident, purpose, False, settings.get("issuing_unit"),
+                style=settings.get("date_style"))
+    if full_id:
+        text += "\n（开具时打印完整身份证号码，并记入操作日志。）"
+    return Preview(label, text)
+
+
 def _date(day: dt.date, style: str) -> str:
     return format_date(day, style)
 
@@ -365,6 +395,9 @@ def record_reprint(actor: HasRole, cert_id: int) -> Certificate:
     with database.atomic():
         audit.record(actor.username, "reprint", "certificate", cert.id, None, None,
                      f"补打 {cert.serial}")
+        if cert.full_id:  # the reprint shows the full number again
+            audit.record(actor.username, "reveal_id", "resident", cert.__data__["resident"],
+                         None, None, f"补打证明 {cert.serial}（含完整身份证号码）")
     return cert
 
 

@@ -23,10 +23,10 @@ from typing import Any
 
 import peewee as pw
 
-from models import audit, clock, codes
+from models import audit, clock, codes, idcard
 from models.db import database
 from models.entities import Compound, Household, Resident, ResidentTag
-from models.permissions import HasRole, Perm, require
+from models.permissions import HasRole, Perm, can, require
 from models.workbook_tags import format_tags
 
 Progress = Callable[[int, int], bool]
@@ -119,24 +119,29 @@ def _rows() -> Any:
 
 def export_register(actor: HasRole, path: str | os.PathLike[str],
                     progress: Progress | None = None) -> ExportSummary:
-    """Write the register to *path* (.xlsx). The export is audited: it holds full ID numbers."""
+    """Write the register to *path* (.xlsx). The export is audited. Full ID numbers are
+    written only for a role that may reveal them (the file then re-imports unchanged); for
+    any other role they are masked, like every list the program shows that role."""
     require(actor, Perm.REGISTRY_VIEW)
+    full_ids = can(actor, Perm.REVEAL_ID)
     path = Path(path)
     with database.atomic():  # one read transaction: the count and the rows agree
         total = Resident.select().join(Household).where(
             Household.archived == False).count()  # noqa: E712
-        summary = _write(path, total, progress)
+        summary = _write(path, total, progress, full_ids)
     with database.atomic():
         audit.record(actor.username, "export", "resident", None, None,
                      {"file": path.name, "compounds": summary.compounds,
-                      "households": summary.households, "residents": summary.residents},
-                     "导出花名册（含完整身份证号码）")
+                      "households": summary.households, "residents": summary.residents,
+                      "full_ids": full_ids},
+                     "导出花名册（" + ("含完整身份证号码" if full_ids else "身份证号码已遮盖") + "）")
     if progress:
         progress(total, max(total, 1))
     return summary
 
 
-def _write(path: Path, total: int, progress: Progress | None) -> ExportSummary:
+def _write(path: Path, total: int, progress: Progress | None,
+           full_ids: bool = True) -> ExportSummary:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -173,6 +178,8 @@ def _write(path: Path, total: int, progress: Progress | None) -> ExportSummary:
         households.add(values[1])
         record = dict(zip(selected, values, strict=True))
         record["special_groups"] = tag_texts.get(record["resident_id"], "")
+        if not full_ids:
+            record["id_number"] = idcard.mask(record["id_number"])
         out: list[Any] = []
         for _, name, table, fmt, _ in COLUMNS:
             value = record[name]

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import certificates, codes, idcard, settings
+from models import certificates
 from models.entities import Resident
 from models.permissions import Perm, PermissionDenied, can
 from models.search import ResidentRow
@@ -161,25 +161,23 @@ class CertificateDialog(QDialog):
 
     def set_resident(self, resident: ResidentRow | int) -> None:
         rid = resident if isinstance(resident, int) else resident.id
-        person = Resident.get_by_id(rid)
         self.resident_id = rid
-        self.resident_label.setText(
-            f"{person.name}　{codes.name('sex', person.sex)}　{idcard.mask(person.id_number)}"
-            f"　{codes.name('resident_status', person.status)}")
         self.update_text()
         self.purpose.setFocus()
 
     def update_text(self) -> None:
-        kind_id = self.kind.currentData()
-        if self.resident_id is None or kind_id is None:
+        if self.resident_id is None:
             self.text.setPlainText("")
             return
-        kind = certificates.CertificateKind.get_by_id(kind_id)
-        person = Resident.get_by_id(self.resident_id)
         purpose = self.purpose.text().strip() or self.tr("（用途）")
-        body = certificates.fill(kind.body, person, purpose, self.full_id.isChecked(),
-                                 settings.get("issuing_unit"), settings.get("date_style"))
-        self.text.setPlainText(body)
+        try:  # the service masks the ID in the preview, whatever the tick says
+            shown = certificates.preview(self.user, self.resident_id, self.kind.currentData(),
+                                         purpose, self.full_id.isChecked())
+        except (certificates.CertificateError, PermissionDenied) as exc:
+            self.text.setPlainText(str(exc))
+            return
+        self.resident_label.setText(shown.resident_label)
+        self.text.setPlainText(shown.text)
 
     # -- actions ----------------------------------------------------------------------
     def issue(self) -> None:

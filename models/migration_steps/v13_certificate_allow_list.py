@@ -26,6 +26,8 @@ def _certificate_allow_list(db: pw.Database, migrator: SchemaMigrator) -> None:
     from models.certificates import forbidden_reason
 
     class Base(pw.Model):
+        id = pw.AutoField()
+
         class Meta:
             database = db
             legacy_table_names = False
