@@ -119,7 +119,8 @@ def authenticate(username: str, password: str, at: dt.datetime | None = None) ->
 
 
 def list_users() -> list[User]:
-    return list(User.select().order_by(User.active.desc(), User.username))
+    # A fixed order (by username), so a user does not jump away when disabled or enabled.
+    return list(User.select().order_by(User.username))
 
 
 def set_role(actor: HasRole, user: User, role: str) -> User:

@@ -125,8 +125,13 @@ class UsersDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        keep = self.model.row_at(rows[0].row()).id if rows else None
         self.model.set_rows(users.list_users())
         self.table.resizeColumnsToContents()
+        for row in range(self.model.rowCount()):  # the same user stays selected
+            if self.model.row_at(row).id == keep:
+                self.table.selectRow(row)
 
     def selected(self) -> User | None:
         rows = self.table.selectionModel().selectedRows()
@@ -183,11 +188,12 @@ class UsersDialog(QDialog):
         if user is None:
             return
         if user.active:
-            answer = QMessageBox.question(
-                self, self.tr("停用用户"),
-                self.tr("停用后 %1 将不能登录，其记录和操作日志全部保留。确定停用吗？").replace(
-                    "%1", user.display_name),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+            title = self.tr("停用用户")
+            text = self.tr("停用后 %1 将不能登录，其记录和操作日志全部保留。确定停用吗？")
+        else:
+            title = self.tr("启用用户")
+            text = self.tr("启用后 %1 可以再次以原角色登录。确定启用吗？")
+        answer = QMessageBox.question(self, title, text.replace("%1", user.display_name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         self._run(lambda: users.set_active(self.actor, user, not user.active))
