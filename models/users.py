@@ -118,6 +118,17 @@ def authenticate(username: str, password: str, at: dt.datetime | None = None) ->
     return user
 
 
+def display_names() -> dict[str, str]:
+    """username → the person's name, for showing who did something (登记人, 经办人)."""
+    return {u.username: u.display_name or u.username
+            for u in User.select(User.username, User.display_name)}
+
+
+def display_name(username: str, names: dict[str, str] | None = None) -> str:
+    """The name of *username* (kept as typed when no such account, e.g. 'cli', 'system')."""
+    return (names if names is not None else display_names()).get(username, username)
+
+
 def list_users() -> list[User]:
     # A fixed order (by username), so a user does not jump away when disabled or enabled.
     return list(User.select().order_by(User.username))

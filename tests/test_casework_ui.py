@@ -140,6 +140,9 @@ def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, 
         dialog.follow_next.set_value(TODAY - dt.timedelta(days=2))
         qtbot.mouseClick(dialog.follow_add, Qt.MouseButton.LeftButton)
         assert dialog.follow_model.rowCount() == 1
+        # 经办人 is the officer's name, not the account name.
+        who = dialog.follow_model.index(0, dialog.follow_model.columnCount() - 1).data()
+        assert who == "王秀英"
 
     _open_case_and(tab, qtbot, follow_up)
     stored = FollowUp.get(FollowUp.case == case.id)

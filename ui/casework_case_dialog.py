@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import casework_cases, casework_views, clock
+from models import casework_cases, casework_views, clock, users
 from models.casework import (
     APPLICATION_STATUSES,
     BIRTH_REG,
@@ -62,6 +62,7 @@ class CaseDialog(QDialog):
         super().__init__(parent)
         self.user = user
         self.case_id = case_id
+        self._names = users.display_names()  # 经办人 by name, not account
         # Raises PermissionDenied for a clerk before any widget shows case data.
         self.detail: CaseDetail = casework_views.get_case(user, case_id)
         self.editable = can(user, Perm.CASEWORK_EDIT)
@@ -77,6 +78,7 @@ class CaseDialog(QDialog):
     # -- building -------------------------------------------------------------------------
     def reload(self) -> None:
         self.detail = casework_views.get_case(self.user, self.case_id, log_view=False)
+        self._names = users.display_names()  # 经办人 by name, not account
         self._render()
         self.changed.emit()
 
@@ -228,7 +230,7 @@ class CaseDialog(QDialog):
             Column(self.tr("方式"), lambda r: r.way_name),
             Column(self.tr("情况"), lambda r: r.note),
             Column(self.tr("下次随访"), lambda r: r.next_date or ""),
-            Column(self.tr("经办人"), lambda r: r.username),
+            Column(self.tr("经办人"), lambda r: users.display_name(r.username, self._names)),
         ], self.detail.follow_ups)
         layout.addWidget(self._table(self.follow_model))
         if self.editable:
@@ -258,7 +260,7 @@ class CaseDialog(QDialog):
             Column(self.tr("由"), lambda r: r.from_name),
             Column(self.tr("改为"), lambda r: r.to_name),
             Column(self.tr("原因"), lambda r: r.reason),
-            Column(self.tr("经办人"), lambda r: r.username),
+            Column(self.tr("经办人"), lambda r: users.display_name(r.username, self._names)),
         ], self.detail.history)
         layout.addWidget(self._table(model), 1)
         if self.editable:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import clock, events_prep
+from models import clock, events_prep, users
 from models.entities import User
 from models.events import PUBLICITY_CHANNELS
 from ui.events_common import USER_ERRORS, confirm, from_qdate, show_error, to_qdate
@@ -239,9 +239,11 @@ class PrepPage(QWidget):
     # -- publicity ----------------------------------------------------------------------
     def _refresh_publicity(self) -> None:
         rows = events_prep.publicity(self.event_id)
+        names = users.display_names()
         self.publicity.setRowCount(len(rows))
         for r, p in enumerate(rows):
-            for c, value in enumerate([f"{p.posted_on:%Y-%m-%d}", p.channel, p.content, p.username]):
+            for c, value in enumerate([f"{p.posted_on:%Y-%m-%d}", p.channel, p.content,
+                                       users.display_name(p.username, names)]):
                 self.publicity.setItem(r, c, QTableWidgetItem(value))
         self.publicity.resizeColumnsToContents()
 
