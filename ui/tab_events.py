@@ -38,6 +38,7 @@ from ui.events_common import (
     to_qdate,
 )
 from ui.events_new_dialog import fill_compounds
+from ui.month_calendar import MonthCalendar
 from ui.table_model import SORT_ROLE, Column, RowsTableModel
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -111,7 +112,7 @@ class EventsTab(QWidget):
             box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.search.textChanged.connect(lambda _t: self.refresh())
         # -- calendar and details -----------------------------------------------------
-        self.calendar = QCalendarWidget()
+        self.calendar = MonthCalendar()
         self.calendar.setObjectName("event_calendar")
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
