@@ -26,7 +26,7 @@ from models.facilities_centre import (
     list_equipment,
     list_spaces,
 )
-from models.facilities_inspections import hazard_counts, hazards_between
+from models.facilities_inspections import hazard_counts, hazards, hazards_between
 from models.facilities_standard import Standard, StandardItem, active_standard
 
 _VERDICT_ORDER = ["missing", "unsafe", "shared", "area_short", "equipment_short", "meets"]
@@ -136,8 +136,13 @@ def equipment_gaps(item: StandardItem, equipment: list[EquipmentRow]) -> tuple[E
     return tuple(gaps)
 
 
+# Hazard categories that make a space unsafe while open (accessibility and "other" do not).
+SAFETY_CATEGORIES = ("fire", "electrical", "structural")
+
+
 def assess_item(item: StandardItem, spaces: list[SpaceRow],
-                equipment: list[EquipmentRow]) -> ItemAssessment:
+                equipment: list[EquipmentRow],
+                hazard_spaces: frozenset[int] = frozenset()) -> ItemAssessment:
     present = [s for s in spaces if s.status != "missing"]
     if not present:
         # Everything the item needs is missing too: the gap a request for funds must cover.
@@ -152,6 +157,8 @@ def assess_item(item: StandardItem, spaces: list[SpaceRow],
     gaps = equipment_gaps(item, [e for e in equipment if e.space_id in ids])
     if status != "meets":
         verdict = status
+    elif ids & hazard_spaces:
+        verdict = "unsafe"  # an open fire/electrical/structural hazard in one of its spaces
     elif gap > 0:
         verdict = "area_short"
     elif gaps:
@@ -169,8 +176,12 @@ def assess(centre_id: int, standard: Standard | None = None,
     spaces = list_spaces(centre_id)
     equipment = list_equipment(centre_id=centre_id)
     codes = {i.code for i in standard.items}
+    unsafe_spaces = frozenset(
+        h.space_id for h in hazards(centre_id, include_fixed=False, today=today)
+        if h.space_id is not None and h.category in SAFETY_CATEGORIES)
     items = tuple(
-        assess_item(item, [s for s in spaces if s.item_code == item.code], equipment)
+        assess_item(item, [s for s in spaces if s.item_code == item.code], equipment,
+                    unsafe_spaces)
         for item in standard.items
     )
     extra = tuple(s for s in spaces if s.item_code not in codes)

@@ -196,3 +196,25 @@ def test_every_write_is_audited(admin, centre):
         ("archive", "facility_equipment"), ("archive", "facility_space"),
     ]
     assert FacilitySpace.select().count() == 1 and FacilityEquipment.select().count() == 1
+
+
+def test_an_open_fire_hazard_keeps_a_space_from_meeting_the_standard(admin, centre):
+    police = save_space(admin, centre.id, None, name="警务室", item_code="police_room", area=16)
+    for name in ("办公桌", "办公椅", "办公椅", "文件柜", "计算机", "灭火器"):
+        save_equipment(admin, police.id, None, name=name, quantity=1, today=AS_OF)
+    assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "meets"
+    record_inspection(admin, centre.id, dt.date(2026, 11, 20), "消防大队 王磊", [
+        FindingInput("入口无坡道", police.id, True, "accessibility", dt.date(2027, 3, 1), "张建国"),
+    ], today=AS_OF)
+    # An accessibility hazard is followed up, but does not make the room unsafe.
+    assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "meets"
+    record_inspection(admin, centre.id, dt.date(2026, 11, 21), "消防大队 王磊", [
+        FindingInput("电暖器旁堆放纸箱", police.id, True, "fire", dt.date(2026, 12, 1), "王秀英"),
+    ], today=AS_OF)
+    item = _item(assess(centre.id, today=AS_OF), "police_room")
+    assert item.verdict == "unsafe" and not item.meets
+    assert item.status == "meets"  # what the clerk recorded for the room is kept
+    fire = next(h for h in hazards(centre.id, today=AS_OF) if h.category == "fire")
+    close_hazard(admin, fire.id, dt.date(2026, 11, 25), "纸箱清走", [PHOTOS / "socket_fixed.jpg"],
+                 today=AS_OF)
+    assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "meets"
