@@ -294,6 +294,8 @@ class CloseHazardDialog(DiscardGuard, QDialog):
         self.fix_notes.setMaximumHeight(90)
         self.photos = PendingPhotos(self.tr("选择整改后的照片"))
         self.error = error_label()
+        # A photo added answers "必须有整改后的照片": the old error would only mislead.
+        self.photos.changed.connect(lambda: self.error.clear() if self.photos.paths else None)
         form = QFormLayout()
         form.addRow(self.tr("整改日期(&T)："), self.fixed_on)
         form.addRow(self.tr("整改措施(&M)："), self.fix_notes)
