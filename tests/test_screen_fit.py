@@ -79,3 +79,18 @@ def test_each_dialog_fits(qtbot, demo_small, admin, officer, index):
     dialog = makers[index]()
     qtbot.addWidget(dialog)
     _fits(dialog)
+
+
+def test_new_event_template_names_are_not_clipped(qtbot, admin):
+    from ui.events_new_dialog import NewEventDialog
+
+    dialog = NewEventDialog(admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    names = dialog.templates
+    longest = max(names.visualItemRect(names.item(i)).width() for i in range(names.count()))
+    widest_text = max(names.fontMetrics().horizontalAdvance(names.item(i).text())
+                      for i in range(names.count()))
+    assert names.viewport().width() >= widest_text and longest >= widest_text
+    assert names.horizontalScrollBar().maximum() == 0  # nothing to scroll to

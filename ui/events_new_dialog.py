@@ -43,7 +43,7 @@ class NewEventDialog(DiscardGuard, QDialog):
         self.user = user
         self.event_id: int | None = None
         self.setWindowTitle(self.tr("新建活动"))
-        self.resize(640, 400)
+        self.resize(760, 400)
         self.templates = QListWidget()
         self.templates.setObjectName("template_list")
         for t in events_templates.list_templates():
@@ -56,6 +56,9 @@ class NewEventDialog(DiscardGuard, QDialog):
         blank = QListWidgetItem(self.tr("空白方案（不用模板）"))
         blank.setData(Qt.ItemDataRole.UserRole, BLANK)
         self.templates.addItem(blank)
+        # Wide enough for the longest template's name: a clipped name hides what it holds.
+        self.templates.setMinimumWidth(self.templates.sizeHintForColumn(0)
+                                       + 2 * self.templates.frameWidth() + 24)
         self.templates.currentItemChanged.connect(lambda *_: self._template_chosen())
         self.templates.itemDoubleClicked.connect(lambda _item: self._submit())
         self.date = QDateEdit()
