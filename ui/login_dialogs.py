@@ -1,19 +1,53 @@
-"""Sign-in, and the first start's administrator account."""
+"""Sign-in, and the first start's administrator account.
+
+Both dialogs are worked by keyboard: the caret starts in the first empty field, Enter in any
+field submits (登录 / 创建 is the dialog's default button), Tab runs through the fields, then
+the default button, then 取消. Cancelling either dialog ends the program, so 取消, Esc and the
+window's close button ask first; a reject() from code (start-up, tests) does not ask.
+"""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from models import users
 from models.entities import User
+
+
+def ask_quit(parent: QWidget) -> bool:
+    """True when the clerk confirms leaving the program from a sign-in dialog."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        parent.tr("社区工作台"),
+        parent.tr("退出社区工作台？"),
+        parent=parent,
+    )
+    box.setObjectName("quit_question")
+    leave = box.addButton(parent.tr("退出"), QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton(parent.tr("返回"), QMessageBox.ButtonRole.RejectRole)
+    leave.setObjectName("quit")
+    back.setObjectName("back")
+    # A stray Esc or Enter must not end the program: both go back to the sign-in.
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    confirmed = box.clickedButton() is leave
+    box.deleteLater()
+    return confirmed
 
 
 class _FormDialog(QDialog):
@@ -29,9 +63,8 @@ class _FormDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        # Enter in any field signs in / submits.
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        self.buttons.rejected.connect(self.cancel)
+        self.cancel_button.setText(self.tr("取消"))
         layout = QVBoxLayout(self)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -39,7 +72,48 @@ class _FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        # Enter in any field submits. Only once the button is inside the dialog does QDialog
+        # take it as its default: set earlier, the default was lost as soon as the focus left
+        # the button, and Enter in a field did nothing.
+        self.ok_button.setDefault(True)
         self.user: User | None = None
+        self._focused_once = False
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    @property
+    def cancel_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+    def fields(self) -> list[QLineEdit]:
+        """The input fields, in the order Tab visits them."""
+        return []
+
+    def _set_tab_order(self) -> None:
+        """Fields, then the default button, then 取消 (the buttons were made first, so by
+        default they came first in the chain)."""
+        chain: list[QWidget] = [*self.fields(), self.ok_button, self.cancel_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
+    def _focus_field(self, field: QLineEdit, select: bool = False) -> None:
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        if select:
+            field.selectAll()
+
+    def first_empty_field(self) -> QLineEdit | None:
+        return next((f for f in self.fields() if not f.text()), None)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            fields = self.fields()
+            target = self.first_empty_field() or (fields[-1] if fields else None)
+            if target is not None:
+                self._focus_field(target, select=True)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -48,6 +122,28 @@ class _FormDialog(QDialog):
     def _submit(self) -> None:
         """Subclasses check the input and accept() only when it is good."""
         self.accept()
+
+    # Leaving: 取消, Esc and the window's close button all quit the program, so ask.
+
+    def cancel(self) -> None:
+        if ask_quit(self):
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
+            event.accept()
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if event.spontaneous() and self.isVisible() and not ask_quit(self):
+            event.ignore()  # the window's close button, answered 返回
+            return
+        super().closeEvent(event)
 
 
 class LoginDialog(_FormDialog):
@@ -62,21 +158,40 @@ class LoginDialog(_FormDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.addRow(self.tr("用户名(&U)："), self.username)
         self.form.addRow(self.tr("密码(&P)："), self.password)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登录"))
+        self.ok_button.setText(self.tr("登录"))
         self.setMinimumWidth(380)
+        self._set_tab_order()
         # The same clerk signs in on the same PC day after day: offer the last name used.
         last = QSettings().value("login/last_username", "", str)
         if last:
             self.username.setText(last)
-            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def fields(self) -> list[QLineEdit]:
+        return [self.username, self.password]
 
     def _submit(self) -> None:
+        # An empty field is a slip of the Enter key, not a wrong password: say which field is
+        # missing and put the caret there, without counting a failed attempt.
+        if not self.username.text().strip():
+            self.show_error(self.tr("请输入用户名。"))
+            self._focus_field(self.username)
+            return
+        if not self.password.text():
+            self.show_error(self.tr("请输入密码。"))
+            self._focus_field(self.password)
+            return
         try:
             self.user = users.authenticate(self.username.text(), self.password.text())
         except users.AuthError as exc:
-            self.password.clear()
-            self.password.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.show_error(str(exc))
+            message = str(exc)
+            self.show_error(message)
+            if "已锁定" in message:
+                # Locked: what was typed is of no use for the next minutes.
+                self.password.clear()
+                self._focus_field(self.password)
+            else:
+                # Typing replaces the wrong password; the dots show how long it was.
+                self._focus_field(self.password, select=True)
             return
         QSettings().setValue("login/last_username", self.user.username)
         self.accept()
@@ -109,17 +224,32 @@ class FirstAdminDialog(_FormDialog):
         self.form.addRow(self.tr("姓名："), self.display_name)
         self.form.addRow(self.tr("密码："), self.password)
         self.form.addRow(self.tr("再次输入密码："), self.password2)
+        self.ok_button.setText(self.tr("创建"))
         self.setMinimumWidth(420)
+        self._set_tab_order()
+
+    def fields(self) -> list[QLineEdit]:
+        return [self.username, self.display_name, self.password, self.password2]
 
     def _submit(self) -> None:
+        if not self.password.text():
+            self.show_error(self.tr("请输入密码。"))
+            self._focus_field(self.password)
+            return
         if self.password.text() != self.password2.text():
             self.show_error(self.tr("两次输入的密码不一致。"))
+            self._focus_field(self.password2, select=True)
             return
         try:
             self.user = users.create_first_admin(
                 self.username.text(), self.display_name.text(), self.password.text()
             )
         except users.UserError as exc:
-            self.show_error(str(exc))
+            message = str(exc)
+            self.show_error(message)
+            if message.startswith("用户名"):
+                self._focus_field(self.username, select=True)
+            else:  # the password is too weak
+                self._focus_field(self.password, select=True)
             return
         self.accept()
