@@ -398,7 +398,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_self_test()
         if args.command:
-            return COMMANDS[args.command](args)
+            from models import logfile
+
+            with logfile.session(args.command):  # also to the log file; stderr as before
+                return COMMANDS[args.command](args)
         from ui.app import run_gui
 
         return run_gui(Path(args.db) if args.db else None)

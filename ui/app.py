@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from pathlib import Path
 
 import peewee
@@ -12,11 +11,11 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from models import backup, compounds, dbcheck, local_config, users
+from models import backup, compounds, dbcheck, local_config, logfile, users
 from models.db import DatabaseError, close_database, database_path, open_database
 from models.db_lock import DatabaseLock
 from models.entities import User
-from ui import startup
+from ui import error_report, startup
 from ui.backup_actions import BackupScheduler
 from ui.login_dialogs import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
@@ -178,15 +177,6 @@ class AppController(QObject):
         QMessageBox.warning(self.window, self.tr("自动备份"), text)
 
 
-def _excepthook(exc_type, exc, tb) -> None:
-    # An unexpected error must not take the clerk's window down: log it and say so.
-    text = "".join(traceback.format_exception(exc_type, exc, tb))
-    log.error("unhandled exception:\n%s", text)
-    print(text, file=sys.stderr)
-    if QApplication.instance() is not None:
-        QMessageBox.critical(None, "社区工作台", f"操作未能完成：{exc}\n\n已保存的数据不受影响。")
-
-
 def create_application(argv: list[str] | None = None) -> tuple[QApplication, str | None]:
     app = QApplication.instance() or QApplication(argv or sys.argv)
     app.setApplicationName("社区工作台")
@@ -202,10 +192,12 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, str
 
 def run_gui(db_path: Path | None = None) -> int:
     """Open *db_path*, or the database opened last on this computer, or the default one."""
+    logfile.setup()  # first: what goes wrong from here on leaves a trace (models/logfile.py)
+    error_report.install_qt_message_handler()
     if db_path is None:
         db_path = local_config.database_to_open()
     app, font_warning = create_application()
-    sys.excepthook = _excepthook
+    error_report.install(app)  # an uncaught exception: logged, and a word to the clerk
     if font_warning:
         QMessageBox.warning(None, "社区工作台", font_warning)
     controller = AppController(app)

@@ -19,7 +19,6 @@ from models import compounds
 from models.db import database_path
 from models.entities import User
 from models.permissions import ROLE_NAMES, Perm, can
-from models.version import __version__
 from ui.modal import run_modal
 from ui.tab_events import EventsTab
 from ui.tab_facilities import FacilitiesTab
@@ -304,11 +303,6 @@ class MainWindow(QMainWindow):
         run_modal(HelpDialog(self.menuBar(), self, page))
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("关于社区工作台"),
-            self.tr("<h3>社区工作台 %1</h3><p>居委会户籍人口、计生服务、社区活动与设施台账的离线工作程序。</p>"
-                    "<p>数据库文件：<br>%2</p>")
-            .replace("%1", __version__)
-            .replace("%2", str(database_path() or "")),
-        )
+        from ui.about_dialog import AboutDialog
+
+        run_modal(AboutDialog(self))

@@ -6,8 +6,8 @@ False from the callback cancels it (the service then rolls its transaction back)
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from models.db import database
 
 ProgressFn = Callable[[int, int], bool]
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -44,7 +45,7 @@ class Job(QRunnable):
         try:
             result = self.func(self._progress)
         except Exception as exc:  # reported to the user, never lost silently
-            traceback.print_exc()
+            log.exception("background job failed")  # the log file (models/logfile.py), stderr
             self.signals.failed.emit(str(exc) or exc.__class__.__name__)
         else:
             self.signals.finished.emit(result)
