@@ -86,7 +86,7 @@ FORBIDDEN_KINDS: list[ForbiddenKind] = [
         "抚养", "扶养", "赡养", "监护", "子女关系", "父母关系", "兄弟", "姐妹", "祖孙", "关系证明"),
         "由公安机关户籍档案、婚姻登记档案或公证机构证明，或由本人书面承诺"),
     ForbiddenKind("居民身份信息证明", (
-        "身份信息", "身份证明", "身份证", "同一人", "曾用名", "民族成分", "人户一致"),
+        "身份信息", "身份证明", "身份证", "身份", "同一人", "曾用名", "民族成分", "人户一致"),
         "以居民身份证、户口簿为准，由公安机关核查"),
     ForbiddenKind("户口登记项目内容变更申请证明", ("户口", "户籍", "登记项目", "变更申请"),
                   "由公安机关依据原始档案核实办理"),
@@ -98,7 +98,8 @@ FORBIDDEN_KINDS: list[ForbiddenKind] = [
                   "由负责社区戒毒、社区康复工作的部门出具"),
     ForbiddenKind("人员失踪证明", ("失踪", "走失", "下落不明", "失联"), "由公安机关或人民法院办理"),
     ForbiddenKind("婚姻状况证明", (
-        "婚姻", "未婚", "已婚", "离婚", "单身", "再婚", "丧偶", "婚史", "同居", "独居"),
+        "婚姻", "未婚", "已婚", "离婚", "结婚", "单身", "再婚", "丧偶", "婚史", "婚", "同居",
+        "独居"),
         "由婚姻登记机关查询，或由本人书面承诺"),
     ForbiddenKind("出生证明", ("出生",), "由助产医疗机构出具《出生医学证明》"),
     ForbiddenKind("健在证明", (
@@ -118,7 +119,7 @@ FORBIDDEN_KINDS: list[ForbiddenKind] = [
                   "由档案保管单位出具"),
     ForbiddenKind("居民财产证明", (
         "财产", "房产", "产权", "无房", "住房", "存款", "资产", "车辆", "经济状况", "经济困难",
-        "贫困", "低保", "特困"),
+        "贫困", "困难", "低保", "特困"),
         "由不动产登记、金融机构等查询，家庭经济状况由民政部门依申请核对"),
     ForbiddenKind("遗产继承权证明", ("遗产", "继承"), "由公证机构或人民法院办理"),
     ForbiddenKind("市场主体住所证明", (
@@ -160,11 +161,15 @@ def _clean(name: str) -> str:
 def forbidden_reason(name: str) -> str | None:
     """Why a kind may not be issued by a committee, or None when it may."""
     text = _clean(name)
-    for item in FORBIDDEN_KINDS:
-        if any(word in text for word in item.keywords):
-            return (f"“{name}”属于{item.source}规定居委会不再出具的证明（{item.name}）：居委会只出具"
-                    f"法律法规有依据、属于职责范围的证明事项，此类情况{item.authority}。")
-    return None
+    # The longest word found names the kind (婚育状况 is 婚育, not 婚姻 for its 婚); on a tie,
+    # the kind listed first.
+    found = [(len(word), -i) for i, item in enumerate(FORBIDDEN_KINDS)
+             for word in item.keywords if word in text]
+    if not found:
+        return None
+    item = FORBIDDEN_KINDS[-max(found)[1]]
+    return (f"“{name}”属于{item.source}规定居委会不再出具的证明（{item.name}）：居委会只出具"
+            f"法律法规有依据、属于职责范围的证明事项，此类情况{item.authority}。")
 
 
 def _check_legal_basis(legal_basis: str) -> str:
@@ -274,9 +279,15 @@ def _address(resident: Resident) -> str:
     return "".join(p for p in parts if p)
 
 
-def fill(body: str, resident: Resident, purpose: str, full_id: bool, unit: str,
+def fill(actor: HasRole, body: str, resident: Resident, purpose: str, full_id: bool, unit: str,
          style: str = "arabic") -> str:
-    """The kind's text with the resident's details filled in, as it will be printed."""
+    """The kind's text with the resident's details filled in, as it will be printed.
+
+    The ID number is masked unless *full_id*, which needs a role that may reveal it; the
+    caller (issue()) logs the reveal with the certificate it belongs to.
+    """
+    if full_id:
+        require(actor, Perm.REVEAL_ID)
     values = {
         "name": resident.name,
         "sex": codes.name("sex", resident.sex, "未说明"),
@@ -317,10 +328,12 @@ def preview(actor: HasRole, resident_id: int, kind_id: int | None, purpose: str,
     kind = CertificateKind.get_or_none(CertificateKind.id == kind_id) if kind_id else None
     if kind is None:
         return Preview(label, "")
-    text = fill(kind.body, resident, purpose, False, settings.get("issuing_unit"),
+    text = fill(actor, kind.body, resident, purpose, False, settings.get("issuing_unit"),
                 style=settings.get("date_style"))
-    if full_id:
+    if full_id and can(actor, Perm.REVEAL_ID):
         text += "\n（开具时打印完整身份证号码，并记入操作日志。）"
+    elif full_id:
+        text += "\n（当前角色不能打印完整身份证号码，开具时将被拒绝。）"
     return Preview(label, text)
 
 
@@ -358,7 +371,8 @@ def issue(actor: HasRole, resident_id: int, kind_id: int, purpose: str, *, full_
         raise CertificateError(f"{resident.name}的登记状态为“{state}”，不能开具{kind.name}。")
     today = today or clock.today()
     unit = settings.get("issuing_unit")
-    body = fill(kind.body, resident, purpose, full_id, unit, style=settings.get("date_style"))
+    body = fill(actor, kind.body, resident, purpose, full_id, unit,
+                style=settings.get("date_style"))
     for _attempt in range(3):
         try:
             with database.atomic():

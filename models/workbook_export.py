@@ -75,6 +75,7 @@ class ExportSummary:
     compounds: int
     households: int
     residents: int
+    full_ids: bool = True  # False: the file holds masked ID numbers (the role may not see them)
 
 
 # The selected values, in COLUMNS order; special_groups is filled in from the tags.
@@ -200,4 +201,4 @@ def _write(path: Path, total: int, progress: Progress | None,
     tmp = path.with_name(path.name + ".part")
     book.save(tmp)
     os.replace(tmp, path)  # never leave half a workbook under the clerk's file name
-    return ExportSummary(path, len(compounds), len(households), done)
+    return ExportSummary(path, len(compounds), len(households), done, full_ids)

@@ -2,6 +2,8 @@
 
 The text is the one stored when the certificate was issued (models.certificates.issue), so a
 reprint shows exactly what was issued even if the resident's record changed since.
+A certificate that carries a full ID number is built only for a role that may reveal it; the
+reveal itself is logged by the action that leads to the print (issue() or record_reprint()).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from models.certificates import Certificate
 from models.entities import User
+from models.permissions import HasRole, Perm, require
 from reports.official import (
     SIZE_3,
     SIZE_4,
@@ -42,8 +45,11 @@ def _signature_block(st: Styles, lines: list[str]) -> Table:
     return table
 
 
-def build_certificate(path: str | Path, cert_id: int) -> Path:
+def build_certificate(path: str | Path, cert_id: int, actor: HasRole | None = None) -> Path:
+    """The PDF of one issued certificate; *actor* must be allowed to see a full ID it holds."""
     cert = Certificate.get_by_id(cert_id)
+    if cert.full_id:
+        require(actor, Perm.REVEAL_ID)
     st = styles()
     issuer = User.get_or_none(User.username == cert.issued_by)
     issuer_name = issuer.display_name if issuer else cert.issued_by

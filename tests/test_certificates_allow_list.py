@@ -113,3 +113,19 @@ def test_migration_disables_forbidden_kinds_and_keeps_what_was_issued(tmp_path, 
     # Nor can they be enabled again.
     with pytest.raises(CertificateError, match="民发〔2020〕20号"):
         certificates.update_kind(admin, kind_id, enabled=True, legal_basis=BASIS)
+
+
+@pytest.mark.parametrize("kind", FORBIDDEN_KINDS, ids=lambda k: k.name)
+def test_the_reason_names_the_abolished_kind_meant(kind):
+    assert f"（{kind.name}）" in certificates.forbidden_reason(kind.name)
+
+
+@pytest.mark.parametrize(("name", "meant"), [
+    ("婚育情况证明", "婚育状况证明"), ("结婚证明", "婚姻状况证明"), ("同居证明", "婚姻状况证明"),
+    ("夫妻关系证明", "亲属关系证明"), ("健在证明", "健在证明"), ("养老金领取资格证明", "健在证明"),
+    ("低保证明", "居民财产证明"), ("生活困难证明", "居民财产证明"), ("身份核实证明", "居民身份信息证明"),
+    ("养狗证明", "居民养犬证明"), ("ＴＡ的政审证明", "无犯罪记录证明"), ("吸毒人员情况", "社区戒毒社区康复人员情况证明"),
+])
+def test_names_in_substance_are_refused_as_the_kind_they_mean(name, meant):
+    reason = certificates.forbidden_reason(name)
+    assert reason and f"（{meant}）" in reason and "民发〔2020〕20号" in reason

@@ -3,17 +3,23 @@ exactly one audit row; the certificate preview never shows the full number."""
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pdf_tools
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from models import certificates, idcard, workbook_export
+from models import certificates, idcard, printouts, residents, workbook_export
 from models.certificates import Certificate
 from models.entities import AuditLog, Resident
+from models.permissions import PermissionDenied
+from tests.modal_driver import ModalDriver
 from ui import pdf_preview
 from ui.certificate_dialog import CertificateDialog
+from ui.registry_detail import PersonPane
+from ui.report_dialog import HOUSEHOLDS, ReportDialog
 
 
 def _reveals() -> list[AuditLog]:
@@ -95,3 +101,207 @@ def test_export_masks_ids_for_a_role_that_may_not_reveal_them(tmp_path, person, 
     exports = list(AuditLog.select().where(AuditLog.action == "export").order_by(AuditLog.id))
     assert [e.username for e in exports] == ["clerk", "admin"]
     assert "遮盖" in exports[0].note and "完整" in exports[1].note
+
+
+# -- driven through the real widgets: the real question box, the real PDF preview ----------
+def _answer_yes(box: QMessageBox) -> None:
+    box.button(QMessageBox.StandardButton.Yes).click()
+
+
+def _issue_through_the_dialog(qtbot, dialog: CertificateDialog) -> dict[str, str]:
+    """Click 开具并打印, answer the real confirmation, read the real preview's PDF."""
+    seen: dict[str, str] = {}
+
+    def read_pdf(preview: pdf_preview.PdfPreviewDialog) -> None:
+        seen["pdf"] = pdf_tools.text(preview.preview.path, layout=False).replace("\n", "")
+        preview.reject()
+
+    driver = ModalDriver()
+    driver.expect(QMessageBox, _answer_yes)
+    driver.expect(pdf_preview.PdfPreviewDialog, read_pdf)
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "pdf" in seen, timeout=10_000)
+    driver.check("QMessageBox", "PdfPreviewDialog")
+    return seen
+
+
+def _select_log_row(dialog: CertificateDialog, serial: str) -> None:
+    for row in range(dialog.log_model.rowCount()):
+        if dialog.log_model.row_at(row).serial == serial:
+            dialog.log_view.selectRow(row)
+            return
+    raise AssertionError(f"{serial} not in the log")
+
+
+def test_issue_with_the_tick_is_one_reveal_and_a_reprint_one_more(qtbot, person, officer):
+    dialog = CertificateDialog(officer, resident_id=person.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.purpose, "banli")
+    qtbot.mouseClick(dialog.full_id, Qt.MouseButton.LeftButton)
+    assert dialog.full_id.isChecked() and dialog.reason.isEnabled()
+    qtbot.keyClicks(dialog.reason, "paichusuo")
+    assert person.id_number not in dialog.text.toPlainText() and _reveals() == []
+    seen = _issue_through_the_dialog(qtbot, dialog)
+    assert person.id_number in seen["pdf"]
+    [reveal] = _reveals()
+    cert = Certificate.get()
+    assert (reveal.username, reveal.record_id) == ("jisheng", str(person.id))
+    assert cert.serial in reveal.note and "paichusuo" in reveal.note
+
+    shown: list[str] = []
+
+    def read_pdf(preview: pdf_preview.PdfPreviewDialog) -> None:
+        shown.append(pdf_tools.text(preview.preview.path, layout=False).replace("\n", ""))
+        preview.reject()
+
+    _select_log_row(dialog, cert.serial)
+    driver = ModalDriver()
+    driver.expect(pdf_preview.PdfPreviewDialog, read_pdf)
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    driver.check("PdfPreviewDialog")
+    assert person.id_number in shown[0]
+    assert len(_reveals()) == 2  # the reprint showed the number again: one more row
+    assert _reveals()[1].note.startswith("补打证明") and cert.serial in _reveals()[1].note
+
+
+def test_issue_without_the_tick_reveals_nothing(qtbot, person, officer):
+    dialog = CertificateDialog(officer, resident_id=person.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.full_id.isChecked()  # masking is the default setting
+    qtbot.keyClicks(dialog.purpose, "banli")
+    seen = _issue_through_the_dialog(qtbot, dialog)
+    assert person.id_number not in seen["pdf"] and idcard.mask(person.id_number) in seen["pdf"]
+    assert Certificate.select().count() == 1 and not Certificate.get().full_id
+    assert _reveals() == []
+
+
+def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path, person, clerk,
+                                                                officer):
+    dialog = CertificateDialog(clerk, resident_id=person.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.full_id.isEnabled()
+    dialog.full_id.setChecked(True)  # even if the box were ticked, the service says no
+    dialog.reason.setText("想看")
+    qtbot.keyClicks(dialog.purpose, "banli")
+    assert person.id_number not in dialog.text.toPlainText()
+    warned: list[str] = []
+
+    def read_warning(box: QMessageBox) -> None:
+        warned.append(box.text())
+        box.accept()
+
+    driver = ModalDriver()
+    driver.expect(QMessageBox, _answer_yes)
+    driver.expect(QMessageBox, read_warning)
+    qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
+    driver.check("QMessageBox")
+    assert "无权查看完整身份证号码" in warned[0]
+    assert Certificate.select().count() == 0 and _reveals() == []
+
+    # A certificate an officer issued with the full number: the clerk can neither reprint
+    # it from the log nor build its PDF.
+    cert = certificates.issue(officer, person.id, certificates.list_kinds()[0].id, "办理居住证",
+                              full_id=True, reason="派出所要求")
+    dialog.refresh_log()
+    _select_log_row(dialog, cert.serial)
+    warned.clear()
+    driver = ModalDriver()
+    driver.expect(QMessageBox, read_warning)
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
+    driver.check("QMessageBox")
+    assert "无权查看完整身份证号码" in warned[0]
+    assert len(_reveals()) == 1  # the officer's issue only
+    assert not AuditLog.select().where(AuditLog.action == "reprint").exists()
+    from reports.certificate import build_certificate
+
+    with pytest.raises(PermissionDenied, match="无权查看完整身份证号码"):
+        build_certificate(tmp_path / "c.pdf", cert.id, clerk)
+    with pytest.raises(PermissionDenied):
+        build_certificate(tmp_path / "c.pdf", cert.id)  # nobody signed in
+    assert not (tmp_path / "c.pdf").exists() and len(_reveals()) == 1
+
+
+def test_the_person_pane_reveals_once_per_click_and_not_for_a_clerk(qtbot, person, officer,
+                                                                    clerk):
+    pane = PersonPane(officer)
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_person(person.id)
+    assert pane.fields["id"].text() == idcard.mask(person.id_number)
+    assert pane.reveal.isVisible() and pane.reveal.isEnabled()
+    qtbot.mouseClick(pane.reveal, Qt.MouseButton.LeftButton)
+    assert pane.fields["id"].text() == person.id_number
+    assert not pane.reveal.isEnabled()  # shown now: no second row for the same look
+    [reveal] = _reveals()
+    assert (reveal.username, reveal.record_id) == ("jisheng", str(person.id))
+    pane.show_person(person.id)  # looking again is another reveal action
+    assert pane.fields["id"].text() == idcard.mask(person.id_number)
+    qtbot.mouseClick(pane.reveal, Qt.MouseButton.LeftButton)
+    assert len(_reveals()) == 2
+
+    plain = PersonPane(clerk)
+    qtbot.addWidget(plain)
+    plain.show()
+    plain.show_person(person.id)
+    assert not plain.reveal.isVisible()
+    plain.reveal_id()  # the slot itself asks the service, which refuses
+    assert "无权查看完整身份证号码" in plain.fields["id"].text()
+    with pytest.raises(PermissionDenied, match="无权查看完整身份证号码"):
+        residents.reveal_id(clerk, person.id)
+    assert len(_reveals()) == 2
+
+
+def _prints() -> list[AuditLog]:
+    return list(AuditLog.select().where(AuditLog.action == "print").order_by(AuditLog.id))
+
+
+def test_household_forms_with_full_ids_leave_one_row_without_none(qtbot, person, officer, clerk):
+    dialog = ReportDialog(officer, kind=HOUSEHOLDS)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_scope(person.household.compound_id)
+    before = AuditLog.select().count()
+    _generate(qtbot, dialog)  # the box not ticked: masked, and no reveal
+    text = pdf_tools.text(dialog.pdf_path, layout=False).replace("\n", "")
+    assert person.id_number not in text and idcard.mask(person.id_number) in text
+    [masked] = _prints()
+    assert json.loads(masked.after)["full_ids"] is False and _reveals() == []
+
+    qtbot.mouseClick(dialog.full_ids, Qt.MouseButton.LeftButton)
+    assert dialog.full_ids.isChecked()
+    qtbot.keyClicks(dialog.reason, "hedui")
+    dialog.pdf_path = None
+    _generate(qtbot, dialog)
+    text = pdf_tools.text(dialog.pdf_path, layout=False).replace("\n", "")
+    assert person.id_number in text
+    assert AuditLog.select().count() == before + 2  # one row per printout, nothing else
+    full = _prints()[1]
+    assert json.loads(full.after)["full_ids"] is True and "hedui" in full.note
+    assert full.username == "jisheng"
+
+    plain = ReportDialog(clerk, kind=HOUSEHOLDS)
+    qtbot.addWidget(plain)
+    plain.show()
+    assert not plain.full_ids.isVisible()
+    with pytest.raises(PermissionDenied, match="无权查看完整身份证号码"):
+        printouts.household_sheets(clerk, full_ids=True, reason="核对")
+    with pytest.raises(PermissionDenied, match="无权查看完整身份证号码"):
+        printouts.resident_list(clerk, None, full_ids=True, reason="核对")
+    assert len(_prints()) == 2
+
+
+def _generate(qtbot, dialog: ReportDialog) -> None:
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pdf_path is not None or dialog.error is not None,
+                    timeout=60_000)
+    assert dialog.error is None
+
+
+def test_the_export_summary_says_whether_ids_are_full(tmp_path, person, clerk, officer):
+    assert not workbook_export.export_register(clerk, tmp_path / "a.xlsx").full_ids
+    assert workbook_export.export_register(officer, tmp_path / "b.xlsx").full_ids

@@ -210,8 +210,8 @@ class CertificateDialog(QDialog):
 
         path = self._tmp / f"{serial}.pdf"
         try:
-            build_certificate(path, cert_id)
-        except (ReportError, FontNotFound) as exc:
+            build_certificate(path, cert_id, self.user)
+        except (ReportError, FontNotFound, PermissionDenied) as exc:
             QMessageBox.warning(self, self.tr("打印证明"), str(exc))
             return
         self.last_pdf = path

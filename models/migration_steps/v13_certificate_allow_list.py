@@ -1,8 +1,10 @@
 """Schema version 13: certificate kinds become an allow-list (民发〔2020〕20号).
 
-Kinds already in a database whose names mean one of the 20 abolished certificates are
-disabled (the certificates issued under them and their log stay as they were), and the
-shipped residence certificate gets its legal basis. Each change has an audit row.
+Every kind names its legal basis: the column is added where a database lacks it. Kinds
+already in a database whose names mean one of the 20 abolished certificates are disabled
+(the certificates issued under them and their log stay as they were), the shipped
+residence certificate gets its legal basis, and any other enabled kind without a basis is
+disabled until an administrator fills it in. Each change to a kind has an audit row.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ def _certificate_allow_list(db: pw.Database, migrator: SchemaMigrator) -> None:
     # The check is the program's own list: the point of this step is to apply that list to
     # kinds entered before it existed.
     from models.certificates import forbidden_reason
+
+    if "legal_basis" not in {c.name for c in db.get_columns("certificate_kind")}:
+        # Plain SQL (SQLite and PostgreSQL alike): peewee's migrator would rebuild the table
+        # to make the column NOT NULL, which the certificates' foreign key forbids.
+        db.execute_sql('ALTER TABLE "certificate_kind" ADD COLUMN "legal_basis" '
+                       "VARCHAR(200) NOT NULL DEFAULT ''")
 
     class Base(pw.Model):
         id = pw.AutoField()
@@ -74,3 +82,10 @@ def _certificate_allow_list(db: pw.Database, migrator: SchemaMigrator) -> None:
             kind.save()
             log(kind.id, {"legal_basis": before}, {"legal_basis": RESIDENCE_BASIS},
                 "升级：补填居住证明的法律依据")
+        elif kind.enabled and not kind.legal_basis.strip():  # enabled only with its basis
+            kind.enabled = False
+            kind.updated_at = clock.now()
+            kind.save()
+            log(kind.id, {"enabled": True}, {"enabled": False},
+                f"升级停用：“{kind.name}”未填写法律依据（民发〔2020〕20号：居委会只出具法律法规"
+                "有依据的证明事项），请补填后再启用")
