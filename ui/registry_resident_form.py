@@ -91,7 +91,8 @@ class ResidentForm(QDialog):
         self.replace_id.setObjectName("replace_id")
         self.reveal.hide()
         self.replace_id.hide()
-        self.sex = CodeCombo("sex")
+        # The arrows step between 男 and 女 only: 未知/未说明 are picked from the list on purpose.
+        self.sex = CodeCombo("sex", arrow_codes=("1", "2"))
         self.sex.setObjectName("sex")
         self.birth = DateField()
         self.birth.setObjectName("birth_date")
@@ -103,7 +104,7 @@ class ResidentForm(QDialog):
         self.use_id.setObjectName("use_id")
         self.use_id.hide()
         self.ethnicity = CodeCombo("ethnicity")
-        self.relation = CodeCombo("relation", exclude=("01",))
+        self.relation = CodeCombo("relation", exclude=("01",), searchable=True, common_first=True)
         self.relation.setObjectName("relation")
         self.education = CodeCombo("education", blank=self.tr("（未填）"))
         self.marital = CodeCombo("marital_status", blank=self.tr("（未填）"))
@@ -231,6 +232,7 @@ class ResidentForm(QDialog):
         if self.household_id:
             head = residents.current_head(self.household_id)
             if head is not None:
+                self.relation.remove_code(HEAD)  # the household has its head already
                 self.category.set_code(head.category)
                 self.hukou.setText(head.hukou_address)
                 self.relation.set_code("20" if self.mode == "birth" else "99")
@@ -264,6 +266,9 @@ class ResidentForm(QDialog):
         self.sex.set_code(d.sex)
         self.birth.set_date(d.birth_date)
         self.ethnicity.set_code(d.ethnicity)
+        head = residents.current_head(info.household_id) if info.household_id else None
+        if head is not None and head.id != resident_id:
+            self.relation.remove_code(HEAD)  # someone else heads the household
         self.relation.set_code(d.relation)
         self.education.set_code(d.education)
         self.marital.set_code(d.marital_status)
@@ -373,6 +378,9 @@ class ResidentForm(QDialog):
         )
 
     def _problem(self) -> str:
+        text = self.relation.problem(self.tr("与户主关系"))
+        if text:
+            return text
         for field, label in [(self.birth, self.tr("出生日期")), (self.arrived, self.tr("来本地日期"))]:
             text = field.problem(label)
             if text:
