@@ -2,7 +2,10 @@
 
 The text is split on spaces; every part must occur (as a substring, ASCII case ignored) in the
 resident's search text (models.search_index.KEY_SQL): "wjg", "wangjian", "1234" (ID or phone),
-"0300012" (household number), "3号楼2单元" or "南苑 302" all work.
+"0300012" (household number), "3号楼2单元" or "南苑 302" all work. In the address a number is
+whole: a part that starts with a digit matches only where no digit comes before it in the same
+field, so "3号楼" is building 3 (not 13号楼), "2单元" unit 2 (not 12单元) and "302" room 302
+(not 1302); names, pinyin, ID digits, phones and household numbers stay substring matches.
 
 Two query shapes keep a keystroke fast at ten times the seed's size:
 - a *driven* query starts from a small candidate set (the trigram index for a rare part of
@@ -118,11 +121,28 @@ def _birth_range(flt: ResidentFilter) -> tuple[dt.date | None, dt.date | None]:
 _ADDRESS_SQL = "(IFNULL(c.name, '') || h.building || h.unit || h.room)"
 # Per-field checks equal to "KEY_SQL LIKE ?" (a part never contains the "|" separator) but
 # cheaper row by row; a part with Chinese characters can only occur in the name or address.
-_CHECK_CJK = f"(r.name LIKE ? OR {_ADDRESS_SQL} LIKE ?)"
-_CHECK_ANY = (
-    "(r.name LIKE ? OR r.pinyin LIKE ? OR r.pinyin_initials LIKE ?"
+# A part that starts with a digit is stricter in the address (_WHOLE_NUMBER_SQL).
+_NAME_SQL = "r.name LIKE ?"
+_PERSON_FIELDS_SQL = (
+    "r.name LIKE ? OR r.pinyin LIKE ? OR r.pinyin_initials LIKE ?"
     " OR IFNULL(r.id_number, '') LIKE ? OR REPLACE(REPLACE(r.phone, '-', ''), ' ', '') LIKE ?"
-    f" OR h.household_no LIKE ? OR {_ADDRESS_SQL} LIKE ?)"
+    " OR h.household_no LIKE ?"
+)
+_PERSON_FIELDS = 6  # placeholders in _PERSON_FIELDS_SQL
+# A part that starts with a digit starts a whole number in the address: at the start of the
+# address or of the building, unit or room (imported registers may hold "3", "2", "302"
+# without 号楼/单元), or after a character that is not a digit ("3号楼" in "南关小区3号楼",
+# never in "南关小区13号楼"). Its end stays open, so that while the clerk types
+# "3号楼2单元30" the rooms 301-304 still show. The LIKE comes first: it turns most rows away
+# as cheaply as before, and only rows holding the text pay for the GLOBs.
+_WHOLE_NUMBER_SQL = (
+    f"({_ADDRESS_SQL} LIKE ? AND (('.' || {_ADDRESS_SQL}) GLOB ?"
+    " OR (h.building || h.unit || h.room) GLOB ? OR (h.unit || h.room) GLOB ? OR h.room GLOB ?))"
+)
+_WHOLE_NUMBER_LOWER_SQL = (  # GLOB minds ASCII case, LIKE does not: for a part with letters
+    f"({_ADDRESS_SQL} LIKE ? AND (lower('.' || {_ADDRESS_SQL}) GLOB ?"
+    " OR lower(h.building || h.unit || h.room) GLOB ? OR lower(h.unit || h.room) GLOB ?"
+    " OR lower(h.room) GLOB ?))"
 )
 _FTS_SQL = "SELECT rowid FROM resident_search WHERE "
 # One or two Chinese characters: the name index plus the households whose address matches.
@@ -235,6 +255,38 @@ def _address_chars() -> frozenset[str]:
     return known[2]
 
 
+def _starts_number(part: str) -> bool:
+    """Whether *part* starts with a digit: its address match must be a whole number."""
+    return part[:1].isdigit()
+
+
+def _glob_literal(text: str) -> str:
+    """*text* as a GLOB pattern that matches exactly it."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _address_check(part: str) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) for: *part* occurs in the address, a number in it whole."""
+    if not _starts_number(part):
+        return f"{_ADDRESS_SQL} LIKE ?", [f"%{part}%"]
+    sql = _WHOLE_NUMBER_SQL
+    if re.search("[A-Za-z]", part):  # LIKE and SQLite's lower() fold ASCII letters only
+        sql, part = _WHOLE_NUMBER_LOWER_SQL, re.sub("[A-Z]", lambda m: m[0].lower(), part)
+    literal = _glob_literal(part)
+    return sql, [f"%{part}%", f"*[^0-9]{literal}*", *[f"{literal}*"] * 3]
+
+
+def _part_check(part: str) -> _Check:
+    """The check one part of the search text puts on each row."""
+    pattern = f"%{part}%"
+    address_sql, address_params = _address_check(part)
+    if part.isascii():
+        return _Check(
+            f"({_PERSON_FIELDS_SQL} OR {address_sql})", [pattern] * _PERSON_FIELDS + address_params
+        )
+    return _Check(f"({_NAME_SQL} OR {address_sql})", [pattern, *address_params])
+
+
 def _fts(parts: list[str]) -> tuple[str, list[Any]]:
     return _FTS_SQL + " AND ".join("search_key LIKE ?" for _ in parts), [f"%{p}%" for p in parts]
 
@@ -247,18 +299,18 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
     fts_checks: list[_Check] = []
     for part in parts:
         pattern = f"%{part}%"
-        if part.isascii():
-            check = _Check(_CHECK_ANY, [pattern] * 7)
-        else:
-            check = _Check(_CHECK_CJK, [pattern] * 2)
+        check = _part_check(part)
         checks.append(check)
+        # The substring indexes find a superset of a whole-number part's rows: they drive
+        # the query, but such a part is still checked row by row (it is not "covered").
+        exact = [] if _starts_number(part) else [check]
         if part in fts_parts:
-            fts_checks.append(check)
+            fts_checks.extend(exact)
         elif not part.isascii():
             if set(part.lower()) <= _address_chars():
-                candidates.append((_SHORT_CJK_SQL, [pattern, pattern], [check]))
+                candidates.append((_SHORT_CJK_SQL, [pattern, pattern], exact))
             else:
-                candidates.append((_SHORT_NAME_SQL, [pattern], [check]))
+                candidates.append((_SHORT_NAME_SQL, [pattern], exact))
     if fts_parts:
         candidates.insert(0, (*_fts(fts_parts), fts_checks))
 

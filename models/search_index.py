@@ -5,7 +5,9 @@ address with "|" (never part of a search token, so no match spans two fields). S
 triggers keep it current whatever writes the register (services, the workbook importer, the
 demo), so search never sees a stale row. The trigram index answers a substring of three or
 more characters without reading the table; shorter tokens are checked row by row with the
-same expression (KEY_SQL), so both paths give the same answer.
+same expression (KEY_SQL), so both paths give the same answer. For a token that starts with a
+digit the index only narrows the rows: models.search checks that the number is whole in the
+address ("3号楼" is not 13号楼), so the index itself needs no separators inside the address.
 """
 
 from __future__ import annotations
