@@ -116,14 +116,23 @@ def update_task(actor: HasRole, task_id: int, title: str, owner: str,
                 due_date=due_date)
 
 
-def set_task_done(actor: HasRole, task_id: int, done: bool) -> None:
-    """Tick or untick an item; who ticked it and when are kept with it."""
+def set_task_done(actor: HasRole, task_id: int, done: bool, on: dt.date | None = None) -> None:
+    """Tick or untick an item; who ticked it and when are kept with it.
+
+    *on* is the day it was done when the clerk records it afterwards (an event already
+    held); it is kept as that day's midnight, which the list shows as a date alone.
+    """
     task = EventTask.get_by_id(task_id)
     _writable(task.__data__["event"], actor)
     if task.done == done:
         return
+    done_at = now() if done else None
+    if done and on is not None and on != clock.today():
+        if on > clock.today():
+            raise EventError("完成日期不能晚于今天。")
+        done_at = dt.datetime.combine(on, dt.time())
     crud.update(actor, task, done=done, done_by=actor.username if done else "",
-                done_at=now() if done else None)
+                done_at=done_at)
 
 
 def archive_task(actor: HasRole, task_id: int) -> None:

@@ -279,3 +279,55 @@ def test_plan_and_budget_saved_from_the_window(qtbot, clerk):
     event = Event.get_by_id(event_id)
     assert event.title == "“红色经典”露天电影放映" and "手电筒" in event.safety_plan
     assert prep.budget(event_id)[2].actual_fen == 38500
+
+
+def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk, monkeypatch):
+    """Recording a past event afterwards: new items are due on its day, ticks ask when."""
+    from ui import events_prep_page
+
+    held = TODAY - dt.timedelta(days=9)
+    event_id = create_from_template(clerk, "clean_day", held)
+    dialog = EventDialog(clerk, event_id, page=2)
+    qtbot.addWidget(dialog)
+    page = dialog.prep_page
+    asked = []
+
+    def answer(dlg):
+        asked.append(events_common.from_qdate(dlg.day.date()))
+        assert dlg.day.maximumDate() == events_common.to_qdate(TODAY)
+        dlg.day.setDate(events_common.to_qdate(held - dt.timedelta(days=1)))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(events_prep_page.DoneOnDialog, "exec", lambda dlg: answer(dlg))
+    task_id = page.rows[0].id
+    page.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    assert asked == [held]  # offered the event's day first
+    stored = EventTask.get_by_id(task_id)
+    assert stored.done and stored.done_at == dt.datetime.combine(held - dt.timedelta(days=1),
+                                                                 dt.time())
+    assert page.table.item(0, 5).text() == f"{held - dt.timedelta(days=1):%Y-%m-%d}"
+
+    monkeypatch.setattr(events_prep_page.DoneOnDialog, "exec",
+                        lambda dlg: QDialog.DialogCode.Rejected)
+    second = page.rows[1].id
+    page.table.item(1, 0).setCheckState(Qt.CheckState.Checked)
+    assert not EventTask.get_by_id(second).done  # cancelled: nothing recorded
+    assert page.table.item(1, 0).checkState() == Qt.CheckState.Unchecked
+
+    def add(dlg):
+        assert dlg.has_due.isChecked() and dlg.due.date() == events_common.to_qdate(held)
+        dlg.title.setText("补记：清扫工具归还")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(events_prep_page.TaskDialog, "exec", add)
+    page.add_task()
+    added = EventTask.get(EventTask.title == "补记：清扫工具归还")
+    assert added.due_date == held
+
+
+def test_a_done_day_after_today_is_refused(clerk):
+    event_id = create_from_template(clerk, "clean_day", TODAY - dt.timedelta(days=3))
+    task = prep.tasks(event_id)[0]
+    with pytest.raises(Exception, match="不能晚于今天"):
+        prep.set_task_done(clerk, task.id, True, TODAY + dt.timedelta(days=1))
+    assert not EventTask.get_by_id(task.id).done

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from models import clock, events_prep, users
 from models.entities import User
 from models.events import PUBLICITY_CHANNELS
+from models.events_service import load_event
 from ui.events_common import USER_ERRORS, confirm, from_qdate, show_error, to_qdate
 
 OVERDUE_BG = QColor("#fde2e1")
@@ -67,6 +68,46 @@ class TaskDialog(QDialog):
     def values(self) -> tuple[str, str, dt.date | None]:
         due = from_qdate(self.due.date()) if self.has_due.isChecked() else None
         return self.title.text(), self.owner.text(), due
+
+
+def _done_text(done_at: dt.datetime | None) -> str:
+    if done_at is None:
+        return ""
+    if done_at.time() == dt.time():  # recorded afterwards with a day only
+        return f"{done_at:%Y-%m-%d}"
+    return f"{done_at:%Y-%m-%d %H:%M}"
+
+
+class DoneOnDialog(QDialog):
+    """When was an item of an event already held done? Defaults to the event's day."""
+
+    def __init__(self, parent: QWidget | None, held: dt.date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("完成日期"))
+        self.day = QDateEdit()
+        self.day.setObjectName("done_on")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy年M月d日")
+        self.day.setMaximumDate(to_qdate(clock.today()))
+        self.day.setDate(to_qdate(held))
+        note = QLabel(self.tr("该活动已于 %1 举办。这一项是哪天完成的？")
+                      .replace("%1", f"{held.year}年{held.month}月{held.day}日"))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.day)
+        layout.addWidget(buttons)
+
+
+def ask_done_on(parent: QWidget | None, held: dt.date) -> dt.date | None:
+    dialog = DoneOnDialog(parent, held)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return from_qdate(dialog.day.date())
 
 
 class PrepPage(QWidget):
@@ -159,7 +200,7 @@ class PrepPage(QWidget):
                     "%1", str((clock.today() - task.due_date).days) if task.due_date else "")
             cells = [check, QTableWidgetItem(task.title), QTableWidgetItem(task.owner),
                      QTableWidgetItem(due), QTableWidgetItem(task.done_by),
-                     QTableWidgetItem(f"{task.done_at:%Y-%m-%d %H:%M}" if task.done_at else "")]
+                     QTableWidgetItem(_done_text(task.done_at))]
             for c, item in enumerate(cells):
                 if task.overdue:
                     item.setBackground(QBrush(OVERDUE_BG))
@@ -185,9 +226,22 @@ class PrepPage(QWidget):
         task = self.rows[item.row()]
         self._set_done(task.id, item.checkState() == Qt.CheckState.Checked, item.row())
 
+    def _held_on(self) -> dt.date | None:
+        """The event's day when it is already past: items ticked now were done back then."""
+        day = load_event(self.event_id).event_date
+        return day if day < clock.today() else None
+
     def _set_done(self, task_id: int, done: bool, row: int) -> None:
+        on: dt.date | None = None
+        held = self._held_on() if done else None
+        if held is not None:
+            on = ask_done_on(self, held)
+            if on is None:  # the clerk cancelled: the item stays unticked
+                self.refresh()
+                self.table.selectRow(row)
+                return
         try:
-            events_prep.set_task_done(self.user, task_id, done)
+            events_prep.set_task_done(self.user, task_id, done, on)
         except USER_ERRORS as exc:
             show_error(self, self.tr("准备清单"), exc)
         self.refresh()
@@ -199,7 +253,8 @@ class PrepPage(QWidget):
             self._set_done(self.rows[row].id, not self.rows[row].done, row)
 
     def add_task(self) -> None:
-        dialog = TaskDialog(self)
+        held = self._held_on()
+        dialog = TaskDialog(self, due=held)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
