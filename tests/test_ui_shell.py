@@ -106,3 +106,39 @@ def test_admin_adds_a_user_through_the_dialog(qtbot, admin):
     created = User.get(User.username == "wangxy")
     assert created.role == Role.POPULATION.value
     assert AuditLog.select().where((AuditLog.table_name == "user") & (AuditLog.action == "create")).count() == 2
+
+
+def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.modal_driver import ModalDriver
+
+    window = MainWindow(admin)
+    qtbot.addWidget(window)
+    loaded = []
+    monkeypatch.setattr(window, "load_demo", lambda: loaded.append(True))
+    seen = {}
+
+    def answer(label):
+        def act(box):
+            seen["text"], seen["details"] = box.text(), box.informativeText()
+            seen["buttons"] = [b.text() for b in box.buttons()]
+            from PySide6.QtWidgets import QLabel
+            info = box.findChild(QLabel, "qt_msgbox_informativelabel")
+            seen["fits"] = all(info.width() >= info.fontMetrics().horizontalAdvance(line)
+                               for line in info.text().splitlines())
+            next(b for b in box.buttons() if b.text() == label).click()
+        return act
+
+    for label in ("以后再说", "装入示范社区"):
+        driver = ModalDriver()
+        driver.expect(QMessageBox, answer(label))
+        window.offer_demo()
+        driver.check("QMessageBox")
+    assert loaded == [True]  # only the second answer loads
+    assert seen["text"] == "数据库中还没有住户。要装入示范社区吗？"
+    # each line of the details short enough not to wrap inside a phrase
+    lines = seen["details"].splitlines()
+    assert len(lines) == 2 and all(len(line) <= 26 for line in lines)
+    assert set(seen["buttons"]) == {"装入示范社区", "以后再说"}
+    assert seen["fits"]  # no line of the details wraps

@@ -193,13 +193,27 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("示范社区"),
                                     self.tr("数据库中已有住户，示范社区只能装入空的数据库。"))
             return
-        answer = QMessageBox.question(
-            self, self.tr("示范社区"),
-            self.tr("数据库中还没有住户。要装入示范社区吗？\n"
-                    "（12个小区、6554户、约23400人，均为虚构数据，便于熟悉本程序。）"),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if self._ask_demo():
             self.load_demo()
+
+    def _ask_demo(self) -> bool:
+        # Question and details apart, each a short line: one long Chinese sentence wraps
+        # mid-phrase in a QMessageBox.
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("示范社区"),
+                          self.tr("数据库中还没有住户。要装入示范社区吗？"), parent=self)
+        box.setObjectName("demo_offer")
+        box.setInformativeText(self.tr("示范社区有12个小区、6554户、约23400人，\n"
+                                       "均为虚构数据，便于熟悉本程序。"))
+        details = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        if details is not None:  # as wide as its longest line, so a line never wraps
+            metrics = details.fontMetrics()
+            details.setMinimumWidth(max(metrics.horizontalAdvance(line)
+                                        for line in box.informativeText().splitlines()) + 8)
+        load = box.addButton(self.tr("装入示范社区"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("以后再说"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)
+        box.exec()
+        return box.clickedButton() is load
 
     def load_demo(self) -> None:
         from models import demo  # heavy (pinyin dictionaries): only when asked for
