@@ -5,7 +5,9 @@ Each event is a dated LifeEvent row written in the same transaction as the chang
 status, a head who leaves hands over to a new head). The monthly report counts the rows
 that are not voided: closing = opening + births - deaths + moved in - moved out.
 A mistake is never deleted: a correction is a new event that points at the old one
-(`corrects`) and voids it; a cancellation is a "void" event that does the same.
+(`corrects`) and voids it; a cancellation (撤销) is a "void" event that does the same. A
+correction of the person's record itself (a mistyped name, say) is a "record_fix" event
+holding the old and the new values, so that the history shows it; no figure counts it.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ KINDS = {
     "category_change": "类别变更",
     "household_change": "户内变动",
     "void": "撤销",
+    "record_fix": "更正信息",  # a corrected field of the person's record: not counted
 }
 ENTRIES = ("birth", "move_in")
 EXITS = ("death", "move_out")
@@ -88,8 +91,21 @@ class EventRow:
                 return f"户{self.from_value} → 户{self.to_value}"
             return f"户{self.from_value or self.to_value}"
         if self.kind == "void":
+            if self.from_value:
+                return f"撤销{self.to_value}的{self.from_value}登记"
             return "撤销此前的登记"
+        if self.kind == "record_fix":
+            return _fix_line(self.from_value, self.to_value)
         return ""
+
+
+def _fix_line(old: str, new: str) -> str:
+    """"姓名：王小名；电话：1" and "姓名：王小明；电话：2" read as "姓名：王小名 → 王小明；…"."""
+    before, after = old.split("；"), new.split("；")
+    pairs = [(b.partition("："), a.partition("：")) for b, a in zip(before, after, strict=False)]
+    if len(before) != len(after) or any(b[0] != a[0] or not b[1] for b, a in pairs):
+        return f"{old} → {new}"  # cut short or unusual: shown whole
+    return "；".join(f"{b[0]}：{b[2]} → {a[2]}" for b, a in pairs)
 
 
 def _person(resident_id: int, status: str | None = "current") -> Resident:
@@ -268,7 +284,39 @@ def _open_event(event_id: int) -> LifeEvent:
         raise RegistryError("该登记已被更正或撤销。")
     if event.kind == "void":
         raise RegistryError("撤销记录本身不能再更正。")
+    if event.kind == "record_fix":
+        raise RegistryError("这是居民信息的更正记录；如仍有错误，请再次更正居民信息。")
     return event
+
+
+REVOCABLE = (*EXITS, "category_change")
+
+
+def correctable(row: EventRow) -> bool:
+    """Whether 更正 applies to the event (a standing event of a kind that has a date)."""
+    return not row.voided and row.kind not in ("void", "record_fix")
+
+
+def revocable(row: EventRow) -> bool:
+    """Whether 撤销 applies: a standing death, move out or category change whose effect is
+    still the person's state (cancel_event checks the same and says why not)."""
+    if row.voided or row.kind not in REVOCABLE or not row.resident_id:
+        return False
+    person = Resident.get_by_id(row.resident_id)
+    if row.kind == "category_change":
+        return bool(person.category == row.to_value)
+    return (person.status == ("deceased" if row.kind == "death" else "moved_out")
+            and _latest_exit_id(row.resident_id) == row.id)
+
+
+def _latest_exit_id(resident_id: int) -> int | None:
+    """The standing exit that made the person's present status (an older one, before a
+    return, is history: undoing it would bring back someone who left again)."""
+    event = (LifeEvent.select(LifeEvent.id)
+             .where((LifeEvent.resident == resident_id) & LifeEvent.kind.in_(EXITS)
+                    & (LifeEvent.voided == False))  # noqa: E712
+             .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc()).first())
+    return event.id if event is not None else None
 
 
 def correct_event(
@@ -316,7 +364,7 @@ def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | Non
     with database.atomic():
         old = _open_event(event_id)
         resident_id = old.__data__.get("resident")
-        if old.kind not in (*EXITS, "category_change") or not resident_id:
+        if old.kind not in REVOCABLE or not resident_id:
             raise RegistryError("出生、迁入和户内变动登记不能撤销；如有错误，请更正日期或原因，"
                                 "或另行办理迁出、迁移。")
         person = Resident.get_by_id(resident_id)
@@ -325,6 +373,8 @@ def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | Non
             if person.status != expected:
                 raise RegistryError(f"{person.name}现在的状态是{_status_name(person.status)}，"
                                     "不能撤销这条登记。")
+            if _latest_exit_id(resident_id) != old.id:
+                raise RegistryError("此后另有迁出或死亡登记，只能撤销最近的一条。")
             changes: dict[str, object] = {"status": "current"}
             household_id = household_of(person)
             if household_id:

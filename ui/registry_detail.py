@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from models import clock, codes, households, life_events, residents
 from models.permissions import Perm, can
 from models.residents import STATUS_NAMES, age_on
-from ui.registry_household import EVENT_HEADERS, event_rows, fill_table, read_only_table
+from ui.registry_household import EVENT_HEADERS, fill_events, fill_table, read_only_table
 
 
 class PersonPane(QWidget):
@@ -140,8 +140,7 @@ class PersonPane(QWidget):
         else:
             self.members.setRowCount(0)
         events = life_events.history(resident_id)
-        rows, ids, grey = event_rows(events)
-        fill_table(self.history, rows, ids, grey)
+        fill_events(self.history, events)
         self.history_box.setTitle(self.tr("个人变动记录（%1条）").replace("%1", str(len(events))))
 
     def _arm_view_timer(self) -> None:

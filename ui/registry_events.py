@@ -313,3 +313,43 @@ class CorrectionDialog(_EventDialog):
             return
         self.accept()
 
+
+
+class RevokeDialog(_EventDialog):
+    """撤销 an event entered in error: it stays, marked revoked, and no figure counts it."""
+
+    def __init__(self, user, event_id: int, parent=None) -> None:
+        super().__init__(user, self.tr("撤销登记"), parent)
+        self.event_id = event_id
+        row = life_events.event_row(event_id)
+        self.row = row
+        self.form.addRow(self.tr("事项"), QLabel(f"{row.kind_name}　{row.resident_name}　"
+                                               f"{row.event_date.isoformat()}"))
+        self.form.addRow(self.tr("内容"), QLabel(row.description))
+        self.reason.setPlaceholderText(self.tr("如 误录，此人未迁出"))
+        self.form.addRow(self.tr("撤销原因*"), self.reason)
+        self.relation = CodeCombo("relation", exclude=("01", HEAD))
+        self.relation.setObjectName("relation")
+        self.relation.set_code("97")
+        self._needs_relation = life_events.cancel_needs_relation(event_id)
+        if self._needs_relation:
+            self.form.addRow(self.tr("撤销后与户主关系"), self.relation)
+        note = QLabel(self.tr("原登记保留并标为“已撤销”，撤销记入历史和操作日志；"
+                              "月报不再统计这条登记。"))
+        note.setWordWrap(True)
+        note.setStyleSheet(INFO_STYLE)
+        self.form.addRow(note)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("撤销此登记(&V)"))
+        self.finish_layout()
+
+    def apply(self) -> bool:
+        if not self.reason.text().strip():
+            raise RegistryError("请填写撤销原因。")
+        text = self.tr("确认撤销这条%1登记（%2，%3）？原登记保留并标为已撤销。") \
+            .replace("%1", self.row.kind_name).replace("%2", self.row.resident_name) \
+            .replace("%3", self.row.event_date.isoformat())
+        if not confirm(self, self.windowTitle(), text):
+            return False
+        life_events.cancel_event(self.user, self.event_id, self.reason.text(),
+                                 self.relation.code() if self._needs_relation else None)
+        return True

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from models import clock, codes, compounds, households, life_events
+from models import clock, codes, compounds, households, life_events, residents
 from models.households import AddressInput
 from models.permissions import Perm, can
 from models.residents import STATUS_NAMES, RegistryError, age_on
+from ui.discard_guard import DiscardGuard, field_values
 from ui.registry_widgets import CodeCombo, error_label
 
 
@@ -61,17 +62,61 @@ def read_only_table(headers: list[str], name: str) -> QTableWidget:
     return table
 
 
+def _was(e: life_events.EventRow, old: life_events.EventRow | None) -> str:
+    """What a correcting event changed, as "原…" (the old line is struck through above)."""
+    if old is None:
+        return ""
+    parts = []
+    if old.event_date != e.event_date:
+        parts.append(f"原日期{old.event_date.isoformat()}")
+    if (old.from_value, old.to_value) != (e.from_value, e.to_value):
+        parts.append(f"原为“{old.description}”")
+    if old.reason != e.reason:
+        parts.append(f"原说明“{old.reason or '无'}”")
+    return "（" + "，".join(parts) + "）" if parts else ""
+
+
 def event_rows(events: list[life_events.EventRow]) -> tuple[list[list[str]], list[int], list[bool]]:
+    by_id = {e.id: e for e in events}
+    # What replaced each voided event: a "void" (撤销) or a corrected copy (更正).
+    replaced_by = {e.corrects_id: e.kind for e in events if e.corrects_id}
     rows = []
     for e in events:
         note = ""
+        description = e.description
         if e.voided:
-            note = "（已更正/撤销）"
-        elif e.corrects_id:
-            note = "（更正）" if e.kind != "void" else ""
+            note = {None: "（已更正/撤销）", "void": "（已撤销）"}.get(
+                replaced_by.get(e.id), "（已更正）")
+        elif e.corrects_id and e.kind != "void":
+            note = "（更正）"
+            description += _was(e, by_id.get(e.corrects_id))
         rows.append([e.event_date.isoformat(), e.kind_name + note, e.resident_name,
-                     e.description, e.reason, e.username])
+                     description, e.reason, e.username])
     return rows, [e.id for e in events], [e.voided or e.kind == "void" for e in events]
+
+
+def fill_events(table: QTableWidget, events: list[life_events.EventRow]) -> None:
+    """A history table: revoked and replaced events struck through, who/when on each row."""
+    rows, ids, grey = event_rows(events)
+    fill_table(table, rows, ids, grey)
+    for r, e in enumerate(events):
+        tip = (f"登记人：{e.username}　录入时间：{str(e.created_at)[:16]}"
+               + (f"\n原因/说明：{e.reason}" if e.reason else "")
+               + f"\n{e.kind_name}：{rows[r][3]}")
+        for c in range(table.columnCount()):
+            item = table.item(r, c)
+            if item is None:
+                continue
+            item.setToolTip(tip)
+            if e.voided:
+                font = item.font()
+                font.setStrikeOut(True)
+                item.setFont(font)
+    table.resizeColumnsToContents()
+    # A long correction line would push the table wide: cap the content column.
+    if table.columnWidth(3) > 420:
+        table.setColumnWidth(3, 420)
+    table.horizontalHeader().setStretchLastSection(True)
 
 
 def _age(birth: dt.date | None, today: dt.date) -> str:
@@ -82,8 +127,10 @@ def _age(birth: dt.date | None, today: dt.date) -> str:
 EVENT_HEADERS = ["日期", "事项", "人员", "内容", "原因/说明", "登记人"]
 
 
-class HouseholdDialog(QDialog):
-    """household_id None: a new household (after saving, the form for its head opens)."""
+class HouseholdDialog(DiscardGuard, QDialog):
+    """household_id None: a new household (after saving, the form for its head opens).
+
+    关闭, Esc and the close button ask before dropping an address typed but not saved."""
 
     def __init__(self, user, household_id: int | None = None, parent=None,
                  compound_id: int | None = None, first_mode: str = "move_in") -> None:
@@ -179,7 +226,8 @@ class HouseholdDialog(QDialog):
 
         close = QPushButton(self.tr("关闭"))
         close.setObjectName("close")
-        close.clicked.connect(self.accept)
+        # reject(): what was saved is saved already (self.changed); the guard asks about the rest.
+        close.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addWidget(self.error, 1)
         bottom.addWidget(close)
@@ -189,6 +237,15 @@ class HouseholdDialog(QDialog):
         layout.addWidget(self.history_box, 2)
         layout.addLayout(bottom)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        from ui.registry_context_menu import attach
+
+        attach(self.members, self.member_menu_items, self.end_member)
+        attach(self.history, self.event_menu_items, self.revoke_event)
+
+    def _settled(self) -> None:
+        """The fields now hold what is stored: only later typing counts as unsaved."""
+        if self._discard_snapshot is not None:
+            self._discard_snapshot = field_values(self)
 
     # -- showing ----------------------------------------------------------------------
     def refresh(self) -> None:
@@ -218,11 +275,11 @@ class HouseholdDialog(QDialog):
         )
         if info.members:
             self.members.selectRow(0)
-        rows, ids, grey = event_rows(life_events.household_history(self.household_id))
-        fill_table(self.history, rows, ids, grey)
+        fill_events(self.history, life_events.household_history(self.household_id))
         self.members_box.setTitle(self.tr("家庭成员（在册%1人，户主：%2）")
                                   .replace("%1", str(len(info.members)))
                                   .replace("%2", info.head.name if info.head else self.tr("无")))
+        self._settled()
 
     def selected_member(self) -> int | None:
         items = self.members.selectedItems()
@@ -334,4 +391,70 @@ class HouseholdDialog(QDialog):
         items = self.history.selectedItems()
         if items and self.editable:
             self._after(CorrectionDialog(self.user, items[0].data(Qt.ItemDataRole.UserRole), self))
+
+    def selected_event(self) -> int | None:
+        items = self.history.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def revoke_event(self) -> None:
+        from ui.registry_context_menu import explain_not_revocable
+        from ui.registry_events import RevokeDialog
+
+        event_id = self.selected_event()
+        if event_id is None or not self.editable:
+            return
+        row = life_events.event_row(event_id)
+        if not life_events.revocable(row):
+            explain_not_revocable(self, row)
+            return
+        self._after(RevokeDialog(self.user, event_id, self))
+
+    def correct_member(self) -> None:
+        from ui.registry_resident_form import open_resident
+
+        member = self.selected_member()
+        if member and open_resident(self.user, member, self, mode="correct"):
+            self.changed = True
+            self.refresh()
+
+    def end_member(self) -> None:
+        """Delete on a member: 迁出 or 死亡注销, chosen and confirmed; never a deletion."""
+        from ui.registry_context_menu import choose_ending
+
+        member = self.selected_member()
+        if member is None:
+            return
+        info = residents.detail(member)
+        kind = choose_ending(self, info.data.name, info.status, self.editable)
+        if kind:
+            self.member_event(kind)
+
+    def member_menu_items(self) -> list:
+        from ui.registry_context_menu import household_items, resident_items
+
+        member = self.selected_member()
+        if member is None:
+            return []
+        status = residents.detail(member).status
+        items = resident_items(self, status, self.editable, {
+            "edit": self.open_member, "correct": self.correct_member,
+            "move_out": lambda: self.member_event("move_out"),
+            "death": lambda: self.member_event("death"), "move_member": self.move_member,
+        })
+        info = getattr(self, "info", None)
+        archived = bool(info and info.archived)
+        has_members = bool(info and info.members)
+        return items + household_items(self, archived, has_members, self.editable, {
+            "change_head": self.change_head, "split": self.split, "merge": self.merge,
+        })
+
+    def event_menu_items(self) -> list:
+        from ui.registry_context_menu import event_items
+
+        event_id = self.selected_event()
+        if event_id is None:
+            return []
+        return event_items(self, life_events.event_row(event_id), self.editable, {
+            "correct_event": self.correct_event, "revoke_event": self.revoke_event,
+        })
 

@@ -1,6 +1,7 @@
 """The resident form: every field of the register, the ID number checked as it is typed.
 
-Modes: "edit" an existing person; for a household: "register" (补录, someone missing from the
+Modes: "edit" an existing person, "correct" (更正: the same fields, with a reason, and the
+change becomes a line in the person's history); for a household: "register" (补录, someone missing from the
 register), "move_in" (迁入, dated, from a place) and "birth" (出生登记). A number already in
 the register cannot be saved again: the form offers to open that person instead
 (done(OPEN_OTHER), with .open_resident_id set).
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from models import clock, households, life_events, residents
 from models.permissions import Perm, can
 from models.residents import HEAD, RegistryError, ResidentData
+from ui.discard_guard import DiscardGuard
 from ui.registry_widgets import (
     ERROR_STYLE,
     INFO_STYLE,
@@ -42,12 +44,15 @@ from ui.registry_widgets import (
 
 OPEN_OTHER = 2  # dialog result: the clerk chose to open the person who holds the number
 
-_TITLES = {"edit": "居民信息", "register": "补录居民", "move_in": "迁入登记", "birth": "出生登记"}
+_TITLES = {"edit": "居民信息", "correct": "更正居民信息", "register": "补录居民",
+           "move_in": "迁入登记", "birth": "出生登记"}
 _LEVEL_STYLE = {"": INFO_STYLE, "info": INFO_STYLE, "ok": OK_STYLE, "error": ERROR_STYLE,
                 "duplicate": ERROR_STYLE}
 
 
-class ResidentForm(QDialog):
+class ResidentForm(DiscardGuard, QDialog):
+    """Esc, 取消 and the close button ask before discarding what was typed (DiscardGuard)."""
+
     def __init__(self, user, mode: str = "edit", resident_id: int | None = None,
                  household_id: int | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -63,11 +68,14 @@ class ResidentForm(QDialog):
         self._stored_id = ""
         self.setWindowTitle(self.tr(_TITLES[mode]))
         self._build()
-        if mode == "edit" and resident_id:
+        if mode in ("edit", "correct") and resident_id:
             self._load(resident_id)
         else:
             self._defaults()
-        (self.name if mode in ("edit", "birth") else self.id_number).setFocus()
+        if mode == "correct":
+            self.reason.setFocus()  # the reason first: what is being put right, and why
+        else:
+            (self.name if mode in ("edit", "birth") else self.id_number).setFocus()
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -286,7 +294,22 @@ class ResidentForm(QDialog):
         self.event_box.hide()
         status = residents.STATUS_NAMES.get(info.status, info.status)
         self.setWindowTitle(self.tr("居民信息：%1（%2）").replace("%1", d.name).replace("%2", status))
+        if self.mode == "correct":
+            self._correct_layout(d.name, status)
         residents.log_view(self.user, resident_id)
+
+    def _correct_layout(self, name: str, status: str) -> None:
+        """更正: only the reason of the event box, required; the history shows old and new."""
+        self.setWindowTitle(self.tr("更正居民信息：%1（%2）").replace("%1", name)
+                            .replace("%2", status))
+        self.event_box.setTitle(self.tr("更正说明"))
+        for widget in (self.event_date_label, self.event_date, self.from_label, self.from_place):
+            widget.hide()
+        label = self.event_box.layout().labelForField(self.reason)
+        if isinstance(label, QLabel):
+            label.setText(self.tr("更正原因*"))
+        self.reason.setPlaceholderText(self.tr("如 姓名录入错误，据户口簿更正"))
+        self.event_box.show()
 
     # -- the ID number as it is typed -------------------------------------------------
     def _id_changed(self, _text: str = "") -> None:
@@ -387,6 +410,8 @@ class ResidentForm(QDialog):
                 return text
         if self.mode == "move_in":
             return self.event_date.problem(self.tr("迁入日期"))
+        if self.mode == "correct" and not self.reason.text().strip():
+            return self.tr("请填写更正原因。")
         return ""
 
     def save(self) -> None:
@@ -430,6 +455,10 @@ class ResidentForm(QDialog):
             residents.update_resident(self.user, self.resident_id or 0, data)
             self.saved_id = self.resident_id
             return
+        if self.mode == "correct":
+            residents.correct_resident(self.user, self.resident_id or 0, data, self.reason.text())
+            self.saved_id = self.resident_id
+            return
         household_id = self.household_id or 0
         if self.mode == "birth":
             person = life_events.record_birth(self.user, household_id, data, self.reason.text())
@@ -443,11 +472,13 @@ class ResidentForm(QDialog):
         self.saved_id = person.id
 
 
-def open_resident(user, resident_id: int, parent: QWidget | None = None) -> int | None:
-    """Open a person's form; follows "open that person" offers. Returns the last saved id."""
+def open_resident(user, resident_id: int, parent: QWidget | None = None,
+                  mode: str = "edit") -> int | None:
+    """Open a person's form ("edit" or "correct"); follows "open that person" offers.
+    Returns the last saved id."""
     saved = None
     while resident_id:
-        form = ResidentForm(user, "edit", resident_id, parent=parent)
+        form = ResidentForm(user, mode, resident_id, parent=parent)
         result = form.exec()
         form.deleteLater()  # a child of parent: otherwise kept until the parent goes
         if result == OPEN_OTHER and form.open_resident_id:

@@ -26,11 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import compounds, residents
+from models import compounds, households, life_events, residents
 from models.entities import User
 from models.permissions import Perm, can
 from models.search import ResidentFilter, ResidentRow
 from ui.modal import run_modal
+from ui.registry_context_menu import (
+    Entries,
+    attach,
+    choose_ending,
+    event_items,
+    explain_not_revocable,
+    household_items,
+    resident_items,
+)
 from ui.registry_detail import PersonPane
 from ui.registry_model import Counter, ResidentPageModel
 from ui.registry_widgets import CodeCombo
@@ -182,6 +191,11 @@ class RegistryTab(QWidget):
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
+
+        # Right-click and Delete: the same actions as the buttons, for the row under the mouse.
+        self._pane_scroll = pane_scroll
+        attach(self.table, self.resident_menu_items, self.end_selected)
+        attach(self.pane.history, self.event_menu_items, self.revoke_selected_event)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in [("Ctrl+F", self.focus_search), ("Ctrl+N", self.new_resident),
@@ -424,6 +438,116 @@ class RegistryTab(QWidget):
 
         if self.editable and run_modal(CorrectionDialog(self.user, event_id, self)):
             self._changed(self.selected_id())
+
+    def revoke_event(self, event_id: int) -> None:
+        from ui.registry_events import RevokeDialog
+
+        if not self.editable:
+            return
+        row = life_events.event_row(event_id)
+        if not life_events.revocable(row):
+            explain_not_revocable(self, row)
+            return
+        if run_modal(RevokeDialog(self.user, event_id, self)):
+            self._changed(row.resident_id or self.selected_id())
+
+    def correct_selected(self) -> None:
+        """更正: the person's form with a reason; the change is a line in their history."""
+        from ui.registry_resident_form import open_resident
+
+        resident_id = self.selected_id()
+        if resident_id is None or not self.editable:
+            return
+        saved = open_resident(self.user, resident_id, self, mode="correct")
+        self._changed(saved or resident_id)
+
+    def move_member(self) -> None:
+        from ui.registry_household_actions import MoveDialog
+
+        row = self.selected_row()
+        if row and row.status == "current" and run_modal(MoveDialog(self.user, row.id, self)):
+            self._changed(row.id)
+
+    def show_history(self) -> None:
+        """查看历史: the pane's history, in sight and focused, latest line selected."""
+        row = self.selected_row()
+        if row is None:
+            return
+        self.pane.show_person(row.id)
+        self.side.setCurrentIndex(0)
+        self._pane_scroll.ensureWidgetVisible(self.pane.history_box)
+        history = self.pane.history
+        if history.rowCount():
+            history.selectRow(history.rowCount() - 1)
+        history.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _household_dialog(self, make) -> None:
+        row = self.selected_row()
+        if row is None or not row.household_id:
+            return
+        if run_modal(make(self.user, row.household_id, self)):
+            self._changed(row.id)
+
+    def change_head(self) -> None:
+        from ui.registry_household_actions import ChangeHeadDialog
+
+        self._household_dialog(ChangeHeadDialog)
+
+    def split_household(self) -> None:
+        from ui.registry_household_actions import SplitDialog
+
+        self._household_dialog(SplitDialog)
+
+    def merge_household(self) -> None:
+        from ui.registry_household_actions import MergeDialog
+
+        self._household_dialog(MergeDialog)
+
+    # -- right-click and Delete ---------------------------------------------------------
+    def resident_menu_items(self) -> Entries:
+        row = self.selected_row()
+        if row is None:
+            return []
+        items = resident_items(self, row.status, self.editable, {
+            "edit": self.open_selected, "correct": self.correct_selected,
+            "move_out": lambda: self.leave("move_out"), "death": lambda: self.leave("death"),
+            "move_back": self.move_back, "category": self.change_category,
+            "move_member": self.move_member, "history": self.show_history,
+        })
+        if not row.household_id:
+            return items
+        info = households.detail(row.household_id)
+        return items + household_items(self, info.archived, bool(info.members), self.editable, {
+            "household": self.open_household, "change_head": self.change_head,
+            "split": self.split_household, "merge": self.merge_household,
+        })
+
+    def end_selected(self) -> None:
+        """Delete on a person: 迁出 or 死亡注销, chosen then confirmed; nothing is deleted."""
+        row = self.selected_row()
+        if row is None:
+            return
+        kind = choose_ending(self, row.name, row.status, self.editable)
+        if kind:
+            self.leave(kind)
+
+    def _selected_event(self) -> int | None:
+        items = self.pane.history.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def event_menu_items(self) -> Entries:
+        event_id = self._selected_event()
+        if event_id is None:
+            return []
+        return event_items(self, life_events.event_row(event_id), self.editable, {
+            "correct_event": lambda: self.correct_event(event_id),
+            "revoke_event": lambda: self.revoke_event(event_id),
+        })
+
+    def revoke_selected_event(self) -> None:
+        event_id = self._selected_event()
+        if event_id is not None:
+            self.revoke_event(event_id)
 
 
 class NewResidentChooser(QDialog):
