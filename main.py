@@ -219,8 +219,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     summary = workbook_export.export_register(actor, args.file)
+    ids = "含完整身份证号码，请妥善保管" if summary.full_ids else "身份证号码已部分隐藏"
     print(f"已导出 {summary.compounds} 个小区、{summary.households} 户、{summary.residents} 人"
-          f"到 {summary.path}（含完整身份证号码，请妥善保管）。")
+          f"到 {summary.path}（{ids}）。")
     return 0
 
 

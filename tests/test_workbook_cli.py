@@ -88,7 +88,15 @@ def test_user_option_and_export(tmp_path, capsys, db_path):
     close_database()
     out = tmp_path / "register.xlsx"
     assert main.main(["export", "households", str(out), "--db", str(db_path)]) == 0
-    assert "2 户、3 人" in capsys.readouterr().out and out.exists()
+    printed = capsys.readouterr().out
+    assert "2 户、3 人" in printed and out.exists()
+    assert "含完整身份证号码" in printed  # the default actor may see full numbers
+    close_database()
+    # a clerk has no reveal right: the file and the message both say the numbers are masked
+    assert main.main(["export", "households", str(tmp_path / "masked.xlsx"), "--db",
+                      str(db_path), "--user", "clerk"]) == 0
+    printed = capsys.readouterr().out
+    assert "身份证号码已部分隐藏" in printed and "含完整" not in printed
     close_database()
     assert main.main(["export", "households", str(tmp_path / "x.csv"), "--db",
                       str(db_path)]) == 2
