@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import lru_cache
 from itertools import islice, product
@@ -84,6 +85,27 @@ def common_first(table: str) -> list[tuple[str, str]]:
     return [(code, table_codes[code]) for code in first] + [
         (code, label) for code, label in table_codes.items() if code not in first
     ]
+
+
+# How the register stores a disability (special_group "disabled"): kind code of GB/T 26341
+# and grade, "5类3级". People read it as the certificate writes it: 智力残疾三级.
+_DISABILITY = re.compile(r"^([1-7])类([1-4])级$")
+DISABILITY_TAG = "disabled"
+
+
+def disability_text(detail: str | None) -> str:
+    """"5类3级" → "智力残疾三级"; any other text as it is."""
+    match = _DISABILITY.match((detail or "").strip())
+    if not match:
+        return detail or ""
+    return f"{name('disability_kind', match.group(1))}{'一二三四'[int(match.group(2)) - 1]}级"
+
+
+def tag_text(tag: str, detail: str | None = "") -> str:
+    """A special-group tag as printouts and lists show it: 低保, 残疾人（智力残疾三级）."""
+    label = name("special_group", tag, tag)
+    shown = disability_text(detail) if tag == DISABILITY_TAG else (detail or "")
+    return f"{label}（{shown}）" if shown else label
 
 
 # Characters that clerks also key by another reading than the word's: 长子 is zhǎngzǐ, but

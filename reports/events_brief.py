@@ -15,23 +15,37 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Paragraph, Table, TableStyle
 
 from models import clock, events_attendance, events_service
 from reports.events_common import date_style, document_options, paragraphs, photo_block
-from reports.official import TEXT_WIDTH, Document, esc, format_date, spacer, styles
+from reports.official import (
+    SIZE_4,
+    TEXT_WIDTH,
+    Document,
+    PageFoot,
+    esc,
+    format_date,
+    spacer,
+    styles,
+)
 
 RED = colors.HexColor("#C8102E")
 FOOTER_HEIGHT = 26 * mm  # two ruled lines of 四号 and the space above them
 
 
 def masthead(title: str, issue_no: int | None, unit: str, day: dt.date,
-             font: str, date_text: str) -> list[Flowable]:
-    """Red title, 第×期, issuing unit and date on one line, then a red rule."""
-    head = ParagraphStyle("masthead", fontName=font, fontSize=30, leading=44,
-                          alignment=TA_CENTER, textColor=RED)
-    issue = ParagraphStyle("issue", fontName=font, fontSize=16, leading=26, alignment=TA_CENTER)
-    left = ParagraphStyle("unit", fontName=font, fontSize=14, leading=20, alignment=TA_LEFT)
+             font: str, date_text: str, title_font: str = "") -> list[Flowable]:
+    """Red title (in the title face, 小标宋 in the standard), 第×期, issuing unit and date
+    on one line, then a red rule."""
+    # wordWrap="CJK" as everywhere: the Latin wrapper would also drop the full-width spaces of
+    # a draft's 第　　期.
+    head = ParagraphStyle("masthead", fontName=title_font or font, fontSize=30, leading=44,
+                          alignment=TA_CENTER, textColor=RED, wordWrap="CJK")
+    issue = ParagraphStyle("issue", fontName=font, fontSize=16, leading=26, alignment=TA_CENTER,
+                           wordWrap="CJK")
+    left = ParagraphStyle("unit", fontName=font, fontSize=14, leading=20, alignment=TA_LEFT,
+                          wordWrap="CJK")
     right = ParagraphStyle("date", parent=left, alignment=TA_RIGHT)
     number = f"第{issue_no}期" if issue_no else "第　　期"
     line = Table([[Paragraph(esc(unit), left), Paragraph(esc(date_text), right)]],
@@ -50,7 +64,9 @@ def masthead(title: str, issue_no: int | None, unit: str, day: dt.date,
 
 
 def footer_block(to: str, cc: str, copies: int, font: str) -> Flowable:
-    """报：… 送：… 共印×份, between two thin rules (the end of a brief)."""
+    """版记: 报：… 送：… 共印×份 at the foot of the last page (GB/T 9704 7.4): rules as wide
+    as the text block, the first and the last heavy (0.35 mm), a thin one (0.25 mm) between
+    the lines, and the last rule on the last line of the page."""
     text = ParagraphStyle("foot", fontName=font, fontSize=14, leading=20, wordWrap="CJK")
     right = ParagraphStyle("copies", parent=text, alignment=TA_RIGHT)
     rows: list[list[Flowable | str]] = []
@@ -61,12 +77,15 @@ def footer_block(to: str, cc: str, copies: int, font: str) -> Flowable:
                  Paragraph(esc(f"共印{copies}份"), right)])
     table = Table(rows, colWidths=[TEXT_WIDTH * 0.75, TEXT_WIDTH * 0.25])
     table.setStyle(TableStyle([
-        ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.black),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.8, colors.black),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.35 * mm, colors.black),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.35 * mm, colors.black),
+        *([("LINEBELOW", (0, 0), (-1, -2), 0.25 * mm, colors.black)] if len(rows) > 1 else []),
+        ("LEFTPADDING", (0, 0), (-1, -1), SIZE_4),  # one character in, as GB/T 9704 sets it
+        ("RIGHTPADDING", (0, 0), (-1, -1), SIZE_4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]))
-    return KeepTogether([spacer(3), table])
+    return PageFoot(table)
 
 
 def build_brief(event_id: int, path: str | Path) -> Path:
@@ -78,7 +97,7 @@ def build_brief(event_id: int, path: str | Path) -> Path:
     doc = Document(Path(path), f"{title}（{info.plan.title}）", date=day, **options)
     st = styles(doc.font_path)
     story: list[Flowable] = masthead(title, info.brief_no, unit, day, st.font,
-                                     format_date(day, date_style()))
+                                     format_date(day, date_style()), st.title_font)
     story.append(Paragraph(esc(info.plan.title), st.title))
     body = info.summary.strip() or events_service.draft_summary(event_id)
     story.extend(paragraphs(body, st.body))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,23 @@ def ordinal(n: int) -> str:
         CN_ORDINALS[ones - 1] if ones else "")
 
 
+# A line that starts with a time ("08:30 集合", "9:00-11:00 义诊"): the time is set off by a
+# full-width space, as Chinese text separates such items.
+_TIME_FIRST = re.compile(r"^(\d{1,2}[:：]\d{2}(?:\s*[-—–~～至]\s*\d{1,2}[:：]\d{2})?)\s+")
+# Chinese text has no space between a character and a number: 举办活动2场.
+_CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_SPACED = re.compile(rf"(?<=[{_CJK}]) +(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%]) +(?=[{_CJK}])")
+
+
+def tidy(line: str) -> str:
+    """A line of typed text as it is printed: the spaces Chinese does not use removed."""
+    line = _TIME_FIRST.sub(lambda m: m.group(1) + "\u3000", line.strip())
+    return _SPACED.sub("", line)
+
+
 def paragraphs(text: str, style: Any) -> list[Flowable]:
     """One Paragraph per non-empty line of *text*."""
-    return [Paragraph(esc(line.strip()), style) for line in text.splitlines() if line.strip()]
+    return [Paragraph(esc(tidy(line)), style) for line in text.splitlines() if line.strip()]
 
 
 def document_options() -> dict[str, Any]:

@@ -12,7 +12,16 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from models import clock, events_prep, events_service
 from models.events import yuan
 from reports.events_common import date_style, document_options, ordinal, paragraphs
-from reports.official import Document, data_table, esc, format_date, spacer, styles
+from reports.official import (
+    Document,
+    closing,
+    data_table,
+    esc,
+    format_date,
+    heading,
+    spacer,
+    styles,
+)
 
 
 def build_plan(event_id: int, path: str | Path) -> Path:
@@ -32,7 +41,7 @@ def build_plan(event_id: int, path: str | Path) -> Path:
     text("活动目的", plan.purpose)
     when = format_date(plan.event_date, date_style())
     if plan.start_time:
-        when += f" {info.time_text}"
+        when += info.time_text  # 2026年11月22日8:30—11:00: no space inside Chinese
     place_lines = [f"时间：{when}"]
     if plan.place:
         place_lines.append(f"地点：{plan.place}")
@@ -72,12 +81,11 @@ def build_plan(event_id: int, path: str | Path) -> Path:
     text("活动要求", plan.rules)
     text("安全保障与应急预案", plan.safety_plan)
     text("活动结束", plan.cleanup)
-    for number, (heading, body) in enumerate(sections, 1):
-        head = Paragraph(esc(f"{ordinal(number)}、{heading}"), st.heading)
-        story.append(KeepTogether([head, body[0]]))  # never a heading alone at a page foot
-        story.extend(body[1:])
-    story.append(spacer(10))
-    story.append(Paragraph(esc(options["issuing_unit"]), st.right))
+    for number, (name, body) in enumerate(sections, 1):
+        # Kept with the first lines or table rows below it; a table may still split.
+        story.append(heading(st, f"{ordinal(number)}、{name}"))
+        story.extend(body)
     signed = min(clock.today(), plan.event_date)
-    story.append(Paragraph(esc(format_date(signed, date_style())), st.right))
+    story.append(KeepTogether([spacer(10), *closing(st, options["issuing_unit"],
+                                                      format_date(signed, date_style()))]))
     return doc.build(story)

@@ -24,9 +24,11 @@ from reports.official import (
     TEXT_WIDTH,
     Document,
     Styles,
+    closing,
     data_table,
     esc,
     format_date,
+    heading,
     spacer,
     styles,
 )
@@ -118,7 +120,7 @@ def _summary_text(result: Compliance, missing_names: list[str]) -> str:
 def _standard_section(st: Styles, result: Compliance) -> list[Flowable]:
     std = result.standard
     rows = [[i.name, KIND_NAMES.get(i.kind, i.kind), _area(i.min_area),
-             "、".join(e.label() for e in i.equipment)] for i in std.items]
+             "、".join(f"{e.name}{e.quantity}{e.unit}" for e in i.equipment)] for i in std.items]
     rule = (f"面积规则：每百户不少于{format_area(std.per_100_households)}平方米，总面积不少于"
             f"{format_area(std.min_total_area)}平方米，其中居民活动用房不少于"
             f"{_pct(std.resident_share)}。")
@@ -150,7 +152,7 @@ def _status_section(st: Styles, result: Compliance) -> list[Flowable]:
         st, ["项目", "现有用房及位置", "面积（m²）", "差距", "评定"], rows,
         [32, 48, 22, 36, 18], numeric=[2])]
     if result.extra_spaces:
-        out += [spacer(3), Paragraph(esc("标准以外的其他用房："), st.small)]
+        out += [spacer(3), heading(st, "标准以外的其他用房：", st.small)]
         extra = [[s.name, s.location, s.status_name, _area(s.area),
                   "室外" if s.outdoor else "室内"] for s in result.extra_spaces]
         out.append(data_table(st, ["用房", "位置", "状况", "面积（m²）", "室内/室外"], extra,
@@ -216,9 +218,9 @@ def _hazard_section(st: Styles, found: list[FindingRow], as_of: dt.date) -> list
                    else f"隐患{n}：{p.purpose_name}") for p in list_photos(finding_id=h.id)]
         if not photos:
             continue
-        caption = f"隐患{n}　{h.category_name}：{h.description}"
+        caption = f"隐患{n}（{h.category_name}）：{h.description}"
         if h.fixed_on:
-            caption += f"　整改措施：{h.fix_notes}"
+            caption += f"整改措施：{h.fix_notes}"
         out.append(KeepTogether([spacer(3), Paragraph(esc(caption), st.small),
                                  *_photo_grid(st, photos)]))
     return out
@@ -259,8 +261,7 @@ def build_compliance_report(
                     for s in list_spaces(centre_id) for p in list_photos(space_id=s.id)]
     if space_photos:
         story += [sec.heading("现状照片"), *_photo_grid(st, space_photos)]
-    story += [spacer(10), Paragraph(esc(unit), st.right),
-              Paragraph(esc(format_date(as_of, date_style)), st.right)]
+    story.append(KeepTogether([spacer(10), *closing(st, unit, format_date(as_of, date_style))]))
     doc = Document(Path(path), f"{result.centre_name}建设达标情况报告", unit, as_of,
                    font_path=font_path or settings.get("font_path") or None)
     return doc.build(story)

@@ -4,10 +4,15 @@ reportlab embeds only TrueType (glyf) outlines, so CFF fonts such as Noto Sans C
 skipped, and its built-in STSong-Light is never used (it is not embedded: boxes on a
 machine without Asian fonts). Two faces are looked for, as GB/T 9704 sets them:
 
-- body (正文, 仿宋 in the standard): FangSong or SimSun on Windows, AR PL UMing (a Song
-  face, installed by the set-up) on Linux;
+- body (正文, 仿宋 in the standard): 仿宋_GB2312 or FangSong (simfang.ttf) on Windows, then
+  宋体; STFangsong, then Songti on macOS; on Linux AR PL UKai CN (fonts-arphic-ukai), then
+  AR PL UMing CN. Debian has no FangSong that covers simplified Chinese (cwTeX 仿宋 lacks 区,
+  员, 会, 证 and some 2,400 other GB 2312 characters), so a Kai face, FangSong's nearest
+  relative, stands in. UKai's digits are half an em wide like FangSong's, so the tables laid
+  out for one fit with the other (LXGW WenKai's are 0.6 em: ID numbers would wrap);
 - title (标题, 小标宋 in the standard): FZ XiaoBiaoSong if the office has it, else SimHei
-  or Microsoft YaHei on Windows, WenQuanYi Micro Hei on Linux; the body face if none.
+  (黑体) or Microsoft YaHei on Windows, STHeiti or Songti on macOS, WenQuanYi Zen Hei (a
+  heavier Hei) then WenQuanYi Micro Hei on Linux; the body face if none.
 
 A configured font wins: NDESK_FONT, then the "font_path" setting. Windows fonts may be
 embedded in documents but are never shipped with the program.
@@ -41,29 +46,39 @@ class FontNotFound(Exception):
 def _windows_candidates(role: str) -> list[FontFile]:
     fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
     local = Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft" / "Windows" / "Fonts"
-    body = [("simfang.ttf", "仿宋"), ("simsun.ttc", "宋体"), ("msyh.ttc", "微软雅黑"),
-            ("simhei.ttf", "黑体"), ("simkai.ttf", "楷体")]
-    title = [("FZXBSJW.TTF", "方正小标宋简体"), ("simhei.ttf", "黑体"), ("msyh.ttc", "微软雅黑"),
-             ("simsun.ttc", "宋体")]
+    # 仿宋_GB2312 (an office install) before FangSong (simfang.ttf, shipped with Windows).
+    body = [("FSGB2312.ttf", "仿宋_GB2312"), ("simfang.ttf", "仿宋"), ("simsun.ttc", "宋体"),
+            ("simkai.ttf", "楷体"), ("msyh.ttc", "微软雅黑"), ("simhei.ttf", "黑体")]
+    title = [("FZXBSJW.TTF", "方正小标宋简体"), ("FZXBSK.TTF", "方正小标宋简体"),
+             ("simhei.ttf", "黑体"), ("msyh.ttc", "微软雅黑"), ("simsun.ttc", "宋体")]
     names = title if role == TITLE else body
     return [FontFile(root / name, 0, label) for name, label in names for root in (fonts, local)]
+
+
+# Debian packages of the faces below, in the order they are preferred (scripts/dev.sh).
+DEBIAN_PACKAGES = ("fonts-arphic-ukai", "fonts-arphic-uming", "fonts-wqy-zenhei",
+                   "fonts-wqy-microhei")
 
 
 def _unix_candidates(role: str) -> list[FontFile]:
     roots = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
              Path.home() / ".local/share/fonts", Path("/Library/Fonts"),
-             Path("/System/Library/Fonts")]
-    # uming.ttc face 0 is "AR PL UMing CN" (mainland glyph forms).
+             Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental")]
+    # Face 0 of the AR PL collections is the CN one (mainland glyph forms).
     body = [
+        ("truetype/arphic/ukai.ttc", 0, "AR PL UKai CN"),
         ("truetype/arphic/uming.ttc", 0, "AR PL UMing CN"),
         ("truetype/wqy/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
         ("truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"),
-        ("truetype/arphic/ukai.ttc", 0, "AR PL UKai CN"),
+        ("STFangsong.ttf", 0, "STFangsong"),  # macOS: 华文仿宋 (older systems' name first)
+        ("华文仿宋.ttf", 0, "STFangsong"),
         ("Songti.ttc", 0, "Songti SC"),
     ]
     title = [
-        ("truetype/wqy/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
         ("truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYi Zen Hei"),
+        ("truetype/wqy/wqy-microhei.ttc", 0, "WenQuanYi Micro Hei"),
+        ("STHeiti Medium.ttc", 0, "STHeiti"),  # macOS: 华文黑体
+        ("Songti.ttc", 0, "Songti SC"),
         ("truetype/arphic/uming.ttc", 0, "AR PL UMing CN"),
     ]
     names = title if role == TITLE else body
@@ -133,7 +148,7 @@ def install_hint() -> str:
                 "请在 Windows 设置中安装中文补充字体，或在设置中指定一个 .ttf/.ttc 字体文件。")
     return (
         "未找到可嵌入的中文 TrueType 字体，无法生成PDF。请以管理员身份运行："
-        "sudo apt-get install fonts-arphic-uming fonts-wqy-microhei，"
+        f"sudo apt-get install {' '.join(DEBIAN_PACKAGES)}，"
         "或用环境变量 NDESK_FONT 指定一个 .ttf/.ttc 字体文件。"
     )
 

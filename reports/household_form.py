@@ -105,7 +105,7 @@ def household_page(st: Styles, sheet: HouseholdSheet, unit: str, masked: bool = 
         _members_table(parts, sheet),
         # The count, the note and the signatures stay together under the table.
         KeepTogether([
-            parts.note(f"共 {len(sheet.members)} 人。" + (
+            parts.note(f"共{len(sheet.members)}人。" + (
                 "公民身份号码已遮盖中间数字。" if masked else "含完整公民身份号码，请妥善保管。")),
             spacer(2),
             parts.signatures(),

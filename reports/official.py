@@ -41,7 +41,8 @@ from reports.fonts import register_pdf_fonts
 
 linebreak.install()
 
-__all__ = ["Document", "styles", "data_table", "format_date", "esc", "spacer"]
+__all__ = ["Document", "styles", "data_table", "format_date", "esc", "spacer", "heading",
+           "KeepWithNext"]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TOP_MARGIN = 37 * mm
@@ -58,6 +59,9 @@ SIZE_4 = 14.0  # 四号: page numbers, sub-headings
 SIZE_SMALL_4 = 12.0  # 小四: tables
 SIZE_5 = 10.5  # 五号: dense tables
 SIZE_SMALL_5 = 9.0  # 小五: wide tables
+# 28 characters to a 156 mm line, as GB/T 9704 counts them: 3号 (16 pt) is 0.2 pt too wide
+# for that, so body text is set 1.3 % smaller (what a word processor's 文档网格 does).
+BODY_SIZE = TEXT_WIDTH / 28
 
 class ReportError(Exception):
     """A printout that cannot be made (unwritable file, no font…); the message is for the user."""
@@ -112,16 +116,21 @@ class Styles:
         self.title_font = self.title_font or self.font
         base = {"fontName": self.font, "wordWrap": "CJK"}
         head = {"fontName": self.title_font, "wordWrap": "CJK"}
+        # Titles and headings keep with what follows them (Document groups them with the
+        # start of the next flowable, which may still split: see KeepWithNext).
         self.title = ParagraphStyle("title", fontSize=SIZE_2, leading=SIZE_2 * 1.5,
-                                    alignment=TA_CENTER, spaceAfter=SIZE_3, **head)
+                                    alignment=TA_CENTER, spaceAfter=SIZE_3, keepWithNext=1,
+                                    **head)
         self.subtitle = ParagraphStyle("subtitle", fontSize=SIZE_3, leading=SIZE_3 * 1.5,
-                                       alignment=TA_CENTER, spaceAfter=SIZE_3 / 2, **base)
+                                       alignment=TA_CENTER, spaceAfter=SIZE_3 / 2,
+                                       keepWithNext=1, **base)
         # 一级标题 in 黑体 (the title face stands in for it).
         self.heading = ParagraphStyle("heading", fontSize=SIZE_3, leading=SIZE_3 * 1.75,
-                                      spaceBefore=SIZE_3 / 2, spaceAfter=SIZE_3 / 4, **head)
-        # 28 characters a line, 22 lines a page: 16 pt type on a 28.9 pt line.
-        self.body = ParagraphStyle("body", fontSize=SIZE_3, leading=28.9, firstLineIndent=2 * SIZE_3,
-                                   alignment=TA_JUSTIFY, **base)
+                                      spaceBefore=SIZE_3 / 2, spaceAfter=SIZE_3 / 4,
+                                      keepWithNext=1, **head)
+        # 28 characters a line, 22 lines a page: 3号 type on a 28.9 pt line.
+        self.body = ParagraphStyle("body", fontSize=BODY_SIZE, leading=28.9,
+                                   firstLineIndent=2 * BODY_SIZE, alignment=TA_JUSTIFY, **base)
         self.cell = ParagraphStyle("cell", fontSize=SIZE_5, leading=SIZE_5 * 1.35, **base)
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, alignment=TA_CENTER)
@@ -163,10 +172,107 @@ def _default_font(name: str) -> None:
     rl_config.canvas_basefontname = name
 
 
+def heading(st: Styles, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    """A heading that is never left alone at a page foot: it goes to the next page with
+    the first lines (or first table rows) of what follows it. Any style may be given (a
+    caption over a table in st.small); st.heading by default."""
+    para = Paragraph(esc(text), style or st.heading)
+    para.keepWithNext = 1
+    return para
+
+
+class KeepWithNext(Flowable):
+    """Headings and the flowable after them: the headings stay with its start, and it may
+    split (a long table continues on the next page under its repeated header) instead of
+    jumping whole to the next page as in a KeepTogether.
+
+    Document makes this reportlab's class for keepWithNext groups.
+    """
+
+    def __init__(self, flowables: Sequence[Flowable], maxHeight: float | None = None) -> None:  # noqa: N803
+        super().__init__()
+        self._content = list(flowables)
+        # The story ended on a heading: nothing to keep it with (and no regrouping loop).
+        self._content[-1].__dict__["keepWithNext"] = 0
+
+    def _heads(self) -> tuple[list[Flowable], Flowable]:
+        return self._content[:-1], self._content[-1]
+
+    def _heads_height(self, width: float, height: float) -> float:
+        heads, body = self._heads()
+        total = 0.0
+        for i, f in enumerate(heads):
+            total += f.wrap(width, height)[1] + f.getSpaceAfter() + (f.getSpaceBefore() if i else 0)
+        return total + body.getSpaceBefore()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        return availWidth, 0xFFFFFF  # always asked to split (as KeepTogether)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        heads, body = self._heads()
+        if len(self._content) == 1:
+            return list(self._content)
+        room = availHeight - self._heads_height(availWidth, availHeight)
+        frame = getattr(self, "_frame", None)
+        at_top = bool(getattr(frame, "_atTop", False))
+        if isinstance(body, KeepTogether):
+            body.wrap(availWidth, max(room, 0))
+            body_height = float(getattr(body, "_H", 0xFFFFFF))
+        else:
+            body_height = body.wrap(availWidth, max(room, 0))[1]
+        if room > 0 and body_height <= room + 1e-6:
+            return list(self._content)
+        if room > 0 and not isinstance(body, KeepTogether):
+            parts = body.split(availWidth, room)
+            if parts:
+                return [*heads, *parts]
+        # Not even the start of it fits: all of it to the next page (as it is, when this is
+        # already the top of a page, so that the document does not loop).
+        return list(self._content) if at_top else []
+
+    def getSpaceBefore(self) -> float:  # noqa: N802
+        return float(self._content[0].getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802
+        return float(self._content[-1].getSpaceAfter())
+
+    def draw(self) -> None:  # never drawn: split always hands its content to the frame
+        pass
+
+
+class PageFoot(Flowable):
+    """Content set at the foot of the text block on the page where it lands (版记 of GB/T
+    9704: its last rule on the last line of the page). It takes up the rest of the page, so
+    it must be the last flowable; when it does not fit below the text it goes to the next
+    page, again at the foot."""
+
+    def __init__(self, content: Flowable, gap: float = 3 * mm) -> None:
+        super().__init__()
+        self.content = content
+        self.gap = gap  # at least this much room between the text and the foot
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        height = self.content.wrap(availWidth, availHeight)[1] + self.gap
+        self.width = availWidth
+        self.height = max(height, availHeight)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return []
+
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, 0)
+
+
 def esc(text: Any) -> str:
-    """Text for a Paragraph: reportlab reads a small XML dialect."""
+    """Text for a Paragraph: reportlab reads a small XML dialect.
+
+    A full-width space (第　　期, a blank to fill in) is kept as a character reference:
+    reportlab collapses a literal one into a single half-width space."""
     return (str("" if text is None else text)
-            .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+            .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\u3000", "&#12288;"))
 
 
 def data_table(
@@ -341,6 +447,7 @@ class Document:
             initialFontSize=SIZE_3,
             initialLeading=SIZE_3 * 1.2,
         )
+        doc.keepTogetherClass = KeepWithNext
         # The frame has no padding of its own: the text block is exactly 156 × 225 mm.
         frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT, leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0, id="text_block")

@@ -12,11 +12,13 @@ MODE=${1:-run}
 [ $# -gt 0 ] && shift
 VENV=${NDESK_VENV:-.venv}
 
-# Qt (offscreen and a real xcb window), a Chinese TrueType font for the window and PDFs.
+# Qt (offscreen and a real xcb window) and Chinese TrueType faces for the window and PDFs:
+# AR PL UKai for body text (仿宋-like: Debian has no simplified FangSong), WenQuanYi Zen Hei
+# for titles (黑体-like), Micro Hei for the window, UMing as a fallback (reports/fonts.py).
 APT_RUNTIME="libglib2.0-0 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 libegl1 libgl1
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
-  fonts-wqy-microhei fonts-arphic-uming"
+  fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming"
 # The tests read PDFs back (pdftotext, pdffonts, pdftoppm; poppler-data to render the control
 # PDF whose font is not embedded) and run once more at a later date under faketime.
 APT_TEST="poppler-utils poppler-data faketime"

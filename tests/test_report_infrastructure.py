@@ -107,8 +107,9 @@ def test_pdf_lines_obey_the_rule_and_stay_in_the_text_block(db, tmp_path):
 # -- fonts -----------------------------------------------------------------------------------
 def test_font_resolution_order(db, admin, monkeypatch, tmp_path):
     monkeypatch.delenv("NDESK_FONT", raising=False)
-    assert fonts.find_cjk_font().path.name == "uming.ttc"  # the set-up's Song face
-    assert fonts.find_cjk_font(role=fonts.TITLE).path.name == "wqy-microhei.ttc"
+    # The set-up's 仿宋-like body face and 黑体-like title face (scripts/dev.sh installs both).
+    assert fonts.find_cjk_font().path.name == "ukai.ttc"
+    assert fonts.find_cjk_font(role=fonts.TITLE).path.name == "wqy-zenhei.ttc"
     micro = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
     settings.set_value(admin, "font_path", micro)
     assert str(fonts.find_cjk_font().path) == micro
