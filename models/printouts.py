@@ -94,8 +94,7 @@ def _tags() -> dict[int, list[str]]:
     query = (ResidentTag.select(ResidentTag.resident, ResidentTag.tag, ResidentTag.detail)
              .where(ResidentTag.end_date.is_null()).order_by(ResidentTag.id))
     for rid, tag, detail in rows_of(query):
-        label = codes.name("special_group", tag)
-        groups[rid].append(f"{label}（{detail}）" if detail else label)
+        groups[rid].append(codes.tag_text(tag, detail))
     return groups
 
 

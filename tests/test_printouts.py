@@ -33,7 +33,8 @@ def test_household_sheets_hold_every_current_member(demo_small, clerk):
     tagged = ResidentTag.select().where(ResidentTag.tag == "disabled").first()
     owner = next(s for s in sheets if s.id == tagged.resident.household_id)
     row = next(m for m in owner.members if m.name == tagged.resident.name)
-    assert f"残疾人（{tagged.detail}）" in row.groups
+    assert codes.tag_text("disabled", tagged.detail) in row.groups
+    assert "残疾（" not in row.groups and "类" not in row.groups  # 肢体残疾三级, not 4类3级
     log = AuditLog.get(AuditLog.action == "print")
     assert log.username == "clerk" and "人口信息登记表" in log.note
 
