@@ -49,6 +49,17 @@ def _isolated_user_folders(tmp_path: Path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def demo_offer_declined(monkeypatch):
+    """An empty database makes the window offer the demo in a modal box, which would hang an
+    offscreen test; tests answer "以后再说" unless they drive the real box (test_ui_shell)."""
+    from ui.main_window import MainWindow
+
+    real = MainWindow._ask_demo
+    monkeypatch.setattr(MainWindow, "_ask_demo", lambda self: False)
+    return real
+
+
+@pytest.fixture(autouse=True)
 def discard_answers(monkeypatch):
     """Form dialogs ask before discarding typed input (ui.discard_guard); tests that close a
     filled form get "discard" unless they set the list of answers themselves. Each question

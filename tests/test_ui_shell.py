@@ -108,11 +108,13 @@ def test_admin_adds_a_user_through_the_dialog(qtbot, admin):
     assert AuditLog.select().where((AuditLog.table_name == "user") & (AuditLog.action == "create")).count() == 2
 
 
-def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeypatch):
+def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeypatch,
+                                                           demo_offer_declined):
     from PySide6.QtWidgets import QMessageBox
 
     from tests.modal_driver import ModalDriver
 
+    monkeypatch.setattr(MainWindow, "_ask_demo", demo_offer_declined)  # the real box
     window = MainWindow(admin)
     qtbot.addWidget(window)
     loaded = []
