@@ -101,10 +101,10 @@ def test_a_large_household_continues_under_a_repeated_header(demo_small, clerk, 
         text = pdf_tools.text(path, first=page, last=page)
         assert "公民身份号码" in text and "户籍地址" in text
     continued = pdf_tools.text(path, layout=False, first=1, last=pages - 1)
-    assert f"共 {size} 人" in continued and continued.count("户主签字") == 1
+    assert f"共{size}人" in continued and continued.count("户主签字") == 1
     assert all(str(n) in continued for n in range(1, size + 1))
     last = pdf_tools.text(path, first=pages, last=pages)
-    assert sheet.household_no in last and f"共 {len(sheet.members)} 人" in last
+    assert sheet.household_no in last and f"共{len(sheet.members)}人" in last
 
 
 def test_dialogs_opened_from_the_registry_tab_are_freed(qtbot, admin, demo_small):
