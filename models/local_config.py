@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,8 @@ class LocalConfig:
     keep_daily: int = 7
     keep_monthly: int = 12
     last_database: str = ""
+    # The folder each kind of printout was last saved to on this PC (kind -> folder).
+    pdf_folders: dict[str, str] = field(default_factory=dict)
 
     def backup_folder(self) -> Path:
         return Path(self.backup_dir) if self.backup_dir else default_backup_dir()
@@ -104,6 +106,19 @@ def remember_database(path: str | os.PathLike[str]) -> None:
     value = str(Path(path).resolve())
     if config.last_database != value:
         config.last_database = value
+        with contextlib.suppress(OSError):  # a read-only profile only loses a convenience
+            _write(config)
+
+
+def remember_pdf_folder(kind: str, folder: str | os.PathLike[str]) -> None:
+    """Note where a kind of printout was saved, so that the next save of it starts there (no
+    permission: every user saves printouts)."""
+    config = load()
+    value = str(Path(folder))
+    if config.pdf_folders.get(kind) != value:
+        config.pdf_folders = {k: v for k, v in config.pdf_folders.items()
+                              if isinstance(k, str) and isinstance(v, str)}
+        config.pdf_folders[kind] = value
         with contextlib.suppress(OSError):  # a read-only profile only loses a convenience
             _write(config)
 

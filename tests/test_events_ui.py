@@ -16,7 +16,7 @@ from models.entities import Compound
 from models.events import CANCELLED, HELD, Event, EventPhoto, EventPublicity, EventTask
 from models.events_templates import create_from_template
 from tests.conftest import AS_OF
-from ui import events_common
+from ui import events_common, pdf_output
 from ui.events_dialog import EventDialog
 from ui.events_new_dialog import NewEventDialog
 from ui.events_photos_page import PhotosPage
@@ -31,8 +31,9 @@ TODAY = AS_OF
 @pytest.fixture
 def no_viewer(monkeypatch):
     opened = []
-    monkeypatch.setattr(events_common.QDesktopServices, "openUrl",
+    monkeypatch.setattr(pdf_output.QDesktopServices, "openUrl",
                         staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    monkeypatch.setattr(pdf_output, "linux_has_pdf_handler", lambda: True)
     return opened
 
 
@@ -135,6 +136,11 @@ def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, monkeypatch
     tab.when.setCurrentIndex(tab.when.findData("all"))
     assert tab.select_event(event.id) and tab.brief_button.isEnabled()
     tab.brief_button.click()
+    # Saved, then the note offers to open it: nothing opens by itself.
+    assert no_viewer == []
+    [saved] = [d for d in tab.findChildren(pdf_output.SavedDialog) if d.isVisible()]
+    assert saved.path_text.text() == str(pdf)
+    saved.open_button.click()
     assert no_viewer == [str(pdf)]
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout

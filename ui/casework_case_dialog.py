@@ -71,9 +71,19 @@ class CaseDialog(QDialog):
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.layout_.addWidget(self.heading)
+        # "已建立个案 …" when the dialog opens straight after the case was made.
+        self.notice = QLabel()
+        self.notice.setObjectName("case_notice")
+        self.notice.setStyleSheet("color: #1B5E20;")
+        self.notice.hide()
+        self.layout_.addWidget(self.notice)
         self.body = QWidget()
         self.layout_.addWidget(self.body, 1)
         self._render()
+
+    def set_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     # -- building -------------------------------------------------------------------------
     def reload(self) -> None:

@@ -216,7 +216,7 @@ class CertificateDialog(QDialog):
             return
         self.last_pdf = path
         PdfPreviewDialog(path, self.tr("%1 %2").replace("%1", kind_name).replace("%2", serial),
-                         self, f"{kind_name}-{serial}.pdf").exec()
+                         self, f"{kind_name}-{serial}.pdf", kind="certificate").exec()
 
     def refresh_log(self) -> None:
         self.log_model.set_rows(certificates.log(limit=200))

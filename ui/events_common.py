@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models import events_service
 from models.entities import User
 from models.permissions import PermissionDenied
 from reports.fonts import FontNotFound
+from ui import pdf_output
 
 # Errors whose message is a sentence for the clerk; anything else is a bug and propagates.
 USER_ERRORS = (events_service.EventError, PermissionDenied, FontNotFound, OSError, ValueError)
@@ -38,24 +38,16 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
 
 
 def _safe_name(text: str) -> str:
-    return "".join(c for c in text if c not in '\\/:*?"<>|“”').strip()[:40] or "活动"
-
-
-def _ask_path(parent: QWidget, title: str, name: str) -> Path | None:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder or Path.home()) / name),
-                                          parent.tr("PDF 文件 (*.pdf)"))
-    if not path:
-        return None
-    return Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+    return pdf_output.safe_name(text, "活动")
 
 
 def save_plan_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
-    """Ask where, write the activity plan, open it in the PDF viewer."""
+    """Ask where, write the activity plan, say where it went (打开 / 打开文件夹)."""
     from reports.events_plan import build_plan
 
     info = events_service.get_event(event_id)
-    path = _ask_path(parent, parent.tr("保存活动方案"), f"{_safe_name(info.plan.title)}-活动方案.pdf")
+    name = pdf_output.file_name(info.plan.title, info.plan.event_date, extra="活动方案")
+    path = pdf_output.ask_path(parent, "events-plan", parent.tr("保存活动方案"), name)
     if path is None:
         return None
     try:
@@ -64,12 +56,12 @@ def save_plan_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
     except USER_ERRORS as exc:
         show_error(parent, parent.tr("打印活动方案"), exc)
         return None
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    pdf_output.show_saved(parent, "events-plan", path, parent.tr("活动方案"))
     return path
 
 
 def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
-    """Give the brief its issue number (first time only), write it, open it."""
+    """Give the brief its issue number (first time only), write it, say where it went."""
     from reports.events_brief import build_brief
 
     info = events_service.get_event(event_id)
@@ -86,7 +78,7 @@ def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
         show_error(parent, parent.tr("活动简报"), exc)
         return None
     name = f"{year}年第{number}期简报-{_safe_name(info.plan.title)}.pdf"
-    path = _ask_path(parent, parent.tr("保存活动简报"), name)
+    path = pdf_output.ask_path(parent, "events-brief", parent.tr("保存活动简报"), name)
     if path is None:
         return None
     try:
@@ -95,5 +87,5 @@ def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
     except USER_ERRORS as exc:
         show_error(parent, parent.tr("活动简报"), exc)
         return None
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    pdf_output.show_saved(parent, "events-brief", path, parent.tr("活动简报"))
     return path

@@ -12,12 +12,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QDesktopServices,  # noqa: F401 - used through pdf_output; tests patch it here
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
+    QFileDialog,  # noqa: F401 - used through pdf_output; tests patch it here
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -25,6 +31,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui import pdf_output
 
 try:  # QtPdf ships in PySide6-Addons (175 MB): optional; without it the system viewer previews
     from PySide6.QtPdf import QPdfDocument
@@ -38,10 +46,12 @@ except ImportError:  # pragma: no cover - depends on the installation
 class PdfPreview(QWidget):
     """A page view with 打印 / 另存为 / 用系统程序打开 under it."""
 
-    def __init__(self, parent: QWidget | None = None, suggested_name: str = "报表.pdf") -> None:
+    def __init__(self, parent: QWidget | None = None, suggested_name: str = "报表.pdf",
+                 kind: str = "report") -> None:
         super().__init__(parent)
         self.path: Path | None = None
         self.suggested_name = suggested_name
+        self.kind = kind  # which remembered folder 另存为 starts in (ui.pdf_output)
         self.document = QPdfDocument(self) if HAS_QTPDF else None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,10 +96,13 @@ class PdfPreview(QWidget):
         self.info.setText("")
         self._set_enabled(False)
 
-    def load(self, path: Path, suggested_name: str | None = None) -> None:
+    def load(self, path: Path, suggested_name: str | None = None, kind: str | None = None) -> None:
         self.path = Path(path)
         if suggested_name:
             self.suggested_name = suggested_name
+        if kind:
+            self.kind = kind
+        self.info.setStyleSheet("")
         pages = ""
         if self.document is not None:
             self.document.close()
@@ -120,28 +133,35 @@ class PdfPreview(QWidget):
         except RuntimeError as exc:
             QMessageBox.warning(self, self.tr("打印"), str(exc))
 
-    def save_as(self) -> None:
+    def save_as(self) -> Path | None:
         if self.path is None:
-            return
-        target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("另存为"), str(Path.home() / self.suggested_name),
-            self.tr("PDF 文件 (*.pdf)"))
-        if not target:
-            return
-        if not target.lower().endswith(".pdf"):
-            target += ".pdf"
+            return None
+        target = pdf_output.ask_path(self, self.kind, self.tr("另存为"), self.suggested_name)
+        if target is None:
+            return None
         try:
             shutil.copyfile(self.path, target)
         except OSError as exc:
             QMessageBox.warning(self, self.tr("另存为"),
-                                self.tr("无法保存到“%1”：%2").replace("%1", target)
+                                self.tr("无法保存到“%1”：%2").replace("%1", str(target))
                                 .replace("%2", exc.strerror or str(exc)))
-            return
-        self.info.setText(self.tr("已保存到 %1").replace("%1", target))
+            return None
+        self.info.setStyleSheet("")
+        self.info.setText(self.tr("已保存到 %1").replace("%1", str(target)))
+        # The page is on screen already: the note offers 打开 / 打开文件夹, not a second preview.
+        pdf_output.show_saved(self, self.kind, target, self.suggested_name.removesuffix(".pdf"),
+                              preview=False)
+        return target
 
-    def open_external(self) -> None:
-        if self.path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
+    def open_external(self) -> bool:
+        if self.path is None:
+            return False
+        if pdf_output.open_file(self.path):
+            return True
+        self.info.setStyleSheet("color: #B00020;")
+        self.info.setWordWrap(True)
+        self.info.setText(pdf_output.no_viewer_text(self, self.path))
+        return False
 
 
 PRINT_DPI = 300
@@ -192,11 +212,11 @@ class PdfPreviewDialog(QDialog):
     """A window around PdfPreview, for a single printout (a certificate, a reprint)."""
 
     def __init__(self, path: Path, title: str, parent: QWidget | None = None,
-                 suggested_name: str = "证明.pdf") -> None:
+                 suggested_name: str = "证明.pdf", kind: str = "certificate") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(760, 680)
-        self.preview = PdfPreview(self, suggested_name)
+        self.preview = PdfPreview(self, suggested_name, kind)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
@@ -205,4 +225,4 @@ class PdfPreviewDialog(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         layout.addLayout(row)
-        self.preview.load(path, suggested_name)
+        self.preview.load(path, suggested_name, kind)

@@ -189,7 +189,8 @@ class SettingsDialog(QDialog):
 
     def restore_defaults(self) -> None:
         """Fill in every default; nothing is saved until OK."""
-        defaults = LocalConfig(last_database=self._config.last_database)
+        defaults = LocalConfig(last_database=self._config.last_database,
+                               pdf_folders=self._config.pdf_folders)
         self.load(dict(settings.DEFAULTS), defaults)
 
     def _show_last_backup(self, config: LocalConfig) -> None:
@@ -268,6 +269,7 @@ class SettingsDialog(QDialog):
             keep_daily=self.keep_daily.value(),
             keep_monthly=self.keep_monthly.value(),
             last_database=self._config.last_database,
+            pdf_folders=self._config.pdf_folders,  # where each kind of printout was saved
         )
         problem = self._backup_dir_problem(config.backup_folder())
         if problem:

@@ -6,15 +6,12 @@ below, the spaces against the standard's items, the equipment register and the i
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -35,6 +32,7 @@ from models.facilities_assess import Compliance, assess
 from models.facilities_centre import FacilityError
 from models.facilities_standard import active_standard
 from models.permissions import Perm, PermissionDenied, can
+from ui import pdf_output
 from ui.facilities_pages import (
     EquipmentPage,
     GapLine,
@@ -55,6 +53,8 @@ from ui.facilities_widgets import (
 )
 from ui.modal import run_modal
 from ui.table_model import Column
+
+KIND_COMPLIANCE = "facilities-compliance"  # the remembered folder of this printout
 
 
 class FacilitiesTab(QWidget):
@@ -415,11 +415,9 @@ class FacilitiesTab(QWidget):
         centre_id = self.centre_id()
         if centre_id is None:
             return
-        name = self.centre.currentText()
-        default = Path.home() / f"{name}达标情况报告-{self.today():%Y%m%d}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存达标情况报告"), str(default),
-                                              self.tr("PDF 文件 (*.pdf)"))
-        if not path:
+        name = pdf_output.file_name(f"{self.centre.currentText()}达标情况报告", self.today())
+        path = pdf_output.ask_path(self, KIND_COMPLIANCE, self.tr("保存达标情况报告"), name)
+        if path is None:
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -429,7 +427,4 @@ class FacilitiesTab(QWidget):
             self._fail(self.tr("打印达标报告"), exc)
             return
         QApplication.restoreOverrideCursor()
-        answer = QMessageBox.question(self, self.tr("打印达标报告"),
-                                      self.tr("报告已保存到\n%1\n现在打开吗？").replace("%1", path))
-        if answer == QMessageBox.StandardButton.Yes:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        pdf_output.show_saved(self, KIND_COMPLIANCE, path, self.tr("达标情况报告"))

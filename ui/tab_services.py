@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -41,6 +40,7 @@ from models.casework_cases import CaseworkError
 from models.casework_worklist import GROUPS, ITEM_KINDS, OverdueCounts
 from models.entities import User
 from models.permissions import Perm, PermissionDenied, can
+from ui import pdf_output
 from ui.casework_widgets import FlaggedTableModel
 from ui.modal import run_modal
 from ui.table_model import Column, RowsTableModel
@@ -268,7 +268,7 @@ class ServicesTab(QWidget):
         if case_id is not None:
             self.open_case(case_id)
 
-    def open_case(self, case_id: int) -> None:
+    def open_case(self, case_id: int, notice: str = "") -> None:
         """Open one case; a role without the permission is told so and nothing is shown."""
         from ui.casework_case_dialog import CaseDialog
 
@@ -277,6 +277,7 @@ class ServicesTab(QWidget):
         except (PermissionDenied, CaseworkError) as exc:
             QMessageBox.warning(self, self.tr("计生服务"), str(exc))
             return
+        dialog.set_notice(notice)
         dialog.changed.connect(self.refresh)
         dialog.exec()
 
@@ -291,7 +292,32 @@ class ServicesTab(QWidget):
             dialog = NewCaseDialog(self.user, case_type, self)
         if dialog.exec() and dialog.case_id is not None:
             self.refresh()
-            self._status(self.tr("已建立个案 %1").replace("%1", dialog.case_no))
+            made = self.tr("已建立个案 %1").replace("%1", dialog.case_no)
+            self._status(made)
+            # Straight on to the new case: in the list, and open for its first follow-up.
+            self.select_case(dialog.case_id)
+            self.open_case(dialog.case_id, made + self.tr("。可在此记录随访和办理情况。"))
+
+    def select_case(self, case_id: int) -> bool:
+        """Show *case_id* selected on the 全部个案 page, clearing filters that hide it."""
+        self.pages.setCurrentIndex(1)
+        row = self._case_row(case_id)
+        if row is None:
+            for box, value in ((self.type_filter, None), (self.status_filter, None)):
+                box.blockSignals(True)
+                box.setCurrentIndex(box.findData(value))
+                box.blockSignals(False)
+            self.search.clear()
+            self._fill_cases()
+            row = self._case_row(case_id)
+        if row is None:
+            return False
+        self.case_table.selectRow(row)
+        self.case_table.scrollTo(self.case_model.index(row, 0))
+        return True
+
+    def _case_row(self, case_id: int) -> int | None:
+        return next((n for n, c in enumerate(self.case_model.rows) if c.id == case_id), None)
 
     def _status(self, text: str) -> None:
         window = self.window()
@@ -305,12 +331,10 @@ class ServicesTab(QWidget):
         self.refresh()
 
     # -- printing -------------------------------------------------------------------------
-    def _save_path(self, title: str, name: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / name),
-                                              self.tr("PDF 文件 (*.pdf)"))
-        return path
+    def _save_path(self, kind: str, title: str, name: str) -> Path | None:
+        return pdf_output.ask_path(self, kind, title, name)
 
-    def _print(self, title: str, func, *args) -> None:
+    def _print(self, kind: str, title: str, func, *args) -> None:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             path = func(self.user, *args)
@@ -320,6 +344,7 @@ class ServicesTab(QWidget):
             return
         QApplication.restoreOverrideCursor()
         self._status(self.tr("已保存 %1").replace("%1", str(path)))
+        pdf_output.show_saved(self, kind, Path(path), title)
 
     def print_form(self) -> None:
         from reports.casework_forms import birth_registration_pdf
@@ -334,9 +359,11 @@ class ServicesTab(QWidget):
         if row is None or row.case_type != BIRTH_REG:
             QMessageBox.information(self, self.tr("生育登记表"), self.tr("请先在列表中选择一个生育登记个案。"))
             return
-        path = self._save_path(self.tr("保存生育登记表"), f"生育登记表-{row.case_no}.pdf")
+        path = self._save_path("casework-birth-form", self.tr("保存生育登记表"),
+                               pdf_output.file_name("生育登记表", extra=row.case_no))
         if path:
-            self._print(self.tr("生育登记表"), birth_registration_pdf, case_id, path)
+            self._print("casework-birth-form", self.tr("生育登记表"), birth_registration_pdf,
+                        case_id, path)
 
     def print_payments(self) -> None:
         from reports.casework_lists import payments_pdf
@@ -352,13 +379,15 @@ class ServicesTab(QWidget):
         if not ok:
             return
         month = months[labels.index(label)]
-        path = self._save_path(self.tr("保存发放名单"), f"补贴和扶助发放名单-{month:%Y-%m}.pdf")
+        path = self._save_path("casework-payments", self.tr("保存发放名单"),
+                               pdf_output.file_name("补贴和扶助发放名单", month, month=True))
         if path:
-            self._print(self.tr("发放名单"), payments_pdf, month, path)
+            self._print("casework-payments", self.tr("发放名单"), payments_pdf, month, path)
 
     def print_worklist(self) -> None:
         from reports.casework_lists import worklist_pdf
 
-        path = self._save_path(self.tr("保存待办工作清单"), f"计生待办清单-{clock.today():%Y%m%d}.pdf")
+        path = self._save_path("casework-worklist", self.tr("保存待办工作清单"),
+                               pdf_output.file_name("计生待办清单", clock.today()))
         if path:
-            self._print(self.tr("待办工作清单"), worklist_pdf, path)
+            self._print("casework-worklist", self.tr("待办工作清单"), worklist_pdf, path)
