@@ -143,7 +143,8 @@ class LifeEvent(BaseModel):
     """A dated change in the register: what the monthly report counts.
 
     kind: birth, death, move_in, move_out, category_change, household_change (moved to
-    another household, head changed, split, merged). Corrections are new events that
+    another household, head changed, split, merged), enrolled (登记入册: entered the register
+    by a workbook import on this day, arrival date unknown). Corrections are new events that
     point back at the one they correct; events are never deleted.
     """
 
@@ -162,6 +163,36 @@ class LifeEvent(BaseModel):
     created_at = pw.DateTimeField(default=now)
 
 
+class ReportSubmission(BaseModel):
+    """A monthly report as it was sent upward (报送): every figure, the PDF, who and when.
+
+    Never changed after it is written. A later correction (补报/更正) is a new row that points
+    at the one it corrects; the newest row of a month and scope is the one in force.
+    """
+
+    serial = pw.CharField(unique=True, max_length=20)  # 2026-11-001: year-month-number
+    year = pw.IntegerField()  # the reported month's year; number counts within it
+    number = pw.IntegerField()
+    month = pw.CharField(max_length=7, index=True)  # "2026-11"
+    compound = pw.ForeignKeyField(Compound, null=True, on_delete="RESTRICT")  # None: 全社区
+    scope_name = pw.CharField(max_length=100)
+    kind = pw.CharField(max_length=12, default="submit")  # submit / correction
+    corrects = pw.ForeignKeyField("self", null=True, backref="corrections",
+                                  on_delete="RESTRICT")
+    reason = pw.TextField(default="")
+    figures = pw.TextField()  # models.report_submissions.figures_to_json
+    closing = pw.IntegerField(default=0)
+    # The newest life event when the figures were taken: events entered later are 补报.
+    last_event_id = pw.IntegerField(default=0)
+    pdf = pw.BlobField()
+    pdf_sha256 = pw.CharField(max_length=64)
+    username = pw.CharField(max_length=50)
+    submitted_at = pw.DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("year", "number"), True), (("month", "compound"), False))
+
+
 CORE_MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Setting,
@@ -172,4 +203,5 @@ CORE_MODELS: list[type[BaseModel]] = [
     Resident,
     ResidentTag,
     LifeEvent,
+    ReportSubmission,
 ]

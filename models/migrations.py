@@ -85,6 +85,7 @@ def _add_life_events(db: pw.Database, migrator: SchemaMigrator) -> None:
 STEPS = ["v05_registry_search", "v07_certificates", "v08_casework", "v09_events", "v10_facilities"]
 STEPS += ["v12_perf"]  # indexes for a district's scale (the benchmark, issue 9)
 STEPS += ["v13_certificate_allow_list"]  # the 20 abolished certificates (民发〔2020〕20号)
+STEPS += ["v14_report_submissions"]  # monthly reports frozen when sent (issue 13)
 for _step in STEPS:
     importlib.import_module(f"models.migration_steps.{_step}")
 

@@ -33,7 +33,14 @@ Categories (人员类别, code table "category"): 1 户籍人口, 2 常住人口
 living here ≥ 6 months), 3 人户分离, 4 流动人口. "Registered population" = category 1;
 "resident population" (常住人口) = categories 1, 2 and 3, everyone but floating residents.
 Special groups are tags active at the month's end (start_date ≤ d, end_date empty or after
-d): 低保 (dibao), 残疾人 (disabled), 计生特扶 (fp_assist, special-assistance recipients).
+d): 低保 (dibao), 残疾人 (disabled), 特别扶助 (fp_assist). Where casework is installed its
+providers replace the tag count with 特别扶助 and 奖励扶助 recipients in payment, counted as
+the report's 计生服务 section counts them (models.monthly_sections).
+
+monthly() is the register as it stands now. What is printed and sent goes through
+models.report_submissions.report_figures(): a month already sent (报送) is its frozen
+snapshot, and the month after one opens with the closing figure that was sent, events
+entered since being shown as 上月数据更正 (CompoundFigures.corrections).
 
 Other areas plug figures in without this module knowing them: MONTHLY_FIGURES adds a
 per-compound column (e.g. subsidy applications), MONTHLY_SECTIONS adds a titled table
@@ -64,12 +71,15 @@ MONTHLY_SECTIONS: list[str] = [
 # compound, shown as a column of the population table) or None.
 MONTHLY_FIGURES: list[str] = [
     "models.monthly_sections:subsidy_applications",
-    "models.monthly_sections:assistance_recipients",
+    "models.monthly_sections:special_recipients",
+    "models.monthly_sections:reward_recipients",
 ]
 # A figure column with one of these keys replaces the built-in figure instead of adding one.
-OVERRIDABLE = {"special_assistance"}
+OVERRIDABLE = {"special_assistance", "reward_assistance"}
 
-ENTRY_KINDS = ("birth", "move_in")
+# enrolled (登记入册): entered by an import on that day, the arrival date unknown (issue 15):
+# an entry of its own, so that an import never rewrites the months before it.
+ENTRY_KINDS = ("birth", "move_in", "enrolled")
 EXIT_KINDS = ("death", "move_out")
 COUNTED_KINDS = (*ENTRY_KINDS, *EXIT_KINDS, "household_change", "category_change")
 REGISTERED = "1"
@@ -145,12 +155,16 @@ class CompoundFigures:
     dibao_households: int = 0
     dibao_people: int = 0
     disabled: int = 0
-    special_assistance: int = 0
+    special_assistance: int = 0  # 特别扶助 recipients
+    reward_assistance: int = 0  # 奖励扶助 recipients
     opening: int = 0
+    # 上月数据更正: what late entries changed in the previous month's sent closing figure.
+    corrections: int = 0
     births: int = 0
     deaths: int = 0
     moved_in: int = 0
     moved_out: int = 0
+    enrolled: int = 0  # 登记入册: imported people whose arrival date was not known
     floating_in: int = 0
     floating_out: int = 0
     transfers_in: int = 0
@@ -163,8 +177,8 @@ class CompoundFigures:
 
     @property
     def expected_closing(self) -> int:
-        return (self.opening + self.births - self.deaths + self.moved_in - self.moved_out
-                + self.transfers_in - self.transfers_out)
+        return (self.opening + self.corrections + self.births - self.deaths + self.moved_in
+                - self.moved_out + self.enrolled + self.transfers_in - self.transfers_out)
 
     @property
     def difference(self) -> int:
@@ -205,6 +219,30 @@ class FigureColumn:
 
 
 @dataclass
+class CorrectionLine:
+    """One 上月数据更正 line: changes to a month already sent, entered after it was sent."""
+
+    compound: str
+    label: str  # 补报死亡, 补报出生 … or 其他更正
+    people: int  # how many events (0 for 其他更正)
+    effect: int  # on the sent closing figure (−1 for a death)
+    note: str = ""  # the dates of the events
+
+
+@dataclass
+class SubmissionStamp:
+    """Who sent a report, when, under which serial (printed on the report itself)."""
+
+    serial: str
+    username: str
+    display_name: str
+    submitted_at: str  # ISO date and time
+    kind: str = "submit"  # or "correction"
+    corrects: str = ""  # the serial a correction replaces
+    reason: str = ""
+
+
+@dataclass
 class MonthlyFigures:
     month: Month
     compound_id: int | None
@@ -214,6 +252,10 @@ class MonthlyFigures:
     extra_columns: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
     sections: list[Section] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    corrections: list[CorrectionLine] = field(default_factory=list)
+    opening_from: str = ""  # serial of the sent previous report the opening figures come from
+    as_of: dt.date | None = None  # set while the month is not over: figures up to this day
+    submission: SubmissionStamp | None = None  # set on a report as sent
 
     @property
     def balanced(self) -> bool:
@@ -392,6 +434,8 @@ def _count(rows: dict[int, CompoundFigures], household_compound: Mapping[int, in
     elif kind == "move_out":
         row.moved_out += 1
         row.floating_out += state.category == FLOATING
+    elif kind == "enrolled":
+        row.enrolled += 1
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

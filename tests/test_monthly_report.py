@@ -32,7 +32,7 @@ def demo_until_august(db):
     return demo.generate(households=80, seed=7, as_of=dt.date(2026, 8, 31))
 
 def _tables(text: str, names: list[str]) -> tuple[dict[str, list[int]], dict[str, list[Any]]]:
-    """Rows of the population table (12 numbers) and of the balance table (10 + 核对)."""
+    """Rows of the population table (13 numbers) and of the balance table (12 + 核对)."""
     population: dict[str, list[int]] = {}
     balance: dict[str, list] = {}
     for line in text.splitlines():
@@ -40,9 +40,9 @@ def _tables(text: str, names: list[str]) -> tuple[dict[str, list[int]], dict[str
         if not parts or parts[0] not in names:
             continue
         numbers = [int(p) for p in parts[1:] if re.fullmatch(r"\d+", p)]
-        if len(parts) == 13 and len(numbers) == 12:
+        if len(parts) == 14 and len(numbers) == 13:
             population[parts[0]] = numbers
-        elif len(parts) == 12 and len(numbers) == 10:
+        elif len(parts) == 14 and len(numbers) == 12:
             balance[parts[0]] = [*numbers, parts[-1]]
     return population, balance
 
@@ -80,18 +80,19 @@ def test_report_monthly_on_the_demo_community(demo_until_august, db_path, tmp_pa
         assert population[row.name] == [
             row.households, row.registered_male, row.registered_female, row.registered,
             row.resident_population, row.floating, row.separated, row.aged_60_plus,
-            row.dibao_households, row.dibao_people, row.disabled, row.special_assistance]
+            row.dibao_households, row.dibao_people, row.disabled, row.special_assistance,
+            row.reward_assistance]
         assert balance[row.name] == [
-            row.opening, row.births, row.deaths, row.moved_in, row.floating_in, row.moved_out,
-            row.floating_out, row.transfers_in, row.transfers_out, row.closing, "平衡"]
+            row.opening, row.corrections, row.births, row.deaths, row.moved_in, row.floating_in, row.moved_out,
+            row.floating_out, row.enrolled, row.transfers_in, row.transfers_out, row.closing, "平衡"]
     for compound in Compound.select():
         sql = _sql_counts(compound.id)
         printed = population[compound.name]
         assert printed[0] == sql["households"]
         assert printed[1:3] == [sql["male"], sql["female"]]
         assert printed[5] == sql["floating"]
-        assert balance[compound.name][1] == sql["births"]
-        assert balance[compound.name][9] == sql["population"]
+        assert balance[compound.name][2] == sql["births"]
+        assert balance[compound.name][11] == sql["population"]
     assert population["合计"][0] == Household.select().join(Resident).where(
         Resident.status == "current").distinct().count()
     assert "各小区月末人口" in pdf_tools.text(out, layout=False)

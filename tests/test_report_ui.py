@@ -238,3 +238,82 @@ def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, monkeypatch):
     window.resident_list_action.trigger()
     window.certificate_action.trigger()
     assert opened == ["monthly", "households", "residents", "certificate"]
+
+
+def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
+        qtbot, demo_small, supervisor, monkeypatch):
+    import datetime as dt
+
+    from models import clock, life_events
+    from models.entities import ReportSubmission
+    from ui import report_dialog
+    from ui.report_history_dialog import ReportHistoryDialog
+
+    clock.freeze(dt.datetime(2026, 12, 2, 9, 0))
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    dialog = ReportDialog(supervisor)
+    qtbot.addWidget(dialog)
+    nov = Month(2026, 11)
+    assert dialog.chosen_month() == nov and dialog.status.text() == "未报送。"
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.submitted_serial is not None or dialog.error is not None,
+                    timeout=60_000)
+    assert dialog.error is None and dialog.submitted_serial == "2026-11-001"
+    assert len(asked) == 1 and "2026年11月全社区月度报表" in asked[0] and "固定" in asked[0]
+    first = ReportSubmission.get()
+    assert first.username == "zhuren" and dialog.pdf_path.read_bytes() == bytes(first.pdf)
+    assert "已报送，编号2026-11-001" in dialog.status.text()
+    assert dialog.submit_button.text().startswith("补报/更正")
+    # A death dated in November, entered after: sending again asks for a reason.
+    clock.freeze(dt.datetime(2026, 12, 2, 10, 0))
+    person = Resident.select().where((Resident.status == "current")
+                                     & (Resident.relation != "02")).first()
+    life_events.record_death(supervisor, person.id, dt.date(2026, 11, 15))
+    monkeypatch.setattr(report_dialog.QInputDialog, "getText",
+                        lambda *a, **k: ("补登11月15日死亡", True))
+    dialog.submitted_serial = None
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.submitted_serial is not None or dialog.error is not None,
+                    timeout=60_000)
+    assert dialog.submitted_serial == "2026-11-002"
+    second = ReportSubmission.get(ReportSubmission.serial == "2026-11-002")
+    assert second.kind == "correction" and second.reason == "补登11月15日死亡"
+    assert second.closing == first.closing - 1
+    # The history lists both, newest first; 重印 shows the first exactly as it was sent.
+    shown: list = []
+    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "exec",
+                        lambda self: shown.append(self.preview.path) or 0)
+    history = ReportHistoryDialog(supervisor, dialog)
+    qtbot.addWidget(history)
+    assert history.model.rowCount() == 2
+    assert [history.model.row_at(i).serial for i in range(2)] == ["2026-11-002", "2026-11-001"]
+    history.view.selectRow(1)
+    qtbot.mouseClick(history.reprint_button, Qt.MouseButton.LeftButton)
+    assert len(shown) == 1 and shown[0].read_bytes() == bytes(first.pdf)
+    assert AuditLog.select().where((AuditLog.action == "reprint")
+                                   & AuditLog.note.contains("2026-11-001")).count() == 1
+    # December: the figures tab opens with the sent closing figure and one correction.
+    dialog.set_month(Month(2026, 12))
+    assert "尚未结束" in dialog.status.text() and not dialog.submit_button.isEnabled()
+    dialog.pdf_path = None
+    _generate(qtbot, dialog)
+    assert dialog.figures.month == Month(2026, 12)
+    assert dialog.figures.total.opening == second.closing and dialog.figures.corrections == []
+    assert "未结束" in pdf_tools.text(dialog.pdf_path, layout=False)
+
+
+def test_clerks_cannot_submit_and_a_future_month_is_refused(qtbot, demo_small, clerk,
+                                                            monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    dialog = ReportDialog(clerk)
+    qtbot.addWidget(dialog)
+    assert not dialog.submit_button.isEnabled()
+    dialog.set_month(Month(2027, 1))
+    assert "尚未开始" in dialog.status.text()
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error is not None, timeout=60_000)
+    assert "2027年1月尚未开始" in dialog.error and warnings == [dialog.error]
+    assert dialog.pdf_path is None

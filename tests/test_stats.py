@@ -180,6 +180,7 @@ def test_the_areas_figures_agree_with_their_own_tables(demo_small):
     import datetime as dt
 
     from models.casework import REWARD_ASSIST, SPECIAL_ASSIST, SUBSIDY, VALID_STATUSES, Case
+    from models.casework_worklist import casework_monthly_section
     from models.events import HELD, Event
 
     figures = stats.monthly(OCT)
@@ -188,8 +189,18 @@ def test_the_areas_figures_agree_with_their_own_tables(demo_small):
     paid = Case.select().where(
         Case.case_type.in_((SPECIAL_ASSIST, REWARD_ASSIST)) & Case.status.in_(VALID_STATUSES)
         & (Case.start_date <= last) & (Case.end_date.is_null() | (Case.end_date >= first)))
-    # One figure for special-assistance recipients: the casework one replaces the tag count.
-    assert figures.total.special_assistance == len({c.__data__["person"] for c in paid})
+    # 特别扶助 and 奖励扶助 are two figures, each the one the 计生服务 section prints (the
+    # table once printed their sum as 计生特扶 beside the section's two lines).
+    section = casework_monthly_section(first, last)
+    assert figures.total.special_assistance == section.special_recipients > 0
+    assert figures.total.reward_assistance == section.reward_recipients
+    assert figures.total.special_assistance == paid.where(
+        Case.case_type == SPECIAL_ASSIST).count()
+    assert figures.total.reward_assistance == paid.where(
+        Case.case_type == REWARD_ASSIST).count()
+    casework_lines = dict(next(s for s in figures.sections if s.title == "计生服务").rows)
+    assert casework_lines["特别扶助对象（人）"] == str(figures.total.special_assistance)
+    assert casework_lines["奖励扶助对象（人）"] == str(figures.total.reward_assistance)
     applications = Case.select().where((Case.case_type == SUBSIDY) & (Case.applied_on >= first)
                                        & (Case.applied_on <= last)
                                        & Case.status.in_(VALID_STATUSES)).count()

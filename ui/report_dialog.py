@@ -2,7 +2,12 @@
 
 Choose the report, the month and the scope; the PDF is built off the GUI thread (with
 progress and cancel), then previewed, printed or saved. The monthly figures are also
-shown as a table, from the same models.stats.monthly() result the PDF is made from.
+shown as a table, from the same figures the PDF is made from
+(models.report_submissions.report_figures, or the sent snapshot of a month already sent).
+
+报送 sends the month's report upward (主任 only, after the month is over, with a question
+first); a month sent again is a 补报/更正 with a reason. 报送记录 lists what was sent and
+reprints it exactly.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -32,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import clock, compounds, printouts, stats
+from models import clock, compounds, printouts, report_submissions
 from models.permissions import Perm, can
 from models.stats import CompoundFigures, Month, MonthlyFigures
+from ui import pdf_output
 from ui.pdf_preview import PdfPreview
 from ui.table_model import Column, RowsTableModel
 from ui.worker import run_with_progress
@@ -92,6 +99,17 @@ class ReportDialog(QDialog):
         self.generate_button.setObjectName("report_generate")
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)
+        self.submit_button = QPushButton(self.tr("报送(&S)…"))
+        self.submit_button.setObjectName("report_submit")
+        self.submit_button.setToolTip(self.tr("把本月报表报送街道：数字和文件即固定，编号存档"))
+        self.submit_button.clicked.connect(self.submit)
+        self.history_button = QPushButton(self.tr("报送记录(&H)…"))
+        self.history_button.setObjectName("report_history")
+        self.history_button.clicked.connect(self.show_history)
+        self.status = QLabel()
+        self.status.setObjectName("report_status")
+        self.status.setWordWrap(True)
+        self.submitted_serial: str | None = None
 
         form = QFormLayout()
         form.addRow(self.tr("报表(&K)："), self.kind)
@@ -101,9 +119,15 @@ class ReportDialog(QDialog):
         ids.addWidget(self.full_ids)
         ids.addWidget(self.reason, 1)
         form.addRow("", ids)
+        form.addRow(self.tr("状态："), self.status)
+        actions = QVBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.submit_button)
+        actions.addWidget(self.history_button)
+        actions.addWidget(self.generate_button)
         top = QHBoxLayout()
         top.addLayout(form, 1)
-        top.addWidget(self.generate_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addLayout(actions)
 
         self.preview = PdfPreview(self)
         self.figures_model = RowsTableModel(_figure_columns(self))
@@ -133,6 +157,8 @@ class ReportDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.month.dateChanged.connect(self.update_status)
+        self.scope.currentIndexChanged.connect(self.update_status)
         self.set_kind(kind)
         self._kind_changed()
 
@@ -158,6 +184,37 @@ class ReportDialog(QDialog):
         self.full_ids.setVisible(key != MONTHLY and self.may_reveal)
         self.reason.setVisible(key != MONTHLY and self.may_reveal)
         self.tabs.setTabEnabled(1, key == MONTHLY)
+        self.submit_button.setVisible(key == MONTHLY)
+        self.history_button.setVisible(key == MONTHLY)
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Whether the chosen month is over, and whether (and as what) it was sent."""
+        monthly = self.kind.currentData() == MONTHLY
+        self.status.setVisible(monthly)
+        may = report_submissions.may_submit(self.user)
+        if not monthly:
+            return
+        month = self.chosen_month()
+        state = report_submissions.month_state(month)
+        sent = report_submissions.latest(month, self.scope.currentData())
+        if state == "future":
+            text = self.tr("%1尚未开始，不能生成报表。").replace("%1", month.label)
+        elif state == "current":
+            text = self.tr("%1尚未结束：报表数字截至%2，标注“未结束”，月末以后才能报送。").replace(
+                "%1", month.label).replace("%2", _day(clock.today()))
+        elif sent is not None:
+            text = self.tr("已报送，编号%1（%2，%3）。打印即为报送时的原件；"
+                           "如需更正，点“补报/更正”。").replace("%1", sent.serial).replace(
+                "%2", sent.username).replace("%3", f"{sent.submitted_at:%Y-%m-%d %H:%M}")
+        else:
+            text = self.tr("未报送。")
+        self.status.setText(text)
+        self.submit_button.setText(self.tr("补报/更正(&S)…") if sent is not None
+                                   else self.tr("报送(&S)…"))
+        self.submit_button.setEnabled(may and state == "past")
+        if not may:
+            self.submit_button.setToolTip(self.tr("只有主任可以报送月度报表"))
 
     # -- building ---------------------------------------------------------------------
     def generate(self) -> None:
@@ -192,11 +249,73 @@ class ReportDialog(QDialog):
             self, self.tr("报表"), self.tr("正在生成“%1”…").replace("%1", title), work,
             lambda result: self._done(result, title), self._failed)
 
+    # -- sending ----------------------------------------------------------------------
+    def submit(self) -> None:
+        month = self.chosen_month()
+        compound_id = self.scope.currentData()
+        scope_name = self.scope.currentText()
+        what = self.tr("%1%2月度报表").replace("%1", month.label).replace("%2", scope_name)
+        if not report_submissions.may_submit(self.user):
+            QMessageBox.warning(self, self.tr("报送"), self.tr("只有主任可以报送月度报表。"))
+            return
+        if report_submissions.month_state(month) != "past":
+            QMessageBox.warning(self, self.tr("报送"),
+                                self.tr("%1尚未结束，月末以后才能报送。").replace("%1", month.label))
+            return
+        sent = report_submissions.latest(month, compound_id)
+        reason = ""
+        if sent is not None:
+            reason, ok = QInputDialog.getText(
+                self, self.tr("补报/更正"),
+                self.tr("%1已报送（编号%2）。再次报送为补报/更正，原报表保留。\n更正理由：")
+                .replace("%1", what).replace("%2", sent.serial))
+            if not ok:
+                return
+            reason = reason.strip()
+            if not reason:
+                QMessageBox.warning(self, self.tr("补报/更正"), self.tr("补报/更正须写明理由。"))
+                return
+        question = self.tr("确定报送%1？\n报送后该月的数字和报表文件即固定、编号存档；"
+                           "以后补登的该月变动计入下月的“上月数据更正”。").replace("%1", what)
+        if QMessageBox.question(self, self.tr("报送"), question) != \
+                QMessageBox.StandardButton.Yes:
+            return
+        target = self._tmp / f"{MONTHLY}-sent-{uuid.uuid4().hex[:12]}.pdf"
+        user = self.user
+
+        def work(progress):
+            from reports.monthly import submit_monthly_report
+
+            done = submit_monthly_report(user, month, compound_id, reason, path=target,
+                                         progress=progress)
+            return done.path, done.figures
+
+        self.error = None
+        self.submitted_serial = None
+        self.generate_button.setEnabled(False)
+        self.submit_button.setEnabled(False)
+        self.preview.clear()
+        self._job = run_with_progress(
+            self, self.tr("报送"), self.tr("正在报送“%1”…").replace("%1", what), work,
+            lambda result: self._submitted(result, what), self._failed)
+
+    def _submitted(self, result: tuple[Path, MonthlyFigures], title: str) -> None:
+        _path, figures = result
+        self.submitted_serial = figures.submission.serial if figures.submission else None
+        self._done(result, title)
+
+    def show_history(self) -> None:
+        from ui.report_history_dialog import ReportHistoryDialog
+
+        ReportHistoryDialog(self.user, self).exec()
+
     def _done(self, result: tuple[Path, MonthlyFigures | None], title: str) -> None:
         self.generate_button.setEnabled(True)
+        self.update_status()
         path, figures = result
         self.pdf_path = path
-        self.preview.load(path, f"{title}.pdf")
+        # the monthly report and the other reports each remember their own save folder
+        self.preview.load(path, pdf_output.safe_name(title) + ".pdf", kind="report")
         self.figures = figures
         if figures is not None:
             self.figures_model.set_rows(_rows_with_total(figures))
@@ -206,6 +325,7 @@ class ReportDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self.generate_button.setEnabled(True)
+        self.update_status()
         self.error = message
         QMessageBox.warning(self, self.tr("报表"), message)
 
@@ -221,11 +341,12 @@ def build(key: str, target: Path, user: Any, month: Month, compound_id: int | No
           scope_name: str, full_ids: bool, reason: str, progress) -> tuple[Path, Any]:
     """The work of one report (runs in the worker thread, Qt-free apart from its caller)."""
     if key == MONTHLY:
-        from reports.monthly import build_monthly_report
+        from reports.monthly import print_monthly_report
 
-        figures = stats.monthly(month, compound_id)
-        return build_monthly_report(target, month, compound_id, figures=figures,
-                                    progress=progress), figures
+        # A month already sent prints as sent; any other as the register now (logged).
+        done = print_monthly_report(target, month, compound_id, user.username,
+                                    progress=progress)
+        return done.path, done.figures
     if key == HOUSEHOLDS:
         from reports.household_form import build_household_forms
 
@@ -242,6 +363,10 @@ def build(key: str, target: Path, user: Any, month: Month, compound_id: int | No
                                masked=not full_ids), None
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _rows_with_total(figures: MonthlyFigures) -> list[CompoundFigures]:
     return [*figures.rows, figures.total] if figures.compound_id is None else list(figures.rows)
 
@@ -254,9 +379,12 @@ def _figure_columns(owner: QWidget) -> list[Column]:
         (tr("常住人口"), "resident_population"), (tr("流动人口"), "floating"),
         (tr("人户分离"), "separated"), (tr("60岁以上"), "aged_60_plus"),
         (tr("低保户"), "dibao_households"), (tr("低保人数"), "dibao_people"),
-        (tr("残疾人"), "disabled"), (tr("计生特扶"), "special_assistance"),
-        (tr("期初人口"), "opening"), (tr("出生"), "births"), (tr("死亡"), "deaths"),
-        (tr("迁入"), "moved_in"), (tr("迁出"), "moved_out"), (tr("社区内转入"), "transfers_in"),
+        (tr("残疾人"), "disabled"), (tr("特别扶助"), "special_assistance"),
+        (tr("奖励扶助"), "reward_assistance"),
+        (tr("期初人口"), "opening"), (tr("上月数据更正"), "corrections"),
+        (tr("出生"), "births"), (tr("死亡"), "deaths"),
+        (tr("迁入"), "moved_in"), (tr("迁出"), "moved_out"), (tr("登记入册"), "enrolled"),
+        (tr("社区内转入"), "transfers_in"),
         (tr("社区内转出"), "transfers_out"), (tr("期末人口"), "closing"),
     ]
     columns = [Column(header, (lambda r, a=attr: getattr(r, a)),
