@@ -89,6 +89,7 @@ from models.facilities import STATUS_NAMES as SPACE_STATUSES
 from models.life_events import KINDS as LIFE_EVENT_KINDS
 from models.permissions import ROLE_NAMES, HasRole, Perm, require
 from models.residents import HEAD, describe_tag
+from models.workbook_export import FORMULA_STARTS, text_cell
 
 PAGE_SIZE = 200  # rows fetched at a time; the window asks for the next page on scrolling
 EMPTY = "（空）"
@@ -1203,6 +1204,10 @@ def _write(target: Path, flt: LogFilter, top: int, total: int,
                 content = WriteOnlyCell(ws, cells[CONTENT_CELL])
                 content.alignment = wrap
                 cells[CONTENT_CELL] = content
+                for i, value in enumerate(cells):
+                    # a name typed as "=HYPERLINK(…)" stays text, never a live formula
+                    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                        cells[i] = text_cell(ws, value)
                 ws.append(cells)
             done += len(batch)
             if progress and progress(done, max(total, 1)) is False:

@@ -44,6 +44,9 @@ KINDS = {
     "household_change": "户内变动",
     "void": "撤销",
     "record_fix": "更正信息",  # a corrected field of the person's record: not counted
+    # In the register from this day, arrival unknown (a workbook import without 来本地日期):
+    # an entry, so that months before it do not count the person.
+    "enrolled": "登记入册",
 }
 ENTRIES = ("birth", "move_in")
 EXITS = ("death", "move_out")

@@ -126,9 +126,12 @@ class RegisterCheck:
             row.action = ""
         ids = sorted({r.id_number for r in pv.rows if r.id_number})
         self.people = _load_people(ids)
-        numbers = sorted({r.household_no for r in pv.rows if r.household_no})
         old_ids = sorted({p.household_id for p in self.people.values() if p.household_id})
-        self.houses = _load_households(numbers, old_ids)
+        self.houses = _load_households([], old_ids)
+        self.generated: set[str] = set()
+        self._number_groups()
+        numbers = sorted({r.household_no for r in pv.rows if r.household_no})
+        self.houses.update(_load_households(numbers, []))
         self.house_by_id = {h.id: h for h in self.houses.values()}
         self.members = _current_members(sorted(self.house_by_id))
         self.tags = _open_tags(sorted(p.id for p in self.people.values()))
@@ -138,7 +141,44 @@ class RegisterCheck:
     def reject(self, row: RowResult, name: str, message: str) -> None:
         row.issues.append(make_issue(self.pv.sheets[row.sheet], REJECTED, name, message))
 
+    def _number_groups(self) -> None:
+        """Households formed from heads (no 户号 column): the number of the household their
+        head (or else a member) already lives in, so that a second import changes nothing;
+        otherwise a new number, yymm-0001 on, that neither the register nor the file uses."""
+        groups: dict[str, list[RowResult]] = {}
+        for row in self.pv.rows:
+            if row.group:
+                groups.setdefault(row.group, []).append(row)
+        if not groups:
+            return
+        by_id = {h.id: h for h in self.houses.values()}
+        prefix = f"{self.pv.today:%y%m}-"
+        used = {r.household_no for r in self.pv.rows if r.household_no and not r.group}
+        used.update(no for (no,) in tuples(Household.select(Household.household_no).where(
+            Household.household_no.startswith(prefix))))
+        seq = 0
+        for rows in groups.values():
+            number = ""
+            for row in rows:  # the head first: it is the group's first row
+                known = self.people.get(row.id_number) if row.id_number else None
+                house = by_id.get(known.household_id or 0) if known else None
+                if house is not None and not house.archived:
+                    number = house.number
+                    break
+            if not number:
+                seq += 1
+                while f"{prefix}{seq:04d}" in used:
+                    seq += 1
+                number = f"{prefix}{seq:04d}"
+                used.add(number)
+                self.generated.add(number)
+            for row in rows:
+                row.household_no = number
+
     def run(self) -> None:
+        if any(plan.missing for plan in self.pv.plans.values()):
+            self._actions()  # the import waits for the missing column: no household rules yet
+            return
         for row in self.pv.accepted:
             house = self.houses.get(row.household_no)
             if house is not None and house.archived:
@@ -214,8 +254,10 @@ class RegisterCheck:
                     continue
                 failed = [r for r in all_by_house[number]
                           if r.rejected and r.person.get("relation") == HEAD]
-                message = (f"本户户主（{where_text(rows[0], failed[0])}）未能导入，本户其他成员一并退回；"
-                           "改正后整户重新导入" if failed else
+                # Said with the head's own reason: the family waits for one fixed cell.
+                message = (f"本户户主{failed[0].name}（{where_text(rows[0], failed[0])}）未能导入："
+                           f"{_first_reason(failed[0])}；本户成员随户主暂不导入，改正户主那一行后整户"
+                           "重新导入" if failed else
                            f"户号{number}没有户主（与户主关系为“户主”的成员）")
                 for row in rows:
                     self.reject(row, "relation", message)
@@ -339,6 +381,11 @@ class RegisterCheck:
                 f"登记簿中的“{names}”表中未填，导入后将结束（结束日期为{self.pv.today:%Y-%m-%d}，"
                 "记录保留）"))
         return result
+
+
+def _first_reason(row: RowResult) -> str:
+    issue = next(i for i in row.issues if i.level == REJECTED)
+    return issue.message
 
 
 def _household_label(name: str) -> str:

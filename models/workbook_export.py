@@ -33,6 +33,9 @@ Progress = Callable[[int, int], bool]
 SHEET_TITLE = "花名册"
 TEXT = "@"
 DATE = "yyyy-mm-dd"
+# What spreadsheet programs take as the start of a formula (tab and CR too, as OWASP warns:
+# some programs strip them and then see the formula behind them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # (header, field, code table or "", cell format or "", column width)
 COLUMNS: list[tuple[str, str, str, str, int]] = [
@@ -141,6 +144,51 @@ def export_register(actor: HasRole, path: str | os.PathLike[str],
     return summary
 
 
+def _compound_names() -> list[str]:
+    query: Any = (Compound.select(Compound.name).join(Household)
+                  .where(Household.archived == False)  # noqa: E712
+                  .group_by(Compound.id).order_by(Compound.id).tuples())
+    return [row[0] for row in query]
+
+
+def page_header_text(names: list[str]) -> str:
+    """The 小区 part of the printed page header: a few names, then how many in all."""
+    if not names:
+        return "小区：无"
+    shown = "、".join(names[:3])
+    return f"小区：{shown}" + (f"等{len(names)}个" if len(names) > 3 else "")
+
+
+def _print_setup(ws: Any) -> None:
+    """Printed from Excel or WPS as a register is: landscape, all columns on the page width,
+    the header row on every page, the compounds and the date at the top of each page."""
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # must precede the rows in the file
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.print_title_rows = "2:2"
+    ws.print_options.horizontalCentered = True
+    # "&" starts a field code in a page header: a compound named A&B must print as typed.
+    ws.oddHeader.left.text = page_header_text(_compound_names()).replace("&", "&&")
+    ws.oddHeader.right.text = f"导出日期：{clock.today():%Y-%m-%d}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def text_cell(ws: Any, value: str, fmt: str = "") -> Any:
+    """*value* as a text cell, never a formula. openpyxl would store "=HYPERLINK(...)" as a
+    live formula (and Excel evaluates it on opening); a value starting with + - @ would turn
+    into one as soon as a clerk edits the cell. quotePrefix is Excel's leading apostrophe: the
+    cell shows and stays text, and the value read back is exactly what was typed."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = "s"  # after the value: assigning a value guesses the type again
+    cell.quotePrefix = True
+    cell.number_format = fmt or TEXT
+    return cell
+
+
 def _write(path: Path, total: int, progress: Progress | None,
            full_ids: bool = True) -> ExportSummary:
     from openpyxl import Workbook
@@ -157,6 +205,7 @@ def _write(path: Path, total: int, progress: Progress | None,
     for index, (_, _, _, _, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
+    _print_setup(ws)
     title = WriteOnlyCell(ws, f"户籍人口花名册（导出于{clock.today():%Y-%m-%d}，共{total}人）")
     title.font = Font(bold=True, size=14)
     ws.append([title])
@@ -188,6 +237,8 @@ def _write(path: Path, total: int, progress: Progress | None,
                 value = names[table].get(value, value)
             if value in (None, ""):
                 out.append(None)
+            elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                out.append(text_cell(ws, value, fmt))
             elif fmt:
                 cell = WriteOnlyCell(ws, value)
                 cell.number_format = fmt

@@ -6,7 +6,15 @@ the preview) and writes compounds, households and residents with their audit row
 cancelled or failed import rolls back whole.
 
 Matching: people by ID number, households by household number, compounds by name (created
-when new). Importing the same file twice changes nothing the second time. The status of a
+when new). Importing the same file twice changes nothing the second time. A register with no
+户号 column forms its households from the heads: a 户主 row starts one, the rows under it
+belong to it, and the household gets a generated number (the number of the household its
+people already live in, on a second import). What the columns do not say (the compound of a
+sheet, the people's category) is asked in the preview (Preview.questions), never assumed.
+
+Every new person gets a life event, so that the monthly figures do not count them in months
+before they came: "move_in" dated the file's arrival date (来本地日期, 居住时间) when it has
+one, else "enrolled" (登记入册) dated the day the clerk gives, by default the import's day. The status of a
 person already in the register (moved out, deceased) is never changed by an import: those
 changes are dated life events that the monthly report counts, entered in the registry tab.
 """
@@ -22,9 +30,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models import audit, clock
+from models import audit, clock, codes
 from models.db import database
-from models.entities import AuditLog, Compound, Household, Resident, ResidentTag, now
+from models.entities import (
+    AuditLog,
+    Compound,
+    Household,
+    LifeEvent,
+    Resident,
+    ResidentTag,
+    now,
+)
 from models.permissions import HasRole, Perm, require
 from models.pinyin import keys as pinyin_keys
 from models.workbook_check import (
@@ -44,11 +60,16 @@ from models.workbook_read import (
     read_workbook,
 )
 from models.workbook_rows import (
+    FIELD_LABELS,
+    HEAD,
     OK,
     REJECTED,
     WARNING,
+    ImportOptions,
+    Issue,
     RowParser,
     RowResult,
+    SheetPlan,
     make_issue,
     where_text,
 )
@@ -56,9 +77,40 @@ from models.workbook_rows import (
 Progress = Callable[[int, int], bool]
 
 __all__ = [
-    "ImportCancelled", "ImportResult", "Preview", "WorkbookReadError", "apply", "import_file",
-    "preview", "OK", "WARNING", "REJECTED",
+    "ImportBlocked", "ImportCancelled", "ImportOptions", "ImportResult", "Preview",
+    "WorkbookReadError", "apply", "import_file", "preview", "OK", "WARNING", "REJECTED",
 ]
+ENROLLED = "enrolled"  # life event kind: 登记入册 (in the register from this day, arrival unknown)
+CATEGORY_CHOICES = ("1", "4", "3", "2")  # 户籍, 流动, 人户分离, 常住: as the preview offers them
+
+
+class ImportBlocked(ValueError):
+    """The preview still has questions the clerk must answer; nothing was written."""
+
+
+@dataclass
+class Question:
+    kind: str  # "compound", "category" or "column"
+    sheet: str
+    text: str
+    proposal: str = ""  # a compound name or category code the preview suggests
+
+
+@dataclass
+class HouseholdView:
+    """One household as the import forms it, for the preview's list of households."""
+
+    number: str
+    generated: bool
+    sheet: str
+    first_row: int
+    compound: str
+    address: str
+    head: str
+    members: int
+    accepted: int
+    action: str  # "新户", "已有户", …
+    problem: str
 
 
 class ImportCancelled(Exception):
@@ -77,6 +129,11 @@ class Preview:
     sheets: dict[str, SheetTable]
     notes: list[str] = field(default_factory=list)  # ignored sheets, skipped total rows
     today: dt.date = field(default_factory=clock.today)  # the import's day: tags end on it
+    options: ImportOptions = field(default_factory=ImportOptions)
+    plans: dict[str, SheetPlan] = field(default_factory=dict)
+    questions: list[Question] = field(default_factory=list)  # to answer before importing
+    generated: set[str] = field(default_factory=set)  # household numbers made up by the import
+    known_numbers: set[str] = field(default_factory=set)  # 户号 already in the register
     new_compounds: list[str] = field(default_factory=list)
     households: dict[str, dict[str, Any]] = field(default_factory=dict)  # 户号 -> address
     new_households: int = 0
@@ -102,7 +159,40 @@ class Preview:
     def accepted(self) -> list[RowResult]:
         return [r for r in self.rows if not r.rejected]
 
+    @property
+    def enrolled_on(self) -> dt.date:
+        return self.options.enrolled_on or self.today
+
+    def household_views(self) -> list[HouseholdView]:
+        """The households the import forms, in file order (rows without one left out)."""
+        views: dict[str, HouseholdView] = {}
+        for row in self.rows:
+            if not row.household_no:
+                continue
+            view = views.get(row.household_no)
+            if view is None:
+                view = views[row.household_no] = HouseholdView(
+                    row.household_no, row.household_no in self.generated, row.sheet, row.row,
+                    row.household.get("compound", ""), row.address, "", 0, 0, "", "")
+            view.members += 1
+            view.accepted += not row.rejected
+            if row.person.get("relation") == HEAD and not view.head:
+                view.head = row.name
+                if row.rejected:
+                    view.problem = f"户主（第{row.row}行）未能导入：{row.reason()}"
+        for view in views.values():
+            if not view.accepted:
+                view.action = "不导入"
+            elif view.number in self.known_numbers:
+                view.action = "已有户"
+            else:
+                view.action = "新户（新编户号）" if view.generated else "新户"
+        return list(views.values())
+
     def summary(self) -> str:
+        if self.questions:
+            return f"共{len(self.rows)}行。导入前请先回答上方的问题：" + "；".join(
+                q.text for q in self.questions)
         return (
             f"共{len(self.rows)}行：可导入{len(self.accepted)}行（新增{self.new_residents}人、"
             f"更新{self.updated_residents}人、无变化{self.unchanged_residents}人；"
@@ -132,6 +222,7 @@ class ImportResult:
     tags_added: int = 0
     tags_changed: int = 0
     tags_ended: int = 0
+    events: int = 0  # entry events written (move_in / enrolled), one per new person
 
     @property
     def rejected(self) -> list[RowResult]:
@@ -162,26 +253,118 @@ def rejected_entry(row: RowResult) -> dict[str, Any]:
 # -- reading and the file's own rules ------------------------------------------------------
 
 def parse_file(path: str | os.PathLike[str], progress: Progress | None = None,
-               today: dt.date | None = None) -> Preview:
-    """Read *path* and check every row on its own and against the other rows of the file."""
+               today: dt.date | None = None, options: ImportOptions | None = None,
+               recall: Callable[[SheetTable], dict[str, Any]] | None = None) -> Preview:
+    """Read *path* and check every row on its own and against the other rows of the file.
+
+    *recall* gives the choices remembered for a sheet's layout (models.workbook_layouts);
+    the clerk's *options* win over them."""
     today = today or clock.today()
+    options = options or ImportOptions()
     try:
         data = read_workbook(Path(path), progress)
     except ReadCancelled as exc:
         raise ImportCancelled() from exc
     rows: list[RowResult] = []
     parsers: dict[str, RowParser] = {}
+    for sheet in data.sheets:
+        saved = recall(sheet) if recall and options.use_saved else {}
+        sheet.remap({**saved.get("map", {}), **options.mapping})
+        parsers[sheet.name] = RowParser(sheet, today, options, saved)
     for sheet, source in iter_rows(data):
-        parser = parsers.get(sheet.name) or parsers.setdefault(sheet.name, RowParser(sheet, today))
-        rows.append(parser.parse(source))
+        rows.append(parsers[sheet.name].parse(source))
     sheets = {s.name: s for s in data.sheets}
+    plans = {name: parser.plan for name, parser in parsers.items()}
+    _form_households(rows, sheets, plans)
     _duplicate_ids(rows, sheets)
     for row in rows:
         row.file_issues = list(row.issues)
     return Preview(
         Path(path), data.kind, data.encoding, rows, sheets,
-        notes=_notes(data), today=today,
+        notes=_notes(data), today=today, options=options, plans=plans,
     )
+
+
+def _form_households(rows: list[RowResult], sheets: dict[str, SheetTable],
+                     plans: dict[str, SheetPlan]) -> None:
+    """No 户号 column: a 户主 row starts a household, the rows under it up to the next head
+    belong to it. A member whose address differs from the head's is shown, not moved."""
+    head: dict[str, RowResult] = {}
+    for row in rows:
+        plan = plans[row.sheet]
+        if not plan.generated or "relation" in plan.missing:
+            continue
+        if row.person.get("relation") == HEAD:
+            head[row.sheet] = row
+            row.group = f"{row.sheet}#{row.row}"
+            continue
+        lead = head.get(row.sheet)
+        if lead is None:
+            row.issues.append(make_issue(sheets[row.sheet], REJECTED, "relation",
+                                         "表中没有户号，此行上面也没有户主，不知道属于哪一户；"
+                                         "请把本户户主放在本户第一行"))
+            continue
+        row.group = lead.group
+        mine = _address_key(row)
+        if mine and _address_key(lead) and mine != _address_key(lead):
+            row.issues.append(Issue(
+                WARNING, "", "住址", f"住址“{row.address}”与本户户主{lead.name}（第{lead.row}行）"
+                f"的“{lead.address}”不同；如是另一户，请在其户主行填“户主”"))
+
+
+def _address_key(row: RowResult) -> str:
+    parts = [row.household.get(n, "") for n in ("compound", "building", "unit", "room")]
+    return re.sub(r"\s+", "", "|".join(parts) + "|" + row.address) if any(parts[1:]) or \
+        row.address else ""
+
+
+def _questions(pv: Preview) -> list[Question]:
+    """What the clerk must answer before the import may run (said once per sheet)."""
+    questions: list[Question] = []
+    known = {name for (name,) in tuples(Compound.select(Compound.name))}
+    has_new = {r.sheet for r in pv.rows if r.action == "new"}
+    for name, plan in pv.plans.items():
+        if not any(r.sheet == name for r in pv.rows):
+            continue
+        for missing in plan.missing:
+            questions.append(Question("column", name, f"工作表“{name}”没有“{FIELD_LABELS[missing]}”"
+                                      "列：请在“列对应”中指出是哪一列"))
+        if plan.compound_from == "":
+            questions.append(Question("compound", name, f"工作表“{name}”没有“小区”列：请选择或"
+                                      "输入这些住户所在的小区"))
+        elif plan.compound_from == "sheet" and plan.compound not in known:
+            questions.append(Question("compound", name, f"工作表“{name}”没有“小区”列：要按工作表名"
+                                      f"新建小区“{plan.compound}”吗？请确认或改选",
+                                      plan.compound))
+        if plan.category_from == "" and name in has_new:
+            questions.append(Question("category", name, f"工作表“{name}”没有“人员类别”列：这些人是"
+                                      "户籍人口、流动人口还是人户分离？请选择"))
+    return questions
+
+
+def _plan_notes(pv: Preview) -> list[str]:
+    notes = []
+    for name, plan in pv.plans.items():
+        if plan.compound_from == "sheet" and not any(
+                q.kind == "compound" and q.sheet == name for q in pv.questions):
+            notes.append(f"工作表“{name}”没有小区列，按工作表名归入小区“{plan.compound}”")
+        if plan.compound_from == "saved":
+            notes.append(f"工作表“{name}”按上次同格式文件的选择归入小区“{plan.compound}”")
+        if plan.category_from in ("proposed", "saved"):
+            why = f"按表头“{plan.category_hint}”推定" if plan.category_from == "proposed" else \
+                "按上次同格式文件的选择"
+            notes.append(f"工作表“{name}”没有人员类别列，新增人员{why}为"
+                         f"{codes.name('category', plan.category)}；如不对请在上方改选")
+        if plan.generated and "relation" not in plan.missing:
+            numbers = sorted({r.household_no for r in pv.rows
+                              if r.sheet == name and r.household_no in pv.generated})
+            if numbers:
+                notes.append(f"工作表“{name}”没有户号列，按户主成户：新编户号{numbers[0]}"
+                             + (f"至{numbers[-1]}" if len(numbers) > 1 else "")
+                             + f"共{len(numbers)}户")
+        if plan.census:
+            notes.append(f"工作表“{name}”按人口普查表读取（与户主关系0-9、受教育程度1-9为普查代码）")
+    return notes
 
 
 def _notes(data: WorkbookData) -> list[str]:
@@ -206,12 +389,34 @@ def _duplicate_ids(rows: list[RowResult], sheets: dict[str, SheetTable]) -> None
 
 
 def preview(actor: HasRole, path: str | os.PathLike[str], progress: Progress | None = None,
-            today: dt.date | None = None) -> Preview:
+            today: dt.date | None = None, options: ImportOptions | None = None) -> Preview:
     """Read and check *path* against the register; writes nothing."""
+    from models import workbook_layouts
+
     require(actor, Perm.REGISTRY_IMPORT)
-    pv = parse_file(path, progress, today)
-    RegisterCheck(pv).run()
+    pv = parse_file(path, progress, today, options, workbook_layouts.recall)
+    _check_options(pv)
+    _run_check(pv)
+    pv.notes = _plan_notes(pv) + pv.notes
     return pv
+
+
+def _run_check(pv: Preview) -> RegisterCheck:
+    check = RegisterCheck(pv)
+    check.run()
+    pv.generated = set(check.generated)
+    pv.known_numbers = set(check.houses)
+    pv.questions = _questions(pv)
+    return check
+
+
+def _check_options(pv: Preview) -> None:
+    day = pv.options.enrolled_on
+    if day is not None and (day > pv.today or day.year < 1900):
+        raise ImportBlocked("入册日期不能晚于今天。" if day > pv.today else "入册日期不合理。")
+    category = pv.options.category
+    if category and category not in CATEGORY_CHOICES:
+        raise ImportBlocked(f"人员类别“{category}”无效（可选：户籍人口 1、流动人口 4、人户分离 3、常住人口 2）。")
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -234,6 +439,8 @@ class _Writer:
         self.stamp = now()
         self.note = f"导入花名册“{pv.path.name}”"
         self.new_ids: dict[str, int] = {}  # ID number -> resident id of the people added
+        self.house_numbers: dict[int, str] = {}  # household id -> number
+        self.events = 0
 
     def tick(self, step: int = 1) -> None:
         before = self.done
@@ -289,6 +496,7 @@ class _Writer:
         for part in chunks(list(self.pv.households)):
             ids.update(tuples(Household.select(Household.household_no, Household.id)
                                .where(Household.household_no.in_(part))))
+        self.house_numbers = {hid: number for number, hid in ids.items()}
         for values in created:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = ids[values["household_no"]]
@@ -301,7 +509,7 @@ class _Writer:
         for row in self.pv.accepted:
             household = house_ids[row.household_no]
             if row.action == "new":
-                values = {**_RESIDENT_DEFAULTS, **row.person, "household": household,
+                values = {**_RESIDENT_DEFAULTS, **row.defaults, **row.person, "household": household,
                           "created_at": self.stamp, "updated_at": self.stamp}
                 values["pinyin"], values["pinyin_initials"] = pinyin_keys(values["name"])
                 created.append(values)
@@ -339,6 +547,37 @@ class _Writer:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = ids[values["id_number"]]
             self.audit("create", "resident", snap["id"], None, snap)
+        self._entry_events(rows, ids)
+
+    def _entry_events(self, rows: list[dict[str, Any]], ids: dict[str, int]) -> None:
+        """A dated entry for every person added, so that no past month counts them: moved in
+        on the file's arrival date, or enrolled (登记入册) on the day the clerk gave."""
+        events: list[dict[str, Any]] = []
+        for values in rows:
+            arrived = values.get("arrived_on")
+            day = arrived or self.pv.enrolled_on
+            birth = values.get("birth_date")
+            if birth is not None and day < birth:
+                day = birth  # enrolled before birth: a baby in the file is here from birth
+            events.append({
+                "resident": ids[values["id_number"]], "household": values["household"],
+                "kind": "move_in" if arrived else ENROLLED, "event_date": day,
+                "reason": self.note[:200], "from_value": "",
+                "to_value": self.house_numbers.get(values["household"], ""),
+                "corrects": None, "voided": False, "username": self.actor.username,
+                "created_at": self.stamp,
+            })
+        bulk_insert(LifeEvent, events)
+        self.events += len(events)
+        event_ids = dict(tuples(
+            LifeEvent.select(LifeEvent.resident, LifeEvent.id)
+            .where(LifeEvent.resident.in_([e["resident"] for e in events])
+                   & LifeEvent.kind.in_(("move_in", ENROLLED))
+                   & (LifeEvent.created_at == self.stamp)).order_by(LifeEvent.id)))
+        for values in events:
+            snap = {k: _plain(v) for k, v in values.items()}
+            snap["id"] = event_ids.get(values["resident"])
+            self.audit("create", "life_event", snap["id"], None, snap)
 
 
     def tags(self, check: RegisterCheck) -> None:
@@ -420,11 +659,15 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
 
     The register is checked again inside the transaction, so the counts are those of the
     register as it is now. Cancelling through *progress* rolls everything back."""
+    from models import workbook_layouts
+
     require(actor, Perm.REGISTRY_IMPORT)
+    _check_options(pv)
     result = ImportResult(pv, dry_run=dry_run)
     with database.atomic() as txn:
-        check = RegisterCheck(pv)
-        check.run()
+        check = _run_check(pv)
+        if pv.questions and not dry_run:
+            raise ImportBlocked("；".join(q.text for q in pv.questions))
         result.new_compounds = len(pv.new_compounds)
         result.new_households = pv.new_households
         result.updated_households = pv.updated_households
@@ -439,10 +682,12 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
         house_ids = writer.households(check, compound_ids)
         writer.residents(check, house_ids)
         writer.tags(check)
+        workbook_layouts.remember(actor, pv)
         writer.flush()
+        result.events = writer.events
         audit.record(
             actor.username, "import", "resident", None, None,
-            {"file": pv.path.name, "compounds": result.new_compounds,
+            {"file": pv.path.name, "compounds": result.new_compounds, "events": writer.events,
              "households": result.new_households, "households_updated": result.updated_households,
              "residents": result.new_residents, "residents_updated": result.updated_residents,
              "tags_added": result.tags_added, "tags_changed": result.tags_changed,
@@ -454,9 +699,11 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
 
 
 def import_file(actor: HasRole, path: str | os.PathLike[str], dry_run: bool = False,
-                progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
-    """Preview and apply in one go (the command line)."""
-    return apply(actor, preview(actor, path, None, today), progress, dry_run)
+                progress: Progress | None = None, today: dt.date | None = None,
+                options: ImportOptions | None = None) -> ImportResult:
+    """Preview and apply in one go (the command line). Raises ImportBlocked while the file
+    leaves a question open (a sheet's compound, the people's category, a missing column)."""
+    return apply(actor, preview(actor, path, None, today, options), progress, dry_run)
 
 
 def reason_lines(pv: Preview) -> list[str]:

@@ -24,7 +24,7 @@ Progress = Callable[[int, int], bool]  # (done, total) -> False to cancel
 # Field name -> the header texts (after _clean_header) that mean it, most common first.
 FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "compound": ("小区", "小区名称", "所在小区", "居住小区", "小区名"),
-    "household_no": ("户号", "户编号", "户籍编号", "家庭户号", "户口编号", "户代码"),
+    "household_no": ("户号", "户编号", "户籍编号", "唯一编号", "家庭户号", "户口编号", "户代码"),
     "building": ("楼栋", "楼号", "栋号", "楼栋号", "栋", "楼", "组", "村民小组"),
     "unit": ("单元", "单元号"),
     "room": ("门牌", "门牌号", "房号", "房间号", "室", "门牌号码", "户室号"),
@@ -36,21 +36,33 @@ FIELD_HEADERS: dict[str, tuple[str, ...]] = {
     "birth_date": ("出生日期", "出生年月", "出生年月日", "生日", "出生时间"),
     "ethnicity": ("民族",),
     "relation": ("与户主关系", "关系", "与户主的关系", "家庭关系", "与户主关系名称"),
-    "education": ("文化程度", "学历", "文化"),
+    "education": ("文化程度", "学历", "文化", "受教育程度"),
     "marital_status": ("婚姻状况", "婚姻", "婚姻状态"),
     "political_status": ("政治面貌", "政治身份"),
     "category": ("人员类别", "人口类别", "类别", "人口类型", "人员类型"),
     "status": ("人员状态", "状态", "在册状态"),
     "phone": ("联系电话", "电话", "手机", "手机号", "手机号码", "联系方式", "电话号码"),
-    "hukou_address": ("户籍地址", "户籍地", "户口所在地", "户籍所在地", "户籍地详址"),
+    "hukou_address": ("户籍地址", "户籍地", "户口所在地", "户籍所在地", "户籍地详址", "户籍详址",
+                      "户口登记地", "户籍所在地详址", "户籍地址详址"),
     "work_unit": ("工作单位", "工作单位或职业", "职业", "工作单位及职务", "服务处所"),
-    "arrived_on": ("来本地日期", "来本地时间", "来本地居住日期", "居住起始日期"),
+    "arrived_on": ("来本地日期", "来本地时间", "来本地居住日期", "居住起始日期", "居住时间",
+                   "来本地居住时间", "入住时间", "入住日期", "来现住地时间", "到达本地时间"),
+    # A whole address, or its parts (门牌名 + 门牌号), combined in column order.
+    "address": ("现住址", "现住地址", "居住地址", "现居住地址", "现住地详址", "居住地详址", "住址",
+                "家庭住址", "详细地址", "门牌名", "门详址", "门楼详址", "现住地"),
     "notes": ("备注",),
     "household_phone": ("户电话", "户联系电话", "家庭电话", "住宅电话", "家庭联系电话"),
     "household_notes": ("户备注", "家庭备注", "户情况"),
     "special_groups": ("特殊人群", "特殊群体", "特殊人群类别", "人群类别", "特殊对象", "重点人群",
                        "重点人员", "特殊人员", "优抚救助对象"),
 }
+# Columns that are no register field but say something worth keeping: their cells go into
+# the person's notes as "表头：内容".
+EXTRA_HEADERS = ("居住事由", "拟居住期限", "居住处所", "暂住事由", "房主姓名", "房东姓名", "房主电话",
+                 "房主联系电话", "房东电话", "曾用名", "宗教信仰", "兵役状况", "居住证号码",
+                 "离开户口登记地时间", "离开户口登记地原因", "职业类别", "登记日期")
+# Fields that may take several columns (combined in column order).
+MULTI_FIELDS = ("address", "extra")
 # Looser rules for headers no alias matched: (text the header contains, field), in order.
 _CONTAINS: tuple[tuple[str, str], ...] = (
     ("身份号", "id_number"), ("身份证", "id_number"), ("证件号", "id_number"),
@@ -63,9 +75,15 @@ _CONTAINS: tuple[tuple[str, str], ...] = (
 # Columns the program itself writes that are not register fields (left alone on import).
 IGNORED_HEADERS = ("序号", "问题", "编号", "原行号")
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "总数")
+# Signature lines under a table (制表人：张三  审核人：李四  填报日期：…), in any column.
+FOOTER_WORDS = ("制表人", "制表日期", "制表单位", "审核人", "审核", "填报日期", "填报人", "填报单位",
+                "填表人", "填表日期", "负责人", "单位负责人", "统计人", "经办人", "核对人", "报送日期",
+                "采集人", "采集日期", "登记人", "签字", "盖章")
+_ID_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")
 HEADER_SCAN_ROWS = 20
 
 _HEADER_LOOKUP = {alias: name for name, aliases in FIELD_HEADERS.items() for alias in aliases}
+_HEADER_LOOKUP.update({text: "extra" for text in EXTRA_HEADERS})
 
 
 class WorkbookReadError(Exception):
@@ -90,12 +108,69 @@ class SheetTable:
     columns: dict[str, int]  # field name -> 0-based column index
     rows: list[SourceRow] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, why) not data
+    title: str = ""  # the text of the rows above the header (a form's title)
+    multi: dict[str, list[int]] = field(default_factory=dict)  # address / extra -> columns
+    mapped: dict[int, str] = field(default_factory=dict)  # column -> field the clerk chose
 
     def value(self, row: SourceRow, name: str) -> Any:
         index = self.columns.get(name)
         if index is None or index >= len(row.values):
             return None
         return row.values[index]
+
+    def field_of(self, index: int) -> str:
+        """The field column *index* goes to ("" when it is not imported)."""
+        for name, column in self.columns.items():
+            if column == index:
+                return name
+        for name, columns in self.multi.items():
+            if index in columns:
+                return name
+        return ""
+
+    def remap(self, overrides: dict[str, str]) -> None:
+        """Apply the clerk's choices: header text (as header_key() gives it) -> field, or ""
+        for a column not to import. A field given to one column is taken from any other."""
+        if not overrides:
+            return
+        self.mapped = {}
+        for index, header in enumerate(self.headers):
+            key = header_key(header)
+            if key not in overrides:
+                continue
+            wanted = overrides[key]
+            self.mapped[index] = wanted
+            for name, column in list(self.columns.items()):
+                if column == index or (name == wanted and wanted not in MULTI_FIELDS):
+                    del self.columns[name]
+            for columns in self.multi.values():
+                if index in columns:
+                    columns.remove(index)
+            if wanted in MULTI_FIELDS:
+                self.multi.setdefault(wanted, []).append(index)
+                self.multi[wanted].sort()
+            elif wanted:
+                self.columns[wanted] = index
+        self.multi = {k: v for k, v in self.multi.items() if v}
+
+
+def header_label(header: Any) -> str:
+    """A header as messages name it: no spaces, no item code (D9.离开户口登记地时间 -> 离开…)."""
+    text = re.sub(r"\s+", "", str(header or ""))
+    return re.sub(r"^[A-Za-z]{0,2}\d{1,2}[.、:)．]+(?=\D)", "", text)
+
+
+def header_key(header: Any) -> str:
+    """A header as the remembered mappings know it: spaces and brackets don't matter."""
+    return clean_text(header)
+
+
+def layout_signature(headers: list[str]) -> str:
+    """One layout's fingerprint: its header texts in order (blank columns left out)."""
+    import hashlib
+
+    keys = [header_key(h) for h in headers if header_key(h)]
+    return hashlib.sha1("|".join(keys).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -128,6 +203,7 @@ def clean_text(value: Any) -> str:
 def _clean_header(value: Any) -> str:
     text = clean_text(value)
     text = re.sub(r"[(\[【（][^)\]】）]*[)\]】）]", "", text)  # 身份证号码（18位） -> 身份证号码
+    text = re.sub(r"^[A-Za-z]{0,2}\d{1,2}[.、:)]+(?=\D)", "", text)  # the census's D1.姓名, H1.户别
     return text.strip("*＊:：.、")
 
 
@@ -139,21 +215,34 @@ def header_field(value: Any, loose: bool = True) -> str | None:
         return _HEADER_LOOKUP[text]
     if loose:
         for part, name in _CONTAINS:
-            if part in text:
+            if part in text and not (name == "compound" and "普查" in text):  # 普查小区 is no compound
                 return name
     return None
 
 
 def map_headers(cells: Iterable[Any]) -> dict[str, int]:
     """Field -> column: exact header names first, then looser matches for what is left."""
-    cells = list(cells)
+    return _map_all(list(cells))[0]
+
+
+def _map_all(cells: list[Any]) -> tuple[dict[str, int], dict[str, list[int]]]:
     columns: dict[str, int] = {}
+    multi: dict[str, list[int]] = {}
+    taken: set[int] = set()
     for loose in (False, True):
         for index, cell in enumerate(cells):
+            if index in taken:
+                continue
             name = header_field(cell, loose)
-            if name and name not in columns and index not in columns.values():
+            if name in MULTI_FIELDS:
+                multi.setdefault(name, []).append(index)
+                taken.add(index)
+            elif name and name not in columns:
                 columns[name] = index
-    return columns
+                taken.add(index)
+    for columns_of in multi.values():
+        columns_of.sort()
+    return columns, multi
 
 
 def _is_header(columns: dict[str, int]) -> bool:
@@ -171,17 +260,21 @@ def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list[Any]]]) -> SheetT
     table: SheetTable | None = None
     scanned = 0
     seen_content = False
+    above: list[str] = []
     for number, values in rows:
         if table is None:
             if any(not _is_blank(v) for v in values):
                 seen_content = True
             scanned += 1
-            columns = map_headers(values)
+            columns, multi = _map_all(list(values))
             if _is_header(columns):
                 headers = ["" if v is None else str(v).strip() for v in values]
-                table = SheetTable(name, number, headers, columns)
+                table = SheetTable(name, number, headers, columns, title=" ".join(above),
+                                   multi=multi)
             elif scanned >= HEADER_SCAN_ROWS:
                 break
+            else:
+                above.extend(str(v).strip() for v in values if not _is_blank(v))
             continue
         _add_row(table, SourceRow(number, values))
     if table is None:
@@ -196,6 +289,10 @@ def _add_row(table: SheetTable, row: SourceRow) -> None:
     texts = [clean_text(v) for v in filled]
     if any(t.startswith(TOTAL_WORDS) for t in texts):
         table.skipped.append((row.number, "合计行"))
+        return
+    if any(t.startswith(FOOTER_WORDS) for t in texts) and not any(
+            _ID_LIKE.search(t) for t in texts):
+        table.skipped.append((row.number, "表尾签名行"))
         return
     name_cell = clean_text(table.value(row, "name"))
     if name_cell in FIELD_HEADERS["name"]:
@@ -487,7 +584,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?(?:\s.*)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-_MONTH_PATTERN = re.compile(r"^(\d{4})[.\-/年](\d{1,2})月?$")
+_MONTH_PATTERN = re.compile(r"^(\d{4})(?:[.\-/年](\d{1,2})月?|(\d{2}))$")  # 1976.04, 197604
 
 
 @dataclass(frozen=True)
@@ -516,6 +613,8 @@ def date_from_cell(value: Any) -> DateParts | None | str:
         return DateParts(value.year, value.month, value.day)
     if isinstance(value, dt.date):
         return DateParts(value.year, value.month, value.day)
+    if isinstance(value, float) and not value.is_integer() and 1800 < value < 2200:
+        value = f"{value:.2f}"  # 1976.10 typed into a number cell arrives as 1976.1
     text = clean_text(cell_text(value))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
@@ -528,7 +627,7 @@ def date_from_cell(value: Any) -> DateParts | None | str:
             return DateParts(year, month, day)
     match = _MONTH_PATTERN.match(text)
     if match:
-        year, month = int(match.group(1)), int(match.group(2))
+        year, month = int(match.group(1)), int(match.group(2) or match.group(3))
         if 1 <= month <= 12:
             return DateParts(year, month)
     return text

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from models.workbook_export import FORMULA_STARTS
 from models.workbook_import import Preview, safe_sheet_title
 from models.workbook_read import column_letter
 
@@ -51,6 +52,11 @@ def save_rejected(pv: Preview, path: str | os.PathLike[str]) -> int:
             for col, value in enumerate(values, start=1):
                 if isinstance(value, (dt.date, dt.datetime)):
                     ws.cell(out, col).number_format = "yyyy-mm-dd"
+                elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    text = ws.cell(out, col)  # as typed, never a live formula
+                    text.value = value
+                    text.data_type = "s"
+                    text.quotePrefix = True
             if id_col is not None:
                 ws.cell(out, id_col + 1).number_format = "@"
             cell = ws.cell(out, problem_col)

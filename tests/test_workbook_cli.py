@@ -27,14 +27,22 @@ def _clean(tmp_path: Path) -> Path:
 def test_json_exit_codes_and_audit_user(tmp_path, capsys):
     db = tmp_path / "cli.sqlite3"
     messy = ws.messy_workbook(tmp_path / "messy.xlsx")
+    # the messy register says neither the compound of its first sheet nor the people's category
+    assert main.main(["import", "households", str(messy), "--db", str(db), "--json"]) == 2
+    asked = json.loads(capsys.readouterr().out)["error"]
+    assert "南关小区" in asked and "人员类别" in asked
+    assert Resident.select().count() == 0
+    close_database()
+    answers = ["--compound", "南关小区", "--category", "1"]
     assert main.main(["import", "households", str(messy), "--db", str(db), "--json",
-                      "--dry-run"]) == 1
+                      "--dry-run", *answers]) == 1
     dry = json.loads(capsys.readouterr().out)
     assert dry["households"] == 5 and dry["residents"] == 10
     assert Resident.select().count() == 0  # dry run
     close_database()
 
-    assert main.main(["import", "households", str(messy), "--db", str(db), "--json"]) == 1
+    assert main.main(["import", "households", str(messy), "--db", str(db), "--json",
+                      *answers]) == 1
     out = capsys.readouterr().out.strip()
     result = json.loads(out)  # exactly one JSON object on stdout
     assert set(result) == {"households", "residents", "updated", "rejected"}
@@ -48,7 +56,8 @@ def test_json_exit_codes_and_audit_user(tmp_path, capsys):
     close_database()
 
     clean = _clean(tmp_path)
-    assert main.main(["import", "households", str(clean), "--db", str(db)]) == 0
+    assert main.main(["import", "households", str(clean), "--db", str(db),
+                      "--category", "1"]) == 0
     text = capsys.readouterr().out
     assert "新增 2 户、3 人" in text and "退回 0 行" in text
     close_database()
@@ -81,7 +90,7 @@ def test_user_option_and_export(tmp_path, capsys, db_path):
     assert "无权导入" in capsys.readouterr().err
     close_database()
     assert main.main(["import", "households", str(clean), "--db", str(db_path),
-                      "--user", "clerk"]) == 0
+                      "--user", "clerk", "--category", "户籍人口"]) == 0
     close_database()
     open_database(db_path)
     assert AuditLog.get(AuditLog.action == "import").username == "clerk"
@@ -112,7 +121,8 @@ def test_real_process_exit_codes(tmp_path):
 
     def run(path: Path) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "main.py", "import", "households", str(path),
-                               "--db", str(db), "--json"], cwd=ROOT, capture_output=True,
+                               "--db", str(db), "--json", "--compound", "南关小区",
+                               "--category", "户籍"], cwd=ROOT, capture_output=True,
                               text=True, timeout=120)
 
     ok, rejected, unreadable = run(clean), run(messy), run(junk)

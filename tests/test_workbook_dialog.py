@@ -35,6 +35,11 @@ def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, monkeyp
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
     assert Resident.select().count() == 0  # the preview wrote nothing
+    # the file names neither the first sheet's compound nor the people's category: asked
+    assert not dialog.import_button.isEnabled()
+    assert "人员类别" in dialog.choices.questions.text()
+    assert dialog.choices.compound_boxes["南关小区"].currentText() == "南关小区"  # proposed
+    _answer_and_recheck(qtbot, dialog, category="1")
     total = len(ws.ACCEPTED) + len(ws.REJECTED)
     assert dialog.proxy.rowCount() == total
     assert "退回11行" in dialog.summary.text() and "填表说明" in dialog.notes.text()
@@ -69,6 +74,21 @@ def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, monkeyp
     assert sum(sheet.max_row - 1 for sheet in book.worksheets) == len(ws.REJECTED)
 
 
+def _answer_and_recheck(qtbot, dialog: ImportDialog, category: str = "",
+                        compound: dict[str, str] | None = None) -> None:
+    """Answer the preview's questions in its widgets and check the file again."""
+    for sheet, name in (compound or {}).items():
+        dialog.choices.compound_boxes[sheet].setEditText(name)
+    if category:
+        box = dialog.choices.category
+        box.setCurrentIndex(box.findData(category))
+    before = dialog.preview
+    qtbot.mouseClick(dialog.choices.recheck_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview is not before,
+                    timeout=20000)
+    assert not dialog.preview.questions, dialog.preview.questions
+
+
 def test_cancelled_import_writes_nothing(qtbot, clerk, tmp_path, monkeypatch):
     messy = ws.messy_workbook(tmp_path / "花名册.xlsx")
     warnings: list[str] = []
@@ -79,6 +99,7 @@ def test_cancelled_import_writes_nothing(qtbot, clerk, tmp_path, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.load(messy)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+    _answer_and_recheck(qtbot, dialog, category="1")
     from models import workbook_import as wi
 
     real_apply = wi.apply
@@ -113,3 +134,63 @@ def test_export_from_the_window(qtbot, clerk, demo_small, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: "已导出" in window.statusBar().currentMessage(), timeout=20000)
     assert out.exists()
     assert load_workbook(out)["花名册"].max_row == 2 + Resident.select().count()
+
+
+def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_path,
+                                                             monkeypatch):
+    import datetime as dt
+
+    from models.entities import LifeEvent
+
+    path = ws.census_workbook(tmp_path / "七普短表.xlsx")
+    def question(parent, title, text, *a, **k):  # import: yes; save rejected rows: there are none
+        return QMessageBox.StandardButton.No if "另存为" in text else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    dialog = ImportDialog(clerk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(path)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
+    assert not dialog.import_button.isEnabled()
+    assert {q.kind for q in dialog.preview.questions} == {"compound", "category"}
+    # 列对应: every header listed; unknown ones marked and offered a drop-down
+    table = dialog.mapping
+    headers = [table.item(r, 2).text() for r in range(table.rowCount())]
+    assert "建筑物编号" in headers and "D3.公民身份号码" in headers
+    row = headers.index("建筑物编号")
+    assert table.cellWidget(row, 4).currentData() == ""  # not recognised: not imported
+    assert table.item(row, 2).background().color().name() == "#fff3cd"
+    assert table.cellWidget(headers.index("D1.姓名"), 4).currentData() == "name"
+    dialog.tabs.setCurrentIndex(2)
+    table.choose("建筑物编号", "building")
+    table.choose("住房单元编号", "room")
+    assert "重新检查" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    dialog.choices.enrolled.setDate(dialog.choices.enrolled.date().addDays(3))  # never after today
+    assert dialog.choices.enrolled.date().toString("yyyy-MM-dd") == "2026-11-27"
+    dialog.choices.enrolled.setDate(dialog.choices.enrolled.date().addDays(-7))
+    _answer_and_recheck(qtbot, dialog, category="1", compound={"人": "北关新村"})
+    assert dialog.import_button.isEnabled()
+    views = dialog.households.rows
+    assert [(v.number, v.head, v.members) for v in views] == [
+        ("001", "高建华", 4), ("002", "罗敏", 3), ("003", "吴大", 3)]
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    house = Household.get(Household.household_no == "001")
+    assert (house.building, house.room, house.compound.name) == ("12", "301", "北关新村")
+    assert Resident.select().count() == 7
+    assert {(e.kind, e.event_date) for e in LifeEvent.select()} == {
+        ("enrolled", dt.date(2026, 11, 20))}
+
+    # next month's file of the same layout: one click
+    again = ImportDialog(clerk)
+    qtbot.addWidget(again)
+    again.load(path)
+    qtbot.waitUntil(lambda: again.preview is not None, timeout=20000)
+    assert not again.preview.questions and again.import_button.isEnabled()
+    assert again.mapping.boxes["建筑物编号"].currentData() == "building"
+    qtbot.mouseClick(again.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: again.result is not None, timeout=20000)
+    assert (again.result.new_residents, again.result.updated_residents) == (0, 0)
+    assert Resident.select().count() == 7

@@ -10,11 +10,12 @@ from openpyxl import load_workbook
 from models import workbook_export
 from models import workbook_import as wi
 from models.db import close_database, open_database
-from models.entities import AuditLog, Household, Resident
+from models.entities import AuditLog, Compound, Household, Resident
 from models.workbook_read import read_workbook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "register.xls"
 AS_OF = dt.date(2026, 11, 27)
+OPTS = wi.ImportOptions(compound="西苑小区", category="1")  # the fixture has neither column
 
 
 def test_xls_fixture_reads_like_a_workbook(clerk):
@@ -25,7 +26,7 @@ def test_xls_fixture_reads_like_a_workbook(clerk):
     assert rows[5][0] == "X001" and rows[5][1] == "7-101"  # merged down
     assert rows[3][6] == dt.datetime(1955, 5, 5)  # a date cell
     assert (7, "合计行") in sheet.skipped
-    result = wi.import_file(clerk, FIXTURE, today=AS_OF)
+    result = wi.import_file(clerk, FIXTURE, today=AS_OF, options=OPTS)
     assert (result.new_households, result.new_residents) == (1, 3)
     assert [(r.row, wi.rejected_entry(r)["column"]) for r in result.rejected] == [(6, "E")]
     assert "15位有效数字" in result.rejected[0].reason()
@@ -65,7 +66,7 @@ def test_export_reimports_unchanged(demo_small, admin, tmp_path):
 
     original = _register()
     audit_rows = AuditLog.select().count()
-    again = wi.import_file(admin, path, today=AS_OF)
+    again = wi.import_file(admin, path, today=AS_OF, options=OPTS)
     assert (again.new_households, again.new_residents, again.updated_households,
             again.updated_residents, len(again.rejected)) == (0, 0, 0, 0, 0)
     assert not any(r.issues for r in again.preview.rows)
@@ -77,7 +78,7 @@ def test_export_reimports_unchanged(demo_small, admin, tmp_path):
     from models import users
 
     fresh_admin = users.create_first_admin("admin", "系统管理员", "test1234")
-    into_empty = wi.import_file(fresh_admin, path, today=AS_OF)
+    into_empty = wi.import_file(fresh_admin, path, today=AS_OF, options=OPTS)
     assert (into_empty.new_households, into_empty.new_residents) == (80, len(original))
     assert _register() == original
     export_2 = tmp_path / "第二次.xlsx"
@@ -85,3 +86,17 @@ def test_export_reimports_unchanged(demo_small, admin, tmp_path):
     rows_1 = [[c.value for c in r] for r in load_workbook(path)["花名册"].iter_rows(min_row=2)]
     rows_2 = [[c.value for c in r] for r in load_workbook(export_2)["花名册"].iter_rows(min_row=2)]
     assert rows_1 == rows_2
+
+
+def test_export_is_set_up_for_printing(demo_small, admin, tmp_path):
+    path = tmp_path / "导出.xlsx"
+    workbook_export.export_register(admin, path)
+    sheet = load_workbook(path)["花名册"]
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$2:$2"  # the header row on every page
+    names = [c.name for c in Compound.select().order_by(Compound.id)]
+    assert sheet.oddHeader.left.text.startswith("小区：" + names[0])
+    assert sheet.oddHeader.right.text == "导出日期：2026-11-27"
+    assert workbook_export.page_header_text(["甲", "乙", "丙", "丁"]) == "小区：甲、乙、丙等4个"

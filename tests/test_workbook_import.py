@@ -9,7 +9,7 @@ import workbook_samples as ws
 from openpyxl import load_workbook
 
 from models import workbook_import as wi
-from models.entities import AuditLog, Compound, Household, Resident
+from models.entities import AuditLog, Compound, Household, LifeEvent, Resident
 from models.workbook_read import WorkbookReadError, read_workbook
 
 TODAY = dt.date(2026, 11, 27)
@@ -57,7 +57,7 @@ def test_header_spellings():
 
 def test_preview_marks_every_row_right(messy, clerk):
     before = _counts()
-    pv = wi.preview(clerk, messy, today=TODAY)
+    pv = wi.preview(clerk, messy, today=TODAY, options=ws.MESSY)
     assert _counts() == before  # a preview writes nothing
     rows = _by_row(pv)
     assert set(rows) == ws.ACCEPTED | set(ws.REJECTED)
@@ -79,7 +79,7 @@ def test_preview_marks_every_row_right(messy, clerk):
 
 
 def test_import_writes_valid_rows_with_the_right_values(messy, clerk):
-    result = wi.import_file(clerk, messy, today=TODAY)
+    result = wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     assert (result.new_households, result.new_residents, result.updated_residents) == (5, 10, 0)
     assert len(result.rejected) == len(ws.REJECTED)
     assert sorted(c.name for c in Compound.select()) == sorted(["南关小区", "北关新村"])
@@ -108,15 +108,19 @@ def test_import_writes_valid_rows_with_the_right_values(messy, clerk):
     assert Resident.select().where(Resident.name == "吴九").count() == 0
     # audited: one create row per record and one summary row, all as the clerk
     creates = AuditLog.select().where((AuditLog.action == "create") & (AuditLog.username == "clerk"))
-    assert creates.count() == 2 + 5 + 10
+    assert creates.count() == 2 + 5 + 10 + 10  # compounds, households, residents, their events
+    # every new person enters the register on the import's day (the file gives no arrival)
+    events = LifeEvent.select().where(LifeEvent.kind == "enrolled")
+    assert events.count() == 10 and {e.event_date for e in events} == {TODAY}
+    assert {e.resident.id_number for e in events} >= {ws.WANG, ws.HAN}
     summary = AuditLog.get(AuditLog.action == "import")
     assert summary.username == "clerk" and '"rejected": 11' in summary.after
 
 
 def test_importing_again_changes_nothing(messy, clerk):
-    wi.import_file(clerk, messy, today=TODAY)
+    wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     before = _counts()
-    again = wi.import_file(clerk, messy, today=TODAY)
+    again = wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     assert (again.new_households, again.new_residents, again.updated_residents,
             again.updated_households) == (0, 0, 0, 0)
     assert len(again.rejected) == len(ws.REJECTED)
@@ -128,7 +132,7 @@ def test_importing_again_changes_nothing(messy, clerk):
 def test_rejected_rows_saved_fixed_and_imported_again(messy, clerk, tmp_path):
     from models.workbook_rejects import save_rejected
 
-    first = wi.import_file(clerk, messy, today=TODAY)
+    first = wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     out = tmp_path / "退回.xlsx"
     assert save_rejected(first.preview, out) == len(ws.REJECTED)
     book = load_workbook(out)
@@ -147,7 +151,7 @@ def test_rejected_rows_saved_fixed_and_imported_again(messy, clerk, tmp_path):
                   "初中", "13800000000"])
     book.save(out)
     before = _counts()
-    second = wi.import_file(clerk, out, today=TODAY)
+    second = wi.import_file(clerk, out, today=TODAY, options=ws.MESSY)
     assert (second.new_households, second.new_residents) == (1, 3)  # N002 whole, plus 卫十一
     # 王建国's phone; and the two duplicates left as they were now update the people whose
     # numbers they carry: shown as warnings in the preview, so the clerk sees it coming.
@@ -164,9 +168,9 @@ def test_rejected_rows_saved_fixed_and_imported_again(messy, clerk, tmp_path):
 
 
 def test_cancel_leaves_the_database_unchanged(messy, clerk):
-    wi.import_file(clerk, messy, today=TODAY)
+    wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     before = _counts()
-    pv = wi.preview(clerk, messy, today=TODAY)
+    pv = wi.preview(clerk, messy, today=TODAY, options=ws.MESSY)
     for row in pv.rows:  # make every accepted row an update so that there is work to cancel
         row.person["phone"] = "13300000000"
     calls = []
@@ -183,12 +187,12 @@ def test_cancel_leaves_the_database_unchanged(messy, clerk):
 
 def test_dry_run_writes_nothing(messy, clerk):
     before = _counts()
-    result = wi.import_file(clerk, messy, dry_run=True, today=TODAY)
+    result = wi.import_file(clerk, messy, dry_run=True, today=TODAY, options=ws.MESSY)
     assert result.new_residents == 10 and _counts() == before
 
 
 def test_head_rules_against_the_register(messy, clerk, tmp_path):
-    wi.import_file(clerk, messy, today=TODAY)
+    wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -202,7 +206,7 @@ def test_head_rules_against_the_register(messy, clerk, tmp_path):
     sheet.append(["N003", "蒋一", "儿子", ws.JIANG])  # the head of B001 moves: B001 left headless
     path = tmp_path / "change.xlsx"
     wb.save(path)
-    result = wi.import_file(clerk, path, today=TODAY)
+    result = wi.import_file(clerk, path, today=TODAY, options=ws.MESSY)
     rows = {r.row: r for r in result.preview.rows}
     assert rows[2].rejected and "已有户主王建国" in rows[2].reason()
     assert not rows[3].rejected and result.new_residents == 1
@@ -211,7 +215,7 @@ def test_head_rules_against_the_register(messy, clerk, tmp_path):
 
 
 def test_status_of_known_people_is_not_changed(messy, clerk, tmp_path):
-    wi.import_file(clerk, messy, today=TODAY)
+    wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -220,7 +224,7 @@ def test_status_of_known_people_is_not_changed(messy, clerk, tmp_path):
     sheet.append(["南关小区", "N003", "周八", "非亲属", ws.ZHOU, "死亡"])
     path = tmp_path / "status.xlsx"
     wb.save(path)
-    result = wi.import_file(clerk, path, today=TODAY)
+    result = wi.import_file(clerk, path, today=TODAY, options=ws.MESSY)
     row = result.preview.rows[0]
     assert row.status == wi.WARNING and "导入不改变人员状态" in row.reason()
     assert Resident.get(Resident.id_number == ws.ZHOU).status == "current"
@@ -230,7 +234,7 @@ def test_csv_in_gbk_and_utf8_with_bom(tmp_path, clerk):
     text = ws.csv_text()
     gbk = tmp_path / "东门花园.csv"
     gbk.write_bytes(text.encode("gbk"))
-    result = wi.import_file(clerk, gbk, today=TODAY)
+    result = wi.import_file(clerk, gbk, today=TODAY, options=ws.MESSY)
     assert result.preview.encoding == "gbk"
     assert (result.new_households, result.new_residents) == (2, 3)
     assert [wi.rejected_entry(r)["row"] for r in result.rejected] == [7]
@@ -239,7 +243,7 @@ def test_csv_in_gbk_and_utf8_with_bom(tmp_path, clerk):
     assert Resident.get(Resident.name == "诸葛亮").id_number.endswith("X")
     utf = tmp_path / "utf8.csv"
     utf.write_bytes(text.encode("utf-8-sig"))
-    again = wi.import_file(clerk, utf, today=TODAY)
+    again = wi.import_file(clerk, utf, today=TODAY, options=ws.MESSY)
     assert again.preview.encoding == "utf-8-sig"
     assert (again.new_residents, again.updated_residents, len(again.rejected)) == (0, 0, 1)
     assert Compound.get(Compound.name == "东门花园")
@@ -272,7 +276,7 @@ def test_officer_may_not_import(messy, officer):
 def test_household_already_headless_in_the_register_is_a_warning(messy, clerk, tmp_path):
     from openpyxl import Workbook
 
-    wi.import_file(clerk, messy, today=TODAY)
+    wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     head = Resident.get(Resident.id_number == ws.FENG)  # N004's only member and head
     head.status = "deceased"
     head.save()
@@ -282,12 +286,12 @@ def test_household_already_headless_in_the_register_is_a_warning(messy, clerk, t
     child = ws.make_id(dt.date(2000, 3, 3), "1", 500)
     wb.active.append(["N004", "冯小", "儿子", child])
     wb.save(tmp_path / "child.xlsx")
-    result = wi.import_file(clerk, tmp_path / "child.xlsx", today=TODAY)
+    result = wi.import_file(clerk, tmp_path / "child.xlsx", today=TODAY, options=ws.MESSY)
     row = result.preview.rows[0]
     assert row.status == wi.WARNING and "没有在册的户主" in row.reason()
     assert Resident.get(Resident.id_number == child).household.household_no == "N004"
     # the messy file again: 陈二, its second head, may now lead N004 instead of being turned away
-    again = wi.import_file(clerk, messy, today=TODAY)
+    again = wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     assert not {(r.sheet, r.row): r for r in again.preview.rows}[("南关小区", 17)].rejected
     assert Resident.get(Resident.id_number == ws.CHEN).relation == "02"
 
@@ -304,7 +308,8 @@ def test_same_household_number_in_two_compounds_is_refused(clerk, tmp_path):
         sheet.append(["1", None, f"户主{n}", "户主", ws.make_id(dt.date(1970, 1, 1), "1", n)])
         sheet.append(["1", "9号楼", f"妻{n}", "妻", ws.make_id(dt.date(1971, 1, 1), "2", n)])
     wb.save(tmp_path / "two.xlsx")
-    result = wi.import_file(clerk, tmp_path / "two.xlsx", today=TODAY)
+    result = wi.import_file(clerk, tmp_path / "two.xlsx", today=TODAY, options=wi.ImportOptions(
+        compounds={"西苑小区": "西苑小区", "东门花园": "东门花园"}, category="1"))
     rows = {(r.sheet, r.row): r for r in result.preview.rows}
     assert not rows[("西苑小区", 2)].rejected and not rows[("西苑小区", 3)].rejected
     assert "属于小区“西苑小区”" in rows[("东门花园", 2)].reason()

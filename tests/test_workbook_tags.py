@@ -22,6 +22,7 @@ HEAD_ID = make_id(dt.date(1950, 1, 2), "1", 11)
 WIFE_ID = make_id(dt.date(1952, 6, 7), "2", 20)
 SON_ID = make_id(dt.date(1980, 3, 4), "1", 31)
 OTHER_ID = make_id(dt.date(1940, 9, 9), "2", 42)
+OPTS = wi.ImportOptions(category="1")  # the test registers have no 人员类别 column
 HEADER = ["小区", "户号", "姓名", "与户主关系", "公民身份号码", "户电话", "特殊人群"]
 
 
@@ -113,7 +114,7 @@ def test_messy_special_group_cells_import(clerk, tmp_path):
         SON_ID: "低宝",  # unknown: the row is rejected, never half-taken
         OTHER_ID: "独居  空巢老人 (2019.06.01起)",
     }))
-    result = wi.import_file(clerk, path, today=AS_OF)
+    result = wi.import_file(clerk, path, today=AS_OF, options=OPTS)
     assert [wi.rejected_entry(r) for r in result.rejected] == [{
         "sheet": "花名册", "row": 4, "column": "G",
         "reason": "“低宝”不是可识别的特殊人群（可填：低保、特困、残疾人、独居老人、空巢老人、高龄老人、"
@@ -133,12 +134,12 @@ def test_messy_special_group_cells_import(clerk, tmp_path):
 
 def test_file_without_the_column_leaves_tags_alone(clerk, tmp_path):
     wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；残疾人(4类2级)"})),
-                   today=AS_OF)
+                   today=AS_OF, options=OPTS)
     before = _open(HEAD_ID)
     assert len(before) == 2
     rows = [row[:5] + ["13900000000"] for row in _rows({})]
     result = wi.import_file(clerk, _book(tmp_path / "b.xlsx", rows, HEADER[:5] + ["联系电话"]),
-                            today=AS_OF)
+                            today=AS_OF, options=OPTS)
     assert result.updated_residents == 4 and not result.rejected
     assert _open(HEAD_ID) == before
     assert ResidentTag.select().where(ResidentTag.end_date.is_null(False)).count() == 0
@@ -147,11 +148,11 @@ def test_file_without_the_column_leaves_tags_alone(clerk, tmp_path):
 
 def test_corrected_file_ends_a_tag_and_keeps_the_row(clerk, tmp_path):
     wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({
-        HEAD_ID: "低保；残疾人(4类2级)", WIFE_ID: "低保"})), today=AS_OF)
+        HEAD_ID: "低保；残疾人(4类2级)", WIFE_ID: "低保"})), today=AS_OF, options=OPTS)
     dibao = ResidentTag.select().join(Resident).where(
         (Resident.id_number == HEAD_ID) & (ResidentTag.tag == "dibao")).get()
     corrected = _book(tmp_path / "b.xlsx", _rows({HEAD_ID: "残疾人（4类3级）", WIFE_ID: ""}))
-    pv = wi.preview(clerk, corrected, today=AS_OF)
+    pv = wi.preview(clerk, corrected, today=AS_OF, options=OPTS)
     head = next(r for r in pv.rows if r.id_number == HEAD_ID)
     assert head.action == "update" and "“低保”表中未填，导入后将结束" in head.reason()
     assert pv.tag_counts() == (0, 1, 2)
@@ -170,12 +171,12 @@ def test_corrected_file_ends_a_tag_and_keeps_the_row(clerk, tmp_path):
                                     & (AuditLog.after.contains("4类3级"))).get()
     assert json.loads(grade.before) == {"detail": "4类2级"}
     # the same corrected file again: nothing left to do
-    again = wi.import_file(clerk, corrected, today=AS_OF)
+    again = wi.import_file(clerk, corrected, today=AS_OF, options=OPTS)
     assert (again.updated_residents, again.tags_added, again.tags_changed,
             again.tags_ended) == (0, 0, 0, 0)
     # the tag comes back: a new row, the ended one stays as history
     wi.import_file(clerk, _book(tmp_path / "c.xlsx", _rows({WIFE_ID: "低保(2026-11-01起)"})),
-                   today=AS_OF)
+                   today=AS_OF, options=OPTS)
     assert _open(WIFE_ID) == [("dibao", "", dt.date(2026, 11, 1))]
     assert ResidentTag.select().join(Resident).where(Resident.id_number == WIFE_ID).count() == 2
 
@@ -209,7 +210,7 @@ def test_export_reimports_with_tags_unchanged(varied, admin, tmp_path):
 
     original = _register()
     audit_rows = AuditLog.select().count()
-    again = wi.import_file(admin, path, today=AS_OF)  # into the same database: nothing changes
+    again = wi.import_file(admin, path, today=AS_OF, options=OPTS)  # into the same database: nothing changes
     assert (again.updated_households, again.updated_residents, again.tags_added,
             again.tags_changed, again.tags_ended, len(again.rejected)) == (0, 0, 0, 0, 0, 0)
     assert not any(r.issues for r in again.preview.rows)
@@ -218,12 +219,12 @@ def test_export_reimports_with_tags_unchanged(varied, admin, tmp_path):
     close_database()
     open_database(tmp_path / "empty.sqlite3")
     fresh = users.create_first_admin("admin", "系统管理员", "test1234")
-    into_empty = wi.import_file(fresh, path, today=AS_OF)
+    into_empty = wi.import_file(fresh, path, today=AS_OF, options=OPTS)
     assert not into_empty.rejected and into_empty.tags_added == len(
         [t for t in original if len(t) == 5])
     assert _register() == original
     audit_rows = AuditLog.select().count()
-    second = wi.import_file(fresh, path, today=AS_OF)  # and again into the filled one
+    second = wi.import_file(fresh, path, today=AS_OF, options=OPTS)  # and again into the filled one
     assert (second.updated_households, second.updated_residents, second.tags_added,
             second.tags_changed, second.tags_ended) == (0, 0, 0, 0, 0)
     assert _register() == original and AuditLog.select().count() == audit_rows + 1
@@ -241,7 +242,7 @@ def test_import_window_says_which_groups_end(qtbot, clerk, tmp_path, monkeypatch
 
     from ui.import_dialog import ImportDialog
 
-    wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF)
+    wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF, options=OPTS)
     asked: list[str] = []
 
     def question(parent, title, text, *args, **kwargs):

@@ -1,5 +1,9 @@
 """导入花名册: choose a workbook, see every row checked, import the valid ones; and 导出花名册.
 
+The preview asks what the file does not say (ui.import_mapping): the compound of a sheet
+without a 小区 column, the people's category, the 入册日期; and it lists every column with
+the field it goes to, changeable. 按以上选择重新检查 reads the file again with the choices.
+
 Reading, checking and importing run off the GUI thread with progress and cancel (ui.worker);
 the services in models.workbook_import decide everything, this window only shows it.
 """
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +38,7 @@ from models import workbook_import as wi
 from models.entities import User
 from models.permissions import Perm, can
 from models.workbook_rows import STATUS_NAMES, RowResult
+from ui.import_mapping import ChoicesPanel, MappingTable, date_of
 from ui.table_model import Column, RowsTableModel
 from ui.worker import Job, run_with_progress
 
@@ -78,10 +84,12 @@ class ImportDialog(QDialog):
         self.user = user
         self.preview: wi.Preview | None = None
         self.result: wi.ImportResult | None = None
+        self.options = wi.ImportOptions()
+        self.dirty = False  # choices changed since the last check
         self.imported = False
         self._job: Job | None = None
         self.setWindowTitle(self.tr("导入花名册"))
-        self.resize(1100, 640)
+        self.resize(1100, 660)
         reveal = can(user, Perm.REVEAL_ID)
 
         self.path_edit = QLineEdit()
@@ -131,6 +139,44 @@ class ImportDialog(QDialog):
         # Size columns from the first rows only: a seed-size register has 23,000.
         self.table.horizontalHeader().setResizeContentsPrecision(300)
 
+        self.choices = ChoicesPanel()
+        self.choices.setObjectName("import_choices")
+        self.choices.recheck.connect(self.recheck)
+        self.choices.hide()
+        self.mapping = MappingTable()
+        self.mapping.changed.connect(self._choices_changed)
+        for box_signal in (self.choices.category.currentIndexChanged,):
+            box_signal.connect(self._choices_changed)
+        self.choices.enrolled.dateChanged.connect(self._date_changed)
+        self.households = RowsTableModel([
+            Column(self.tr("户号"), lambda v: v.number + ("（新编）" if v.generated else "")),
+            Column(self.tr("工作表"), lambda v: v.sheet),
+            Column(self.tr("起始行"), lambda v: v.first_row),
+            Column(self.tr("小区"), lambda v: v.compound),
+            Column(self.tr("住址"), lambda v: v.address),
+            Column(self.tr("户主"), lambda v: v.head),
+            Column(self.tr("人数"), lambda v: v.members),
+            Column(self.tr("可导入"), lambda v: v.accepted),
+            Column(self.tr("处理"), lambda v: v.action),
+            Column(self.tr("问题"), lambda v: v.problem),
+        ])
+        self.household_table = QTableView()
+        self.household_table.setObjectName("household_table")
+        self.household_table.setModel(self.households)
+        self.household_table.verticalHeader().hide()
+        self.household_table.horizontalHeader().setStretchLastSection(True)
+        self.household_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        rows_page = QWidget()
+        rows_layout = QVBoxLayout(rows_page)
+        rows_layout.setContentsMargins(0, 4, 0, 0)
+        rows_layout.addWidget(self.only_problems)
+        rows_layout.addWidget(self.table, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("import_tabs")
+        self.tabs.addTab(rows_page, self.tr("逐行检查"))
+        self.tabs.addTab(self.household_table, self.tr("成户情况"))
+        self.tabs.addTab(self.mapping, self.tr("列对应"))
+
         self.notes = QLabel()
         self.notes.setObjectName("import_notes")
         self.notes.setWordWrap(True)
@@ -151,9 +197,9 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.choices)
         layout.addWidget(self.summary)
-        layout.addWidget(self.only_problems)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.notes)
         layout.addWidget(buttons)
         self._update_buttons()
@@ -165,24 +211,66 @@ class ImportDialog(QDialog):
         if path:
             self.load(path)
 
-    def load(self, path: str | Path) -> None:
-        """Read and check *path* off the GUI thread; the table fills when it is done."""
+    def load(self, path: str | Path, options: wi.ImportOptions | None = None) -> None:
+        """Read and check *path* off the GUI thread; the table fills when it is done.
+
+        A new file starts from no choices (those remembered for its layout apply)."""
+        if options is None and str(path) != self.path_edit.text():
+            self.options = wi.ImportOptions()
+        elif options is not None:
+            self.options = options
         self.path_edit.setText(str(path))
         self.preview = None
         self.result = None
+        self.dirty = False
         self.model.set_rows([])
+        self.households.set_rows([])
         self.summary.setText(self.tr("正在读取并检查……"))
         user = self.user
+        options = self.options
 
         def work(progress):
-            return wi.preview(user, path, progress)
+            return wi.preview(user, path, progress, options=options)
 
         self._job = run_with_progress(self, self.tr("导入花名册"), self.tr("正在读取并检查花名册…"),
                                       work, self._show_preview, self._failed)
         self._update_buttons()
 
+    def recheck(self) -> None:
+        """Read the file again with the choices made in the preview."""
+        if not self.path_edit.text():
+            return
+        options = wi.ImportOptions(mapping=dict(self.mapping.chosen))
+        self.choices.fill(options)
+        self.load(self.path_edit.text(), options)
+
+    def _choices_changed(self, *_args: Any) -> None:
+        if self.preview is None or self._showing:
+            return
+        self.dirty = True
+        self.summary.setText(self.tr("选择已更改：请点“按以上选择重新检查”，看按新选择导入的结果。"))
+        self._update_buttons()
+
+    def _date_changed(self, *_args: Any) -> None:
+        # The date changes no check: it goes straight into the preview's options.
+        day = date_of(self.choices.enrolled)
+        self.options.enrolled_on = day
+        if self.preview is not None:
+            self.preview.options.enrolled_on = day
+
+    _showing = False
+
     def _show_preview(self, pv: wi.Preview) -> None:
         self.preview = pv
+        self._showing = True
+        try:
+            self.choices.show_preview(pv)
+            self.choices.show()
+            self.mapping.show_preview(pv, pv.options.mapping)
+            self.households.set_rows(pv.household_views())
+            self.household_table.resizeColumnsToContents()
+        finally:
+            self._showing = False
         self.model.set_rows(pv.rows)
         self.table.resizeColumnsToContents()
         for column in (4, 5):  # name and ID columns: room for the longest
@@ -214,13 +302,14 @@ class ImportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         pv = self.preview
-        self.import_button.setEnabled(bool(pv and pv.accepted) and self.result is None)
+        self.import_button.setEnabled(bool(pv and pv.accepted and not pv.questions)
+                                      and self.result is None and not self.dirty)
         self.save_button.setEnabled(bool(pv and pv.rejected))
 
     # -- importing ---------------------------------------------------------------------
     def start_import(self) -> None:
         pv = self.preview
-        if pv is None or not pv.accepted:
+        if pv is None or not pv.accepted or pv.questions or self.dirty:
             return
         question = self.tr("将导入 %1 行（新增 %2 人、更新 %3 人；新增 %4 户），退回 %5 行。\n"
                            "全部在一个事务中写入，可随时取消。继续吗？")
@@ -233,6 +322,10 @@ class ImportDialog(QDialog):
             # Ended tags leave the lists and the monthly report: say so before writing.
             question += "\n" + self.tr("特殊人群：新增 %1 项、修改 %2 项、结束 %3 项（结束的保留记录）。").replace(
                 "%1", str(added)).replace("%2", str(changed)).replace("%3", str(ended))
+        if pv.new_residents:
+            # Whoever is new enters the monthly figures from a date: say which.
+            question += "\n" + self.tr("新增人员：有来本地日期的按该日迁入，其余自 %1 起登记入册。").replace(
+                "%1", f"{pv.enrolled_on:%Y-%m-%d}")
         answer = QMessageBox.question(self, self.tr("导入花名册"), question)
         if answer != QMessageBox.StandardButton.Yes:
             return
