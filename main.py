@@ -63,6 +63,14 @@ def _add_workbook_commands(sub) -> None:
     imp.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
     imp.add_argument("--user", metavar="NAME",
                      help="记入操作日志的用户名（须为已有的、可导入的账户；默认记为 cli）")
+    imp.add_argument("--compound", metavar="NAME",
+                     help="表中没有“小区”列时，这些住户所在的小区（没有则新建）")
+    imp.add_argument("--category", metavar="CODE",
+                     help="表中没有“人员类别”列时新增人员的类别：1 户籍人口、4 流动人口、3 人户分离、2 常住人口")
+    imp.add_argument("--map", metavar="表头=字段", action="append", default=[],
+                     help="指定某列对应的字段（如 --map 现居住地=address；字段为空表示不导入该列），可重复")
+    imp.add_argument("--enrolled-on", metavar="YYYY-MM-DD",
+                     help="没有来本地日期的新增人员的入册日期（默认今天）")
     exp = sub.add_parser("export", help="把花名册导出为 .xlsx 工作簿（可原样再导入）")
     exp.add_argument("what", choices=["households"], help="导出的内容：households（户籍人口花名册）")
     exp.add_argument("file", metavar="FILE.xlsx", help="要写入的工作簿文件")
@@ -78,17 +86,66 @@ def _open(args: argparse.Namespace):
     return path
 
 
+def refused_when_busy(command):
+    """A command-line writer refused by the lock (models.db_lock.writer_lock) or by a database
+    still busy after the busy timeout: one sentence and exit code 2, nothing written."""
+    import functools
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        import sqlite3
+
+        import peewee
+
+        from models.db_lock import WriterRefused
+
+        try:
+            return command(args)
+        except WriterRefused as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return WriterRefused.exit_code
+        except (sqlite3.OperationalError, peewee.OperationalError) as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            print("错误：数据库正被其他程序写入，等待后仍未轮到，本次操作没有写入任何内容。"
+                  "请稍后再试。", file=sys.stderr)
+            return 2
+    return run
+
+
+def check_before_writing(path: Path) -> None:
+    """Refuse to write into a file `check` calls damaged (an empty file included); name the
+    newest good backup. A missing file is fine: it becomes a new database."""
+    from models import backup, dbcheck, local_config
+    from models.db import DatabaseError
+
+    report = dbcheck.check_file(path)
+    if report.ok:
+        return
+    text = f"数据库“{path}”未通过检查：{report.summary()}没有写入任何内容。"
+    if report.damaged:
+        good = backup.newest_good(backup.backup_folders(local_config.load()), path.stem)
+        if good is not None:
+            text += f"最新的完好备份：{good.describe()}。恢复：main.py restore \"{good.path}\""
+    raise DatabaseError(text)
+
+
+@refused_when_busy
 def cmd_demo(args: argparse.Namespace) -> int:
     from models import demo
+    from models.db import default_db_path, open_database
+    from models.db_lock import writer_lock
 
-    path = _open(args)
-    summary = demo.generate(households=args.households, seed=args.seed)
+    path = Path(args.db) if args.db else default_db_path()
+    with writer_lock(path, "demo"):
+        check_before_writing(path)
+        open_database(path)
+        summary = demo.generate(households=args.households, seed=args.seed)
+        made = demo_accounts() if args.users else []
     print(f"已在 {path} 中装入示范社区：{summary.compounds} 个小区，"
           f"{summary.households} 户，{summary.residents} 人。")
-    if args.users:
-        made = demo_accounts()
-        if made:
-            print("演示账户（密码 demo1234）：" + "、".join(made))
+    if made:
+        print("演示账户（密码 demo1234）：" + "、".join(made))
     return 0
 
 
@@ -166,12 +223,17 @@ def _cli_actor(args: argparse.Namespace):
     return user
 
 
+@refused_when_busy
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0: nothing rejected; 1: rows rejected (the valid ones imported unless --dry-run);
-    2: the file cannot be read or the arguments are wrong (nothing written)."""
+    2: the file cannot be read, the arguments are wrong or the database is held by a window
+    or another writer (nothing written)."""
     import json
+    from contextlib import nullcontext
 
     from models import workbook_import as wi
+    from models.db import default_db_path
+    from models.db_lock import WriterRefused, writer_lock
 
     def fail(message: str) -> int:
         if args.json:
@@ -179,11 +241,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"错误：{message}", file=sys.stderr)
         return 2
 
-    _open(args)
     try:
-        actor = _cli_actor(args)
-        result = wi.import_file(actor, args.file, dry_run=args.dry_run)
-    except (LookupError, PermissionError, wi.WorkbookReadError) as exc:
+        options = _import_options(args)
+    except ValueError as exc:
+        return fail(str(exc))
+    # A dry run writes nothing and may run beside the window; an import holds the writer lock.
+    path = Path(args.db) if args.db else default_db_path()
+    try:
+        with nullcontext() if args.dry_run else writer_lock(path, "import"):
+            _open(args)
+            actor = _cli_actor(args)
+            result = wi.import_file(actor, args.file, dry_run=args.dry_run, options=options)
+    except (LookupError, PermissionError, wi.WorkbookReadError, wi.ImportBlocked,
+            WriterRefused) as exc:
         return fail(str(exc))  # nothing was written
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
@@ -203,7 +273,43 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  [{mark}] {row.sheet} 第{row.row}行：{row.reason()}")
         for note in pv.notes:
             print(f"  [说明] {note}")
+        for question in pv.questions:  # a dry run goes on to show what the answers would do
+            print(f"  [待回答] {question.text}（用 --compound、--category 或 --map 回答）")
     return 1 if result.rejected else 0
+
+
+def _import_options(args: argparse.Namespace):
+    """The preview's choices, given on the command line."""
+    import datetime as dt
+
+    from models import codes
+    from models import workbook_import as wi
+    from models.workbook_read import header_key
+    from models.workbook_rows import FIELD_LABELS
+
+    mapping: dict[str, str] = {}
+    by_label = {label: name for name, label in FIELD_LABELS.items()}
+    for item in args.map or []:
+        header, sep, name = item.partition("=")
+        name = by_label.get(name.strip(), name.strip())
+        if not sep or not header.strip():
+            raise ValueError(f"--map “{item}” 应写成 表头=字段")
+        if name and name not in FIELD_LABELS:
+            raise ValueError(f"--map “{item}”：没有字段“{name}”（可用：{'、'.join(FIELD_LABELS)}）")
+        mapping[header_key(header)] = name
+    category = ""
+    if args.category:
+        category = codes.lookup("category", args.category) or ""
+        if not category:
+            raise ValueError(f"人员类别“{args.category}”无效（可选：1 户籍人口、4 流动人口、3 人户分离、2 常住人口）")
+    enrolled = None
+    if args.enrolled_on:
+        try:
+            enrolled = dt.date.fromisoformat(args.enrolled_on)
+        except ValueError as exc:
+            raise ValueError(f"入册日期“{args.enrolled_on}”应写成 YYYY-MM-DD") from exc
+    return wi.ImportOptions(mapping=mapping, compound=args.compound or "", category=category,
+                            enrolled_on=enrolled)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -313,39 +419,51 @@ def _existing_db(args: argparse.Namespace) -> Path:
     return path
 
 
+def _backup_to_file(out: Path, raw: str) -> bool:
+    """--out names a file (x.zip, x.bak: any name with a suffix) or a folder (an existing
+    folder, a name ending in a slash, or a name without a suffix)."""
+    if out.is_dir() or raw.endswith(("/", "\\")):
+        return False
+    return bool(out.suffix)
+
+
+@refused_when_busy
 def cmd_backup(args: argparse.Namespace) -> int:
     from models import backup, local_config
     from models.db import open_database
+    from models.db_lock import writer_lock
 
     path = _existing_db(args)
-    open_database(path, migrate=False)
     out = Path(args.out) if args.out else None
-    try:
-        if out is not None and out.suffix.lower() == ".zip" and not out.is_dir():
-            info = backup.create_backup(out)
-        elif out is not None:  # a folder (made if missing): a dated name, nothing rotated
-            info, _ = backup.backup_to_folder(out, keep_daily=10**6, keep_monthly=0)
-        else:
-            result = backup.auto_backup(local_config.load())
-            info = result.info
-            if result.warning:
-                print(f"注意：{result.warning}", file=sys.stderr)
-    except backup.BackupError as exc:
-        print(f"备份失败：{exc}", file=sys.stderr)
-        return 1
+    with writer_lock(path, "backup"):
+        open_database(path, migrate=False)
+        try:
+            if out is not None and _backup_to_file(out, args.out):
+                info = backup.create_backup(out)
+            elif out is not None:  # a folder (made if missing): a dated name, nothing rotated
+                info, _ = backup.backup_to_folder(out, keep_daily=10**6, keep_monthly=0)
+            else:
+                result = backup.auto_backup(local_config.load())
+                info = result.info
+                if result.warning:
+                    print(f"注意：{result.warning}", file=sys.stderr)
+        except backup.BackupError as exc:
+            print(f"备份失败：{exc}", file=sys.stderr)
+            return 1
     print(f"已备份到 {info.path}：{info.describe()}。")
     return 0
 
 
+@refused_when_busy
 def cmd_restore(args: argparse.Namespace) -> int:
     import getpass
 
     from models import backup
     from models.db import open_database
-    from models.db_lock import DatabaseLock
+    from models.db_lock import writer_lock
 
     path = _db_path(args)
-    with DatabaseLock(path, purpose="restore"):
+    with writer_lock(path, "restore"):
         try:
             result = backup.restore(args.file, path)
         except backup.BackupError as exc:

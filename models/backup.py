@@ -43,6 +43,11 @@ MANIFEST = "manifest.json"
 DB_MEMBER = "database.sqlite3"
 FILES_PREFIX = "files/"
 STAMP = "%Y%m%d-%H%M%S"
+PARTIAL = ".partial"  # the zip while it is written
+DB_PARTIAL = ".db.partial"  # the database copy while the zip is written
+MAX_MANIFEST_BYTES = 64 << 20
+# Room left on the disk after extracting a backup (SQLite and the restored files need it).
+DISK_MARGIN_BYTES = 64 << 20
 # Already compressed: storing them saves time and gains nothing.
 _STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".zip",
                     ".docx", ".xlsx", ".mp4"}
@@ -152,17 +157,25 @@ def create_backup(
     created = clock.now()
     attachments = sorted(p for p in files_dir.rglob("*") if p.is_file()) if files_dir.is_dir() else []
     total = 1 + len(attachments)
-    partial = dest.with_name(dest.name + ".partial")
-    with tempfile.TemporaryDirectory(prefix="ndesk-backup-") as tmp:
-        copy = Path(tmp) / DB_MEMBER
-        sqlite_backup(live, copy)
+    partial = dest.with_name(dest.name + PARTIAL)
+    # The copy of the database sits beside the backup, never in the temp folder: a backup
+    # killed half-way leaves it where the next backup (or rotation) removes it, not a full
+    # copy of the register in a shared temp folder.
+    copy = dest.with_name(dest.name + DB_PARTIAL)
+    entries: list[dict[str, Any]] = []
+    try:
+        try:
+            copy.unlink(missing_ok=True)
+            sqlite_backup(live, copy)
+        except (OSError, sqlite3.Error) as exc:
+            raise DestinationError(f"备份未能写入“{dest}”：{getattr(exc, 'strerror', None) or exc}"
+                                   ) from exc
         report = dbcheck.check_file(copy)
         if report.damaged:
             raise BackupError(
                 f"数据库有损坏（{report.summary()}），本次备份已停止，以前的备份保持不变。"
                 "请用“恢复备份”找回最近的完好备份。"
             )
-        entries: list[dict[str, Any]] = []
         try:
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 zf.write(copy, DB_MEMBER)
@@ -191,12 +204,13 @@ def create_backup(
                 zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
             _fsync(partial)
             os.replace(partial, dest)
-        except BackupError:
-            partial.unlink(missing_ok=True)
-            raise
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             raise DestinationError(f"备份未能写入“{dest}”：{exc.strerror or exc}") from exc
+    finally:
+        # Whatever happened (cancel, full disk, an error): no copy and no half zip stay.
+        for leftover in (copy, partial):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
     return BackupInfo(dest, created, __version__, report.schema_version, report.counts,
                       len(entries), dest.stat().st_size)
 
@@ -252,6 +266,26 @@ def rotate(folder: Path, stem: str, keep_daily: int, keep_monthly: int) -> list[
                 removed.append(path)
             except OSError:
                 continue  # a read-only share: keep it, try again next time
+    remove_partials(folder, stem)  # what interrupted backups left; not counted as removed
+    return removed
+
+
+def remove_partials(folder: Path, stem: str, keep: Iterable[Path] = ()) -> list[Path]:
+    """Remove what interrupted backups of *stem* left in *folder* (a half-written zip, the
+    database copy beside it), except the files in *keep* (a backup being written now)."""
+    if not folder.is_dir():
+        return []
+    kept = {Path(p) for p in keep}
+    pattern = re.compile(rf"^{re.escape(stem)}-backup-.*({re.escape(PARTIAL)})$")
+    removed = []
+    for path in folder.iterdir():
+        if path in kept or not pattern.match(path.name) or not path.is_file():
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
     return removed
 
 
@@ -354,6 +388,8 @@ def verify(path: str | os.PathLike[str], extract_to: Path | None = None) -> Back
 def _verify_zip(path: Path, work: Path) -> BackupInfo:
     with zipfile.ZipFile(path) as zf:
         try:
+            if zf.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
+                raise BackupError("备份文件的清单大得不合理，文件已损坏或不是本程序的备份，已拒绝恢复。")
             manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
         except KeyError as exc:
             raise BackupError("备份文件缺少清单（manifest.json），可能不完整，无法恢复。") from exc
@@ -370,12 +406,13 @@ def _verify_zip(path: Path, work: Path) -> BackupInfo:
                 f"{dbcheck.latest_version()}），请升级本程序后再恢复。"
             )
         db_meta = manifest.get("database") or {}
+        entries = manifest.get("files") or []
+        _check_sizes(zf, db_meta, entries, work)
         target = work / DB_MEMBER
         with zf.open(DB_MEMBER) as src, target.open("wb") as out:
             shutil.copyfileobj(src, out, 1 << 20)
         if _sha256(target) != db_meta.get("sha256"):
             raise BackupError("备份中的数据库校验值不符，文件已损坏，无法恢复。")
-        entries = manifest.get("files") or []
         for entry in entries:
             rel = str(entry.get("path", ""))
             if not _safe_member(rel):
@@ -396,6 +433,46 @@ def _verify_zip(path: Path, work: Path) -> BackupInfo:
         created = dt.datetime.fromtimestamp(path.stat().st_mtime)
     return BackupInfo(path, created, str(manifest.get("app_version", "")), schema, {},
                       len(entries), path.stat().st_size, "zip")
+
+
+def _check_sizes(zf: zipfile.ZipFile, db_meta: dict[str, Any], entries: list[Any],
+                 work: Path) -> None:
+    """Before anything is extracted: every member's size as the manifest says (a zip bomb
+    declares small files that unpack to gigabytes), and room for all of it on the disk.
+    Extraction reads at most a member's declared size, so these sizes bound what is written."""
+    if not isinstance(db_meta, dict) or not isinstance(entries, list):
+        raise BackupError("备份文件的清单无法读取，文件可能已损坏。")
+    expected = [(DB_MEMBER, db_meta.get("size"))]
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise BackupError("备份文件的清单无法读取，文件可能已损坏。")
+        rel = str(entry.get("path", ""))
+        if not _safe_member(rel):
+            raise BackupError(f"备份中有不安全的文件名“{rel}”，已拒绝恢复。")
+        expected.append((FILES_PREFIX + rel, entry.get("size")))
+    total = 0
+    for name, size in expected:
+        try:
+            info = zf.getinfo(name)
+        except KeyError as exc:
+            what = "数据库" if name == DB_MEMBER else f"附件“{name[len(FILES_PREFIX):]}”"
+            raise BackupError(f"备份中缺少{what}，文件不完整，无法恢复。") from exc
+        if not isinstance(size, int) or size < 0 or info.file_size != size:
+            raise BackupError(f"备份中“{name}”的大小与清单不符，文件已损坏或被改动，已拒绝恢复。")
+        total += size
+    try:
+        free = shutil.disk_usage(work).free
+    except OSError:
+        return
+    if total + DISK_MARGIN_BYTES > free:
+        raise BackupError(
+            f"恢复需要 {_megabytes(total + DISK_MARGIN_BYTES)} 的磁盘空间，"
+            f"“{work}”所在的磁盘只剩 {_megabytes(free)}。请先腾出空间，没有改动任何文件。"
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MB"
 
 
 def _verify_sqlite(path: Path, work: Path) -> BackupInfo:

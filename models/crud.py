@@ -1,22 +1,42 @@
 """Audited create / update / archive: the only way services write a row.
 
 Each call is one transaction holding the change and its audit row, so neither can exist
-without the other.
+without the other. Text is cleaned at this door (models.text_rules): no control, NUL or
+bidi-override character reaches a table. The audit log itself is append-only: update and
+archive refuse it (and a database trigger refuses any UPDATE or DELETE, models.db).
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from models import audit
+import peewee
+
+from models import audit, text_rules
 from models.db import database
-from models.entities import BaseModel, now
+from models.entities import AuditLog, BaseModel, now
 from models.permissions import HasRole
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def clean_fields(model: type[BaseModel], fields: dict[str, Any]) -> dict[str, Any]:
+    """*fields* with every text value cleaned (line breaks kept in TextFields only)."""
+    cleaned = dict(fields)
+    for key, value in fields.items():
+        field = model._meta.fields.get(key)
+        if isinstance(value, str) and isinstance(field, (peewee.CharField, peewee.TextField)):
+            cleaned[key] = text_rules.clean(value, multiline=isinstance(field, peewee.TextField))
+    return cleaned
+
+
+def _refuse_audit_log(model: type[BaseModel]) -> None:
+    if issubclass(model, AuditLog) or model._meta.table_name == AuditLog._meta.table_name:
+        raise PermissionError("操作日志只能追加，不能修改或删除。")
+
+
 def create(actor: HasRole, model: type[M], note: str = "", **fields: Any) -> M:
+    fields = clean_fields(model, fields)
     with database.atomic():
         instance = model.create(**fields)
         audit.record(
@@ -34,6 +54,8 @@ def create(actor: HasRole, model: type[M], note: str = "", **fields: Any) -> M:
 def update(actor: HasRole, instance: M, note: str = "", **changes: Any) -> M:
     """Apply *changes* and audit what really changed (before and after, from the database)."""
     model = type(instance)
+    _refuse_audit_log(model)
+    changes = clean_fields(model, changes)
     with database.atomic():
         stored = model.get_by_id(instance.get_id())
         before = audit.snapshot(stored)
@@ -61,6 +83,7 @@ def update(actor: HasRole, instance: M, note: str = "", **changes: Any) -> M:
 def archive(actor: HasRole, instance: M, note: str = "", field: str = "archived") -> M:
     """End a record instead of deleting it; it stays in the database and the audit log."""
     model = type(instance)
+    _refuse_audit_log(model)
     with database.atomic():
         stored = model.get_by_id(instance.get_id())
         setattr(stored, field, True)

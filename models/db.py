@@ -19,10 +19,14 @@ DB_FILENAME = "neighbourhood-desk.sqlite3"
 # Every model binds to this proxy; open_database() points it at a real database.
 database = peewee.DatabaseProxy()
 
+# A writer that finds the database busy waits this long before giving up (another thread's
+# transaction, a backup copying pages) instead of failing at once with "database is locked".
+BUSY_TIMEOUT_SECONDS = 30
+
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 5000,
+    "busy_timeout": BUSY_TIMEOUT_SECONDS * 1000,
     # WAL + NORMAL is durable against application crashes; only a power cut can lose
     # the last commit, never corrupt the file.
     "synchronous": "normal",
@@ -50,15 +54,22 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> peew
     """Bind the proxy to the SQLite file at *path* and bring its schema up to date.
 
     A missing file is created at the latest schema version. An existing file at an older
-    version is copied aside before it is migrated (see models.migrations).
+    version is copied aside before it is migrated (see models.migrations). An empty (0-byte)
+    file is refused: it is what is left of a database (a failed copy, a full disk), not a new
+    one, and its backups are the way back (models.dbcheck says the same).
     """
     path = Path(path)
     if path.exists() and path.is_dir():
         raise DatabaseError(f"“{path}”是一个文件夹，不是数据库文件。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > 0:
+    if path.exists():
+        if path.stat().st_size == 0:
+            raise DatabaseError(EMPTY_FILE_TEXT.format(path=path))
         _check_sqlite_header(path)
-    db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
+    # (busy timeout) instead of failing when its read turns into a write.
+    db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_SECONDS, lock_type="IMMEDIATE")
     try:
         db.connect(reuse_if_open=True)
     except peewee.DatabaseError as exc:
@@ -68,7 +79,37 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> peew
         from models.migrations import ensure_schema
 
         ensure_schema(db)
+        protect_audit_log(db)
     return db
+
+
+EMPTY_FILE_TEXT = ("数据库文件“{path}”是空的（0 字节），其中的数据已经丢失或没有写完。"
+                   "请从备份恢复，程序不会把它当作新数据库使用。")
+
+# The audit log is append-only: no service may change or remove a row (models.crud refuses
+# too); the triggers catch anything that goes round the services, even a raw SQL statement.
+_AUDIT_TRIGGERS = {
+    "audit_log_no_update":
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be changed'); END",
+    "audit_log_no_delete":
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END",
+}
+
+
+def protect_audit_log(db: peewee.Database) -> None:
+    """Create the append-only triggers on audit_log (idempotent; run on every open). Only a
+    missing trigger is written, so an ordinary open takes no write lock."""
+    if not db.table_exists("audit_log"):
+        return
+    present = {row[0] for row in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")}
+    missing = [sql for name, sql in _AUDIT_TRIGGERS.items() if name not in present]
+    if missing:
+        with db.atomic():
+            for sql in missing:
+                db.execute_sql(sql)
 
 
 def close_database() -> None:

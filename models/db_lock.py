@@ -13,6 +13,9 @@ import json
 import os
 import socket
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +28,29 @@ _WIN_LOCK_OFFSET = 1 << 20
 
 class DatabaseInUse(DatabaseError):
     """Another window (or a restore) holds the database."""
+
+
+class WriterRefused(DatabaseInUse):
+    """A command-line writer found the database held: nothing was written (exit code 2)."""
+
+    exit_code = 2
+
+
+# What each holder is called in the message a second writer or window gets.
+_PURPOSES = {
+    "window": "另一个窗口",
+    "restore": "恢复备份",
+    "import": "命令行导入",
+    "demo": "装入示范数据",
+    "backup": "命令行备份",
+}
+# What a refused command-line writer was about to do.
+_WHAT = {
+    "restore": "恢复备份",
+    "import": "导入",
+    "demo": "装入示范数据",
+    "backup": "备份",
+}
 
 
 def lock_path(db_path: str | os.PathLike[str]) -> Path:
@@ -101,12 +127,7 @@ class DatabaseLock:
             fh.seek(0)
             info = _parse(fh.read(4096))
             fh.close()
-            who = holder_text(info)
-            raise DatabaseInUse(
-                f"数据库“{self.db_path.name}”正在被另一个窗口使用"
-                + (f"（{who}）" if who else "")
-                + "。请切换到那个窗口继续工作；同时用两个窗口修改同一个数据库会相互覆盖。"
-            )
+            raise DatabaseInUse(in_use_text(self.db_path, info))
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
@@ -139,6 +160,43 @@ class DatabaseLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def in_use_text(db_path: Path, info: dict[str, Any]) -> str:
+    """"数据库正在被另一个窗口使用（…）。…": who holds it, and what to do."""
+    who = holder_text(info)
+    purpose = str(info.get("purpose") or "window")
+    holder = _PURPOSES.get(purpose, "另一个程序")
+    text = f"数据库“{db_path.name}”正在被{holder}使用" + (f"（{who}）" if who else "") + "。"
+    if purpose == "window":
+        return text + "请切换到那个窗口继续工作；同时用两个窗口修改同一个数据库会相互覆盖。"
+    return text + "请等它完成后再试。"
+
+
+@contextmanager
+def writer_lock(db_path: str | os.PathLike[str], purpose: str,
+                wait_seconds: float = 0.0) -> Iterator[DatabaseLock]:
+    """Hold the one-window lock while a command-line writer (restore, import, demo, backup)
+    works on *db_path*; refuse with WriterRefused when a window or another writer has it.
+
+    *wait_seconds* > 0 retries that long first (a scheduled backup can wait for an import to
+    finish). The refusal says who holds the database and that nothing was written.
+    """
+    lock = DatabaseLock(db_path, purpose=purpose)
+    deadline = time.monotonic() + max(wait_seconds, 0.0)
+    while True:
+        try:
+            lock.acquire()
+            break
+        except DatabaseInUse as exc:
+            if time.monotonic() >= deadline:
+                what = _WHAT.get(purpose, purpose)
+                raise WriterRefused(f"{exc}本次{what}没有进行，数据库没有改动。") from exc
+            time.sleep(0.2)
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def read_holder(db_path: str | os.PathLike[str]) -> dict[str, Any]:

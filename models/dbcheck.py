@@ -58,6 +58,13 @@ def latest_version() -> int:
     return LATEST
 
 
+def is_empty_file(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     uri = path.resolve().as_uri() + "?mode=ro"
     return sqlite3.connect(uri, uri=True)
@@ -66,14 +73,20 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 def check_file(path: str | Path, *, full: bool = False) -> CheckReport:
     """quick_check (full=False, fast enough for every start) or integrity_check + foreign keys.
 
-    A missing or empty file is fine: it becomes a new database.
+    A missing file is fine: it becomes a new database. An empty (0-byte) file is damaged: it
+    is what a failed copy or a full disk leaves of a database, and its backups are the way
+    back (never a silent new database over it).
     """
     path = Path(path)
     report = CheckReport(path, latest=latest_version())
-    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+    if not path.exists():
         return report
     if path.is_dir():
         report.problems.append(f"“{path}”是一个文件夹，不是数据库文件")
+        return report
+    if is_empty_file(path):
+        report.damaged = True
+        report.problems.append("数据库文件是空的（0 字节），其中的数据已经丢失或没有写完")
         return report
     try:
         with path.open("rb") as fh:

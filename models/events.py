@@ -197,6 +197,14 @@ def parse_yuan(text: str) -> int | None:
         value = Decimal(text)
     except InvalidOperation as exc:
         raise ValueError(f"“{text}”不是金额。") from exc
+    # Decimal reads "NaN", "Infinity" and "1e30" too: comparing a NaN raised InvalidOperation.
+    if not value.is_finite():
+        raise ValueError(f"“{text}”不是金额。")
     if value < 0:
         raise ValueError("金额不能为负数。")
+    if value > MAX_YUAN:
+        raise ValueError(f"金额不能超过{MAX_YUAN:,}元。")
     return int((value * 100).quantize(Decimal("1")))
+
+
+MAX_YUAN = 100_000_000  # an event's budget line; more is a slip of the keyboard

@@ -197,6 +197,18 @@ def get_space(space_id: int) -> SpaceRow:
     return _space_row(space, photos)
 
 
+MAX_AREA = 100000  # m²
+MAX_QUANTITY = 10000
+MAX_VALUE = 100_000_000  # 元: one item of equipment
+
+
+def _as_float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")  # refused by every range check
+
+
 def _space_fields(name: str, item_code: str, status: str, area: float | None, location: str,
                   shared_with: str, resident_use: bool, outdoor: bool,
                   notes: str) -> dict[str, Any]:
@@ -205,8 +217,9 @@ def _space_fields(name: str, item_code: str, status: str, area: float | None, lo
         raise FacilityError("用房名称不能为空。")
     if status not in STATUS_NAMES:
         raise FacilityError("请选择用房状况。")
-    if area is not None and (area < 0 or area > 100000):
-        raise FacilityError("面积须在0至100000平方米之间。")
+    # "not 0 <= area": NaN fails every comparison, so a plain "area < 0" let it through.
+    if area is not None and not 0 <= _as_float(area) <= MAX_AREA:
+        raise FacilityError(f"面积须在0至{MAX_AREA}平方米之间。")
     if status == "shared" and not shared_with.strip():
         raise FacilityError("共用的用房请注明与何种用途共用。")
     return {"name": name, "item_code": item_code.strip(), "status": status, "area": area,
@@ -263,9 +276,13 @@ def parse_value(text: str) -> Decimal | None:
     if not cleaned:
         return None
     try:
-        value = Decimal(cleaned).quantize(Decimal("0.01"))
+        value = Decimal(cleaned)
+        if not value.is_finite() or abs(value) > MAX_VALUE:  # "NaN", "Infinity", "1e12"
+            raise InvalidOperation
+        value = value.quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise FacilityError(f"金额“{text}”不是有效的数字。") from exc
+        raise FacilityError(f"金额“{text}”不是有效的数字（须在0至{MAX_VALUE:,}元之间）。"
+                            ) from exc
     if value < 0:
         raise FacilityError("金额不能为负数。")
     return value
@@ -277,8 +294,8 @@ def _equipment_fields(name: str, quantity: int, condition: str, asset_tag: str,
     name = name.strip()
     if not name:
         raise FacilityError("设备名称不能为空。")
-    if quantity < 1:
-        raise FacilityError("数量须大于0。")
+    if not (isinstance(quantity, int) and 1 <= quantity <= MAX_QUANTITY):
+        raise FacilityError(f"数量须为1至{MAX_QUANTITY}之间的整数。")
     if condition not in CONDITION_NAMES:
         raise FacilityError("请选择设备状况。")
     if purchase_date is not None and purchase_date > (today or clock.today()):

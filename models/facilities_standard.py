@@ -89,8 +89,8 @@ def _equipment_entry(entry: dict[str, Any]) -> RequiredEquipment:
         quantity = int(entry.get("quantity", 1))
     except (TypeError, ValueError) as exc:
         raise StandardError(f"设备“{entry.get('name')}”的数量不是整数。") from exc
-    if quantity < 1:
-        raise StandardError(f"设备“{entry.get('name')}”的数量须大于0。")
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise StandardError(f"设备“{entry.get('name')}”的数量须在1至{MAX_QUANTITY}之间。")
     return RequiredEquipment(str(entry["name"]).strip(), quantity, str(entry.get("unit", "")).strip())
 
 
@@ -115,8 +115,8 @@ def parse_equipment_lines(text: str) -> tuple[RequiredEquipment, ...]:
             name, quantity, unit = match["name"].strip(), int(match["qty"]), match["unit"]
         else:
             name, quantity, unit = line, 1, ""
-        if quantity < 1:
-            raise StandardError(f"第{number}行“{line}”的数量须大于0。")
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise StandardError(f"第{number}行“{line}”的数量须在1至{MAX_QUANTITY}之间。")
         if name in seen:
             raise StandardError(f"设备“{name}”重复列出。")
         seen.add(name)
@@ -189,6 +189,10 @@ def read_template(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise StandardError(f"“{path.name}”不是有效的标准模板。")
     return data
+
+
+MAX_AREA = 100000  # m²: more than any community centre; 1e12 is a slip of the keyboard
+MAX_QUANTITY = 10000
 
 
 def _number(value: Any, label: str, low: float, high: float) -> float:
@@ -360,8 +364,8 @@ def _fields(name: str, kind: str, min_area: float | None,
         raise StandardError("项目名称不能为空。")
     if kind not in KIND_NAMES:
         raise StandardError("请选择项目类别（室、站或场）。")
-    if min_area is not None and min_area < 0:
-        raise StandardError("最低面积不能为负数。")
+    if min_area is not None:  # NaN, 1e12 and -1 refused alike
+        min_area = _number(min_area, "最低面积", 0, MAX_AREA)
     return {"name": name, "kind": kind, "min_area": min_area,
             "equipment": dump_equipment(tuple(equipment)), "resident_use": resident_use,
             "notes": notes.strip()}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from models import codes, crud, idcard, search
+from models import codes, crud, idcard, search, text_rules
 from models.db import as_dict, database
 from models.entities import Compound, Household, Resident
 from models.permissions import HasRole, Perm, require
@@ -201,6 +201,10 @@ def _check_address(addr: AddressInput) -> dict:
         raise RegistryError("请填写楼栋或门牌。")
     if addr.household_type not in codes.codes("household_type"):
         raise RegistryError("请选择户别。")
+    try:
+        values["phone"] = text_rules.normalize_phone(addr.phone.strip())
+    except text_rules.TextRuleError as exc:
+        raise RegistryError(str(exc)) from exc
     return values
 
 

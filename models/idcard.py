@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 from models import clock
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# GB/T 2260 province-level codes, the first two digits of every number: 11–15 华北, 21–23
+# 东北, 31–37 华东, 41–46 中南, 50–54 西南, 61–65 西北, 71 台湾, 81 香港, 82 澳门.
+PROVINCES = frozenset(
+    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
+     *range(61, 66), 71, 81, 82]
+)
 CHECK_CHARS = "10X98765432"
 
 
@@ -76,8 +82,8 @@ def check(raw: object, today: dt.date | None = None) -> IdCheck:
     expected = check_char(number[:17])
     if number[17] != expected:
         result.errors.append(f"校验码错误：最后一位应为{expected}，现为{number[17]}")
-    if number[:2] == "00" or number[:6] == "000000":
-        result.errors.append("地区码无效")
+    if int(number[:2]) not in PROVINCES:
+        result.errors.append(f"地区码“{number[:6]}”无效（前两位须为省级行政区代码）")
     if not result.errors:
         result.ok = True
     result.birth_date = birth

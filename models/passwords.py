@@ -31,3 +31,14 @@ def verify_password(password: str, stored: str) -> bool:
         password.encode(), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(expected)
     )
     return hmac.compare_digest(digest, expected)
+
+
+
+# The hash of a random password nobody has (and that was thrown away): checked against for an
+# unknown user name, so that the answer takes as long as for a known one.
+_DUMMY_HASH = "scrypt$16384$8$1$7p7SgBdneDYUFquOwfG5Jw==$IrkvUgfPIIixpmBskOY1E2eMpCuPtz9V/1vjNnX2CPs="
+
+
+def dummy_verify(password: str) -> None:
+    """Spend the time verify_password() spends, for a user name that does not exist."""
+    verify_password(password, _DUMMY_HASH)

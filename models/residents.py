@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from models import audit, clock, codes, crud, idcard
+from models import audit, clock, codes, crud, idcard, text_rules
 from models.db import database
 from models.entities import Household, LifeEvent, Resident, ResidentTag
 from models.permissions import HasRole, Perm, require
@@ -103,12 +103,7 @@ def parse_disability(detail: str) -> tuple[str, int] | None:
 
 def describe_tag(tag: str, detail: str) -> str:
     """低保, 残疾人（肢体残疾二级）… as lists show a tag."""
-    label = codes.name("special_group", tag, tag)
-    parsed = parse_disability(detail) if tag == DISABILITY else None
-    if parsed:
-        grade = "一二三四"[parsed[1] - 1]
-        return f"{label}（{codes.name('disability_kind', parsed[0])}{grade}级）"
-    return f"{label}（{detail}）" if detail else label
+    return codes.tag_text(tag, detail)
 
 
 def household_of(r: Resident) -> int | None:
@@ -206,9 +201,14 @@ def validate(
     _check_code("marital_status", data.marital_status, "婚姻状况")
     _check_code("political_status", data.political_status, "政治面貌")
     _check_code("category", data.category, "人员类别", required=True)
-    data.phone = re.sub(r"\s+", "", data.phone or "")
-    if data.phone and not re.fullmatch(r"[0-9+\-()（）转]{5,30}", data.phone):
-        raise RegistryError("联系电话只能包含数字和 - + ( ) 等符号。")
+    if data.arrived_on and data.birth_date and data.arrived_on < data.birth_date:
+        raise RegistryError(
+            f"来本地日期{data.arrived_on.isoformat()}早于出生日期{data.birth_date.isoformat()}。"
+        )
+    try:
+        data.phone = text_rules.normalize_phone(data.phone)
+    except text_rules.TextRuleError as exc:
+        raise RegistryError(str(exc)) from exc
     seen = set()
     for tag in data.tags:
         _check_code("special_group", tag.tag, "特殊人群")

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from models import audit, crud
 from models.db import database
 from models.entities import User, now
-from models.passwords import hash_password, verify_password
+from models.passwords import dummy_verify, hash_password, verify_password
 from models.permissions import ROLE_NAMES, HasRole, Perm, Role, require
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 SYSTEM = "system"
+# One answer for an unknown name and for a known name with a wrong password, so that names
+# cannot be probed by the message (nor by the time: both run scrypt once).
+WRONG_CREDENTIALS = (f"用户名或密码错误。连续{MAX_FAILED_ATTEMPTS}次输错密码，"
+                     f"账户将锁定{LOCK_MINUTES}分钟。")
 
 
 class AuthError(Exception):
@@ -39,6 +44,10 @@ def _check_username(username: str) -> str:
 
 
 def check_password_strength(password: str) -> None:
+    if not password.strip():
+        raise UserError("密码不能只由空格组成。")
+    if password != password.strip():
+        raise UserError("密码的开头和结尾不能是空格。")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"密码至少需要{MIN_PASSWORD_LENGTH}个字符。")
     if password.isdigit() or password.isalpha():
@@ -81,34 +90,49 @@ def create_user(
         )
 
 
+def lock_minutes_left(user: User, at: dt.datetime) -> int:
+    """Whole minutes until *user* may sign in again, rounded up (15:00 left says 15)."""
+    assert user.locked_until is not None
+    return max(1, math.ceil((user.locked_until - at).total_seconds() / 60))
+
+
+def _locked_text(minutes: int) -> str:
+    return f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试或联系管理员解锁。"
+
+
+def _count_failure(user: User, at: dt.datetime, what: str) -> bool:
+    """Count a wrong password (sign-in or "change my password"); True when it locks the
+    account. Committed at once: the caller raises afterwards, outside the transaction."""
+    with database.atomic():
+        stored = User.get_by_id(user.id)
+        stored.failed_attempts += 1
+        note = f"{what}（第{stored.failed_attempts}次）"
+        locked = stored.failed_attempts >= MAX_FAILED_ATTEMPTS
+        if locked:
+            stored.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
+            stored.failed_attempts = 0
+            note = f"连续{MAX_FAILED_ATTEMPTS}次密码错误，锁定{LOCK_MINUTES}分钟"
+        stored.save()
+        audit.record(stored.username, "login_failed", "user", stored.id, note=note)
+    user.failed_attempts, user.locked_until = stored.failed_attempts, stored.locked_until
+    return locked
+
+
 def authenticate(username: str, password: str, at: dt.datetime | None = None) -> User:
     """Return the user, or raise AuthError. Five wrong passwords lock for LOCK_MINUTES."""
     at = at or now()
     user = User.get_or_none(User.username == username.strip())
     if user is None or not user.active:
-        # Same words as a wrong password, so that names cannot be probed.
-        raise AuthError("用户名或密码错误。")
+        dummy_verify(password)  # the same scrypt work as a known name: no timing tell
+        raise AuthError(WRONG_CREDENTIALS)
     if user.locked_until and user.locked_until > at:
-        minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
-        raise AuthError(f"密码错误次数过多，账户已锁定，请{minutes}分钟后再试或联系管理员解锁。")
+        raise AuthError(_locked_text(lock_minutes_left(user, at)))
     if not verify_password(password, user.password_hash):
-        # Commit the failure first: raising inside the transaction would roll it back.
-        with database.atomic():
-            user.failed_attempts += 1
-            note = f"密码错误（第{user.failed_attempts}次）"
-            locked = user.failed_attempts >= MAX_FAILED_ATTEMPTS
-            if locked:
-                user.locked_until = at + dt.timedelta(minutes=LOCK_MINUTES)
-                user.failed_attempts = 0
-                note = f"连续{MAX_FAILED_ATTEMPTS}次密码错误，锁定{LOCK_MINUTES}分钟"
-            user.save()
-            audit.record(user.username, "login_failed", "user", user.id, note=note)
-        if locked:
+        if _count_failure(user, at, "密码错误"):
             raise AuthError(
                 f"密码错误次数过多，账户已锁定{LOCK_MINUTES}分钟，请稍后再试或联系管理员解锁。"
             )
-        left = MAX_FAILED_ATTEMPTS - user.failed_attempts
-        raise AuthError(f"用户名或密码错误。再错{left}次账户将被锁定。")
+        raise AuthError(WRONG_CREDENTIALS)
     with database.atomic():
         user.failed_attempts = 0
         user.locked_until = None
@@ -172,9 +196,20 @@ def reset_password(actor: HasRole, user: User, new_password: str) -> User:
     return user
 
 
-def change_own_password(user: User, old_password: str, new_password: str) -> User:
-    if not verify_password(old_password, User.get_by_id(user.id).password_hash):
-        raise UserError("原密码不正确。")
+def change_own_password(user: User, old_password: str, new_password: str,
+                        at: dt.datetime | None = None) -> User:
+    """A wrong old password counts toward the lock like a wrong sign-in: the open window of
+    someone who stepped away must not become a way to guess their password."""
+    at = at or now()
+    stored = User.get_by_id(user.id)
+    if stored.locked_until and stored.locked_until > at:
+        raise UserError(_locked_text(lock_minutes_left(stored, at)))
+    if not verify_password(old_password, stored.password_hash):
+        if _count_failure(stored, at, "修改密码时原密码错误"):
+            raise UserError(f"原密码错误次数过多，账户已锁定{LOCK_MINUTES}分钟，"
+                            "在此期间不能修改密码，也不能重新登录。")
+        left = MAX_FAILED_ATTEMPTS - stored.failed_attempts
+        raise UserError(f"原密码不正确。再错{left}次账户将被锁定。")
     check_password_strength(new_password)
     with database.atomic():
         user = User.get_by_id(user.id)

@@ -138,7 +138,7 @@ def test_wrong_password_keeps_the_caret_in_the_password_field(qtbot, clerk):
     assert dialog.password.selectionStart() == 0
     assert dialog.password.selectionLength() == len("wrong-one1")
     assert dialog.error.isVisible()
-    assert "用户名或密码错误" in dialog.error.text() and "再错4次" in dialog.error.text()
+    assert dialog.error.text() == users.WRONG_CREDENTIALS  # the same words as an unknown name
     assert [r.note for r in _audit("login_failed")] == ["密码错误（第1次）"]
     assert _audit("login") == []
     # Typing replaces the selected wrong password; Enter then signs in.

@@ -92,5 +92,5 @@ def test_foreign_files_are_refused_untouched(tmp_path):
 def test_pragmas_are_set(db):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 30000
     assert User.select().count() == 0

@@ -171,7 +171,7 @@ def test_migrated_database_has_the_same_index_and_triggers(tmp_path):
         con.close()
         return rows
 
-    assert triggers(old) == triggers(fresh) and len(triggers(fresh)) == 5
+    assert triggers(old) == triggers(fresh) and len(triggers(fresh)) == 7  # 5 search, 2 audit_log
 
 
 # -- the tab ------------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def test_restore_command_refuses_while_a_window_has_the_database(tmp_path, admin
     db_file = database_path()
     zip_path = backup.create_backup(tmp_path / "b.zip").path
     with DatabaseLock(db_file):
-        assert main.main(["restore", str(zip_path), "--db", str(db_file)]) == 1
+        assert main.main(["restore", str(zip_path), "--db", str(db_file)]) == 2
     assert "正在被另一个窗口使用" in capsys.readouterr().err
     assert not [p for p in db_file.parent.iterdir() if "before-restore" in p.name]
 

@@ -30,7 +30,7 @@ def test_weak_password_refused(db):
 def test_five_wrong_passwords_lock_the_account(clerk):
     at = dt.datetime(2026, 11, 27, 9, 0, 0)
     for _ in range(4):
-        with pytest.raises(users.AuthError, match="再错"):
+        with pytest.raises(users.AuthError, match="用户名或密码错误"):
             users.authenticate("clerk", "wrong-pass", at)
     with pytest.raises(users.AuthError, match="锁定"):
         users.authenticate("clerk", "wrong-pass", at)

@@ -115,10 +115,12 @@ class AppController(QObject):
         report = dbcheck.check_file(path)
         restored = None
         if report.damaged:
-            restored = startup.recover(path, report.summary())
-            if restored is None:
+            answer = startup.recover(path, report.summary())
+            if answer is None:
                 lock.release()
                 return False
+            # START_NEW: the empty file was set aside; a new database is made below.
+            restored = None if answer == startup.START_NEW else answer
         elif not report.ok:
             QMessageBox.critical(None, self.tr("无法打开数据库"), report.summary())
             lock.release()
@@ -131,7 +133,8 @@ class AppController(QObject):
                 close_database()
                 if not any(w in str(exc) for w in ("malformed", "not a database", "corrupt")):
                     raise DatabaseError(f"无法打开数据库文件“{path}”：{exc}") from exc
-                restored = startup.recover(path, f"数据库文件已损坏（{exc}）")
+                answer = startup.recover(path, f"数据库文件已损坏（{exc}）")
+                restored = None if answer == startup.START_NEW else answer
                 if restored is None:
                     lock.release()
                     return False

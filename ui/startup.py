@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import backup, local_config
+from models import backup, clock, dbcheck, local_config
 from models.backup import BackupInfo
 from ui.backup_actions import BACKUP_FILTER
+
+# recover()'s answer when the clerk chose to start afresh over an empty (0-byte) file.
+START_NEW = "start-new"
 
 
 class RecoveryDialog(QDialog):
@@ -33,6 +36,7 @@ class RecoveryDialog(QDialog):
         super().__init__(parent)
         self.db_path = db_path
         self.chosen: BackupInfo | None = candidate
+        self.start_new = False
         self.setWindowTitle(self.tr("数据库文件无法打开"))
         self.setMinimumWidth(560)
         intro = QLabel(
@@ -63,6 +67,12 @@ class RecoveryDialog(QDialog):
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.choose_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
+        # An empty file holds nothing to lose: with no backup at hand the clerk may start a
+        # new database instead (the empty file is kept aside under another name).
+        self.new_button = QPushButton(self.tr("作为新数据库使用(&N)"))
+        self.new_button.setVisible(dbcheck.is_empty_file(db_path))
+        buttons.addButton(self.new_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.new_button.clicked.connect(self._start_new)
         self.restore_button.clicked.connect(self.accept)
         self.choose_button.clicked.connect(self.choose)
         self.quit_button.clicked.connect(self.reject)
@@ -71,6 +81,11 @@ class RecoveryDialog(QDialog):
         layout.addWidget(self.offer)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _start_new(self) -> None:
+        self.start_new = True
+        self.chosen = None
+        self.accept()
 
     def choose(self) -> None:
         folder = local_config.load().backup_folder()
@@ -93,8 +108,9 @@ class RecoveryDialog(QDialog):
 
 
 def recover(db_path: Path, problem: str, parent: QWidget | None = None
-            ) -> backup.RestoreResult | None:
-    """Offer the way back for a damaged database; the result if a backup was restored."""
+            ) -> backup.RestoreResult | str | None:
+    """Offer the way back for a damaged database; the result if a backup was restored,
+    START_NEW if an empty file was set aside for a new database, None if declined."""
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         config = local_config.load()
@@ -102,7 +118,16 @@ def recover(db_path: Path, problem: str, parent: QWidget | None = None
     finally:
         QGuiApplication.restoreOverrideCursor()
     dialog = RecoveryDialog(db_path, problem, candidate, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    if accepted and dialog.start_new and dbcheck.is_empty_file(db_path):
+        aside = db_path.with_name(f"{db_path.name}.empty-{clock.now().strftime(backup.STAMP)}")
+        try:
+            db_path.replace(aside)  # kept, never deleted: the program deletes nothing
+        except OSError as exc:
+            QMessageBox.critical(parent, dialog.tr("无法新建数据库"), str(exc))
+            return None
+        return START_NEW
+    if not accepted or dialog.chosen is None:
         return None
     try:
         result = backup.restore(dialog.chosen.path, db_path)
