@@ -334,10 +334,15 @@ def _xlsx_layout(archive: zipfile.ZipFile, member: str) -> tuple[int, list[tuple
 
 
 def _fill_merges(rows: dict[int, list[Any]], merges: list[tuple[int, int, int, int]]) -> None:
+    # A range may claim far more rows and columns than the sheet has (A1:A200000 on a
+    # three-row sheet): fill only the cells that are there, not one list per claimed row.
+    last_row = max(rows, default=0)
+    width = max((len(v) for v in rows.values()), default=0)
     for r1, r2, c1, c2 in merges:
         top = rows.get(r1)
         if top is None:
             continue
+        r2, c2 = min(r2, last_row), min(c2, max(width - 1, c1))
         for r in range(r1, r2 + 1):
             target = rows.setdefault(r, [])
             for c in range(c1, c2 + 1):
@@ -387,7 +392,18 @@ def _read_xlsx(path: Path, progress: Progress | None) -> WorkbookData:
     return data
 
 
-def _collect(data: WorkbookData, name: str, rows: Iterable[tuple[int, list[Any]]]) -> None:
+# Excel's own limit for one cell: anything longer was not typed into a register, and
+# echoing it in row messages would flood the preview.
+MAX_CELL_CHARS = 32_767
+
+
+def _collect(data: WorkbookData, name: str, rows: list[tuple[int, list[Any]]]) -> None:
+    for number, values in rows:
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise WorkbookReadError(
+                    f"“{data.path.name}”的“{name}”第 {number} 行 {column_letter(index)} 列超过 "
+                    f"{MAX_CELL_CHARS} 个字符，不像花名册，没有导入任何内容。")
     result = _sheet_from_rows(name, rows)
     if isinstance(result, SheetTable):
         data.sheets.append(result)
@@ -463,7 +479,10 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:  # an odd byte count or a lone surrogate
+            raise WorkbookReadError("文件以 UTF-16 编码开头，但内容残缺或已损坏，无法读取。") from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -479,17 +498,27 @@ def _read_csv(path: Path, progress: Progress | None) -> WorkbookData:
         raw = path.read_bytes()
     except OSError as exc:
         raise WorkbookReadError(f"无法读取文件“{path.name}”：{exc}") from exc
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise WorkbookReadError(f"“{path.name}”不是文本格式的 CSV 文件。")
     text, encoding = decode_text(raw)
+    if "\x00" in text:  # a binary file, or UTF-16 without its BOM; never a typed register
+        raise WorkbookReadError(f"“{path.name}”不是文本格式的 CSV 文件。")
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = [(n, [cell if cell != "" else None for cell in values])
-            for n, values in enumerate(reader, start=1)]
+    # newline="": lines may end in \r alone (old Mac exports); csv splits them itself.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [(n, [cell if cell != "" else None for cell in values])
+                for n, values in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise WorkbookReadError(
+                f"“{path.name}”第 {reader.line_num} 行有一格超过 {csv.field_size_limit()} 个字符，"
+                "不像花名册，没有导入任何内容。") from exc
+        raise WorkbookReadError(
+            f"“{path.name}”第 {reader.line_num} 行无法按 CSV 格式读取（{exc}），没有导入任何内容。"
+        ) from exc
     if progress and progress(len(rows), max(len(rows), 1)) is False:
         raise ReadCancelled()
     data = WorkbookData(path, "csv", [], encoding=encoding)
@@ -507,16 +536,31 @@ def read_workbook(path: str | Path, progress: Progress | None = None) -> Workboo
     if path.is_dir():
         raise WorkbookReadError(f"“{path}”是一个文件夹。")
     suffix = path.suffix.lower()
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise WorkbookReadError(f"无法读取文件“{path.name}”：{exc}") from exc
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and head.startswith(b"PK")):
-        data = _read_xlsx(path, progress)
+        reader = _read_xlsx
     elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
-        data = _read_xls(path, progress)
+        reader = _read_xls
     elif suffix in (".csv", ".txt"):
-        data = _read_csv(path, progress)
+        reader = _read_csv
     else:
         raise WorkbookReadError(f"不支持的文件类型“{suffix}”：请使用 .xlsx、.xls 或 .csv 文件。")
+    try:
+        data = reader(path, progress)
+    except (WorkbookReadError, ReadCancelled):
+        raise
+    except Exception as exc:
+        # A damaged file makes zipfile, zlib, the XML parser, openpyxl or xlrd raise almost
+        # anything (BadZipFile, zlib.error, ParseError, ValueError, CompDocError...), often
+        # only while rows are read: whatever it is, the clerk gets one sentence.
+        raise WorkbookReadError(
+            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿"
+            f"（{type(exc).__name__}: {str(exc)[:200]}），没有导入任何内容。"
+        ) from exc
     if not data.sheets:
         why = "；".join(f"{name}：{reason}" for name, reason in data.ignored_sheets)
         raise WorkbookReadError(
