@@ -48,6 +48,7 @@ from models.stats import (
     Section,
     StatsError,
     SubmissionStamp,
+    _as_date,
     monthly,
     rows_of,
 )
@@ -175,14 +176,6 @@ def _correction_lines(figures: MonthlyFigures, previous: ReportSubmission) -> li
 def _dates(days: list[dt.date]) -> str:
     text = "、".join(f"{d.month}月{d.day}日" for d in days[:3])
     return text + (f"等{len(days)}次" if len(days) > 3 else "")
-
-
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 # -- sending ----------------------------------------------------------------------------------
