@@ -76,6 +76,14 @@ def _add_workbook_commands(sub) -> None:
     exp.add_argument("file", metavar="FILE.xlsx", help="要写入的工作簿文件")
     exp.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
     exp.add_argument("--user", metavar="NAME", help="记入操作日志的用户名（默认记为 cli）")
+    fill = sub.add_parser("fill", help="一表通：用户籍信息填写一个部门报表模板（.xlsx）")
+    fill.add_argument("template", nargs="?", metavar="TEMPLATE", help="模板名称或编号")
+    fill.add_argument("--out", metavar="FILE.xlsx", help="要写入的工作簿文件")
+    fill.add_argument("--as-of", metavar="YYYY-MM-DD", help="填表日期（默认今天；年龄等按模板的日期规则计）")
+    fill.add_argument("--recipient", metavar="TEXT", default="", help="报送对象，记入生成记录")
+    fill.add_argument("--list", action="store_true", help="列出全部模板")
+    fill.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
+    fill.add_argument("--user", metavar="NAME", help="记入操作日志的用户名（默认记为 cli）")
 
 
 def _open(args: argparse.Namespace):
@@ -331,8 +339,52 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@refused_when_busy
+def cmd_fill(args: argparse.Namespace) -> int:
+    """Exit 0: filled (or listed); 2: wrong arguments, unknown template, or nothing written."""
+    import datetime as dt
+
+    from models import fill_lists, fill_templates
+    from models.db import DatabaseError, default_db_path
+    from models.db_lock import writer_lock
+
+    path = Path(args.db) if args.db else default_db_path()
+    try:
+        if args.list:
+            _open(args)
+            for info in fill_templates.templates(_cli_actor(args)):
+                last = f"，上次生成 {info.last_run:%Y-%m-%d}" if info.last_run else ""
+                print(f"{info.id}\t{info.name}（{info.department or '未填部门'}）"
+                      f"\t名单：{info.list_name or '未选'}{last}")
+            return 0
+        if not args.template or not args.out:
+            raise ValueError("需要模板名称和 --out 输出文件，例如：main.py fill 高龄老人名单 --out 名单.xlsx")
+        if Path(args.out).suffix.lower() != ".xlsx":
+            raise ValueError("输出文件名须以 .xlsx 结尾。")
+        try:
+            as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+        except ValueError as exc:
+            raise ValueError(f"日期“{args.as_of}”应写成 YYYY-MM-DD") from exc
+        with writer_lock(path, "fill"):
+            check_before_writing(path)
+            _open(args)
+            actor = _cli_actor(args)
+            info = fill_templates.find_template(actor, args.template)
+            result = fill_templates.fill(actor, info.id, args.out, as_of=as_of,
+                                         recipient=args.recipient)
+    except (ValueError, LookupError, PermissionError, DatabaseError,
+            fill_templates.FillError, fill_lists.ListError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    ids = ("（含完整身份证号码，请妥善保管）" if result.full_ids
+           else "（该账户不能查看完整身份证号码，已部分隐藏）" if result.masked_for_role else "")
+    print(f"已生成“{info.name}”{result.rows}行（按{result.day:%Y年%m月%d日}计）到 {result.path}{ids}。")
+    return 0
+
+
 COMMANDS["import"] = cmd_import
 COMMANDS["export"] = cmd_export
+COMMANDS["fill"] = cmd_fill
 def cmd_report(args: argparse.Namespace) -> int:
     """Reports from the command line: one sentence and exit 1 on any problem, 0 on success."""
     from types import SimpleNamespace

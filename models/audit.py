@@ -33,6 +33,9 @@ def snapshot(instance: BaseModel) -> dict[str, Any]:
             continue
         if isinstance(field, pw.ForeignKeyField):
             data[name] = instance.__data__.get(name)
+        elif isinstance(field, pw.BlobField):  # a file kept in the row: its size, not its bytes
+            blob = getattr(instance, name)
+            data[name] = None if blob is None else f"{len(bytes(blob))} bytes"
         else:
             data[name] = _plain(getattr(instance, name))
     return data

@@ -86,6 +86,7 @@ STEPS = ["v05_registry_search", "v07_certificates", "v08_casework", "v09_events"
 STEPS += ["v12_perf"]  # indexes for a district's scale (the benchmark, issue 9)
 STEPS += ["v13_certificate_allow_list"]  # the 20 abolished certificates (民发〔2020〕20号)
 STEPS += ["v14_report_submissions"]  # monthly reports frozen when sent (issue 13)
+STEPS += ["v15_fill_templates"]  # 一表通: saved lists and department templates (issue 16)
 for _step in STEPS:
     importlib.import_module(f"models.migration_steps.{_step}")
 
@@ -99,9 +100,11 @@ def all_models() -> list[type[pw.Model]]:
     from models.entities import CORE_MODELS
     from models.events import EVENT_MODELS
     from models.facilities import FACILITY_MODELS
+    from models.fill import FILL_MODELS
     from models.search_index import ResidentSearch
 
-    return [*CORE_MODELS, ResidentSearch, *certificates.MODELS, *CASEWORK_MODELS, *EVENT_MODELS, *FACILITY_MODELS]
+    return [*CORE_MODELS, ResidentSearch, *certificates.MODELS, *CASEWORK_MODELS, *EVENT_MODELS, *FACILITY_MODELS,
+            *FILL_MODELS]
 
 
 def current_version(db: pw.Database) -> int:

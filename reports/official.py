@@ -51,6 +51,10 @@ TEXT_WIDTH = 156 * mm
 TEXT_HEIGHT = 225 * mm
 RIGHT_MARGIN = PAGE_WIDTH - LEFT_MARGIN - TEXT_WIDTH
 BOTTOM_MARGIN = PAGE_HEIGHT - TOP_MARGIN - TEXT_HEIGHT
+# A4 turned for wide lists: 20 mm all round, leaving room under the text for page numbers.
+LANDSCAPE_MARGIN = 20 * mm
+LANDSCAPE_WIDTH = PAGE_HEIGHT - 2 * LANDSCAPE_MARGIN
+LANDSCAPE_HEIGHT = PAGE_WIDTH - 2 * LANDSCAPE_MARGIN
 
 # Chinese type sizes in points.
 SIZE_2 = 22.0  # 二号: title
@@ -414,6 +418,7 @@ class Document:
     date: dt.date = field(default_factory=clock.today)
     font_path: str | None = None
     page_numbers: bool = True
+    landscape: bool = False  # wide lists (一表通 sheets of ten or more columns)
 
     def build(self, story: list[Flowable], progress: Progress | None = None,
               pages: int | None = None) -> Path:
@@ -431,13 +436,17 @@ class Document:
             part.touch()
         except OSError as exc:
             raise ReportError(_write_error(self.path, exc)) from exc
+        pagesize, left, bottom, width, height = (
+            ((PAGE_HEIGHT, PAGE_WIDTH), LANDSCAPE_MARGIN, LANDSCAPE_MARGIN, LANDSCAPE_WIDTH,
+             LANDSCAPE_HEIGHT) if self.landscape
+            else (A4, LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT))
         doc = BaseDocTemplate(
             str(part),
-            pagesize=A4,
-            leftMargin=LEFT_MARGIN,
-            rightMargin=RIGHT_MARGIN,
-            topMargin=TOP_MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
+            pagesize=pagesize,
+            leftMargin=left,
+            rightMargin=pagesize[0] - left - width,
+            topMargin=pagesize[1] - bottom - height,
+            bottomMargin=bottom,
             title=self.title,
             author=unit,
             creator="社区工作台",
@@ -449,7 +458,7 @@ class Document:
         )
         doc.keepTogetherClass = KeepWithNext
         # The frame has no padding of its own: the text block is exactly 156 × 225 mm.
-        frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT, leftPadding=0,
+        frame = Frame(left, bottom, width, height, leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0, id="text_block")
         if progress is not None:
             doc.setProgressCallBack(_progress_callback(progress, pages))
@@ -460,12 +469,12 @@ class Document:
             canvas.saveState()
             canvas.setFont(st.font, SIZE_4)
             text = f"— {document.page} —"
-            y = BOTTOM_MARGIN - 7 * mm - SIZE_4
+            y = bottom - 7 * mm - SIZE_4
             # Odd pages right, even pages left, one character in from the text block (GB/T 9704).
             if document.page % 2:
-                canvas.drawRightString(LEFT_MARGIN + TEXT_WIDTH - SIZE_4, y, text)
+                canvas.drawRightString(left + width - SIZE_4, y, text)
             else:
-                canvas.drawString(LEFT_MARGIN + SIZE_4, y, text)
+                canvas.drawString(left + SIZE_4, y, text)
             canvas.restoreState()
 
         try:
