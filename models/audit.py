@@ -88,6 +88,7 @@ ACTION_NAMES: dict[str, str] = {
     "reset_password": "重置密码", "change_password": "修改密码", "demo": "装入示范数据",
     "import": "导入", "export": "导出", "print": "打印", "void": "作废",
     "issue": "开具", "reprint": "补打", "restore": "恢复备份", "submit": "报送",
+    "fill": "一表通填表",
 }
 
 
@@ -104,6 +105,7 @@ TABLE_NAMES: dict[str, str] = {
     "facility_photo": "设施照片", "facility_space": "用房", "facility_standard": "建设标准",
     "facility_standard_item": "标准项目", "backup": "备份",
     "database": "数据库", "audit_log": "操作日志", "report_submission": "月报报送",
+    "saved_list": "名单", "fill_template": "一表通模板", "fill_run": "一表通生成记录",
     "monthly_report": "月度报表",
 }
 

@@ -86,6 +86,7 @@ from models.facilities import (
     FacilityStandardItem,
 )
 from models.facilities import STATUS_NAMES as SPACE_STATUSES
+from models.fill import FillRun, FillTemplate, SavedList
 from models.life_events import KINDS as LIFE_EVENT_KINDS
 from models.permissions import ROLE_NAMES, HasRole, Perm, require
 from models.residents import HEAD, describe_tag
@@ -369,6 +370,31 @@ FIELDS: dict[str, dict[str, Field]] = {
         # Written beside the columns by models/report_submissions.py:
         "scope": _f("报表范围"),
     },
+    "saved_list": {
+        "id": _ID, "name": _f("名单名称"), "criteria": _f("筛选条件"), "notes": _f("说明"),
+        "starter": _b("程序预置"), "archived": _b("已停用"), "created_by": _u("创建人"),
+        "created_at": _f("创建时间"), "updated_at": _f("修改时间"),
+    },
+    "fill_template": {
+        "id": _ID, "name": _f("模板名称"), "department": _f("部门"), "filename": _f("模板文件名"),
+        "source": Field("模板文件", kind="blob"), "source_sha256": _f("模板文件校验码"),
+        "sheet": _f("工作表"), "layout": _f("表头位置"), "mapping": _f("列对应"),
+        "saved_list": _r("名单", "saved_list"), "sort": _f("排序"), "date_rule": _f("日期规则"),
+        "starter": _b("程序预置"), "archived": _b("已停用"), "created_by": _u("创建人"),
+        "created_at": _f("创建时间"), "updated_at": _f("修改时间"),
+        # Written beside the columns by models/fill_templates.py for each fill:
+        "run": _f("生成记录"), "rows": _f("行数"), "full_ids": _b("含完整身份证号码"),
+        "as_of": _f("计算日期"), "recipient": _f("报送对象"), "file": _f("生成的文件"),
+        "sha256": _f("文件校验码"),
+    },
+    "fill_run": {
+        "id": _ID, "template": _r("模板", "fill_template"), "as_of": _f("计算日期"),
+        "rows": _f("行数"), "full_ids": _b("含完整身份证号码"), "recipient": _f("报送对象"),
+        "filename": _f("文件名"), "output": Field("生成的文件", kind="blob"),
+        "output_sha256": _f("文件校验码"), "username": _u("生成人"), "made_at": _f("生成时间"),
+        # Written beside the columns when a sent file is saved again:
+        "file": _f("另存的文件"),
+    },
     # Not a table: a monthly report printed (record id: the month).
     "monthly_report": {
         "month": _f("报表月份"), "scope": _f("报表范围"), "closing": _f("月末人口"),
@@ -491,6 +517,9 @@ _SOURCES: dict[str, _Source] = {
                               (("space", "facility_space"), ("finding", "facility_finding"))),
     "certificate_kind": _Source(CertificateKind, ("name",)),
     "report_submission": _Source(ReportSubmission, ("serial", "month", "scope_name")),
+    "saved_list": _Source(SavedList, ("name",)),
+    "fill_template": _Source(FillTemplate, ("name", "department")),
+    "fill_run": _Source(FillRun, ("template", "made_at"), (("template", "fill_template"),)),
     "certificate": _Source(Certificate, ("serial", "kind_name", "resident", "resident_name"),
                            (("resident", "resident"),)),
 }
@@ -709,6 +738,10 @@ _DESCRIBE: dict[str, Callable[[Row, Lookup], str]] = {
         _short(r.get("caption") or "", 20)) if p),
     "certificate_kind": lambda r, lk: str(r["name"]),
     "report_submission": lambda r, lk: f"{r['serial']} {r['month']} {r['scope_name']}",
+    "saved_list": lambda r, lk: f"名单“{r['name']}”",
+    "fill_run": _under("fill_template", "template", lambda r: f"{_date(r['made_at'])} 生成"),
+    "fill_template": lambda r, lk: f"{r['name']}（{r['department']}）" if r["department"]
+    else str(r["name"]),
     "certificate": lambda r, lk: (
         f"{r['serial']} {r['kind_name']}（{_who(r, lk, 'resident') or r['resident_name']}）"),
 }

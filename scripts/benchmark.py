@@ -136,6 +136,7 @@ def main() -> int:
         print(f"  workbook done ({time.perf_counter() - started:.0f} s)", flush=True)
         rows += wl.reports(scale, db, args.repeat, data)
         rows += wl.backup(scale, db, args.repeat, data)
+        rows += wl.fill(scale, db, args.repeat, data)
         print(f"  reports and backup done ({time.perf_counter() - started:.0f} s)", flush=True)
     rows.sort(key=lambda r: (int(r.scale[:-1]), int(r.workload.split(".")[0])))  # stable
     print()
