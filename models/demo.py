@@ -351,7 +351,9 @@ def generate(
         id_by_number = as_dict(Resident.select(Resident.id_number, Resident.id))
         tag_data = [
             {"resident": id_by_number[person_rows[idx]["id_number"]], "tag": tag, "detail": detail,
-             "start_date": as_of - dt.timedelta(days=rng.randint(30, 2000))}
+             # never before the person was born (a baby of a 低保 family joins at birth)
+             "start_date": max(as_of - dt.timedelta(days=rng.randint(30, 2000)),
+                               person_rows[idx]["birth_date"])}
             for idx, tag, detail in tag_rows
         ]
         for start in range(0, len(tag_data), 500):
