@@ -57,7 +57,7 @@ STARTERS: tuple[Starter, ...] = (
         (("序号", ()), ("姓名", ()), ("性别", ()), ("身份证号码", ()),
          ("残疾情况", ("残疾类别", "残疾等级")), ("户籍地址", ()), ("现住址", ()),
          ("联系电话", ()), ("备注", ())),
-        (6, 10, 6, 21, 12, 10, 24, 24, 14, 12)),
+        (6, 10, 6, 21, 12, 10, 30, 26, 14, 12)),
     Starter(
         "0-3岁婴幼儿育儿补贴名单", "卫健", "0-3岁婴幼儿", ListCriteria(max_age=2),
         "0-3岁婴幼儿育儿补贴申领名单（    年  月）",
@@ -70,7 +70,7 @@ STARTERS: tuple[Starter, ...] = (
         (("序号", ()), ("姓名", ()), ("性别", ()), ("民族", ()), ("出生日期", ()),
          ("公民身份号码", ()), ("户籍地址", ()), ("现住址", ()), ("来本地日期", ()),
          ("工作单位", ()), ("联系电话", ())),
-        (6, 10, 6, 6, 12, 21, 26, 24, 12, 18, 14), sort="address"),
+        (6, 10, 6, 6, 12, 21, 30, 26, 12, 18, 14), sort="address"),
     Starter(
         "低保人员名单", "民政", "低保对象", ListCriteria(tag="dibao"),
         "城乡最低生活保障对象名单（    年  月）",
@@ -127,8 +127,8 @@ def build_workbook(starter: Starter, community: str) -> bytes:
             if row == 4:
                 cell.font = Font(name="宋体", size=11, bold=True)
     first_data = 3 + header_rows
-    for row in range(first_data, first_data + 3):  # bordered blank rows, as departments send
-        ws.row_dimensions[row].height = 20
+    # Bordered blank rows, as departments send; no fixed height, so long addresses wrap.
+    for row in range(first_data, first_data + 3):
         for c in range(1, width + 1):
             cell = ws.cell(row=row, column=c)
             cell.border = _BOX
