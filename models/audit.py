@@ -67,7 +67,11 @@ def record(
     )
 
 
-def history(table_name: str, record_id: Any) -> list[AuditLog]:
+def history(actor: Any, table_name: str, record_id: Any) -> list[AuditLog]:
+    """Every audit row of one record, oldest first, for a role allowed to read the log."""
+    from models.permissions import Perm, require
+
+    require(actor, Perm.AUDIT_VIEW)
     return list(
         AuditLog.select()
         .where((AuditLog.table_name == table_name) & (AuditLog.record_id == str(record_id)))
@@ -75,7 +79,11 @@ def history(table_name: str, record_id: Any) -> list[AuditLog]:
     )
 
 
-def recent(limit: int = 200, username: str | None = None) -> list[AuditLog]:
+def recent(actor: Any, limit: int = 200, username: str | None = None) -> list[AuditLog]:
+    """The newest audit rows, for a role allowed to read the log."""
+    from models.permissions import Perm, require
+
+    require(actor, Perm.AUDIT_VIEW)
     query = AuditLog.select().order_by(AuditLog.id.desc()).limit(limit)
     if username:
         query = query.where(AuditLog.username == username)

@@ -240,7 +240,7 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
         for s in CaseStatusChange.select().where(CaseStatusChange.case == case.id)
         .order_by(CaseStatusChange.on_date, CaseStatusChange.id)
     ]
-    detail.follow_ups = follow_up_rows(case.id)
+    detail.follow_ups = follow_up_rows(actor, case.id)
     detail.reminders = [
         ReminderRow(r.id, r.visit, VISITS[r.visit], r.window_start, r.window_end, r.status,
                     REMINDER_STATUSES[r.status], r.status_on,
@@ -252,7 +252,9 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
     return detail
 
 
-def follow_up_rows(case_id: int) -> list[FollowUpRow]:
+def follow_up_rows(actor: HasRole, case_id: int) -> list[FollowUpRow]:
+    """A case's follow-ups (what was said on each visit), for a role that may see casework."""
+    require(actor, Perm.CASEWORK_VIEW)
     return [
         FollowUpRow(f.id, f.on_date, f.way, FOLLOW_UP_WAYS.get(f.way, f.way), f.note, f.next_date,
                     f.username)

@@ -16,7 +16,7 @@ from typing import Any
 from models import audit, clock, codes, crud, idcard, text_rules
 from models.db import database
 from models.entities import Household, LifeEvent, Resident, ResidentTag
-from models.permissions import HasRole, Perm, require
+from models.permissions import HasRole, Perm, can, require
 from models.pinyin import keys as pinyin_keys
 
 HEAD = "02"
@@ -66,6 +66,9 @@ class ResidentData:
     arrived_on: dt.date | None = None
     notes: str = ""
     tags: list[TagInput] = field(default_factory=list)
+    # Set by a form that never showed the stored number (the role may not see it): saving
+    # keeps the stored number instead of treating the missing one as cleared.
+    keep_id_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class ResidentDetail:
     tags: list[TagRow]
     created_at: dt.datetime
     updated_at: dt.datetime
+    # data.id_number is None for a role that may not see full numbers; this says one is stored.
+    has_id_number: bool = False
 
 
 def disability_detail(kind: str, grade: int | str) -> str:
@@ -173,7 +178,9 @@ def validate(
 ) -> list[str]:
     """Normalise *data* in place and check it; returns warnings, raises RegistryError."""
     today = today or clock.today()
-    data.name = re.sub(r"\s+", "", data.name or "")
+    # Cleaned first, so that the checks see what will be stored (crud strips the same
+    # characters): invisible ones neither make a name too long nor let an empty one through.
+    data.name = re.sub(r"\s+", "", text_rules.clean(data.name or ""))
     if not data.name:
         raise RegistryError("姓名不能为空。")
     if len(data.name) > 50:
@@ -269,6 +276,8 @@ def update_resident(actor: HasRole, resident_id: int, data: ResidentData,
     require(actor, Perm.REGISTRY_EDIT)
     with database.atomic():
         resident = Resident.get_by_id(resident_id)
+        if data.keep_id_number:
+            data.id_number = resident.id_number
         warnings = validate(data, exclude_id=resident_id)
         if data.category != resident.category:
             raise RegistryError("人员类别的变化须作为“类别变更”登记（带日期和原因）。")
@@ -325,9 +334,9 @@ def correct_resident(actor: HasRole, resident_id: int, data: ResidentData,
     if not reason:
         raise RegistryError("请填写更正原因。")
     with database.atomic():
-        before = _fix_view(detail(resident_id).data)
+        before = _fix_view(_detail(resident_id).data)
         warnings = update_resident(actor, resident_id, data, note=f"更正：{reason}")
-        after = _fix_view(detail(resident_id).data)
+        after = _fix_view(_detail(resident_id).data)
         keys = [k for k in _FIX_LABELS if before[k] != after[k]]
         if not keys:
             raise RegistryError("没有修改任何内容，无需更正。")
@@ -383,7 +392,18 @@ def current_head(household_id: int) -> Resident | None:
 
 
 # -- reading ----------------------------------------------------------------------------
-def detail(resident_id: int) -> ResidentDetail:
+def detail(actor: HasRole, resident_id: int) -> ResidentDetail:
+    """One person's record. The full ID number only for a role that may reveal it (the form
+    shows the masked one; data.id_number is None otherwise and has_id_number says one exists)."""
+    require(actor, Perm.REGISTRY_VIEW)
+    info = _detail(resident_id)
+    if info.data.id_number and not can(actor, Perm.REVEAL_ID):
+        info.data.id_number = None
+    return info
+
+
+def _detail(resident_id: int) -> ResidentDetail:
+    """detail() without the checks, for this module's own comparisons."""
     r = Resident.get_by_id(resident_id)
     household_id = household_of(r)
     household = Household.get_or_none(Household.id == household_id) if household_id else None
@@ -406,6 +426,7 @@ def detail(resident_id: int) -> ResidentDetail:
         tags=tags,
         created_at=r.created_at,
         updated_at=r.updated_at,
+        has_id_number=bool(r.id_number),
     )
 
 

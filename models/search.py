@@ -30,6 +30,7 @@ from typing import Any
 
 from models import clock, idcard
 from models.db import database
+from models.permissions import HasRole, Perm, can, require
 
 PROBE_LIMIT = 2000
 
@@ -385,8 +386,17 @@ def search(
     offset: int = 0,
     sort: str = DEFAULT_SORT,
     descending: bool = False,
+    *,
+    actor: HasRole | None = None,
 ) -> list[ResidentRow]:
-    """Residents matching *text* and *flt*, one page, in *sort* order (household by default)."""
+    """Residents matching *text* and *flt*, one page, in *sort* order (household by default).
+
+    A row carries the full id_number only for an *actor* whose role may reveal it; for other
+    roles, and for services that search on their own account (no actor: they use the ids),
+    id_number is None and masked_id is what there is to show."""
+    if actor is not None:
+        require(actor, Perm.REGISTRY_VIEW)
+    full_ids = can(actor, Perm.REVEAL_ID)
     flt = flt or ResidentFilter()
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}")
@@ -399,11 +409,14 @@ def search(
         f" ORDER BY {order} LIMIT ? OFFSET ?"
     )
     cursor = database.execute_sql(sql, [*params, int(limit), int(offset)])
-    return [_row(values) for values in cursor.fetchall()]
+    return [_row(values, full_ids) for values in cursor.fetchall()]
 
 
-def count(text: str = "", flt: ResidentFilter | None = None, cap: int | None = None) -> int:
+def count(text: str = "", flt: ResidentFilter | None = None, cap: int | None = None, *,
+          actor: HasRole | None = None) -> int:
     """How many residents match; with *cap*, counting stops at cap + 1 (quick for the window)."""
+    if actor is not None:
+        require(actor, Perm.REGISTRY_VIEW)
     flt = flt or ResidentFilter()
     plan = _plan(text, flt)
     joins = (
@@ -435,7 +448,7 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _row(values: tuple) -> ResidentRow:
+def _row(values: tuple, full_id: bool = False) -> ResidentRow:
     (rid, name, sex, birth, number, relation, category, status, phone, household_id,
      household_no, compound, building, unit, room, compound_id) = values
     return ResidentRow(
@@ -443,7 +456,7 @@ def _row(values: tuple) -> ResidentRow:
         name=name,
         sex=sex,
         birth_date=_date(birth),
-        id_number=number,
+        id_number=number if full_id else None,
         masked_id=idcard.mask(number),
         relation=relation,
         category=category,

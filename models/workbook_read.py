@@ -474,8 +474,30 @@ def _xls_value(cell: Any, datemode: int) -> Any:
 
 # -- CSV ------------------------------------------------------------------------------------
 
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when *raw* clearly is UTF-16 saved without its BOM, else None.
+
+    A register's commas, digits and line ends are ASCII, whose UTF-16 code units have a zero
+    high byte: many zeros on one side of the code units (odd positions for LE, even for BE)
+    and almost none on the other. UTF-8 text never looks like that (a stray NUL or two does
+    not), and neither do binary files, whose zeros fall on both sides.
+    """
+    sample = raw[:8192]
+    units = len(sample) // 2
+    if units < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    # U+4E00 一 and its like have a zero low byte: the quiet side may hold a few zeros.
+    if odd >= units / 10 and even * 20 <= odd:
+        return "utf-16-le"
+    if even >= units / 10 and odd * 20 <= even:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(raw: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (with or without BOM) when it decodes, else GBK (as GB18030)."""
+    """(text, encoding): UTF-8 (with or without BOM) when it decodes, UTF-16 (with a BOM, or
+    without one when the bytes clearly are UTF-16), else GBK (as GB18030)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -483,6 +505,13 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:  # an odd byte count or a lone surrogate
             raise WorkbookReadError("文件以 UTF-16 编码开头，但内容残缺或已损坏，无法读取。") from exc
+    # Before UTF-8: UTF-16 of ASCII is valid UTF-8 too (full of NULs).
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return raw.decode(utf16), utf16
+        except UnicodeDecodeError as exc:
+            raise WorkbookReadError("文件像是 UTF-16 编码，但内容残缺或已损坏，无法读取。") from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

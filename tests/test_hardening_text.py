@@ -45,7 +45,7 @@ def test_dirty_names_and_notes_are_stored_clean_and_export(tmp_path, admin):
     assert Household.get_by_id(house.id).notes == "独居老人\n每周探访一次"
 
     # Editing goes through the same door.
-    detail = residents.detail(created.id)
+    detail = residents.detail(admin, created.id)
     changed = detail.data
     changed.notes = "改\x00过\u202e了"
     residents.update_resident(admin, created.id, changed)
@@ -103,3 +103,23 @@ def test_services_store_normalised_phones_and_refuse_a_bad_one(admin):
     with pytest.raises(RegistryError, match="联系电话“12345”不是有效的号码"):
         residents.create_resident(admin, house.id, bad)
     assert Resident.select().count() == before
+
+
+def test_name_length_and_emptiness_are_checked_on_the_cleaned_name(admin):
+    """Invisible characters are stripped before the checks, as they are before storing: they
+    neither make a 50-character name too long nor let a name of nothing but them through."""
+    house = _household(admin)
+    fifty = "王" * 50
+    padded = person("\u202e".join(fifty[:25]) + DIRTY * 10 + fifty[25:], "1",
+                    dt.date(1958, 3, 2), "02", 1)
+    assert len(padded.name) > 50
+    created = residents.create_resident(admin, house.id, padded)
+    assert Resident.get_by_id(created.id).name == fifty
+
+    too_long = person("王" * 51, "2", dt.date(1960, 5, 9), "12", 2)
+    with pytest.raises(RegistryError, match="姓名过长"):
+        residents.create_resident(admin, house.id, too_long)
+    invisible = person(DIRTY + "\ufeff\u2066", "2", dt.date(1960, 5, 9), "12", 3)
+    with pytest.raises(RegistryError, match="姓名不能为空"):
+        residents.create_resident(admin, house.id, invisible)
+    assert Resident.select().count() == 1

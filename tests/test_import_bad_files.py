@@ -97,6 +97,18 @@ def utf16_no_bom_csv(tmp: Path) -> Path:
     return path
 
 
+def utf16_be_no_bom_csv(tmp: Path) -> Path:
+    path = tmp / "utf16be.csv"
+    path.write_bytes(_csv_text("\r\n").encode("utf-16-be"))
+    return path
+
+
+def utf16_no_bom_odd_csv(tmp: Path) -> Path:
+    path = tmp / "utf16le_odd.csv"
+    path.write_bytes(_csv_text().encode("utf-16-le") + b"\x41")  # half a code unit at the end
+    return path
+
+
 def crc_stored_xlsx(tmp: Path) -> Path:
     path = _rewrite(_xlsx(tmp / "crc.xlsx"), SHEET, lambda d: d, zipfile.ZIP_STORED)
     _flip_member_bytes(path, SHEET)
@@ -185,7 +197,8 @@ def bad_cell_values_xlsx(tmp: Path) -> Path:
     return _rewrite(_xlsx(tmp / "cells.xlsx"), SHEET, garble)
 
 
-CORPUS = [cr_only_csv, utf16_bom_csv, utf16_odd_csv, utf16_no_bom_csv, crc_stored_xlsx,
+CORPUS = [cr_only_csv, utf16_bom_csv, utf16_odd_csv, utf16_no_bom_csv, utf16_be_no_bom_csv,
+          utf16_no_bom_odd_csv, crc_stored_xlsx,
           crc_deflated_xlsx, broken_xml_xlsx, truncated_xlsx, random_xls, damaged_ole_xls,
           long_cell_xlsx, long_cell_csv, huge_merge_xlsx, nul_csv, late_nul_csv,
           bad_cell_values_xlsx]
@@ -216,12 +229,30 @@ def test_utf16_with_bom_is_read(tmp_path, clerk):
     assert len(pv.rows) == 2
 
 
+@pytest.mark.parametrize("make", [utf16_no_bom_csv, utf16_be_no_bom_csv])
+def test_utf16_without_bom_is_read(make, tmp_path, clerk):
+    pv = wi.preview(clerk, make(tmp_path))
+    assert [r.row for r in pv.rows] == [2, 3]
+    assert [r.name for r in pv.rows] == ["王建国", "李秀兰"]
+
+
+def test_damaged_utf16_without_bom_gets_a_sentence(tmp_path, clerk):
+    with pytest.raises(wi.WorkbookReadError, match="UTF-16"):
+        wi.preview(clerk, utf16_no_bom_odd_csv(tmp_path))
+
+
+def test_a_stray_nul_is_not_taken_for_utf16(tmp_path, clerk):
+    """A UTF-8 file with a NUL in it is still refused as not text, not misread as UTF-16."""
+    with pytest.raises(wi.WorkbookReadError, match="不是文本格式"):
+        wi.preview(clerk, nul_csv(tmp_path))
+
+
 def test_huge_merge_is_capped_to_the_rows_there(tmp_path, clerk):
     pv = wi.preview(clerk, huge_merge_xlsx(tmp_path))
     assert [r.row for r in pv.rows] == [2, 3]
 
 
-@pytest.mark.parametrize("make", [long_cell_xlsx, late_nul_csv, utf16_no_bom_csv])
+@pytest.mark.parametrize("make", [long_cell_xlsx, late_nul_csv])
 def test_refused_outright(make, tmp_path, clerk):
     """Files that would read, but whose content no typed register holds."""
     with pytest.raises(wi.WorkbookReadError) as caught:

@@ -424,7 +424,7 @@ def test_a_correction_needs_a_reason_and_a_change(admin, demo_small):
     from models import residents
 
     person = member(families()[0].id)
-    data = residents.detail(person.id).data
+    data = residents.detail(admin, person.id).data
     with pytest.raises(residents.RegistryError, match="更正原因"):
         residents.correct_resident(admin, person.id, data, "  ")
     with pytest.raises(residents.RegistryError, match="没有修改"):

@@ -42,7 +42,7 @@ def test_birth_adds_a_child_with_a_dated_event(admin, family):
         life_events.record_birth(admin, house.id, ResidentData(name="某", sex="2", relation="02",
                                                                birth_date=DAY))
     # A corrected birth date corrects the birth event: a new one replaces (voids) the old.
-    data = residents.detail(child.id).data
+    data = residents.detail(admin, child.id).data
     data.birth_date = dt.date(2026, 10, 4)
     residents.update_resident(admin, child.id, data)
     history = life_events.history(child.id)

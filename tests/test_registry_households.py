@@ -158,4 +158,4 @@ def test_household_dialog_edits_the_address(qtbot, admin, family):
     dialog.room.setText("302")
     dialog.save()
     assert Household.get_by_id(house.id).room == "302"
-    assert residents.detail(residents.current_head(house.id).id).address.endswith("302")
+    assert residents.detail(admin, residents.current_head(house.id).id).address.endswith("302")

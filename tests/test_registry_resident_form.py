@@ -196,11 +196,11 @@ def test_edit_keeps_the_number_hidden_and_logs_reveals(qtbot, officer, clerk, ho
 
 def test_edit_refuses_a_silent_category_or_head_change(admin, household):
     head = residents.current_head(household.id)
-    data = residents.detail(head.id).data
+    data = residents.detail(admin, head.id).data
     data.category = "4" if data.category != "4" else "1"
     with pytest.raises(residents.RegistryError, match="类别变更"):
         residents.update_resident(admin, head.id, data)
-    data = residents.detail(head.id).data
+    data = residents.detail(admin, head.id).data
     data.relation = "12"
     with pytest.raises(residents.RegistryError, match="变更户主"):
         residents.update_resident(admin, head.id, data)

@@ -191,7 +191,7 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
         self._recount()
 
     def _add_from_register(self) -> None:
-        picker = ResidentPicker(self, self.tr("添加子女"))
+        picker = ResidentPicker(self, self.tr("添加子女"), user=self.user)
         if picker.exec() and picker.chosen is not None:
             row = picker.chosen
             self._add_row(row.id, row.name, row.sex, row.birth_date, "common",

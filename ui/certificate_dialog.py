@@ -155,7 +155,7 @@ class CertificateDialog(QDialog):
             self.kind.setCurrentIndex(max(0, self.kind.findData(current)))
 
     def pick_resident(self) -> None:
-        picker = ResidentPicker(self, self.tr("选择开具证明的居民"))
+        picker = ResidentPicker(self, self.tr("选择开具证明的居民"), user=self.user)
         if picker.exec() and picker.chosen is not None:
             self.set_resident(picker.chosen)
 

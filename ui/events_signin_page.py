@@ -125,7 +125,7 @@ class SignInPage(QWidget):
         self.refresh()
 
     def invite_residents(self) -> None:
-        picker = ResidentPicker(self, self.tr("添加到签到名单（可多选）"), multi=True)
+        picker = ResidentPicker(self, self.tr("添加到签到名单（可多选）"), multi=True, user=self.user)
         if picker.exec() != QDialog.DialogCode.Accepted:
             return
         try:

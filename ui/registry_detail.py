@@ -98,7 +98,7 @@ class PersonPane(QWidget):
         self.reveal.setEnabled(False)
 
     def show_person(self, resident_id: int) -> None:
-        info = residents.detail(resident_id)
+        info = residents.detail(self.user, resident_id)
         self.resident_id = resident_id
         self.views.shown(resident_id)
         self._arm_view_timer()

@@ -124,9 +124,9 @@ class SuccessionBox(QGroupBox):
         return self.table.relations()
 
 
-def needs_succession(person_id: int) -> tuple[int, bool]:
+def needs_succession(user, person_id: int) -> tuple[int, bool]:
     """(household id, True when the person is a head with others staying)."""
-    info = residents.detail(person_id)
+    info = residents.detail(user, person_id)
     hid = info.household_id or 0
     if not hid or info.data.relation != HEAD:
         return hid, False
@@ -141,7 +141,7 @@ class LeaveDialog(_EventDialog):
         title = self.tr("死亡登记") if kind == "death" else self.tr("迁出登记")
         super().__init__(user, title, parent)
         self.kind, self.resident_id = kind, resident_id
-        info = residents.detail(resident_id)
+        info = residents.detail(user, resident_id)
         self.person_name = info.data.name
         self.form.addRow(self.tr("居民"), QLabel(
             f"{info.data.name}　{info.masked_id}　{self.tr('户号')}{info.household_no}"))
@@ -151,7 +151,7 @@ class LeaveDialog(_EventDialog):
         if kind == "move_out":
             self.form.addRow(self.tr("迁往"), self.destination)
         self.form.addRow(self.tr("原因/说明"), self.reason)
-        household_id, succession = needs_succession(resident_id)
+        household_id, succession = needs_succession(user, resident_id)
         self.succession = SuccessionBox(household_id, resident_id) if succession else None
         if self.succession:
             self.layout_.addWidget(self.succession)
@@ -180,7 +180,7 @@ class CategoryDialog(_EventDialog):
     def __init__(self, user, resident_id: int, parent=None) -> None:
         super().__init__(user, self.tr("人员类别变更"), parent)
         self.resident_id = resident_id
-        info = residents.detail(resident_id)
+        info = residents.detail(user, resident_id)
         self.form.addRow(self.tr("居民"), QLabel(info.data.name))
         self.form.addRow(self.tr("现类别"), QLabel(codes.name("category", info.data.category)))
         self.category = CodeCombo("category")
@@ -203,7 +203,7 @@ class ReturnDialog(_EventDialog):
     def __init__(self, user, resident_id: int, parent=None) -> None:
         super().__init__(user, self.tr("迁回登记"), parent)
         self.resident_id = resident_id
-        info = residents.detail(resident_id)
+        info = residents.detail(user, resident_id)
         self.household_id = info.household_id
         self.form.addRow(self.tr("居民"), QLabel(f"{info.data.name}（{self.tr('已迁出')}）"))
         self.household = QLabel(f"{info.household_no}　{info.address}" if info.household_no

@@ -424,7 +424,7 @@ class HouseholdDialog(DiscardGuard, QDialog):
         member = self.selected_member()
         if member is None:
             return
-        info = residents.detail(member)
+        info = residents.detail(self.user, member)
         kind = choose_ending(self, info.data.name, info.status, self.editable)
         if kind:
             self.member_event(kind)
@@ -435,7 +435,7 @@ class HouseholdDialog(DiscardGuard, QDialog):
         member = self.selected_member()
         if member is None:
             return []
-        status = residents.detail(member).status
+        status = residents.detail(self.user, member).status
         items = resident_items(self, status, self.editable, {
             "edit": self.open_member, "correct": self.correct_member,
             "move_out": lambda: self.member_event("move_out"),

@@ -176,7 +176,7 @@ class MoveDialog(_EventDialog):
     def __init__(self, user, resident_id: int, parent=None) -> None:
         super().__init__(user, self.tr("迁至他户"), parent)
         self.resident_id = resident_id
-        info = residents.detail(resident_id)
+        info = residents.detail(user, resident_id)
         self.source_id = info.household_id or 0
         self.person_name = info.data.name
         self.target: HouseholdRow | None = None

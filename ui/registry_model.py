@@ -44,8 +44,9 @@ def _age(row: ResidentRow) -> str:
 
 
 class ResidentPageModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, user=None) -> None:
         super().__init__(parent)
+        self.user = user  # the signed-in user: search() gives full IDs only to those who may see them
         self.columns = [
             _Col(self.tr("姓名"), lambda r: r.name, "name"),
             _Col(self.tr("性别"), lambda r: codes.name("sex", r.sex), "sex"),
@@ -73,7 +74,7 @@ class ResidentPageModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self.rows = search.search(self.text, self.flt, limit=PAGE, sort=self.sort_key,
-                                  descending=self.descending)
+                                  descending=self.descending, actor=self.user)
         self._more = len(self.rows) == PAGE
         self.endResetModel()
 
@@ -84,7 +85,7 @@ class ResidentPageModel(QAbstractTableModel):
         if parent.isValid() or not self._more:
             return
         page = search.search(self.text, self.flt, limit=PAGE, offset=len(self.rows),
-                             sort=self.sort_key, descending=self.descending)
+                             sort=self.sort_key, descending=self.descending, actor=self.user)
         self._more = len(page) == PAGE
         if page:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
@@ -156,10 +157,12 @@ class CountJob(QRunnable):
     Python still refers to; a job whose query is no longer the latest does nothing.
     """
 
-    def __init__(self, generation: int, latest: list[int], text: str, flt: ResidentFilter) -> None:
+    def __init__(self, generation: int, latest: list[int], text: str, flt: ResidentFilter,
+                 user=None) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.generation, self.latest, self.text, self.flt = generation, latest, text, flt
+        self.user = user
         self.signals = _CountSignals()
         self.done = threading.Event()
 
@@ -167,7 +170,7 @@ class CountJob(QRunnable):
         total = -1
         try:
             if self.latest[0] == self.generation:
-                total = search.count(self.text, self.flt)
+                total = search.count(self.text, self.flt, actor=self.user)
         except Exception:  # the database went away (closed, switched): no count, no harm
             total = -1
         finally:
@@ -183,8 +186,9 @@ class Counter(QObject):
 
     counted = Signal(int)
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, user=None) -> None:
         super().__init__(parent)
+        self.user = user
         self.latest = [0]  # a plain list: read by the pool thread, never a Qt object
         self.jobs: list[CountJob] = []
         self.pool = QThreadPool(self)
@@ -197,7 +201,7 @@ class Counter(QObject):
     def start(self, text: str, flt: ResidentFilter) -> None:
         self.latest[0] += 1
         self.jobs = [j for j in self.jobs if not j.done.is_set()]
-        job = CountJob(self.latest[0], self.latest, text, flt)
+        job = CountJob(self.latest[0], self.latest, text, flt, self.user)
         job.signals.counted.connect(self._counted)
         self.jobs.append(job)
         self.pool.start(job)

@@ -259,13 +259,13 @@ class ResidentForm(DiscardGuard, QDialog):
             self.event_box.hide()
 
     def _load(self, resident_id: int) -> None:
-        info = residents.detail(resident_id)
+        info = residents.detail(self.user, resident_id)
         self.household_id = info.household_id
         self._show_household(info.household_id)
         d = info.data
         self.name.setText(d.name)
-        self._stored_id = d.id_number or ""
-        if d.id_number:
+        self._stored_id = d.id_number or ""  # empty for a role that may not see it
+        if info.has_id_number:
             self._id_hidden = True
             self.id_number.setText(info.masked_id)
             self.id_number.setReadOnly(True)
@@ -384,6 +384,7 @@ class ResidentForm(DiscardGuard, QDialog):
         return ResidentData(
             name=self.name.text(),
             id_number=number or None,
+            keep_id_number=self._id_hidden,  # never shown, so never changed
             sex=self.sex.code(),
             birth_date=self.birth.date(),
             ethnicity=self.ethnicity.code(),

@@ -22,8 +22,9 @@ class ResidentPicker(QDialog):
     """Returns the chosen ResidentRow in .chosen (or several in .chosen_rows if multi)."""
 
     def __init__(self, parent=None, title: str = "", flt: ResidentFilter | None = None,
-                 multi: bool = False) -> None:
+                 multi: bool = False, user=None) -> None:
         super().__init__(parent)
+        self.user = user  # None: rows without full IDs (the picker shows masked ones only)
         self.setWindowTitle(title or self.tr("选择居民"))
         self.resize(760, 480)
         self.flt = flt or ResidentFilter()
@@ -76,7 +77,7 @@ class ResidentPicker(QDialog):
     def run_search(self) -> None:
         self._timer.stop()
         text = self.query.text()
-        rows = search.search(text, self.flt, limit=100) if text.strip() else []
+        rows = search.search(text, self.flt, limit=100, actor=self.user) if text.strip() else []
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         if rows:

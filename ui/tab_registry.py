@@ -61,7 +61,7 @@ class RegistryTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)  # search a moment after the last keystroke
         self._timer.timeout.connect(self.run_search)
-        self.counter = Counter(self)
+        self.counter = Counter(self, self.user)
         self.counter.counted.connect(self._counted)
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.refresh()
@@ -127,7 +127,7 @@ class RegistryTab(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
 
-        self.model = ResidentPageModel(self)
+        self.model = ResidentPageModel(self, self.user)
         self.table = QTableView()
         self.table.setObjectName("registry_table")
         self.table.setModel(self.model)
@@ -318,9 +318,8 @@ class RegistryTab(QWidget):
             self.table.selectRow(row)
         self.pane.show_person(resident_id)
 
-    @staticmethod
-    def _household_of(resident_id: int) -> int | None:
-        return residents.detail(resident_id).household_id
+    def _household_of(self, resident_id: int) -> int | None:
+        return residents.detail(self.user, resident_id).household_id
 
     def refresh(self) -> None:
         rows = compounds.summary()
