@@ -43,6 +43,7 @@ _PURPOSES = {
     "import": "命令行导入",
     "demo": "装入示范数据",
     "backup": "命令行备份",
+    "fill": "命令行填表（一表通）",
 }
 # What a refused command-line writer was about to do.
 _WHAT = {
@@ -50,6 +51,7 @@ _WHAT = {
     "import": "导入",
     "demo": "装入示范数据",
     "backup": "备份",
+    "fill": "填表",
 }
 
 

@@ -202,3 +202,31 @@ def test_a_second_writer_thread_waits_for_the_first_instead_of_failing(db, admin
     assert errors == []
     assert sorted(c.name for c in Compound.select()) == sorted(["第一小区", "第2小区"])
     assert AuditLog.select().count() == count + 2
+
+
+def test_restore_and_fill_are_refused_while_the_window_holds_the_database(seeded, tmp_path):
+    backup_file = tmp_path / "copy.zip"
+    assert _run("backup", "--db", str(seeded), "--out", str(backup_file)).returncode == 0
+    before, digest = _counts(seeded), _digest(seeded)
+    with DatabaseLock(seeded):
+        restore = _run("restore", str(backup_file), "--db", str(seeded))
+        fill = _run("fill", "高龄老人名单", "--out", str(tmp_path / "f.xlsx"), "--db", str(seeded))
+    _assert_refused(restore, "恢复备份")
+    _assert_refused(fill, "填表")
+    assert not (tmp_path / "f.xlsx").exists()
+    assert _counts(seeded) == before and _digest(seeded) == digest
+
+
+def test_a_writer_still_busy_after_the_timeout_gets_one_sentence(seeded, monkeypatch, capsys):
+    """The busy timeout ran out (another program kept writing): exit 2, no traceback."""
+    import main
+    from models import demo
+
+    def busy(**_kwargs):
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(demo, "generate", busy)
+    assert main.main(["demo", "--db", str(seeded), "--households", "3"]) == 2
+    said = capsys.readouterr().err
+    assert "数据库正被其他程序写入" in said and "没有写入任何内容" in said
+    close_database()
