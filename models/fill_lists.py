@@ -347,7 +347,7 @@ def describe(criteria: ListCriteria) -> str:
     elif criteria.min_age is not None:
         parts.append(f"{criteria.min_age}周岁以上")
     elif criteria.max_age is not None:
-        parts.append(f"{criteria.max_age}周岁以下（含）")
+        parts.append(f"不满{criteria.max_age + 1}周岁")
     if criteria.born_from or criteria.born_to:
         parts.append(f"{criteria.born_from or '…'}至{criteria.born_to or '…'}出生")
     if criteria.tag:
@@ -427,4 +427,12 @@ def archive_list(actor: HasRole, list_id: int) -> None:
         (FillTemplate.saved_list == list_id) & (FillTemplate.archived == False))]  # noqa: E712
     if users:
         raise ListError(f"名单“{row.name}”正被模板“{'、'.join(users)}”使用，不能停用。")
-    crud.archive(actor, row, note=f"停用名单“{row.name}”")
+    # The name is freed for a new list (names are unique, archived ones included).
+    crud.update(actor, row, note=f"停用名单“{row.name}”", archived=True,
+                name=archived_name(row.name, row.id))
+
+
+def archived_name(name: str, row_id: int) -> str:
+    """"高龄老人" → "高龄老人（已停用#12）", within the 60 characters a name may have."""
+    tail = f"（已停用#{row_id}）"
+    return name[:60 - len(tail)] + tail

@@ -250,7 +250,8 @@ def stored_draft(actor: HasRole, template_id: int) -> TemplateDraft:
 def archive_template(actor: HasRole, template_id: int) -> None:
     require(actor, Perm.REGISTRY_VIEW)
     row = _row(template_id)
-    crud.archive(actor, row, note=f"停用模板“{row.name}”")
+    crud.update(actor, row, note=f"停用模板“{row.name}”", archived=True,
+                name=fill_lists.archived_name(row.name, row.id))
 
 
 # -- filling ------------------------------------------------------------------------------

@@ -125,3 +125,8 @@ def test_saved_lists_are_audited_unique_and_checked(demo_small, clerk):
     assert [i.name for i in fill_lists.saved_lists(clerk)] == ["八十岁以上"]
     fill_lists.archive_list(clerk, info.id)
     assert fill_lists.saved_lists(clerk) == []
+    # The archived list is kept under another name, and its name can be used again.
+    assert fill_lists.get_list(clerk, info.id).name == f"八十岁以上（已停用#{info.id}）"
+    again = fill_lists.save_list(clerk, "八十岁以上", ListCriteria(min_age=80))
+    assert again.id != info.id
+    assert fill_lists.describe(ListCriteria(max_age=2)) == "全社区·不满3周岁·按填表当天计"

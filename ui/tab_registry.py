@@ -126,6 +126,12 @@ class RegistryTab(QWidget):
             self.buttons[key] = button
             actions.addWidget(button)
         actions.addStretch(1)
+        fill = QPushButton(self.tr("一表通(Ctrl+Shift+Y)"))
+        fill.setObjectName("action_fill")
+        fill.setToolTip(self.tr("用户籍信息填写各部门的报表模板"))
+        fill.clicked.connect(self.open_fill)
+        self.buttons["fill"] = fill
+        actions.addWidget(fill)
 
         self.model = ResidentPageModel(self, self.user)
         self.table = QTableView()
@@ -200,7 +206,7 @@ class RegistryTab(QWidget):
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in [("Ctrl+F", self.focus_search), ("Ctrl+N", self.new_resident),
                            ("Ctrl+Shift+N", lambda: self.new_household()),
-                           ("Ctrl+H", self.open_household)]:
+                           ("Ctrl+H", self.open_household), ("Ctrl+Shift+Y", self.open_fill)]:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
             shortcut.activated.connect(slot)
@@ -355,6 +361,11 @@ class RegistryTab(QWidget):
             return
         saved = open_resident(self.user, resident_id, self)
         self._changed(saved or resident_id)
+
+    def open_fill(self) -> None:
+        from ui.fill_dialog import FillDialog
+
+        run_modal(FillDialog(self.user, self))
 
     def open_household(self) -> None:
         from ui.registry_household import HouseholdDialog
