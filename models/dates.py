@@ -24,3 +24,12 @@ def cn_number(n: int) -> str:
         return _CN_DIGITS[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + ("" if ones == 0 else _CN_DIGITS[ones])
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day *years* earlier (28 February for a 29 February that year lacks): the
+    last birthday for being *years* old on *day*."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

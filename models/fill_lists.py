@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from models import clock, codes, crud, idcard, text_rules
+from models.dates import years_before
 from models.db import database
 from models.entities import Compound
 from models.fill import FillTemplate, SavedList
@@ -192,12 +193,6 @@ def check(criteria: ListCriteria) -> ListCriteria:
 
 
 # -- the query ----------------------------------------------------------------------------
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
 
 def _where(criteria: ListCriteria, day: dt.date) -> tuple[str, list[Any]]:
     parts: list[str] = ["1"]
@@ -218,9 +213,9 @@ def _where(criteria: ListCriteria, day: dt.date) -> tuple[str, list[Any]]:
     if criteria.household_type:
         add("h.household_type = ?", criteria.household_type)
     if criteria.min_age is not None:  # born on or before the day min_age years back
-        add("r.birth_date <= ?", _years_before(day, criteria.min_age).isoformat())
+        add("r.birth_date <= ?", years_before(day, criteria.min_age).isoformat())
     if criteria.max_age is not None:  # not yet max_age + 1 on the day
-        add("r.birth_date > ?", _years_before(day, criteria.max_age + 1).isoformat())
+        add("r.birth_date > ?", years_before(day, criteria.max_age + 1).isoformat())
     if criteria.born_from:
         add("r.birth_date >= ?", _month_start(criteria.born_from, "").isoformat())
     if criteria.born_to:

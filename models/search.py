@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models import clock, idcard
+from models.dates import years_before
 from models.db import database
 from models.permissions import HasRole, Perm, can, require
 
@@ -102,20 +103,14 @@ def tokens(text: str) -> list[str]:
     return parts
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
 
 def _birth_range(flt: ResidentFilter) -> tuple[dt.date | None, dt.date | None]:
     """Birth dates (earliest exclusive-free, latest inclusive) for the age band."""
     today = flt.as_of or clock.today()
-    latest = _years_before(today, flt.min_age) if flt.min_age is not None else None
+    latest = years_before(today, flt.min_age) if flt.min_age is not None else None
     earliest = None
     if flt.max_age is not None:
-        earliest = _years_before(today, flt.max_age + 1) + dt.timedelta(days=1)
+        earliest = years_before(today, flt.max_age + 1) + dt.timedelta(days=1)
     return earliest, latest
 
 

@@ -347,7 +347,6 @@ class FillDialog(QDialog):
         out = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
         user, template_id = self.user, info.id
         self.last_result = None
-        self.last_error = ""
 
         def work(progress):
             try:
@@ -356,11 +355,8 @@ class FillDialog(QDialog):
             except FillCancelled:
                 return None
 
-        self._say(self.tr("正在生成“%1”…").replace("%1", info.name))
-        self._job = run_with_progress(self, self.tr("生成"), self.tr("正在填写“%1”…")
-                                      .replace("%1", info.name), work,
-                                      lambda result: self._filled(info, result), self._failed)
-        self._update_buttons()
+        self._start(info, self.tr("生成"), self.tr("正在填写“%1”…"), work,
+                    lambda result: self._filled(info, result))
 
     def print_pdf(self) -> None:
         """The template's rows as a PDF (reports.fill_list), kept in the history too."""
@@ -375,7 +371,6 @@ class FillDialog(QDialog):
         if out is None:
             return
         user, template_id = self.user, info.id
-        self.last_error = ""
 
         def work(progress):
             from reports.fill_list import print_template
@@ -387,29 +382,36 @@ class FillDialog(QDialog):
             except BuildCancelled:
                 return None
 
-        self._say(self.tr("正在生成“%1”的 PDF…").replace("%1", info.name))
-        self._job = run_with_progress(self, self.tr("打印"), self.tr("正在排版“%1”…")
-                                      .replace("%1", info.name), work,
-                                      lambda path: self._printed(info, path), self._failed)
+        self._start(info, self.tr("打印"), self.tr("正在排版“%1”…"), work,
+                    lambda path: self._printed(info, path))
+
+    def _start(self, info: TemplateInfo, title: str, label: str, work: Callable[..., Any],
+               done: Callable[[Any], None]) -> None:
+        """Run *work* off the GUI thread with a cancellable progress window; *done* gets its
+        result (None when cancelled)."""
+        self.last_error = ""
+        self._say(label.replace("%1", info.name))
+        self._job = run_with_progress(self, title, label.replace("%1", info.name), work, done,
+                                      self._failed)
         self._update_buttons()
 
-    def _printed(self, info: TemplateInfo, path: Path | None) -> None:
+    def _cancelled(self, result: Any) -> bool:
         self._job = None
-        if path is None:
+        if result is None:
             self.last_error = self.tr("已取消，没有生成文件。")
             self._say(self.last_error)
             self._update_buttons()
+        return result is None
+
+    def _printed(self, info: TemplateInfo, path: Path | None) -> None:
+        if self._cancelled(path) or path is None:
             return
         self._say(self.tr("已生成“%1”的 PDF。").replace("%1", info.name))
         self.refresh(select=info.id)
         pdf_output.show_saved(self, PDF_KIND, path, info.name)
 
     def _filled(self, info: TemplateInfo, result: FillResult | None) -> None:
-        self._job = None
-        if result is None:
-            self.last_error = self.tr("已取消，没有生成文件。")
-            self._say(self.last_error)
-            self._update_buttons()
+        if self._cancelled(result) or result is None:
             return
         self.last_result = result
         text = self.tr("已生成“%1”%2 行（按 %3 计算）。").replace("%1", info.name) \
