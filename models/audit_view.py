@@ -26,7 +26,7 @@ from typing import Any, cast
 
 import peewee as pw
 
-from models import audit, clock, codes, idcard
+from models import audit, clock, codes, idcard, settings
 from models.casework import (
     APPLICATION_STATUSES,
     CASE_TYPE_SHORT,
@@ -155,11 +155,10 @@ FIELDS: dict[str, dict[str, Field]] = {
     # Settings are audited as {key: value}: the keys are the fields.
     "setting": {
         "key": _f("设置项"), "value": _f("设置值"),
-        "issuing_unit": _f("出具单位（发文机关）"), "street_office": _f("街道办事处"),
-        "mask_ids": _b("默认遮盖身份证号"),
-        "date_style": _n("日期写法", {"arabic": "阿拉伯数字（2026年5月5日）",
-                                      "chinese": "汉字（二〇二六年五月五日）"}),
-        "font_path": _f("字体文件"), "brief_title": _f("简报标题"),
+        # Labels and choice names as the settings dialog shows them (models.settings.SPECS).
+        **{s.key: (_b(s.label) if s.kind == "bool"
+                   else _n(s.label, dict(s.choices)) if s.kind == "choice"
+                   else _f(s.label)) for s in settings.SPECS},
     },
     "compound": {
         "id": _ID, "name": _f("小区名称"), "lead_unit": _f("牵头单位"), "address": _f("地址"),

@@ -359,12 +359,17 @@ def event_days(year: int, month: int, flt: EventFilter | None = None) -> dict[dt
     return days
 
 
-def brief_title() -> str:
-    """The masthead: "南关社区工作简报" from the issuing unit, unless set in the settings."""
-    configured = settings.get("brief_title").strip()
-    if configured:
-        return configured
-    unit = settings.get("issuing_unit")
+def brief_title(*, issuing_unit: str | None = None) -> str:
+    """The masthead: the "brief_title" setting, else "南关社区工作简报" from the issuing unit.
+
+    With *issuing_unit*, the title derived from that unit whatever the setting (the settings
+    dialog shows it as what an empty title means).
+    """
+    if issuing_unit is None:
+        configured = settings.get("brief_title").strip()
+        if configured:
+            return configured
+    unit = settings.get("issuing_unit") if issuing_unit is None else issuing_unit.strip()
     if "街道" in unit:
         unit = unit.rsplit("街道", 1)[1] or unit
     for suffix in ("居民委员会", "居委会"):

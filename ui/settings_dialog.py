@@ -1,8 +1,8 @@
 """One dialog for the program's settings (administrators only).
 
-Office-wide settings (issuing unit, date style, ID masking, report font) are saved in the
-database through models.settings; this computer's settings (backup folder and retention)
-in the local settings file through models.local_config.
+Office-wide settings (issuing unit, brief title, date style, ID masking, report font) are saved
+in the database through models.settings, their fields built from its SPECS; this computer's
+settings (backup folder and retention) in the local settings file through models.local_config.
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import backup, clock, local_config, settings
+from models import backup, events_service, local_config, settings
 from models.db import database_path
 from models.local_config import LocalConfig, default_backup_dir
 from models.permissions import Perm, require
 from reports.fonts import FontNotFound, find_cjk_font
-from reports.official import format_date
 
 PAGES = {"general": 0, "backup": 1, "database": 2}
 
@@ -43,6 +42,17 @@ def _row(*widgets: QWidget) -> QWidget:
     box = QWidget()
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return box
+
+
+def _column(*widgets: QWidget) -> QWidget:
+    """A field with its hints right under it."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
     for widget in widgets:
         layout.addWidget(widget)
     return box
@@ -90,38 +100,64 @@ class SettingsDialog(QDialog):
 
     # -- pages ------------------------------------------------------------------------------
     def _general_page(self) -> QWidget:
+        """The database settings, one field per spec in models.settings.SPECS."""
         page = QWidget()
         form = QFormLayout(page)
-        self.issuing_unit = QLineEdit()
-        self.issuing_unit.setObjectName("issuing_unit")
-        self.street_office = QLineEdit()
-        self.street_office.setObjectName("street_office")
-        self.date_style = QComboBox()
-        self.date_style.setObjectName("date_style")
-        today = clock.today()
-        self.date_style.addItem(
-            self.tr("%1（阿拉伯数字，公文格式）").replace("%1", format_date(today)), "arabic")
-        self.date_style.addItem(
-            self.tr("%1（汉字数字）").replace("%1", format_date(today, "chinese")), "chinese")
-        self.mask_ids = QCheckBox(self.tr("名单和打印件中隐藏身份证号码中间位（如 6106**********1234）"))
-        self.mask_ids.setObjectName("mask_ids")
-        self.font_path = QLineEdit()
-        self.font_path.setObjectName("font_path")
-        self.font_path.setPlaceholderText(self.tr("自动（系统中的仿宋、宋体或文泉驿字体）"))
-        self.font_path.textChanged.connect(self._check_font)
-        font_button = QPushButton(self.tr("选择字体文件(&F)…"))
-        font_button.clicked.connect(self._choose_font)
-        self.font_status = _hint("")
-        self.font_status.setObjectName("font_status")
-        form.addRow(self.tr("发文单位(&U)："), self.issuing_unit)
-        form.addRow(self.tr("街道办事处(&S)："), self.street_office)
-        form.addRow(self.tr("日期写法(&D)："), self.date_style)
-        form.addRow("", self.mask_ids)
-        form.addRow(self.tr("报表字体："), _row(self.font_path, font_button))
-        form.addRow("", self.font_status)
-        form.addRow("", _hint(self.tr("发文单位印在报表、证明和简报上；这些设置保存在数据库中，"
-                                      "所有电脑共用。报表字体须为 TrueType 字体（.ttf/.ttc）。")))
+        self.fields: dict[str, QWidget] = {}
+        for spec in settings.SPECS:
+            widget = self._field(spec)
+            label = f"{spec.label}(&{spec.mnemonic})：" if spec.mnemonic else f"{spec.label}："
+            shown: list[QWidget] = [widget]
+            if spec.kind == "path":
+                choose = QPushButton(self.tr("选择文件(&F)…"))
+                choose.clicked.connect(lambda _=False, s=spec: self._choose_file(s))
+                shown = [_row(widget, choose)]
+            if spec.help and spec.kind != "bool":  # a check box already says it
+                shown.append(_hint(spec.help))
+            if spec.key == "font_path":  # whether reportlab can embed it, as it is typed
+                self.font_status = _hint("")
+                self.font_status.setObjectName("font_status")
+                shown.append(self.font_status)
+            row_label = QLabel(label)
+            row_label.setBuddy(widget)  # Alt+letter reaches the field, not its hint
+            form.addRow(row_label, shown[0] if len(shown) == 1 else _column(*shown))
+        self.line_edit("font_path").textChanged.connect(self._check_font)
+        self.line_edit("issuing_unit").textChanged.connect(self._show_derived_title)
+        form.addRow("", _hint(self.tr("这些设置保存在数据库中，所有电脑共用。")))
         return page
+
+    def _field(self, spec: settings.SettingSpec) -> QWidget:
+        widget: QWidget
+        if spec.kind == "bool":
+            widget = QCheckBox(spec.help)
+        elif spec.kind == "choice":
+            combo = QComboBox()
+            for value, label in spec.choices:
+                combo.addItem(label, value)
+            widget = combo
+        else:
+            edit = QLineEdit()
+            edit.setMaxLength(spec.max_length)
+            edit.setPlaceholderText(spec.placeholder)
+            widget = edit
+        widget.setObjectName(spec.key)
+        self.fields[spec.key] = widget
+        return widget
+
+    def line_edit(self, key: str) -> QLineEdit:
+        widget = self.fields[key]
+        assert isinstance(widget, QLineEdit)
+        return widget
+
+    def combo(self, key: str) -> QComboBox:
+        widget = self.fields[key]
+        assert isinstance(widget, QComboBox)
+        return widget
+
+    def check_box(self, key: str) -> QCheckBox:
+        widget = self.fields[key]
+        assert isinstance(widget, QCheckBox)
+        return widget
 
     def _backup_page(self) -> QWidget:
         page = QWidget()
@@ -173,13 +209,18 @@ class SettingsDialog(QDialog):
 
     # -- values -----------------------------------------------------------------------------
     def load(self, values: dict[str, str], config: LocalConfig) -> None:
-        self.issuing_unit.setText(values.get("issuing_unit", ""))
-        self.street_office.setText(values.get("street_office", ""))
-        index = self.date_style.findData(values.get("date_style", "arabic"))
-        self.date_style.setCurrentIndex(max(index, 0))
-        self.mask_ids.setChecked(values.get("mask_ids", "1") in ("1", "true", "yes"))
-        self.font_path.setText(values.get("font_path", ""))
+        for spec in settings.SPECS:
+            value = values.get(spec.key, spec.default)
+            if spec.kind == "bool":
+                self.check_box(spec.key).setChecked(value == "1")
+            elif spec.kind == "choice":
+                combo = self.combo(spec.key)
+                index = combo.findData(value)
+                combo.setCurrentIndex(index if index >= 0 else combo.findData(spec.default))
+            else:
+                self.line_edit(spec.key).setText(value)
         self._check_font()
+        self._show_derived_title()
         self.backup_dir.setText(config.backup_dir)
         self.auto_backup.setChecked(config.auto_backup)
         self.keep_daily.setValue(config.keep_daily)
@@ -206,8 +247,26 @@ class SettingsDialog(QDialog):
         else:
             self.last_backup.setText(self.tr("还没有备份"))
 
+    def _values(self) -> dict[str, str]:
+        """What the fields hold, as settings store it (models.settings cleans the text)."""
+        values = {}
+        for spec in settings.SPECS:
+            if spec.kind == "bool":
+                values[spec.key] = "1" if self.check_box(spec.key).isChecked() else "0"
+            elif spec.kind == "choice":
+                values[spec.key] = self.combo(spec.key).currentData()
+            else:
+                values[spec.key] = self.line_edit(spec.key).text()
+        return values
+
+    def _show_derived_title(self) -> None:
+        """An empty brief title means the one derived from the issuing unit: show which."""
+        derived = events_service.brief_title(issuing_unit=self.line_edit("issuing_unit").text())
+        self.line_edit("brief_title").setPlaceholderText(
+            self.tr("自动：%1").replace("%1", derived))
+
     def _check_font(self) -> bool:
-        text = self.font_path.text().strip()
+        text = self.line_edit("font_path").text().strip()
         try:
             font = find_cjk_font(text or None)
         except FontNotFound as exc:
@@ -220,13 +279,12 @@ class SettingsDialog(QDialog):
                                  .replace("%2", str(font.path)))
         return True
 
-    def _choose_font(self) -> None:
+    def _choose_file(self, spec: settings.SettingSpec) -> None:
+        edit = self.line_edit(spec.key)
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择报表字体"), self.font_path.text() or "",
-            self.tr("TrueType 字体 (*.ttf *.ttc);;所有文件 (*)"),
-        )
+            self, self.tr("选择%1").replace("%1", spec.label), edit.text() or "", spec.file_filter)
         if path:
-            self.font_path.setText(path)
+            edit.setText(path)
 
     def _choose_backup_dir(self) -> None:
         path = QFileDialog.getExistingDirectory(
@@ -259,8 +317,13 @@ class SettingsDialog(QDialog):
         if not self._check_font():
             self._show_error(self.font_status.text(), "general")
             return
-        if not self.issuing_unit.text().strip():
-            self._show_error(self.tr("请填写发文单位。"), "general")
+        values = self._values()
+        try:
+            settings.check_many(values)  # before anything is saved, here or in the local file
+        except settings.SettingValueError as exc:
+            self._show_error(str(exc), "general")
+            if exc.key in self.fields:
+                self.fields[exc.key].setFocus()
             return
         folder_text = self.backup_dir.text().strip()
         config = LocalConfig(
@@ -275,13 +338,6 @@ class SettingsDialog(QDialog):
         if problem:
             self._show_error(problem, "backup")
             return
-        values = {
-            "issuing_unit": self.issuing_unit.text().strip(),
-            "street_office": self.street_office.text().strip(),
-            "date_style": self.date_style.currentData(),
-            "mask_ids": "1" if self.mask_ids.isChecked() else "0",
-            "font_path": self.font_path.text().strip(),
-        }
         try:
             settings.set_many(self.user, values)
             local_config.save(self.user, config)
