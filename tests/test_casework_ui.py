@@ -45,14 +45,14 @@ def test_register_a_birth_for_a_couple_from_the_register(qtbot, officer, family)
     assert dialog.mother.person.id == family.mother.id
     # The husband comes from the household; the couple's children from the register.
     assert dialog.father.person is not None and dialog.father.person.name == "张建伟"
-    assert dialog.children.rowCount() == 4  # the new baby is still listed until chosen
+    assert dialog.children_table.rowCount() == 4  # the new baby is still listed until chosen
     dialog.born.setChecked(True)
     _pick(dialog.child, "张雨萱")
     assert dialog.birth_date.value() == dt.date(2026, 6, 20)
-    names = [dialog.children.item(r, 0).text() for r in range(dialog.children.rowCount())]
+    names = [dialog.children_table.item(r, 0).text() for r in range(dialog.children_table.rowCount())]
     assert sorted(names) == ["张子豪", "张雨桐", "张雨欣"]
-    counts = {dialog.children.item(r, 0).text(): dialog.children.item(r, 5).text()
-              for r in range(dialog.children.rowCount())}
+    counts = {dialog.children_table.item(r, 0).text(): dialog.children_table.item(r, 5).text()
+              for r in range(dialog.children_table.rowCount())}
     assert counts == {"张子豪": "不计入", "张雨桐": "计入", "张雨欣": "不计入"}
     assert "应为第 2 孩" in dialog.suggested.text() and dialog.order.value() == 2
     assert not dialog.order_reason.isEnabled()
@@ -72,8 +72,8 @@ def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family
     dialog.expected_date.set_value(TODAY + dt.timedelta(days=60))
     # Mark the eldest daughter as from an earlier marriage: the suggestion drops by one.
     before = dialog.order.value()
-    row = next(r for r in range(dialog.children.rowCount()) if dialog.children.item(r, 0).text() == "张雨桐")
-    origin = dialog.children.cellWidget(row, 3)
+    row = next(r for r in range(dialog.children_table.rowCount()) if dialog.children_table.item(r, 0).text() == "张雨桐")
+    origin = dialog.children_table.cellWidget(row, 3)
     origin.setCurrentIndex(origin.findData("earlier"))
     assert dialog.order.value() == before - 1
     dialog.order.setValue(before)

@@ -63,7 +63,7 @@ def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, monkeyp
 
     assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=20000)
     assert "新增 5 户、10 人" in dialog.summary.text()
     assert Resident.select().count() == 10 and Household.select().count() == 5
     assert AuditLog.get(AuditLog.action == "import").username == "clerk"
@@ -176,7 +176,7 @@ def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_p
     assert [(v.number, v.head, v.members) for v in views] == [
         ("001", "高建华", 4), ("002", "罗敏", 3), ("003", "吴大", 3)]
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=20000)
     house = Household.get(Household.household_no == "001")
     assert (house.building, house.room, house.compound.name) == ("12", "301", "北关新村")
     assert Resident.select().count() == 7
@@ -191,6 +191,6 @@ def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_p
     assert not again.preview.questions and again.import_button.isEnabled()
     assert again.mapping.boxes["建筑物编号"].currentData() == "building"
     qtbot.mouseClick(again.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: again.result is not None, timeout=20000)
-    assert (again.result.new_residents, again.result.updated_residents) == (0, 0)
+    qtbot.waitUntil(lambda: again.import_result is not None, timeout=20000)
+    assert (again.import_result.new_residents, again.import_result.updated_residents) == (0, 0)
     assert Resident.select().count() == 7

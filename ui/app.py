@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 import peewee
 from PySide6.QtCore import QObject, QSettings, QTimer
@@ -113,14 +114,14 @@ class AppController(QObject):
                                  .replace("%1", str(path.parent)).replace("%2", exc.strerror or str(exc)))
             return False
         report = dbcheck.check_file(path)
-        restored = None
+        restored: backup.RestoreResult | None = None
         if report.damaged:
             answer = startup.recover(path, report.summary())
             if answer is None:
                 lock.release()
                 return False
             # START_NEW: the empty file was set aside; a new database is made below.
-            restored = None if answer == startup.START_NEW else answer
+            restored = None if isinstance(answer, str) else answer  # the only str is START_NEW
         elif not report.ok:
             QMessageBox.critical(None, self.tr("无法打开数据库"), report.summary())
             lock.release()
@@ -134,7 +135,7 @@ class AppController(QObject):
                 if not any(w in str(exc) for w in ("malformed", "not a database", "corrupt")):
                     raise DatabaseError(f"无法打开数据库文件“{path}”：{exc}") from exc
                 answer = startup.recover(path, f"数据库文件已损坏（{exc}）")
-                restored = None if answer == startup.START_NEW else answer
+                restored = None if isinstance(answer, str) else answer  # the only str is START_NEW
                 if restored is None:
                     lock.release()
                     return False
@@ -181,7 +182,8 @@ class AppController(QObject):
 
 
 def create_application(argv: list[str] | None = None) -> tuple[QApplication, str | None]:
-    app = QApplication.instance() or QApplication(argv or sys.argv)
+    # instance() is typed QCoreApplication; any existing instance here is the QApplication.
+    app = cast(QApplication, QApplication.instance()) or QApplication(argv or sys.argv)
     app.setApplicationName("社区工作台")
     app.setOrganizationName("NeighbourhoodDesk")
     app.setDesktopFileName("neighbourhood-desk")  # matches resources/neighbourhood-desk.desktop

@@ -8,8 +8,9 @@ match to an .xlsx workbook off the GUI thread.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -257,9 +258,9 @@ class AuditDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)
         self._timer.timeout.connect(self.refresh)
-        for edit in (self.person, self.text):
-            edit.textChanged.connect(lambda _t: self._timer.start())
-            edit.returnPressed.connect(self.refresh)
+        for line_edit in (self.person, self.text):
+            line_edit.textChanged.connect(lambda _t: self._timer.start())
+            line_edit.returnPressed.connect(self.refresh)
         for combo in (self.who, self.action, self.table_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.by_date.toggled.connect(self._date_toggled)
@@ -279,8 +280,9 @@ class AuditDialog(QDialog):
             person=self.person.text().strip(), username=self.who.currentData() or "",
             action=self.action.currentData() or "",
             table_name=self.table_filter.currentData() or "", text=self.text.text().strip(),
-            since=self.since.date().toPython() if dated else None,
-            until=self.until.date().toPython() if dated else None,
+            # QDate.toPython() is typed object in the stubs; it gives a datetime.date.
+            since=cast(dt.date, self.since.date().toPython()) if dated else None,
+            until=cast(dt.date, self.until.date().toPython()) if dated else None,
         )
 
     def _find(self) -> None:

@@ -76,18 +76,19 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
         brow.addWidget(self.birth_date)
         brow.addStretch(1)
 
-        self.children = QTableWidget(0, 7)
-        self.children.setObjectName("birth_children")
-        self.children.setHorizontalHeaderLabels([
+        self.children_table = QTableWidget(0, 7)
+        self.children_table.setObjectName("birth_children")
+        self.children_table.setHorizontalHeaderLabels([
             self.tr("姓名"), self.tr("性别"), self.tr("出生日期"), self.tr("情况"), self.tr("已故"),
             self.tr("计入孩次"), self.tr("备注")])
-        self.children.verticalHeader().hide()
-        self.children.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.children.horizontalHeader().setSectionResizeMode(COL_NOTE, QHeaderView.ResizeMode.Stretch)
+        self.children_table.verticalHeader().hide()
+        self.children_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.children_table.horizontalHeader().setSectionResizeMode(
+            COL_NOTE, QHeaderView.ResizeMode.Stretch)
         for col, width in ((COL_NAME, 90), (COL_SEX, 50), (COL_BIRTH, 130), (COL_ORIGIN, 140),
                            (COL_DECEASED, 50), (COL_COUNTS, 70)):
-            self.children.setColumnWidth(col, width)
-        self.children.itemChanged.connect(lambda _item: self._recount())
+            self.children_table.setColumnWidth(col, width)
+        self.children_table.itemChanged.connect(lambda _item: self._recount())
         self._child_meta: list[tuple[int | None, str]] = []  # (resident id, sex) per row
         reload_button = QPushButton(self.tr("从人口信息带出"))
         reload_button.clicked.connect(self.load_children)
@@ -137,7 +138,7 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("夫妻现有子女（前婚子女、收养子女和已故子女不计入孩次）")))
-        layout.addWidget(self.children, 1)
+        layout.addWidget(self.children_table, 1)
         layout.addLayout(child_buttons)
         form2 = QFormLayout()
         form2.addRow(self.tr("本次登记孩次"), order_row)
@@ -178,7 +179,7 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
 
     def load_children(self) -> None:
         """The couple's children as the register shows them (replaces the table)."""
-        self.children.setRowCount(0)
+        self.children_table.setRowCount(0)
         self._child_meta = []
         if self.mother.person is None and self.father.person is None:
             self._recount()
@@ -199,51 +200,51 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
 
     def _add_row(self, resident_id: int | None, name: str, sex: str, birth: dt.date | None,
                  origin: str, deceased: bool, note: str) -> None:
-        self.children.blockSignals(True)
-        row = self.children.rowCount()
-        self.children.insertRow(row)
+        self.children_table.blockSignals(True)
+        row = self.children_table.rowCount()
+        self.children_table.insertRow(row)
         self._child_meta.append((resident_id, sex))
         name_item = QTableWidgetItem(name)
         if resident_id is not None:  # from the register: the name is the register's
             name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.children.setItem(row, COL_NAME, name_item)
+        self.children_table.setItem(row, COL_NAME, name_item)
         sex_item = QTableWidgetItem(codes.name("sex", sex))
         sex_item.setFlags(sex_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.children.setItem(row, COL_SEX, sex_item)
+        self.children_table.setItem(row, COL_SEX, sex_item)
         birth_field = DateField(birth, optional=True)
-        self.children.setCellWidget(row, COL_BIRTH, birth_field)
+        self.children_table.setCellWidget(row, COL_BIRTH, birth_field)
         origin_box = QComboBox()
         for code, label in CHILD_ORIGINS.items():
             origin_box.addItem(label, code)
         origin_box.setCurrentIndex(origin_box.findData(origin))
         origin_box.currentIndexChanged.connect(lambda _i: self._recount())
-        self.children.setCellWidget(row, COL_ORIGIN, origin_box)
+        self.children_table.setCellWidget(row, COL_ORIGIN, origin_box)
         dead_box = QCheckBox()
         dead_box.setChecked(deceased)
         dead_box.toggled.connect(lambda _on: self._recount())
-        self.children.setCellWidget(row, COL_DECEASED, dead_box)
+        self.children_table.setCellWidget(row, COL_DECEASED, dead_box)
         counts_item = QTableWidgetItem()
         counts_item.setFlags(counts_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.children.setItem(row, COL_COUNTS, counts_item)
-        self.children.setItem(row, COL_NOTE, QTableWidgetItem(note))
-        self.children.blockSignals(False)
+        self.children_table.setItem(row, COL_COUNTS, counts_item)
+        self.children_table.setItem(row, COL_NOTE, QTableWidgetItem(note))
+        self.children_table.blockSignals(False)
         self._recount()
 
     def _remove_selected(self) -> None:
-        for row in sorted({i.row() for i in self.children.selectedIndexes()}, reverse=True):
-            self.children.removeRow(row)
+        for row in sorted({i.row() for i in self.children_table.selectedIndexes()}, reverse=True):
+            self.children_table.removeRow(row)
             del self._child_meta[row]
         self._recount()
 
     def child_inputs(self) -> list[ChildInput]:
         out = []
-        for row in range(self.children.rowCount()):
+        for row in range(self.children_table.rowCount()):
             resident_id, sex = self._child_meta[row]
-            name_item = self.children.item(row, COL_NAME)
-            note_item = self.children.item(row, COL_NOTE)
-            birth = self.children.cellWidget(row, COL_BIRTH)
-            origin = self.children.cellWidget(row, COL_ORIGIN)
-            dead = self.children.cellWidget(row, COL_DECEASED)
+            name_item = self.children_table.item(row, COL_NAME)
+            note_item = self.children_table.item(row, COL_NOTE)
+            birth = self.children_table.cellWidget(row, COL_BIRTH)
+            origin = self.children_table.cellWidget(row, COL_ORIGIN)
+            dead = self.children_table.cellWidget(row, COL_DECEASED)
             assert isinstance(birth, DateField) and isinstance(origin, QComboBox)
             assert isinstance(dead, QCheckBox)
             out.append(ChildInput(
@@ -254,14 +255,15 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
 
     # -- 孩次 and deadline ----------------------------------------------------------------
     def _recount(self) -> None:
-        inputs = self.child_inputs() if len(self._child_meta) == self.children.rowCount() else []
-        self.children.blockSignals(True)
+        complete = len(self._child_meta) == self.children_table.rowCount()
+        inputs = self.child_inputs() if complete else []
+        self.children_table.blockSignals(True)
         for row, item in enumerate(inputs):
-            cell = self.children.item(row, COL_COUNTS)
+            cell = self.children_table.item(row, COL_COUNTS)
             if cell is not None:
                 counts = casework_rules.counts_for_order(item.origin, item.deceased)
                 cell.setText(self.tr("计入") if counts else self.tr("不计入"))
-        self.children.blockSignals(False)
+        self.children_table.blockSignals(False)
         self._suggested_order = casework_rules.birth_order(
             casework_rules.ChildInfo(c.name, c.birth_date, c.origin, c.deceased) for c in inputs)
         counted = self._suggested_order - 1

@@ -135,7 +135,8 @@ class CertificateDialog(QDialog):
         layout.addWidget(QLabel(self.tr("证明登记簿（最近开具的在前）：")))
         layout.addWidget(self.log_view, 1)
         layout.addLayout(log_buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.issue)
+        issue_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        issue_shortcut.activated.connect(self.issue)
 
         self.purpose.textChanged.connect(self.update_text)
         self.kind.currentIndexChanged.connect(self.update_text)

@@ -14,7 +14,10 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import (
     QMessageLogContext,
@@ -71,8 +74,9 @@ class ErrorReporter(QObject):
         self.box: QMessageBox | None = None
         self.count = 0
         self._showing = False
-        self._previous_hook = None
-        self._previous_thread_hook = None
+        self._previous_hook: Callable[
+            [type[BaseException], BaseException, TracebackType | None], Any] | None = None
+        self._previous_thread_hook: Callable[[threading.ExceptHookArgs], Any] | None = None
         self.occurred.connect(self.show_box)
 
     # -- hooks ------------------------------------------------------------------------

@@ -82,7 +82,9 @@ class BudgetPage(QWidget):
             table.setItem(row, col, QTableWidgetItem(""))
         table.blockSignals(False)
         table.setCurrentCell(row, 0)
-        table.editItem(table.item(row, 0))
+        first = table.item(row, 0)
+        assert first is not None  # set just above
+        table.editItem(first)
         self.changed.emit()
 
     def _remove_rows(self, table: QTableWidget) -> None:

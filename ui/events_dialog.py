@@ -96,8 +96,8 @@ class EventDialog(QDialog):
         cancelled = info.status == CANCELLED
         for page in (self.plan_page, self.budget_page, self.outcome_page):
             page.setEnabled(not cancelled)
-        for page in (self.prep_page, self.signin_page, self.photos_page):
-            page.set_read_only(cancelled)
+        for read_only_page in (self.prep_page, self.signin_page, self.photos_page):
+            read_only_page.set_read_only(cancelled)
         self.save_button.setEnabled(not cancelled)
         self.banner.setText(self._banner_text(info))
         self.banner.setStyleSheet("color: #b00020; font-weight: bold;" if cancelled

@@ -86,13 +86,13 @@ class PlanPage(QWidget):
         form.addRow(self.tr("活动对象："), who)
         self.texts: dict[str, QPlainTextEdit] = {}
         for name, label in _TEXTS:
-            edit = QPlainTextEdit()
-            edit.setObjectName(f"plan_{name}")
-            edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(64)
-            edit.setMaximumHeight(120)
-            self.texts[name] = edit
-            form.addRow(self.tr(label) + "：", edit)
+            text_edit = QPlainTextEdit()
+            text_edit.setObjectName(f"plan_{name}")
+            text_edit.setTabChangesFocus(True)
+            text_edit.setMinimumHeight(64)
+            text_edit.setMaximumHeight(120)
+            self.texts[name] = text_edit
+            form.addRow(self.tr(label) + "：", text_edit)
         inner = QWidget()
         inner.setLayout(form)
         scroll = QScrollArea()
@@ -107,8 +107,8 @@ class PlanPage(QWidget):
             box.activated.connect(lambda _i: self.changed.emit())
         self.date.dateChanged.connect(lambda _d: self.changed.emit())
         self.expected.valueChanged.connect(lambda _v: self.changed.emit())
-        for edit in self.texts.values():
-            edit.textChanged.connect(self.changed.emit)
+        for text_edit in self.texts.values():
+            text_edit.textChanged.connect(self.changed.emit)
 
     def set_plan(self, plan: PlanFields) -> None:
         blockers = [w.blockSignals(True) for w in self._widgets()]

@@ -96,11 +96,11 @@ class SignInPage(QWidget):
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
-        c = attendance.counts(self.event_id)
+        totals = attendance.counts(self.event_id)
         self.counts.setText(
             self.tr("邀请 %1 人，已签到 %2 人，未到 %3 人（已回访 %4 人）")
-            .replace("%1", str(c.invited)).replace("%2", str(c.signed_in))
-            .replace("%3", str(c.absent)).replace("%4", str(c.followed_up)))
+            .replace("%1", str(totals.invited)).replace("%2", str(totals.signed_in))
+            .replace("%3", str(totals.absent)).replace("%4", str(totals.followed_up)))
 
     def _selected(self) -> list[attendance.AttendeeRow]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

@@ -52,7 +52,9 @@ class EquipmentDialog(DiscardGuard, QDialog):
         self.name = QComboBox()
         self.name.setObjectName("equipment_name")
         self.name.setEditable(True)
-        self.name.lineEdit().setPlaceholderText(self.tr("可从标准要求的设备中选择，也可直接输入"))
+        name_edit = self.name.lineEdit()
+        assert name_edit is not None  # editable since setEditable(True) above
+        name_edit.setPlaceholderText(self.tr("可从标准要求的设备中选择，也可直接输入"))
         self.quantity = QSpinBox()
         self.quantity.setObjectName("equipment_quantity")
         self.quantity.setRange(1, 100000)

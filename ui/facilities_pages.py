@@ -4,7 +4,7 @@ the equipment register, and the inspection records."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -57,7 +57,9 @@ def table_view(name: str, model: Any) -> QTableView:
 
 def selected(view: QTableView) -> Any:
     rows = view.selectionModel().selectedRows() if view.selectionModel() else []
-    return view.model().row_at(rows[0].row()) if rows else None
+    # Every view made by table_view() shows a ColouredRowsModel; model() is typed the base class.
+    model = cast(ColouredRowsModel, view.model())
+    return model.row_at(rows[0].row()) if rows else None
 
 
 def button(text: str, slot: Any, name: str, tip: str = "") -> QPushButton:

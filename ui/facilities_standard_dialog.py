@@ -195,8 +195,8 @@ class StandardDialog(QDialog):
             layout.addWidget(note)
         layout.addWidget(self.error)
         layout.addWidget(close)
-        for widget in [*self.edit_buttons, self.save_rule]:
-            widget.setEnabled(self.may_edit)
+        for button in [*self.edit_buttons, self.save_rule]:
+            button.setEnabled(self.may_edit)
         for edit in (self.name, self.per_100, self.min_total, self.share):
             edit.setReadOnly(not self.may_edit)
         self.reload()

@@ -135,7 +135,12 @@ class PhotoViewer(QDialog):
         if remover is not None:
             remove = buttons.addButton(self.tr("移除此照片…"),
                                        QDialogButtonBox.ButtonRole.DestructiveRole)
-            remove.clicked.connect(lambda: remover(photo) and self.accept())
+
+            def remove_and_close() -> None:
+                if remover(photo):
+                    self.accept()
+
+            remove.clicked.connect(remove_and_close)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(caption)
@@ -170,9 +175,10 @@ class PhotoStrip(QScrollArea):
     def set_photos(self, photos: list[PhotoRow]) -> None:
         while self.row.count():
             item = self.row.takeAt(0)
-            if item.widget():
-                item.widget().hide()  # at once: deleteLater waits for the event loop
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget:
+                widget.hide()  # at once: deleteLater waits for the event loop
+                widget.deleteLater()
         self.photos = list(photos)
         if not photos:
             empty = QLabel(self.tr("（没有照片）"))

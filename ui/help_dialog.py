@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QMenu,
     QMenuBar,
     QTabWidget,
     QTextBrowser,
@@ -85,7 +86,7 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     for top in bar.actions():
         menu = top.menu()
-        if menu is None:
+        if not isinstance(menu, QMenu):  # typed QObject; a menu-bar entry's menu is a QMenu
             continue
         for action in menu.actions():
             if isinstance(action, QAction) and not action.shortcut().isEmpty():

@@ -83,7 +83,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.user = user
         self.preview: wi.Preview | None = None
-        self.result: wi.ImportResult | None = None
+        self.import_result: wi.ImportResult | None = None
         self.options = wi.ImportOptions()
         self.dirty = False  # choices changed since the last check
         self.imported = False
@@ -221,7 +221,7 @@ class ImportDialog(QDialog):
             self.options = options
         self.path_edit.setText(str(path))
         self.preview = None
-        self.result = None
+        self.import_result = None
         self.dirty = False
         self.model.set_rows([])
         self.households.set_rows([])
@@ -303,7 +303,7 @@ class ImportDialog(QDialog):
     def _update_buttons(self) -> None:
         pv = self.preview
         self.import_button.setEnabled(bool(pv and pv.accepted and not pv.questions)
-                                      and self.result is None and not self.dirty)
+                                      and self.import_result is None and not self.dirty)
         self.save_button.setEnabled(bool(pv and pv.rejected))
 
     # -- importing ---------------------------------------------------------------------
@@ -339,7 +339,7 @@ class ImportDialog(QDialog):
                                       work, self._imported, self._import_failed)
 
     def _imported(self, result: wi.ImportResult) -> None:
-        self.result = result
+        self.import_result = result
         self.imported = True
         self._show_preview(result.preview)  # the rows as checked inside the transaction
         done = self.tr("导入完成：新增 %1 户、%2 人，更新 %3 户、%4 人；退回 %5 行。")

@@ -9,6 +9,7 @@ window's close button ask first; a reject() from code (start-up, tests) does not
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import cast
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -162,7 +163,8 @@ class LoginDialog(_FormDialog):
         self.setMinimumWidth(380)
         self._set_tab_order()
         # The same clerk signs in on the same PC day after day: offer the last name used.
-        last = QSettings().value("login/last_username", "", str)
+        # value() is typed object; with type=str and a str default it gives a str.
+        last = cast(str, QSettings().value("login/last_username", "", str))
         if last:
             self.username.setText(last)
 

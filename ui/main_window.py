@@ -24,7 +24,7 @@ from ui.tab_events import EventsTab
 from ui.tab_facilities import FacilitiesTab
 from ui.tab_registry import RegistryTab
 from ui.tab_services import CaseworkStatusLabel, ServicesTab
-from ui.worker import run_with_progress
+from ui.worker import Job, run_with_progress
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
     # -- menus ------------------------------------------------------------------------
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(self, text: str, slot,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -162,8 +163,9 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------
     def refresh(self) -> None:
-        for i in range(self.tabs.count()):
-            self.tabs.widget(i).refresh()
+        # The four tabs built in __init__, in tab order (QTabWidget.widget() is typed QWidget).
+        for tab in (self.registry_tab, self.services_tab, self.events_tab, self.facilities_tab):
+            tab.refresh()
         self.casework_label.refresh()
         self.demo_action.setEnabled(compounds.register_is_empty())
 
@@ -231,7 +233,7 @@ class MainWindow(QMainWindow):
                 8000,
             )
 
-        self._job = run_with_progress(
+        self._job: Job | None = run_with_progress(
             self, self.tr("示范社区"), self.tr("正在生成示范社区…"), work, done,
             lambda msg: QMessageBox.warning(self, self.tr("示范社区"), msg),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCalendarWidget, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QCalendarWidget, QLabel, QToolButton, QWidget
 
 
 class MonthCalendar(QCalendarWidget):
@@ -23,7 +23,8 @@ class MonthCalendar(QCalendarWidget):
         month = self.findChild(QToolButton, "qt_calendar_monthbutton")
         year = self.findChild(QToolButton, "qt_calendar_yearbutton")
         layout = bar.layout() if bar is not None else None
-        if layout is not None and month is not None and year is not None:
+        # Qt builds the navigation bar with a QHBoxLayout.
+        if isinstance(layout, QBoxLayout) and month is not None and year is not None:
             index = layout.indexOf(month)
             month.hide()
             year.hide()

@@ -202,6 +202,7 @@ class SavedDialog(QDialog):
         self.message.show()
         # adjustSize() over-counts a wrapped label; ask the layout for the height at this width.
         layout = self.layout()
+        assert layout is not None  # set in __init__
         layout.activate()
         self.resize(self.width(), max(self.minimumSizeHint().height(),
                                       layout.totalHeightForWidth(self.width())))

@@ -60,6 +60,7 @@ class PdfPreview(QWidget):
             self.view.setObjectName("pdf_view")
             self.view.setPageMode(QPdfView.PageMode.MultiPage)
             self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            assert self.document is not None  # made above when HAS_QTPDF
             self.view.setDocument(self.document)
         else:
             self.view = QLabel(self.tr("报表生成后，点“用系统程序打开”在 PDF 阅读器中预览和打印。"))

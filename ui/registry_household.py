@@ -236,7 +236,8 @@ class HouseholdDialog(DiscardGuard, QDialog):
         layout.addWidget(self.members_box, 3)
         layout.addWidget(self.history_box, 2)
         layout.addLayout(bottom)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+S"), self)
+        save_shortcut.activated.connect(self.save)
         from ui.registry_context_menu import attach
 
         attach(self.members, self.member_menu_items, self.end_member)
@@ -287,7 +288,8 @@ class HouseholdDialog(DiscardGuard, QDialog):
 
     def select_member(self, resident_id: int) -> None:
         for r in range(self.members.rowCount()):
-            if self.members.item(r, 0).data(Qt.ItemDataRole.UserRole) == resident_id:
+            item = self.members.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == resident_id:
                 self.members.selectRow(r)
                 return
 

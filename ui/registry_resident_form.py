@@ -305,7 +305,9 @@ class ResidentForm(DiscardGuard, QDialog):
         self.event_box.setTitle(self.tr("更正说明"))
         for widget in (self.event_date_label, self.event_date, self.from_label, self.from_place):
             widget.hide()
-        label = self.event_box.layout().labelForField(self.reason)
+        form = self.event_box.layout()
+        assert isinstance(form, QFormLayout)  # built as one in __init__
+        label = form.labelForField(self.reason)
         if isinstance(label, QLabel):
             label.setText(self.tr("更正原因*"))
         self.reason.setPlaceholderText(self.tr("如 姓名录入错误，据户口簿更正"))

@@ -74,7 +74,9 @@ class CodeCombo(QComboBox):
         self.setEditable(searchable)
         if searchable:
             self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            self.lineEdit().setPlaceholderText(self.tr("输入名称、拼音或首字母查找"))
+            line_edit = self.lineEdit()
+            assert line_edit is not None  # editable since setEditable(True) above
+            line_edit.setPlaceholderText(self.tr("输入名称、拼音或首字母查找"))
             completer = _NameCompleter(self.model(), self)
             completer.setCompletionRole(SEARCH_ROLE)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -82,7 +84,7 @@ class CodeCombo(QComboBox):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             completer.setMaxVisibleItems(12)
             self.setCompleter(completer)
-            self.lineEdit().editingFinished.connect(self._tidy_text)
+            line_edit.editingFinished.connect(self._tidy_text)
 
     def _add(self, code: str, name: str) -> None:
         self.addItem(name, code)

@@ -16,6 +16,7 @@ import datetime as dt
 import shutil
 import tempfile
 import uuid
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from models.stats import CompoundFigures, Month, MonthlyFigures
 from ui import pdf_output
 from ui.pdf_preview import PdfPreview
 from ui.table_model import Column, RowsTableModel
-from ui.worker import run_with_progress
+from ui.worker import Job, run_with_progress
 
 MONTHLY = "monthly"
 HOUSEHOLDS = "households"
@@ -68,7 +69,7 @@ class ReportDialog(QDialog):
         self.figures: MonthlyFigures | None = None
         self.pdf_path: Path | None = None
         self.error: str | None = None
-        self._job = None
+        self._job: Job | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="ndesk-report-"))
 
         self.kind = QComboBox()
@@ -387,7 +388,7 @@ def _figure_columns(owner: QWidget) -> list[Column]:
         (tr("社区内转入"), "transfers_in"),
         (tr("社区内转出"), "transfers_out"), (tr("期末人口"), "closing"),
     ]
-    columns = [Column(header, (lambda r, a=attr: getattr(r, a)),
+    columns = [Column(header, attrgetter(attr),
                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
                       if attr == "name" else _RIGHT)
                for header, attr in spec]

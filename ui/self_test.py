@@ -32,7 +32,9 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
 
         return (f"社区工作台 {__version__}，Python {sys.version.split()[0]}，"
                 f"Qt {qVersion()}，PySide6 {PySide6.__version__}，"
-                f"peewee {peewee.__version__}，reportlab {reportlab.Version}，"
+                # peewee-stubs leaves out __version__, which peewee.py defines.
+                f"peewee {peewee.__version__}，"  # type: ignore[attr-defined]
+                f"reportlab {reportlab.Version}，"
                 f"SQLite {sqlite3.sqlite_version}")
 
     def database() -> str:

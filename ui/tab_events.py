@@ -332,7 +332,7 @@ class EventsTab(QWidget):
         from ui.events_dialog import EventDialog
 
         dialog = EventDialog(self.user, event_id, self)
-        self._dialog = dialog  # tests reach the open window through this
+        self._dialog: EventDialog | None = dialog  # tests reach the open window through this
         dialog.exec()
         self._dialog = None
         self.refresh(select_id=event_id)

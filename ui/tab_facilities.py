@@ -6,6 +6,8 @@ below, the spaces against the standard's items, the equipment register and the i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -162,10 +164,13 @@ class FacilitiesTab(QWidget):
             *self.inspections_page.buttons]
         for widget in self.edit_widgets:
             widget.setEnabled(may_edit)
-        for keys, slot in [("Ctrl+N", self.add_space), ("Ctrl+E", self.edit_space),
-                           ("Ctrl+Shift+N", self.add_equipment), ("Ctrl+I", self.record_inspection),
-                           ("Ctrl+Shift+F", self.close_hazard), ("Ctrl+P", self.print_report),
-                           (QKeySequence.StandardKey.Delete, self.delete_selected)]:
+        bindings: list[tuple[str | QKeySequence.StandardKey, Callable[[], object]]] = [
+            ("Ctrl+N", self.add_space), ("Ctrl+E", self.edit_space),
+            ("Ctrl+Shift+N", self.add_equipment), ("Ctrl+I", self.record_inspection),
+            ("Ctrl+Shift+F", self.close_hazard), ("Ctrl+P", self.print_report),
+            (QKeySequence.StandardKey.Delete, self.delete_selected),
+        ]
+        for keys, slot in bindings:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)

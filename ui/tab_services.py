@@ -285,7 +285,8 @@ class ServicesTab(QWidget):
         if case_type == BIRTH_REG:
             from ui.casework_birth_dialog import BirthRegistrationDialog
 
-            dialog = BirthRegistrationDialog(self.user, self)
+            dialog: BirthRegistrationDialog | NewCaseDialog = BirthRegistrationDialog(
+                self.user, self)
         else:
             from ui.casework_new_dialog import NewCaseDialog
 

@@ -60,8 +60,8 @@ def run_with_progress(
     title: str,
     label: str,
     func: Callable[[ProgressFn], Any],
-    on_done: Callable[[Any], None],
-    on_error: Callable[[str], None],
+    on_done: Callable[[Any], object],
+    on_error: Callable[[str], object],
 ) -> Job:
     dialog = QProgressDialog(label, parent.tr("取消"), 0, 100, parent)
     dialog.setWindowTitle(title)
