@@ -59,6 +59,7 @@ from models.entities import (
     ResidentTag,
     User,
 )
+from models.errors import UserFacingError
 from models.events import (
     EVENT_TYPES,
     Event,
@@ -1131,7 +1132,7 @@ def table_choices(actor: HasRole) -> list[tuple[str, str]]:
 
 # -- the workbook -----------------------------------------------------------------------------
 
-class ExportCancelled(Exception):
+class ExportCancelled(UserFacingError):
     def __init__(self) -> None:
         super().__init__("导出已取消。")
 

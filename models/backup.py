@@ -33,6 +33,7 @@ import peewee
 
 from models import clock, dbcheck
 from models.db import database, sqlite_backup
+from models.errors import UserFacingError
 from models.files import attachments_dir_for
 from models.local_config import LocalConfig, default_backup_dir
 from models.version import __version__
@@ -55,7 +56,7 @@ _STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", "
 Progress = Callable[[int, int], Any]
 
 
-class BackupError(Exception):
+class BackupError(UserFacingError):
     """A backup that could not be made, checked or restored; the message is for the user."""
 
 

@@ -43,10 +43,11 @@ from models.casework import (
 )
 from models.db import database
 from models.entities import Resident
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, require
 
 
-class CaseworkError(ValueError):
+class CaseworkError(UserFacingError, ValueError):
     """Bad input for a case; the message is shown to the user as it is."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from models import audit
 from models.casework import CaseRate
 from models.db import database
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, require
 
 RATE_KINDS: dict[str, str] = {
@@ -48,7 +49,7 @@ BUILT_IN: list[BuiltInRate] = [
 ]
 
 
-class RateError(ValueError):
+class RateError(UserFacingError, ValueError):
     """Bad input for a rate; the message is shown to the user as it is."""
 
 

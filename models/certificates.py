@@ -22,6 +22,7 @@ from models import audit, clock, codes, idcard, settings
 from models.dates import format_date
 from models.db import database
 from models.entities import BaseModel, Household, Resident, User, now
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, can, require
 
 
@@ -63,7 +64,7 @@ class Certificate(BaseModel):
 MODELS: list[type[BaseModel]] = [CertificateKind, Certificate]
 
 
-class CertificateError(ValueError):
+class CertificateError(UserFacingError, ValueError):
     """A certificate that cannot be issued or a kind that cannot be saved; for the user."""
 
 

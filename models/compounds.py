@@ -9,10 +9,11 @@ import peewee as pw
 from models import crud
 from models.db import as_dict
 from models.entities import Compound, Household, Resident
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, require
 
 
-class CompoundError(ValueError):
+class CompoundError(UserFacingError, ValueError):
     pass
 
 

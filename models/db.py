@@ -12,6 +12,8 @@ from typing import Any
 import peewee
 import platformdirs
 
+from models.errors import UserFacingError
+
 APP_NAME = "NeighbourhoodDesk"
 APP_AUTHOR = "NeighbourhoodDesk"
 DB_FILENAME = "neighbourhood-desk.sqlite3"
@@ -46,7 +48,7 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 
 
-class DatabaseError(Exception):
+class DatabaseError(UserFacingError):
     """A database file that cannot be opened or used; the message is for the user."""
 
 

@@ -30,6 +30,7 @@ from models.demo_names import (
     WORK_UNITS,
 )
 from models.entities import Compound, Household, Resident, ResidentTag
+from models.errors import UserFacingError
 from models.pinyin import keys as pinyin_keys
 
 SEED_HOUSEHOLDS = 6554
@@ -49,7 +50,7 @@ DEMO_EXTRAS: list[str] = [
 ]
 
 
-class DemoError(Exception):
+class DemoError(UserFacingError):
     pass
 
 

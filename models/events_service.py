@@ -11,6 +11,7 @@ import peewee as pw
 from models import audit, clock, crud, settings
 from models.db import as_dict, database
 from models.entities import Compound
+from models.errors import UserFacingError
 from models.events import (
     CANCELLED,
     EVENT_TYPES,
@@ -25,7 +26,7 @@ from models.events import (
 from models.permissions import HasRole, Perm, require
 
 
-class EventError(ValueError):
+class EventError(UserFacingError, ValueError):
     """Bad input for an event; the message is shown to the user as it is."""
 
 

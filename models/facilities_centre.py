@@ -12,6 +12,7 @@ from typing import Any
 from models import audit, clock, crud, files
 from models.db import database
 from models.entities import Compound, Household
+from models.errors import UserFacingError
 from models.facilities import (
     CONDITION_NAMES,
     PHOTO_PURPOSES,
@@ -27,7 +28,7 @@ PHOTO_AREA = "facilities"
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
-class FacilityError(ValueError):
+class FacilityError(UserFacingError, ValueError):
     """Bad input for the facilities register; the message is shown to the user as it is."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from models import audit, crud
 from models.db import database
+from models.errors import UserFacingError
 from models.facilities import KIND_NAMES, FacilityStandard, FacilityStandardItem
 from models.permissions import HasRole, Perm, require
 
@@ -25,7 +26,7 @@ DEFAULT_TEMPLATE = (Path(__file__).resolve().parent.parent / "resources"
 SYSTEM = "system"
 
 
-class StandardError(ValueError):
+class StandardError(UserFacingError, ValueError):
     """Bad input for the standard; the message is shown to the user as it is."""
 
 

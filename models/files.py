@@ -12,9 +12,10 @@ import shutil
 from pathlib import Path
 
 from models.db import data_dir, database_path
+from models.errors import UserFacingError
 
 
-class AttachmentError(Exception):
+class AttachmentError(UserFacingError):
     pass
 
 

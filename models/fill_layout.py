@@ -48,6 +48,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from models.errors import UserFacingError
 from models.workbook_read import FOOTER_WORDS, _clean_header, clean_text, header_field
 
 Source = bytes | str | Path
@@ -83,11 +84,11 @@ _DATE_BLANK_RE = re.compile(
     rf"(?:(?P<d>\d{{1,2}}|{_BLANK})(?P<dw>\s*日))?")
 
 
-class TemplateError(Exception):
+class TemplateError(UserFacingError):
     """Message is one Chinese sentence for the clerk."""
 
 
-class FillCancelled(Exception):
+class FillCancelled(UserFacingError):
     def __init__(self) -> None:
         super().__init__("填写已取消，没有生成文件。")
 

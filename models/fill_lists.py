@@ -18,6 +18,7 @@ from models import clock, codes, crud, idcard, text_rules
 from models.dates import years_before
 from models.db import database
 from models.entities import Compound
+from models.errors import UserFacingError
 from models.fill import FillTemplate, SavedList
 from models.permissions import HasRole, Perm, can, require
 
@@ -39,7 +40,7 @@ SORTS: dict[str, tuple[str, str]] = {
 }
 
 
-class ListError(ValueError):
+class ListError(UserFacingError, ValueError):
     """A list that cannot be saved or used; the message is one sentence for the clerk."""
 
 

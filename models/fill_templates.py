@@ -22,6 +22,7 @@ from typing import Any
 
 from models import audit, clock, crud, fill_fields, fill_layout, fill_lists, settings, text_rules
 from models.db import database
+from models.errors import UserFacingError
 from models.fill import FillRun, FillTemplate, SavedList
 from models.fill_layout import TemplateColumn, TemplateError, TemplateLayout
 from models.fill_lists import ListCriteria, ListError
@@ -31,7 +32,7 @@ Progress = Callable[[int, int], bool]
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-class FillError(ValueError):
+class FillError(UserFacingError, ValueError):
     """A template that cannot be saved or filled; one sentence for the clerk."""
 
 

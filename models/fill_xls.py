@@ -8,10 +8,12 @@ import datetime as dt
 import re
 from typing import Any
 
+from models.errors import UserFacingError
+
 DATE = "yyyy-mm-dd"  # as models.fill_layout writes dates
 
 
-class XlsError(Exception):
+class XlsError(UserFacingError):
     """The .xls holds nothing to fill; one sentence for the clerk."""
 
 _XLS_BORDERS = {1: "thin", 2: "medium", 3: "dashed", 4: "dotted", 5: "thick", 6: "double",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Protocol
 
+from models.errors import UserFacingError
+
 
 class Role(str, Enum):
     CLERK = "clerk"  # 社区工作人员
@@ -76,7 +78,7 @@ class HasRole(Protocol):
     role: str
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(UserFacingError, PermissionError):
     """Raised by services when the signed-in user's role may not do something."""
 
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from models import audit, codes, idcard
 from models.db import database
 from models.entities import Compound, Household, Resident, ResidentTag
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, require
 from models.stats import rows_of
 
 
-class PrintoutError(ValueError):
+class PrintoutError(UserFacingError, ValueError):
     """A printout that cannot be made as asked; the message is for the user."""
 
 

@@ -38,6 +38,7 @@ import peewee as pw
 from models import audit, clock
 from models.db import database
 from models.entities import Compound, Household, LifeEvent, ReportSubmission, Resident, User
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, PermissionDenied, require
 from models.stats import (
     COUNTED_KINDS,
@@ -61,7 +62,7 @@ _LABELS["enrolled"] = "补报登记入册"
 _EFFECT = {"birth": 1, "move_in": 1, "enrolled": 1, "death": -1, "move_out": -1}
 
 
-class SubmissionError(ValueError):
+class SubmissionError(UserFacingError, ValueError):
     """A submission that cannot be made; the message is for the user."""
 
 

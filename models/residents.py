@@ -16,6 +16,7 @@ from typing import Any
 from models import audit, clock, codes, crud, idcard, text_rules
 from models.db import database
 from models.entities import Household, LifeEvent, Resident, ResidentTag
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, can, require
 from models.pinyin import keys as pinyin_keys
 
@@ -26,7 +27,7 @@ DISABILITY = "disabled"
 _DISABILITY_RE = re.compile(r"^([1-7])类([1-4])级$")
 
 
-class RegistryError(ValueError):
+class RegistryError(UserFacingError, ValueError):
     """Input the register cannot take; the message is shown to the clerk as it is."""
 
 

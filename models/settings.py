@@ -15,6 +15,7 @@ from typing import Literal
 from models import audit, text_rules
 from models.db import database
 from models.entities import Setting
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, require
 
 Kind = Literal["text", "bool", "choice", "path"]
@@ -73,7 +74,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
-class SettingValueError(ValueError):
+class SettingValueError(UserFacingError, ValueError):
     """A value a setting cannot take; the message is for the user, *key* says which field."""
 
     def __init__(self, key: str, message: str) -> None:

@@ -59,6 +59,7 @@ from typing import Any
 
 from models.db import database
 from models.entities import Compound, Household, LifeEvent, Resident, ResidentTag
+from models.errors import UserFacingError
 
 # "module:function" called as function(first=date, last=date, compound_id=int | None) and
 # returning a Section, a list of them, or None when the area has nothing for the month.
@@ -93,7 +94,7 @@ def rows_of(query: Any) -> list[tuple[Any, ...]]:
     return list(query.tuples())
 
 
-class StatsError(ValueError):
+class StatsError(UserFacingError, ValueError):
     """A month or scope that cannot be reported on; the message is for the user."""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from models.errors import UserFacingError
+
 # Line and paragraph separators of other systems: a line break in a multi-line field.
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # C0 and C1 controls (not \n, \t), DEL; bidi embeddings, overrides, isolates and marks; BOM.
@@ -18,7 +20,7 @@ _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f"
                         "\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-class TextRuleError(ValueError):
+class TextRuleError(UserFacingError, ValueError):
     """Text that cannot be kept; the message is for the user."""
 
 

@@ -9,6 +9,7 @@ import re
 from models import audit, crud
 from models.db import database
 from models.entities import User, now
+from models.errors import UserFacingError
 from models.passwords import dummy_verify, hash_password, verify_password
 from models.permissions import ROLE_NAMES, HasRole, Perm, Role, require
 
@@ -22,11 +23,11 @@ WRONG_CREDENTIALS = (f"用户名或密码错误。连续{MAX_FAILED_ATTEMPTS}次
                      f"账户将锁定{LOCK_MINUTES}分钟。")
 
 
-class AuthError(Exception):
+class AuthError(UserFacingError):
     """Sign-in refused; the message is shown to the user as it is."""
 
 
-class UserError(ValueError):
+class UserError(UserFacingError, ValueError):
     """Bad input for an account; the message is shown to the user as it is."""
 
 

@@ -26,6 +26,7 @@ import peewee as pw
 from models import audit, clock, codes, idcard
 from models.db import database
 from models.entities import Compound, Household, Resident, ResidentTag
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, can, require
 from models.workbook_tags import format_tags
 
@@ -67,7 +68,7 @@ COLUMNS: list[tuple[str, str, str, str, int]] = [
 ]
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(UserFacingError):
     def __init__(self) -> None:
         super().__init__("导出已取消。")
 

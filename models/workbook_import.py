@@ -41,6 +41,7 @@ from models.entities import (
     ResidentTag,
     now,
 )
+from models.errors import UserFacingError
 from models.permissions import HasRole, Perm, require
 from models.pinyin import keys as pinyin_keys
 from models.workbook_check import (
@@ -84,7 +85,7 @@ ENROLLED = "enrolled"  # life event kind: 登记入册 (in the register from thi
 CATEGORY_CHOICES = ("1", "4", "3", "2")  # 户籍, 流动, 人户分离, 常住: as the preview offers them
 
 
-class ImportBlocked(ValueError):
+class ImportBlocked(UserFacingError, ValueError):
     """The preview still has questions the clerk must answer; nothing was written."""
 
 
@@ -113,7 +114,7 @@ class HouseholdView:
     problem: str
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(UserFacingError):
     """The clerk cancelled; the transaction was rolled back and nothing was written."""
 
     def __init__(self) -> None:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.errors import UserFacingError
+
 Progress = Callable[[int, int], bool]  # (done, total) -> False to cancel
 
 # Field name -> the header texts (after _clean_header) that mean it, most common first.
@@ -86,12 +88,13 @@ _HEADER_LOOKUP = {alias: name for name, aliases in FIELD_HEADERS.items() for ali
 _HEADER_LOOKUP.update({text: "extra" for text in EXTRA_HEADERS})
 
 
-class WorkbookReadError(Exception):
+class WorkbookReadError(UserFacingError):
     """The file cannot be read as a register; the message is for the user."""
 
 
-class ReadCancelled(Exception):
-    pass
+class ReadCancelled(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__("读取已取消。")
 
 
 @dataclass

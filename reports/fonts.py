@@ -26,6 +26,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.errors import UserFacingError
+
 BODY = "body"
 TITLE = "title"
 # A font that lacks these is not a Chinese font, whatever its name says.
@@ -39,7 +41,7 @@ class FontFile:
     label: str = ""
 
 
-class FontNotFound(Exception):
+class FontNotFound(UserFacingError):
     """No usable Chinese TrueType font; the message says what to install."""
 
 

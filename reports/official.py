@@ -36,6 +36,7 @@ from reportlab.platypus import (
 
 from models import clock
 from models.dates import cn_number, format_date
+from models.errors import UserFacingError
 from reports import linebreak
 from reports.fonts import register_pdf_fonts
 
@@ -67,7 +68,7 @@ SIZE_SMALL_5 = 9.0  # 小五: wide tables
 # for that, so body text is set 1.3 % smaller (what a word processor's 文档网格 does).
 BODY_SIZE = TEXT_WIDTH / 28
 
-class ReportError(Exception):
+class ReportError(UserFacingError):
     """A printout that cannot be made (unwritable file, no font…); the message is for the user."""
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from models.db import database
+from models.errors import message_for
 
 ProgressFn = Callable[[int, int], bool]
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class Job(QRunnable):
             result = self.func(self._progress)
         except Exception as exc:  # reported to the user, never lost silently
             log.exception("background job failed")  # the log file (models/logfile.py), stderr
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+            # A sentence meant for the clerk as it is; a programming error says it is one.
+            self.signals.failed.emit(message_for(exc))
         else:
             self.signals.finished.emit(result)
         finally:
