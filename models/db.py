@@ -48,6 +48,11 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 
 
+# The engine's own error (a damaged page, a disk I/O error), for callers that catch it
+# without a handle on peewee.
+EngineError = peewee.DatabaseError
+
+
 class DatabaseError(UserFacingError):
     """A database file that cannot be opened or used; the message is for the user."""
 
@@ -155,3 +160,10 @@ def atomic() -> Iterator[None]:
 def as_dict(query: Any) -> dict[Any, Any]:
     """{first column: second column} of a two-column select."""
     return {key: value for key, value in query.tuples()}
+
+
+def close_thread_connection() -> None:
+    """Close the calling thread's connection (peewee keeps one per thread): a background
+    job's last step, so that a finished worker thread holds no file handle or lock."""
+    if database.obj is not None and not database.is_closed():
+        database.close()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from models import clock, crud
+from models import clock, crud, events_service
 from models.db import as_dict, database
 from models.entities import User, now
 from models.events import (
@@ -231,3 +231,30 @@ def budget_totals(event_id: int) -> BudgetTotals:
         actual_fen=sum(x.actual_fen or 0 for x in lines),
         lines_spent=sum(1 for x in lines if x.actual_fen is not None),
     )
+
+
+@dataclass(frozen=True)
+class OutcomeInput:
+    """What the outcome page holds: recorded only when the event was held or has figures."""
+
+    held: bool
+    head_count: int | None
+    summary: str
+    brief_to: str
+    brief_cc: str
+    copies: int
+
+
+def save_event(actor: HasRole, event_id: int, plan: events_service.PlanFields,
+               staff: list[StaffLine], budget: list[BudgetLine], outcome: OutcomeInput) -> None:
+    """The event window's 保存: plan, staff, budget and outcome in one transaction (each part
+    with its own checks and audit rows), so a refusal anywhere leaves nothing half-saved."""
+    with database.atomic():
+        events_service.update_plan(actor, event_id, plan)
+        save_staff(actor, event_id, staff)
+        save_budget(actor, event_id, budget)
+        if outcome.held or outcome.head_count is not None or outcome.summary.strip():
+            events_service.record_outcome(actor, event_id, outcome.head_count, outcome.summary,
+                                          mark_held=outcome.held)
+        events_service.set_brief_options(actor, event_id, outcome.brief_to, outcome.brief_cc,
+                                         outcome.copies)

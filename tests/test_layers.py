@@ -70,3 +70,25 @@ def test_the_frozen_clock_is_what_services_see():
     assert clock.today() == AS_OF and clock.is_frozen()
     clock.freeze(dt.date(2030, 1, 2))
     assert clock.today() == dt.date(2030, 1, 2) and clock.now().hour == 9
+
+
+# ui/ reaches data only through services: no queries, no raw SQL, no handle on the database
+# (models.db's open/close/path functions and errors are fine); the window's only entity is
+# the signed-in User, as a type.
+DATA_ACCESS = re.compile(
+    r"\bexecute_sql\(|\bdatabase\.(atomic|execute|obj|close|connect)|^import peewee"
+    r"|from models\.db import [^\n]*\bdatabase\b(?!_)"
+    r"|\b[A-Z]\w*\.(select|get_by_id|get_or_none|insert|insert_many|create|delete|raw)\(")
+ENTITY_IMPORT = re.compile(r"^from models\.entities import (.+)$")
+
+
+def test_the_window_reaches_data_only_through_services():
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#")[0]
+            entity = ENTITY_IMPORT.match(code.strip())
+            names = {n.strip() for n in entity.group(1).split(",")} if entity else set()
+            if DATA_ACCESS.search(code) or names - {"User", "now"}:
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 from typing import cast
 
-import peewee
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from models import backup, compounds, dbcheck, local_config, logfile, users
-from models.db import DatabaseError, close_database, database_path, open_database
+from models.db import DatabaseError, EngineError, close_database, database_path, open_database
 from models.db_lock import DatabaseLock
 from models.entities import User
 from ui import error_report, startup
@@ -129,7 +128,7 @@ class AppController(QObject):
         try:
             try:
                 open_database(path)
-            except peewee.DatabaseError as exc:
+            except EngineError as exc:
                 # Damage the quick check did not see (it surfaced while reading the schema).
                 close_database()
                 if not any(w in str(exc) for w in ("malformed", "not a database", "corrupt")):
@@ -140,7 +139,7 @@ class AppController(QObject):
                     lock.release()
                     return False
                 open_database(path)
-        except (DatabaseError, peewee.DatabaseError) as exc:
+        except (DatabaseError, EngineError) as exc:
             close_database()
             lock.release()
             QMessageBox.critical(None, self.tr("无法打开数据库"), str(exc))

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import certificates
-from models.entities import Resident
+from models import certificates, residents
 from models.permissions import Perm, PermissionDenied, can
 from models.search import ResidentRow
 from ui.modal import run_modal
@@ -190,7 +189,7 @@ class CertificateDialog(QDialog):
         answer = QMessageBox.question(
             self, self.tr("开具证明"),
             self.tr("为 %1 开具“%2”？\n开具后自动编号并记入证明登记簿。")
-            .replace("%1", Resident.get_by_id(self.resident_id).name).replace("%2", kind_name))
+            .replace("%1", residents.detail(self.user, self.resident_id).data.name).replace("%2", kind_name))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

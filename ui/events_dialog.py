@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from models import events_prep, events_service
-from models.db import database
 from models.entities import User
 from models.events import CANCELLED
 from ui.events_budget_page import BudgetPage
@@ -121,18 +120,13 @@ class EventDialog(QDialog):
         try:
             staff = self.budget_page.staff_lines()
             budget = self.budget_page.budget_lines()
-            outcome = self.outcome_page
-            with database.atomic():
-                events_service.update_plan(self.user, self.event_id, self.plan_page.plan())
-                events_prep.save_staff(self.user, self.event_id, staff)
-                events_prep.save_budget(self.user, self.event_id, budget)
-                count, summary = outcome.head_count_value(), outcome.summary.toPlainText()
-                if outcome.held.isChecked() or count is not None or summary.strip():
-                    events_service.record_outcome(self.user, self.event_id, count, summary,
-                                                  mark_held=outcome.held.isChecked())
-                events_service.set_brief_options(self.user, self.event_id,
-                                                 outcome.brief_to.text(), outcome.brief_cc.text(),
-                                                 outcome.copies.value())
+            page = self.outcome_page
+            outcome = events_prep.OutcomeInput(
+                held=page.held.isChecked(), head_count=page.head_count_value(),
+                summary=page.summary.toPlainText(), brief_to=page.brief_to.text(),
+                brief_cc=page.brief_cc.text(), copies=page.copies.value())
+            events_prep.save_event(self.user, self.event_id, self.plan_page.plan(), staff,
+                                   budget, outcome)
         except USER_ERRORS as exc:
             show_error(self, self.tr("保存活动"), exc)
             return False

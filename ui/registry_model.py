@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 
 from models import clock, codes, search
-from models.db import database
+from models.db import close_thread_connection
 from models.residents import STATUS_NAMES, age_on
 from models.search import ResidentFilter, ResidentRow
 
@@ -174,8 +174,7 @@ class CountJob(QRunnable):
         except Exception:  # the database went away (closed, switched): no count, no harm
             total = -1
         finally:
-            if database.obj is not None and not database.is_closed():
-                database.close()
+            close_thread_connection()
             if total >= 0:
                 self.signals.counted.emit(self.generation, total)
             self.done.set()

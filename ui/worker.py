@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from models.db import database
+from models.db import close_thread_connection
 from models.errors import message_for
 
 ProgressFn = Callable[[int, int], bool]
@@ -52,9 +52,7 @@ class Job(QRunnable):
         else:
             self.signals.finished.emit(result)
         finally:
-            # peewee keeps one connection per thread; close this worker's.
-            if not database.is_closed():
-                database.close()
+            close_thread_connection()  # this worker thread's own connection
 
 
 def run_with_progress(
