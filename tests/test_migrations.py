@@ -23,6 +23,12 @@ def _schema(path: Path) -> dict[str, list[tuple]]:
         schema["foreign_keys"] = sorted(
             (t, r[2], r[3], r[4]) for t in tables
             for r in con.execute(f'PRAGMA foreign_key_list("{t}")'))
+        # Triggers and views carry behaviour (the audit log's append-only guard, search sync):
+        # compared with their SQL, spacing apart.
+        for kind in ("trigger", "view"):
+            schema[kind + "s"] = sorted(
+                (name, table, " ".join((sql or "").split())) for name, table, sql in con.execute(
+                    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = ?", (kind,)))
         return schema
     finally:
         con.close()
@@ -61,7 +67,9 @@ def test_version_1_database_migrates_with_backup_and_keeps_data(tmp_path):
     fresh = tmp_path / "fresh.sqlite3"
     open_database(fresh)
     close_database()
-    assert _schema(old) == _schema(fresh)
+    migrated, new = _schema(old), _schema(fresh)
+    assert {"audit_log_no_update", "audit_log_no_delete"} <= {t[0] for t in new["triggers"]}
+    assert migrated == new
 
 
 def test_database_from_a_newer_program_is_refused(tmp_path):

@@ -24,12 +24,10 @@ OCT = Month(2026, 10)
 
 
 @pytest.fixture
-def demo_until_august(db):
+def demo_until_august(load_demo):
     """The demo community with its own life events ending before the months these tests
     record, so that today's register is the state at the end of each recorded month."""
-    from models import demo
-
-    return demo.generate(households=80, seed=7, as_of=dt.date(2026, 8, 31))
+    return load_demo(households=80, seed=7, as_of=dt.date(2026, 8, 31))
 
 def _tables(text: str, names: list[str]) -> tuple[dict[str, list[int]], dict[str, list[Any]]]:
     """Rows of the population table (13 numbers) and of the balance table (12 + 核对)."""

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from models import compounds, demo, households, idcard, residents, search
+from models import compounds, households, idcard, residents, search
 from models.entities import Household, Resident
 from models.households import AddressInput
 from models.residents import ResidentData
@@ -136,9 +136,9 @@ def test_index_follows_an_address_change(street, admin, query_shape):
 
 
 @pytest.fixture
-def register(db):
+def register(load_demo):
     """A demo community big enough to have residents in every building; what each one holds."""
-    demo.generate(households=400, seed=11, as_of=AS_OF)
+    load_demo(households=400, seed=11, as_of=AS_OF)
     rows = {}
     for r in Resident.select().where(Resident.household.is_null(False)):
         h = r.household

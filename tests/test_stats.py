@@ -16,12 +16,10 @@ SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
 
 
 @pytest.fixture
-def demo_until_august(db):
+def demo_until_august(load_demo):
     """The demo community with its own life events ending before the months these tests
     record, so that today's register is the state at the end of each recorded month."""
-    from models import demo
-
-    return demo.generate(households=80, seed=7, as_of=dt.date(2026, 8, 31))
+    return load_demo(households=80, seed=7, as_of=dt.date(2026, 8, 31))
 
 def _closing_by_compound(month: Month) -> dict[int, int]:
     return {r.compound_id: r.closing for r in stats.monthly(month, sections=False).rows}
