@@ -14,7 +14,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from models.version import __version__
+    from models.core.version import __version__
 
     parser = _Parser(
         prog="main.py",
@@ -87,7 +87,7 @@ def _add_workbook_commands(sub) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from models.db import default_db_path, open_database
+    from models.core.db import default_db_path, open_database
 
     path = Path(args.db) if args.db else default_db_path()
     open_database(path)
@@ -95,7 +95,7 @@ def _open(args: argparse.Namespace):
 
 
 def refused_when_busy(command):
-    """A command-line writer refused by the lock (models.db_lock.writer_lock) or by a database
+    """A command-line writer refused by the lock (models.core.db_lock.writer_lock) or by a database
     still busy after the busy timeout: one sentence and exit code 2, nothing written."""
     import functools
 
@@ -105,7 +105,7 @@ def refused_when_busy(command):
 
         import peewee
 
-        from models.db_lock import WriterRefused
+        from models.core.db_lock import WriterRefused
 
         try:
             return command(args)
@@ -124,8 +124,8 @@ def refused_when_busy(command):
 def check_before_writing(path: Path) -> None:
     """Refuse to write into a file `check` calls damaged (an empty file included); name the
     newest good backup. A missing file is fine: it becomes a new database."""
-    from models import backup, dbcheck, local_config
-    from models.db import DatabaseError
+    from models.core import backup, dbcheck, local_config
+    from models.core.db import DatabaseError
 
     report = dbcheck.check_file(path)
     if report.ok:
@@ -141,8 +141,8 @@ def check_before_writing(path: Path) -> None:
 @refused_when_busy
 def cmd_demo(args: argparse.Namespace) -> int:
     from models import demo
-    from models.db import default_db_path, open_database
-    from models.db_lock import writer_lock
+    from models.core.db import default_db_path, open_database
+    from models.core.db_lock import writer_lock
 
     path = Path(args.db) if args.db else default_db_path()
     with writer_lock(path, "demo"):
@@ -159,8 +159,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def demo_accounts() -> list[str]:
     """One account per role for trying the program; only on a database with no users."""
-    from models import users
-    from models.permissions import Role
+    from models.core import users
+    from models.core.permissions import Role
 
     if not users.needs_first_admin():
         return []
@@ -176,8 +176,9 @@ def demo_accounts() -> list[str]:
 def cmd_facilities(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from models import facilities_centre, facilities_standard
-    from models.facilities_standard import StandardError
+    from models.facilities import centre as facilities_centre
+    from models.facilities import standard as facilities_standard
+    from models.facilities.standard import StandardError
     from reports.facilities_compliance import build_compliance_report
 
     _open(args)
@@ -220,7 +221,7 @@ class _CliActor:
 
 
 def _cli_actor(args: argparse.Namespace):
-    from models.entities import User
+    from models.core.entities import User
 
     name = getattr(args, "user", None)
     if not name:
@@ -239,9 +240,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     import json
     from contextlib import nullcontext
 
-    from models import workbook_import as wi
-    from models.db import default_db_path
-    from models.db_lock import WriterRefused, writer_lock
+    from models.core.db import default_db_path
+    from models.core.db_lock import WriterRefused, writer_lock
+    from models.registry.workbook import importer as wi
 
     def fail(message: str) -> int:
         if args.json:
@@ -290,10 +291,10 @@ def _import_options(args: argparse.Namespace):
     """The preview's choices, given on the command line."""
     import datetime as dt
 
-    from models import codes
-    from models import workbook_import as wi
-    from models.workbook_read import header_key
-    from models.workbook_rows import FIELD_LABELS
+    from models.core import codes
+    from models.registry.workbook import importer as wi
+    from models.registry.workbook.read import header_key
+    from models.registry.workbook.rows import FIELD_LABELS
 
     mapping: dict[str, str] = {}
     by_label = {label: name for name, label in FIELD_LABELS.items()}
@@ -321,7 +322,7 @@ def _import_options(args: argparse.Namespace):
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from models import workbook_export
+    from models.registry.workbook import export as workbook_export
 
     if Path(args.file).suffix.lower() != ".xlsx":
         print("错误：导出文件名须以 .xlsx 结尾。", file=sys.stderr)
@@ -344,9 +345,10 @@ def cmd_fill(args: argparse.Namespace) -> int:
     """Exit 0: filled (or listed); 2: wrong arguments, unknown template, or nothing written."""
     import datetime as dt
 
-    from models import fill_lists, fill_templates
-    from models.db import DatabaseError, default_db_path
-    from models.db_lock import writer_lock
+    from models.core.db import DatabaseError, default_db_path
+    from models.core.db_lock import writer_lock
+    from models.fill import lists as fill_lists
+    from models.fill import templates as fill_templates
 
     path = Path(args.db) if args.db else default_db_path()
     try:
@@ -389,11 +391,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Reports from the command line: one sentence and exit 1 on any problem, 0 on success."""
     from types import SimpleNamespace
 
-    from models import printouts, stats
-    from models.certificates import CertificateError
-    from models.db import default_db_path
-    from reports.fonts import FontNotFound
-    from reports.official import ReportError
+    from models.certificates.service import CertificateError
+    from models.core.db import default_db_path
+    from models.monthly import stats
+    from models.registry import printouts
+    from reports.layout.fonts import FontNotFound
+    from reports.layout.official import ReportError
 
     db = Path(args.db) if args.db else default_db_path()
     out = Path(args.out)
@@ -457,13 +460,13 @@ def add_backup_commands(sub) -> None:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    from models.local_config import database_to_open
+    from models.core.local_config import database_to_open
 
     return Path(args.db) if args.db else database_to_open()
 
 
 def _existing_db(args: argparse.Namespace) -> Path:
-    from models.db import DatabaseError
+    from models.core.db import DatabaseError
 
     path = _db_path(args)
     if not path.is_file():
@@ -481,9 +484,9 @@ def _backup_to_file(out: Path, raw: str) -> bool:
 
 @refused_when_busy
 def cmd_backup(args: argparse.Namespace) -> int:
-    from models import backup, local_config
-    from models.db import open_database
-    from models.db_lock import writer_lock
+    from models.core import backup, local_config
+    from models.core.db import open_database
+    from models.core.db_lock import writer_lock
 
     path = _existing_db(args)
     out = Path(args.out) if args.out else None
@@ -510,9 +513,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import getpass
 
-    from models import backup
-    from models.db import open_database
-    from models.db_lock import writer_lock
+    from models.core import backup
+    from models.core.db import open_database
+    from models.core.db_lock import writer_lock
 
     path = _db_path(args)
     with writer_lock(path, "restore"):
@@ -528,7 +531,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from models import backup, dbcheck, local_config
+    from models.core import backup, dbcheck, local_config
 
     path = _existing_db(args)
     report = dbcheck.check_file(path, full=True)
@@ -561,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_output()
     parser = build_parser()
     args = parser.parse_args(argv)
-    from models.db import DatabaseError
+    from models.core.db import DatabaseError
 
     try:
         if args.self_test:
@@ -569,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_self_test()
         if args.command:
-            from models import logfile
+            from models.core import logfile
 
             with logfile.session(args.command):  # also to the log file; stderr as before
                 return COMMANDS[args.command](args)
@@ -580,8 +583,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the command line answers with one sentence, not a traceback
+        from models.core.users import UserError
         from models.demo import DemoError
-        from models.users import UserError
 
         if isinstance(exc, (DemoError, UserError, PermissionError, OSError)):
             print(f"错误：{exc}", file=sys.stderr)

@@ -14,9 +14,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models import audit, clock, idcard
-from models.db import as_dict, database
-from models.demo_names import (
+from models.core import audit, clock, idcard
+from models.core.db import as_dict, database
+from models.core.entities import Compound, Household, Resident, ResidentTag
+from models.core.errors import UserFacingError
+from models.core.pinyin import keys as pinyin_keys
+from models.registry.names import (
     COMPOUNDS,
     FEMALE_CHARS,
     LOCAL_REGIONS,
@@ -29,9 +32,6 @@ from models.demo_names import (
     SURNAMES,
     WORK_UNITS,
 )
-from models.entities import Compound, Household, Resident, ResidentTag
-from models.errors import UserFacingError
-from models.pinyin import keys as pinyin_keys
 
 SEED_HOUSEHOLDS = 6554
 # (household_type code, share of households, mean size) from the seed's figures.
@@ -43,11 +43,17 @@ Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
 # Each area adds its demo data after the register exists: "module:function", called as
 # function(rng=random.Random, as_of=date, username=str) inside the demo's transaction.
 DEMO_EXTRAS: list[str] = [
-    "models.registry_demo:add_life_events",  # births, deaths, moves of the last 12 months
-    "models.casework_demo:generate",  # 计生服务 cases (after the births they register)
-    "models.events_demo:add_demo_events",  # a year of community events
-    "models.facilities_demo:seed_demo_centres",  # 设施台账
+    "models.registry.demo:add_life_events",  # births, deaths, moves of the last 12 months
+    "models.casework.demo:generate",  # 计生服务 cases (after the births they register)
+    "models.events.demo:add_demo_events",  # a year of community events
+    "models.facilities.demo:seed_demo_centres",  # 设施台账
 ]
+DEMO_SEED_KEYS = {
+    "models.registry.demo:add_life_events": "models.registry_demo:add_life_events",
+    "models.casework.demo:generate": "models.casework_demo:generate",
+    "models.events.demo:add_demo_events": "models.events_demo:add_demo_events",
+    "models.facilities.demo:seed_demo_centres": "models.facilities_demo:seed_demo_centres",
+}
 
 
 class DemoError(UserFacingError):
@@ -362,7 +368,10 @@ def generate(
         for spec in DEMO_EXTRAS:
             module_name, func_name = spec.split(":")
             extra = getattr(importlib.import_module(module_name), func_name)
-            extra(rng=random.Random(f"{seed}:{spec}"), as_of=as_of, username=username)
+            # Seeded by the name the extra had before the areas became packages, so that a
+            # seed still makes the same community.
+            key = DEMO_SEED_KEYS.get(spec, spec)
+            extra(rng=random.Random(f"{seed}:{key}"), as_of=as_of, username=username)
         summary = DemoSummary(len(compound_ids), len(house_rows), len(person_rows))
         audit.record(
             username, "demo", "household", None, None,

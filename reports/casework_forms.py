@@ -14,14 +14,14 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Table, TableStyle
 
-from models import audit, codes, settings
-from models.casework import BIRTH_REG
-from models.casework_cases import CaseworkError
-from models.casework_people import PersonRef
-from models.casework_views import CaseDetail, get_case, reveal_id
-from models.db import database
-from models.permissions import HasRole, Perm, can
-from reports.official import (
+from models.casework.cases import CaseworkError
+from models.casework.entities import BIRTH_REG
+from models.casework.people import PersonRef
+from models.casework.views import CaseDetail, get_case, reveal_id
+from models.core import audit, codes, settings
+from models.core.db import database
+from models.core.permissions import HasRole, Perm, can
+from reports.layout.official import (
     Document,
     Styles,
     closing,

@@ -11,13 +11,13 @@ from typing import Any
 
 from reportlab.platypus import Paragraph
 
-from models import audit, clock, settings
-from models.casework import CASE_TYPE_SHORT
-from models.casework_rules import yuan
-from models.casework_worklist import GROUPS, month_payments, worklist
-from models.db import database
-from models.permissions import HasRole
-from reports.official import Document, data_table, esc, format_date, sign_off, spacer, styles
+from models.casework.entities import CASE_TYPE_SHORT
+from models.casework.rules import yuan
+from models.casework.worklist import GROUPS, month_payments, worklist
+from models.core import audit, clock, settings
+from models.core.db import database
+from models.core.permissions import HasRole
+from reports.layout.official import Document, data_table, esc, format_date, sign_off, spacer, styles
 
 SHORT_GROUPS = {"overdue": "逾期", "week": "本周", "coming": "近期"}
 

@@ -1,6 +1,6 @@
 """A certificate (居住证明 and the other kinds) on the official page, from the issued log row.
 
-The text is the one stored when the certificate was issued (models.certificates.issue), so a
+The text is the one stored when the certificate was issued (models.certificates.service.issue), so a
 reprint shows exactly what was issued even if the resident's record changed since.
 A certificate that carries a full ID number is built only for a role that may reveal it; the
 reveal itself is logged by the action that leads to the print (issue() or record_reprint()).
@@ -15,10 +15,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from models.certificates import Certificate
-from models.entities import User
-from models.permissions import HasRole, Perm, require
-from reports.official import (
+from models.certificates.service import Certificate
+from models.core.entities import User
+from models.core.permissions import HasRole, Perm, require
+from reports.layout.official import (
     SIZE_3,
     SIZE_4,
     Document,

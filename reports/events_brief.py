@@ -2,7 +2,7 @@
 
     build_brief(event_id, path) -> path
 
-The issue number must have been given first (models.events_service.assign_brief_issue); an
+The issue number must have been given first (models.events.service.assign_brief_issue); an
 event without one prints as a draft with a blank number.
 """
 
@@ -17,9 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Table, TableStyle
 
-from models import clock, events_attendance, events_service
+from models.core import clock
+from models.events import attendance as events_attendance
+from models.events import service as events_service
 from reports.events_common import date_style, document_options, paragraphs, photo_block
-from reports.official import (
+from reports.layout.official import (
     SIZE_4,
     TEXT_WIDTH,
     Document,

@@ -12,8 +12,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Paragraph
 
-from models import settings
-from reports.official import esc, spacer
+from models.core import settings
+from reports.layout.official import esc, spacer
 
 CN_ORDINALS = "一二三四五六七八九十"
 # Phone photos are 4000 px wide; 1600 px is sharp on an A4 page and keeps the PDF small

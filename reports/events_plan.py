@@ -9,10 +9,12 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from models import clock, events_prep, events_service
-from models.events import yuan
+from models.core import clock
+from models.events import prep as events_prep
+from models.events import service as events_service
+from models.events.entities import yuan
 from reports.events_common import date_style, document_options, ordinal, paragraphs
-from reports.official import (
+from reports.layout.official import (
     Document,
     closing,
     data_table,

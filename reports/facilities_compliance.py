@@ -14,13 +14,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Table, TableStyle
 
-from models import clock, settings
-from models.facilities import KIND_NAMES, STATUS_NAMES, VERDICT_NAMES
-from models.facilities_assess import Compliance, assess, format_area, sorted_items
-from models.facilities_centre import PhotoRow, list_photos, list_spaces
-from models.facilities_inspections import FindingRow, hazards
-from models.permissions import HasRole, Perm, require
-from reports.official import (
+from models.core import clock, settings
+from models.core.permissions import HasRole, Perm, require
+from models.facilities.assess import Compliance, assess, format_area, sorted_items
+from models.facilities.centre import PhotoRow, list_photos, list_spaces
+from models.facilities.entities import KIND_NAMES, STATUS_NAMES, VERDICT_NAMES
+from models.facilities.inspections import FindingRow, hazards
+from reports.layout.official import (
     TEXT_WIDTH,
     Document,
     Styles,

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from reports.official import (
+from reports.layout.official import (
     LANDSCAPE_WIDTH,
     TEXT_WIDTH,
     Document,
@@ -111,7 +111,7 @@ def print_template(actor: Any, template_id: int, path: str | Path, *,
                    progress: Progress | None = None) -> tuple[Path, int]:
     """The template's rows as a PDF, kept in its history; returns (path, run id). A failed
     record removes the file (no printout without its log row)."""
-    from models import fill_templates
+    from models.fill import templates as fill_templates
 
     printed = fill_templates.printable(actor, template_id, as_of)
     out = build_fill_pdf(path, printed.title, printed.labels, printed.rows,

@@ -17,10 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
 
-from models import clock
-from models.printouts import HouseholdSheet
-from reports.form_grid import FormGrid, GridStyle, repeat
-from reports.official import (
+from models.core import clock
+from models.registry.printouts import HouseholdSheet
+from reports.layout.form_grid import FormGrid, GridStyle, repeat
+from reports.layout.official import (
     SIZE_SMALL_5,
     Document,
     Progress,

@@ -1,6 +1,6 @@
 """The supervisors' monthly report to the street office (domain §7), as a PDF.
 
-Every figure comes from models.report_submissions.report_figures() (models.stats.monthly()
+Every figure comes from models.monthly.submissions.report_figures() (models.monthly.stats.monthly()
 plus what a sent previous month requires), the function the report dialog shows, so the
 printout and the window agree by construction. A month already sent prints as it was sent:
 the stored PDF, byte for byte. submit_monthly_report() sends one.
@@ -23,12 +23,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
 
-from models import clock, report_submissions
-from models.entities import ReportSubmission
-from models.permissions import HasRole
-from models.stats import CompoundFigures, Month, MonthlyFigures
-from reports.charts import bar_chart
-from reports.official import (
+from models.core import clock
+from models.core.entities import ReportSubmission
+from models.core.permissions import HasRole
+from models.monthly import submissions as report_submissions
+from models.monthly.stats import CompoundFigures, Month, MonthlyFigures
+from reports.layout.charts import bar_chart
+from reports.layout.official import (
     SIZE_SMALL_5,
     TEXT_WIDTH,
     Document,
@@ -144,7 +145,7 @@ class _Actor:
 
 
 def _write(target: Path, pdf: bytes) -> None:
-    from reports.official import ReportError
+    from reports.layout.official import ReportError
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from models import clock
-from models.printouts import ListRow
-from reports.official import (
+from models.core import clock
+from models.registry.printouts import ListRow
+from reports.layout.official import (
     Document,
     Progress,
     date_style,

@@ -25,7 +25,7 @@ def code_names() -> dict[str, dict[str, str]]:
 
 
 # -- search ------------------------------------------------------------------------------
-# The resident's searchable text, as one hand-written expression (what models.search matches).
+# The resident's searchable text, as one hand-written expression (what models.registry.search matches).
 SEARCH_SQL = (
     "SELECT r.id, r.name, r.sex, r.birth_date, r.id_number, r.relation, r.category, r.status,"
     " r.phone, r.household_id, h.household_no, c.name, h.building, h.unit, h.room, c.id"

@@ -51,8 +51,8 @@ def bare(spawned: float) -> dict:
 
 
 def full(db: str, spawned: float, plan_file: str | None) -> dict:
-    from models.db import open_database
-    from models.entities import User
+    from models.core.db import open_database
+    from models.core.entities import User
 
     open_database(db)
     from ui.app import create_application
@@ -79,7 +79,7 @@ def full(db: str, spawned: float, plan_file: str | None) -> dict:
 
 
 def _type(app, tab, keystrokes: list[str], repeat: int) -> list[float]:
-    from models import search
+    from models.registry import search
 
     times = []
     for _ in range(repeat):
@@ -102,7 +102,7 @@ def _households(app, tab, ids: list[int], repeat: int) -> list[float]:
     and deleted once control is back in the event loop."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    from ui.registry_household import HouseholdDialog
+    from ui.registry.household import HouseholdDialog
 
     times = []
     for _ in range(repeat):

@@ -28,9 +28,11 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ndesk-bench"))
     args = parser.parse_args()
 
-    from models import demo, workbook_export, workbook_import
-    from models.db import close_database, open_database
-    from models.entities import Household, Resident, ResidentTag
+    from models import demo
+    from models.core.db import close_database, open_database
+    from models.core.entities import Household, Resident, ResidentTag
+    from models.registry.workbook import export as workbook_export
+    from models.registry.workbook import importer as workbook_import
 
     shutil.rmtree(args.dir, ignore_errors=True)
     args.dir.mkdir(parents=True)

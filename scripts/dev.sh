@@ -14,7 +14,7 @@ VENV=${NDESK_VENV:-.venv}
 
 # Qt (offscreen and a real xcb window) and Chinese TrueType faces for the window and PDFs:
 # AR PL UKai for body text (仿宋-like: Debian has no simplified FangSong), WenQuanYi Zen Hei
-# for titles (黑体-like), Micro Hei for the window, UMing as a fallback (reports/fonts.py).
+# for titles (黑体-like), Micro Hei for the window, UMing as a fallback (reports/layout/fonts.py).
 APT_RUNTIME="libglib2.0-0 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 libegl1 libgl1
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
@@ -92,7 +92,7 @@ case "$MODE" in
     [ $# -gt 0 ] && exec "$VENV/bin/python" -m pytest "$@"   # a chosen part: one run
     "$VENV/bin/python" -m pytest
     # Every test runs on a frozen day (tests/conftest.py); this second run moves the machine's
-    # own clock years ahead, so that anything reading the real date behind models/clock.py's
+    # own clock years ahead, so that anything reading the real date behind models/core/clock.py's
     # back (a library, SQLite, Qt, a program a test starts) fails now, not on that date.
     later=${NDESK_LATER_DATE:-2030-01-02}
     if command -v faketime >/dev/null 2>&1; then

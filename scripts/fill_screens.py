@@ -25,11 +25,14 @@ def main() -> int:
     parser.add_argument("--db", type=Path, default=Path("/tmp/ndesk-fill-screens.sqlite3"))
     args = parser.parse_args()
 
-    from models import demo, fill_lists, fill_templates, users
-    from models.db import open_database
-    from models.entities import User
-    from models.fill_lists import ListCriteria
-    from models.fill_starters import Starter, build_workbook
+    from models import demo
+    from models.core import users
+    from models.core.db import open_database
+    from models.core.entities import User
+    from models.fill import lists as fill_lists
+    from models.fill import templates as fill_templates
+    from models.fill.lists import ListCriteria
+    from models.fill.starters import Starter, build_workbook
 
     fresh = not args.db.exists()
     open_database(args.db)
@@ -40,10 +43,10 @@ def main() -> int:
     user = User.get(User.username == "jisheng")
 
     from ui.app import create_application
-    from ui.fill_dialog import FillDialog
-    from ui.fill_list_builder import ListBuilderDialog
-    from ui.fill_template_dialog import TemplateDialog
-    from ui.tab_registry import RegistryTab
+    from ui.fill.dialog import FillDialog
+    from ui.fill.list_builder import ListBuilderDialog
+    from ui.fill.template_dialog import TemplateDialog
+    from ui.registry.tab import RegistryTab
 
     app, _warning = create_application(["fill-screens"])
     args.out.mkdir(parents=True, exist_ok=True)

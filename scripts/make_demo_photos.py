@@ -23,7 +23,7 @@ def main() -> int:
     from PySide6.QtGui import QBrush, QColor, QFont, QImage, QLinearGradient, QPainter, QPen
     from PySide6.QtWidgets import QApplication
 
-    from ui.qt_setup import install_cjk_font
+    from ui.common.qt_setup import install_cjk_font
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_cjk_font(app)

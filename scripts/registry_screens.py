@@ -25,9 +25,10 @@ def main() -> int:
     args = parser.parse_args()
 
     import main as app_main
-    from models import demo, households, life_events
-    from models.db import open_database
-    from models.entities import Resident, User
+    from models import demo
+    from models.core.db import open_database
+    from models.core.entities import Resident, User
+    from models.registry import households, life_events
 
     fresh = not args.db.exists()
     open_database(args.db)
@@ -38,11 +39,11 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.app import create_application
-    from ui.registry_events import CorrectionDialog, LeaveDialog
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_household_actions import SplitDialog
-    from ui.registry_resident_form import ResidentForm
-    from ui.tab_registry import RegistryTab
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.household_actions import SplitDialog
+    from ui.registry.life_events import CorrectionDialog, LeaveDialog
+    from ui.registry.resident_form import ResidentForm
+    from ui.registry.tab import RegistryTab
 
     app, _warning = create_application(["registry-screens"])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -104,17 +105,17 @@ def main() -> int:
 
 def _more_dialogs(user, big: int, head, grab) -> None:
     """Move, merge, return, category change, the new-resident chooser and the household picker."""
-    from models import households
-    from models.entities import Household, Resident
-    from models.search import ResidentRow, search
-    from ui.registry_events import CategoryDialog, ReturnDialog
-    from ui.registry_household_actions import (
+    from models.core.entities import Household, Resident
+    from models.registry import households
+    from models.registry.search import ResidentRow, search
+    from ui.registry.household_actions import (
         ChangeHeadDialog,
         HouseholdPicker,
         MergeDialog,
         MoveDialog,
     )
-    from ui.tab_registry import NewResidentChooser
+    from ui.registry.life_events import CategoryDialog, ReturnDialog
+    from ui.registry.tab import NewResidentChooser
 
     others = [h for h in Household.select().where(Household.archived == False)  # noqa: E712
               .order_by(Household.id).limit(40) if h.id != big]

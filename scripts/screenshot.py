@@ -27,8 +27,8 @@ def main() -> int:
 
     import main as app_main
     from models import demo
-    from models.db import open_database
-    from models.entities import User
+    from models.core.db import open_database
+    from models.core.entities import User
 
     fresh = not args.db.exists()
     open_database(args.db)

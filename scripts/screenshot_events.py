@@ -25,9 +25,9 @@ def main() -> int:
 
     import main as app_main
     from models import demo
-    from models.db import open_database
-    from models.entities import User
-    from models.events_service import EventFilter, list_events
+    from models.core.db import open_database
+    from models.core.entities import User
+    from models.events.service import EventFilter, list_events
 
     fresh = not args.db.exists()
     open_database(args.db)
@@ -35,8 +35,8 @@ def main() -> int:
         demo.generate(households=args.households)
         app_main.demo_accounts()
     from ui.app import create_application
-    from ui.events_dialog import EventDialog
-    from ui.tab_events import EventsTab
+    from ui.events.dialog import EventDialog
+    from ui.events.tab import EventsTab
 
     app, _warning = create_application(["screenshot"])
     args.out.mkdir(parents=True, exist_ok=True)

@@ -42,10 +42,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from models import search
-    from models.db import open_database
-    from models.entities import Household, Resident
-    from models.search import ResidentFilter
+    from models.core.db import open_database
+    from models.core.entities import Household, Resident
+    from models.registry import search
+    from models.registry.search import ResidentFilter
 
     open_database(args.db)
     total = Resident.select().count()

@@ -29,8 +29,8 @@ def main() -> int:
 
     import main as app_main
     from models import demo
-    from models.db import open_database
-    from models.entities import User
+    from models.core.db import open_database
+    from models.core.entities import User
 
     fresh = not args.db.exists()
     open_database(args.db)
@@ -66,14 +66,14 @@ def main() -> int:
         window.tabs.setCurrentIndex(i)
         grab(window, f"main_tab{i}")
 
-    from ui.report_dialog import ReportDialog
+    from ui.monthly.report_dialog import ReportDialog
 
     report = ReportDialog(user, window)
     report.show()
     grab(report, "report_dialog")
     report.close()
 
-    from ui.audit_dialog import AuditDialog
+    from ui.admin.audit_dialog import AuditDialog
 
     log = AuditDialog(user, window)
     log.show()

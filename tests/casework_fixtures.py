@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from models import idcard
-from models.entities import Compound, Household, Resident
-from models.pinyin import keys
+from models.core import idcard
+from models.core.entities import Compound, Household, Resident
+from models.core.pinyin import keys
 
 REGION = "610627"
 

@@ -17,13 +17,14 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
-from models import db as db_module  # noqa: E402
-from models import demo, users  # noqa: E402
-from models.db import close_database, open_database, sqlite_backup  # noqa: E402
-from models.files import attachments_dir_for  # noqa: E402
-from models.permissions import Role  # noqa: E402
+from models import demo  # noqa: E402
+from models.core import db as db_module  # noqa: E402
+from models.core import users  # noqa: E402
+from models.core.db import close_database, open_database, sqlite_backup  # noqa: E402
+from models.core.files import attachments_dir_for  # noqa: E402
+from models.core.permissions import Role  # noqa: E402
 
-AS_OF = dt.date(2026, 11, 27)  # the day every test runs on (models.clock is frozen there)
+AS_OF = dt.date(2026, 11, 27)  # the day every test runs on (models.core.clock is frozen there)
 PASSWORD = "test1234"
 
 
@@ -32,9 +33,9 @@ def _frozen_clock(monkeypatch):
     """Every test runs on AS_OF at 09:00, whatever the real date: no test may depend on it.
 
     `.ci/run` also runs the suite under faketime at a later date to catch code that reads the
-    real clock behind models.clock's back.
+    real clock behind models.core.clock's back.
     """
-    from models import clock
+    from models.core import clock
 
     clock.freeze(dt.datetime.combine(AS_OF, dt.time(9, 0)))
     monkeypatch.setenv("NDESK_TODAY", f"{AS_OF.isoformat()}T09:00:00")  # programs tests start
@@ -66,10 +67,10 @@ def demo_offer_declined(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def discard_answers(monkeypatch):
-    """Form dialogs ask before discarding typed input (ui.discard_guard); tests that close a
+    """Form dialogs ask before discarding typed input (ui.common.discard_guard); tests that close a
     filled form get "discard" unless they set the list of answers themselves. Each question
     is recorded. tests/test_discard_guard.py drives the real question box."""
-    import ui.discard_guard
+    import ui.common.discard_guard
 
     asked: list[bool] = []
     answers: list[bool] = []
@@ -79,7 +80,7 @@ def discard_answers(monkeypatch):
         asked.append(answer)
         return answer
 
-    monkeypatch.setattr(ui.discard_guard, "ask_discard", stand_in)
+    monkeypatch.setattr(ui.common.discard_guard, "ask_discard", stand_in)
     return type("DiscardAnswers", (), {"asked": asked, "answers": answers})
 
 

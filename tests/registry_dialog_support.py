@@ -7,16 +7,16 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
-from models import households, life_events
-from models.entities import AuditLog, Household, LifeEvent, Resident
-from models.residents import HEAD
+from models.core.entities import AuditLog, Household, LifeEvent, Resident
+from models.registry import households, life_events
+from models.registry.residents import HEAD
 from tests.modal_driver import Answers, cancel, ok
 
 DAY = dt.date(2026, 11, 20)
 
 
 def make_tab(qtbot, user):
-    from ui.tab_registry import RegistryTab
+    from ui.registry.tab import RegistryTab
 
     widget = RegistryTab(user)
     qtbot.addWidget(widget)

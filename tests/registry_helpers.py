@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import compounds, households, idcard, residents
-from models.households import AddressInput
-from models.residents import ResidentData
+from models.core import idcard
+from models.registry import compounds, households, residents
+from models.registry.households import AddressInput
+from models.registry.residents import ResidentData
 
 DAY = dt.date(2026, 11, 2)
 

@@ -11,9 +11,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from models import idcard
-from models.entities import Household, LifeEvent, Resident
-from models.stats import Month
+from models.core import idcard
+from models.core.entities import Household, LifeEvent, Resident
+from models.monthly.stats import Month
 
 
 @dataclass

@@ -2,9 +2,10 @@ import json
 
 import pytest
 
-from models import compounds, crud
-from models.entities import AuditLog, Compound, Resident
-from models.permissions import PermissionDenied
+from models.core import crud
+from models.core.entities import AuditLog, Compound, Resident
+from models.core.permissions import PermissionDenied
+from models.registry import compounds
 
 
 def test_edit_leaves_audit_row_with_before_and_after(clerk):

@@ -8,10 +8,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from registry_helpers import make_family
 
-from models import audit, audit_view, clock, compounds, crud, residents
-from models.entities import AuditLog, Resident
-from models.permissions import PermissionDenied
-from ui.audit_dialog import AuditDialog
+from models.core import audit, audit_view, clock, crud
+from models.core.entities import AuditLog, Resident
+from models.core.permissions import PermissionDenied
+from models.registry import compounds, residents
+from ui.admin.audit_dialog import AuditDialog
 from ui.main_window import MainWindow
 
 

@@ -1,4 +1,4 @@
-"""The audit log as the 主任 reads it (models/audit_view.py): labels, decoded values, names,
+"""The audit log as the 主任 reads it (models/core/audit_view.py): labels, decoded values, names,
 filters, the workbook export and who may see it."""
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from openpyxl import load_workbook
 from registry_helpers import make_family
 
 import models
-from models import audit, audit_view, clock, crud, households, life_events, residents, settings
-from models.audit_view import LogFilter
-from models.entities import AuditLog, BaseModel, Resident, SchemaVersion
-from models.facilities import FacilityFinding
-from models.permissions import PermissionDenied
+from models.core import audit, audit_view, clock, crud, settings
+from models.core.audit_view import LogFilter
+from models.core.entities import AuditLog, BaseModel, Resident, SchemaVersion
+from models.core.permissions import PermissionDenied
+from models.facilities.entities import FacilityFinding
+from models.registry import households, life_events, residents
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -57,7 +58,7 @@ def test_every_field_of_every_audited_table_has_a_chinese_label():
     for key in settings.DEFAULTS:
         if not CJK.search(audit_view.field_label("setting", key)):
             missing.append(f"setting {key}")
-    assert not missing, "no Chinese label in models/audit_view.py FIELDS: " + ", ".join(missing)
+    assert not missing, "no Chinese label in models/core/audit_view.py FIELDS: " + ", ".join(missing)
 
 
 def _audit_calls() -> list[tuple[str, int, str | None, str | None, list[ast.expr]]]:
@@ -109,7 +110,7 @@ def test_every_action_table_and_summary_key_the_code_writes_has_a_chinese_name()
                     if isinstance(key, ast.Constant) and audit_view.field_spec(
                             table or "", str(key.value)) is None:
                         missing.append(f"{where}:{line} key {key.value!r}")
-    for action in ("create", "update", "archive"):  # models/crud.py writes these
+    for action in ("create", "update", "archive"):  # models/core/crud.py writes these
         assert CJK.search(audit.ACTION_NAMES[action])
     assert not missing, missing
 

@@ -1,4 +1,4 @@
-"""Backups (models.backup) and the backup / restore / check commands."""
+"""Backups (models.core.backup) and the backup / restore / check commands."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 import main
-from models import backup, compounds, dbcheck, files, local_config
-from models.db import close_database, database_path, open_database
-from models.entities import AuditLog, Household, Resident
-from models.local_config import LocalConfig
+from models.core import backup, dbcheck, files, local_config
+from models.core.db import close_database, database_path, open_database
+from models.core.entities import AuditLog, Household, Resident
+from models.core.local_config import LocalConfig
 from models.migrations import LATEST
+from models.registry import compounds
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
@@ -135,7 +136,7 @@ def test_verify_refuses_damaged_or_foreign_files(tmp_path, with_photo):
 
 def test_a_bare_database_file_restores_without_attachments(tmp_path, demo_small):
     old_style = tmp_path / "old-backup.sqlite3"
-    from models.db import database, sqlite_backup
+    from models.core.db import database, sqlite_backup
 
     sqlite_backup(database.obj, old_style)
     info = backup.verify(old_style)
@@ -233,6 +234,6 @@ def test_backup_command_uses_the_configured_folder(tmp_path, demo_small, capsys)
 
 def _attachments() -> int:
     """Files in the attachments folder: the demo's event and facility photos plus the test's."""
-    from models import files as attachment_files
+    from models.core import files as attachment_files
 
     return sum(1 for p in attachment_files.attachments_dir().rglob("*") if p.is_file())

@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import ui.app
-from models import backup, clock, files, local_config
-from models.db import database_path
-from models.entities import AuditLog, Household, User
-from models.local_config import LocalConfig
+from models.core import backup, clock, files, local_config
+from models.core.db import database_path
+from models.core.entities import AuditLog, Household, User
+from models.core.local_config import LocalConfig
+from ui.admin.backup_actions import BackupScheduler
 from ui.app import AppController
-from ui.backup_actions import BackupScheduler
 from ui.main_window import MainWindow
 
 
@@ -152,6 +152,6 @@ def test_automatic_backups_can_be_switched_off(qtbot, messages, controller, admi
 
 def _attachments() -> int:
     """Files in the attachments folder: the demo's event and facility photos plus the test's."""
-    from models import files as attachment_files
+    from models.core import files as attachment_files
 
     return sum(1 for p in attachment_files.attachments_dir().rglob("*") if p.is_file())

@@ -3,8 +3,8 @@
 import datetime as dt
 import subprocess
 
-from models import casework_cases as cases
-from models.entities import Resident
+from models.casework import cases
+from models.core.entities import Resident
 from reports.casework_forms import birth_registration_pdf
 from reports.casework_lists import payments_pdf, worklist_pdf
 from tests.casework_fixtures import family  # noqa: F401  (fixture)
@@ -43,7 +43,7 @@ def test_payment_list_masks_ids_and_totals(tmp_path, officer, family):  # noqa: 
 def test_signature_blanks_are_ruled_lines_of_a_fixed_width():
     from reportlab.lib.units import mm
 
-    from reports.official import signature_line, styles
+    from reports.layout.official import signature_line, styles
 
     st = styles(None)
     table = signature_line(st, [("单位负责人", ""), ("制表人", ""), ("审核人", "")])

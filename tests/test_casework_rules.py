@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from models import casework_rules as rules
-from models.casework_rules import ChildInfo
+from models.casework import rules
+from models.casework.rules import ChildInfo
 
 D = dt.date
 

@@ -5,14 +5,17 @@ import datetime as dt
 
 import pytest
 
-from models import casework_cases as cases
-from models import casework_people, casework_rates, casework_views, casework_worklist
-from models.casework import Case, CaseStatusChange, MaternalReminder
-from models.casework_cases import CaseworkError, ChildInput
-from models.casework_rates import RateError
-from models.casework_rules import registration_deadline
-from models.entities import AuditLog
-from models.permissions import PermissionDenied
+from models.casework import cases
+from models.casework import people as casework_people
+from models.casework import rates as casework_rates
+from models.casework import views as casework_views
+from models.casework import worklist as casework_worklist
+from models.casework.cases import CaseworkError, ChildInput
+from models.casework.entities import Case, CaseStatusChange, MaternalReminder
+from models.casework.rates import RateError
+from models.casework.rules import registration_deadline
+from models.core.entities import AuditLog
+from models.core.permissions import PermissionDenied
 from tests.casework_fixtures import family  # noqa: F401  (fixture)
 from tests.conftest import AS_OF
 
@@ -265,7 +268,7 @@ def test_demo_community_holds_realistic_casework(admin):
     from collections import Counter
 
     from models import demo
-    from models.casework import CaseChild, FollowUp
+    from models.casework.entities import CaseChild, FollowUp
 
     demo.generate(households=400, seed=11, as_of=AS_OF)
 

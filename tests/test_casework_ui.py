@@ -6,17 +6,17 @@ import subprocess
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
 
-from models import casework_cases as cases
-from models import casework_people
-from models.casework import BIRTH_REG, SUBSIDY, Case, FollowUp
-from models.entities import AuditLog
-from models.permissions import PermissionDenied
+from models.casework import cases
+from models.casework import people as casework_people
+from models.casework.entities import BIRTH_REG, SUBSIDY, Case, FollowUp
+from models.core.entities import AuditLog
+from models.core.permissions import PermissionDenied
 from tests.casework_fixtures import family, person  # noqa: F401  (fixture)
 from tests.conftest import AS_OF
-from ui.casework_birth_dialog import BirthRegistrationDialog
-from ui.casework_case_dialog import CaseDialog
-from ui.casework_new_dialog import NewCaseDialog
-from ui.casework_rates_dialog import RatesDialog
+from ui.casework.birth_dialog import BirthRegistrationDialog
+from ui.casework.case_dialog import CaseDialog
+from ui.casework.new_dialog import NewCaseDialog
+from ui.casework.rates_dialog import RatesDialog
 from ui.main_window import MainWindow
 
 TODAY = AS_OF

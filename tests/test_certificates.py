@@ -8,10 +8,11 @@ import re
 import pdf_tools
 import pytest
 
-from models import certificates, idcard
-from models.certificates import Certificate, CertificateError, CertificateKind
-from models.entities import AuditLog, Resident
-from models.permissions import PermissionDenied
+from models.certificates import service as certificates
+from models.certificates.service import Certificate, CertificateError, CertificateKind
+from models.core import idcard
+from models.core.entities import AuditLog, Resident
+from models.core.permissions import PermissionDenied
 from reports.certificate import build_certificate
 
 TODAY = dt.date(2026, 11, 27)

@@ -8,11 +8,17 @@ import sqlite3
 
 import pytest
 
-from models import certificates, migrations
-from models.certificates import FORBIDDEN_KINDS, Certificate, CertificateError, CertificateKind
-from models.db import close_database, open_database
-from models.entities import AuditLog, Resident
-from models.permissions import PermissionDenied
+from models import migrations
+from models.certificates import service as certificates
+from models.certificates.service import (
+    FORBIDDEN_KINDS,
+    Certificate,
+    CertificateError,
+    CertificateKind,
+)
+from models.core.db import close_database, open_database
+from models.core.entities import AuditLog, Resident
+from models.core.permissions import PermissionDenied
 
 BODY = "兹证明{name}居住在{address}。此证明仅用于{purpose}。"
 BASIS = "《某某条例》第十条"
@@ -75,7 +81,7 @@ def test_the_shipped_residence_certificate_names_its_basis_and_issues(demo_small
 
 def test_migration_disables_forbidden_kinds_and_keeps_what_was_issued(tmp_path, demo_small, admin):
     """A database at version 12 with kinds the old list let through (and one issued)."""
-    from models.db import database_path
+    from models.core.db import database_path
 
     path = database_path()
     residence = next(k for k in certificates.list_kinds() if k.name == "居住证明")

@@ -3,8 +3,8 @@ import sys
 from pathlib import Path
 
 import main
-from models.db import close_database, open_database
-from models.entities import Household, User
+from models.core.db import close_database, open_database
+from models.core.entities import Household, User
 
 ROOT = Path(__file__).resolve().parent.parent
 

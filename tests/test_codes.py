@@ -1,4 +1,4 @@
-from models import codes
+from models.core import codes
 
 
 def test_short_and_long_forms_map_to_national_codes():

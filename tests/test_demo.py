@@ -3,9 +3,10 @@ from collections import Counter
 
 import pytest
 
-from models import demo, idcard
-from models.db import close_database, open_database
-from models.entities import Compound, Household, Resident, ResidentTag
+from models import demo
+from models.core import idcard
+from models.core.db import close_database, open_database
+from models.core.entities import Compound, Household, Resident, ResidentTag
 from tests.conftest import AS_OF
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models import users
-from models.db import close_database, database, open_database
-from models.entities import Compound
-from models.files import attachments_dir_for
-from models.permissions import Role
+from models.core import users
+from models.core.db import close_database, database, open_database
+from models.core.entities import Compound
+from models.core.files import attachments_dir_for
+from models.core.permissions import Role
 from tests.conftest import AS_OF, PASSWORD, DemoTemplates
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-import ui.discard_guard
-from models.entities import User
-from ui.users_dialog import NewUserDialog
+import ui.common.discard_guard
+from models.core.entities import User
+from ui.admin.users_dialog import NewUserDialog
 
 
 def _open(qtbot, admin) -> NewUserDialog:
@@ -47,7 +47,7 @@ def test_discarding_closes_and_writes_nothing(qtbot, admin, discard_answers):
 
 
 def test_the_real_question_box_defaults_to_keeping_the_form(qtbot, admin, monkeypatch):
-    monkeypatch.setattr(ui.discard_guard, "ask_discard", ui.discard_guard.__dict__["_real_ask"])
+    monkeypatch.setattr(ui.common.discard_guard, "ask_discard", ui.common.discard_guard.__dict__["_real_ask"])
     dialog = _open(qtbot, admin)
     qtbot.keyClicks(dialog.username, "liuxm")
     seen: list[str] = []
@@ -76,8 +76,8 @@ def _shown(qtbot, dialog):
 
 def test_esc_on_a_filled_resident_form_asks_and_no_keeps_the_text(qtbot, admin, demo_small,
                                                                    discard_answers):
-    from models.entities import Household, Resident
-    from ui.registry_resident_form import ResidentForm
+    from models.core.entities import Household, Resident
+    from ui.registry.resident_form import ResidentForm
 
     house = Household.select().where(Household.archived == False).first()  # noqa: E712
     people = Resident.select().count()
@@ -97,8 +97,8 @@ def test_esc_on_a_filled_resident_form_asks_and_no_keeps_the_text(qtbot, admin, 
 
 def test_an_untouched_resident_form_closes_without_asking(qtbot, admin, demo_small,
                                                           discard_answers):
-    from models.entities import Resident
-    from ui.registry_resident_form import ResidentForm
+    from models.core.entities import Resident
+    from ui.registry.resident_form import ResidentForm
 
     person = Resident.select().where(Resident.status == "current").first()
     for mode in ("edit", "correct"):
@@ -116,8 +116,8 @@ def test_an_untouched_resident_form_closes_without_asking(qtbot, admin, demo_sma
 
 def test_household_dialog_asks_only_about_an_unsaved_address(qtbot, admin, demo_small,
                                                              discard_answers):
-    from models.entities import Household
-    from ui.registry_household import HouseholdDialog
+    from models.core.entities import Household
+    from ui.registry.household import HouseholdDialog
 
     house = Household.select().where(Household.archived == False).first()  # noqa: E712
     dialog = _shown(qtbot, HouseholdDialog(admin, house.id))

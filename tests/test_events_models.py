@@ -4,14 +4,12 @@ import datetime as dt
 
 import pytest
 
-from models import events_attendance as attendance
-from models import events_prep as prep
-from models import events_service as svc
-from models import events_templates as templates
-from models.entities import AuditLog, Compound
-from models.events import CANCELLED, HELD, Event, EventTask, parse_yuan, yuan
-from models.events_stats import events_monthly_section
-from models.permissions import PermissionDenied
+from models.core.entities import AuditLog, Compound
+from models.core.permissions import PermissionDenied
+from models.events import attendance, prep, templates
+from models.events import service as svc
+from models.events.entities import CANCELLED, HELD, Event, EventTask, parse_yuan, yuan
+from models.events.stats import events_monthly_section
 from tests.conftest import AS_OF
 
 TODAY = AS_OF
@@ -110,7 +108,7 @@ def test_save_as_template_round_trip(clerk):
 
 def test_sign_in_list_and_absentees(clerk, demo_small):
     event_id = templates.create_from_template(clerk, "double_ninth", TODAY)
-    from models.search import search
+    from models.registry.search import search
 
     people = search("", limit=5)
     assert attendance.add_residents(clerk, event_id, [p.id for p in people]) == 5

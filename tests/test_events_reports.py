@@ -5,10 +5,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from models import events_attendance as attendance
-from models import events_service as svc
-from models import files
-from models.events_templates import create_from_template
+from models.core import files
+from models.events import attendance
+from models.events import service as svc
+from models.events.templates import create_from_template
 from reports.events_brief import build_brief
 from reports.events_plan import build_plan
 

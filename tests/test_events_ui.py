@@ -9,20 +9,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
 
-from models import events_attendance as attendance
-from models import events_prep as prep
-from models import files
-from models.entities import Compound
-from models.events import CANCELLED, HELD, Event, EventPhoto, EventPublicity, EventTask
-from models.events_templates import create_from_template
+from models.core import files
+from models.core.entities import Compound
+from models.events import attendance, prep
+from models.events.entities import CANCELLED, HELD, Event, EventPhoto, EventPublicity, EventTask
+from models.events.templates import create_from_template
 from tests.conftest import AS_OF
-from ui import events_common, pdf_output
-from ui.events_dialog import EventDialog
-from ui.events_new_dialog import NewEventDialog
-from ui.events_photos_page import PhotosPage
-from ui.events_signin_page import SignInPage
-from ui.resident_picker import ResidentPicker
-from ui.tab_events import EventsTab
+from ui.common import pdf_output
+from ui.common.resident_picker import ResidentPicker
+from ui.events import common as events_common
+from ui.events.dialog import EventDialog
+from ui.events.new_dialog import NewEventDialog
+from ui.events.photos_page import PhotosPage
+from ui.events.signin_page import SignInPage
+from ui.events.tab import EventsTab
 
 PHOTOS = Path(__file__).resolve().parent.parent / "resources" / "demo_photos"
 TODAY = AS_OF
@@ -270,7 +270,7 @@ def test_plan_and_budget_saved_from_the_window(qtbot, clerk):
     grid = dialog.budget_page.budget
     grid.item(2, 3).setText("abc")
     warnings = []
-    import ui.events_common as common
+    import ui.events.common as common
 
     orig = common.QMessageBox.warning
     common.QMessageBox.warning = staticmethod(lambda *a: warnings.append(a[2]))
@@ -289,7 +289,7 @@ def test_plan_and_budget_saved_from_the_window(qtbot, clerk):
 
 def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk, monkeypatch):
     """Recording a past event afterwards: new items are due on its day, ticks ask when."""
-    from ui import events_prep_page
+    from ui.events import prep_page as events_prep_page
 
     held = TODAY - dt.timedelta(days=9)
     event_id = create_from_template(clerk, "clean_day", held)

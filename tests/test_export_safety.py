@@ -10,12 +10,14 @@ import zipfile
 from openpyxl import load_workbook
 
 import main
-from models import compounds, households, idcard, residents, workbook_export
-from models import workbook_import as wi
-from models.db import close_database, open_database
-from models.entities import Household, Resident
-from models.households import AddressInput
-from models.residents import ResidentData
+from models.core import idcard
+from models.core.db import close_database, open_database
+from models.core.entities import Household, Resident
+from models.registry import compounds, households, residents
+from models.registry.households import AddressInput
+from models.registry.residents import ResidentData
+from models.registry.workbook import export as workbook_export
+from models.registry.workbook import importer as wi
 
 AS_OF = dt.date(2026, 11, 27)
 LINK = '=HYPERLINK("http://x","点我")'
@@ -103,7 +105,7 @@ def test_formula_like_text_reaches_an_empty_database_as_typed(admin, tmp_path):
     workbook_export.export_register(admin, path)
     close_database()
     open_database(tmp_path / "empty.sqlite3")
-    from models import users
+    from models.core import users
 
     fresh = users.create_first_admin("admin", "系统管理员", "test1234")
     result = wi.import_file(fresh, path, today=AS_OF)
@@ -140,8 +142,8 @@ def test_text_cell_helper_keeps_the_format_and_the_value():
 
 def test_the_audit_log_export_writes_such_names_as_text(admin, tmp_path):
     """The audit log names the person in its 记录 column: a formula there would run too."""
-    from models import audit_view
-    from models.audit_view import LogFilter
+    from models.core import audit_view
+    from models.core.audit_view import LogFilter
 
     _build(admin)
     target = tmp_path / "日志.xlsx"

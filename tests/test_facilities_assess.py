@@ -6,10 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from models.entities import AuditLog
-from models.facilities import FacilityEquipment, FacilitySpace
-from models.facilities_assess import assess, facilities_monthly_section
-from models.facilities_centre import (
+from models.core.entities import AuditLog
+from models.facilities.assess import assess, facilities_monthly_section
+from models.facilities.centre import (
     FacilityError,
     archive_space,
     create_centre,
@@ -19,8 +18,9 @@ from models.facilities_centre import (
     save_equipment,
     save_space,
 )
-from models.facilities_demo import PHOTOS
-from models.facilities_inspections import FindingInput, close_hazard, hazards, record_inspection
+from models.facilities.demo import PHOTOS
+from models.facilities.entities import FacilityEquipment, FacilitySpace
+from models.facilities.inspections import FindingInput, close_hazard, hazards, record_inspection
 from tests.conftest import AS_OF
 
 
@@ -149,7 +149,7 @@ def test_monthly_section_figures(admin, centre, tmp_path):
 
 def test_monthly_section_by_compound(admin, demo_small):
     nanguan, beiguan = list_centres()
-    from models.entities import Compound
+    from models.core.entities import Compound
 
     first = Compound.get(Compound.name == "南关小区")
     other = Compound.get(Compound.name == "北关新村")

@@ -6,18 +6,19 @@ import shutil
 
 import pytest
 
-from models import files
-from models.entities import AuditLog
-from models.facilities import FacilityFinding, FacilityInspection, FacilityPhoto
-from models.facilities_centre import (
+from models.core import files
+from models.core.entities import AuditLog
+from models.core.permissions import Role
+from models.facilities.centre import (
     FacilityError,
     create_centre,
     list_photos,
     remove_photo,
     save_space,
 )
-from models.facilities_demo import PHOTOS
-from models.facilities_inspections import (
+from models.facilities.demo import PHOTOS
+from models.facilities.entities import FacilityFinding, FacilityInspection, FacilityPhoto
+from models.facilities.inspections import (
     FindingInput,
     close_hazard,
     hazard_counts,
@@ -27,7 +28,6 @@ from models.facilities_inspections import (
     void_finding,
     void_inspection,
 )
-from models.permissions import Role
 from tests.conftest import AS_OF
 
 
@@ -147,8 +147,8 @@ def test_voiding_keeps_the_record(clerk, office):
 
 
 def test_roles_without_the_right_cannot_write(admin, office):
-    from models import users
-    from models.permissions import PermissionDenied
+    from models.core import users
+    from models.core.permissions import PermissionDenied
 
     centre, _ = office
     # Every role keeps the facilities register today; a role without it is refused.

@@ -5,8 +5,8 @@ import subprocess
 
 import pytest
 
-from models.facilities_centre import list_centres
-from models.permissions import PermissionDenied
+from models.core.permissions import PermissionDenied
+from models.facilities.centre import list_centres
 from reports.facilities_compliance import build_compliance_report
 from tests.conftest import AS_OF
 
@@ -49,8 +49,8 @@ def test_command_line_prints_the_report_and_swaps_the_standard(tmp_path, capsys)
     import json
 
     import main
-    from models.db import close_database
-    from models.facilities import FacilityStandard
+    from models.core.db import close_database
+    from models.facilities.entities import FacilityStandard
 
     db = str(tmp_path / "desk.sqlite3")
     assert main.main(["demo", "--db", db, "--households", "40"]) == 0

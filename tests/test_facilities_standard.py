@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from models import facilities_standard as standards
-from models.entities import AuditLog, Household
-from models.facilities import FacilityStandard, FacilityStandardItem
-from models.facilities_assess import assess, required_area
-from models.facilities_centre import create_centre, save_space
-from models.facilities_standard import RequiredEquipment, StandardError
-from models.permissions import PermissionDenied
+from models.core.entities import AuditLog, Household
+from models.core.permissions import PermissionDenied
+from models.facilities import standard as standards
+from models.facilities.assess import assess, required_area
+from models.facilities.centre import create_centre, save_space
+from models.facilities.entities import FacilityStandard, FacilityStandardItem
+from models.facilities.standard import RequiredEquipment, StandardError
 from tests.conftest import AS_OF
 
 

@@ -8,16 +8,21 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
 
-from models.facilities import FacilityEquipment, FacilityFinding, FacilityInspection, FacilitySpace
-from models.facilities_centre import create_centre, list_centres, list_photos, save_space
-from models.facilities_demo import PHOTOS
+from models.facilities.centre import create_centre, list_centres, list_photos, save_space
+from models.facilities.demo import PHOTOS
+from models.facilities.entities import (
+    FacilityEquipment,
+    FacilityFinding,
+    FacilityInspection,
+    FacilitySpace,
+)
 from tests.conftest import AS_OF
-from ui.facilities_equipment_dialog import EquipmentDialog
-from ui.facilities_inspection_dialog import CloseHazardDialog, FindingDialog, InspectionDialog
-from ui.facilities_pages import GapLine
-from ui.facilities_space_dialog import SpaceDialog
-from ui.facilities_standard_dialog import ItemDialog, StandardDialog
-from ui.tab_facilities import FacilitiesTab
+from ui.facilities.equipment_dialog import EquipmentDialog
+from ui.facilities.inspection_dialog import CloseHazardDialog, FindingDialog, InspectionDialog
+from ui.facilities.pages import GapLine
+from ui.facilities.space_dialog import SpaceDialog
+from ui.facilities.standard_dialog import ItemDialog, StandardDialog
+from ui.facilities.tab import FacilitiesTab
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -247,9 +252,9 @@ def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small,
 
 
 def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office, monkeypatch):
-    from models.facilities import FacilityPhoto
-    from models.facilities_centre import add_photos
-    from ui.facilities_widgets import PhotoViewer
+    from models.facilities.centre import add_photos
+    from models.facilities.entities import FacilityPhoto
+    from ui.facilities.widgets import PhotoViewer
 
     _, space = office
     [photo] = add_photos(clerk, [PHOTOS / "square.jpg"], space_id=space.id, caption="拍错了")

@@ -1,4 +1,4 @@
-from models import files
+from models.core import files
 
 
 def test_attachments_are_copied_beside_the_database_once(db, db_path, tmp_path):

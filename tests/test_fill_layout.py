@@ -1,5 +1,5 @@
 """The 一表通 workbook engine: finding a department template's header and footer, and filling
-a copy of it (models/fill_layout.py). Templates are built here the way departments send them."""
+a copy of it (models/fill/layout.py). Templates are built here the way departments send them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from models.fill_layout import (
+from models.fill.layout import (
     FillCancelled,
     TemplateError,
     analyse,

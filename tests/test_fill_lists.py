@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from models import fill_lists
-from models.db import database
-from models.entities import AuditLog, Resident, ResidentTag
-from models.fill_lists import ListCriteria, ListError
+from models.core.db import database
+from models.core.entities import AuditLog, Resident, ResidentTag
+from models.fill import lists as fill_lists
+from models.fill.lists import ListCriteria, ListError
 
 
 def _age(birth: dt.date, day: dt.date) -> int:

@@ -11,12 +11,15 @@ import pytest
 from openpyxl.styles import Border, Side
 
 import main
-from models import clock, fill_lists, fill_starters, fill_templates
-from models.db import close_database, database
-from models.entities import AuditLog, Resident
-from models.fill import FillRun, FillTemplate
-from models.fill_lists import ListCriteria
-from models.fill_templates import FillError
+from models.core import clock
+from models.core.db import close_database, database
+from models.core.entities import AuditLog, Resident
+from models.fill import lists as fill_lists
+from models.fill import starters as fill_starters
+from models.fill import templates as fill_templates
+from models.fill.entities import FillRun, FillTemplate
+from models.fill.lists import ListCriteria
+from models.fill.templates import FillError
 
 THIN = Side(style="thin")
 

@@ -13,12 +13,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from models import fill_lists, fill_templates
-from models.db import database
-from models.entities import AuditLog, Resident
-from models.fill import FillRun, FillTemplate, SavedList
-from models.fill_lists import ListCriteria
-from models.fill_starters import Starter, build_workbook
+from models.core.db import database
+from models.core.entities import AuditLog, Resident
+from models.fill import lists as fill_lists
+from models.fill import templates as fill_templates
+from models.fill.entities import FillRun, FillTemplate, SavedList
+from models.fill.lists import ListCriteria
+from models.fill.starters import Starter, build_workbook
 from tests.modal_driver import ModalDriver
 
 YEAR_END = dt.date(2026, 12, 31)
@@ -68,7 +69,7 @@ def modal():
 
 @pytest.fixture
 def fill_dialog(qtbot, demo_small, clerk):
-    from ui.fill_dialog import FillDialog
+    from ui.fill.dialog import FillDialog
 
     dialog = FillDialog(clerk)
     qtbot.addWidget(dialog)
@@ -78,7 +79,7 @@ def fill_dialog(qtbot, demo_small, clerk):
 
 def _map_and_save(qtbot, monkeypatch, tmp_path, modal, dialog, list_id: int) -> FillTemplate:
     """新建模板… on *dialog*: the file chosen, the proposal checked, 备注 made 已核实, saved."""
-    from ui.fill_template_dialog import TemplateDialog
+    from ui.fill.template_dialog import TemplateDialog
 
     path = _department_file(tmp_path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
@@ -129,7 +130,7 @@ def test_mapping_dialog_saves_the_corrected_mapping(qtbot, monkeypatch, tmp_path
 
 
 def test_mapping_dialog_says_what_is_missing(qtbot, demo_small, clerk, tmp_path):
-    from ui.fill_template_dialog import TemplateDialog
+    from ui.fill.template_dialog import TemplateDialog
 
     draft = fill_templates.read_file(clerk, _department_file(tmp_path))
     dialog = TemplateDialog(clerk, draft)
@@ -208,7 +209,7 @@ def test_archiving_a_template_asks_first(qtbot, monkeypatch, fill_dialog):
 
 
 def test_list_builder_counts_live_and_saves(qtbot, monkeypatch, demo_small, clerk):
-    from ui.fill_list_builder import ListBuilderDialog
+    from ui.fill.list_builder import ListBuilderDialog
 
     dialog = ListBuilderDialog(clerk)
     qtbot.addWidget(dialog)
@@ -241,7 +242,7 @@ def test_list_builder_counts_live_and_saves(qtbot, monkeypatch, demo_small, cler
 
 
 def test_list_builder_loads_a_saved_list_and_saves_changes(qtbot, demo_small, clerk):
-    from ui.fill_list_builder import ListBuilderDialog
+    from ui.fill.list_builder import ListBuilderDialog
 
     list_id = fill_lists.save_list(clerk, "女性低保", ListCriteria(sex="2", tag="dibao")).id
     dialog = ListBuilderDialog(clerk, list_id=list_id)
@@ -257,7 +258,7 @@ def test_list_builder_loads_a_saved_list_and_saves_changes(qtbot, demo_small, cl
 
 def test_registry_tab_button_and_shortcut_open_the_dialog(qtbot, admin, demo_small, modal):
     from tests.registry_dialog_support import activate, make_tab
-    from ui.fill_dialog import FillDialog
+    from ui.fill.dialog import FillDialog
 
     tab = make_tab(qtbot, admin)
     names: list[list[str]] = []
@@ -277,7 +278,7 @@ def test_registry_tab_button_and_shortcut_open_the_dialog(qtbot, admin, demo_sma
 
 
 def test_a_cancelled_fill_leaves_no_file_and_no_run(qtbot, monkeypatch, tmp_path, fill_dialog):
-    from ui import worker
+    from ui.common import worker
 
     template = fill_dialog.current()
     out = tmp_path / "cancelled.xlsx"
@@ -294,7 +295,7 @@ def test_a_cancelled_fill_leaves_no_file_and_no_run(qtbot, monkeypatch, tmp_path
 
 def test_a_new_file_keeps_the_choices_of_the_same_headers(qtbot, monkeypatch, tmp_path,
                                                            demo_small, clerk):
-    from ui.fill_template_dialog import TemplateDialog
+    from ui.fill.template_dialog import TemplateDialog
 
     draft = fill_templates.read_file(clerk, _department_file(tmp_path))
     note = next(c.index for c in draft.layout.columns if c.label == "备注")
@@ -323,9 +324,9 @@ def test_a_new_file_keeps_the_choices_of_the_same_headers(qtbot, monkeypatch, tm
 
 def test_the_fill_windows_fit_a_laptop_screen(qtbot, demo_small, officer, tmp_path):
     from tests.test_screen_fit import _fits
-    from ui.fill_dialog import FillDialog
-    from ui.fill_list_builder import ListBuilderDialog
-    from ui.fill_template_dialog import TemplateDialog
+    from ui.fill.dialog import FillDialog
+    from ui.fill.list_builder import ListBuilderDialog
+    from ui.fill.template_dialog import TemplateDialog
 
     draft = fill_templates.read_file(officer, _department_file(tmp_path))
     for widget in (FillDialog(officer), ListBuilderDialog(officer),
@@ -336,7 +337,7 @@ def test_the_fill_windows_fit_a_laptop_screen(qtbot, demo_small, officer, tmp_pa
 
 def test_fill_dialog_keys(qtbot, monkeypatch, modal, fill_dialog):
     from tests.registry_dialog_support import activate
-    from ui.fill_template_dialog import TemplateDialog
+    from ui.fill.template_dialog import TemplateDialog
 
     chosen: list[str] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
@@ -353,7 +354,7 @@ def test_fill_dialog_keys(qtbot, monkeypatch, modal, fill_dialog):
 
 
 def test_a_list_in_use_is_not_archived(qtbot, monkeypatch, demo_small, clerk):
-    from ui.fill_list_builder import ListBuilderDialog
+    from ui.fill.list_builder import ListBuilderDialog
 
     template = fill_templates.templates(clerk)[0]
     dialog = ListBuilderDialog(clerk, list_id=template.list_id)

@@ -14,10 +14,11 @@ from pathlib import Path
 import peewee
 import pytest
 
-from models import audit, compounds, crud
-from models.db import EMPTY_FILE_TEXT, DatabaseError, close_database, open_database
-from models.db_lock import DatabaseLock, WriterRefused, writer_lock
-from models.entities import AuditLog, Compound
+from models.core import audit, crud
+from models.core.db import EMPTY_FILE_TEXT, DatabaseError, close_database, open_database
+from models.core.db_lock import DatabaseLock, WriterRefused, writer_lock
+from models.core.entities import AuditLog, Compound
+from models.registry import compounds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -170,7 +171,7 @@ def test_a_second_writer_thread_waits_for_the_first_instead_of_failing(db, admin
     its write came after the first writer's commit."""
     import threading
 
-    from models.db import database
+    from models.core.db import database
 
     started = threading.Event()
     errors: list[BaseException] = []

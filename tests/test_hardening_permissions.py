@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import pytest
 from registry_helpers import make_family
 
-from models import audit, casework_views, residents, search
-from models import casework_cases as cases
-from models.entities import Resident
-from models.permissions import PermissionDenied
-from models.search import ResidentFilter
+from models.casework import cases
+from models.casework import views as casework_views
+from models.core import audit
+from models.core.entities import Resident
+from models.core.permissions import PermissionDenied
+from models.registry import residents, search
+from models.registry.search import ResidentFilter
 from tests.casework_fixtures import family as case_family  # noqa: F401  (fixture)
 
 EVERYONE = ResidentFilter(status=None)
@@ -89,7 +91,7 @@ def test_a_clerk_saving_a_record_keeps_the_number_never_shown(household, clerk):
 
 
 def test_a_clerk_editing_in_the_form_keeps_the_stored_number(qtbot, household, clerk):
-    from ui.registry_resident_form import ResidentForm
+    from ui.registry.resident_form import ResidentForm
 
     _, _, people = household
     rid = people["王磊"]
@@ -130,7 +132,7 @@ def test_search_rows_carry_full_numbers_only_for_a_role_that_may_reveal_them(
 
 
 def test_the_registry_list_of_a_clerk_holds_no_full_number(qtbot, household, clerk, supervisor):
-    from ui.tab_registry import RegistryTab
+    from ui.registry.tab import RegistryTab
 
     stored = {r.id: r.id_number for r in Resident.select()}
     tab = RegistryTab(clerk)

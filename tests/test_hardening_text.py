@@ -1,5 +1,5 @@
-"""Issue 19, "nothing leaked": invisible characters stopped at the door (models.text_rules via
-models.crud), phone numbers written the Chinese way."""
+"""Issue 19, "nothing leaked": invisible characters stopped at the door (models.core.text_rules via
+models.core.crud), phone numbers written the Chinese way."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from registry_helpers import person
 
-from models import compounds, households, residents, workbook_export
-from models.entities import Household, Resident
-from models.households import AddressInput
-from models.residents import RegistryError
-from models.text_rules import TextRuleError, clean, normalize_phone
+from models.core.entities import Household, Resident
+from models.core.text_rules import TextRuleError, clean, normalize_phone
+from models.registry import compounds, households, residents
+from models.registry.households import AddressInput
+from models.registry.residents import RegistryError
+from models.registry.workbook import export as workbook_export
 
 DIRTY = "\x0b\x00\u202e"  # a vertical tab from Word, a NUL, a right-to-left override
 

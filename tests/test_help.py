@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from tests.modal_driver import ModalDriver
-from ui.help_dialog import HelpDialog, menu_shortcuts
+from ui.common.help_dialog import HelpDialog, menu_shortcuts
 
 
 def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(qtbot, demo_small, admin):

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from models import idcard
+from models.core import idcard
 
 
 def test_valid_number_gives_birth_date_and_sex():

@@ -16,9 +16,9 @@ import workbook_samples as ws
 from openpyxl import Workbook
 
 import main
-from models import workbook_import as wi
-from models.db import close_database
-from models.entities import Resident
+from models.core.db import close_database
+from models.core.entities import Resident
+from models.registry.workbook import importer as wi
 
 HEADER = ["小区", "户号", "姓名", "与户主关系", "身份证号码", "性别", "出生日期", "民族"]
 ROWS = [

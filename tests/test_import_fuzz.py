@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from models import workbook_import as wi
-from models.entities import Resident
-from models.workbook_read import WorkbookReadError, read_workbook
+from models.core.entities import Resident
+from models.registry.workbook import importer as wi
+from models.registry.workbook.read import WorkbookReadError, read_workbook
 
 HEADER = ["小区", "户号", "姓名", "与户主关系", "身份证号码", "性别", "出生日期", "民族", "备注"]
 ROWS = [

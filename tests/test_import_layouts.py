@@ -10,10 +10,10 @@ import json
 import pytest
 import workbook_samples as ws
 
-from models import workbook_import as wi
-from models import workbook_words as words
-from models.entities import AuditLog, Compound, Household, LifeEvent, Resident, Setting
-from models.workbook_read import date_from_cell, read_workbook
+from models.core.entities import AuditLog, Compound, Household, LifeEvent, Resident, Setting
+from models.registry.workbook import importer as wi
+from models.registry.workbook import words
+from models.registry.workbook.read import date_from_cell, read_workbook
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -269,8 +269,8 @@ def test_footer_lines_skipped_in_any_column(tmp_path):
 def test_an_import_never_rewrites_past_months(clerk, tmp_path):
     """People imported without an arrival date count from the enrolment day: October's report
     is what it was, November gains them as 登记入册 and still balances (issue 15)."""
-    from models import stats
-    from models.stats import Month
+    from models.monthly import stats
+    from models.monthly.stats import Month
 
     before = stats.monthly(Month(2026, 10), sections=False).total.closing
     path = ws.county_workbook(tmp_path / "county.xlsx")

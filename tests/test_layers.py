@@ -38,7 +38,7 @@ def test_no_qt_import_in_core_sources():
     assert offenders == []
 
 
-# Reads of the real clock. models/clock.py is the one place allowed to make them, so that the
+# Reads of the real clock. models/core/clock.py is the one place allowed to make them, so that the
 # tests' frozen day holds everywhere (a date.today() elsewhere is a time bomb for the suite).
 CLOCK_READS = re.compile(
     r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today|time\.localtime"
@@ -50,7 +50,7 @@ def test_only_the_clock_module_reads_the_date():
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for package in ("models", "reports", "ui")
         for path in sorted((ROOT / package).rglob("*.py"))
-        if path != ROOT / "models" / "clock.py"
+        if path != ROOT / "models" / "core" / "clock.py"
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if CLOCK_READS.search(line) and not line.lstrip().startswith("#")
     ] + [
@@ -64,7 +64,7 @@ def test_only_the_clock_module_reads_the_date():
 def test_the_frozen_clock_is_what_services_see():
     import datetime as dt
 
-    from models import clock
+    from models.core import clock
     from tests.conftest import AS_OF
 
     assert clock.today() == AS_OF and clock.is_frozen()
@@ -73,7 +73,7 @@ def test_the_frozen_clock_is_what_services_see():
 
 
 # ui/ reaches data only through services: no queries, no raw SQL, no handle on the database
-# (models.db's open/close/path functions and errors are fine); the window's only entity is
+# (models.core.db's open/close/path functions and errors are fine); the window's only entity is
 # the signed-in User, as a type.
 DATA_ACCESS = re.compile(
     r"\bexecute_sql\(|\bdatabase\.(atomic|execute|obj|close|connect)|^import peewee"

@@ -1,4 +1,4 @@
-"""reports/linebreak.py: dates are not split, a paragraph does not end on a widow."""
+"""reports/layout/linebreak.py: dates are not split, a paragraph does not end on a widow."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from reportlab.lib import textsplit
 from reportlab.platypus import Paragraph
 
-from reports import linebreak
-from reports.official import esc, styles
+from reports.layout import linebreak
+from reports.layout.official import esc, styles
 
 
 def _lines(text: str, chars_per_line: int, width: float = 10.0) -> list[str]:

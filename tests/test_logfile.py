@@ -20,17 +20,17 @@ from PySide6.QtWidgets import QPushButton
 
 import main
 import ui.app
-from models import logfile
-from models.db import database_path
+from models.core import logfile
+from models.core.db import database_path
 from tests.modal_driver import ModalDriver
-from ui import error_report
-from ui.about_dialog import AboutDialog
+from ui.common import error_report
+from ui.common.about_dialog import AboutDialog
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
 def log_file(tmp_path):
-    """models.logfile set up in the test's data folder; everything undone afterwards."""
+    """models.core.logfile set up in the test's data folder; everything undone afterwards."""
     hook, thread_hook = sys.excepthook, threading.excepthook
     path = logfile.setup()
     assert path == tmp_path / "user-data" / "logs" / "neighbourhood-desk.log"
@@ -199,7 +199,7 @@ def test_about_names_the_version_database_and_log_file(qtbot, admin, opened):
     log_path = logfile.log_path()
     assert str(log_path) in seen["text"] and str(database_path()) in seen["text"]
     assert "user-data" in str(log_path)  # the test's data folder, not the real one
-    from models.version import __version__
+    from models.core.version import __version__
 
     assert __version__ in seen["text"]
     assert opened == [str(log_path.parent)]

@@ -14,9 +14,9 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from models import clock, users
-from models.entities import AuditLog, User
-from models.permissions import Role
+from models.core import clock, users
+from models.core.entities import AuditLog, User
+from models.core.permissions import Role
 from tests.conftest import PASSWORD
 from tests.modal_driver import ModalDriver
 from ui.app import sign_in

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from playhouse.migrate import SchemaMigrator
 
-from models import certificates, migrations
-from models.certificates import Certificate, CertificateError, CertificateKind
-from models.db import close_database, open_database
-from models.entities import AuditLog, SchemaVersion, now
-from models.migration_registry import MIGRATIONS
+from models import migrations
+from models.certificates import service as certificates
+from models.certificates.service import Certificate, CertificateError, CertificateKind
+from models.core.db import close_database, open_database
+from models.core.entities import AuditLog, SchemaVersion, now
+from models.migrations.registry import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BODY = "兹证明{name}居住在{address}。此证明仅用于{purpose}。"

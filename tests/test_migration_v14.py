@@ -10,11 +10,14 @@ from pathlib import Path
 
 from playhouse.migrate import SchemaMigrator
 
-from models import clock, migrations, report_submissions, stats
-from models.db import close_database, open_database
-from models.entities import Compound, ReportSubmission, SchemaVersion, now
-from models.migration_registry import MIGRATIONS
-from models.stats import Month
+from models import migrations
+from models.core import clock
+from models.core.db import close_database, open_database
+from models.core.entities import Compound, ReportSubmission, SchemaVersion, now
+from models.migrations.registry import MIGRATIONS
+from models.monthly import stats
+from models.monthly import submissions as report_submissions
+from models.monthly.stats import Month
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WHEN = "2026-01-05 10:00:00"

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from models import migrations
-from models.db import DatabaseError, close_database, open_database
-from models.entities import Resident, SchemaVersion, Setting, User
-from models.users import authenticate
+from models.core.db import DatabaseError, close_database, open_database
+from models.core.entities import Resident, SchemaVersion, Setting, User
+from models.core.users import authenticate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -1,7 +1,7 @@
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from ui.modal import run_modal
+from ui.common.modal import run_modal
 
 
 def test_a_modal_dialog_is_freed_after_use(qtbot):

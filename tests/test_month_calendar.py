@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QToolButton
 
-from ui.month_calendar import MonthCalendar
+from ui.common.month_calendar import MonthCalendar
 
 
 def test_header_in_chinese_order_follows_the_month(qtbot):

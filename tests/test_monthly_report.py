@@ -14,9 +14,9 @@ import pytest
 from reports_support import record_month
 
 import main
-from models import stats
-from models.entities import Compound, Household, LifeEvent, Resident
-from models.stats import Month
+from models.core.entities import Compound, Household, LifeEvent, Resident
+from models.monthly import stats
+from models.monthly.stats import Month
 
 ROOT = Path(__file__).resolve().parent.parent
 OCT = Month(2026, 10)

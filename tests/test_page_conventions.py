@@ -21,13 +21,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen import textobject
 from reportlab.platypus import KeepTogether, Paragraph
 
-from models import casework_cases as cases
-from models import certificates, codes, printouts
-from models import events_service as svc
-from models.casework import BIRTH_REG, Case
-from models.entities import Resident
-from models.events_templates import create_from_template
-from models.facilities_centre import list_centres
+from models.casework import cases
+from models.casework.entities import BIRTH_REG, Case
+from models.certificates import service as certificates
+from models.core import codes
+from models.core.entities import Resident
+from models.events import service as svc
+from models.events.templates import create_from_template
+from models.facilities.centre import list_centres
+from models.registry import printouts
 from reports.casework_forms import birth_registration_pdf
 from reports.casework_lists import payments_pdf, worklist_pdf
 from reports.certificate import build_certificate
@@ -35,7 +37,7 @@ from reports.events_brief import build_brief
 from reports.events_plan import build_plan
 from reports.facilities_compliance import build_compliance_report
 from reports.household_form import build_household_forms
-from reports.official import (
+from reports.layout.official import (
     BOTTOM_MARGIN,
     LEFT_MARGIN,
     PAGE_HEIGHT,

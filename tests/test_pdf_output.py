@@ -1,4 +1,4 @@
-"""One way to handle a new PDF (ui.pdf_output), and a new case opened once it is saved.
+"""One way to handle a new PDF (ui.common.pdf_output), and a new case opened once it is saved.
 
 QFileDialog and QDesktopServices are always patched: no test opens a real viewer.
 """
@@ -14,16 +14,16 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from models import local_config
-from models.casework import BIRTH_REG, CASE_TYPES, GENERAL, Case
+from models.casework.entities import BIRTH_REG, CASE_TYPES, GENERAL, Case
+from models.core import local_config
 from tests.casework_fixtures import family  # noqa: F401  (fixture)
 from tests.conftest import AS_OF
 from tests.test_casework_ui import _pick, _save
-from ui import pdf_output, pdf_preview
-from ui.casework_case_dialog import CaseDialog
-from ui.casework_new_dialog import NewCaseDialog
+from ui.casework.case_dialog import CaseDialog
+from ui.casework.new_dialog import NewCaseDialog
+from ui.casework.tab import ServicesTab
+from ui.common import pdf_output, pdf_preview
 from ui.main_window import MainWindow
-from ui.tab_services import ServicesTab
 
 REAL_HANDLER_CHECK = pdf_output.linux_has_pdf_handler  # before the fixture replaces it
 
@@ -190,8 +190,8 @@ def test_the_preview_saves_to_the_kinds_folder_and_says_when_no_viewer(qtbot, tm
 
 
 def test_events_plan_is_saved_then_offered_to_open(qtbot, clerk, tmp_path, save_dialog, viewer):
-    from models.events_templates import create_from_template
-    from ui.events_common import save_plan_pdf
+    from models.events.templates import create_from_template
+    from ui.events.common import save_plan_pdf
 
     event_id = create_from_template(clerk, "film_night", AS_OF + dt.timedelta(days=10))
     parent = QWidget()

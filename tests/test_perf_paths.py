@@ -9,13 +9,14 @@ import sqlite3
 import pdf_tools
 import pytest
 
-from models import casework_worklist, households, life_events, printouts, search
-from models.casework import FollowUp
-from models.casework_cases import add_follow_up, create_general
-from models.db import database_path
-from models.entities import Household, Resident
-from models.households import AddressInput
-from models.search import ResidentFilter
+from models.casework import worklist as casework_worklist
+from models.casework.cases import add_follow_up, create_general
+from models.casework.entities import FollowUp
+from models.core.db import database_path
+from models.core.entities import Household, Resident
+from models.registry import households, life_events, printouts, search
+from models.registry.households import AddressInput
+from models.registry.search import ResidentFilter
 from reports.household_form import build_household_forms
 from tests.conftest import AS_OF
 from tests.registry_helpers import DAY, make_family
@@ -112,9 +113,9 @@ def test_dialogs_opened_from_the_registry_tab_are_freed(qtbot, admin, demo_small
     from PySide6.QtCore import QCoreApplication, QEvent, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_resident_form import ResidentForm, open_resident
-    from ui.tab_registry import RegistryTab
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.resident_form import ResidentForm, open_resident
+    from ui.registry.tab import RegistryTab
 
     tab = RegistryTab(admin)
     qtbot.addWidget(tab)

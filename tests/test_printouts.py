@@ -7,9 +7,10 @@ import re
 import pdf_tools
 import pytest
 
-from models import codes, idcard, printouts
-from models.entities import AuditLog, Household, Resident, ResidentTag
-from models.permissions import PermissionDenied
+from models.core import codes, idcard
+from models.core.entities import AuditLog, Household, Resident, ResidentTag
+from models.core.permissions import PermissionDenied
+from models.registry import printouts
 from reports.household_form import build_household_forms
 from reports.resident_list import build_resident_list
 

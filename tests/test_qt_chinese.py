@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 import ui.app
-from ui.casework_widgets import DateField
-from ui.qt_setup import install_translations
+from ui.casework.widgets import DateField
+from ui.common.qt_setup import install_translations
 
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 

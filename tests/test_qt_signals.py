@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from ui.worker import Job
+from ui.common.worker import Job
 
 MANY_EMITS = """
 from PySide6.QtCore import QCoreApplication, QObject, Signal

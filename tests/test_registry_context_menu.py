@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QRadioButton
 
-from models import life_events, stats
-from models.entities import AuditLog, LifeEvent, Resident
-from models.residents import HEAD
+from models.core.entities import AuditLog, LifeEvent, Resident
+from models.monthly import stats
+from models.registry import life_events
+from models.registry.residents import HEAD
 from tests.modal_driver import ModalDriver, ok
 from tests.registry_dialog_support import (
     DAY,
@@ -26,7 +27,7 @@ from tests.registry_dialog_support import (
     member,
     patch_questions,
 )
-from ui.registry_context_menu import action_of
+from ui.registry.context_menu import action_of
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def history_row(tab, event_id: int) -> int:
 
 
 def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, modal, answers):
-    from ui.registry_events import LeaveDialog
+    from ui.registry.life_events import LeaveDialog
 
     person = member(families()[0].id)
     before = counts()
@@ -141,8 +142,8 @@ def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, modal, answers
 
 def test_delete_on_a_resident_offers_an_ending_and_never_deletes(qtbot, tab, modal, answers,
                                                                  infos):
-    from ui.registry_context_menu import EndingChooser
-    from ui.registry_events import LeaveDialog
+    from ui.registry.context_menu import EndingChooser
+    from ui.registry.life_events import LeaveDialog
 
     person = member(families()[1].id)
     total = Resident.select().count()
@@ -190,7 +191,7 @@ def test_delete_in_the_search_box_still_deletes_text(qtbot, tab):
 
 
 def test_correct_from_the_menu_shows_old_and_new_in_the_history(qtbot, tab, modal, answers):
-    from ui.registry_resident_form import ResidentForm
+    from ui.registry.resident_form import ResidentForm
 
     person = member(families()[2].id)
     old_phone = person.phone
@@ -247,7 +248,7 @@ def _moved_out_person(admin):
 
 
 def test_revoke_from_the_history_menu(qtbot, tab, admin, modal, answers):
-    from ui.registry_events import RevokeDialog
+    from ui.registry.life_events import RevokeDialog
 
     person, event = _moved_out_person(admin)
     month = stats.Month(2026, 11)
@@ -297,7 +298,7 @@ def test_revoke_from_the_history_menu(qtbot, tab, admin, modal, answers):
 
 def test_delete_on_an_event_revokes_and_a_birth_cannot_be(qtbot, tab, admin, modal, answers,
                                                           infos):
-    from ui.registry_events import RevokeDialog
+    from ui.registry.life_events import RevokeDialog
 
     person, event = _moved_out_person(admin)
     tab.refresh()
@@ -335,7 +336,7 @@ def test_without_the_edit_right_only_viewing_is_offered(qtbot):
     """No role lacks the right today; the menu still greys writes for one that would."""
     from PySide6.QtWidgets import QWidget
 
-    from ui.registry_context_menu import build_menu, household_items, resident_items
+    from ui.registry.context_menu import build_menu, household_items, resident_items
 
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -353,9 +354,9 @@ def test_without_the_edit_right_only_viewing_is_offered(qtbot):
 
 
 def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, modal, answers):
-    from ui.registry_events import LeaveDialog, RevokeDialog
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_household_actions import ChangeHeadDialog
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.household_actions import ChangeHeadDialog
+    from ui.registry.life_events import LeaveDialog, RevokeDialog
 
     house = families()[4]
     person = member(house.id)
@@ -421,7 +422,7 @@ def test_only_the_latest_exit_can_be_revoked(admin, demo_small):
 
 
 def test_a_correction_needs_a_reason_and_a_change(admin, demo_small):
-    from models import residents
+    from models.registry import residents
 
     person = member(families()[0].id)
     data = residents.detail(admin, person.id).data

@@ -11,9 +11,9 @@ import json
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from models import households, residents
-from models.entities import Household, LifeEvent, Resident
-from models.residents import HEAD
+from models.core.entities import Household, LifeEvent, Resident
+from models.registry import households, residents
+from models.registry.residents import HEAD
 from tests.modal_driver import ModalDriver, ok
 from tests.registry_dialog_support import (
     DAY,
@@ -49,8 +49,8 @@ def tab(qtbot, admin, demo_small):
 
 # -- moving a person to another household ---------------------------------------------------
 def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, modal, answers):
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_household_actions import HouseholdPicker, MoveDialog
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.household_actions import HouseholdPicker, MoveDialog
 
     source, target = families()[:2]
     person = member(source.id)
@@ -97,7 +97,7 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, moda
 
 def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin, demo_small,
                                                                     modal, answers):
-    from ui.registry_household_actions import HouseholdPicker, MoveDialog
+    from ui.registry.household_actions import HouseholdPicker, MoveDialog
 
     empty = archived_household(admin)
     source = next(h for h in families() if any(m.relation in ("10", "11", "12")
@@ -138,7 +138,7 @@ def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin,
 
 
 def test_moving_the_only_member_closes_the_household(qtbot, admin, demo_small, answers):
-    from ui.registry_household_actions import MoveDialog
+    from ui.registry.household_actions import MoveDialog
 
     single = next(h for h in Household.select().where(Household.archived == False)  # noqa: E712
                   .order_by(Household.id) if len(households.current_members(h.id)) == 1)
@@ -162,8 +162,8 @@ def test_moving_the_only_member_closes_the_household(qtbot, admin, demo_small, a
 
 # -- merging two households ------------------------------------------------------------------
 def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, answers):
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_household_actions import HouseholdPicker, MergeDialog
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
     source = next(h for h in families() if {"12"} <= {m.relation for m in
                                                       households.current_members(h.id)}
@@ -231,7 +231,7 @@ def test_merge_suggests_relations_through_the_head(head_rel, rel, sex, expected)
 
 def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing(
         qtbot, admin, demo_small, modal, answers):
-    from ui.registry_household_actions import HouseholdPicker, MergeDialog
+    from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
     target, source = families()[:2]
     source_head = residents.current_head(source.id)
@@ -254,7 +254,7 @@ def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing
 
 def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_small, modal,
                                                              answers):
-    from ui.registry_household_actions import HouseholdPicker, MergeDialog
+    from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
     empty = archived_household(admin)
     source = families()[0]

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from models import households, life_events, residents
-from models.entities import Household, LifeEvent, Resident
-from models.residents import RegistryError, ResidentData
+from models.core.entities import Household, LifeEvent, Resident
+from models.registry import households, life_events, residents
+from models.registry.residents import RegistryError, ResidentData
 from tests.conftest import AS_OF
 from tests.registry_helpers import DAY, heads, make_family
 
@@ -115,7 +115,7 @@ def test_category_change_and_correction(admin, family):
 
 
 def test_clerks_without_edit_rights_cannot_record(officer, family, monkeypatch):
-    from models import permissions
+    from models.core import permissions
 
     _, house, p = family
     monkeypatch.setitem(permissions.ROLE_PERMS, "population",
@@ -169,7 +169,7 @@ def test_demo_events_agree_with_the_register(demo_small):
 
 # -- dialogs and the done-when walk-through -------------------------------------------------
 def test_death_dialog_asks_for_a_new_head(qtbot, admin, family, yes):
-    from ui.registry_events import LeaveDialog
+    from ui.registry.life_events import LeaveDialog
 
     _, house, p = family
     dialog = LeaveDialog(admin, p["王建国"], "death")
@@ -186,9 +186,9 @@ def test_death_dialog_asks_for_a_new_head(qtbot, admin, family, yes):
 
 
 def test_new_user_finds_people_records_a_birth_and_a_move_out(qtbot, admin, demo_small, yes):
-    from ui.registry_events import LeaveDialog
-    from ui.registry_resident_form import ResidentForm
-    from ui.tab_registry import RegistryTab
+    from ui.registry.life_events import LeaveDialog
+    from ui.registry.resident_form import ResidentForm
+    from ui.registry.tab import RegistryTab
 
     tab = RegistryTab(admin)
     qtbot.addWidget(tab)
@@ -231,7 +231,7 @@ def test_new_user_finds_people_records_a_birth_and_a_move_out(qtbot, admin, demo
 
 
 def test_correction_dialog_corrects_then_cancels(qtbot, admin, family, yes):
-    from ui.registry_events import CorrectionDialog
+    from ui.registry.life_events import CorrectionDialog
 
     _, house, p = family
     event = life_events.record_move_out(admin, p["王芳"], DAY, "西安市", "工作")

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from models import households, residents
-from models.entities import AuditLog, Household, LifeEvent, Resident
-from models.households import AddressInput
-from models.residents import RegistryError
+from models.core.entities import AuditLog, Household, LifeEvent, Resident
+from models.registry import households, residents
+from models.registry.households import AddressInput
+from models.registry.residents import RegistryError
 from tests.registry_helpers import DAY, heads, make_family, person
 
 
@@ -117,7 +117,7 @@ def test_find_households_by_number_address_and_member(admin, family):
 
 # -- dialogs ------------------------------------------------------------------------------
 def test_change_head_dialog(qtbot, admin, family, yes):
-    from ui.registry_household_actions import ChangeHeadDialog
+    from ui.registry.household_actions import ChangeHeadDialog
 
     _, house, p = family
     dialog = ChangeHeadDialog(admin, house.id)
@@ -131,7 +131,7 @@ def test_change_head_dialog(qtbot, admin, family, yes):
 
 
 def test_split_dialog(qtbot, admin, family, yes):
-    from ui.registry_household_actions import SplitDialog
+    from ui.registry.household_actions import SplitDialog
 
     _, house, p = family
     dialog = SplitDialog(admin, house.id)
@@ -149,7 +149,7 @@ def test_split_dialog(qtbot, admin, family, yes):
 
 
 def test_household_dialog_edits_the_address(qtbot, admin, family):
-    from ui.registry_household import HouseholdDialog
+    from ui.registry.household import HouseholdDialog
 
     _, house, _p = family
     dialog = HouseholdDialog(admin, house.id)

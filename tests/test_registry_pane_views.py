@@ -1,12 +1,12 @@
 """The detail pane shows special groups and children's records as the selection moves: resting
-on a person is a logged view (models.residents.PaneViews), once per person per session."""
+on a person is a logged view (models.registry.residents.PaneViews), once per person per session."""
 
 from __future__ import annotations
 
 import pytest
 
-from models import households, residents
-from models.entities import AuditLog, Resident
+from models.core.entities import AuditLog, Resident
+from models.registry import households, residents
 from tests.registry_dialog_support import families, make_tab, member
 
 
@@ -68,7 +68,7 @@ def test_pane_views_log_a_rested_person_once_per_session(clerk, demo_small):
 
 
 def test_pane_views_need_the_right_to_view(officer, demo_small, monkeypatch):
-    from models import permissions
+    from models.core import permissions
 
     monkeypatch.setitem(permissions.ROLE_PERMS, "population", frozenset())
     clock = Clock()

@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from models import idcard, residents
-from models.entities import AuditLog, Household, Resident, ResidentTag
-from models.permissions import PermissionDenied
-from models.residents import ResidentData
-from ui.registry_resident_form import OPEN_OTHER, ResidentForm
+from models.core import idcard
+from models.core.entities import AuditLog, Household, Resident, ResidentTag
+from models.core.permissions import PermissionDenied
+from models.registry import residents
+from models.registry.residents import ResidentData
+from ui.registry.resident_form import OPEN_OTHER, ResidentForm
 
 VALID = idcard.make("610627", dt.date(1985, 3, 2), 123)  # 17th digit 3: a man
 

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from models import crud, search
-from models.db import close_database, open_database
-from models.entities import Compound, Household, Resident, ResidentTag
-from models.search import ResidentFilter
+from models.core import crud
+from models.core.db import close_database, open_database
+from models.core.entities import Compound, Household, Resident, ResidentTag
+from models.registry import search
+from models.registry.search import ResidentFilter
 from tests.conftest import AS_OF
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -177,7 +178,7 @@ def test_migrated_database_has_the_same_index_and_triggers(tmp_path):
 # -- the tab ------------------------------------------------------------------------------
 @pytest.fixture
 def tab(qtbot, admin, demo_small):
-    from ui.tab_registry import RegistryTab
+    from ui.registry.tab import RegistryTab
 
     widget = RegistryTab(admin)
     qtbot.addWidget(widget)
@@ -227,7 +228,7 @@ def test_big_lists_page_in_and_sort_in_the_database(qtbot, tab):
 
 
 def test_enter_opens_the_person(qtbot, tab, someone, monkeypatch):
-    import ui.registry_resident_form as form_module
+    import ui.registry.resident_form as form_module
 
     opened = []
     monkeypatch.setattr(form_module, "open_resident",

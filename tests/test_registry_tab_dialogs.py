@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QRadioButton
 
-from models import households, idcard, life_events, residents
-from models.entities import Household, LifeEvent, Resident
-from models.residents import HEAD
+from models.core import idcard
+from models.core.entities import Household, LifeEvent, Resident
+from models.registry import households, life_events, residents
+from models.registry.residents import HEAD
 from tests.modal_driver import ModalDriver, cancel, ok
 from tests.registry_dialog_support import (
     DAY,
@@ -56,7 +57,7 @@ def tab(qtbot, admin, demo_small):
 
 
 def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, answers):
-    from ui.registry_events import ReturnDialog
+    from ui.registry.life_events import ReturnDialog
 
     person = next(p for p in moved_out() if p.relation != HEAD)
     home = Household.get_by_id(person.household_id)
@@ -100,8 +101,8 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, an
 
 def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_small, modal,
                                                              answers):
-    from ui.registry_events import ReturnDialog
-    from ui.registry_household_actions import HouseholdPicker
+    from ui.registry.household_actions import HouseholdPicker
+    from ui.registry.life_events import ReturnDialog
 
     person = moved_out()[-1]
     other = next(h for h in families() if h.id != person.household_id)
@@ -125,7 +126,7 @@ def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_
 
 
 def test_a_head_who_comes_back_to_a_closed_household_heads_it_again(qtbot, admin, demo_small):
-    from ui.registry_events import ReturnDialog
+    from ui.registry.life_events import ReturnDialog
 
     empty = archived_household(admin)
     person = Resident.get(Resident.household == empty.id)
@@ -140,7 +141,7 @@ def test_a_head_who_comes_back_to_a_closed_household_heads_it_again(qtbot, admin
 
 # -- category change -------------------------------------------------------------------------
 def test_tab_category_button_records_a_change(qtbot, tab, modal):
-    from ui.registry_events import CategoryDialog
+    from ui.registry.life_events import CategoryDialog
 
     person = Resident.select().where((Resident.status == "current") & (Resident.category == "1")) \
         .order_by(Resident.id).first()
@@ -167,7 +168,7 @@ def test_tab_category_button_records_a_change(qtbot, tab, modal):
 
 
 def test_category_dialog_cancel_changes_nothing(qtbot, tab, modal):
-    from ui.registry_events import CategoryDialog
+    from ui.registry.life_events import CategoryDialog
 
     person = Resident.select().where(Resident.status == "current").order_by(Resident.id).first()
     tab.select_person(person.id)
@@ -185,8 +186,8 @@ def test_category_dialog_cancel_changes_nothing(qtbot, tab, modal):
 
 # -- the new-resident chooser ----------------------------------------------------------------
 def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, modal):
-    from ui.registry_resident_form import ResidentForm
-    from ui.tab_registry import NewResidentChooser
+    from ui.registry.resident_form import ResidentForm
+    from ui.registry.tab import NewResidentChooser
 
     house = families()[0]
     mother = next(m for m in households.current_members(house.id) if m.relation in ("02", "12"))
@@ -222,9 +223,9 @@ def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, mod
 
 def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, modal):
     """补录 into a new household is a 补录 (no move-in counted by the monthly report)."""
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_resident_form import ResidentForm
-    from ui.tab_registry import NewResidentChooser
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.resident_form import ResidentForm
+    from ui.registry.tab import NewResidentChooser
 
     count = Household.select().count()
     tab.select_person(member(families()[0].id).id)
@@ -265,8 +266,8 @@ def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, mo
 
 def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(qtbot, tab,
                                                                               modal):
-    from ui.registry_household import HouseholdDialog
-    from ui.tab_registry import NewResidentChooser
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.tab import NewResidentChooser
 
     person = moved_out()[0]
     tab.f_status.setCurrentIndex(1)
@@ -289,7 +290,7 @@ def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(
 
 # -- the household picker --------------------------------------------------------------------
 def test_household_picker_finds_by_number_address_and_member(qtbot, admin, demo_small):
-    from ui.registry_household_actions import HouseholdPicker
+    from ui.registry.household_actions import HouseholdPicker
 
     house = families()[0]
     head = residents.current_head(house.id)
@@ -311,7 +312,7 @@ def test_household_picker_finds_by_number_address_and_member(qtbot, admin, demo_
 
 
 def test_household_picker_excludes_cancels_and_ok_needs_a_row(qtbot, admin, demo_small):
-    from ui.registry_household_actions import HouseholdPicker
+    from ui.registry.household_actions import HouseholdPicker
 
     house = families()[0]
     picker = HouseholdPicker(exclude_id=house.id)
@@ -327,7 +328,7 @@ def test_household_picker_excludes_cancels_and_ok_needs_a_row(qtbot, admin, demo
 
 
 def test_household_picker_enter_searches_and_takes_only_a_single_match(qtbot, admin, demo_small):
-    from ui.registry_household_actions import HouseholdPicker
+    from ui.registry.household_actions import HouseholdPicker
 
     house = families()[0]
     head = residents.current_head(house.id)
@@ -345,7 +346,7 @@ def test_household_picker_enter_searches_and_takes_only_a_single_match(qtbot, ad
 
 
 def test_household_picker_marks_a_closed_household(qtbot, admin, demo_small):
-    from ui.registry_household_actions import HouseholdPicker
+    from ui.registry.household_actions import HouseholdPicker
 
     empty = archived_household(admin)
     picker = HouseholdPicker()
@@ -373,13 +374,13 @@ def test_household_picker_marks_a_closed_household(qtbot, admin, demo_small):
 ])
 def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(qtbot, tab, modal, key,
                                                                       cls, check):
-    import ui.registry_events
-    import ui.registry_household
-    import ui.registry_resident_form
-    import ui.tab_registry
+    import ui.registry.household
+    import ui.registry.life_events
+    import ui.registry.resident_form
+    import ui.registry.tab
 
-    dialog_class = next(getattr(m, cls) for m in (ui.registry_events, ui.registry_household,
-                                                 ui.registry_resident_form, ui.tab_registry)
+    dialog_class = next(getattr(m, cls) for m in (ui.registry.life_events, ui.registry.household,
+                                                 ui.registry.resident_form, ui.registry.tab)
                         if hasattr(m, cls))
     person = member(families()[0].id)
     tab.select_person(person.id)
@@ -399,7 +400,7 @@ def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(qtbot, tab,
 
 
 def test_move_back_button_is_for_former_residents_only(qtbot, tab, modal):
-    from ui.registry_events import ReturnDialog
+    from ui.registry.life_events import ReturnDialog
 
     person = member(families()[0].id)
     tab.select_person(person.id)
@@ -419,9 +420,9 @@ def test_move_back_button_is_for_former_residents_only(qtbot, tab, modal):
 
 
 def test_tab_shortcuts_open_the_dialogs(qtbot, tab, modal):
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_resident_form import ResidentForm
-    from ui.tab_registry import NewResidentChooser
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.resident_form import ResidentForm
+    from ui.registry.tab import NewResidentChooser
 
     person = member(families()[0].id)
     tab.select_person(person.id)
@@ -441,7 +442,7 @@ def test_tab_shortcuts_open_the_dialogs(qtbot, tab, modal):
 
 
 def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, modal, answers):
-    from ui.registry_events import CorrectionDialog, LeaveDialog
+    from ui.registry.life_events import CorrectionDialog, LeaveDialog
 
     house = next(h for h in families() if any(m.relation in ("10", "11", "12")
                                               for m in households.current_members(h.id)))

@@ -12,12 +12,13 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QInputMethodEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QDialog
 
-from models import codes, compounds, households, idcard
-from models.entities import Household, Resident
-from models.households import AddressInput
-from models.residents import HEAD
-from ui.registry_resident_form import ResidentForm
-from ui.registry_widgets import CodeCombo
+from models.core import codes, idcard
+from models.core.entities import Household, Resident
+from models.registry import compounds, households
+from models.registry.households import AddressInput
+from models.registry.residents import HEAD
+from ui.registry.resident_form import ResidentForm
+from ui.registry.widgets import CodeCombo
 
 MAN = idcard.make("610627", dt.date(1979, 4, 12), 135)  # 17th digit odd
 WOMAN = idcard.make("610627", dt.date(1992, 8, 30), 246)  # 17th digit even

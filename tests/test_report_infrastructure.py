@@ -13,14 +13,15 @@ import reportlab
 from reportlab.lib import textsplit
 from reportlab.platypus import Paragraph
 
-from models import certificates, printouts, settings
-from models.entities import Resident
-from models.stats import Month
-from reports import fonts, linebreak
+from models.certificates import service as certificates
+from models.core import settings
+from models.core.entities import Resident
+from models.monthly.stats import Month
+from models.registry import printouts
 from reports.certificate import build_certificate
 from reports.household_form import build_household_forms
-from reports.monthly import build_monthly_report
-from reports.official import (
+from reports.layout import fonts, linebreak
+from reports.layout.official import (
     BuildCancelled,
     Document,
     ReportError,
@@ -29,6 +30,7 @@ from reports.official import (
     format_date,
     styles,
 )
+from reports.monthly import build_monthly_report
 from reports.resident_list import build_resident_list
 
 MM = pdf_tools.MM

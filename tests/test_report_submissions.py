@@ -15,12 +15,15 @@ import pdf_tools
 import pytest
 from reports_support import record_month
 
-from models import clock, life_events, report_submissions, stats
-from models.entities import AuditLog, LifeEvent, ReportSubmission, Resident
-from models.permissions import PermissionDenied
-from models.report_submissions import SubmissionError
-from models.residents import HEAD, ResidentData
-from models.stats import Month, StatsError
+from models.core import clock
+from models.core.entities import AuditLog, LifeEvent, ReportSubmission, Resident
+from models.core.permissions import PermissionDenied
+from models.monthly import stats
+from models.monthly import submissions as report_submissions
+from models.monthly.stats import Month, StatsError
+from models.monthly.submissions import SubmissionError
+from models.registry import life_events
+from models.registry.residents import HEAD, ResidentData
 from reports.monthly import (
     build_monthly_report,
     print_monthly_report,

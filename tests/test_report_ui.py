@@ -9,15 +9,16 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QMessageBox
 from reports_support import record_month
 
-from models import certificates, stats
-from models.certificates import Certificate, CertificateKind
-from models.entities import AuditLog, Resident
-from models.stats import Month
-from ui import pdf_preview
-from ui.certificate_dialog import CertificateDialog
-from ui.certificate_kinds_dialog import CertificateKindsDialog
-from ui.report_dialog import HOUSEHOLDS, ReportDialog
-from ui.resident_picker import ResidentPicker
+from models.certificates import service as certificates
+from models.certificates.service import Certificate, CertificateKind
+from models.core.entities import AuditLog, Resident
+from models.monthly import stats
+from models.monthly.stats import Month
+from ui.certificates.dialog import CertificateDialog
+from ui.certificates.kinds_dialog import CertificateKindsDialog
+from ui.common import pdf_preview
+from ui.common.resident_picker import ResidentPicker
+from ui.monthly.report_dialog import HOUSEHOLDS, ReportDialog
 
 OCT = Month(2026, 10)
 
@@ -188,7 +189,7 @@ def test_issue_a_certificate_twice_from_the_dialog(qtbot, demo_small, clerk, qui
     assert len(quiet) == 2 and all(pdf_tools.pages(p) == 1 for p in quiet)
     assert serials[1] in pdf_tools.text(quiet[1], layout=False)
     # Void the newest from the log.
-    monkeypatch.setattr("ui.certificate_dialog.QInputDialog.getText",
+    monkeypatch.setattr("ui.certificates.dialog.QInputDialog.getText",
                         lambda *a, **k: ("姓名写错", True))
     dialog.log_view.selectRow(0)
     qtbot.mouseClick(dialog.void_button, Qt.MouseButton.LeftButton)
@@ -244,10 +245,11 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
         qtbot, demo_small, supervisor, monkeypatch):
     import datetime as dt
 
-    from models import clock, life_events
-    from models.entities import ReportSubmission
-    from ui import report_dialog
-    from ui.report_history_dialog import ReportHistoryDialog
+    from models.core import clock
+    from models.core.entities import ReportSubmission
+    from models.registry import life_events
+    from ui.monthly import report_dialog
+    from ui.monthly.history_dialog import ReportHistoryDialog
 
     clock.freeze(dt.datetime(2026, 12, 2, 9, 0))
     asked: list[str] = []

@@ -11,15 +11,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from models import certificates, idcard, printouts, residents, workbook_export
-from models.certificates import Certificate
-from models.entities import AuditLog, Resident
-from models.permissions import PermissionDenied
+from models.certificates import service as certificates
+from models.certificates.service import Certificate
+from models.core import idcard
+from models.core.entities import AuditLog, Resident
+from models.core.permissions import PermissionDenied
+from models.registry import printouts, residents
+from models.registry.workbook import export as workbook_export
 from tests.modal_driver import ModalDriver
-from ui import pdf_preview
-from ui.certificate_dialog import CertificateDialog
-from ui.registry_detail import PersonPane
-from ui.report_dialog import HOUSEHOLDS, ReportDialog
+from ui.certificates.dialog import CertificateDialog
+from ui.common import pdf_preview
+from ui.monthly.report_dialog import HOUSEHOLDS, ReportDialog
+from ui.registry.detail import PersonPane
 
 
 def _reveals() -> list[AuditLog]:

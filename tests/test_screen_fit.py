@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from models.casework import SUBSIDY
-from models.entities import Household, Resident
-from models.events import Event
+from models.casework.entities import SUBSIDY
+from models.core.entities import Household, Resident
+from models.events.entities import Event
 
 USABLE_WIDTH, USABLE_HEIGHT = 1366, 768 - 40 - 31
 
@@ -39,18 +39,18 @@ def test_the_main_window_fits_with_every_tab(qtbot, demo_small, admin):
 
 
 def _dialogs(user, officer):
-    from ui.audit_dialog import AuditDialog
-    from ui.casework_birth_dialog import BirthRegistrationDialog
-    from ui.casework_new_dialog import NewCaseDialog
-    from ui.certificate_dialog import CertificateDialog
-    from ui.events_dialog import EventDialog
-    from ui.import_dialog import ImportDialog
+    from ui.admin.audit_dialog import AuditDialog
+    from ui.admin.settings_dialog import SettingsDialog
+    from ui.admin.users_dialog import UsersDialog
+    from ui.casework.birth_dialog import BirthRegistrationDialog
+    from ui.casework.new_dialog import NewCaseDialog
+    from ui.certificates.dialog import CertificateDialog
+    from ui.events.dialog import EventDialog
     from ui.login_dialogs import FirstAdminDialog, LoginDialog
-    from ui.registry_household import HouseholdDialog
-    from ui.registry_resident_form import ResidentForm
-    from ui.report_dialog import ReportDialog
-    from ui.settings_dialog import SettingsDialog
-    from ui.users_dialog import UsersDialog
+    from ui.monthly.report_dialog import ReportDialog
+    from ui.registry.household import HouseholdDialog
+    from ui.registry.import_dialog import ImportDialog
+    from ui.registry.resident_form import ResidentForm
 
     person = Resident.select().where(Resident.status == "current").first()
     house = Household.select().first()
@@ -82,7 +82,7 @@ def test_each_dialog_fits(qtbot, demo_small, admin, officer, index):
 
 
 def test_new_event_template_names_are_not_clipped(qtbot, admin):
-    from ui.events_new_dialog import NewEventDialog
+    from ui.events.new_dialog import NewEventDialog
 
     dialog = NewEventDialog(admin)
     qtbot.addWidget(dialog)

@@ -10,11 +10,12 @@ import re
 
 import pytest
 
-from models import compounds, households, idcard, residents, search
-from models.entities import Household, Resident
-from models.households import AddressInput
-from models.residents import ResidentData
-from models.search import ResidentFilter
+from models.core import idcard
+from models.core.entities import Household, Resident
+from models.registry import compounds, households, residents, search
+from models.registry.households import AddressInput
+from models.registry.residents import ResidentData
+from models.registry.search import ResidentFilter
 from tests.conftest import AS_OF
 
 EVERYONE = ResidentFilter(status=None)

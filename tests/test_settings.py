@@ -9,13 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
-from models import audit_view, events_service, local_config, settings
-from models.entities import AuditLog, Setting
-from models.local_config import LocalConfig
-from models.permissions import PermissionDenied
-from reports.fonts import find_cjk_font
+from models.core import audit_view, local_config, settings
+from models.core.entities import AuditLog, Setting
+from models.core.local_config import LocalConfig
+from models.core.permissions import PermissionDenied
+from models.events import service as events_service
+from reports.layout.fonts import find_cjk_font
+from ui.admin.settings_dialog import SettingsDialog
 from ui.main_window import MainWindow
-from ui.settings_dialog import SettingsDialog
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +142,7 @@ def test_a_damaged_settings_file_gives_the_defaults(tmp_path):
     assert config.keep_daily == 7 and config.keep_monthly == 120 and config.auto_backup is True
 
 
-# -- settings declared once (models.settings.SPECS) ------------------------------------------
+# -- settings declared once (models.core.settings.SPECS) ------------------------------------------
 
 CJK = re.compile("[\u4e00-\u9fff]")
 

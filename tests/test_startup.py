@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 import ui.app
-from models import backup, dbcheck, local_config
-from models.db import close_database, database, database_path
-from models.db_lock import DatabaseInUse, DatabaseLock, lock_path
-from models.entities import AuditLog, Household, User
+from models.core import backup, dbcheck, local_config
+from models.core.db import close_database, database, database_path
+from models.core.db_lock import DatabaseInUse, DatabaseLock, lock_path
+from models.core.entities import AuditLog, Household, User
 from ui.app import AppController
 from ui.startup import RecoveryDialog
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOLD_LOCK = """
 import sys, time
 sys.path.insert(0, sys.argv[2])
-from models.db_lock import DatabaseLock
+from models.core.db_lock import DatabaseLock
 lock = DatabaseLock(sys.argv[1]).acquire()  # kept: the lock lives as long as the process
 print("locked", flush=True)
 time.sleep(600)

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 
 import main
-from models import dbcheck
-from models.db import close_database, open_database
-from models.entities import Compound
+from models.core import dbcheck
+from models.core.db import close_database, open_database
+from models.core.entities import Compound
 
 ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from models.db import database, open_database
-from models.entities import Compound
+from models.core.db import database, open_database
+from models.core.entities import Compound
 
 open_database(sys.argv[1])
 mode = sys.argv[3]

@@ -1,4 +1,4 @@
-"""models.stats: the monthly figures, past months from the register plus events, balance."""
+"""models.monthly.stats: the monthly figures, past months from the register plus events, balance."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from reports_support import record_month
 
-from models import compounds, stats
-from models.entities import Household, LifeEvent, Resident, ResidentTag
-from models.stats import Month, Section, StatsError
+from models.core.entities import Household, LifeEvent, Resident, ResidentTag
+from models.monthly import stats
+from models.monthly.stats import Month, Section, StatsError
+from models.registry import compounds
 
 SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
 
@@ -177,9 +178,15 @@ def test_providers_plug_in_and_absent_ones_print_nothing(demo_small, monkeypatch
 def test_the_areas_figures_agree_with_their_own_tables(demo_small):
     import datetime as dt
 
-    from models.casework import REWARD_ASSIST, SPECIAL_ASSIST, SUBSIDY, VALID_STATUSES, Case
-    from models.casework_worklist import casework_monthly_section
-    from models.events import HELD, Event
+    from models.casework.entities import (
+        REWARD_ASSIST,
+        SPECIAL_ASSIST,
+        SUBSIDY,
+        VALID_STATUSES,
+        Case,
+    )
+    from models.casework.worklist import casework_monthly_section
+    from models.events.entities import HELD, Event
 
     figures = stats.monthly(OCT)
     assert [s.title for s in figures.sections] == ["计生服务", "社区活动", "设施状况"]

@@ -3,12 +3,12 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from models.entities import AuditLog, User
-from models.permissions import Role
+from models.core.entities import AuditLog, User
+from models.core.permissions import Role
 from tests.conftest import PASSWORD
+from ui.admin.users_dialog import NewUserDialog
 from ui.login_dialogs import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
-from ui.users_dialog import NewUserDialog
 
 
 def _ok(dialog):

@@ -1,4 +1,4 @@
-"""Errors meant for the clerk share one base (models.errors.UserFacingError); anything else
+"""Errors meant for the clerk share one base (models.core.errors.UserFacingError); anything else
 that escapes a background job is reported as a program error, never as advice."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QWidget
 
 import models
 import reports
-from models.errors import UserFacingError, message_for
-from models.fill_lists import ListError
+from models.core.errors import UserFacingError, message_for
+from models.fill.lists import ListError
 
 
 def _defined_exceptions() -> list[type[BaseException]]:
@@ -48,7 +48,7 @@ def test_the_message_is_the_sentence_or_says_it_is_a_program_error(tmp_path):
     (KeyError("template_id"), "程序内部出错（KeyError）"),
 ])
 def test_a_background_job_reports_what_the_clerk_may_read(qtbot, db, error, shown):
-    from ui.worker import run_with_progress
+    from ui.common.worker import run_with_progress
 
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from models import users
-from models.entities import AuditLog, User
-from models.permissions import Perm, PermissionDenied, Role, can
+from models.core import users
+from models.core.entities import AuditLog, User
+from models.core.permissions import Perm, PermissionDenied, Role, can
 from tests.conftest import PASSWORD
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from models.entities import AuditLog, User
-from ui.users_dialog import UsersDialog
+from models.core.entities import AuditLog, User
+from ui.admin.users_dialog import UsersDialog
 
 
 def _button(dialog, text):

@@ -10,8 +10,8 @@ from pathlib import Path
 import workbook_samples as ws
 
 import main
-from models.db import close_database, open_database
-from models.entities import AuditLog, Household, Resident
+from models.core.db import close_database, open_database
+from models.core.entities import AuditLog, Household, Resident
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +72,7 @@ def test_json_exit_codes_and_audit_user(tmp_path, capsys):
 
 
 def test_user_option_and_export(tmp_path, capsys, db_path):
-    from models import users
+    from models.core import users
 
     open_database(db_path)
     admin = users.create_first_admin("admin", "系统管理员", "test1234")

@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from models.entities import AuditLog, Household, Resident
-from ui.import_dialog import ImportDialog
+from models.core.entities import AuditLog, Household, Resident
 from ui.main_window import MainWindow
+from ui.registry.import_dialog import ImportDialog
 
 
 def _cell(dialog: ImportDialog, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
@@ -100,7 +100,7 @@ def test_cancelled_import_writes_nothing(qtbot, clerk, tmp_path, monkeypatch):
     dialog.load(messy)
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20000)
     _answer_and_recheck(qtbot, dialog, category="1")
-    from models import workbook_import as wi
+    from models.registry.workbook import importer as wi
 
     real_apply = wi.apply
 
@@ -140,7 +140,7 @@ def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_p
                                                              monkeypatch):
     import datetime as dt
 
-    from models.entities import LifeEvent
+    from models.core.entities import LifeEvent
 
     path = ws.census_workbook(tmp_path / "七普短表.xlsx")
     def question(parent, title, text, *a, **k):  # import: yes; save rejected rows: there are none

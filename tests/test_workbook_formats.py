@@ -7,11 +7,11 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from models import workbook_export
-from models import workbook_import as wi
-from models.db import close_database, open_database
-from models.entities import AuditLog, Compound, Household, Resident
-from models.workbook_read import read_workbook
+from models.core.db import close_database, open_database
+from models.core.entities import AuditLog, Compound, Household, Resident
+from models.registry.workbook import export as workbook_export
+from models.registry.workbook import importer as wi
+from models.registry.workbook.read import read_workbook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "register.xls"
 AS_OF = dt.date(2026, 11, 27)
@@ -75,7 +75,7 @@ def test_export_reimports_unchanged(demo_small, admin, tmp_path):
 
     close_database()
     open_database(tmp_path / "empty.sqlite3")
-    from models import users
+    from models.core import users
 
     fresh_admin = users.create_first_admin("admin", "系统管理员", "test1234")
     into_empty = wi.import_file(fresh_admin, path, today=AS_OF, options=OPTS)

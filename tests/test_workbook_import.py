@@ -8,9 +8,9 @@ import pytest
 import workbook_samples as ws
 from openpyxl import load_workbook
 
-from models import workbook_import as wi
-from models.entities import AuditLog, Compound, Household, LifeEvent, Resident
-from models.workbook_read import WorkbookReadError, read_workbook
+from models.core.entities import AuditLog, Compound, Household, LifeEvent, Resident
+from models.registry.workbook import importer as wi
+from models.registry.workbook.read import WorkbookReadError, read_workbook
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -45,7 +45,7 @@ def test_reader_finds_headers_fills_merges_and_drops_noise(messy):
 
 
 def test_header_spellings():
-    from models.workbook_read import map_headers
+    from models.registry.workbook.read import map_headers
 
     columns = map_headers(["序号", "户主姓名", "户  号", "姓名", "与户主的关系", "户主身份证号",
                            "身份证号码(18位)", "出生年月日", "电话号码（手机）", "户口所在地详址"])
@@ -130,7 +130,7 @@ def test_importing_again_changes_nothing(messy, clerk):
 
 
 def test_rejected_rows_saved_fixed_and_imported_again(messy, clerk, tmp_path):
-    from models.workbook_rejects import save_rejected
+    from models.registry.workbook.rejects import save_rejected
 
     first = wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     out = tmp_path / "退回.xlsx"
@@ -267,7 +267,7 @@ def test_unreadable_files(tmp_path, clerk):
 
 
 def test_officer_may_not_import(messy, officer):
-    from models.permissions import PermissionDenied
+    from models.core.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         wi.preview(officer, messy)

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from models import users, workbook_export
-from models import workbook_import as wi
-from models.db import close_database, open_database
-from models.entities import AuditLog, Household, Resident, ResidentTag
-from models.workbook_read import header_field
-from models.workbook_tags import TagValue, format_tags, parse_cell
+from models.core import users
+from models.core.db import close_database, open_database
+from models.core.entities import AuditLog, Household, Resident, ResidentTag
+from models.registry.workbook import export as workbook_export
+from models.registry.workbook import importer as wi
+from models.registry.workbook.read import header_field
+from models.registry.workbook.tags import TagValue, format_tags, parse_cell
 from tests.workbook_samples import make_id
 
 AS_OF = dt.date(2026, 11, 27)
@@ -240,7 +241,7 @@ def test_import_window_says_which_groups_end(qtbot, clerk, tmp_path, monkeypatch
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.import_dialog import ImportDialog
+    from ui.registry.import_dialog import ImportDialog
 
     wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF, options=OPTS)
     asked: list[str] = []

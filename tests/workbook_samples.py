@@ -16,8 +16,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from models import idcard
-from models.workbook_rows import ImportOptions
+from models.core import idcard
+from models.registry.workbook.rows import ImportOptions
 
 
 def make_id(birth: dt.date, sex: str, seq: int = 10, region: str = "610627",

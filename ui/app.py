@@ -11,15 +11,17 @@ from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from models import backup, compounds, dbcheck, local_config, logfile, users
-from models.db import DatabaseError, EngineError, close_database, database_path, open_database
-from models.db_lock import DatabaseLock
-from models.entities import User
-from ui import error_report, startup
-from ui.backup_actions import BackupScheduler
+from models.core import backup, dbcheck, local_config, logfile, users
+from models.core.db import DatabaseError, EngineError, close_database, database_path, open_database
+from models.core.db_lock import DatabaseLock
+from models.core.entities import User
+from models.registry import compounds
+from ui import startup
+from ui.admin.backup_actions import BackupScheduler
+from ui.common import error_report
+from ui.common.qt_setup import install_cjk_font, install_translations
 from ui.login_dialogs import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
-from ui.qt_setup import install_cjk_font, install_translations
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +198,7 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, str
 
 def run_gui(db_path: Path | None = None) -> int:
     """Open *db_path*, or the database opened last on this computer, or the default one."""
-    logfile.setup()  # first: what goes wrong from here on leaves a trace (models/logfile.py)
+    logfile.setup()  # first: what goes wrong from here on leaves a trace (models/core/logfile.py)
     error_report.install_qt_message_handler()
     if db_path is None:
         db_path = local_config.database_to_open()

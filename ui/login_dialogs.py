@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import users
-from models.entities import User
+from models.core import users
+from models.core.entities import User
 
 
 def ask_quit(parent: QWidget) -> bool:

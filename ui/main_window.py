@@ -15,16 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import compounds
-from models.db import database_path
-from models.entities import User
-from models.permissions import ROLE_NAMES, Perm, can
-from ui.modal import run_modal
-from ui.tab_events import EventsTab
-from ui.tab_facilities import FacilitiesTab
-from ui.tab_registry import RegistryTab
-from ui.tab_services import CaseworkStatusLabel, ServicesTab
-from ui.worker import Job, run_with_progress
+from models.core.db import database_path
+from models.core.entities import User
+from models.core.permissions import ROLE_NAMES, Perm, can
+from models.registry import compounds
+from ui.casework.tab import CaseworkStatusLabel, ServicesTab
+from ui.common.modal import run_modal
+from ui.common.worker import Job, run_with_progress
+from ui.events.tab import EventsTab
+from ui.facilities.tab import FacilitiesTab
+from ui.registry.tab import RegistryTab
 
 
 class MainWindow(QMainWindow):
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         )
 
     def import_register(self) -> None:
-        from ui.import_dialog import ImportDialog
+        from ui.registry.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.user, self)
         dialog.exec()
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def export_register(self) -> None:
-        from ui.import_dialog import export_register
+        from ui.registry.import_dialog import export_register
 
         def done(summary) -> None:
             self.statusBar().showMessage(
@@ -257,42 +257,42 @@ class MainWindow(QMainWindow):
         self._job = export_register(self, self.user, done)
 
     def backup_now(self) -> None:
-        from ui import backup_actions
+        from ui.admin import backup_actions
 
         backup_actions.backup_now(self)
 
     def backup_to_file(self) -> None:
-        from ui import backup_actions
+        from ui.admin import backup_actions
 
         backup_actions.backup_to_file(self)
 
     def restore_backup(self) -> None:
-        from ui import backup_actions
+        from ui.admin import backup_actions
 
         backup_actions.choose_restore(self)
 
     def backup_settings(self) -> None:
-        from ui import backup_actions
+        from ui.admin import backup_actions
 
         backup_actions.open_backup_settings(self)
 
     def open_settings(self) -> None:
-        from ui import backup_actions
+        from ui.admin import backup_actions
 
         backup_actions.open_settings(self)
 
     def manage_users(self) -> None:
-        from ui.users_dialog import UsersDialog
+        from ui.admin.users_dialog import UsersDialog
 
         run_modal(UsersDialog(self.user, self))
 
     def show_audit_log(self) -> None:
-        from ui.audit_dialog import AuditDialog
+        from ui.admin.audit_dialog import AuditDialog
 
         run_modal(AuditDialog(self.user, self))
 
     def change_password(self) -> None:
-        from ui.password_dialog import ChangePasswordDialog
+        from ui.admin.password_dialog import ChangePasswordDialog
 
         if run_modal(ChangePasswordDialog(self.user, self)):
             self.statusBar().showMessage(self.tr("密码已修改。"), 5000)
@@ -304,21 +304,21 @@ class MainWindow(QMainWindow):
         self.open_report("monthly")
 
     def open_report(self, kind: str) -> None:
-        from ui.report_dialog import ReportDialog
+        from ui.monthly.report_dialog import ReportDialog
 
         ReportDialog(self.user, self, kind).exec()
 
     def issue_certificate(self) -> None:
-        from ui.certificate_dialog import CertificateDialog
+        from ui.certificates.dialog import CertificateDialog
 
         run_modal(CertificateDialog(self.user, self))
 
     def show_help(self, page: int = 0) -> None:
-        from ui.help_dialog import HelpDialog
+        from ui.common.help_dialog import HelpDialog
 
         run_modal(HelpDialog(self.menuBar(), self, page))
 
     def about(self) -> None:
-        from ui.about_dialog import AboutDialog
+        from ui.common.about_dialog import AboutDialog
 
         run_modal(AboutDialog(self))

@@ -28,7 +28,7 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         import reportlab
         from PySide6.QtCore import qVersion
 
-        from models.version import __version__
+        from models.core.version import __version__
 
         return (f"社区工作台 {__version__}，Python {sys.version.split()[0]}，"
                 f"Qt {qVersion()}，PySide6 {PySide6.__version__}，"
@@ -38,8 +38,8 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
                 f"SQLite {sqlite3.sqlite_version}")
 
     def database() -> str:
-        from models import users
-        from models.db import open_database
+        from models.core import users
+        from models.core.db import open_database
         from models.migrations import LATEST, current_version
 
         db = open_database(work / "selftest.sqlite3")
@@ -88,9 +88,9 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
     def pdf() -> str:
         from reportlab.platypus import Paragraph
 
-        from models import settings
-        from reports.fonts import find_cjk_font
-        from reports.official import Document, data_table, format_date, styles
+        from models.core import settings
+        from reports.layout.fonts import find_cjk_font
+        from reports.layout.official import Document, data_table, format_date, styles
 
         font = find_cjk_font(settings.get("font_path") or None)
         st = styles(settings.get("font_path") or None)
@@ -108,7 +108,7 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         return f"PDF {len(data) // 1024} KB，嵌入字体 {font.label or font.path.name}（{font.path}）"
 
     def backup_round_trip() -> str:
-        from models import backup, files
+        from models.core import backup, files
 
         files.store(work / "window.png", "selftest")  # a photo travels with the backup
         info = backup.create_backup(work / "backups" / "selftest.zip")
@@ -120,8 +120,8 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         return f"备份与校验：{checked.describe()}"
 
     def integrity() -> str:
-        from models import dbcheck
-        from models.db import close_database
+        from models.core import dbcheck
+        from models.core.db import close_database
 
         close_database()
         report = dbcheck.check_file(work / "selftest.sqlite3", full=True)

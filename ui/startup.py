@@ -1,6 +1,6 @@
 """Start-up checks in the window: a damaged database file, and the way back from a backup.
 
-The damaged file is never changed or deleted: restoring renames it aside (models.backup).
+The damaged file is never changed or deleted: restoring renames it aside (models.core.backup).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import backup, clock, dbcheck, local_config
-from models.backup import BackupInfo
-from ui.backup_actions import BACKUP_FILTER
+from models.core import backup, clock, dbcheck, local_config
+from models.core.backup import BackupInfo
+from ui.admin.backup_actions import BACKUP_FILTER
 
 # recover()'s answer when the clerk chose to start afresh over an empty (0-byte) file.
 START_NEW = "start-new"

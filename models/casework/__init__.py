@@ -1,0 +1,1 @@
+"""计生服务 casework: cases, rules, rates, worklists."""

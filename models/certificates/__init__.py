@@ -1,0 +1,1 @@
+"""证明: the allowed kinds and the certificates issued."""

@@ -1,0 +1,1 @@
+"""社区活动: plans, preparation, attendance, photos, statistics."""

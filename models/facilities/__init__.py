@@ -1,0 +1,1 @@
+"""设施台账: the centre, spaces, equipment, inspections, the standard."""

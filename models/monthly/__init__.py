@@ -1,0 +1,1 @@
+"""月度报表: the month's figures and the reports as they were sent."""

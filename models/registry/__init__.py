@@ -1,0 +1,1 @@
+"""户籍人口: compounds, households, residents, life events, search."""

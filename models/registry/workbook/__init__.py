@@ -1,0 +1,1 @@
+"""Registers as workbooks: reading, checking, importing, exporting."""

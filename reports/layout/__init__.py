@@ -1,0 +1,1 @@
+"""Page machinery: the official layout, fonts, line breaking, grids, charts."""

@@ -1,0 +1,1 @@
+"""The 计生服务 tab and its dialogs."""

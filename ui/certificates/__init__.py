@@ -1,0 +1,1 @@
+"""Certificates: issuing and the kinds offered."""

@@ -1,0 +1,1 @@
+"""Pieces every tab uses: modal handling, table models, workers, PDF output."""

@@ -1,0 +1,1 @@
+"""The 社区活动 tab and its pages."""

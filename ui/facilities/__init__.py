@@ -1,0 +1,1 @@
+"""The 设施台账 tab and its dialogs."""

@@ -1,0 +1,1 @@
+"""一表通 windows: lists, template mapping, filling."""

@@ -1,0 +1,1 @@
+"""The monthly report window and the history of reports sent."""

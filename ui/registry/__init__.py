@@ -1,0 +1,1 @@
+"""The 户籍人口 tab and its dialogs."""
