@@ -17,13 +17,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from models.core.db import database
-from models.fill import lists as fill_lists
-from models.fill.entities import FillTemplate, SavedList
 from models.fill.lists import ListCriteria
 
 
-class _System:
+class System:
+    """Who installs the starter set in the audit log."""
+
     username = "system"
     role = "admin"
 
@@ -153,34 +152,3 @@ def build_workbook(starter: Starter, community: str) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def installed() -> bool:
-    """Installed once: an archived starter stays archived."""
-    return FillTemplate.select().where(FillTemplate.starter == True).exists()  # noqa: E712
-
-
-def ensure_installed() -> None:
-    if installed():
-        return
-    from models.fill import templates as fill_templates
-
-    actor = _System()
-    community = fill_templates.community_name()
-    with database.atomic():
-        for starter in STARTERS:
-            saved = SavedList.get_or_none(SavedList.name == starter.list_name)
-            list_id = saved.id if saved is not None else fill_lists.save_list(
-                actor, starter.list_name, starter.criteria, notes="程序预置", starter=True).id
-            draft = fill_templates.draft_from_bytes(
-                actor, f"{starter.name}.xlsx", build_workbook(starter, community))
-            mapping = dict(draft.mapping)
-            overrides = dict(starter.overrides)
-            for column in draft.layout.columns:
-                if column.label in overrides:
-                    mapping[column.index] = overrides[column.label]
-            name = starter.name
-            if FillTemplate.select().where(FillTemplate.name == name).exists():
-                name = f"{name}（预置）"
-            fill_templates.save_template(actor, draft, name, starter.department, mapping, list_id,
-                                         starter.sort, starter.date_rule, starter=True)

@@ -27,6 +27,7 @@ from models.core.permissions import HasRole, Perm, can, require
 from models.fill import fields as fill_fields
 from models.fill import layout as fill_layout
 from models.fill import lists as fill_lists
+from models.fill import starters as fill_starters
 from models.fill.entities import FillRun, FillTemplate, SavedList
 from models.fill.layout import TemplateColumn, TemplateError, TemplateLayout
 from models.fill.lists import ListCriteria, ListError
@@ -145,9 +146,7 @@ def _info(row: FillTemplate) -> TemplateInfo:
 def templates(actor: HasRole) -> list[TemplateInfo]:
     """The active templates, the starter set installed the first time."""
     require(actor, Perm.REGISTRY_VIEW)
-    from models.fill import starters as fill_starters
-
-    fill_starters.ensure_installed()
+    ensure_starters()
     query = FillTemplate.select().where(FillTemplate.archived == False)  # noqa: E712
     return [_info(row) for row in query.order_by(FillTemplate.department, FillTemplate.name)]
 
@@ -449,3 +448,34 @@ def save_run_copy(actor: HasRole, run_id: int, out: str | os.PathLike[str]) -> P
                      after={"file": path.name, "full_ids": run.full_ids},
                      note=f"另存已生成的“{run.template.name}”（{run.made_at:%Y-%m-%d}）")
     return path
+
+
+# -- the starter set -------------------------------------------------------------------
+def starters_installed() -> bool:
+    """Installed once: an archived starter stays archived."""
+    return FillTemplate.select().where(FillTemplate.starter == True).exists()  # noqa: E712
+
+
+def ensure_starters() -> None:
+    """The starter set (models.fill.starters), installed the first time templates are listed."""
+    if starters_installed():
+        return
+    actor = fill_starters.System()
+    community = community_name()
+    with database.atomic():
+        for starter in fill_starters.STARTERS:
+            saved = SavedList.get_or_none(SavedList.name == starter.list_name)
+            list_id = saved.id if saved is not None else fill_lists.save_list(
+                actor, starter.list_name, starter.criteria, notes="程序预置", starter=True).id
+            draft = draft_from_bytes(
+                actor, f"{starter.name}.xlsx", fill_starters.build_workbook(starter, community))
+            mapping = dict(draft.mapping)
+            overrides = dict(starter.overrides)
+            for column in draft.layout.columns:
+                if column.label in overrides:
+                    mapping[column.index] = overrides[column.label]
+            name = starter.name
+            if FillTemplate.select().where(FillTemplate.name == name).exists():
+                name = f"{name}（预置）"
+            save_template(actor, draft, name, starter.department, mapping, list_id,
+                                         starter.sort, starter.date_rule, starter=True)
