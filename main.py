@@ -87,7 +87,8 @@ def _add_workbook_commands(sub) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from models.core.db import default_db_path, open_database
+    from models.core.db import default_db_path
+    from models.migrations import open_database
 
     path = Path(args.db) if args.db else default_db_path()
     open_database(path)
@@ -141,8 +142,9 @@ def check_before_writing(path: Path) -> None:
 @refused_when_busy
 def cmd_demo(args: argparse.Namespace) -> int:
     from models import demo
-    from models.core.db import default_db_path, open_database
+    from models.core.db import default_db_path
     from models.core.db_lock import writer_lock
+    from models.migrations import open_database
 
     path = Path(args.db) if args.db else default_db_path()
     with writer_lock(path, "demo"):
@@ -485,8 +487,8 @@ def _backup_to_file(out: Path, raw: str) -> bool:
 @refused_when_busy
 def cmd_backup(args: argparse.Namespace) -> int:
     from models.core import backup, local_config
-    from models.core.db import open_database
     from models.core.db_lock import writer_lock
+    from models.migrations import open_database
 
     path = _existing_db(args)
     out = Path(args.out) if args.out else None
@@ -514,8 +516,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     import getpass
 
     from models.core import backup
-    from models.core.db import open_database
     from models.core.db_lock import writer_lock
+    from models.migrations import open_database
 
     path = _db_path(args)
     with writer_lock(path, "restore"):

@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, HRFlowable, Paragraph, Table, TableStyl
 
 from models.core import clock
 from models.events import attendance as events_attendance
+from models.events import brief as events_brief_draft
 from models.events import service as events_service
 from reports.events_common import date_style, document_options, paragraphs, photo_block
 from reports.layout.official import (
@@ -101,7 +102,7 @@ def build_brief(event_id: int, path: str | Path) -> Path:
     story: list[Flowable] = masthead(title, info.brief_no, unit, day, st.font,
                                      format_date(day, date_style()), st.title_font)
     story.append(Paragraph(esc(info.plan.title), st.title))
-    body = info.summary.strip() or events_service.draft_summary(event_id)
+    body = info.summary.strip() or events_brief_draft.draft_summary(event_id)
     story.extend(paragraphs(body, st.body))
     shown = [(p.file, p.caption, p.original_name)
              for p in events_attendance.photos(event_id) if p.in_brief]

@@ -59,7 +59,8 @@ def child(name: str, folder: Path) -> dict[str, object]:
     import time
     import tracemalloc
 
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
+    from models.migrations import open_database
     from models.registry.workbook import importer as workbook_import
 
     folder.mkdir(parents=True, exist_ok=True)

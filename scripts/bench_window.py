@@ -51,8 +51,8 @@ def bare(spawned: float) -> dict:
 
 
 def full(db: str, spawned: float, plan_file: str | None) -> dict:
-    from models.core.db import open_database
     from models.core.entities import User
+    from models.migrations import open_database
 
     open_database(db)
     from ui.app import create_application

@@ -29,8 +29,9 @@ def main() -> int:
     args = parser.parse_args()
 
     from models import demo
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
     from models.core.entities import Household, Resident, ResidentTag
+    from models.migrations import open_database
     from models.registry.workbook import export as workbook_export
     from models.registry.workbook import importer as workbook_import
 

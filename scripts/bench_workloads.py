@@ -119,7 +119,8 @@ def window(scale: str, db: Path, repeat: int, work: Path, search_floor_p95: floa
 
 # -- 2. search ---------------------------------------------------------------------------------
 def search(scale: str, db: Path, repeat: int) -> list[Row]:
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
+    from models.migrations import open_database
     from models.registry import search as service
 
     typed = keystrokes(db)
@@ -161,7 +162,8 @@ def household(scale: str, db: Path, repeat: int) -> list[Row]:
     """What the household dialog reads: the compounds, the household with its members and
     former members, and the household's history (its members' events and the moves that
     name its number)."""
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
+    from models.migrations import open_database
     from models.registry import compounds, households, life_events
 
     picks = household_picks(db)
@@ -186,7 +188,8 @@ def household(scale: str, db: Path, repeat: int) -> list[Row]:
 def reports(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
     """The monthly report (its figures and pages) and the full household-form printout (the
     rows and one page a household), each beside the same work done the bare way."""
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
+    from models.migrations import open_database
     from models.monthly import stats
     from models.registry import printouts
     from reports.household_form import build_household_forms
@@ -232,7 +235,8 @@ def reports(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
 
 # -- 6. backup -----------------------------------------------------------------------------------
 def backup(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
-    from models.core.db import close_database, open_database, sqlite_backup
+    from models.core.db import close_database, sqlite_backup
+    from models.migrations import open_database
 
     database = open_database(db)
     target = work / "backup.sqlite3"
@@ -260,7 +264,8 @@ def backup(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
 def workbook(scale: str, db: Path, repeat: int, work: Path, seed_book: Path) -> list[Row]:
     """Export the whole register; import a workbook of the seed's size (into an empty database
     at 1x, into a copy of the district's database at 10x); LibreOffice opening the export."""
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
+    from models.migrations import open_database
     from models.registry.workbook import export as workbook_export
     from models.registry.workbook import importer as workbook_import
 
@@ -322,10 +327,11 @@ def fill(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
 
     from openpyxl import Workbook
 
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
     from models.fill import lists as fill_lists
     from models.fill import templates as fill_templates
     from models.fill.entities import FillTemplate, SavedList
+    from models.migrations import open_database
 
     open_database(db)
     actor = Actor()

@@ -46,7 +46,8 @@ def build_db(path: Path, households: int, seed: int = DEMO_SEED) -> None:
     code = (
         f"import sys, datetime; sys.path.insert(0, {str(ROOT)!r})\n"
         "import main\n"
-        "from models.core.db import open_database, close_database\n"
+        "from models.core.db import close_database\n"
+        "from models.migrations import open_database\n"
         "from models import demo\n"
         f"open_database({str(tmp)!r})\n"
         f"demo.generate(households={households}, seed={seed},"
@@ -69,7 +70,8 @@ def seed_workbook(data: Path, version: int, factor: int) -> Path:
     """The workbook to import: at 1x the seed community's own export (into an empty
     database); beyond, a neighbouring community of the seed's size whose household numbers
     are new to the district (N0100001 …), imported into the district's database."""
-    from models.core.db import close_database, open_database
+    from models.core.db import close_database
+    from models.migrations import open_database
     from models.registry.workbook import export as workbook_export
 
     seed = DEMO_SEED if factor == 1 else NEIGHBOUR_SEED

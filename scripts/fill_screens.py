@@ -27,12 +27,12 @@ def main() -> int:
 
     from models import demo
     from models.core import users
-    from models.core.db import open_database
     from models.core.entities import User
     from models.fill import lists as fill_lists
     from models.fill import templates as fill_templates
     from models.fill.lists import ListCriteria
     from models.fill.starters import Starter, build_workbook
+    from models.migrations import open_database
 
     fresh = not args.db.exists()
     open_database(args.db)

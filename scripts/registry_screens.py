@@ -26,8 +26,8 @@ def main() -> int:
 
     import main as app_main
     from models import demo
-    from models.core.db import open_database
     from models.core.entities import Resident, User
+    from models.migrations import open_database
     from models.registry import households, life_events
 
     fresh = not args.db.exists()

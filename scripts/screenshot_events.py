@@ -25,9 +25,9 @@ def main() -> int:
 
     import main as app_main
     from models import demo
-    from models.core.db import open_database
     from models.core.entities import User
     from models.events.service import EventFilter, list_events
+    from models.migrations import open_database
 
     fresh = not args.db.exists()
     open_database(args.db)

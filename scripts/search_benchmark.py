@@ -42,8 +42,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from models.core.db import open_database
     from models.core.entities import Household, Resident
+    from models.migrations import open_database
     from models.registry import search
     from models.registry.search import ResidentFilter
 

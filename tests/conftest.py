@@ -20,9 +20,10 @@ import pytest  # noqa: E402
 from models import demo  # noqa: E402
 from models.core import db as db_module  # noqa: E402
 from models.core import users  # noqa: E402
-from models.core.db import close_database, open_database, sqlite_backup  # noqa: E402
+from models.core.db import close_database, sqlite_backup  # noqa: E402
 from models.core.files import attachments_dir_for  # noqa: E402
 from models.core.permissions import Role  # noqa: E402
+from models.migrations import open_database  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 27)  # the day every test runs on (models.core.clock is frozen there)
 PASSWORD = "test1234"

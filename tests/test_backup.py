@@ -12,10 +12,10 @@ import pytest
 
 import main
 from models.core import backup, dbcheck, files, local_config
-from models.core.db import close_database, database_path, open_database
+from models.core.db import close_database, database_path
 from models.core.entities import AuditLog, Household, Resident
 from models.core.local_config import LocalConfig
-from models.migrations import LATEST
+from models.migrations import LATEST, open_database
 from models.registry import compounds
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8

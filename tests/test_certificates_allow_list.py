@@ -16,9 +16,10 @@ from models.certificates.service import (
     CertificateError,
     CertificateKind,
 )
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import AuditLog, Resident
 from models.core.permissions import PermissionDenied
+from models.migrations import open_database
 
 BODY = "兹证明{name}居住在{address}。此证明仅用于{purpose}。"
 BASIS = "《某某条例》第十条"

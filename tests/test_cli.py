@@ -3,8 +3,9 @@ import sys
 from pathlib import Path
 
 import main
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import Household, User
+from models.migrations import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

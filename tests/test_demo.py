@@ -5,8 +5,9 @@ import pytest
 
 from models import demo
 from models.core import idcard
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import Compound, Household, Resident, ResidentTag
+from models.migrations import open_database
 from tests.conftest import AS_OF
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.core import users
-from models.core.db import close_database, database, open_database
+from models.core.db import close_database, database
 from models.core.entities import Compound
 from models.core.files import attachments_dir_for
 from models.core.permissions import Role
+from models.migrations import open_database
 from tests.conftest import AS_OF, PASSWORD, DemoTemplates
 
 

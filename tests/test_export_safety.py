@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 
 import main
 from models.core import idcard
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import Household, Resident
+from models.migrations import open_database
 from models.registry import compounds, households, residents
 from models.registry.households import AddressInput
 from models.registry.residents import ResidentData

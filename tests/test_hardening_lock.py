@@ -15,9 +15,10 @@ import peewee
 import pytest
 
 from models.core import audit, crud
-from models.core.db import EMPTY_FILE_TEXT, DatabaseError, close_database, open_database
+from models.core.db import EMPTY_FILE_TEXT, DatabaseError, close_database
 from models.core.db_lock import DatabaseLock, WriterRefused, writer_lock
 from models.core.entities import AuditLog, Compound
+from models.migrations import open_database
 from models.registry import compounds
 
 ROOT = Path(__file__).resolve().parent.parent

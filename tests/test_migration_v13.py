@@ -18,8 +18,9 @@ from playhouse.migrate import SchemaMigrator
 from models import migrations
 from models.certificates import service as certificates
 from models.certificates.service import Certificate, CertificateError, CertificateKind
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import AuditLog, SchemaVersion, now
+from models.migrations import open_database
 from models.migrations.registry import MIGRATIONS
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -12,8 +12,9 @@ from playhouse.migrate import SchemaMigrator
 
 from models import migrations
 from models.core import clock
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import Compound, ReportSubmission, SchemaVersion, now
+from models.migrations import open_database
 from models.migrations.registry import MIGRATIONS
 from models.monthly import stats
 from models.monthly import submissions as report_submissions

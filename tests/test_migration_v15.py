@@ -8,9 +8,10 @@ from pathlib import Path
 from test_migration_v14 import _database_at, _office, _rows
 
 from models import migrations
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.fill import templates as fill_templates
 from models.fill.entities import FillTemplate, SavedList
+from models.migrations import open_database
 
 TABLES = ("saved_list", "fill_template", "fill_run")
 

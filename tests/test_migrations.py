@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 
 from models import migrations
-from models.core.db import DatabaseError, close_database, open_database
+from models.core.db import DatabaseError, close_database
 from models.core.entities import Resident, SchemaVersion, Setting, User
 from models.core.users import authenticate
+from models.migrations import open_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from models.core import crud
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import Compound, Household, Resident, ResidentTag
+from models.migrations import open_database
 from models.registry import search
 from models.registry.search import ResidentFilter
 from tests.conftest import AS_OF

@@ -101,7 +101,7 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, an
 
 def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_small, modal,
                                                              answers):
-    from ui.registry.household_actions import HouseholdPicker
+    from ui.common.household_picker import HouseholdPicker
     from ui.registry.life_events import ReturnDialog
 
     person = moved_out()[-1]
@@ -290,7 +290,7 @@ def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(
 
 # -- the household picker --------------------------------------------------------------------
 def test_household_picker_finds_by_number_address_and_member(qtbot, admin, demo_small):
-    from ui.registry.household_actions import HouseholdPicker
+    from ui.common.household_picker import HouseholdPicker
 
     house = families()[0]
     head = residents.current_head(house.id)
@@ -312,7 +312,7 @@ def test_household_picker_finds_by_number_address_and_member(qtbot, admin, demo_
 
 
 def test_household_picker_excludes_cancels_and_ok_needs_a_row(qtbot, admin, demo_small):
-    from ui.registry.household_actions import HouseholdPicker
+    from ui.common.household_picker import HouseholdPicker
 
     house = families()[0]
     picker = HouseholdPicker(exclude_id=house.id)
@@ -328,7 +328,7 @@ def test_household_picker_excludes_cancels_and_ok_needs_a_row(qtbot, admin, demo
 
 
 def test_household_picker_enter_searches_and_takes_only_a_single_match(qtbot, admin, demo_small):
-    from ui.registry.household_actions import HouseholdPicker
+    from ui.common.household_picker import HouseholdPicker
 
     house = families()[0]
     head = residents.current_head(house.id)
@@ -346,7 +346,7 @@ def test_household_picker_enter_searches_and_takes_only_a_single_match(qtbot, ad
 
 
 def test_household_picker_marks_a_closed_household(qtbot, admin, demo_small):
-    from ui.registry.household_actions import HouseholdPicker
+    from ui.common.household_picker import HouseholdPicker
 
     empty = archived_household(admin)
     picker = HouseholdPicker()

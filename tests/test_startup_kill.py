@@ -11,15 +11,17 @@ import pytest
 
 import main
 from models.core import dbcheck
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import Compound
+from models.migrations import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = """
 import sys
 sys.path.insert(0, sys.argv[2])
-from models.core.db import database, open_database
+from models.core.db import database
+from models.migrations import open_database
 from models.core.entities import Compound
 
 open_database(sys.argv[1])

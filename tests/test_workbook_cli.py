@@ -10,8 +10,9 @@ from pathlib import Path
 import workbook_samples as ws
 
 import main
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import AuditLog, Household, Resident
+from models.migrations import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

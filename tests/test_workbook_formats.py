@@ -7,8 +7,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import AuditLog, Compound, Household, Resident
+from models.migrations import open_database
 from models.registry.workbook import export as workbook_export
 from models.registry.workbook import importer as wi
 from models.registry.workbook.read import read_workbook

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from models.core import users
-from models.core.db import close_database, open_database
+from models.core.db import close_database
 from models.core.entities import AuditLog, Household, Resident, ResidentTag
+from models.migrations import open_database
 from models.registry.workbook import export as workbook_export
 from models.registry.workbook import importer as wi
 from models.registry.workbook.read import header_field

@@ -12,9 +12,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from models.core import backup, dbcheck, local_config, logfile, users
-from models.core.db import DatabaseError, EngineError, close_database, database_path, open_database
+from models.core.db import DatabaseError, EngineError, close_database, database_path
 from models.core.db_lock import DatabaseLock
 from models.core.entities import User
+from models.migrations import open_database
 from models.registry import compounds
 from ui import startup
 from ui.admin.backup_actions import BackupScheduler

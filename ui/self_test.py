@@ -39,8 +39,7 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
 
     def database() -> str:
         from models.core import users
-        from models.core.db import open_database
-        from models.migrations import LATEST, current_version
+        from models.migrations import LATEST, current_version, open_database
 
         db = open_database(work / "selftest.sqlite3")
         state["admin"] = users.create_first_admin("admin", "系统管理员", "selftest1234")

@@ -57,8 +57,9 @@ class DatabaseError(UserFacingError):
     """A database file that cannot be opened or used; the message is for the user."""
 
 
-def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> peewee.Database:
-    """Bind the proxy to the SQLite file at *path* and bring its schema up to date.
+def connect_database(path: str | os.PathLike[str]) -> peewee.Database:
+    """Bind the proxy to the SQLite file at *path* (models.migrations.open_database also
+    brings its schema up to date: use that one).
 
     A missing file is created at the latest schema version. An existing file at an older
     version is copied aside before it is migrated (see models.migrations). An empty (0-byte)
@@ -82,11 +83,6 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> peew
     except peewee.DatabaseError as exc:
         raise DatabaseError(f"无法打开数据库文件“{path}”：{exc}") from exc
     database.initialize(db)
-    if migrate:
-        from models.migrations import ensure_schema
-
-        ensure_schema(db)
-        protect_audit_log(db)
     return db
 
 

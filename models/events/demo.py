@@ -12,13 +12,13 @@ from pathlib import Path
 from models.core import crud
 from models.core.entities import Compound, Resident
 from models.events.attendance import add_photo, add_residents, set_follow_up
+from models.events.brief import draft_summary
 from models.events.entities import CANCELLED, HELD, EventBudgetLine, EventTask
 from models.events.prep import StaffLine, add_publicity, add_task, save_staff, staff
 from models.events.service import (
     PlanFields,
     assign_brief_issue,
     create_event,
-    draft_summary,
     load_event,
 )
 from models.events.templates import create_from_template

@@ -10,13 +10,14 @@ PostgreSQL as well as SQLite.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 import peewee as pw
 from playhouse.migrate import SchemaMigrator, migrate
 
 from models.core import clock
-from models.core.db import DatabaseError, sqlite_backup
+from models.core.db import DatabaseError, connect_database, protect_audit_log, sqlite_backup
 from models.core.entities import SchemaVersion, now
 from models.migrations.registry import MIGRATIONS, migration
 
@@ -148,3 +149,15 @@ def ensure_schema(db: pw.Database) -> Path | None:
             MIGRATIONS[step](db, migrator)
             SchemaVersion.create(version=step, applied_at=now())
     return backup
+
+
+def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> pw.Database:
+    """Open the SQLite file at *path* and bring its schema up to date (created at the latest
+    version when missing; copied aside before a migration; see models.core.db for what is
+    refused). Here rather than in models.core.db so that the database layer does not import
+    the areas' tables back (no import cycle)."""
+    db = connect_database(path)
+    if migrate:
+        ensure_schema(db)
+        protect_audit_log(db)
+    return db

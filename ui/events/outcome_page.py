@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from models.core import clock
 from models.events import attendance as events_attendance
-from models.events import service as events_service
+from models.events import brief as events_brief
 from models.events.entities import HELD
 from models.events.service import EventInfo
 from ui.events.common import confirm
@@ -116,5 +116,5 @@ class OutcomePage(QWidget):
         if self.summary.toPlainText().strip() and not confirm(
                 self, self.tr("生成草稿"), self.tr("用草稿替换已写的总结吗？")):
             return
-        self.summary.setPlainText(events_service.draft_summary(self.event_id,
+        self.summary.setPlainText(events_brief.draft_summary(self.event_id,
                                                                self.head_count_value()))

@@ -237,7 +237,7 @@ class ReturnDialog(_EventDialog):
         show_headless(self.relation, self.relation_note, headless)
 
     def _pick(self) -> None:
-        from ui.registry.household_actions import HouseholdPicker
+        from ui.common.household_picker import HouseholdPicker
 
         picker = HouseholdPicker(self)
         if picker.exec() and picker.chosen:
