@@ -258,7 +258,7 @@ _COLUMNS = (
 )
 
 
-def _date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
@@ -293,12 +293,12 @@ def people(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None,
          category, status, phone, hukou, work, arrived, notes, household_no, household_type,
          household_phone, compound, building, unit, room, head, head_phone) = row
         result.append(ListPerson(
-            id=rid, name=name, sex=sex, birth_date=_date(birth),
+            id=rid, name=name, sex=sex, birth_date=as_date(birth),
             id_number=number if reveal else None, masked_id=idcard.mask(number),
             ethnicity=ethnicity, relation=relation, education=education,
             marital_status=marital, political_status=political, category=category,
             status=status, phone=phone, hukou_address=hukou, work_unit=work,
-            arrived_on=_date(arrived), notes=notes, household_no=household_no,
+            arrived_on=as_date(arrived), notes=notes, household_no=household_no,
             household_type=household_type, household_phone=household_phone,
             compound=compound, building=building, unit=unit, room=room, head_name=head,
             head_phone=head_phone,
@@ -319,7 +319,7 @@ def _tags(ids: list[int], day: dt.date) -> dict[int, list[tuple[str, str, dt.dat
             f" WHERE resident_id IN ({marks}) AND (start_date IS NULL OR start_date <= ?)"
             f" ORDER BY id", [*chunk, day.isoformat()])
         for rid, tag, detail, started, ended in cursor.fetchall():
-            found.setdefault(rid, []).append((tag, detail or "", _date(started), _date(ended)))
+            found.setdefault(rid, []).append((tag, detail or "", as_date(started), as_date(ended)))
     return found
 
 

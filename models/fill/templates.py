@@ -421,7 +421,7 @@ def history(actor: HasRole, template_id: int | None = None, limit: int = 500) ->
     if template_id is not None:
         query = query.where(FillRun.template == template_id)
     return [RunInfo(r.id, r.__data__["template"], r.template.name, r.template.department,
-                    fill_lists._date(r.as_of) or day_of(r.made_at), r.rows, r.full_ids,
+                    fill_lists.as_date(r.as_of) or day_of(r.made_at), r.rows, r.full_ids,
                     r.recipient, r.filename, r.username, r.made_at) for r in query]
 
 
