@@ -8,12 +8,12 @@ The same seed and date give the same community; tests use it at a small size.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.areas import AREAS
 from models.core import audit, clock, idcard
 from models.core.db import as_dict, database
 from models.core.entities import Compound, Household, Resident, ResidentTag
@@ -39,22 +39,6 @@ HOUSEHOLD_MIX = [("1", 594 / 6554, 2507 / 594), ("2", 4182 / 6554, 15307 / 4182)
                  ("3", 1778 / 6554, 5577 / 1778)]
 
 Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
-
-# Each area adds its demo data after the register exists: "module:function", called as
-# function(rng=random.Random, as_of=date, username=str) inside the demo's transaction.
-DEMO_EXTRAS: list[str] = [
-    "models.registry.demo:add_life_events",  # births, deaths, moves of the last 12 months
-    "models.casework.demo:generate",  # 计生服务 cases (after the births they register)
-    "models.events.demo:add_demo_events",  # a year of community events
-    "models.facilities.demo:seed_demo_centres",  # 设施台账
-]
-DEMO_SEED_KEYS = {
-    "models.registry.demo:add_life_events": "models.registry_demo:add_life_events",
-    "models.casework.demo:generate": "models.casework_demo:generate",
-    "models.events.demo:add_demo_events": "models.events_demo:add_demo_events",
-    "models.facilities.demo:seed_demo_centres": "models.facilities_demo:seed_demo_centres",
-}
-
 
 class DemoError(UserFacingError):
     pass
@@ -365,16 +349,16 @@ def generate(
         ]
         for start in range(0, len(tag_data), 500):
             ResidentTag.insert_many(tag_data[start:start + 500]).execute()
-        for spec in DEMO_EXTRAS:
-            module_name, func_name = spec.split(":")
-            extra = getattr(importlib.import_module(module_name), func_name)
-            # Seeded by the name the extra had before the areas became packages, so that a
-            # seed still makes the same community.
-            key = DEMO_SEED_KEYS.get(spec, spec)
-            extra(rng=random.Random(f"{seed}:{key}"), as_of=as_of, username=username)
+        # Each area adds its demo data after the register exists (models.areas, in order),
+        # seeded by the name its step had before the areas became packages, so that a seed
+        # still makes the same community.
+        for area in AREAS:
+            if area.demo is not None:
+                area.demo(rng=random.Random(f"{seed}:{area.demo_seed}"), as_of=as_of,
+                          username=username)
         summary = DemoSummary(len(compound_ids), len(house_rows), len(person_rows))
         audit.record(
-            username, "demo", "household", None, None,
+            username, audit.Action.DEMO, "household", None, None,
             {"compounds": summary.compounds, "households": summary.households,
              "residents": summary.residents, "seed": seed, "as_of": as_of.isoformat()},
             "装入示范社区",

@@ -14,8 +14,10 @@ import pytest
 from reports_support import record_month
 
 import main
+from models import areas
+from models.core.area import Area
 from models.core.entities import Compound, Household, LifeEvent, Resident
-from models.monthly import stats
+from models.monthly import parts, stats
 from models.monthly.stats import Month
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,24 +116,23 @@ def test_one_compound_and_a_visible_warning(demo_small, db_path, tmp_path):
 
 
 def section_provider(first, last, compound_id):
-    return stats.Section("计生服务个案", ["项目", "件数"], [["本月新开", 4], ["逾期未办", 1]])
+    return parts.Section("计生服务个案", ["项目", "件数"], [["本月新开", 4], ["逾期未办", 1]])
 
 
 def figure_provider(first, last, compound_id):
     first_compound = Compound.select().first().id
-    return stats.FigureColumn("subsidy", "育儿补贴申请", {first_compound: 5})
+    return parts.FigureColumn("subsidy", "育儿补贴申请", {first_compound: 5})
 
 
 def test_registered_sections_print_and_missing_ones_print_nothing(demo_small, tmp_path,
                                                                   monkeypatch):
     from reports.monthly import build_monthly_report
 
-    monkeypatch.setattr(stats, "MONTHLY_SECTIONS", [])
-    monkeypatch.setattr(stats, "MONTHLY_FIGURES", [])
+    monkeypatch.setattr(areas, "AREAS", ())
     plain = pdf_tools.text(build_monthly_report(tmp_path / "plain.pdf", OCT), layout=False)
     assert "四、" not in plain and "育儿补贴" not in plain and "个案" not in plain
-    monkeypatch.setattr(stats, "MONTHLY_SECTIONS", ["test_monthly_report:section_provider"])
-    monkeypatch.setattr(stats, "MONTHLY_FIGURES", ["test_monthly_report:figure_provider"])
+    monkeypatch.setattr(areas, "AREAS", (
+        Area("test", "测试", sections=(section_provider,), figures=(figure_provider,)),))
     text = pdf_tools.text(build_monthly_report(tmp_path / "more.pdf", OCT), layout=False)
     assert "四、计生服务个案" in text and "逾期未办" in text and "育儿补贴申请" in text
 

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from reports_support import record_month
 
+from models import areas
+from models.core.area import Area
 from models.core.entities import Household, LifeEvent, Resident, ResidentTag
-from models.monthly import stats
+from models.monthly import parts, stats
 from models.monthly.stats import Month, Section, StatsError
 from models.registry import compounds
 
@@ -153,7 +155,7 @@ def provided_section(first, last, compound_id):
 
 def provided_figure(first, last, compound_id):
     ids = [h.compound_id for h in Household.select().limit(3)]
-    return stats.FigureColumn("subsidy", "育儿补贴申请", {ids[0]: 2, ids[1]: 1})
+    return parts.FigureColumn("subsidy", "育儿补贴申请", {ids[0]: 2, ids[1]: 1})
 
 
 def broken_section(first, last, compound_id):
@@ -161,18 +163,17 @@ def broken_section(first, last, compound_id):
 
 
 def test_providers_plug_in_and_absent_ones_print_nothing(demo_small, monkeypatch):
-    monkeypatch.setattr(stats, "MONTHLY_SECTIONS", [])
-    monkeypatch.setattr(stats, "MONTHLY_FIGURES", [])
+    monkeypatch.setattr(areas, "AREAS", ())
     plain = stats.monthly(OCT)
     assert plain.sections == [] and plain.extra_columns == []
-    monkeypatch.setattr(stats, "MONTHLY_SECTIONS", ["test_stats:provided_section",
-                                                    "test_stats:broken_section"])
-    monkeypatch.setattr(stats, "MONTHLY_FIGURES", ["test_stats:provided_figure"])
+    monkeypatch.setattr(areas, "AREAS", (
+        Area("test", "测试", sections=(provided_section, broken_section),
+             figures=(provided_figure,)),))
     figures = stats.monthly(OCT)
     assert [s.title for s in figures.sections] == ["计生服务个案"]
     assert figures.extra_columns == [("subsidy", "育儿补贴申请")]
     assert figures.total.extra["subsidy"] == 3
-    assert any("broken_section" in w and "表不存在" in w for w in figures.warnings)
+    assert any("“测试”部分未能生成" in w and "表不存在" in w for w in figures.warnings)
 
 
 def test_the_areas_figures_agree_with_their_own_tables(demo_small):

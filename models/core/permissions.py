@@ -10,17 +10,19 @@ from models.core.errors import UserFacingError
 
 class Role(str, Enum):
     CLERK = "clerk"  # 社区工作人员
-    POPULATION = "population"  # 计生专干
+    CASEWORK = "casework"  # 计生专干 (stored as "population" before schema version 16)
     SUPERVISOR = "supervisor"  # 主任
     ADMIN = "admin"  # 系统管理员 (IT)
 
 
 ROLE_NAMES: dict[str, str] = {
     Role.CLERK.value: "社区工作人员",
-    Role.POPULATION.value: "计生专干",
+    Role.CASEWORK.value: "计生专干",
     Role.SUPERVISOR.value: "主任",
     Role.ADMIN.value: "系统管理员",
 }
+# Every role value ever stored: the audit log keeps the values of its time.
+ROLE_NAMES_EVER: dict[str, str] = {**ROLE_NAMES, "population": ROLE_NAMES[Role.CASEWORK.value]}
 
 
 class Perm(str, Enum):
@@ -55,7 +57,7 @@ _EVERYONE = {
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.CLERK.value: frozenset(_EVERYONE | {Perm.REGISTRY_IMPORT}),
-    Role.POPULATION.value: frozenset(
+    Role.CASEWORK.value: frozenset(
         _EVERYONE | {Perm.CASEWORK_VIEW, Perm.CASEWORK_EDIT, Perm.REVEAL_ID}
     ),
     Role.SUPERVISOR.value: frozenset(

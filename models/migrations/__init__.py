@@ -11,101 +11,34 @@ from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from pathlib import Path
 
 import peewee as pw
-from playhouse.migrate import SchemaMigrator, migrate
+from playhouse.migrate import SchemaMigrator
 
 from models.core import clock
 from models.core.db import DatabaseError, connect_database, protect_audit_log, sqlite_backup
 from models.core.entities import SchemaVersion, now
-from models.migrations.registry import MIGRATIONS, migration
+from models.migrations import steps
+from models.migrations.registry import MIGRATIONS
 
 # Version 1 is the foundation's first schema (core tables); it has no migration of its own.
-
-
-@migration(2)
-def _add_settings(db: pw.Database, migrator: SchemaMigrator) -> None:
-    """Settings that travel with the database (issuing unit's name, ID masking default)."""
-
-    class Setting(pw.Model):
-        key = pw.CharField(primary_key=True, max_length=100)
-        value = pw.TextField()
-
-        class Meta:
-            database = db
-            table_name = "setting"
-
-    db.create_tables([Setting])
-
-
-@migration(3)
-def _add_resident_arrived_on(db: pw.Database, migrator: SchemaMigrator) -> None:
-    """Date a non-registered resident came to live here (decides 常住 after six months)."""
-    migrate(migrator.add_column("resident", "arrived_on", pw.DateField(null=True)))
-
-
-@migration(4)
-def _add_life_events(db: pw.Database, migrator: SchemaMigrator) -> None:
-    """Dated life events (birth, death, moving in and out …) that the monthly report counts."""
-
-    class Base(pw.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False  # index names as the live models make them
-
-    class Resident(Base):
-        class Meta:
-            table_name = "resident"
-
-    class Household(Base):
-        class Meta:
-            table_name = "household"
-
-    class LifeEvent(Base):
-        resident = pw.ForeignKeyField(Resident, null=True, on_delete="RESTRICT")
-        household = pw.ForeignKeyField(Household, null=True, on_delete="RESTRICT")
-        kind = pw.CharField(max_length=20, index=True)
-        event_date = pw.DateField(index=True)
-        reason = pw.CharField(max_length=200, default="")
-        from_value = pw.CharField(max_length=200, default="")
-        to_value = pw.CharField(max_length=200, default="")
-        corrects = pw.ForeignKeyField("self", null=True, on_delete="RESTRICT")
-        voided = pw.BooleanField(default=False)
-        username = pw.CharField(max_length=50)
-        created_at = pw.DateTimeField()
-
-        class Meta:
-            table_name = "life_event"
-
-    db.create_tables([LifeEvent])
-
-
-
-# Later versions, one module each (models/migrations/steps/vNN_area.py), in version order.
-STEPS = ["v05_registry_search", "v07_certificates", "v08_casework", "v09_events", "v10_facilities"]
-STEPS += ["v12_perf"]  # indexes for a district's scale (the benchmark, issue 9)
-STEPS += ["v13_certificate_allow_list"]  # the 20 abolished certificates (民发〔2020〕20号)
-STEPS += ["v14_report_submissions"]  # monthly reports frozen when sent (issue 13)
-STEPS += ["v15_fill_templates"]  # 一表通: saved lists and department templates (issue 16)
-for _step in STEPS:
-    importlib.import_module(f"models.migrations.steps.{_step}")
+# Every later version is one module of models/migrations/steps (vNN_what.py) that registers
+# itself with @migration(N); importing them all here is what puts them in MIGRATIONS.
+for _step in pkgutil.iter_modules(steps.__path__):
+    importlib.import_module(f"{steps.__name__}.{_step.name}")
 
 LATEST = max(MIGRATIONS)
 
 
 def all_models() -> list[type[pw.Model]]:
-    """Every table of the current schema, in creation order (each area adds its list here)."""
-    from models.casework.entities import CASEWORK_MODELS
-    from models.certificates import service as certificates
+    """Every table of the current schema, in creation order: the core ones, then each
+    area's (models.areas)."""
+    from models.areas import AREAS
     from models.core.entities import CORE_MODELS
-    from models.events.entities import EVENT_MODELS
-    from models.facilities.entities import FACILITY_MODELS
-    from models.fill.entities import FILL_MODELS
-    from models.registry.search_index import ResidentSearch
 
-    return [*CORE_MODELS, ResidentSearch, *certificates.MODELS, *CASEWORK_MODELS, *EVENT_MODELS, *FACILITY_MODELS,
-            *FILL_MODELS]
+    return [*CORE_MODELS, *(table for area in AREAS for table in area.tables)]
 
 
 def current_version(db: pw.Database) -> int:

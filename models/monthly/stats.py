@@ -35,46 +35,33 @@ living here ≥ 6 months), 3 人户分离, 4 流动人口. "Registered populatio
 Special groups are tags active at the month's end (start_date ≤ d, end_date empty or after
 d): 低保 (dibao), 残疾人 (disabled), 特别扶助 (fp_assist). Where casework is installed its
 providers replace the tag count with 特别扶助 and 奖励扶助 recipients in payment, counted as
-the report's 计生服务 section counts them (models.monthly.sections).
+the report's 计生服务 section counts them (models.casework.monthly).
 
 monthly() is the register as it stands now. What is printed and sent goes through
 models.monthly.submissions.report_figures(): a month already sent (报送) is its frozen
 snapshot, and the month after one opens with the closing figure that was sent, events
 entered since being shown as 上月数据更正 (CompoundFigures.corrections).
 
-Other areas plug figures in without this module knowing them: MONTHLY_FIGURES adds a
-per-compound column (e.g. subsidy applications), MONTHLY_SECTIONS adds a titled table
-(casework, events, facilities). Nothing is printed for a provider that is not registered.
+Other areas plug figures in without this module knowing them (models.areas): an area's
+figures add a per-compound column (e.g. subsidy applications), its sections a titled table
+(casework, events, facilities). Nothing is printed for an area that declares none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from models import areas
 from models.core.db import database
 from models.core.entities import Compound, Household, LifeEvent, Resident, ResidentTag
 from models.core.errors import UserFacingError
+from models.monthly.parts import Section, rows_of
 
-# "module:function" called as function(first=date, last=date, compound_id=int | None) and
-# returning a Section, a list of them, or None when the area has nothing for the month.
-MONTHLY_SECTIONS: list[str] = [
-    "models.monthly.sections:casework",
-    "models.monthly.sections:events",
-    "models.monthly.sections:facilities",
-]
-# "module:function" with the same arguments, returning a FigureColumn (a figure per
-# compound, shown as a column of the population table) or None.
-MONTHLY_FIGURES: list[str] = [
-    "models.monthly.sections:subsidy_applications",
-    "models.monthly.sections:special_recipients",
-    "models.monthly.sections:reward_recipients",
-]
 # A figure column with one of these keys replaces the built-in figure instead of adding one.
 OVERRIDABLE = {"special_assistance", "reward_assistance"}
 
@@ -87,11 +74,6 @@ REGISTERED = "1"
 SEPARATED = "3"
 FLOATING = "4"
 RESIDENT_CATEGORIES = ("1", "2", "3")
-
-
-def rows_of(query: Any) -> list[tuple[Any, ...]]:
-    """A select's rows as plain tuples (fast, and typed for mypy)."""
-    return list(query.tuples())
 
 
 class StatsError(UserFacingError, ValueError):
@@ -198,25 +180,6 @@ class CompoundFigures:
 
 _SUMMED = [name for name, f in CompoundFigures.__dataclass_fields__.items()
            if f.type == "int" and name != "compound_id"]
-
-
-@dataclass
-class Section:
-    """A titled table another area adds to the report (casework, events, facilities…)."""
-
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    note: str = ""
-
-
-@dataclass
-class FigureColumn:
-    """A figure per compound from another area (e.g. 育儿补贴申请), shown as a column."""
-
-    key: str
-    label: str
-    by_compound: dict[int, int]
 
 
 @dataclass
@@ -490,15 +453,9 @@ def _active_tags(day: dt.date) -> dict[int, set[str]]:
     return tags
 
 
-def _providers(specs: Iterable[str]) -> Iterable[tuple[str, Any]]:
-    for spec in specs:
-        module_name, func_name = spec.split(":")
-        yield spec, getattr(importlib.import_module(module_name), func_name)
-
-
 def _extra_figures(rows: dict[int, CompoundFigures], month: Month) -> list[tuple[str, str]]:
     columns: list[tuple[str, str]] = []
-    for _spec, func in _providers(MONTHLY_FIGURES):
+    for func in (f for area in areas.AREAS for f in area.figures):
         column = func(first=month.first, last=month.last, compound_id=None)
         if column is None:
             continue
@@ -514,11 +471,11 @@ def _extra_figures(rows: dict[int, CompoundFigures], month: Month) -> list[tuple
 
 def _sections(month: Month, compound_id: int | None, warnings: list[str]) -> list[Section]:
     found: list[Section] = []
-    for spec, func in _providers(MONTHLY_SECTIONS):
+    for area, func in ((a, f) for a in areas.AREAS for f in a.sections):
         try:
             result = func(first=month.first, last=month.last, compound_id=compound_id)
         except Exception as exc:  # one broken area must not stop the whole report
-            warnings.append(f"“{spec}”部分未能生成：{exc}")
+            warnings.append(f"“{area.title}”部分未能生成：{exc}")
             continue
         if result is None:
             continue

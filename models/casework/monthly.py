@@ -1,27 +1,19 @@
-"""The casework, events and facilities parts of the monthly report.
+"""The 计生服务 part of the monthly report: its section and the per-compound figures.
 
-Each function is a provider registered in models.monthly.stats (MONTHLY_SECTIONS / MONTHLY_FIGURES):
-called with first=, last= (the month's first and last day) and compound_id= (None for the
-whole community), it turns an area's own monthly figures into what the report prints.
+Declared in models.casework.area; called with first=, last= (the month's first and last day)
+and compound_id= (None for the whole community).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
 
 from models.casework.entities import REWARD_ASSIST, SPECIAL_ASSIST, SUBSIDY, VALID_STATUSES, Case
 from models.casework.worklist import _status_as_of, casework_monthly_section
 from models.core import clock
 from models.core.entities import Household, Resident
-from models.events.stats import events_monthly_section
-from models.facilities.assess import facilities_monthly_section
-from models.monthly.stats import FigureColumn, Section, rows_of
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
+from models.monthly.parts import FigureColumn, Section, rows_of
 
 
 def casework(first: dt.date, last: dt.date, compound_id: int | None) -> Section:
@@ -88,33 +80,3 @@ def reward_recipients(first: dt.date, last: dt.date, compound_id: int | None) ->
     """奖励扶助 recipients in payment for the month."""
     return FigureColumn("reward_assistance", "奖励扶助",
                         dict(_assistance_by_compound(first, last)[REWARD_ASSIST]))
-
-
-def events(first: dt.date, last: dt.date, compound_id: int | None) -> Section:
-    figures: dict[str, Any] = events_monthly_section(first, last, compound_id)
-    rows = [[e["date"][5:].replace("-", "月") + "日", e["title"], e["compound"] or "全社区",
-             e["type"], "" if e["attendance"] is None else e["attendance"]]
-            for e in figures["events"]]
-    note = (f"本月举办活动{figures['held']}场，参加{figures['attendance']}人次；"
-            f"取消{figures['cancelled']}场，筹备中{figures['planned']}场；"
-            f"预算{_yuan(figures['budget_fen'])}元，实际支出{_yuan(figures['spent_fen'])}元。")
-    return Section(title="社区活动", headers=["日期", "活动", "小区", "类型", "参加人数"],
-                   rows=rows, note=note)
-
-
-def facilities(first: dt.date, last: dt.date, compound_id: int | None) -> Section | None:
-    figures = facilities_monthly_section(first, last, compound_id)
-    if figures is None:
-        return None
-    rows = [
-        ["服务中心", "、".join(figures["centres"])],
-        ["达标项目", f"{figures['items_meeting']}/{figures['items_total']}"
-                     f"（缺失{figures['items_missing']}项）"],
-        ["服务用房面积", f"{figures['area_actual']:.1f}m²，应不少于{figures['area_required']:.1f}m²"
-                       f"（缺口{figures['area_gap']:.1f}m²）"],
-        ["缺少必备设备", f"{figures['equipment_lines_missing']}项"],
-        ["未整改安全隐患", f"{figures['hazards_open']}处（其中逾期{figures['hazards_overdue']}处）"],
-        ["本月发现／整改隐患", f"{figures['hazards_found_in_month']}/{figures['hazards_fixed_in_month']}处"],
-    ]
-    return Section(title="设施状况", headers=["项目", "情况"], rows=rows,
-                   note=f"对照标准：{figures['standard']}。用房和设备为当前登记情况，隐患按月末计。")
