@@ -168,7 +168,7 @@ def demo_accounts() -> list[str]:
         return []
     admin = users.create_first_admin("admin", "系统管理员", "demo1234")
     made = ["admin"]
-    for username, name, role in [("clerk", "李晓梅", Role.CLERK), ("jisheng", "王秀英", Role.POPULATION),
+    for username, name, role in [("clerk", "李晓梅", Role.CLERK), ("jisheng", "王秀英", Role.CASEWORK),
                                  ("zhuren", "张建国", Role.SUPERVISOR)]:
         users.create_user(admin, username, name, role.value, "demo1234")
         made.append(username)
@@ -295,7 +295,7 @@ def _import_options(args: argparse.Namespace):
 
     from models.core import codes
     from models.registry.workbook import importer as wi
-    from models.registry.workbook.read import header_key
+    from models.registry.workbook.headers import header_key
     from models.registry.workbook.rows import FIELD_LABELS
 
     mapping: dict[str, str] = {}

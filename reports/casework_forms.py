@@ -102,7 +102,7 @@ def birth_registration_pdf(actor: HasRole, case_id: int, path: str | Path,
     path = Document(Path(path), "生育登记表", issuing_unit, detail.opened_on,
                     font_path).build(story)
     with database.atomic():
-        audit.record(actor.username, "print", "casework_case", detail.id, note="生育登记表")
+        audit.record(actor.username, audit.Action.PRINT, "casework_case", detail.id, note="生育登记表")
     return path
 
 

@@ -73,7 +73,7 @@ def payments_pdf(actor: HasRole, month: dt.date, path: str | Path,
     story.extend(_signatures(st, today))
     built = Document(Path(path), title, settings.get("issuing_unit"), today, font_path).build(story)
     with database.atomic():
-        audit.record(actor.username, "print", "casework_case", None,
+        audit.record(actor.username, audit.Action.PRINT, "casework_case", None,
                      note=f"发放名单 {data.month:%Y-%m}")
     return built
 
@@ -104,6 +104,6 @@ def worklist_pdf(actor: HasRole, path: str | Path, as_of: dt.date | None = None,
     story.extend(_signatures(st, as_of, ("制表人", "审核人"), phone=False))
     built = Document(Path(path), title, settings.get("issuing_unit"), as_of, font_path).build(story)
     with database.atomic():
-        audit.record(actor.username, "print", "casework_case", None,
+        audit.record(actor.username, audit.Action.PRINT, "casework_case", None,
                      note=f"待办工作清单 {as_of.isoformat()}")
     return built

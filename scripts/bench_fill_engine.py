@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_fill_engine.py [--rows 2000] [--dir /tmp/ndesk-fill-bench]
 
 Builds a template like a department's (merged title, two-row header, 3 bordered blank rows,
-a footer, a dropdown), fills it with models.fill.layout.fill_workbook, and for comparison
+a footer, a dropdown), fills it with models.fill.write.fill_workbook, and for comparison
 writes the same cells with bare openpyxl (Workbook(), ws.append, save). Prints both times.
 """
 
@@ -71,7 +71,8 @@ def main() -> int:
 
     from openpyxl import Workbook
 
-    from models.fill.layout import analyse, fill_workbook
+    from models.fill.layout import analyse
+    from models.fill.write import fill_workbook
 
     shutil.rmtree(args.dir, ignore_errors=True)
     args.dir.mkdir(parents=True)

@@ -39,7 +39,7 @@ def main() -> int:
     if fresh:
         demo.generate(households=300)
         admin = users.create_first_admin("admin", "系统管理员", "screens1234")
-        users.create_user(admin, "jisheng", "王秀英", "population", "screens1234")
+        users.create_user(admin, "jisheng", "王秀英", "casework", "screens1234")
     user = User.get(User.username == "jisheng")
 
     from ui.app import create_application

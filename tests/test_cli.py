@@ -18,7 +18,7 @@ def test_demo_command_fills_an_empty_database(tmp_path, capsys):
     close_database()
     open_database(path)
     assert Household.select().count() == 40
-    assert {u.role for u in User.select()} == {"admin", "clerk", "population", "supervisor"}
+    assert {u.role for u in User.select()} == {"admin", "clerk", "casework", "supervisor"}
     close_database()
     # A second run refuses with one sentence and a non-zero exit.
     assert main.main(["--db", str(path), "demo", "--households", "5"]) == 1

@@ -1,5 +1,6 @@
 """The 一表通 workbook engine: finding a department template's header and footer, and filling
-a copy of it (models/fill/layout.py). Templates are built here the way departments send them."""
+a copy of it (models/fill/layout.py, models/fill/write.py). Templates are built here the way
+departments send them."""
 
 from __future__ import annotations
 
@@ -13,14 +14,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from models.fill.layout import (
-    FillCancelled,
-    TemplateError,
-    analyse,
-    fill_placeholder,
-    fill_workbook,
-    sheet_names,
-)
+from models.fill.date_blanks import fill_placeholder
+from models.fill.layout import analyse, sheet_names
+from models.fill.template_file import TemplateError
+from models.fill.write import FillCancelled, fill_workbook
 
 AS_OF = dt.date(2026, 12, 3)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -145,7 +145,7 @@ def test_crud_refuses_audit_rows_and_a_normal_write_still_adds_one(db, admin):
     written = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (written.table_name, written.record_id) == ("compound", str(compound.id))
     assert Compound.get_by_id(compound.id).name == "北街小区"
-    audit.record(admin.username, "view", "compound", compound.id, note="查看")  # appending works
+    audit.record(admin.username, audit.Action.VIEW, "compound", compound.id, note="查看")  # appending works
 
 
 # -- an empty database file ---------------------------------------------------------------------

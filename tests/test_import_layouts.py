@@ -13,7 +13,8 @@ import workbook_samples as ws
 from models.core.entities import AuditLog, Compound, Household, LifeEvent, Resident, Setting
 from models.registry.workbook import importer as wi
 from models.registry.workbook import words
-from models.registry.workbook.read import date_from_cell, read_workbook
+from models.registry.workbook.cells import date_from_cell
+from models.registry.workbook.read import read_workbook
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -70,7 +70,7 @@ def test_pane_views_log_a_rested_person_once_per_session(clerk, demo_small):
 def test_pane_views_need_the_right_to_view(officer, demo_small, monkeypatch):
     from models.core import permissions
 
-    monkeypatch.setitem(permissions.ROLE_PERMS, "population", frozenset())
+    monkeypatch.setitem(permissions.ROLE_PERMS, "casework", frozenset())
     clock = Clock()
     views = residents.PaneViews(officer, clock=clock)
     views.shown(Resident.select().first().id)

@@ -78,7 +78,7 @@ def test_user_option_and_export(tmp_path, capsys, db_path):
     open_database(db_path)
     admin = users.create_first_admin("admin", "系统管理员", "test1234")
     users.create_user(admin, "clerk", "李晓梅", "clerk", "test1234")
-    users.create_user(admin, "jisheng", "王秀英", "population", "test1234")
+    users.create_user(admin, "jisheng", "王秀英", "casework", "test1234")
     close_database()
     clean = _clean(tmp_path)
     assert main.main(["import", "households", str(clean), "--db", str(db_path),

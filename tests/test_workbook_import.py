@@ -45,7 +45,7 @@ def test_reader_finds_headers_fills_merges_and_drops_noise(messy):
 
 
 def test_header_spellings():
-    from models.registry.workbook.read import map_headers
+    from models.registry.workbook.headers import map_headers
 
     columns = map_headers(["序号", "户主姓名", "户  号", "姓名", "与户主的关系", "户主身份证号",
                            "身份证号码(18位)", "出生年月日", "电话号码（手机）", "户口所在地详址"])

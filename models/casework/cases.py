@@ -42,10 +42,10 @@ from models.casework.entities import (
     MaternalReminder,
 )
 from models.core import audit, clock, crud
-from models.core.db import database
 from models.core.entities import Resident
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 
 
 class CaseworkError(UserFacingError, ValueError):
@@ -108,6 +108,7 @@ def _create(actor: HasRole, case_type: str, opened_on: dt.date | None, note: str
 
 # -- birth registration ---------------------------------------------------------------------
 
+@service(Perm.CASEWORK_EDIT)
 def create_birth_registration(
     actor: HasRole,
     *,
@@ -129,7 +130,6 @@ def create_birth_registration(
     The 孩次 the counting rules give is stored beside the one registered; when they differ
     the officer must say why (e.g. a child the register does not know about).
     """
-    require(actor, Perm.CASEWORK_EDIT)
     today = _today()
     mother = _resident(mother_id, "女方")
     father = _resident(father_id, "男方", required=False)
@@ -165,25 +165,24 @@ def create_birth_registration(
     )
     if existing.exists():
         raise CaseworkError(f"{mother.name}的第{birth_order}孩已有生育登记（{existing.get().case_no}）。")
-    with database.atomic():
-        case = _create(
-            actor, BIRTH_REG, opened_on, notes,
-            mother=mother.id, father=father.id if father else None, child=child_id,
-            marriage_date=marriage_date, expected_date=expected_date, birth_date=birth_date,
-            child_name=child_name.strip(), birth_order=birth_order, suggested_order=suggested,
-            order_reason=order_reason if birth_order != suggested else "", notes=notes.strip(),
-        )
-        for item in children:
-            row = CaseChild.create(case=case, resident=item.resident_id, name=item.name.strip(),
-                                   sex=item.sex, birth_date=item.birth_date, origin=item.origin,
-                                   deceased=item.deceased, note=item.note[:200])
-            audit.record(actor.username, "create", "casework_child", row.id, None,
-                         audit.snapshot(row))
+    case = _create(
+        actor, BIRTH_REG, opened_on, notes,
+        mother=mother.id, father=father.id if father else None, child=child_id,
+        marriage_date=marriage_date, expected_date=expected_date, birth_date=birth_date,
+        child_name=child_name.strip(), birth_order=birth_order, suggested_order=suggested,
+        order_reason=order_reason if birth_order != suggested else "", notes=notes.strip(),
+    )
+    for item in children:
+        crud.create(actor, CaseChild, case=case, resident=item.resident_id,
+                    name=item.name.strip(), sex=item.sex, birth_date=item.birth_date,
+                    origin=item.origin, deceased=item.deceased,
+                    columns={"note": item.note[:200]})
     return case
 
 
 # -- childcare subsidy, assistance, maternal reminders, general records -------------------------
 
+@service(Perm.CASEWORK_EDIT)
 def create_subsidy(
     actor: HasRole,
     *,
@@ -196,7 +195,6 @@ def create_subsidy(
     notes: str = "",
 ) -> Case:
     """育儿补贴 for a child in the register; the months and amount come from the rules."""
-    require(actor, Perm.CASEWORK_EDIT)
     child = _resident(child_id, "婴幼儿")
     assert child is not None
     _resident(mother_id, "母亲", required=False)
@@ -212,13 +210,13 @@ def create_subsidy(
         raise CaseworkError(f"{child.name}已有育儿补贴个案。")
     if application_status != "not_applied" and applied_on is None:
         applied_on = opened_on or _today()
-    with database.atomic():
-        return _create(actor, SUBSIDY, opened_on, notes, child=child.id, mother=mother_id,
-                       father=father_id, birth_date=child.birth_date,
-                       application_status=application_status, applied_on=applied_on,
-                       notes=notes.strip())
+    return _create(actor, SUBSIDY, opened_on, notes, child=child.id, mother=mother_id,
+                   father=father_id, birth_date=child.birth_date,
+                   application_status=application_status, applied_on=applied_on,
+                   notes=notes.strip())
 
 
+@service(Perm.CASEWORK_EDIT)
 def create_assistance(
     actor: HasRole,
     *,
@@ -232,7 +230,6 @@ def create_assistance(
     notes: str = "",
 ) -> Case:
     """特别扶助 / 奖励扶助 for one recipient (a couple is two cases: paid per person)."""
-    require(actor, Perm.CASEWORK_EDIT)
     categories = {SPECIAL_ASSIST: SPECIAL_CATEGORIES, REWARD_ASSIST: REWARD_CATEGORIES}.get(case_type)
     if categories is None:
         raise CaseworkError("扶助个案类型有误。")
@@ -251,18 +248,18 @@ def create_assistance(
         overlap = overlap.where(Case.start_date <= end_date)
     if overlap.exists():
         raise CaseworkError(f"{person.name}在该期间已有{CASE_TYPES[case_type]}个案（{overlap.get().case_no}）。")
-    with database.atomic():
-        return _create(actor, case_type, opened_on, notes, person=person.id, child=child_id,
-                       category=category, start_date=start_date, end_date=end_date,
-                       notes=notes.strip())
+    return _create(actor, case_type, opened_on, notes, person=person.id, child=child_id,
+                   category=category, start_date=start_date, end_date=end_date,
+                   notes=notes.strip())
 
 
+@service(Perm.CASEWORK_EDIT)
 def create_assistance_for(actor: HasRole, person_ids: Sequence[int], **kwargs: Any) -> list[Case]:
     """The same assistance for each person (a couple is paid per person), all or none."""
-    with database.atomic():
-        return [create_assistance(actor, person_id=pid, **kwargs) for pid in person_ids]
+    return [create_assistance(actor, person_id=pid, **kwargs) for pid in person_ids]
 
 
+@service(Perm.CASEWORK_EDIT)
 def create_maternal(
     actor: HasRole,
     *,
@@ -274,7 +271,6 @@ def create_maternal(
 ) -> Case:
     """孕产期健康提醒: the visit windows become dated reminders; windows already past when the
     case is opened are marked 登记前已过 rather than left to look overdue."""
-    require(actor, Perm.CASEWORK_EDIT)
     mother = _resident(mother_id, "孕产妇")
     assert mother is not None
     _resident(father_id, "配偶", required=False)
@@ -284,29 +280,27 @@ def create_maternal(
     if Case.select().where((Case.case_type == MATERNAL) & (Case.mother == mother.id)
                            & Case.status.in_((REGISTERED, "in_progress"))).exists():
         raise CaseworkError(f"{mother.name}已有未办结的孕产期提醒个案。")
-    with database.atomic():
-        case = _create(actor, MATERNAL, opened, notes, mother=mother.id, father=father_id,
-                       expected_date=expected_date, notes=notes.strip())
-        for window in casework_rules.maternal_windows(expected_date):
-            MaternalReminder.create(
-                case=case, visit=window.visit, window_start=window.start, window_end=window.end,
-                status="skipped" if window.end < opened else "pending",
-                status_on=opened if window.end < opened else None, username=actor.username,
-            )
+    case = _create(actor, MATERNAL, opened, notes, mother=mother.id, father=father_id,
+                   expected_date=expected_date, notes=notes.strip())
+    for window in casework_rules.maternal_windows(expected_date):
+        MaternalReminder.create(
+            case=case, visit=window.visit, window_start=window.start, window_end=window.end,
+            status="skipped" if window.end < opened else "pending",
+            status_on=opened if window.end < opened else None, username=actor.username,
+        )
     return case
 
 
+@service(Perm.CASEWORK_EDIT)
 def create_general(actor: HasRole, *, person_id: int, subject: str,
                    opened_on: dt.date | None = None, notes: str = "") -> Case:
     """一般服务记录 for any resident, floating residents included."""
-    require(actor, Perm.CASEWORK_EDIT)
     person = _resident(person_id, "服务对象")
     assert person is not None
     if not subject.strip():
         raise CaseworkError("请填写服务事项。")
-    with database.atomic():
-        return _create(actor, GENERAL, opened_on, notes, person=person.id,
-                       subject=subject.strip()[:200], notes=notes.strip())
+    return _create(actor, GENERAL, opened_on, notes, person=person.id,
+                   subject=subject.strip()[:200], notes=notes.strip())
 
 
 # -- changing a case -------------------------------------------------------------------------
@@ -328,9 +322,9 @@ def _case(case_id: int) -> Case:
     return case
 
 
+@service(Perm.CASEWORK_EDIT)
 def update_case(actor: HasRole, case_id: int, note: str = "", **changes: Any) -> Case:
     """Change a case's own fields (those its type has); maternal dates re-date the reminders."""
-    require(actor, Perm.CASEWORK_EDIT)
     case = _case(case_id)
     allowed = EDITABLE[case.case_type]
     unknown = [k for k in changes if k not in allowed]
@@ -354,10 +348,9 @@ def update_case(actor: HasRole, case_id: int, note: str = "", **changes: Any) ->
         assert child is not None
         changes.setdefault("birth_date", child.birth_date)
         changes.setdefault("child_name", child.name)
-    with database.atomic():
-        case = crud.update(actor, case, note=note, **changes)
-        if case.case_type == MATERNAL and {"expected_date", "birth_date", "discharge_date"} & set(changes):
-            _redate_reminders(actor, case)
+    case = crud.update(actor, case, note=note, **changes)
+    if case.case_type == MATERNAL and {"expected_date", "birth_date", "discharge_date"} & set(changes):
+        _redate_reminders(actor, case)
     return case
 
 
@@ -380,14 +373,14 @@ def _redate_reminders(actor: HasRole, case: Case) -> None:
         old, new = audit.changed(before, after)
         if new:
             reminder.save()
-            audit.record(actor.username, "update", "casework_reminder", reminder.id, old, new,
+            audit.record(actor.username, audit.Action.UPDATE, "casework_reminder", reminder.id, old, new,
                          "随日期调整")
 
 
+@service(Perm.CASEWORK_EDIT)
 def change_status(actor: HasRole, case_id: int, to_status: str, on_date: dt.date | None = None,
                   reason: str = "") -> Case:
     """One step of the workflow, dated; 已转办 and 已撤销 need a reason."""
-    require(actor, Perm.CASEWORK_EDIT)
     case = _case(case_id)
     on_date = on_date or _today()
     reason = reason.strip()
@@ -399,19 +392,18 @@ def change_status(actor: HasRole, case_id: int, to_status: str, on_date: dt.date
     _check_date(on_date, "办理日期", _today())
     if on_date < case.opened_on:
         raise CaseworkError("办理日期不能早于登记日期。")
-    with database.atomic():
-        CaseStatusChange.create(case=case, from_status=case.status, to_status=to_status,
-                                on_date=on_date, reason=reason[:200], username=actor.username)
-        final = to_status in (CLOSED, *NEEDS_REASON)
-        case = crud.update(actor, case, note=reason or STATUSES[to_status], status=to_status,
-                           closed_on=on_date if final else None)
+    CaseStatusChange.create(case=case, from_status=case.status, to_status=to_status,
+                            on_date=on_date, reason=reason[:200], username=actor.username)
+    final = to_status in (CLOSED, *NEEDS_REASON)
+    case = crud.update(actor, case, note=reason or STATUSES[to_status], status=to_status,
+                       closed_on=on_date if final else None)
     return case
 
 
+@service(Perm.CASEWORK_EDIT)
 def add_follow_up(actor: HasRole, case_id: int, on_date: dt.date, way: str, note: str = "",
                   next_date: dt.date | None = None) -> FollowUp:
     """随访: the visit and, if more is needed, the date of the next one (the worklist's due date)."""
-    require(actor, Perm.CASEWORK_EDIT)
     case = _case(case_id)
     if way not in FOLLOW_UP_WAYS:
         raise CaseworkError("请选择随访方式。")
@@ -420,18 +412,15 @@ def add_follow_up(actor: HasRole, case_id: int, on_date: dt.date, way: str, note
         raise CaseworkError("随访日期不能早于登记日期。")
     if next_date is not None and next_date <= on_date:
         raise CaseworkError("下次随访日期须晚于本次随访日期。")
-    with database.atomic():
-        row = FollowUp.create(case=case, on_date=on_date, way=way, note=note.strip(),
-                              next_date=next_date, username=actor.username)
-        audit.record(actor.username, "create", "casework_follow_up", row.id, None,
-                     audit.snapshot(row), case.case_no)
-    return row
+    return crud.create(actor, FollowUp, case.case_no, case=case, on_date=on_date, way=way,
+                       next_date=next_date, username=actor.username,
+                       columns={"note": note.strip()})
 
 
+@service(Perm.CASEWORK_EDIT)
 def set_reminder_status(actor: HasRole, reminder_id: int, status: str,
                         on_date: dt.date | None = None) -> MaternalReminder:
     """Status only (reminded, done, referred): the clinical results stay with the health centre."""
-    require(actor, Perm.CASEWORK_EDIT)
     if status not in REMINDER_STATUSES:
         raise CaseworkError("未知的提醒状态。")
     reminder = MaternalReminder.get_or_none(MaternalReminder.id == reminder_id)
@@ -439,29 +428,27 @@ def set_reminder_status(actor: HasRole, reminder_id: int, status: str,
         raise CaseworkError("提醒不存在。")
     on_date = on_date or _today()
     _check_date(on_date, "日期", _today())
-    with database.atomic():
-        before = audit.snapshot(reminder)
-        reminder.status = status
-        reminder.status_on = on_date if status != "pending" else None
-        reminder.username = actor.username
-        reminder.updated_at = clock.now()
-        reminder.save()
-        old, new = audit.changed(before, audit.snapshot(reminder))
-        new.pop("updated_at", None)
-        old.pop("updated_at", None)
-        audit.record(actor.username, "update", "casework_reminder", reminder.id, old, new)
+    before = audit.snapshot(reminder)
+    reminder.status = status
+    reminder.status_on = on_date if status != "pending" else None
+    reminder.username = actor.username
+    reminder.updated_at = clock.now()
+    reminder.save()
+    old, new = audit.changed(before, audit.snapshot(reminder))
+    new.pop("updated_at", None)
+    old.pop("updated_at", None)
+    audit.record(actor.username, audit.Action.UPDATE, "casework_reminder", reminder.id, old, new)
     return reminder
 
 
+@service(Perm.CASEWORK_EDIT)
 def record_payment(actor: HasRole, case_id: int, amount_fen: int, paid_on: dt.date) -> Case:
     """A subsidy payment made: adds to what was paid and marks the application 已发放."""
-    require(actor, Perm.CASEWORK_EDIT)
     case = _case(case_id)
     if case.case_type != SUBSIDY:
         raise CaseworkError("只有育儿补贴个案登记发放。")
     if amount_fen <= 0:
         raise CaseworkError("发放金额须大于0。")
     _check_date(paid_on, "发放日期", _today())
-    with database.atomic():
-        return crud.update(actor, case, note="登记发放", paid_fen=case.paid_fen + amount_fen,
-                           last_paid_on=paid_on, application_status="paid")
+    return crud.update(actor, case, note="登记发放", paid_fen=case.paid_fen + amount_fen,
+                       last_paid_on=paid_on, application_status="paid")

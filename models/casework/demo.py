@@ -1,4 +1,4 @@
-"""Demo casework on the demo community (called through models.demo.DEMO_EXTRAS).
+"""Demo casework on the demo community (declared in models.casework.area).
 
 Built from the register as generated: birth registrations for the past year's births,
 childcare-subsidy cases for children born from 2022, special assistance for some older
@@ -245,7 +245,7 @@ def generate(rng: random.Random, as_of: dt.date, username: str) -> None:
         CaseStatusChange.insert_many(b.status_rows[start:start + 500]).execute()
     for start in range(0, len(b.follow_rows), 500):
         FollowUp.insert_many(b.follow_rows[start:start + 500]).execute()
-    audit.record(username, "demo", "casework_case", None, None,
+    audit.record(username, audit.Action.DEMO, "casework_case", None, None,
                  {"cases": b.count, "follow_ups": len(b.follow_rows)}, "示范计生服务个案")
 
 

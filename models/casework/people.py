@@ -15,7 +15,8 @@ import peewee as pw
 
 from models.core import idcard
 from models.core.entities import Compound, Household, Resident
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 
 HEAD = ("01", "02")
 HEAD_SPOUSE = ("10", "11", "12")
@@ -94,9 +95,9 @@ def get_person(resident_id: int) -> PersonRef | None:
     return found.get(resident_id)
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def suggest_spouse(actor: HasRole, resident_id: int) -> PersonRef | None:
     """The resident's spouse as the household shows it, or None when it does not say."""
-    require(actor, Perm.CASEWORK_VIEW)
     person = Resident.get_or_none(Resident.id == resident_id)
     if person is None or not person.__data__.get("household"):
         return None
@@ -138,6 +139,7 @@ class ChildSuggestion:
     note: str
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def suggest_children(
     actor: HasRole,
     mother_id: int | None,
@@ -150,7 +152,6 @@ def suggest_children(
     Children moved out still count; deceased ones are listed (they do not count). Children
     born on or after *born_before* (the child being registered) are left out.
     """
-    require(actor, Perm.CASEWORK_VIEW)
     parents = [r for r in Resident.select().where(Resident.id.in_([i for i in (mother_id, father_id) if i]))]
     found: dict[int, ChildSuggestion] = {}
     seen_households: set[int] = set()
@@ -215,9 +216,9 @@ def parents_in_household(child: Resident, members: list[Resident]) -> tuple[Resi
     return mother, father
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def suggest_parents(actor: HasRole, child_id: int) -> tuple[PersonRef | None, PersonRef | None]:
     """The child's mother and father as the household shows them (None where it does not say)."""
-    require(actor, Perm.CASEWORK_VIEW)
     child = Resident.get_or_none(Resident.id == child_id)
     if child is None or not child.__data__.get("household"):
         return None, None

@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.casework.entities import CaseRate
-from models.core import audit
-from models.core.db import database
+from models.core import crud
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 
 RATE_KINDS: dict[str, str] = {
     "subsidy": "育儿补贴（每孩每月）",
@@ -116,36 +116,28 @@ class RateTable:
         return found
 
 
+@service(Perm.RATES_EDIT)
 def add_rate(actor: HasRole, kind: str, start_date: dt.date, monthly_fen: int,
              note: str = "") -> CaseRate:
     """A new amount from *start_date* on; months before it keep their old rate."""
-    require(actor, Perm.RATES_EDIT)
     if kind not in RATE_KINDS:
         raise RateError(f"未知的标准种类：{kind}")
     if monthly_fen <= 0:
         raise RateError("金额须大于0。")
     if start_date.day != 1:
         raise RateError("新标准须从某月1日起执行（按月发放）。")
-    with database.atomic():
-        row = CaseRate.create(kind=kind, start_date=start_date, monthly_fen=monthly_fen,
-                              note=note.strip(), username=actor.username)
-        audit.record(actor.username, "create", "casework_rate", row.id, None,
-                     audit.snapshot(row), note)
-    return row
+    return crud.create(actor, CaseRate, note, kind=kind, start_date=start_date,
+                       monthly_fen=monthly_fen, username=actor.username,
+                       columns={"note": note.strip()})
 
 
+@service(Perm.RATES_EDIT)
 def void_rate(actor: HasRole, rate_id: int, reason: str) -> None:
     """Withdraw a mistyped row (kept, marked void); built-in rates are superseded, not voided."""
-    require(actor, Perm.RATES_EDIT)
     reason = reason.strip()
     if not reason:
         raise RateError("作废标准须填写原因。")
-    with database.atomic():
-        row = CaseRate.get_or_none(CaseRate.id == rate_id)
-        if row is None or row.voided:
-            raise RateError("该标准不存在或已作废。")
-        row.voided = True
-        row.void_reason = reason
-        row.save()
-        audit.record(actor.username, "void", "casework_rate", row.id, {"voided": False},
-                     {"voided": True, "void_reason": reason}, reason)
+    row = CaseRate.get_or_none(CaseRate.id == rate_id)
+    if row is None or row.voided:
+        raise RateError("该标准不存在或已作废。")
+    crud.void(actor, row, reason, note=reason)

@@ -39,6 +39,7 @@ from models.core import audit, clock
 from models.core.db import database
 from models.core.entities import Resident
 from models.core.permissions import HasRole, Perm, require
+from models.core.service import service
 
 CATEGORY_NAMES = {**SPECIAL_CATEGORIES, **REWARD_CATEGORIES}
 
@@ -187,17 +188,17 @@ def subsidy_due(birth: dt.date, rates: RateTable) -> AmountDue:
     return casework_rules.amount_due(months, lambda m: rates.monthly_fen("subsidy", m))
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
              as_of: dt.date | None = None) -> CaseDetail:
     """One case in full. Each opening is an audit row "view" (who, when, which case)."""
-    require(actor, Perm.CASEWORK_VIEW)
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
         raise CaseworkError("个案不存在。")
     today = as_of or clock.today()
     if log_view:
         with database.atomic():
-            audit.record(actor.username, "view", "casework_case", case.id, note=case.case_no)
+            audit.record(actor.username, audit.Action.VIEW, "casework_case", case.id, note=case.case_no)
     data = case.__data__
     refs = people([data.get("mother"), data.get("father"), data.get("child"), data.get("person")])
     detail = CaseDetail(
@@ -253,9 +254,9 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
     return detail
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def follow_up_rows(actor: HasRole, case_id: int) -> list[FollowUpRow]:
     """A case's follow-ups (what was said on each visit), for a role that may see casework."""
-    require(actor, Perm.CASEWORK_VIEW)
     return [
         FollowUpRow(f.id, f.on_date, f.way, FOLLOW_UP_WAYS.get(f.way, f.way), f.note, f.next_date,
                     f.username)
@@ -288,6 +289,7 @@ def latest_next_dates(case_ids: list[int]) -> dict[int, dt.date | None]:
     return latest
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def list_cases(
     actor: HasRole,
     text: str = "",
@@ -297,7 +299,6 @@ def list_cases(
     offset: int = 0,
 ) -> list[CaseRow]:
     """Cases, newest first; text matches the case number or a named person's name or pinyin."""
-    require(actor, Perm.CASEWORK_VIEW)
     query = Case.select().order_by(Case.opened_on.desc(), Case.id.desc())
     if case_type:
         query = query.where(Case.case_type == case_type)
@@ -329,9 +330,9 @@ def list_cases(
     return rows
 
 
+@service(Perm.CASEWORK_VIEW)
 def reveal_id(actor: HasRole, case_id: int, role: str) -> str:
     """The full ID number of one person on a case (Perm.REVEAL_ID); the reveal is logged."""
-    require(actor, Perm.CASEWORK_VIEW)
     require(actor, Perm.REVEAL_ID)
     case = Case.get_or_none(Case.id == case_id)
     if case is None or role not in ("mother", "father", "child", "person"):
@@ -340,8 +341,7 @@ def reveal_id(actor: HasRole, case_id: int, role: str) -> str:
     person = Resident.get_or_none(Resident.id == resident_id) if resident_id else None
     if person is None:
         raise CaseworkError("个案中没有该人员。")
-    with database.atomic():
-        audit.record(actor.username, "reveal_id", "resident", person.id,
-                     note=f"计生个案{case.case_no}")
+    audit.record(actor.username, audit.Action.REVEAL_ID, "resident", person.id,
+                 note=f"计生个案{case.case_no}")
     return str(person.id_number or "")
 

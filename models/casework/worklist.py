@@ -35,8 +35,9 @@ from models.casework.rules import VISITS
 from models.casework.views import CATEGORY_NAMES, primary_person_id, subsidy_due
 from models.core import clock
 from models.core.db import database
-from models.core.permissions import HasRole, Perm, require
-from models.monthly.stats import rows_of
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
+from models.monthly.parts import rows_of
 
 HORIZON_DAYS = 30  # "deadlines coming": this far ahead
 WEEK_DAYS = 7
@@ -204,10 +205,10 @@ def _group(due: dt.date, overdue: bool, as_of: dt.date) -> str:
     return "week" if due < as_of + dt.timedelta(days=WEEK_DAYS) else "coming"
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def worklist(actor: HasRole, as_of: dt.date | None = None, horizon: int = HORIZON_DAYS,
              compound_id: int | None = None) -> list[WorkItem]:
     """Overdue first, then due this week, then coming within *horizon* days; IDs masked."""
-    require(actor, Perm.CASEWORK_VIEW)
     as_of = as_of or clock.today()
     raw = _collect(as_of, horizon)
     refs = people([primary_person_id(case) for case, *_ in raw])
@@ -280,6 +281,7 @@ def _name(found: dict, resident_id: int | None) -> str:
     return ref.name if ref is not None else ""
 
 
+@service(Perm.CASEWORK_VIEW, write=False)
 def month_payments(actor: HasRole, month: dt.date,
                    compound_id: int | None = None) -> MonthPayments:
     """Who is due what for *month*: children whose subsidy month it is, and assistance recipients.
@@ -287,7 +289,6 @@ def month_payments(actor: HasRole, month: dt.date,
     Subsidy applications not yet made or refused, and cancelled or transferred cases, are left
     out. Amounts are the rates in force on the month's first day.
     """
-    require(actor, Perm.CASEWORK_VIEW)
     first = casework_rules.month_start(month)
     last = casework_rules.month_end(month)
     rates = RateTable()

@@ -15,15 +15,17 @@ import datetime as dt
 import string
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
 
-from models.core import audit, clock, codes, idcard, settings
+from models.core import audit, clock, codes, crud, idcard, settings
 from models.core.dates import format_date
 from models.core.db import database
 from models.core.entities import BaseModel, Household, Resident, User, now
 from models.core.errors import UserFacingError
 from models.core.permissions import HasRole, Perm, can, require
+from models.core.service import SYSTEM, service
 
 
 class CertificateKind(BaseModel):
@@ -200,11 +202,8 @@ def ensure_default_kinds() -> None:
     """Seed the residence certificate the first time the kinds are needed."""
     if CertificateKind.select().exists():
         return
-    with database.atomic():
-        kind = CertificateKind.create(name=RESIDENCE, body=RESIDENCE_BODY,
-                                      legal_basis=RESIDENCE_BASIS)
-        audit.record("system", "create", "certificate_kind", kind.id, None, audit.snapshot(kind),
-                     "预置证明种类")
+    crud.create(SYSTEM, CertificateKind, "预置证明种类", name=RESIDENCE, body=RESIDENCE_BODY,
+                legal_basis=RESIDENCE_BASIS)
 
 
 def list_kinds(include_disabled: bool = False) -> list[CertificateKind]:
@@ -215,9 +214,9 @@ def list_kinds(include_disabled: bool = False) -> list[CertificateKind]:
     return list(query)
 
 
+@service(Perm.CERTIFICATE_KINDS)
 def add_kind(actor: HasRole, name: str, body: str, legal_basis: str = "") -> CertificateKind:
     """A new kind: never one of the abolished ones, and always with its legal basis."""
-    require(actor, Perm.CERTIFICATE_KINDS)
     name = _clean(name)
     if not name:
         raise CertificateError("证明名称不能为空。")
@@ -228,48 +227,37 @@ def add_kind(actor: HasRole, name: str, body: str, legal_basis: str = "") -> Cer
         raise CertificateError(f"证明种类“{name}”已存在。")
     body = _check_body(body)
     legal_basis = _check_legal_basis(legal_basis)
-    with database.atomic():
-        kind = CertificateKind.create(name=name, body=body, legal_basis=legal_basis)
-        audit.record(actor.username, "create", "certificate_kind", kind.id, None,
-                     audit.snapshot(kind))
-    return kind
+    return crud.create(actor, CertificateKind, name=name, body=body, legal_basis=legal_basis)
 
 
+@service(Perm.CERTIFICATE_KINDS)
 def update_kind(actor: HasRole, kind_id: int, *, name: str | None = None, body: str | None = None,
                 legal_basis: str | None = None, enabled: bool | None = None) -> CertificateKind:
     """Edit, enable or disable a kind; a forbidden name is refused, and cannot be enabled."""
-    require(actor, Perm.CERTIFICATE_KINDS)
-    with database.atomic():
-        kind = CertificateKind.get_by_id(kind_id)
-        before = audit.snapshot(kind)
-        if name is not None:
-            name = _clean(name)
-            if not name:
-                raise CertificateError("证明名称不能为空。")
-            clash = CertificateKind.select().where((CertificateKind.name == name)
-                                                   & (CertificateKind.id != kind.id))
-            if clash.exists():
-                raise CertificateError(f"证明种类“{name}”已存在。")
-            kind.name = name
-        if body is not None:
-            kind.body = _check_body(body)
-        if legal_basis is not None:
-            kind.legal_basis = legal_basis.strip()
-        if enabled is not None:
-            kind.enabled = enabled
-        reason = forbidden_reason(kind.name)
-        if reason and kind.enabled:
-            raise CertificateError(reason)
-        if kind.enabled:
-            _check_legal_basis(kind.legal_basis)
-        kind.updated_at = now()
-        kind.save()
-        old, new = audit.changed(before, audit.snapshot(kind))
-        new.pop("updated_at", None)
-        old.pop("updated_at", None)
-        if new:
-            audit.record(actor.username, "update", "certificate_kind", kind.id, old, new)
-    return kind
+    kind = CertificateKind.get_by_id(kind_id)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        name = _clean(name)
+        if not name:
+            raise CertificateError("证明名称不能为空。")
+        clash = CertificateKind.select().where((CertificateKind.name == name)
+                                               & (CertificateKind.id != kind.id))
+        if clash.exists():
+            raise CertificateError(f"证明种类“{name}”已存在。")
+        changes["name"] = name
+    if body is not None:
+        changes["body"] = _check_body(body)
+    if legal_basis is not None:
+        changes["legal_basis"] = legal_basis.strip()
+    if enabled is not None:
+        changes["enabled"] = enabled
+    will_be_enabled = changes.get("enabled", kind.enabled)
+    reason = forbidden_reason(changes.get("name", kind.name))
+    if reason and will_be_enabled:
+        raise CertificateError(reason)
+    if will_be_enabled:
+        _check_legal_basis(changes.get("legal_basis", kind.legal_basis))
+    return crud.update(actor, kind, **changes)
 
 
 def _address(resident: Resident) -> str:
@@ -280,6 +268,7 @@ def _address(resident: Resident) -> str:
     return "".join(p for p in parts if p)
 
 
+@service(None, write=False)
 def fill(actor: HasRole, body: str, resident: Resident, purpose: str, full_id: bool, unit: str,
          style: str = "arabic") -> str:
     """The kind's text with the resident's details filled in, as it will be printed.
@@ -312,6 +301,7 @@ class Preview:
     text: str  # the certificate's text with the ID masked
 
 
+@service(Perm.CERTIFICATE_ISSUE, write=False)
 def preview(actor: HasRole, resident_id: int, kind_id: int | None, purpose: str,
             full_id: bool = False) -> Preview:
     """What the certificate will say, for the dialog, before anything is issued.
@@ -320,7 +310,6 @@ def preview(actor: HasRole, resident_id: int, kind_id: int | None, purpose: str,
     full number is shown only on the certificate itself, when it is issued or reprinted,
     each time with an audit row (issue(), record_reprint()).
     """
-    require(actor, Perm.CERTIFICATE_ISSUE)
     resident = Resident.get_or_none(Resident.id == resident_id)
     if resident is None:
         raise CertificateError("所选居民不存在。")
@@ -342,10 +331,10 @@ def _date(day: dt.date, style: str) -> str:
     return format_date(day, style)
 
 
+@service(Perm.CERTIFICATE_ISSUE, write=False)
 def issue(actor: HasRole, resident_id: int, kind_id: int, purpose: str, *, full_id: bool = False,
           reason: str = "", today: dt.date | None = None) -> Certificate:
     """Issue one certificate: a new serial number, the printed text, a log row, an audit row."""
-    require(actor, Perm.CERTIFICATE_ISSUE)
     purpose = purpose.strip()
     if not purpose:
         raise CertificateError("请填写证明的用途（例如：办理居住证）。")
@@ -388,10 +377,10 @@ def issue(actor: HasRole, resident_id: int, kind_id: int, purpose: str, *, full_
                 )
                 after = audit.snapshot(cert)
                 after.pop("body", None)
-                audit.record(actor.username, "issue", "certificate", cert.id, None, after,
+                audit.record(actor.username, audit.Action.ISSUE, "certificate", cert.id, None, after,
                              f"{kind.name} {cert.serial}")
                 if full_id:
-                    audit.record(actor.username, "reveal_id", "resident", resident.id, None, None,
+                    audit.record(actor.username, audit.Action.REVEAL_ID, "resident", resident.id, None, None,
                                  f"证明 {cert.serial} 打印完整身份证号码：{reason.strip()}")
             return cert
         except pw.IntegrityError:  # another desk took the number first: take the next
@@ -399,36 +388,30 @@ def issue(actor: HasRole, resident_id: int, kind_id: int, purpose: str, *, full_
     raise CertificateError("未能取得证明编号，请重试。")
 
 
+@service(Perm.CERTIFICATE_ISSUE)
 def record_reprint(actor: HasRole, cert_id: int) -> Certificate:
     """A reprint of an issued certificate, same serial and text; logged, full IDs re-checked."""
-    require(actor, Perm.CERTIFICATE_ISSUE)
     cert = Certificate.get_by_id(cert_id)
     if cert.voided:
         raise CertificateError(f"证明 {cert.serial} 已作废，不能补打。")
     if cert.full_id:
         require(actor, Perm.REVEAL_ID)
-    with database.atomic():
-        audit.record(actor.username, "reprint", "certificate", cert.id, None, None,
-                     f"补打 {cert.serial}")
-        if cert.full_id:  # the reprint shows the full number again
-            audit.record(actor.username, "reveal_id", "resident", cert.__data__["resident"],
-                         None, None, f"补打证明 {cert.serial}（含完整身份证号码）")
+    audit.record(actor.username, audit.Action.REPRINT, "certificate", cert.id, None, None,
+                 f"补打 {cert.serial}")
+    if cert.full_id:  # the reprint shows the full number again
+        audit.record(actor.username, audit.Action.REVEAL_ID, "resident", cert.__data__["resident"],
+                     None, None, f"补打证明 {cert.serial}（含完整身份证号码）")
     return cert
 
 
+@service(Perm.CERTIFICATE_ISSUE)
 def void(actor: HasRole, cert_id: int, reason: str) -> Certificate:
-    require(actor, Perm.CERTIFICATE_ISSUE)
     if not reason.strip():
         raise CertificateError("作废证明须填写原因。")
-    with database.atomic():
-        cert = Certificate.get_by_id(cert_id)
-        if cert.voided:
-            return cert
-        cert.voided = True
-        cert.void_reason = reason.strip()
-        cert.save()
-        audit.record(actor.username, "void", "certificate", cert.id, {"voided": False},
-                     {"voided": True, "void_reason": cert.void_reason}, f"作废 {cert.serial}")
+    cert = Certificate.get_by_id(cert_id)
+    if cert.voided:
+        return cert
+    crud.void(actor, cert, reason.strip(), note=f"作废 {cert.serial}")
     return cert
 
 

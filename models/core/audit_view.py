@@ -60,7 +60,8 @@ from models.core.entities import (
     User,
 )
 from models.core.errors import UserFacingError
-from models.core.permissions import ROLE_NAMES, HasRole, Perm, require
+from models.core.permissions import ROLE_NAMES_EVER, HasRole, Perm
+from models.core.service import service
 from models.events.entities import (
     EVENT_TYPES,
     Event,
@@ -149,7 +150,7 @@ _NOTES = _f("备注")
 FIELDS: dict[str, dict[str, Field]] = {
     "user": {
         "id": _ID, "username": _f("用户名"), "display_name": _f("姓名"),
-        "role": _n("角色", ROLE_NAMES), "password_hash": _f("密码"),
+        "role": _n("角色", ROLE_NAMES_EVER), "password_hash": _f("密码"),
         "failed_attempts": _f("连续输错密码次数"), "locked_until": _f("锁定至"),
         "active": _b("启用"), "created_at": _CREATED, "last_login_at": _f("最近登录时间"),
     },
@@ -1079,6 +1080,7 @@ def _query(flt: LogFilter) -> Any:
     return query
 
 
+@service(Perm.AUDIT_VIEW, write=False)
 def search(actor: HasRole, flt: LogFilter, *, before_id: int | None = None,
            limit: int = PAGE_SIZE) -> LogPage:
     """A page of the newest matching rows, readable; ``more`` says whether older ones match.
@@ -1086,7 +1088,6 @@ def search(actor: HasRole, flt: LogFilter, *, before_id: int | None = None,
     The first page (no *before_id*) also counts the matching rows and, for a person filter,
     names the residents it found.
     """
-    require(actor, Perm.AUDIT_VIEW)
     query = _query(flt)
     paged = query if before_id is None else query.where(AuditLog.id < before_id)
     rows = list(paged.order_by(AuditLog.id.desc()).limit(limit + 1))
@@ -1104,16 +1105,16 @@ def search(actor: HasRole, flt: LogFilter, *, before_id: int | None = None,
     return LogPage(readable(rows[:limit]), len(rows) > limit, total, people, count)
 
 
+@service(Perm.AUDIT_VIEW, write=False)
 def user_choices(actor: HasRole) -> list[tuple[str, str]]:
     """(username, 李晓梅（clerk）) for everyone who appears in the log."""
-    require(actor, Perm.AUDIT_VIEW)
     lookup = Lookup()
     return [(name, lookup.user(name)) for name in audit.log_users()]
 
 
+@service(Perm.AUDIT_VIEW, write=False)
 def action_choices(actor: HasRole) -> list[tuple[str, str]]:
     """(action, 修改) for every action in the log, in the order of ACTION_NAMES."""
-    require(actor, Perm.AUDIT_VIEW)
     actions = [row.action for row in AuditLog.select(AuditLog.action).distinct()]
     order = list(audit.ACTION_NAMES)
     return sorted(((a, action_name(a)) for a in actions),
@@ -1121,9 +1122,9 @@ def action_choices(actor: HasRole) -> list[tuple[str, str]]:
                                     item[0]))
 
 
+@service(Perm.AUDIT_VIEW, write=False)
 def table_choices(actor: HasRole) -> list[tuple[str, str]]:
     """(table, 居民) for every kind of record in the log, in the order of TABLE_NAMES."""
-    require(actor, Perm.AUDIT_VIEW)
     order = list(audit.TABLE_NAMES)
     return sorted(((name, table_label(name)) for name in audit.log_tables()),
                   key=lambda item: (order.index(item[0]) if item[0] in order else len(order),
@@ -1166,6 +1167,7 @@ def export_row(entry: Entry) -> list[str]:
             "\n".join(c.line for c in entry.changes), entry.note]
 
 
+@service(Perm.AUDIT_VIEW, write=False)
 def export_workbook(actor: HasRole, flt: LogFilter, path: str | os.PathLike[str],
                     progress: Callable[[int, int], bool] | None = None) -> ExportResult:
     """Every row the filter matches, newest first, to an .xlsx; the export is itself audited.
@@ -1173,7 +1175,6 @@ def export_workbook(actor: HasRole, flt: LogFilter, path: str | os.PathLike[str]
     The file appears under *path* only together with its audit row; a cancelled or failed
     export leaves neither (nor a half-written file).
     """
-    require(actor, Perm.AUDIT_VIEW)
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     try:
@@ -1182,7 +1183,7 @@ def export_workbook(actor: HasRole, flt: LogFilter, path: str | os.PathLike[str]
             total = _query(flt).where(AuditLog.id <= top).count()
             done = _write(tmp, flt, top, total, progress)
         with database.atomic():
-            audit.record(actor.username, "export", "audit_log", None, None,
+            audit.record(actor.username, audit.Action.EXPORT, "audit_log", None, None,
                          {"file": path.name, "rows": done, "filters": flt.describe()},
                          f"导出操作日志（{done}条）")
             os.replace(tmp, path)  # if this fails the audit row is rolled back with it

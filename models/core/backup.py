@@ -585,7 +585,7 @@ def note_restored(result: RestoreResult, username: str) -> None:
     info = result.info
     with database.atomic():
         audit.record(
-            username, "restore", "database", None, None,
+            username, audit.Action.RESTORE, "database", None, None,
             {"backup": str(info.path), "created_at": info.created_at.isoformat(),
              "counts": info.counts, "files": info.files,
              "kept_aside": str(result.aside_db) if result.aside_db else None},

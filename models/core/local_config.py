@@ -17,7 +17,8 @@ from typing import Any
 import platformdirs
 
 from models.core.db import APP_AUTHOR, APP_NAME, data_dir
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 
 CONFIG_FILENAME = "settings.json"
 
@@ -89,9 +90,9 @@ def _write(config: LocalConfig) -> None:
     os.replace(tmp, path)  # never a half-written settings file
 
 
+@service(Perm.SETTINGS_EDIT, write=False)
 def save(actor: HasRole, config: LocalConfig) -> None:
     """Store settings chosen in the settings dialog (administrators only)."""
-    require(actor, Perm.SETTINGS_EDIT)
     if not 1 <= config.keep_daily <= 366:
         raise ValueError("每日备份保留份数须在 1 到 366 之间。")
     if not 0 <= config.keep_monthly <= 120:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from models.core import audit, text_rules
-from models.core.db import database
 from models.core.entities import Setting
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 
 Kind = Literal["text", "bool", "choice", "path"]
 BOOL_VALUES = ("0", "1")
@@ -134,16 +134,15 @@ def get_bool(key: str) -> bool:
     return get(key) == "1"
 
 
+@service(Perm.SETTINGS_EDIT)
 def set_value(actor: HasRole, key: str, value: str) -> None:
     """Store one setting (one audit row when it changes)."""
-    require(actor, Perm.SETTINGS_EDIT)
     value = validate(key, value)
-    with database.atomic():
-        old = get(key)
-        if old == value:
-            return
-        Setting.insert(key=key, value=value).on_conflict_replace().execute()
-        audit.record(actor.username, "update", "setting", key, {key: old}, {key: value})
+    old = get(key)
+    if old == value:
+        return
+    Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    audit.record(actor.username, audit.Action.UPDATE, "setting", key, {key: old}, {key: value})
 
 
 def all_settings() -> dict[str, str]:
@@ -157,14 +156,13 @@ def check_many(values: dict[str, str]) -> dict[str, str]:
     return {key: validate(key, value) for key, value in values.items()}
 
 
+@service(Perm.SETTINGS_EDIT)
 def set_many(actor: HasRole, values: dict[str, str]) -> list[str]:
     """Save several settings in one transaction (one audit row each); returns the keys changed."""
-    require(actor, Perm.SETTINGS_EDIT)
     checked = check_many(values)  # every value before any is stored
     changed = []
-    with database.atomic():
-        for key, value in checked.items():
-            if get(key) != value:
-                set_value(actor, key, value)
-                changed.append(key)
+    for key, value in checked.items():
+        if get(key) != value:
+            set_value(actor, key, value)
+            changed.append(key)
     return changed

@@ -11,7 +11,8 @@ from models.core.db import database
 from models.core.entities import User, now
 from models.core.errors import UserFacingError
 from models.core.passwords import dummy_verify, hash_password, verify_password
-from models.core.permissions import ROLE_NAMES, HasRole, Perm, Role, require
+from models.core.permissions import ROLE_NAMES, HasRole, Perm, Role
+from models.core.service import SystemActor, service
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
@@ -62,33 +63,33 @@ def create_first_admin(username: str, display_name: str, password: str) -> User:
             raise UserError("已有用户，不能再创建初始管理员。")
         username = _check_username(username)
         check_password_strength(password)
-        user = User.create(
+        return crud.create(
+            SystemActor(SYSTEM),
+            User,
+            "初始管理员",
             username=username,
             display_name=display_name.strip() or username,
             role=Role.ADMIN.value,
             password_hash=hash_password(password),
         )
-        audit.record(SYSTEM, "create", "user", user.id, None, audit.snapshot(user), "初始管理员")
-    return user
 
 
+@service(Perm.USERS_MANAGE)
 def create_user(
     actor: HasRole, username: str, display_name: str, role: str, password: str
 ) -> User:
-    require(actor, Perm.USERS_MANAGE)
     if role not in ROLE_NAMES:
         raise UserError(f"未知角色“{role}”。")
-    with database.atomic():
-        username = _check_username(username)
-        check_password_strength(password)
-        return crud.create(
-            actor,
-            User,
-            username=username,
-            display_name=display_name.strip() or username,
-            role=role,
-            password_hash=hash_password(password),
-        )
+    username = _check_username(username)
+    check_password_strength(password)
+    return crud.create(
+        actor,
+        User,
+        username=username,
+        display_name=display_name.strip() or username,
+        role=role,
+        password_hash=hash_password(password),
+    )
 
 
 def lock_minutes_left(user: User, at: dt.datetime) -> int:
@@ -114,7 +115,7 @@ def _count_failure(user: User, at: dt.datetime, what: str) -> bool:
             stored.failed_attempts = 0
             note = f"连续{MAX_FAILED_ATTEMPTS}次密码错误，锁定{LOCK_MINUTES}分钟"
         stored.save()
-        audit.record(stored.username, "login_failed", "user", stored.id, note=note)
+        audit.record(stored.username, audit.Action.LOGIN_FAILED, "user", stored.id, note=note)
     user.failed_attempts, user.locked_until = stored.failed_attempts, stored.locked_until
     return locked
 
@@ -139,7 +140,7 @@ def authenticate(username: str, password: str, at: dt.datetime | None = None) ->
         user.locked_until = None
         user.last_login_at = at
         user.save()
-        audit.record(user.username, "login", "user", user.id)
+        audit.record(user.username, audit.Action.LOGIN, "user", user.id)
     return user
 
 
@@ -159,8 +160,8 @@ def list_users() -> list[User]:
     return list(User.select().order_by(User.username))
 
 
+@service(Perm.USERS_MANAGE)
 def set_role(actor: HasRole, user: User, role: str) -> User:
-    require(actor, Perm.USERS_MANAGE)
     if role not in ROLE_NAMES:
         raise UserError(f"未知角色“{role}”。")
     if user.role == Role.ADMIN.value and role != Role.ADMIN.value:
@@ -168,9 +169,9 @@ def set_role(actor: HasRole, user: User, role: str) -> User:
     return crud.update(actor, user, role=role)
 
 
+@service(Perm.USERS_MANAGE)
 def set_active(actor: HasRole, user: User, active: bool) -> User:
     """Disable (never delete) an account, or enable it again."""
-    require(actor, Perm.USERS_MANAGE)
     if not active:
         if user.username == actor.username:
             raise UserError("不能停用自己正在使用的账户。")
@@ -179,21 +180,20 @@ def set_active(actor: HasRole, user: User, active: bool) -> User:
     return crud.update(actor, user, active=active)
 
 
+@service(Perm.USERS_MANAGE)
 def unlock(actor: HasRole, user: User) -> User:
-    require(actor, Perm.USERS_MANAGE)
     return crud.update(actor, user, failed_attempts=0, locked_until=None, note="解锁")
 
 
+@service(Perm.USERS_MANAGE)
 def reset_password(actor: HasRole, user: User, new_password: str) -> User:
-    require(actor, Perm.USERS_MANAGE)
     check_password_strength(new_password)
-    with database.atomic():
-        user = User.get_by_id(user.id)
-        user.password_hash = hash_password(new_password)
-        user.failed_attempts = 0
-        user.locked_until = None
-        user.save()
-        audit.record(actor.username, "reset_password", "user", user.id, note="管理员重置密码")
+    user = User.get_by_id(user.id)
+    user.password_hash = hash_password(new_password)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.save()
+    audit.record(actor.username, audit.Action.RESET_PASSWORD, "user", user.id, note="管理员重置密码")
     return user
 
 
@@ -216,7 +216,7 @@ def change_own_password(user: User, old_password: str, new_password: str,
         user = User.get_by_id(user.id)
         user.password_hash = hash_password(new_password)
         user.save()
-        audit.record(user.username, "change_password", "user", user.id)
+        audit.record(user.username, audit.Action.CHANGE_PASSWORD, "user", user.id)
     return user
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import peewee as pw
 
 from models.core import crud, files
-from models.core.db import database
 from models.core.entities import Compound, Household, Resident, now
 from models.core.permissions import HasRole, Perm, require
+from models.core.service import service
 from models.events.entities import CANCELLED, EventAttendee, EventPhoto
 from models.events.service import EventError, load_event
 
@@ -101,28 +101,29 @@ def counts(event_id: int) -> AttendanceCounts:
     )
 
 
+@service(Perm.EVENTS_EDIT)
 def add_residents(actor: HasRole, event_id: int, resident_ids: list[int],
                   signed_in: bool = False) -> int:
     """Put residents from the register on the list (invited); returns how many were new."""
     _writable(event_id, actor)
     require(actor, Perm.REGISTRY_VIEW)
     added = 0
-    with database.atomic():
-        present = {a.__data__.get("resident") for a in EventAttendee.select().where(
-            (EventAttendee.event == event_id) & (EventAttendee.archived == False))}  # noqa: E712
-        for rid in dict.fromkeys(resident_ids):
-            if rid in present:
-                continue
-            person = Resident.get_or_none(Resident.id == rid)
-            if person is None:
-                raise EventError("所选居民已不在登记簿中。")
-            crud.create(actor, EventAttendee, event=event_id, resident=rid, name=person.name,
-                        invited=True, signed_in=signed_in,
-                        signed_at=now() if signed_in else None)
-            added += 1
+    present = {a.__data__.get("resident") for a in EventAttendee.select().where(
+        (EventAttendee.event == event_id) & (EventAttendee.archived == False))}  # noqa: E712
+    for rid in dict.fromkeys(resident_ids):
+        if rid in present:
+            continue
+        person = Resident.get_or_none(Resident.id == rid)
+        if person is None:
+            raise EventError("所选居民已不在登记簿中。")
+        crud.create(actor, EventAttendee, event=event_id, resident=rid, name=person.name,
+                    invited=True, signed_in=signed_in,
+                    signed_at=now() if signed_in else None)
+        added += 1
     return added
 
 
+@service(Perm.EVENTS_EDIT)
 def add_walk_in(actor: HasRole, event_id: int, name: str) -> int:
     """Someone who came without an invitation and is not in the register (a visitor)."""
     _writable(event_id, actor)
@@ -134,6 +135,7 @@ def add_walk_in(actor: HasRole, event_id: int, name: str) -> int:
     return row.id
 
 
+@service(Perm.EVENTS_EDIT)
 def set_signed_in(actor: HasRole, attendee_id: int, signed_in: bool) -> None:
     row = EventAttendee.get_by_id(attendee_id)
     _writable(row.__data__["event"], actor)
@@ -142,12 +144,13 @@ def set_signed_in(actor: HasRole, attendee_id: int, signed_in: bool) -> None:
     crud.update(actor, row, signed_in=signed_in, signed_at=now() if signed_in else None)
 
 
+@service(Perm.EVENTS_EDIT)
 def set_follow_up(actor: HasRole, attendee_id: int, note: str) -> None:
     row = EventAttendee.get_by_id(attendee_id)
-    require(actor, Perm.EVENTS_EDIT)
     crud.update(actor, row, follow_up=note.strip()[:200])
 
 
+@service(Perm.EVENTS_EDIT)
 def remove_attendee(actor: HasRole, attendee_id: int) -> None:
     row = EventAttendee.get_by_id(attendee_id)
     _writable(row.__data__["event"], actor)
@@ -184,34 +187,34 @@ def photos(event_id: int) -> list[PhotoRow]:
     return [PhotoRow(p.id, p.path, p.original_name, p.caption, p.in_brief) for p in query]
 
 
+@service(Perm.EVENTS_EDIT)
 def add_photo(actor: HasRole, event_id: int, source: str | Path, caption: str = "") -> int:
     """Check the photo, copy it into the attachments folder and attach it to the event."""
     _writable(event_id, actor)
     source = Path(source)
     check_image(source)
     relative = files.store(source, PHOTO_AREA)
-    with database.atomic():
-        existing = EventPhoto.get_or_none((EventPhoto.event == event_id)
-                                          & (EventPhoto.path == relative)
-                                          & (EventPhoto.archived == False))  # noqa: E712
-        if existing is not None:
-            raise PhotoError(f"这张照片（“{source.name}”）已经添加过了。")
-        last = (EventPhoto.select(EventPhoto.sort).where(EventPhoto.event == event_id)
-                .order_by(EventPhoto.sort.desc()).scalar()) or 0
-        row = crud.create(actor, EventPhoto, event=event_id, path=relative,
-                          original_name=source.name[:200], caption=caption.strip()[:200],
-                          sort=last + 1, added_by=actor.username)
+    existing = EventPhoto.get_or_none((EventPhoto.event == event_id)
+                                      & (EventPhoto.path == relative)
+                                      & (EventPhoto.archived == False))  # noqa: E712
+    if existing is not None:
+        raise PhotoError(f"这张照片（“{source.name}”）已经添加过了。")
+    last = (EventPhoto.select(EventPhoto.sort).where(EventPhoto.event == event_id)
+            .order_by(EventPhoto.sort.desc()).scalar()) or 0
+    row = crud.create(actor, EventPhoto, event=event_id, path=relative,
+                      original_name=source.name[:200], caption=caption.strip()[:200],
+                      sort=last + 1, added_by=actor.username)
     return row.id
 
 
+@service(Perm.EVENTS_EDIT)
 def set_photo(actor: HasRole, photo_id: int, caption: str, in_brief: bool) -> None:
     row = EventPhoto.get_by_id(photo_id)
-    require(actor, Perm.EVENTS_EDIT)
     crud.update(actor, row, caption=caption.strip()[:200], in_brief=in_brief)
 
 
+@service(Perm.EVENTS_EDIT)
 def remove_photo(actor: HasRole, photo_id: int) -> None:
     """Take a photo off the event; the file stays in the attachments folder."""
     row = EventPhoto.get_by_id(photo_id)
-    require(actor, Perm.EVENTS_EDIT)
     crud.archive(actor, row, note="移除活动照片")

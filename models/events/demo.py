@@ -1,5 +1,5 @@
 """A year of community events for the demo: held ones with attendance, summaries, spending
-and briefs; upcoming ones with partly done checklists. Called through demo.DEMO_EXTRAS.
+and briefs; upcoming ones with partly done checklists. Declared in models.events.area.
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.core import clock, crud
-from models.core.db import as_dict, database
+from models.core.db import as_dict
 from models.core.entities import User, now
 from models.core.permissions import HasRole, Perm, require
+from models.core.service import service
 from models.events import service as events_service
 from models.events.entities import (
     CANCELLED,
@@ -94,6 +95,7 @@ def tasks(event_id: int, today: dt.date | None = None) -> list[TaskRow]:
     ]
 
 
+@service(Perm.EVENTS_EDIT)
 def add_task(actor: HasRole, event_id: int, title: str, owner: str = "",
              due_date: dt.date | None = None) -> int:
     _writable(event_id, actor)
@@ -107,6 +109,7 @@ def add_task(actor: HasRole, event_id: int, title: str, owner: str = "",
     return task.id
 
 
+@service(Perm.EVENTS_EDIT)
 def update_task(actor: HasRole, task_id: int, title: str, owner: str,
                 due_date: dt.date | None) -> None:
     task = EventTask.get_by_id(task_id)
@@ -117,6 +120,7 @@ def update_task(actor: HasRole, task_id: int, title: str, owner: str,
                 due_date=due_date)
 
 
+@service(Perm.EVENTS_EDIT)
 def set_task_done(actor: HasRole, task_id: int, done: bool, on: dt.date | None = None) -> None:
     """Tick or untick an item; who ticked it and when are kept with it.
 
@@ -136,6 +140,7 @@ def set_task_done(actor: HasRole, task_id: int, done: bool, on: dt.date | None =
                 done_at=done_at)
 
 
+@service(Perm.EVENTS_EDIT)
 def archive_task(actor: HasRole, task_id: int) -> None:
     task = EventTask.get_by_id(task_id)
     _writable(task.__data__["event"], actor)
@@ -151,6 +156,7 @@ def publicity(event_id: int) -> list[PublicityRow]:
     return [PublicityRow(p.id, p.channel, p.posted_on, p.content, p.username) for p in query]
 
 
+@service(Perm.EVENTS_EDIT)
 def add_publicity(actor: HasRole, event_id: int, channel: str, posted_on: dt.date,
                   content: str) -> int:
     _writable(event_id, actor)
@@ -162,6 +168,7 @@ def add_publicity(actor: HasRole, event_id: int, channel: str, posted_on: dt.dat
     return row.id
 
 
+@service(Perm.EVENTS_EDIT)
 def archive_publicity(actor: HasRole, row_id: int) -> None:
     row = EventPublicity.get_by_id(row_id)
     _writable(row.__data__["event"], actor)
@@ -176,22 +183,22 @@ def staff(event_id: int) -> list[StaffLine]:
     return [StaffLine(s.role, s.name, s.phone, s.id) for s in query]
 
 
+@service(Perm.EVENTS_EDIT)
 def save_staff(actor: HasRole, event_id: int, lines: list[StaffLine]) -> None:
     """Make the stored staff list equal to *lines*: update, add, archive what was removed."""
     _writable(event_id, actor)
     lines = [x for x in lines if x.role.strip() or x.name.strip()]
-    with database.atomic():
-        current = {s.id: s for s in EventStaff.select().where(
-            (EventStaff.event == event_id) & (EventStaff.archived == False))}  # noqa: E712
-        for sort, line in enumerate(lines, 1):
-            values: dict[str, Any] = {"role": line.role.strip()[:50], "name": line.name.strip()[:50],
-                      "phone": line.phone.strip()[:30], "sort": sort}
-            if line.id in current:
-                crud.update(actor, current.pop(line.id), **values)
-            else:
-                crud.create(actor, EventStaff, event=event_id, **values)
-        for left in current.values():
-            crud.archive(actor, left, note="移除工作人员")
+    current = {s.id: s for s in EventStaff.select().where(
+        (EventStaff.event == event_id) & (EventStaff.archived == False))}  # noqa: E712
+    for sort, line in enumerate(lines, 1):
+        values: dict[str, Any] = {"role": line.role.strip()[:50], "name": line.name.strip()[:50],
+                  "phone": line.phone.strip()[:30], "sort": sort}
+        if line.id in current:
+            crud.update(actor, current.pop(line.id), **values)
+        else:
+            crud.create(actor, EventStaff, event=event_id, **values)
+    for left in current.values():
+        crud.archive(actor, left, note="移除工作人员")
 
 
 def budget(event_id: int) -> list[BudgetLine]:
@@ -203,26 +210,26 @@ def budget(event_id: int) -> list[BudgetLine]:
             for b in query]
 
 
+@service(Perm.EVENTS_EDIT)
 def save_budget(actor: HasRole, event_id: int, lines: list[BudgetLine]) -> None:
     _writable(event_id, actor)
     lines = [x for x in lines if x.item.strip()]
     for line in lines:
         if line.budget_fen < 0 or (line.actual_fen is not None and line.actual_fen < 0):
             raise EventError(f"“{line.item}”的金额不能为负数。")
-    with database.atomic():
-        current = {b.id: b for b in EventBudgetLine.select().where(
-            (EventBudgetLine.event == event_id)
-            & (EventBudgetLine.archived == False))}  # noqa: E712
-        for sort, line in enumerate(lines, 1):
-            values: dict[str, Any] = {"item": line.item.strip()[:100], "quantity": line.quantity.strip()[:30],
-                      "budget_fen": line.budget_fen, "actual_fen": line.actual_fen,
-                      "note": line.note.strip()[:200], "sort": sort}
-            if line.id in current:
-                crud.update(actor, current.pop(line.id), **values)
-            else:
-                crud.create(actor, EventBudgetLine, event=event_id, **values)
-        for left in current.values():
-            crud.archive(actor, left, note="移除预算项目")
+    current = {b.id: b for b in EventBudgetLine.select().where(
+        (EventBudgetLine.event == event_id)
+        & (EventBudgetLine.archived == False))}  # noqa: E712
+    for sort, line in enumerate(lines, 1):
+        values: dict[str, Any] = {"item": line.item.strip()[:100], "quantity": line.quantity.strip()[:30],
+                  "budget_fen": line.budget_fen, "actual_fen": line.actual_fen,
+                  "note": line.note.strip()[:200], "sort": sort}
+        if line.id in current:
+            crud.update(actor, current.pop(line.id), **values)
+        else:
+            crud.create(actor, EventBudgetLine, event=event_id, **values)
+    for left in current.values():
+        crud.archive(actor, left, note="移除预算项目")
 
 
 def budget_totals(event_id: int) -> BudgetTotals:
@@ -246,16 +253,16 @@ class OutcomeInput:
     copies: int
 
 
+@service(Perm.EVENTS_EDIT)
 def save_event(actor: HasRole, event_id: int, plan: events_service.PlanFields,
                staff: list[StaffLine], budget: list[BudgetLine], outcome: OutcomeInput) -> None:
     """The event window's 保存: plan, staff, budget and outcome in one transaction (each part
     with its own checks and audit rows), so a refusal anywhere leaves nothing half-saved."""
-    with database.atomic():
-        events_service.update_plan(actor, event_id, plan)
-        save_staff(actor, event_id, staff)
-        save_budget(actor, event_id, budget)
-        if outcome.held or outcome.head_count is not None or outcome.summary.strip():
-            events_service.record_outcome(actor, event_id, outcome.head_count, outcome.summary,
-                                          mark_held=outcome.held)
-        events_service.set_brief_options(actor, event_id, outcome.brief_to, outcome.brief_cc,
-                                         outcome.copies)
+    events_service.update_plan(actor, event_id, plan)
+    save_staff(actor, event_id, staff)
+    save_budget(actor, event_id, budget)
+    if outcome.held or outcome.head_count is not None or outcome.summary.strip():
+        events_service.record_outcome(actor, event_id, outcome.head_count, outcome.summary,
+                                      mark_held=outcome.held)
+    events_service.set_brief_options(actor, event_id, outcome.brief_to, outcome.brief_cc,
+                                     outcome.copies)

@@ -9,10 +9,11 @@ from typing import Any
 import peewee as pw
 
 from models.core import audit, clock, crud, settings
-from models.core.db import as_dict, database
+from models.core.db import as_dict
 from models.core.entities import Compound
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 from models.events.entities import (
     CANCELLED,
     EVENT_TYPES,
@@ -169,16 +170,15 @@ def _plan_values(plan: PlanFields) -> dict[str, Any]:
     return values
 
 
+@service(Perm.EVENTS_EDIT)
 def create_event(actor: HasRole, plan: PlanFields, template_key: str = "") -> int:
     """A new planned event; the brief's recipients start from the settings."""
-    require(actor, Perm.EVENTS_EDIT)
     plan = _clean_plan(plan)
-    with database.atomic():
-        event = crud.create(
-            actor, Event, template_key=template_key, created_by=actor.username,
-            brief_to=settings.get("street_office"), brief_cc="社区各小区牵头单位",
-            **_plan_values(plan),
-        )
+    event = crud.create(
+        actor, Event, template_key=template_key, created_by=actor.username,
+        brief_to=settings.get("street_office"), brief_cc="社区各小区牵头单位",
+        **_plan_values(plan),
+    )
     return event.id
 
 
@@ -210,8 +210,8 @@ def get_event(event_id: int) -> EventInfo:
     )
 
 
+@service(Perm.EVENTS_EDIT)
 def update_plan(actor: HasRole, event_id: int, plan: PlanFields) -> None:
-    require(actor, Perm.EVENTS_EDIT)
     event = load_event(event_id)
     if event.status == CANCELLED:
         raise EventError("该活动已取消，不能再修改方案。")
@@ -219,9 +219,9 @@ def update_plan(actor: HasRole, event_id: int, plan: PlanFields) -> None:
     crud.update(actor, event, **_plan_values(plan))
 
 
+@service(Perm.EVENTS_EDIT)
 def cancel_event(actor: HasRole, event_id: int, reason: str) -> None:
     """Cancel, never delete: the event stays in the list and the audit log with its reason."""
-    require(actor, Perm.EVENTS_EDIT)
     reason = reason.strip()
     if not reason:
         raise EventError("请填写取消原因。")
@@ -233,19 +233,19 @@ def cancel_event(actor: HasRole, event_id: int, reason: str) -> None:
     crud.update(actor, event, note="取消活动", status=CANCELLED, cancel_reason=reason[:200])
 
 
+@service(Perm.EVENTS_EDIT)
 def reopen_event(actor: HasRole, event_id: int) -> None:
     """Undo a cancellation made by mistake (the reason stays in the audit log)."""
-    require(actor, Perm.EVENTS_EDIT)
     event = load_event(event_id)
     if event.status != CANCELLED:
         raise EventError("只有已取消的活动可以恢复。")
     crud.update(actor, event, note="恢复活动", status=PLANNED, cancel_reason="")
 
 
+@service(Perm.EVENTS_EDIT)
 def record_outcome(actor: HasRole, event_id: int, head_count: int | None, summary: str,
                    mark_held: bool = True) -> None:
     """Head count and summary after the day; marks the event held (not before its date)."""
-    require(actor, Perm.EVENTS_EDIT)
     event = load_event(event_id)
     if event.status == CANCELLED:
         raise EventError("该活动已取消，不能登记举办情况。")
@@ -259,31 +259,30 @@ def record_outcome(actor: HasRole, event_id: int, head_count: int | None, summar
     crud.update(actor, event, **changes)
 
 
+@service(Perm.EVENTS_EDIT)
 def set_brief_options(actor: HasRole, event_id: int, to: str, cc: str, copies: int) -> None:
-    require(actor, Perm.EVENTS_EDIT)
     if copies < 1 or copies > 999:
         raise EventError("印数应在1至999份之间。")
     crud.update(actor, load_event(event_id), brief_to=to.strip(), brief_cc=cc.strip(),
                 brief_copies=copies)
 
 
+@service(Perm.REPORTS_PRINT)
 def assign_brief_issue(actor: HasRole, event_id: int,
                        on_date: dt.date | None = None) -> tuple[int, int, dt.date]:
     """The brief's issue number (第×期), counted per calendar year; a reprint keeps its number.
 
     The date is the day the brief is first printed (or the event's day, if that is later).
     """
-    require(actor, Perm.REPORTS_PRINT)
-    with database.atomic():
-        event = load_event(event_id)
-        if event.brief_no is not None and event.brief_year is not None and event.brief_date:
-            return event.brief_year, event.brief_no, event.brief_date
-        day = on_date or max(clock.today(), event.event_date)
-        last = (Event.select(pw.fn.MAX(Event.brief_no))
-                .where(Event.brief_year == day.year).scalar()) or 0
-        crud.update(actor, event, note="编发简报", brief_year=day.year, brief_no=last + 1,
-                    brief_date=day)
-        return day.year, last + 1, day
+    event = load_event(event_id)
+    if event.brief_no is not None and event.brief_year is not None and event.brief_date:
+        return event.brief_year, event.brief_no, event.brief_date
+    day = on_date or max(clock.today(), event.event_date)
+    last = (Event.select(pw.fn.MAX(Event.brief_no))
+            .where(Event.brief_year == day.year).scalar()) or 0
+    crud.update(actor, event, note="编发简报", brief_year=day.year, brief_no=last + 1,
+                brief_date=day)
+    return day.year, last + 1, day
 
 
 def _events_query(flt: EventFilter, today: dt.date) -> pw.ModelSelect[Event]:
@@ -378,10 +377,10 @@ def brief_title(*, issuing_unit: str | None = None) -> str:
     return f"{unit or '社区'}工作简报"
 
 
-def audit_note(actor: HasRole, event_id: int, action: str, note: str) -> None:
+@service(None)
+def audit_note(actor: HasRole, event_id: int, action: audit.Action, note: str) -> None:
     """A plain audit row for things that change no column (e.g. a printout made)."""
-    with database.atomic():
-        audit.record(actor.username, action, "event", event_id, None, None, note)
+    audit.record(actor.username, action, "event", event_id, None, None, note)
 
 
 def clock_text(hhmm: str) -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from models.core import crud
-from models.core.db import database
 from models.core.entities import now
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 from models.events.entities import (
     EVENT_TYPES,
     EventBudgetLine,
@@ -91,32 +91,31 @@ def plan_from_template(key: str, event_date: dt.date,
     return plan
 
 
+@service(Perm.EVENTS_EDIT)
 def create_from_template(actor: HasRole, key: str, event_date: dt.date,
                          compound_id: int | None = None, title: str = "") -> int:
     """A new planned event with the template's plan, staff roles, budget and checklist.
 
     The checklist's due dates are the template's offsets resolved against *event_date*.
     """
-    require(actor, Perm.EVENTS_EDIT)
     data = template_data(key)
     plan = plan_from_template(key, event_date, compound_id)
     if title.strip():
         plan.title = title.strip()
-    with database.atomic():
-        event_id = create_event(actor, plan, template_key=key)
-        for sort, line in enumerate(data.get("staff", []), 1):
-            crud.create(actor, EventStaff, event=event_id, role=line.get("role", ""),
-                        name=line.get("name", ""), phone=line.get("phone", ""), sort=sort)
-        for sort, line in enumerate(data.get("budget", []), 1):
-            crud.create(actor, EventBudgetLine, event=event_id, item=line["item"],
-                        quantity=line.get("quantity", ""),
-                        budget_fen=int(line.get("budget_fen", 0)), note=line.get("note", ""),
-                        sort=sort)
-        for sort, task in enumerate(data.get("tasks", []), 1):
-            offset = task.get("offset_days")
-            due = event_date + dt.timedelta(days=int(offset)) if offset is not None else None
-            crud.create(actor, EventTask, event=event_id, title=task["title"],
-                        owner=task.get("owner", ""), due_date=due, sort=sort)
+    event_id = create_event(actor, plan, template_key=key)
+    for sort, line in enumerate(data.get("staff", []), 1):
+        crud.create(actor, EventStaff, event=event_id, role=line.get("role", ""),
+                    name=line.get("name", ""), phone=line.get("phone", ""), sort=sort)
+    for sort, line in enumerate(data.get("budget", []), 1):
+        crud.create(actor, EventBudgetLine, event=event_id, item=line["item"],
+                    quantity=line.get("quantity", ""),
+                    budget_fen=int(line.get("budget_fen", 0)), note=line.get("note", ""),
+                    sort=sort)
+    for sort, task in enumerate(data.get("tasks", []), 1):
+        offset = task.get("offset_days")
+        due = event_date + dt.timedelta(days=int(offset)) if offset is not None else None
+        crud.create(actor, EventTask, event=event_id, title=task["title"],
+                    owner=task.get("owner", ""), due_date=due, sort=sort)
     return event_id
 
 
@@ -137,9 +136,9 @@ def template_from_event(event_id: int) -> dict[str, Any]:
     return data
 
 
+@service(Perm.EVENTS_EDIT)
 def save_as_template(actor: HasRole, event_id: int, name: str) -> str:
     """Keep this event's plan as a new template; returns its key."""
-    require(actor, Perm.EVENTS_EDIT)
     name = name.strip()
     if not name:
         raise EventError("请填写模板名称。")
@@ -154,8 +153,8 @@ def save_as_template(actor: HasRole, event_id: int, name: str) -> str:
     return f"{USER_PREFIX}{row.id}"
 
 
+@service(Perm.EVENTS_EDIT)
 def archive_template(actor: HasRole, key: str) -> None:
-    require(actor, Perm.EVENTS_EDIT)
     if not key.startswith(USER_PREFIX):
         raise EventError("内置模板不能删除。")
     crud.archive(actor, EventTemplate.get_by_id(int(key[len(USER_PREFIX):])), note="停用活动模板")

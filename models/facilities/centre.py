@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from models.core import audit, clock, crud, files
-from models.core.db import database
+from models.core import clock, crud, files
 from models.core.entities import Compound, Household
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 from models.facilities.entities import (
     CONDITION_NAMES,
     PHOTO_PURPOSES,
@@ -129,18 +129,18 @@ def _centre_fields(name: str, address: str, compound_ids: list[int] | tuple[int,
             "compounds": json.dumps(sorted(set(compound_ids)))}
 
 
+@service(Perm.FACILITIES_EDIT)
 def create_centre(actor: HasRole, name: str, address: str = "",
                   compound_ids: list[int] | tuple[int, ...] = (), notes: str = "") -> CentreRow:
-    require(actor, Perm.FACILITIES_EDIT)
     values = _centre_fields(name, address, compound_ids, notes)
     if FacilityCentre.select().where(FacilityCentre.name == values["name"]).exists():
         raise FacilityError(f"服务中心“{values['name']}”已存在。")
     return _centre_row(crud.create(actor, FacilityCentre, "登记服务中心", **values))
 
 
+@service(Perm.FACILITIES_EDIT)
 def update_centre(actor: HasRole, centre_id: int, name: str, address: str = "",
                   compound_ids: list[int] | tuple[int, ...] = (), notes: str = "") -> CentreRow:
-    require(actor, Perm.FACILITIES_EDIT)
     values = _centre_fields(name, address, compound_ids, notes)
     clash = FacilityCentre.select().where(
         (FacilityCentre.name == values["name"]) & (FacilityCentre.id != centre_id))
@@ -149,8 +149,8 @@ def update_centre(actor: HasRole, centre_id: int, name: str, address: str = "",
     return _centre_row(crud.update(actor, FacilityCentre.get_by_id(centre_id), **values))
 
 
+@service(Perm.FACILITIES_EDIT)
 def archive_centre(actor: HasRole, centre_id: int) -> None:
-    require(actor, Perm.FACILITIES_EDIT)
     crud.archive(actor, FacilityCentre.get_by_id(centre_id), "撤销服务中心")
 
 
@@ -228,12 +228,12 @@ def _space_fields(name: str, item_code: str, status: str, area: float | None, lo
             "resident_use": resident_use, "outdoor": outdoor, "notes": notes.strip()}
 
 
+@service(Perm.FACILITIES_EDIT)
 def save_space(actor: HasRole, centre_id: int, space_id: int | None, *, name: str,
                item_code: str = "", status: str = "meets", area: float | None = None,
                location: str = "", shared_with: str = "", resident_use: bool = False,
                outdoor: bool = False, notes: str = "") -> SpaceRow:
     """Record a new space (space_id None) or change one."""
-    require(actor, Perm.FACILITIES_EDIT)
     values = _space_fields(name, item_code, status, area, location, shared_with, resident_use,
                            outdoor, notes)
     if space_id is None:
@@ -243,9 +243,9 @@ def save_space(actor: HasRole, centre_id: int, space_id: int | None, *, name: st
     return get_space(space.id)
 
 
+@service(Perm.FACILITIES_EDIT)
 def archive_space(actor: HasRole, space_id: int, reason: str = "") -> None:
     """Stop listing a space (given back, demolished…); its equipment and history stay."""
-    require(actor, Perm.FACILITIES_EDIT)
     crud.archive(actor, FacilitySpace.get_by_id(space_id), reason or "停用用房")
 
 
@@ -306,11 +306,11 @@ def _equipment_fields(name: str, quantity: int, condition: str, asset_tag: str,
             "notes": notes.strip()}
 
 
+@service(Perm.FACILITIES_EDIT)
 def save_equipment(actor: HasRole, space_id: int, equipment_id: int | None, *, name: str,
                    quantity: int = 1, condition: str = "good", asset_tag: str = "",
                    purchase_date: dt.date | None = None, value: Decimal | None = None,
                    notes: str = "", today: dt.date | None = None) -> EquipmentRow:
-    require(actor, Perm.FACILITIES_EDIT)
     values = _equipment_fields(name, quantity, condition, asset_tag, purchase_date, value, notes,
                                today)
     if values["asset_tag"]:
@@ -329,9 +329,9 @@ def save_equipment(actor: HasRole, space_id: int, equipment_id: int | None, *, n
     return _equipment_row(row, FacilitySpace.get_by_id(space_id).name)
 
 
+@service(Perm.FACILITIES_EDIT)
 def dispose_equipment(actor: HasRole, equipment_id: int, reason: str = "") -> None:
     """注销: the item leaves the register (scrapped, lost, handed over); its row stays."""
-    require(actor, Perm.FACILITIES_EDIT)
     crud.archive(actor, FacilityEquipment.get_by_id(equipment_id), reason or "设备注销")
 
 
@@ -341,7 +341,8 @@ def _photo_row(p: FacilityPhoto) -> PhotoRow:
     return PhotoRow(p.id, p.path, p.caption, p.purpose, p.taken_on)
 
 
-def store_photo(username: str, source: str | Path, *, space_id: int | None = None,
+@service(None)
+def store_photo(actor: HasRole, source: str | Path, *, space_id: int | None = None,
                 finding_id: int | None = None, purpose: str = "space", caption: str = "",
                 taken_on: dt.date | None = None) -> FacilityPhoto:
     """Copy a photo into the attachments folder and record it; call inside a transaction."""
@@ -354,22 +355,18 @@ def store_photo(username: str, source: str | Path, *, space_id: int | None = Non
         relative = files.store(source, PHOTO_AREA)
     except files.AttachmentError as exc:
         raise FacilityError(str(exc)) from exc
-    photo = FacilityPhoto.create(space=space_id, finding=finding_id, purpose=purpose,
-                                 path=relative, caption=caption.strip(), taken_on=taken_on)
-    audit.record(username, "create", "facility_photo", photo.id, None, audit.snapshot(photo),
-                 "添加照片")
-    return photo
+    return crud.create(actor, FacilityPhoto, "添加照片", space=space_id, finding=finding_id,
+                       purpose=purpose, path=relative, caption=caption.strip(), taken_on=taken_on)
 
 
+@service(Perm.FACILITIES_EDIT)
 def add_photos(actor: HasRole, sources: list[str] | list[Path], *, space_id: int | None = None,
                finding_id: int | None = None, purpose: str = "space", caption: str = "",
                taken_on: dt.date | None = None) -> list[PhotoRow]:
-    require(actor, Perm.FACILITIES_EDIT)
     if space_id is None and finding_id is None:
         raise FacilityError("照片须属于某个用房或检查发现。")
-    with database.atomic():
-        rows = [store_photo(actor.username, s, space_id=space_id, finding_id=finding_id,
-                            purpose=purpose, caption=caption, taken_on=taken_on) for s in sources]
+    rows = [store_photo(actor, s, space_id=space_id, finding_id=finding_id,
+                        purpose=purpose, caption=caption, taken_on=taken_on) for s in sources]
     return [_photo_row(p) for p in rows]
 
 
@@ -385,9 +382,9 @@ def list_photos(*, space_id: int | None = None, finding_id: int | None = None,
     return [_photo_row(p) for p in query.order_by(FacilityPhoto.id)]
 
 
+@service(Perm.FACILITIES_EDIT)
 def remove_photo(actor: HasRole, photo_id: int) -> None:
     """Hide a photo (archived; the file stays). A hazard's only fix photo cannot go."""
-    require(actor, Perm.FACILITIES_EDIT)
     photo = FacilityPhoto.get_by_id(photo_id)
     if photo.purpose == "fix" and photo.finding_id is not None:
         others = FacilityPhoto.select().where(

@@ -6,7 +6,7 @@ but no library and no culture and sports station; far short of the floor area. A
 fire inspection found the wooden partitions and daisy-chained power strips (open, one of
 them overdue); a loose socket found in spring was fixed, with a photo.
 北关: rents a house while the building the county gave it is being repaired.
-Called through models.demo.DEMO_EXTRAS inside the demo's transaction.
+Declared in models.facilities.area; runs inside the demo's transaction.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def _space(actor: _Actor, centre_id: int, spec: dict, rng: random.Random, as_of:
                        today=as_of)
     if "photo" in spec:
         filename, caption = spec["photo"]
-        store_photo(actor.username, PHOTOS / filename, space_id=space.id, caption=caption,
+        store_photo(actor, PHOTOS / filename, space_id=space.id, caption=caption,
                     taken_on=as_of - dt.timedelta(days=60))
     return space.id
 

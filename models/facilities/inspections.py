@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.core import audit, clock, crud
-from models.core.db import database
-from models.core.permissions import HasRole, Perm, require
+from models.core import clock, crud
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 from models.facilities.centre import FacilityError, store_photo
 from models.facilities.entities import (
     HAZARD_NAMES,
@@ -104,56 +104,54 @@ def _check_finding(f: FindingInput, inspected_on: dt.date, centre_id: int) -> No
         raise FacilityError("请填写隐患整改责任人。")
 
 
-def _save_finding(username: str, inspection: FacilityInspection, f: FindingInput) -> FacilityFinding:
-    finding = FacilityFinding.create(
+def _save_finding(actor: HasRole, inspection: FacilityInspection,
+                  f: FindingInput) -> FacilityFinding:
+    finding = crud.create(
+        actor, FacilityFinding, "登记检查发现" + ("（隐患）" if f.is_hazard else ""),
         inspection=inspection, space=f.space_id, description=f.description.strip(),
         is_hazard=f.is_hazard, category=f.category if f.is_hazard else "",
         deadline=f.deadline if f.is_hazard else None,
         responsible=f.responsible.strip() if f.is_hazard else "",
     )
-    audit.record(username, "create", "facility_finding", finding.id, None,
-                 audit.snapshot(finding), "登记检查发现" + ("（隐患）" if f.is_hazard else ""))
     for photo in f.photos:
-        store_photo(username, photo, finding_id=finding.id, purpose="finding",
+        store_photo(actor, photo, finding_id=finding.id, purpose="finding",
                     taken_on=inspection.inspected_on)
     return finding
 
 
+@service(Perm.FACILITIES_EDIT)
 def record_inspection(actor: HasRole, centre_id: int, inspected_on: dt.date, inspector: str,
                       findings: list[FindingInput], notes: str = "",
                       today: dt.date | None = None) -> int:
     """Save an inspection with its findings (and their photos) in one transaction."""
-    require(actor, Perm.FACILITIES_EDIT)
     if not inspector.strip():
         raise FacilityError("请填写检查人。")
     if inspected_on > _today(today):
         raise FacilityError("检查日期不能晚于今天。")
     for f in findings:
         _check_finding(f, inspected_on, centre_id)
-    with database.atomic():
-        inspection = crud.create(actor, FacilityInspection, "登记安全检查", centre=centre_id,
-                                 inspected_on=inspected_on, inspector=inspector.strip(),
-                                 notes=notes.strip(), username=actor.username)
-        for f in findings:
-            _save_finding(actor.username, inspection, f)
+    inspection = crud.create(actor, FacilityInspection, "登记安全检查", centre=centre_id,
+                             inspected_on=inspected_on, inspector=inspector.strip(),
+                             notes=notes.strip(), username=actor.username)
+    for f in findings:
+        _save_finding(actor, inspection, f)
     return inspection.id
 
 
+@service(Perm.FACILITIES_EDIT)
 def add_finding(actor: HasRole, inspection_id: int, finding: FindingInput) -> int:
     """A finding added later to an inspection already on record."""
-    require(actor, Perm.FACILITIES_EDIT)
     inspection = FacilityInspection.get_by_id(inspection_id)
     if inspection.voided:
         raise FacilityError("该检查记录已作废。")
     _check_finding(finding, inspection.inspected_on, inspection.centre_id)
-    with database.atomic():
-        return _save_finding(actor.username, inspection, finding).id
+    return _save_finding(actor, inspection, finding).id
 
 
+@service(Perm.FACILITIES_EDIT)
 def close_hazard(actor: HasRole, finding_id: int, fixed_on: dt.date, fix_notes: str,
                  photos: list[Path] | list[str], today: dt.date | None = None) -> None:
     """Mark a hazard fixed. A photo of the fix is required: the record is the evidence."""
-    require(actor, Perm.FACILITIES_EDIT)
     finding = FacilityFinding.get_by_id(finding_id)
     if not finding.is_hazard or finding.voided:
         raise FacilityError("只有未作废的隐患才能整改销号。")
@@ -167,36 +165,34 @@ def close_hazard(actor: HasRole, finding_id: int, fixed_on: dt.date, fix_notes: 
         raise FacilityError("整改日期不能早于发现隐患的检查日期。")
     if not fix_notes.strip():
         raise FacilityError("请简要说明整改措施。")
-    with database.atomic():
-        for photo in photos:
-            store_photo(actor.username, photo, finding_id=finding_id, purpose="fix",
-                        taken_on=fixed_on)
-        crud.update(actor, finding, "隐患整改销号", fixed_on=fixed_on,
-                    fix_notes=fix_notes.strip(), fixed_by=actor.username)
+    for photo in photos:
+        store_photo(actor, photo, finding_id=finding_id, purpose="fix",
+                    taken_on=fixed_on)
+    crud.update(actor, finding, "隐患整改销号", fixed_on=fixed_on,
+                fix_notes=fix_notes.strip(), fixed_by=actor.username)
 
 
+@service(Perm.FACILITIES_EDIT)
 def void_finding(actor: HasRole, finding_id: int, reason: str) -> None:
     """A finding entered by mistake: voided with a reason, never deleted."""
-    require(actor, Perm.FACILITIES_EDIT)
     if not reason.strip():
         raise FacilityError("请说明作废原因。")
     crud.update(actor, FacilityFinding.get_by_id(finding_id), "作废检查发现", voided=True,
                 void_reason=reason.strip()[:200])
 
 
+@service(Perm.FACILITIES_EDIT)
 def void_inspection(actor: HasRole, inspection_id: int, reason: str) -> None:
     """An inspection entered by mistake (or twice): it and its findings are voided."""
-    require(actor, Perm.FACILITIES_EDIT)
     if not reason.strip():
         raise FacilityError("请说明作废原因。")
-    with database.atomic():
-        inspection = FacilityInspection.get_by_id(inspection_id)
-        crud.update(actor, inspection, f"作废安全检查：{reason.strip()}", voided=True)
-        for finding in FacilityFinding.select().where(
-                (FacilityFinding.inspection == inspection_id)
-                & (FacilityFinding.voided == False)):  # noqa: E712
-            crud.update(actor, finding, "随检查记录作废", voided=True,
-                        void_reason=reason.strip()[:200])
+    inspection = FacilityInspection.get_by_id(inspection_id)
+    crud.update(actor, inspection, f"作废安全检查：{reason.strip()}", voided=True)
+    for finding in FacilityFinding.select().where(
+            (FacilityFinding.inspection == inspection_id)
+            & (FacilityFinding.voided == False)):  # noqa: E712
+        crud.update(actor, finding, "随检查记录作废", voided=True,
+                    void_reason=reason.strip()[:200])
 
 
 # -- reading --------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from typing import Any
 from models.core import audit, crud
 from models.core.db import database
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 from models.facilities.entities import KIND_NAMES, FacilityStandard, FacilityStandardItem
 
 TEMPLATE_FORMAT = "neighbourhood-desk/facility-standard/1"
@@ -276,18 +277,18 @@ def _create_from_template(username: str, data: dict[str, Any], note: str) -> Fac
         )
     after = audit.snapshot(std)
     after["items"] = [i["name"] for i in clean["items"]]
-    audit.record(username, "create", "facility_standard", std.id, None, after, note)
+    audit.record(username, audit.Action.CREATE, "facility_standard", std.id, None, after, note)
     return std
 
 
+@service(Perm.FACILITIES_STANDARD)
 def load_template(actor: HasRole, data: dict[str, Any], note: str = "载入标准模板") -> Standard:
     """Make a new standard from *data* and hold every centre to it from now on."""
-    require(actor, Perm.FACILITIES_STANDARD)
-    with database.atomic():
-        std = _create_from_template(actor.username, data, note)
+    std = _create_from_template(actor.username, data, note)
     return _standard_row(std)
 
 
+@service(Perm.FACILITIES_STANDARD)
 def load_template_file(actor: HasRole, path: str | Path) -> Standard:
     return load_template(actor, read_template(path), f"载入标准模板文件 {Path(path).name}")
 
@@ -322,24 +323,23 @@ def save_template(standard_id: int, path: str | Path) -> Path:
 
 # -- editing the active standard ---------------------------------------------------------
 
+@service(Perm.FACILITIES_STANDARD)
 def activate(actor: HasRole, standard_id: int) -> Standard:
-    require(actor, Perm.FACILITIES_STANDARD)
-    with database.atomic():
-        target = FacilityStandard.get_by_id(standard_id)
-        previous = [s.id for s in FacilityStandard.select().where(FacilityStandard.active == True)]  # noqa: E712
-        FacilityStandard.update(active=False).where(FacilityStandard.active == True).execute()  # noqa: E712
-        target.active = True
-        target.save()
-        audit.record(actor.username, "update", "facility_standard", target.id,
-                     {"active": False, "previous_active": previous}, {"active": True}, "启用标准")
+    target = FacilityStandard.get_by_id(standard_id)
+    previous = [s.id for s in FacilityStandard.select().where(FacilityStandard.active == True)]  # noqa: E712
+    FacilityStandard.update(active=False).where(FacilityStandard.active == True).execute()  # noqa: E712
+    target.active = True
+    target.save()
+    audit.record(actor.username, audit.Action.UPDATE, "facility_standard", target.id,
+                 {"active": False, "previous_active": previous}, {"active": True}, "启用标准")
     return _standard_row(target)
 
 
+@service(Perm.FACILITIES_STANDARD)
 def update_rule(actor: HasRole, standard_id: int, *, name: str | None = None,
                 per_100_households: float | None = None, min_total_area: float | None = None,
                 resident_share: float | None = None, notes: str | None = None) -> Standard:
     """Change the floor-area parameters (or the name) of a standard."""
-    require(actor, Perm.FACILITIES_STANDARD)
     changes: dict[str, Any] = {}
     if name is not None:
         if not name.strip():
@@ -372,26 +372,25 @@ def _fields(name: str, kind: str, min_area: float | None,
             "notes": notes.strip()}
 
 
+@service(Perm.FACILITIES_STANDARD)
 def add_item(actor: HasRole, standard_id: int, name: str, kind: str,
              min_area: float | None = None,
              equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment] = (),
              resident_use: bool = False, notes: str = "", code: str = "") -> StandardItem:
     """A new item in a standard (e.g. a province's fifth and sixth room)."""
-    require(actor, Perm.FACILITIES_STANDARD)
     values = _fields(name, kind, min_area, equipment, resident_use, notes)
-    with database.atomic():
-        live = FacilityStandardItem.select().where(
-            (FacilityStandardItem.standard == standard_id)
-            & (FacilityStandardItem.archived == False))  # noqa: E712
-        if any(i.name == values["name"] for i in live):
-            raise StandardError(f"标准中已有项目“{values['name']}”。")
-        used = {i.code for i in FacilityStandardItem.select(FacilityStandardItem.code)}
-        code = code.strip() or _new_code(used)
-        if code in {i.code for i in live}:
-            raise StandardError(f"项目代码“{code}”已被使用。")
-        order = max([i.sort_order for i in live] or [0]) + 10
-        item = crud.create(actor, FacilityStandardItem, "增加标准项目", standard=standard_id,
-                           code=code, sort_order=order, **values)
+    live = FacilityStandardItem.select().where(
+        (FacilityStandardItem.standard == standard_id)
+        & (FacilityStandardItem.archived == False))  # noqa: E712
+    if any(i.name == values["name"] for i in live):
+        raise StandardError(f"标准中已有项目“{values['name']}”。")
+    used = {i.code for i in FacilityStandardItem.select(FacilityStandardItem.code)}
+    code = code.strip() or _new_code(used)
+    if code in {i.code for i in live}:
+        raise StandardError(f"项目代码“{code}”已被使用。")
+    order = max([i.sort_order for i in live] or [0]) + 10
+    item = crud.create(actor, FacilityStandardItem, "增加标准项目", standard=standard_id,
+                       code=code, sort_order=order, **values)
     return _item_row(item)
 
 
@@ -402,10 +401,10 @@ def _new_code(used: set[str]) -> str:
     return f"custom_{n}"
 
 
+@service(Perm.FACILITIES_STANDARD)
 def update_item(actor: HasRole, item_id: int, name: str, kind: str, min_area: float | None,
                 equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment],
                 resident_use: bool, notes: str = "") -> StandardItem:
-    require(actor, Perm.FACILITIES_STANDARD)
     values = _fields(name, kind, min_area, equipment, resident_use, notes)
     item = FacilityStandardItem.get_by_id(item_id)
     clash = FacilityStandardItem.select().where(
@@ -417,7 +416,7 @@ def update_item(actor: HasRole, item_id: int, name: str, kind: str, min_area: fl
     return _item_row(crud.update(actor, item, "修改标准项目", **values))
 
 
+@service(Perm.FACILITIES_STANDARD)
 def remove_item(actor: HasRole, item_id: int) -> None:
     """Take an item out of the standard (archived: its history stays)."""
-    require(actor, Perm.FACILITIES_STANDARD)
     crud.archive(actor, FacilityStandardItem.get_by_id(item_id), "从标准中移除项目")

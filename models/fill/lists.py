@@ -19,7 +19,8 @@ from models.core.dates import years_before
 from models.core.db import database
 from models.core.entities import Compound
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, can, require
+from models.core.permissions import HasRole, Perm, can
+from models.core.service import service
 from models.fill.entities import FillTemplate, SavedList
 
 HEAD = "02"  # 与户主关系: 户主
@@ -264,19 +265,19 @@ def as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def count(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None) -> int:
     """How many residents the list holds on the reference day (the builder's live figure)."""
-    require(actor, Perm.REGISTRY_VIEW)
     where, params = _where(criteria, reference_day(criteria.date_rule, as_of))
     sql = f"SELECT count(*){_FROM} WHERE {where}"
     return int(database.execute_sql(sql, params).fetchone()[0])
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def people(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None,
            sort: str = "household", limit: int | None = None) -> list[ListPerson]:
     """The list's residents on the reference day, in *sort* order. Full ID numbers only for
     roles that may see them (the caller logs a reveal when it prints them)."""
-    require(actor, Perm.REGISTRY_VIEW)
     if sort not in SORTS:
         raise ListError(f"未知的排序方式“{sort}”。")
     day = reference_day(criteria.date_rule, as_of)
@@ -372,24 +373,24 @@ def _info(row: SavedList) -> ListInfo:
     return ListInfo(row.id, row.name, criteria, describe(criteria), row.notes, row.starter, used)
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def saved_lists(actor: HasRole) -> list[ListInfo]:
-    require(actor, Perm.REGISTRY_VIEW)
     query = SavedList.select().where(SavedList.archived == False)  # noqa: E712
     return [_info(row) for row in query.order_by(SavedList.name)]
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def get_list(actor: HasRole, list_id: int) -> ListInfo:
-    require(actor, Perm.REGISTRY_VIEW)
     row = SavedList.get_or_none(SavedList.id == list_id)
     if row is None:
         raise ListError("该名单不存在。")
     return _info(row)
 
 
+@service(Perm.REGISTRY_VIEW)
 def save_list(actor: HasRole, name: str, criteria: ListCriteria, notes: str = "",
               list_id: int | None = None, starter: bool = False) -> ListInfo:
     """保存为名单: a new list, or the criteria of list *list_id* changed (audited)."""
-    require(actor, Perm.REGISTRY_VIEW)
     name = text_rules.clean(name or "").strip()
     if not name:
         raise ListError("请给名单起一个名字。")
@@ -399,23 +400,22 @@ def save_list(actor: HasRole, name: str, criteria: ListCriteria, notes: str = ""
     clash = SavedList.select().where((SavedList.name == name) & (SavedList.id != (list_id or 0)))
     if clash.exists():
         raise ListError(f"已有名为“{name}”的名单，请换一个名字或打开它修改。")
-    with database.atomic():
-        if list_id is None:
-            row = crud.create(actor, SavedList, note=f"保存名单“{name}”", name=name,
-                              criteria=criteria.to_json(), notes=notes, starter=starter,
-                              created_by=actor.username)
-        else:
-            stored = SavedList.get_or_none(SavedList.id == list_id)
-            if stored is None:
-                raise ListError("该名单不存在。")
-            row = crud.update(actor, stored, note=f"修改名单“{name}”", name=name,
-                              criteria=criteria.to_json(), notes=notes)
+    if list_id is None:
+        row = crud.create(actor, SavedList, note=f"保存名单“{name}”", name=name,
+                          criteria=criteria.to_json(), notes=notes, starter=starter,
+                          created_by=actor.username)
+    else:
+        stored = SavedList.get_or_none(SavedList.id == list_id)
+        if stored is None:
+            raise ListError("该名单不存在。")
+        row = crud.update(actor, stored, note=f"修改名单“{name}”", name=name,
+                          criteria=criteria.to_json(), notes=notes)
     return _info(row)
 
 
+@service(Perm.REGISTRY_VIEW)
 def archive_list(actor: HasRole, list_id: int) -> None:
     """A list no template uses any more is archived (kept, hidden)."""
-    require(actor, Perm.REGISTRY_VIEW)
     row = SavedList.get_or_none(SavedList.id == list_id)
     if row is None:
         raise ListError("该名单不存在。")

@@ -23,14 +23,17 @@ from typing import Any
 from models.core import audit, clock, crud, settings, text_rules
 from models.core.db import database
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, can, require
+from models.core.permissions import HasRole, Perm, can
+from models.core.service import service
 from models.fill import fields as fill_fields
 from models.fill import layout as fill_layout
+from models.fill.write import fill_workbook
 from models.fill import lists as fill_lists
 from models.fill import starters as fill_starters
 from models.fill.entities import FillRun, FillTemplate, SavedList
-from models.fill.layout import TemplateColumn, TemplateError, TemplateLayout
+from models.fill.layout import TemplateColumn, TemplateLayout
 from models.fill.lists import ListCriteria, ListError
+from models.fill.template_file import TemplateError
 
 Progress = Callable[[int, int], bool]
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -72,11 +75,11 @@ class TemplateDraft:
     mapping: dict[int, str]
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def read_file(actor: HasRole, path: str | os.PathLike[str], sheet: str | None = None,
               previous: dict[str, str] | None = None) -> TemplateDraft:
     """Analyse the department's file; *previous* ({header label: key}) keeps the choices of
     the template it replaces where the same header is still there."""
-    require(actor, Perm.REGISTRY_VIEW)
     file = Path(path)
     if file.suffix.lower() not in SUFFIXES:
         raise FillError(f"“{file.name}”不是 Excel 工作簿（.xlsx 或 .xls）。")
@@ -87,6 +90,7 @@ def read_file(actor: HasRole, path: str | os.PathLike[str], sheet: str | None = 
     return draft_from_bytes(actor, file.name, source, sheet, previous)
 
 
+@service(None, write=False)
 def draft_from_bytes(actor: HasRole, filename: str, source: bytes, sheet: str | None = None,
                      previous: dict[str, str] | None = None) -> TemplateDraft:
     try:
@@ -143,19 +147,20 @@ def _info(row: FillTemplate) -> TemplateInfo:
         last_run=last.made_at if last else None)
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def templates(actor: HasRole) -> list[TemplateInfo]:
     """The active templates, the starter set installed the first time."""
-    require(actor, Perm.REGISTRY_VIEW)
     ensure_starters()
     query = FillTemplate.select().where(FillTemplate.archived == False)  # noqa: E712
     return [_info(row) for row in query.order_by(FillTemplate.department, FillTemplate.name)]
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def get_template(actor: HasRole, template_id: int) -> TemplateInfo:
-    require(actor, Perm.REGISTRY_VIEW)
     return _info(_row(template_id))
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def find_template(actor: HasRole, name_or_id: str) -> TemplateInfo:
     """For the command line: a template by its name or number."""
     for info in templates(actor):
@@ -191,6 +196,7 @@ def _check_mapping(actor: HasRole, layout: TemplateLayout, mapping: dict[int, st
     return clean
 
 
+@service(Perm.REGISTRY_VIEW)
 def save_template(actor: HasRole, draft: TemplateDraft, name: str, department: str,
                   mapping: dict[int, str], list_id: int | None, sort: str = "household",
                   date_rule: str = "as_of", template_id: int | None = None,
@@ -198,7 +204,6 @@ def save_template(actor: HasRole, draft: TemplateDraft, name: str, department: s
     """Save the mapping as a template (new, or template *template_id* changed: its file
     replaced when *draft* holds a different one). Audited; the old file stays in the log's
     history as its checksum."""
-    require(actor, Perm.REGISTRY_VIEW)
     name = text_rules.clean(name or "").strip()
     department = text_rules.clean(department or "").strip()
     if not name:
@@ -224,22 +229,21 @@ def save_template(actor: HasRole, draft: TemplateDraft, name: str, department: s
         layout=layout_to_json(draft.layout), mapping=_mapping_to_json(mapping),
         saved_list=list_id, sort=sort, date_rule=date_rule)
     digest = hashlib.sha256(draft.source).hexdigest()
-    with database.atomic():
-        if template_id is None:
-            row = crud.create(actor, FillTemplate, note=f"保存模板“{name}”", source=draft.source,
-                              source_sha256=digest, created_by=actor.username, starter=starter,
-                              **values)
-        else:
-            stored = _row(template_id)
-            if stored.source_sha256 != digest:
-                values.update(source=draft.source, source_sha256=digest)
-            row = crud.update(actor, stored, note=f"修改模板“{name}”", **values)
+    if template_id is None:
+        row = crud.create(actor, FillTemplate, note=f"保存模板“{name}”", source=draft.source,
+                          source_sha256=digest, created_by=actor.username, starter=starter,
+                          **values)
+    else:
+        stored = _row(template_id)
+        if stored.source_sha256 != digest:
+            values.update(source=draft.source, source_sha256=digest)
+        row = crud.update(actor, stored, note=f"修改模板“{name}”", **values)
     return _info(row)
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def stored_draft(actor: HasRole, template_id: int) -> TemplateDraft:
     """The template's own file and mapping, for the dialog that changes it."""
-    require(actor, Perm.REGISTRY_VIEW)
     row = _row(template_id)
     source = bytes(row.source)
     try:
@@ -250,8 +254,8 @@ def stored_draft(actor: HasRole, template_id: int) -> TemplateDraft:
                          _mapping_from_json(row.mapping))
 
 
+@service(Perm.REGISTRY_VIEW)
 def archive_template(actor: HasRole, template_id: int) -> None:
-    require(actor, Perm.REGISTRY_VIEW)
     row = _row(template_id)
     crud.update(actor, row, note=f"停用模板“{row.name}”", archived=True,
                 name=fill_lists.archived_name(row.name, row.id))
@@ -299,24 +303,24 @@ def _prepare(actor: HasRole, row: FillTemplate, as_of: dt.date | None, limit: in
     return layout, rows, day, full, wants_full and not full and not preview
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def preview(actor: HasRole, template_id: int, as_of: dt.date | None = None,
             limit: int = 50) -> tuple[list[str], list[list[Any]], int]:
     """Column labels, the first rows as they will be written (IDs masked) and how many rows
     the fill will have."""
-    require(actor, Perm.REGISTRY_VIEW)
     row = _row(template_id)
     layout, rows, _day, _full, _masked = _prepare(actor, row, as_of, limit, preview=True)
     total = fill_lists.count(actor, _criteria(row), as_of)
     return [c.label for c in layout.columns], rows, total
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def fill(actor: HasRole, template_id: int, out: str | os.PathLike[str], *,
          as_of: dt.date | None = None, recipient: str = "",
          progress: Progress | None = None) -> FillResult:
     """生成: the department's file with the list's rows under its header, saved at *out*
     (always .xlsx); the run kept with its file, one audit row. Cancelled through *progress*
-    (fill_layout.FillCancelled): no file, no run."""
-    require(actor, Perm.REGISTRY_VIEW)
+    (models.fill.write.FillCancelled): no file, no run."""
     row = _row(template_id)
     if row.archived:
         raise FillError(f"模板“{row.name}”已停用。")
@@ -328,7 +332,7 @@ def fill(actor: HasRole, template_id: int, out: str | os.PathLike[str], *,
     mapping = _mapping_from_json(row.mapping)
     text_columns = fill_fields.text_columns(mapping)
     try:
-        written = fill_layout.fill_workbook(bytes(row.source), layout, rows, path,
+        written = fill_workbook(bytes(row.source), layout, rows, path,
                                             as_of=as_of or clock.today(), period=day,
                                             text_columns=text_columns, progress=progress)
     except TemplateError as exc:
@@ -353,7 +357,7 @@ def _record_run(actor: HasRole, row: FillTemplate, path: Path, day: dt.date, wri
                              recipient=recipient, filename=path.name, output=output,
                              output_sha256=hashlib.sha256(output).hexdigest(),
                              username=actor.username, made_at=clock.now())
-        audit.record(actor.username, "fill", "fill_template", row.id,
+        audit.record(actor.username, audit.Action.FILL, "fill_template", row.id,
                      after={"run": run.id, "rows": written, "full_ids": full,
                             "as_of": day.isoformat(), "recipient": recipient,
                             "file": path.name, "sha256": run.output_sha256},
@@ -375,8 +379,8 @@ class Printable:
     masked_for_role: bool
 
 
+@service(Perm.REPORTS_PRINT, write=False)
 def printable(actor: HasRole, template_id: int, as_of: dt.date | None = None) -> Printable:
-    require(actor, Perm.REPORTS_PRINT)
     row = _row(template_id)
     if row.archived:
         raise FillError(f"模板“{row.name}”已停用。")
@@ -387,6 +391,7 @@ def printable(actor: HasRole, template_id: int, as_of: dt.date | None = None) ->
                      masked)
 
 
+@service(None)
 def record_printed(actor: HasRole, template_id: int, path: str | os.PathLike[str],
                    printed: Printable, recipient: str = "") -> int:
     """The printed copy kept in the history like a filled workbook (one audit row)."""
@@ -411,8 +416,8 @@ class RunInfo:
     made_at: dt.datetime
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def history(actor: HasRole, template_id: int | None = None, limit: int = 500) -> list[RunInfo]:
-    require(actor, Perm.REGISTRY_VIEW)
     query = (FillRun.select(FillRun.id, FillRun.template, FillRun.as_of, FillRun.rows,
                             FillRun.full_ids, FillRun.recipient, FillRun.filename,
                             FillRun.username, FillRun.made_at, FillTemplate.name,
@@ -429,10 +434,10 @@ def day_of(moment: Any) -> dt.date:
     return moment.date() if isinstance(moment, dt.datetime) else dt.date.fromisoformat(str(moment)[:10])
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def save_run_copy(actor: HasRole, run_id: int, out: str | os.PathLike[str]) -> Path:
     """The file exactly as it was produced (what was sent), saved again; a copy holding full
     ID numbers only for a role that may see them. Audited."""
-    require(actor, Perm.REGISTRY_VIEW)
     run = FillRun.get_or_none(FillRun.id == run_id)
     if run is None:
         raise FillError("没有这条生成记录。")
@@ -444,7 +449,7 @@ def save_run_copy(actor: HasRole, run_id: int, out: str | os.PathLike[str]) -> P
     path = Path(out)
     path.write_bytes(data)
     with database.atomic():
-        audit.record(actor.username, "export", "fill_run", run.id,
+        audit.record(actor.username, audit.Action.EXPORT, "fill_run", run.id,
                      after={"file": path.name, "full_ids": run.full_ids},
                      note=f"另存已生成的“{run.template.name}”（{run.made_at:%Y-%m-%d}）")
     return path

@@ -1,5 +1,5 @@
 """An .xls template (Excel 97-2003) read with xlrd and rebuilt as an openpyxl workbook, so
-that models.fill.layout fills it like an .xlsx (the output is always .xlsx)."""
+that models.fill.write fills it like an .xlsx (the output is always .xlsx)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from models.core.errors import UserFacingError
 
-DATE = "yyyy-mm-dd"  # as models.fill.layout writes dates
+DATE = "yyyy-mm-dd"  # as models.fill.write writes dates
 
 
 class XlsError(UserFacingError):
@@ -76,7 +76,7 @@ def _xls_styles(book: Any) -> dict[int, dict[str, Any]]:
 
 def xls_to_openpyxl(data: bytes) -> Any:
     """An .xls (Excel 97-2003) template rebuilt as an openpyxl workbook, formatting included
-    as far as xlrd reports it (see models.fill.layout for what is lost)."""
+    as far as xlrd reports it (see models.fill.template_file for what is lost)."""
     import xlrd
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter

@@ -40,6 +40,7 @@ from models.core.db import database
 from models.core.entities import Compound, Household, LifeEvent, ReportSubmission, Resident, User
 from models.core.errors import UserFacingError
 from models.core.permissions import HasRole, Perm, PermissionDenied, require
+from models.core.service import service
 from models.monthly.stats import (
     COUNTED_KINDS,
     CompoundFigures,
@@ -193,6 +194,7 @@ def _require_submit(actor: HasRole) -> None:
 Render = Callable[[MonthlyFigures], bytes]
 
 
+@service(Perm.REPORTS_PRINT)
 def submit(actor: HasRole, month: Month, compound_id: int | None, render: Render,
            reason: str = "") -> ReportSubmission:
     """Send the month's report for this scope: freeze its figures and its PDF.
@@ -208,38 +210,37 @@ def submit(actor: HasRole, month: Month, compound_id: int | None, render: Render
     if compound_id is not None and Compound.get_or_none(Compound.id == compound_id) is None:
         raise StatsError("所选小区不存在。")
     reason = reason.strip()
-    with database.atomic():
-        first = latest(month, compound_id)
-        if first is not None and not reason:
-            raise SubmissionError(
-                f"{month.label}{first.scope_name}的报表已于{_when(first.submitted_at)}报送"
-                f"（编号{first.serial}）。如需补报或更正，请写明理由。")
-        last_event = LifeEvent.select(pw.fn.MAX(LifeEvent.id)).scalar() or 0
-        figures = report_figures(month, compound_id, today=today)
-        number = (ReportSubmission.select(pw.fn.MAX(ReportSubmission.number))
-                  .where(ReportSubmission.year == month.year).scalar() or 0) + 1
-        serial = f"{month.year:04d}-{month.month:02d}-{number:03d}"
-        at = clock.now()
-        figures.submission = SubmissionStamp(
-            serial=serial, username=actor.username, display_name=_display_name(actor.username),
-            submitted_at=at.isoformat(sep=" "),
-            kind="correction" if first is not None else "submit",
-            corrects=first.serial if first is not None else "", reason=reason)
-        pdf = render(figures)
-        row = ReportSubmission.create(
-            serial=serial, year=month.year, number=number, month=str(month),
-            compound=compound_id, scope_name=figures.scope_name,
-            kind=figures.submission.kind, corrects=first, reason=reason,
-            figures=figures_to_json(figures), closing=figures.total.closing,
-            last_event_id=last_event, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            username=actor.username, submitted_at=at)
-        action = "更正报送" if first is not None else "报送"
-        audit.record(actor.username, "submit", "report_submission", row.id,
-                     after={"serial": serial, "month": str(month), "scope": figures.scope_name,
-                            "closing": row.closing, "pdf_sha256": row.pdf_sha256,
-                            "corrects": first.serial if first is not None else None},
-                     note=f"{action}{month.label}{figures.scope_name}月度报表，编号{serial}"
-                          + (f"；理由：{reason}" if reason else ""))
+    first = latest(month, compound_id)
+    if first is not None and not reason:
+        raise SubmissionError(
+            f"{month.label}{first.scope_name}的报表已于{_when(first.submitted_at)}报送"
+            f"（编号{first.serial}）。如需补报或更正，请写明理由。")
+    last_event = LifeEvent.select(pw.fn.MAX(LifeEvent.id)).scalar() or 0
+    figures = report_figures(month, compound_id, today=today)
+    number = (ReportSubmission.select(pw.fn.MAX(ReportSubmission.number))
+              .where(ReportSubmission.year == month.year).scalar() or 0) + 1
+    serial = f"{month.year:04d}-{month.month:02d}-{number:03d}"
+    at = clock.now()
+    figures.submission = SubmissionStamp(
+        serial=serial, username=actor.username, display_name=_display_name(actor.username),
+        submitted_at=at.isoformat(sep=" "),
+        kind="correction" if first is not None else "submit",
+        corrects=first.serial if first is not None else "", reason=reason)
+    pdf = render(figures)
+    row = ReportSubmission.create(
+        serial=serial, year=month.year, number=number, month=str(month),
+        compound=compound_id, scope_name=figures.scope_name,
+        kind=figures.submission.kind, corrects=first, reason=reason,
+        figures=figures_to_json(figures), closing=figures.total.closing,
+        last_event_id=last_event, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        username=actor.username, submitted_at=at)
+    action = "更正报送" if first is not None else "报送"
+    audit.record(actor.username, audit.Action.SUBMIT, "report_submission", row.id,
+                 after={"serial": serial, "month": str(month), "scope": figures.scope_name,
+                        "closing": row.closing, "pdf_sha256": row.pdf_sha256,
+                        "corrects": first.serial if first is not None else None},
+                 note=f"{action}{month.label}{figures.scope_name}月度报表，编号{serial}"
+                      + (f"；理由：{reason}" if reason else ""))
     return row
 
 
@@ -272,9 +273,9 @@ class SubmissionRow:
     in_force: bool  # the newest for its month and scope
 
 
+@service(Perm.REPORTS_PRINT, write=False)
 def history(actor: HasRole, month: Month | None = None) -> list[SubmissionRow]:
     """Every report sent, newest first."""
-    require(actor, Perm.REPORTS_PRINT)
     query = ReportSubmission.select(
         ReportSubmission.id, ReportSubmission.serial, ReportSubmission.month,
         ReportSubmission.compound, ReportSubmission.scope_name, ReportSubmission.kind,
@@ -299,19 +300,18 @@ def history(actor: HasRole, month: Month | None = None) -> list[SubmissionRow]:
     return result
 
 
+@service(Perm.REPORTS_PRINT)
 def reprint(actor: HasRole, submission_id: int) -> tuple[ReportSubmission, bytes]:
     """The PDF exactly as it was sent (checked against its hash); the reprint is logged."""
-    require(actor, Perm.REPORTS_PRINT)
     row = ReportSubmission.get_or_none(ReportSubmission.id == submission_id)
     if row is None:
         raise SubmissionError("该报送记录不存在。")
     pdf = bytes(row.pdf)
     if hashlib.sha256(pdf).hexdigest() != row.pdf_sha256:
         raise SubmissionError(f"报送记录{row.serial}的PDF与报送时的校验值不符，文件可能已损坏。")
-    with database.atomic():
-        audit.record(actor.username, "reprint", "report_submission", row.id,
-                     note=f"重印已报送的{Month.parse(row.month).label}{row.scope_name}月度报表，"
-                          f"编号{row.serial}")
+    audit.record(actor.username, audit.Action.REPRINT, "report_submission", row.id,
+                 note=f"重印已报送的{Month.parse(row.month).label}{row.scope_name}月度报表，"
+                      f"编号{row.serial}")
     return row, pdf
 
 
@@ -320,7 +320,7 @@ def log_print(username: str, figures: MonthlyFigures, note: str = "") -> None:
     state = (f"未结束，截至{figures.as_of.year}年{figures.as_of.month}月{figures.as_of.day}日"
              if figures.as_of else "")
     with database.atomic():
-        audit.record(username, "print", "monthly_report", str(figures.month),
+        audit.record(username, audit.Action.PRINT, "monthly_report", str(figures.month),
                      after={"month": str(figures.month), "scope": figures.scope_name,
                             "closing": figures.total.closing,
                             "opening_from": figures.opening_from or None},

@@ -10,7 +10,8 @@ from models.core import crud
 from models.core.db import as_dict
 from models.core.entities import Compound, Household, Resident
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 
 
 class CompoundError(UserFacingError, ValueError):
@@ -33,8 +34,8 @@ def list_compounds(include_archived: bool = False) -> list[Compound]:
     return list(query)
 
 
+@service(Perm.REGISTRY_EDIT)
 def create_compound(actor: HasRole, name: str, lead_unit: str = "", address: str = "") -> Compound:
-    require(actor, Perm.REGISTRY_EDIT)
     name = name.strip()
     if not name:
         raise CompoundError("小区名称不能为空。")
@@ -44,8 +45,8 @@ def create_compound(actor: HasRole, name: str, lead_unit: str = "", address: str
                        address=address.strip())
 
 
+@service(Perm.REGISTRY_EDIT)
 def update_compound(actor: HasRole, compound: Compound, **changes: str) -> Compound:
-    require(actor, Perm.REGISTRY_EDIT)
     if "name" in changes:
         name = changes["name"].strip()
         if not name:

@@ -1,6 +1,6 @@
 """Life events for the demo community: the twelve months before its date, true to the register.
 
-Hooked into models.demo.DEMO_EXTRAS. Births are the children already in the register who
+Declared in models.registry.area. Births are the children already in the register who
 were born in the window; moves in are the residents who arrived in it; deaths and moves out
 are drawn from the others and set their status (a head who dies hands over to the spouse or
 the eldest member; a household whose members all left is closed). So a monthly balance

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.core import codes, crud, idcard, text_rules
-from models.core.db import as_dict, database
+from models.core.db import as_dict
 from models.core.entities import Compound, Household, Resident
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
+from models.core.service import service
 from models.registry import search
 from models.registry.residents import (
     HEAD,
@@ -221,23 +222,21 @@ def _check_number(number: str, household_id: int | None = None) -> str:
     return number
 
 
+@service(Perm.REGISTRY_EDIT)
 def create_household(actor: HasRole, addr: AddressInput, household_no: str = "") -> Household:
-    require(actor, Perm.REGISTRY_EDIT)
-    with database.atomic():
-        values = _check_address(addr)
-        number = _check_number(household_no or next_household_no(addr.compound_id))
-        return crud.create(actor, Household, household_no=number, **values)
+    values = _check_address(addr)
+    number = _check_number(household_no or next_household_no(addr.compound_id))
+    return crud.create(actor, Household, household_no=number, **values)
 
 
+@service(Perm.REGISTRY_EDIT)
 def update_household(actor: HasRole, household_id: int, addr: AddressInput,
                      household_no: str | None = None) -> Household:
-    require(actor, Perm.REGISTRY_EDIT)
-    with database.atomic():
-        household = Household.get_by_id(household_id)
-        values = _check_address(addr)
-        if household_no is not None:
-            values["household_no"] = _check_number(household_no, household_id)
-        return crud.update(actor, household, **values)
+    household = Household.get_by_id(household_id)
+    values = _check_address(addr)
+    if household_no is not None:
+        values["household_no"] = _check_number(household_no, household_id)
+    return crud.update(actor, household, **values)
 
 
 def suggest_relations(household_id: int, new_head_id: int) -> dict[int, str]:
@@ -368,6 +367,7 @@ def _install_head(
     )
 
 
+@service(None)
 def handle_departure(
     actor: HasRole, person: Resident, new_head_id: int | None, relations: dict[int, str] | None,
     event_date: dt.date, reason: str,
@@ -401,53 +401,52 @@ def _current(resident_id: int) -> Resident:
     return person
 
 
+@service(Perm.REGISTRY_EDIT)
 def move_resident(
     actor: HasRole, resident_id: int, to_household_id: int, relation: str, event_date: dt.date,
     reason: str = "", new_head_id: int | None = None, relations: dict[int, str] | None = None,
 ) -> None:
     """Move a person to another household of the community (not a move out)."""
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
-    with database.atomic():
-        person = _current(resident_id)
-        if household_of(person) == to_household_id:
-            raise RegistryError("目标户与原户相同。")
-        target = Household.get_by_id(to_household_id)
-        old = Household.get_by_id(household_of(person))
-        if current_head(target.id) is None:
-            relation = HEAD
-        elif relation == HEAD:
-            raise RegistryError(f"户{target.household_no}已有户主，请选择与该户户主的关系。")
-        _check_relations({0: relation})
-        handle_departure(actor, person, new_head_id, relations, event_date, reason)
-        if target.archived:
-            crud.update(actor, target, note="户内有在册人员，恢复户", archived=False)
-        crud.update(actor, person, note=_reason(MOVE, reason), household=target.id,
-                    relation=relation)
-        add_event(actor, "household_change", event_date, resident_id=person.id,
-                  household_id=target.id, reason=_reason(MOVE, reason),
-                  from_value=old.household_no, to_value=target.household_no)
+    person = _current(resident_id)
+    if household_of(person) == to_household_id:
+        raise RegistryError("目标户与原户相同。")
+    target = Household.get_by_id(to_household_id)
+    old = Household.get_by_id(household_of(person))
+    if current_head(target.id) is None:
+        relation = HEAD
+    elif relation == HEAD:
+        raise RegistryError(f"户{target.household_no}已有户主，请选择与该户户主的关系。")
+    _check_relations({0: relation})
+    handle_departure(actor, person, new_head_id, relations, event_date, reason)
+    if target.archived:
+        crud.update(actor, target, note="户内有在册人员，恢复户", archived=False)
+    crud.update(actor, person, note=_reason(MOVE, reason), household=target.id,
+                relation=relation)
+    add_event(actor, "household_change", event_date, resident_id=person.id,
+              household_id=target.id, reason=_reason(MOVE, reason),
+              from_value=old.household_no, to_value=target.household_no)
 
 
+@service(Perm.REGISTRY_EDIT)
 def change_head(
     actor: HasRole, household_id: int, new_head_id: int, relations: dict[int, str],
     event_date: dt.date, reason: str = "",
 ) -> None:
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
-    with database.atomic():
-        household = Household.get_by_id(household_id)
-        new_head = _current(new_head_id)
-        if household_of(new_head) != household_id:
-            raise RegistryError("新户主须是本户在册人员。")
-        if new_head.relation == HEAD:
-            raise RegistryError(f"{new_head.name}已是户主。")
-        old_head = current_head(household_id)
-        if old_head is not None and relations.get(old_head.id, HEAD) == HEAD:
-            raise RegistryError(f"请为原户主{old_head.name}选择与新户主的关系。")
-        _install_head(actor, household, new_head, old_head, relations, event_date, reason)
+    household = Household.get_by_id(household_id)
+    new_head = _current(new_head_id)
+    if household_of(new_head) != household_id:
+        raise RegistryError("新户主须是本户在册人员。")
+    if new_head.relation == HEAD:
+        raise RegistryError(f"{new_head.name}已是户主。")
+    old_head = current_head(household_id)
+    if old_head is not None and relations.get(old_head.id, HEAD) == HEAD:
+        raise RegistryError(f"请为原户主{old_head.name}选择与新户主的关系。")
+    _install_head(actor, household, new_head, old_head, relations, event_date, reason)
 
 
+@service(Perm.REGISTRY_EDIT)
 def split_household(
     actor: HasRole, household_id: int, member_ids: list[int], new_head_id: int,
     relations: dict[int, str], addr: AddressInput, event_date: dt.date, reason: str = "",
@@ -458,33 +457,31 @@ def split_household(
 
     If the old head leaves, *stay_head_id* heads those who stay (with *stay_relations*).
     """
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
     _check_relations(relations)
-    with database.atomic():
-        old = Household.get_by_id(household_id)
-        members = {m.id: m for m in current_members(household_id)}
-        moving = [members[i] for i in member_ids if i in members]
-        if not moving or len(moving) != len(set(member_ids)):
-            raise RegistryError("请从本户在册人员中选择分出的人员。")
-        if len(moving) == len(members):
-            raise RegistryError("分户后原户须至少留下一人；全户迁移请修改户地址。")
-        if new_head_id not in member_ids:
-            raise RegistryError("新户的户主须是分出的人员之一。")
-        stay = [m for m in members.values() if m.id not in member_ids]
-        stay_head = None
-        if any(m.relation == HEAD for m in moving):
-            stay_head = next((m for m in stay if m.id == stay_head_id), None)
-            if stay_head is None:
-                raise RegistryError("原户主分出后，请在留下的人员中指定原户的新户主。")
-        new = create_household(actor, addr, household_no)
-        _move_all(actor, moving, new, new_head_id, relations, old, event_date,
-                  _reason(SPLIT, reason))
-        if stay_head is not None:
-            # Only those who stay are left in the old household now.
-            rels = {k: v for k, v in (stay_relations or {}).items() if k not in member_ids}
-            _install_head(actor, old, stay_head, None, rels, event_date, reason)
-        return new
+    old = Household.get_by_id(household_id)
+    members = {m.id: m for m in current_members(household_id)}
+    moving = [members[i] for i in member_ids if i in members]
+    if not moving or len(moving) != len(set(member_ids)):
+        raise RegistryError("请从本户在册人员中选择分出的人员。")
+    if len(moving) == len(members):
+        raise RegistryError("分户后原户须至少留下一人；全户迁移请修改户地址。")
+    if new_head_id not in member_ids:
+        raise RegistryError("新户的户主须是分出的人员之一。")
+    stay = [m for m in members.values() if m.id not in member_ids]
+    stay_head = None
+    if any(m.relation == HEAD for m in moving):
+        stay_head = next((m for m in stay if m.id == stay_head_id), None)
+        if stay_head is None:
+            raise RegistryError("原户主分出后，请在留下的人员中指定原户的新户主。")
+    new = create_household(actor, addr, household_no)
+    _move_all(actor, moving, new, new_head_id, relations, old, event_date,
+              _reason(SPLIT, reason))
+    if stay_head is not None:
+        # Only those who stay are left in the old household now.
+        rels = {k: v for k, v in (stay_relations or {}).items() if k not in member_ids}
+        _install_head(actor, old, stay_head, None, rels, event_date, reason)
+    return new
 
 
 def _move_all(
@@ -500,6 +497,7 @@ def _move_all(
                   reason=reason, from_value=source.household_no, to_value=target.household_no)
 
 
+@service(Perm.REGISTRY_EDIT)
 def merge_households(
     actor: HasRole, source_id: int, target_id: int, relations: dict[int, str],
     event_date: dt.date, reason: str = "",
@@ -508,27 +506,25 @@ def merge_households(
 
     *relations*: each newcomer's relation to the target's head (the source head's at least).
     """
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
     _check_relations(relations)
     if source_id == target_id:
         raise RegistryError("不能把一户并入它自己。")
-    with database.atomic():
-        source = Household.get_by_id(source_id)
-        target = Household.get_by_id(target_id)
-        people = current_members(source_id)
-        if not people:
-            raise RegistryError(f"户{source.household_no}没有在册人员可并入。")
-        target_head = current_head(target_id)
-        head_id = None
-        if target_head is None:
-            head_id = next((m.id for m in people if m.relation == HEAD), people[0].id)
-        for m in people:
-            if m.id != head_id and relations.get(m.id, m.relation) == HEAD:
-                raise RegistryError(f"请为{m.name}选择与户主{target_head.name if target_head else ''}"
-                                    "的关系。")
-        if target.archived:
-            crud.update(actor, target, note="户内有在册人员，恢复户", archived=False)
-        label = _reason(MERGE, reason)
-        _move_all(actor, people, target, head_id, relations, source, event_date, label)
-        crud.archive(actor, source, note=f"{label}（并入{target.household_no}）")
+    source = Household.get_by_id(source_id)
+    target = Household.get_by_id(target_id)
+    people = current_members(source_id)
+    if not people:
+        raise RegistryError(f"户{source.household_no}没有在册人员可并入。")
+    target_head = current_head(target_id)
+    head_id = None
+    if target_head is None:
+        head_id = next((m.id for m in people if m.relation == HEAD), people[0].id)
+    for m in people:
+        if m.id != head_id and relations.get(m.id, m.relation) == HEAD:
+            raise RegistryError(f"请为{m.name}选择与户主{target_head.name if target_head else ''}"
+                                "的关系。")
+    if target.archived:
+        crud.update(actor, target, note="户内有在册人员，恢复户", archived=False)
+    label = _reason(MERGE, reason)
+    _move_all(actor, people, target, head_id, relations, source, event_date, label)
+    crud.archive(actor, source, note=f"{label}（并入{target.household_no}）")

@@ -21,7 +21,8 @@ from models.core import clock, codes, crud
 from models.core.db import as_dict, database
 from models.core.entities import Household, LifeEvent, Resident
 from models.core.permissions import HasRole, Perm, require
-from models.monthly.stats import rows_of
+from models.core.service import service
+from models.monthly.parts import rows_of
 from models.registry.households import handle_departure
 from models.registry.residents import (
     HEAD,
@@ -134,73 +135,70 @@ def _not_before_birth(person: Resident | ResidentData, day: dt.date) -> None:
 
 
 # -- entering the register --------------------------------------------------------------
+@service(Perm.REGISTRY_EDIT)
 def record_birth(actor: HasRole, household_id: int, data: ResidentData, reason: str = "") -> Resident:
     """A child born into *household_id*: a new resident and a birth event on the birth date."""
-    require(actor, Perm.REGISTRY_EDIT)
     if data.birth_date is None:
         raise RegistryError("请填写出生日期。")
     born = check_event_date(data.birth_date)
-    with database.atomic():
-        household = Household.get_by_id(household_id)
-        if current_head(household_id) is None:
-            raise RegistryError(f"户{household.household_no}没有在册户主，请先登记户主。")
-        if data.relation == HEAD:
-            raise RegistryError("新生儿不能登记为户主，请选择与户主的关系。")
-        person = insert(actor, household, data, note="出生登记")
-        add_event(actor, "birth", born, resident_id=person.id,
-                  household_id=household.id, reason=reason, to_value=household.household_no)
-        return person
+    household = Household.get_by_id(household_id)
+    if current_head(household_id) is None:
+        raise RegistryError(f"户{household.household_no}没有在册户主，请先登记户主。")
+    if data.relation == HEAD:
+        raise RegistryError("新生儿不能登记为户主，请选择与户主的关系。")
+    person = insert(actor, household, data, note="出生登记")
+    add_event(actor, "birth", born, resident_id=person.id,
+              household_id=household.id, reason=reason, to_value=household.household_no)
+    return person
 
 
+@service(Perm.REGISTRY_EDIT)
 def record_move_in(
     actor: HasRole, household_id: int, data: ResidentData, event_date: dt.date,
     from_place: str = "", reason: str = "",
 ) -> Resident:
     """Someone new comes to live in *household_id* (户口迁入 or a newcomer)."""
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
     _not_before_birth(data, event_date)
-    with database.atomic():
-        household = Household.get_by_id(household_id)
-        has_head = current_head(household_id) is not None
-        if has_head and data.relation == HEAD:
-            raise RegistryError(f"户{household.household_no}已有户主，请选择与户主的关系。")
-        if not has_head:
-            data.relation = HEAD
-        data.arrived_on = data.arrived_on or event_date
-        person = insert(actor, household, data, note="迁入登记")
-        add_event(actor, "move_in", event_date, resident_id=person.id, household_id=household.id,
-                  reason=reason, from_value=from_place.strip(), to_value=household.household_no)
-        return person
+    household = Household.get_by_id(household_id)
+    has_head = current_head(household_id) is not None
+    if has_head and data.relation == HEAD:
+        raise RegistryError(f"户{household.household_no}已有户主，请选择与户主的关系。")
+    if not has_head:
+        data.relation = HEAD
+    data.arrived_on = data.arrived_on or event_date
+    person = insert(actor, household, data, note="迁入登记")
+    add_event(actor, "move_in", event_date, resident_id=person.id, household_id=household.id,
+              reason=reason, from_value=from_place.strip(), to_value=household.household_no)
+    return person
 
 
+@service(Perm.REGISTRY_EDIT)
 def record_return(
     actor: HasRole, resident_id: int, household_id: int, relation: str, event_date: dt.date,
     from_place: str = "", reason: str = "",
 ) -> None:
     """Someone who had moved out comes back (the same person, matched by ID number)."""
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
-    with database.atomic():
-        person = _person(resident_id, status="moved_out")
-        _not_before_birth(person, event_date)
-        left = last_exit(resident_id)
-        if left is not None and event_date < left:
-            # An earlier date would count the person twice in the months in between.
-            raise RegistryError(f"迁回日期{event_date.isoformat()}不能早于迁出日期{left.isoformat()}。")
-        household = Household.get_by_id(household_id)
-        if current_head(household_id) is None:
-            relation = HEAD
-        elif relation == HEAD:
-            raise RegistryError(f"户{household.household_no}已有户主，请选择与户主的关系。")
-        if relation not in codes.codes("relation"):
-            raise RegistryError("请选择与户主关系。")
-        if household.archived:
-            crud.update(actor, household, note="户内有在册人员，恢复户", archived=False)
-        crud.update(actor, person, note="迁入登记", status="current", household=household.id,
-                    relation=relation, arrived_on=event_date)
-        add_event(actor, "move_in", event_date, resident_id=person.id, household_id=household.id,
-                  reason=reason, from_value=from_place.strip(), to_value=household.household_no)
+    person = _person(resident_id, status="moved_out")
+    _not_before_birth(person, event_date)
+    left = last_exit(resident_id)
+    if left is not None and event_date < left:
+        # An earlier date would count the person twice in the months in between.
+        raise RegistryError(f"迁回日期{event_date.isoformat()}不能早于迁出日期{left.isoformat()}。")
+    household = Household.get_by_id(household_id)
+    if current_head(household_id) is None:
+        relation = HEAD
+    elif relation == HEAD:
+        raise RegistryError(f"户{household.household_no}已有户主，请选择与户主的关系。")
+    if relation not in codes.codes("relation"):
+        raise RegistryError("请选择与户主关系。")
+    if household.archived:
+        crud.update(actor, household, note="户内有在册人员，恢复户", archived=False)
+    crud.update(actor, person, note="迁入登记", status="current", household=household.id,
+                relation=relation, arrived_on=event_date)
+    add_event(actor, "move_in", event_date, resident_id=person.id, household_id=household.id,
+              reason=reason, from_value=from_place.strip(), to_value=household.household_no)
 
 
 def _latest(resident_id: int, kinds: tuple[str, ...]) -> dt.date | None:
@@ -246,6 +244,7 @@ def _leave(
         return event
 
 
+@service(Perm.REGISTRY_EDIT)
 def record_death(
     actor: HasRole, resident_id: int, event_date: dt.date, reason: str = "",
     new_head_id: int | None = None, relations: dict[int, str] | None = None,
@@ -254,6 +253,7 @@ def record_death(
                   new_head_id, relations)
 
 
+@service(Perm.REGISTRY_EDIT)
 def record_move_out(
     actor: HasRole, resident_id: int, event_date: dt.date, destination: str = "",
     reason: str = "", new_head_id: int | None = None, relations: dict[int, str] | None = None,
@@ -262,22 +262,21 @@ def record_move_out(
                   destination.strip(), new_head_id, relations)
 
 
+@service(Perm.REGISTRY_EDIT)
 def record_category_change(
     actor: HasRole, resident_id: int, category: str, event_date: dt.date, reason: str = "",
 ) -> LifeEvent:
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
     if category not in codes.codes("category"):
         raise RegistryError("请选择新的人员类别。")
-    with database.atomic():
-        person = _person(resident_id)
-        if person.category == category:
-            raise RegistryError(f"{person.name}已是{codes.name('category', category)}。")
-        old = person.category
-        crud.update(actor, person, note="类别变更", category=category)
-        return add_event(actor, "category_change", event_date, resident_id=person.id,
-                         household_id=household_of(person), reason=reason, from_value=old,
-                         to_value=category)
+    person = _person(resident_id)
+    if person.category == category:
+        raise RegistryError(f"{person.name}已是{codes.name('category', category)}。")
+    old = person.category
+    crud.update(actor, person, note="类别变更", category=category)
+    return add_event(actor, "category_change", event_date, resident_id=person.id,
+                     household_id=household_of(person), reason=reason, from_value=old,
+                     to_value=category)
 
 
 # -- corrections ------------------------------------------------------------------------
@@ -322,30 +321,29 @@ def _latest_exit_id(resident_id: int) -> int | None:
     return event.id if event is not None else None
 
 
+@service(Perm.REGISTRY_EDIT)
 def correct_event(
     actor: HasRole, event_id: int, event_date: dt.date, reason: str,
     from_value: str | None = None, to_value: str | None = None,
 ) -> LifeEvent:
     """A corrected copy of the event replaces it (the old one is voided, both are kept)."""
-    require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
-    with database.atomic():
-        old = _open_event(event_id)
-        if old.kind == "birth" and event_date != old.event_date:
-            raise RegistryError("出生日期请在居民信息中修改，出生登记会随之更正。")
-        if old.kind == "category_change" and to_value not in (None, old.to_value):
-            raise RegistryError("如类别登记错误，请撤销该变更后重新登记。")
-        resident_id = old.__data__.get("resident")
-        if resident_id:
-            _not_before_birth(Resident.get_by_id(resident_id), event_date)
-        new = replace_event(actor, old, event_date, reason,
-                       old.from_value if from_value is None else from_value.strip(),
-                       old.to_value if to_value is None else to_value.strip())
-        if old.kind == "move_in" and resident_id:
-            person = Resident.get_by_id(resident_id)
-            if person.arrived_on == old.event_date:
-                crud.update(actor, person, note="更正迁入日期", arrived_on=event_date)
-        return new
+    old = _open_event(event_id)
+    if old.kind == "birth" and event_date != old.event_date:
+        raise RegistryError("出生日期请在居民信息中修改，出生登记会随之更正。")
+    if old.kind == "category_change" and to_value not in (None, old.to_value):
+        raise RegistryError("如类别登记错误，请撤销该变更后重新登记。")
+    resident_id = old.__data__.get("resident")
+    if resident_id:
+        _not_before_birth(Resident.get_by_id(resident_id), event_date)
+    new = replace_event(actor, old, event_date, reason,
+                   old.from_value if from_value is None else from_value.strip(),
+                   old.to_value if to_value is None else to_value.strip())
+    if old.kind == "move_in" and resident_id:
+        person = Resident.get_by_id(resident_id)
+        if person.arrived_on == old.event_date:
+            crud.update(actor, person, note="更正迁入日期", arrived_on=event_date)
+    return new
 
 
 def cancel_needs_relation(event_id: int) -> bool:
@@ -359,49 +357,48 @@ def cancel_needs_relation(event_id: int) -> bool:
     return bool(person.relation == HEAD and household_id and current_head(household_id))
 
 
+@service(Perm.REGISTRY_EDIT)
 def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | None = None) -> LifeEvent:
     """Undo a death, move out or category change recorded in error (a "void" event)."""
-    require(actor, Perm.REGISTRY_EDIT)
     if not reason.strip():
         raise RegistryError("请填写撤销原因。")
-    with database.atomic():
-        old = _open_event(event_id)
-        resident_id = old.__data__.get("resident")
-        if old.kind not in REVOCABLE or not resident_id:
-            raise RegistryError("出生、迁入和户内变动登记不能撤销；如有错误，请更正日期或原因，"
-                                "或另行办理迁出、迁移。")
-        person = Resident.get_by_id(resident_id)
-        if old.kind in EXITS:
-            expected = "deceased" if old.kind == "death" else "moved_out"
-            if person.status != expected:
-                raise RegistryError(f"{person.name}现在的状态是{_status_name(person.status)}，"
-                                    "不能撤销这条登记。")
-            if _latest_exit_id(resident_id) != old.id:
-                raise RegistryError("此后另有迁出或死亡登记，只能撤销最近的一条。")
-            changes: dict[str, object] = {"status": "current"}
-            household_id = household_of(person)
-            if household_id:
-                household = Household.get_by_id(household_id)
-                head = current_head(household_id)
-                if head is None:
-                    changes["relation"] = HEAD
-                elif person.relation == HEAD:
-                    if not relation or relation == HEAD or relation not in codes.codes("relation"):
-                        raise RegistryError(f"户{household.household_no}已有户主{head.name}，"
-                                            f"请选择{person.name}与户主的关系。")
-                    changes["relation"] = relation
-                if household.archived:
-                    crud.update(actor, household, note="撤销迁出/死亡登记，恢复户", archived=False)
-            crud.update(actor, person, note="撤销登记", **changes)
-        else:
-            if person.category != old.to_value:
-                raise RegistryError("此后类别又有变更，请先撤销后来的变更。")
-            crud.update(actor, person, note="撤销类别变更", category=old.from_value)
-        crud.update(actor, old, note="撤销", voided=True)
-        return add_event(actor, "void", clock.today(), resident_id=resident_id,
-                         household_id=old.__data__.get("household"), reason=reason,
-                         from_value=KINDS[old.kind], to_value=old.event_date.isoformat(),
-                         corrects=old.id)
+    old = _open_event(event_id)
+    resident_id = old.__data__.get("resident")
+    if old.kind not in REVOCABLE or not resident_id:
+        raise RegistryError("出生、迁入和户内变动登记不能撤销；如有错误，请更正日期或原因，"
+                            "或另行办理迁出、迁移。")
+    person = Resident.get_by_id(resident_id)
+    if old.kind in EXITS:
+        expected = "deceased" if old.kind == "death" else "moved_out"
+        if person.status != expected:
+            raise RegistryError(f"{person.name}现在的状态是{_status_name(person.status)}，"
+                                "不能撤销这条登记。")
+        if _latest_exit_id(resident_id) != old.id:
+            raise RegistryError("此后另有迁出或死亡登记，只能撤销最近的一条。")
+        changes: dict[str, object] = {"status": "current"}
+        household_id = household_of(person)
+        if household_id:
+            household = Household.get_by_id(household_id)
+            head = current_head(household_id)
+            if head is None:
+                changes["relation"] = HEAD
+            elif person.relation == HEAD:
+                if not relation or relation == HEAD or relation not in codes.codes("relation"):
+                    raise RegistryError(f"户{household.household_no}已有户主{head.name}，"
+                                        f"请选择{person.name}与户主的关系。")
+                changes["relation"] = relation
+            if household.archived:
+                crud.update(actor, household, note="撤销迁出/死亡登记，恢复户", archived=False)
+        crud.update(actor, person, note="撤销登记", **changes)
+    else:
+        if person.category != old.to_value:
+            raise RegistryError("此后类别又有变更，请先撤销后来的变更。")
+        crud.update(actor, person, note="撤销类别变更", category=old.from_value)
+    crud.update(actor, old, note="撤销", voided=True)
+    return add_event(actor, "void", clock.today(), resident_id=resident_id,
+                     household_id=old.__data__.get("household"), reason=reason,
+                     from_value=KINDS[old.kind], to_value=old.event_date.isoformat(),
+                     corrects=old.id)
 
 
 # -- reading ----------------------------------------------------------------------------

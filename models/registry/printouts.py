@@ -17,7 +17,8 @@ from models.core.db import database
 from models.core.entities import Compound, Household, Resident, ResidentTag
 from models.core.errors import UserFacingError
 from models.core.permissions import HasRole, Perm, require
-from models.monthly.stats import rows_of
+from models.core.service import service
+from models.monthly.parts import rows_of
 
 
 class PrintoutError(UserFacingError, ValueError):
@@ -80,7 +81,7 @@ def _id_policy(actor: HasRole, full_ids: bool, reason: str) -> Callable[[str | N
 
 def _log(actor: HasRole, what: str, people: int, full_ids: bool, reason: str) -> None:
     with database.atomic():
-        audit.record(actor.username, "print", "resident", None, None,
+        audit.record(actor.username, audit.Action.PRINT, "resident", None, None,
                      {"printout": what, "people": people, "full_ids": full_ids},
                      f"打印{what}（{people}人，{'完整' if full_ids else '遮盖'}身份证号）"
                      + (f"：{reason.strip()}" if full_ids else ""))
@@ -111,6 +112,7 @@ def household_count(compound_id: int | None = None) -> int:
     return query.count()
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def household_sheets(
     actor: HasRole,
     *,
@@ -178,6 +180,7 @@ def _member(p: Resident, show_id: Callable[[str | None], str], groups: list[str]
     )
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def resident_list(actor: HasRole, compound_id: int | None, *, full_ids: bool = False,
                   reason: str = "") -> list[ListRow]:
     """Current residents of a compound (or everyone), by household, heads first."""

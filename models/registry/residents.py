@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.core import audit, clock, codes, crud, idcard, text_rules
-from models.core.db import database
 from models.core.entities import Household, LifeEvent, Resident, ResidentTag
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, can, require
+from models.core.permissions import HasRole, Perm, can
 from models.core.pinyin import keys as pinyin_keys
+from models.core.service import service
 
 HEAD = "02"
 STATUS_NAMES = {"current": "在册", "moved_out": "已迁出", "deceased": "已死亡"}
@@ -242,6 +242,7 @@ def _values(data: ResidentData) -> dict[str, Any]:
     return values
 
 
+@service(None)
 def insert(
     actor: HasRole, household: Household, data: ResidentData, note: str,
     today: dt.date | None = None,
@@ -256,38 +257,36 @@ def insert(
     return resident
 
 
+@service(Perm.REGISTRY_EDIT)
 def create_resident(actor: HasRole, household_id: int, data: ResidentData, note: str = "补录") -> Resident:
     """Add someone already living here who is missing from the register (no life event).
 
     Arrivals and births go through models.registry.life_events so that the monthly report counts them.
     """
-    require(actor, Perm.REGISTRY_EDIT)
-    with database.atomic():
-        household = Household.get_by_id(household_id)
-        if data.relation == HEAD and current_head(household_id) is not None:
-            raise RegistryError("该户已有户主。如需变更户主，请在户信息中使用“变更户主”。")
-        if data.relation != HEAD and current_head(household_id) is None:
-            data.relation = HEAD  # the first person of an empty household heads it
-        return insert(actor, household, data, note)
+    household = Household.get_by_id(household_id)
+    if data.relation == HEAD and current_head(household_id) is not None:
+        raise RegistryError("该户已有户主。如需变更户主，请在户信息中使用“变更户主”。")
+    if data.relation != HEAD and current_head(household_id) is None:
+        data.relation = HEAD  # the first person of an empty household heads it
+    return insert(actor, household, data, note)
 
 
+@service(Perm.REGISTRY_EDIT)
 def update_resident(actor: HasRole, resident_id: int, data: ResidentData,
                     note: str = "") -> list[str]:
     """Save the form's fields; returns the warnings (birth date or sex against the ID)."""
-    require(actor, Perm.REGISTRY_EDIT)
-    with database.atomic():
-        resident = Resident.get_by_id(resident_id)
-        if data.keep_id_number:
-            data.id_number = resident.id_number
-        warnings = validate(data, exclude_id=resident_id)
-        if data.category != resident.category:
-            raise RegistryError("人员类别的变化须作为“类别变更”登记（带日期和原因）。")
-        if (data.relation == HEAD) != (resident.relation == HEAD) and resident.status == "current":
-            raise RegistryError("户主须在户信息中用“变更户主”更换。")
-        crud.update(actor, resident, note, **_values(data))
-        _sync_tags(actor, resident, data.tags, clock.today())
-        if data.birth_date:
-            _follow_birth_date(actor, resident_id, data.birth_date)
+    resident = Resident.get_by_id(resident_id)
+    if data.keep_id_number:
+        data.id_number = resident.id_number
+    warnings = validate(data, exclude_id=resident_id)
+    if data.category != resident.category:
+        raise RegistryError("人员类别的变化须作为“类别变更”登记（带日期和原因）。")
+    if (data.relation == HEAD) != (resident.relation == HEAD) and resident.status == "current":
+        raise RegistryError("户主须在户信息中用“变更户主”更换。")
+    crud.update(actor, resident, note, **_values(data))
+    _sync_tags(actor, resident, data.tags, clock.today())
+    if data.birth_date:
+        _follow_birth_date(actor, resident_id, data.birth_date)
     return warnings
 
 
@@ -325,27 +324,26 @@ def _fix_view(data: ResidentData) -> dict[str, str]:
     return shown
 
 
+@service(Perm.REGISTRY_EDIT)
 def correct_resident(actor: HasRole, resident_id: int, data: ResidentData,
                      reason: str) -> list[str]:
     """更正: a record entered wrongly is put right, with a reason, and the change is a line
     in the person's history (a "record_fix" event, not counted in any figure) beside the
     audit rows. Returns the same warnings as update_resident."""
-    require(actor, Perm.REGISTRY_EDIT)
     reason = reason.strip()
     if not reason:
         raise RegistryError("请填写更正原因。")
-    with database.atomic():
-        before = _fix_view(_detail(resident_id).data)
-        warnings = update_resident(actor, resident_id, data, note=f"更正：{reason}")
-        after = _fix_view(_detail(resident_id).data)
-        keys = [k for k in _FIX_LABELS if before[k] != after[k]]
-        if not keys:
-            raise RegistryError("没有修改任何内容，无需更正。")
-        old = "；".join(f"{_FIX_LABELS[k]}：{before[k]}" for k in keys)
-        new = "；".join(f"{_FIX_LABELS[k]}：{after[k]}" for k in keys)
-        add_event(actor, "record_fix", clock.today(), resident_id=resident_id,
-                  household_id=household_of(Resident.get_by_id(resident_id)), reason=reason,
-                  from_value=old, to_value=new)
+    before = _fix_view(_detail(resident_id).data)
+    warnings = update_resident(actor, resident_id, data, note=f"更正：{reason}")
+    after = _fix_view(_detail(resident_id).data)
+    keys = [k for k in _FIX_LABELS if before[k] != after[k]]
+    if not keys:
+        raise RegistryError("没有修改任何内容，无需更正。")
+    old = "；".join(f"{_FIX_LABELS[k]}：{before[k]}" for k in keys)
+    new = "；".join(f"{_FIX_LABELS[k]}：{after[k]}" for k in keys)
+    add_event(actor, "record_fix", clock.today(), resident_id=resident_id,
+              household_id=household_of(Resident.get_by_id(resident_id)), reason=reason,
+              from_value=old, to_value=new)
     return warnings
 
 
@@ -393,10 +391,10 @@ def current_head(household_id: int) -> Resident | None:
 
 
 # -- reading ----------------------------------------------------------------------------
+@service(Perm.REGISTRY_VIEW, write=False)
 def detail(actor: HasRole, resident_id: int) -> ResidentDetail:
     """One person's record. The full ID number only for a role that may reveal it (the form
     shows the masked one; data.id_number is None otherwise and has_id_number says one exists)."""
-    require(actor, Perm.REGISTRY_VIEW)
     info = _detail(resident_id)
     if info.data.id_number and not can(actor, Perm.REVEAL_ID):
         info.data.id_number = None
@@ -435,11 +433,10 @@ def address_of(household: Household) -> str:
     return f"{household.compound.name}{household.building}{household.unit}{household.room}"
 
 
+@service(Perm.REGISTRY_VIEW)
 def log_view(actor: HasRole, resident_id: int, note: str = "打开居民信息") -> None:
     """Opening a person's full record is logged (sensitive groups, children's records)."""
-    require(actor, Perm.REGISTRY_VIEW)
-    with database.atomic():
-        audit.record(actor.username, "view", "resident", resident_id, note=note)
+    audit.record(actor.username, audit.Action.VIEW, "resident", resident_id, note=note)
 
 
 PANE_VIEW_NOTE = "查看居民详情（列表右侧）"
@@ -484,15 +481,15 @@ class PaneViews:
         return rid
 
 
+@service(Perm.REVEAL_ID)
 def reveal_id(actor: HasRole, resident_id: int) -> str:
     """The full ID number, for a role that may see it; every reveal leaves an audit row."""
-    require(actor, Perm.REVEAL_ID)
     resident = Resident.get_by_id(resident_id)
-    with database.atomic():
-        audit.record(actor.username, "reveal_id", "resident", resident_id, note="查看完整身份证号码")
+    audit.record(actor.username, audit.Action.REVEAL_ID, "resident", resident_id, note="查看完整身份证号码")
     return resident.id_number or ""
 
 
+@service(None)
 def add_event(
     actor: HasRole,
     kind: str,
@@ -523,6 +520,7 @@ def check_event_date(day: dt.date | None, today: dt.date | None = None) -> dt.da
     return day
 
 
+@service(None)
 def replace_event(actor: HasRole, old: LifeEvent, event_date: dt.date, reason: str,
                   from_value: str, to_value: str) -> LifeEvent:
     """A corrected copy of *old* (which is voided; both rows are kept)."""

@@ -27,7 +27,8 @@ from models.core import audit, clock, codes, idcard
 from models.core.db import database
 from models.core.entities import Compound, Household, Resident, ResidentTag
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, can, require
+from models.core.permissions import HasRole, Perm, can
+from models.core.service import service
 from models.registry.workbook.tags import format_tags
 
 Progress = Callable[[int, int], bool]
@@ -122,12 +123,12 @@ def _rows() -> Any:
     )
 
 
+@service(Perm.REGISTRY_VIEW, write=False)
 def export_register(actor: HasRole, path: str | os.PathLike[str],
                     progress: Progress | None = None) -> ExportSummary:
     """Write the register to *path* (.xlsx). The export is audited. Full ID numbers are
     written only for a role that may reveal them (the file then re-imports unchanged); for
     any other role they are masked, like every list the program shows that role."""
-    require(actor, Perm.REGISTRY_VIEW)
     full_ids = can(actor, Perm.REVEAL_ID)
     path = Path(path)
     with database.atomic():  # one read transaction: the count and the rows agree
@@ -135,7 +136,7 @@ def export_register(actor: HasRole, path: str | os.PathLike[str],
             Household.archived == False).count()  # noqa: E712
         summary = _write(path, total, progress, full_ids)
     with database.atomic():
-        audit.record(actor.username, "export", "resident", None, None,
+        audit.record(actor.username, audit.Action.EXPORT, "resident", None, None,
                      {"file": path.name, "compounds": summary.compounds,
                       "households": summary.households, "residents": summary.residents,
                       "full_ids": full_ids},

@@ -22,7 +22,6 @@ changes are dated life events that the monthly report counts, entered in the reg
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 from collections.abc import Callable
@@ -33,7 +32,6 @@ from typing import Any
 from models.core import audit, clock, codes
 from models.core.db import database
 from models.core.entities import (
-    AuditLog,
     Compound,
     Household,
     LifeEvent,
@@ -42,8 +40,9 @@ from models.core.entities import (
     now,
 )
 from models.core.errors import UserFacingError
-from models.core.permissions import HasRole, Perm, require
+from models.core.permissions import HasRole, Perm
 from models.core.pinyin import keys as pinyin_keys
+from models.core.service import service
 from models.registry.workbook.check import (
     CHUNK,
     RegisterCheck,
@@ -52,14 +51,7 @@ from models.registry.workbook.check import (
     person_changes,
     tuples,
 )
-from models.registry.workbook.read import (
-    ReadCancelled,
-    SheetTable,
-    WorkbookData,
-    WorkbookReadError,
-    iter_rows,
-    read_workbook,
-)
+from models.registry.workbook.read import ReadCancelled, WorkbookReadError, read_workbook
 from models.registry.workbook.rows import (
     FIELD_LABELS,
     HEAD,
@@ -74,6 +66,7 @@ from models.registry.workbook.rows import (
     make_issue,
     where_text,
 )
+from models.registry.workbook.table import SheetTable, WorkbookData, iter_rows
 
 Progress = Callable[[int, int], bool]
 
@@ -389,12 +382,12 @@ def _duplicate_ids(rows: list[RowResult], sheets: dict[str, SheetTable]) -> None
                                      f"与{where_text(row, seen)}的身份证号码重复（保留先出现的一行）"))
 
 
+@service(Perm.REGISTRY_IMPORT, write=False)
 def preview(actor: HasRole, path: str | os.PathLike[str], progress: Progress | None = None,
             today: dt.date | None = None, options: ImportOptions | None = None) -> Preview:
     """Read and check *path* against the register; writes nothing."""
     from models.registry.workbook import layouts as workbook_layouts
 
-    require(actor, Perm.REGISTRY_IMPORT)
     pv = parse_file(path, progress, today, options, workbook_layouts.recall)
     _check_options(pv)
     _run_check(pv)
@@ -436,7 +429,7 @@ class _Writer:
         self.progress = progress
         self.total = max(len(pv.accepted), 1)
         self.done = 0
-        self.audit_rows: list[dict[str, Any]] = []
+        self.audit_rows: list[audit.Entry] = []
         self.stamp = now()
         self.note = f"导入花名册“{pv.path.name}”"
         self.new_ids: dict[str, int] = {}  # ID number -> resident id of the people added
@@ -450,26 +443,21 @@ class _Writer:
         if self.progress and due and self.progress(min(self.done, self.total), self.total) is False:
             raise ImportCancelled()
 
-    def audit(self, action: str, table: str, record_id: Any, before: dict[str, Any] | None,
-              after: dict[str, Any]) -> None:
-        self.audit_rows.append({
-            "at": self.stamp, "username": self.actor.username, "action": action,
-            "table_name": table, "record_id": str(record_id),
-            "before": None if before is None else _json(before), "after": _json(after),
-            "note": self.note,
-        })
+    def audit(self, action: audit.Action, table: str, record_id: Any,
+              before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        self.audit_rows.append(audit.Entry(action, table, record_id, before, after, self.note))
         if len(self.audit_rows) >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         if self.audit_rows:
-            bulk_insert(AuditLog, self.audit_rows)
+            audit.record_many(self.actor.username, self.audit_rows, at=self.stamp)
             self.audit_rows = []
 
     def compounds(self) -> dict[str, int]:
         for name in self.pv.new_compounds:
             compound = Compound.create(name=name)
-            self.audit("create", "compound", compound.id, None, audit.snapshot(compound))
+            self.audit(audit.Action.CREATE, "compound", compound.id, None, audit.snapshot(compound))
         return dict(tuples(Compound.select(Compound.name, Compound.id)))
 
     def households(self, check: RegisterCheck, compound_ids: dict[str, int]) -> dict[str, int]:
@@ -489,7 +477,7 @@ class _Writer:
             if changes:
                 Household.update(**changes, updated_at=self.stamp).where(
                     Household.id == house.id).execute()
-                self.audit("update", "household", house.id,
+                self.audit(audit.Action.UPDATE, "household", house.id,
                            {k: stored.get(k) for k in changes}, changes)
         for part in chunks(created):
             bulk_insert(Household, part)
@@ -501,7 +489,7 @@ class _Writer:
         for values in created:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = ids[values["household_no"]]
-            self.audit("create", "household", snap["id"], None, snap)
+            self.audit(audit.Action.CREATE, "household", snap["id"], None, snap)
         return ids
 
     def residents(self, check: RegisterCheck, house_ids: dict[str, int]) -> tuple[int, int]:
@@ -529,7 +517,7 @@ class _Writer:
                 if changes:  # not when only the special groups change
                     Resident.update(**changes, updated_at=self.stamp).where(
                         Resident.id == known.id).execute()
-                    self.audit("update", "resident", known.id, before,
+                    self.audit(audit.Action.UPDATE, "resident", known.id, before,
                                {k: _plain(v) for k, v in changes.items()})
                 updated += 1
             self.tick()
@@ -547,7 +535,7 @@ class _Writer:
         for values in rows:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = ids[values["id_number"]]
-            self.audit("create", "resident", snap["id"], None, snap)
+            self.audit(audit.Action.CREATE, "resident", snap["id"], None, snap)
         self._entry_events(rows, ids)
 
     def _entry_events(self, rows: list[dict[str, Any]], ids: dict[str, int]) -> None:
@@ -578,7 +566,7 @@ class _Writer:
         for values in events:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = event_ids.get(values["resident"])
-            self.audit("create", "life_event", snap["id"], None, snap)
+            self.audit(audit.Action.CREATE, "life_event", snap["id"], None, snap)
 
 
     def tags(self, check: RegisterCheck) -> None:
@@ -596,13 +584,13 @@ class _Writer:
                               "created_at": self.stamp})
             for tag_id, before, after in tag_plan.change:
                 ResidentTag.update(**after).where(ResidentTag.id == tag_id).execute()
-                self.audit("update", "resident_tag", tag_id,
+                self.audit(audit.Action.UPDATE, "resident_tag", tag_id,
                            {k: _plain(v) for k, v in before.items()},
                            {k: _plain(v) for k, v in after.items()})
             for stored in tag_plan.end:
                 ResidentTag.update(end_date=self.pv.today).where(
                     ResidentTag.id == stored.id).execute()
-                self.audit("update", "resident_tag", stored.id, {"end_date": None},
+                self.audit(audit.Action.UPDATE, "resident_tag", stored.id, {"end_date": None},
                            {"end_date": self.pv.today.isoformat()})
         for part in chunks(added):
             bulk_insert(ResidentTag, part)
@@ -616,7 +604,7 @@ class _Writer:
             for values in part:
                 snap = {k: _plain(v) for k, v in values.items()}
                 snap["id"] = ids[(values["resident"], values["tag"])]
-                self.audit("create", "resident_tag", snap["id"], None, snap)
+                self.audit(audit.Action.CREATE, "resident_tag", snap["id"], None, snap)
 
 
 def bulk_insert(model: Any, rows: list[dict[str, Any]]) -> None:
@@ -650,10 +638,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
+@service(Perm.REGISTRY_IMPORT, write=False)
 def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
           dry_run: bool = False) -> ImportResult:
     """Write the preview's valid rows in one transaction (or, dry_run, only check them).
@@ -662,7 +647,6 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
     register as it is now. Cancelling through *progress* rolls everything back."""
     from models.registry.workbook import layouts as workbook_layouts
 
-    require(actor, Perm.REGISTRY_IMPORT)
     _check_options(pv)
     result = ImportResult(pv, dry_run=dry_run)
     with database.atomic() as txn:
@@ -687,7 +671,7 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
         writer.flush()
         result.events = writer.events
         audit.record(
-            actor.username, "import", "resident", None, None,
+            actor.username, audit.Action.IMPORT, "resident", None, None,
             {"file": pv.path.name, "compounds": result.new_compounds, "events": writer.events,
              "households": result.new_households, "households_updated": result.updated_households,
              "residents": result.new_residents, "residents_updated": result.updated_residents,
@@ -699,6 +683,7 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
     return result
 
 
+@service(Perm.REGISTRY_IMPORT, write=False)
 def import_file(actor: HasRole, path: str | os.PathLike[str], dry_run: bool = False,
                 progress: Progress | None = None, today: dt.date | None = None,
                 options: ImportOptions | None = None) -> ImportResult:

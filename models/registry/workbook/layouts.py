@@ -1,6 +1,6 @@
 """Choices remembered per register layout, so that next month's file imports in one click.
 
-A layout is known by its header row (workbook_read.layout_signature). What the clerk chose
+A layout is known by its header row (models.registry.workbook.headers.layout_signature). What the clerk chose
 for it in the preview (columns mapped or skipped, the compound of a sheet without a 小区
 column, the people's category) is kept in the settings table under "import_layout:<sig>",
 written in the import's transaction with an audit row. Only a finished import remembers:
@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from models.core import audit
 from models.core.entities import Setting
 from models.core.permissions import HasRole
-from models.registry.workbook.read import SheetTable, header_key, layout_signature
+from models.core.service import service
+from models.registry.workbook.headers import header_key, layout_signature
+from models.registry.workbook.table import SheetTable
 
 if TYPE_CHECKING:
     from models.registry.workbook.importer import Preview
@@ -55,6 +57,7 @@ def choices_for(pv: Preview, sheet: SheetTable) -> dict[str, Any]:
     return choice
 
 
+@service(None)
 def remember(actor: HasRole, pv: Preview) -> None:
     """Keep the choices of every sheet that had any (call inside the import's transaction)."""
     for sheet in pv.sheets.values():
@@ -68,6 +71,6 @@ def remember(actor: HasRole, pv: Preview) -> None:
         if old is not None and old.value == value:
             continue
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
-        audit.record(actor.username, "update", "setting", key,
+        audit.record(actor.username, audit.Action.UPDATE, "setting", key,
                      None if old is None else {key: old.value}, {key: value},
                      f"记住花名册格式（工作表“{sheet.name}”）")

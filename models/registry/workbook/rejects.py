@@ -14,9 +14,9 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from models.registry.workbook.cells import column_letter
 from models.registry.workbook.export import FORMULA_STARTS
 from models.registry.workbook.importer import Preview, safe_sheet_title
-from models.registry.workbook.read import column_letter
 
 PROBLEM_HEADER = "问题"
 

@@ -16,17 +16,16 @@ from typing import Any
 
 from models.core import codes, idcard
 from models.registry.workbook import words as workbook_words
-from models.registry.workbook.read import (
+from models.registry.workbook.cells import (
     DateParts,
-    SheetTable,
-    SourceRow,
     cell_text,
     clean_text,
     column_letter,
     date_from_cell,
-    header_label,
     id_from_cell,
 )
+from models.registry.workbook.headers import header_label
+from models.registry.workbook.table import SheetTable, SourceRow
 from models.registry.workbook.tags import TagPlan, TagValue, parse_cell
 
 HEAD = "02"  # 与户主关系: 户主

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from models.core import codes
-from models.registry.workbook.read import DateParts, date_from_cell
+from models.registry.workbook.cells import DateParts, date_from_cell
 
 TABLE = "special_group"
 DISABILITY = "disabled"
