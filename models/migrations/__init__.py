@@ -18,7 +18,14 @@ import peewee as pw
 from playhouse.migrate import SchemaMigrator
 
 from models.core import clock
-from models.core.db import DatabaseError, connect_database, protect_audit_log, sqlite_backup
+from models.core.db import (
+    PG_SCHEMA_LOCK_SQL,
+    DatabaseError,
+    connect_database,
+    is_postgres,
+    protect_audit_log,
+    sqlite_backup,
+)
 from models.core.entities import SchemaVersion, now
 from models.migrations import steps
 from models.migrations.registry import MIGRATIONS
@@ -58,7 +65,20 @@ def backup_before_migration(db: pw.Database, version: int) -> Path | None:
 
 
 def ensure_schema(db: pw.Database) -> Path | None:
-    """Create or migrate the schema; returns the pre-migration backup, if one was made."""
+    """Create or migrate the schema; returns the pre-migration backup, if one was made.
+
+    On PostgreSQL it all happens in one transaction under an advisory lock, so that two
+    clerks opening a new (or older) database at once do not both create (or migrate) it: the
+    second waits and then finds the work done. Its DDL is transactional, so a failed step
+    leaves the database as it was (there is no file to copy aside first)."""
+    if is_postgres(db):
+        with db.atomic():
+            db.execute_sql(PG_SCHEMA_LOCK_SQL)
+            return _ensure_schema(db)
+    return _ensure_schema(db)
+
+
+def _ensure_schema(db: pw.Database) -> Path | None:
     tables = set(db.get_tables())
     if "schema_version" not in tables:
         if tables:
@@ -85,9 +105,9 @@ def ensure_schema(db: pw.Database) -> Path | None:
 
 
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> pw.Database:
-    """Open the SQLite file at *path* and bring its schema up to date (created at the latest
-    version when missing; copied aside before a migration; see models.core.db for what is
-    refused). Here rather than in models.core.db so that the database layer does not import
+    """Open the SQLite file at *path* (or the PostgreSQL database a ``postgresql://`` URL
+    names) and bring its schema up to date (created at the latest version when missing;
+    a file copied aside before a migration; see models.core.db for what is refused). Here rather than in models.core.db so that the database layer does not import
     the areas' tables back (no import cycle)."""
     db = connect_database(path)
     if migrate:
