@@ -85,6 +85,22 @@ def discard_answers(monkeypatch):
     return type("DiscardAnswers", (), {"asked": asked, "answers": answers})
 
 
+@pytest.fixture(autouse=True)
+def dialogs():
+    """Every modal box and run_modal() dialog is answered by this test's script
+    (tests/dialog_script.py); one the test did not script fails it instead of hanging."""
+    from tests.dialog_script import DialogScript
+    from ui.common import dialogs as seam
+
+    script = DialogScript()
+    previous = seam.install_script(script)
+    yield script
+    seam.install_script(previous)
+    problems = script.problems + script.leftovers()
+    if problems:
+        pytest.fail("modal dialogs: " + "; ".join(problems), pytrace=False)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.sqlite3"
@@ -113,7 +129,7 @@ def clerk(admin):
 
 @pytest.fixture
 def officer(admin):
-    return _user(admin, "jisheng", "王秀英", Role.POPULATION)
+    return _user(admin, "jisheng", "王秀英", Role.CASEWORK)
 
 
 @pytest.fixture

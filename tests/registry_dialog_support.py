@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from models.core.entities import AuditLog, Household, LifeEvent, Resident
 from models.registry import households, life_events
 from models.registry.residents import HEAD
-from tests.modal_driver import Answers, cancel, ok
+from tests.dialog_script import DialogScript, cancel, ok
 
 DAY = dt.date(2026, 11, 20)
 
@@ -25,10 +25,22 @@ def make_tab(qtbot, user):
     return widget
 
 
-def patch_questions(monkeypatch) -> Answers:
-    stand_in = Answers()
-    monkeypatch.setattr(QMessageBox, "question", stand_in)
-    return stand_in
+class Answers:
+    """Every confirm() question gets self.answer (是 unless the test sets False); .asked lists
+    the questions' texts in order."""
+
+    def __init__(self, dialogs: DialogScript) -> None:
+        self.dialogs = dialogs
+        self.answer = True
+        dialogs.always("confirm", lambda _asked: self.answer)
+
+    @property
+    def asked(self) -> list[str]:
+        return self.dialogs.texts("confirm")
+
+
+def patch_questions(dialogs: DialogScript) -> Answers:
+    return Answers(dialogs)
 
 
 def families(min_members: int = 3) -> list[Household]:

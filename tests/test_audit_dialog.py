@@ -5,7 +5,6 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 from registry_helpers import make_family
 
 from models.core import audit, audit_view, clock, crud
@@ -105,7 +104,7 @@ def test_kind_and_date_filters(qtbot, admin, clerk, supervisor):
 def test_a_long_log_opens_one_page_and_scrolling_fetches_more(qtbot, clerk, supervisor):
     compound = compounds.create_compound(clerk, "南关小区")
     for i in range(audit_view.PAGE_SIZE + 50):
-        audit.record("clerk", "view", "compound", compound.id, note=f"第{i}次")
+        audit.record("clerk", audit.Action.VIEW, "compound", compound.id, note=f"第{i}次")
     total = AuditLog.select().count()
     dialog = _open(qtbot, supervisor)
     assert len(dialog.model.rows) == audit_view.PAGE_SIZE
@@ -122,18 +121,12 @@ def test_a_long_log_opens_one_page_and_scrolling_fetches_more(qtbot, clerk, supe
 
 
 def test_export_writes_a_workbook_whose_rows_match(qtbot, admin, clerk, supervisor, tmp_path,
-                                                   monkeypatch):
+                                                   dialogs):
     _, _, people = make_family(admin)
     residents.log_view(clerk, people["王磊"])
     residents.log_view(clerk, people["王芳"])
     target = tmp_path / "操作日志.xlsx"
-    asked: list[str] = []
-
-    def save_as(parent, title, start, filters):
-        asked.append(title)
-        return str(target.with_suffix("")), filters  # the dialog adds .xlsx
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_as))
+    dialogs.answer("save_file", target.with_suffix(""))  # the dialog adds .xlsx
     dialog = _open(qtbot, supervisor)
     dialog.person.insert("王磊")
     QTest.keyClick(dialog.person, Qt.Key.Key_Return)
@@ -141,7 +134,7 @@ def test_export_writes_a_workbook_whose_rows_match(qtbot, admin, clerk, supervis
     assert len(shown) == 2
     QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.exported is not None or dialog.export_error is not None)
-    assert dialog.export_error is None and asked == ["导出操作日志"]
+    assert dialog.export_error is None and dialogs.titles("save_file") == ["导出操作日志"]
     sheet = load_workbook(target, read_only=True)[audit_view.SHEET_TITLE]
     rows = [[v or "" for v in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[1][:5] == ["时间", "用户", "操作", "记录类型", "记录"]
@@ -156,12 +149,11 @@ def test_export_writes_a_workbook_whose_rows_match(qtbot, admin, clerk, supervis
     assert _shown(dialog)[0] == ("zhuren", "export", "")  # the export shows in the log
 
 
-def test_a_failed_export_is_reported(qtbot, supervisor, tmp_path, monkeypatch):
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+def test_a_failed_export_is_reported(qtbot, supervisor, tmp_path, dialogs):
+    dialogs.allow("warn")
+    warnings = dialogs.said("warn")
     missing = tmp_path / "no-such-folder" / "x.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(missing), "")))
+    dialogs.answer("save_file", missing)
     dialog = _open(qtbot, supervisor)
     QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.export_error is not None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 import ui.app
 from models.core import backup, clock, files, local_config
@@ -24,14 +23,10 @@ def _isolated(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    seen: dict[str, list[str]] = {"information": [], "warning": [], "critical": []}
-    for kind in seen:
-        def record(parent, title, text, *args, _kind=kind, **kwargs):
-            seen[_kind].append(text)
-            return QMessageBox.StandardButton.Ok
-        monkeypatch.setattr(QMessageBox, kind, record)
-    return seen
+def messages(dialogs):
+    dialogs.allow("inform", "warn", "error")
+    return {"information": dialogs.said("inform"), "warning": dialogs.said("warn"),
+            "critical": dialogs.said("error")}
 
 
 @pytest.fixture
@@ -61,9 +56,9 @@ def test_backup_now_from_the_menu(qtbot, messages, admin, demo_small, tmp_path):
     assert info.counts["households"] == 80 and info.files == _attachments()
 
 
-def test_backup_to_a_chosen_file(qtbot, monkeypatch, messages, admin, demo_small, tmp_path):
+def test_backup_to_a_chosen_file(qtbot, dialogs, messages, admin, demo_small, tmp_path):
     target = tmp_path / "U盘" / "社区备份"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialogs.answer("save_file", target)
     window = MainWindow(admin)
     qtbot.addWidget(window)
     window.backup_file_action.trigger()
@@ -71,21 +66,16 @@ def test_backup_to_a_chosen_file(qtbot, monkeypatch, messages, admin, demo_small
     assert backup.verify(target.with_suffix(".zip")).counts["households"] == 80
 
 
-def test_restore_from_the_window_restarts_the_session(qtbot, monkeypatch, messages, controller,
+def test_restore_from_the_window_restarts_the_session(qtbot, dialogs, messages, controller,
                                                       admin, demo_small):
     db_file = database_path()
     assert controller.start(db_file)
     first_window = controller.window
     saved = backup.create_backup(db_file.parent / "saved.zip")
     Household.update(archived=True).where(Household.id <= 30).execute()  # work after the backup
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved.path), ""))
-    asked = []
-
-    def question(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    dialogs.answer("open_file", saved.path)
+    dialogs.answer("confirm", True)
+    asked = dialogs.said("confirm")
     first_window.restore_action.trigger()
 
     assert "80 户" in asked[0] and "不会被删除" in asked[0]
@@ -99,17 +89,17 @@ def test_restore_from_the_window_restarts_the_session(qtbot, monkeypatch, messag
     assert controller.lock is not None and controller.lock.held
 
 
-def test_declined_restore_changes_nothing(qtbot, monkeypatch, messages, admin, demo_small):
+def test_declined_restore_changes_nothing(qtbot, dialogs, messages, admin, demo_small):
     saved = backup.create_backup(database_path().parent / "saved.zip")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved.path), ""))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dialogs.answer("open_file", saved.path)
+    dialogs.answer("confirm", False)
     window = MainWindow(admin)
     qtbot.addWidget(window)
     with qtbot.assertNotEmitted(window.restore_requested):
         window.restore_action.trigger()
     broken = saved.path.with_name("broken.zip")
     broken.write_bytes(saved.path.read_bytes()[:3000])
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(broken), ""))
+    dialogs.answer("open_file", broken)
     with qtbot.assertNotEmitted(window.restore_requested):
         window.restore_action.trigger()
     assert "已损坏" in messages["critical"][0]

@@ -3,8 +3,8 @@
 import datetime as dt
 import subprocess
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from models.casework import cases
 from models.casework import people as casework_people
@@ -17,20 +17,20 @@ from ui.casework.birth_dialog import BirthRegistrationDialog
 from ui.casework.case_dialog import CaseDialog
 from ui.casework.new_dialog import NewCaseDialog
 from ui.casework.rates_dialog import RatesDialog
+from ui.common.resident_picker import ResidentPicker
 from ui.main_window import MainWindow
 
 TODAY = AS_OF
 
 
-def _pick(field, text):
+def _pick(dialogs, field, text):
     """Click a PersonField's 选择… and choose the first match for *text* in the picker."""
-    def choose():
-        picker = QApplication.activeModalWidget()
+    def choose(picker):
         picker.query.setText(text)  # an IME commits Chinese like this
         picker.run_search()
         picker.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
-    QTimer.singleShot(0, choose)
+    dialogs.on(ResidentPicker, choose)
     field.button.click()
 
 
@@ -38,16 +38,16 @@ def _save(dialog):
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
 
 
-def test_register_a_birth_for_a_couple_from_the_register(qtbot, officer, family):  # noqa: F811
+def test_register_a_birth_for_a_couple_from_the_register(qtbot, officer, family, dialogs):  # noqa: F811
     dialog = BirthRegistrationDialog(officer)
     qtbot.addWidget(dialog)
-    _pick(dialog.mother, "李秀娟")
+    _pick(dialogs, dialog.mother, "李秀娟")
     assert dialog.mother.person.id == family.mother.id
     # The husband comes from the household; the couple's children from the register.
     assert dialog.father.person is not None and dialog.father.person.name == "张建伟"
     assert dialog.children_table.rowCount() == 4  # the new baby is still listed until chosen
     dialog.born.setChecked(True)
-    _pick(dialog.child, "张雨萱")
+    _pick(dialogs, dialog.child, "张雨萱")
     assert dialog.birth_date.value() == dt.date(2026, 6, 20)
     names = [dialog.children_table.item(r, 0).text() for r in range(dialog.children_table.rowCount())]
     assert sorted(names) == ["张子豪", "张雨桐", "张雨欣"]
@@ -65,10 +65,10 @@ def test_register_a_birth_for_a_couple_from_the_register(qtbot, officer, family)
     assert AuditLog.select().where((AuditLog.table_name == "casework_case") & (AuditLog.action == "create")).count() == 1
 
 
-def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family):  # noqa: F811
+def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family, dialogs):  # noqa: F811
     dialog = BirthRegistrationDialog(officer)
     qtbot.addWidget(dialog)
-    _pick(dialog.mother, "李秀娟")
+    _pick(dialogs, dialog.mother, "李秀娟")
     dialog.expected_date.set_value(TODAY + dt.timedelta(days=60))
     # Mark the eldest daughter as from an earlier marriage: the suggestion drops by one.
     before = dialog.order.value()
@@ -87,21 +87,21 @@ def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family
     assert case.order_reason == "长女系共同生育，户籍登记有误"
 
 
-def test_subsidy_dialog_shows_one_month_for_a_child_born_january_2022(qtbot, officer, family):  # noqa: F811
+def test_subsidy_dialog_shows_one_month_for_a_child_born_january_2022(qtbot, officer, family, dialogs):  # noqa: F811
     person(family.household, "张小满", "1", dt.date(2022, 1, 10), "23")
     dialog = NewCaseDialog(officer, SUBSIDY)
     qtbot.addWidget(dialog)
-    _pick(dialog.child, "张小满")
+    _pick(dialogs, dialog.child, "张小满")
     # Turns three in January 2025: that month, the subsidy's first, is due (domain §3).
     assert "应享补贴 1 个月（2025年1月），共 300.00 元" in dialog.preview.text()
     _save(dialog)
     assert Case.get(Case.case_type == SUBSIDY).child.name == "张小满"
 
 
-def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(qtbot, officer, family):  # noqa: F811
+def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(qtbot, officer, family, dialogs):  # noqa: F811
     dialog = NewCaseDialog(officer, SUBSIDY)
     qtbot.addWidget(dialog)
-    _pick(dialog.child, "王子轩")
+    _pick(dialogs, dialog.child, "王子轩")
     assert dialog.mother.person.name == "赵敏" and dialog.father.person.name == "王强"
     assert "24 个月（2025年1月至2026年12月），共 7,200.00 元" in dialog.preview.text()
     _save(dialog)
@@ -109,24 +109,22 @@ def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(qtbo
     assert case.child.id == family.toddler_2023.id and case.application_status == "applied"
 
 
-def _open_case_and(tab, qtbot, action):
+def _open_case_and(dialogs, tab, action):
     """Open the selected case from the tab, run *action(dialog)*, then close the dialog."""
-    def drive():
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, CaseDialog)
+    def drive(dialog):
         action(dialog)
         dialog.accept()
 
-    QTimer.singleShot(0, drive)
+    dialogs.on(CaseDialog, drive)
     tab.open_selected()
 
 
-def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, officer, family):  # noqa: F811
+def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, officer, family, dialogs):  # noqa: F811
     case = cases.create_general(officer, person_id=family.father.id, subject="托育机构信息咨询",
                                 opened_on=TODAY - dt.timedelta(days=20))
     window = MainWindow(officer)
     qtbot.addWidget(window)
-    tab = window.services_tab
+    tab = window.casework_tab
     assert "无逾期" in window.casework_label.text()
     assert tab.work_model.rowCount() == 0
     tab.pages.setCurrentIndex(1)
@@ -144,7 +142,7 @@ def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, 
         who = dialog.follow_model.index(0, dialog.follow_model.columnCount() - 1).data()
         assert who == "王秀英"
 
-    _open_case_and(tab, qtbot, follow_up)
+    _open_case_and(dialogs, tab, follow_up)
     stored = FollowUp.get(FollowUp.case == case.id)
     assert (stored.way, stored.next_date) == ("phone", TODAY - dt.timedelta(days=2))
     # The tab and the status bar were refreshed by the dialog's change.
@@ -158,32 +156,28 @@ def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, 
     tab.work_table.selectRow(0)
 
     def close_case(dialog):
-        QMessageBox.question = staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+        dialogs.answer("confirm", True)  # 确认办结此个案？
         qtbot.mouseClick(dialog.status_buttons["closed"], Qt.MouseButton.LeftButton)
 
-    original = QMessageBox.question
-    try:
-        _open_case_and(tab, qtbot, close_case)
-    finally:
-        QMessageBox.question = original
+    _open_case_and(dialogs, tab, close_case)
     assert Case.get_by_id(case.id).status == "closed"
     assert tab.work_model.rowCount() == 0 and "无逾期" in window.casework_label.text()
 
 
-def test_clerk_sees_a_message_and_cannot_open_a_case(qtbot, monkeypatch, clerk, officer, family):  # noqa: F811
+def test_clerk_sees_a_message_and_cannot_open_a_case(qtbot, clerk, officer, family, dialogs):  # noqa: F811
     case = cases.create_general(officer, person_id=family.father.id, subject="咨询",
                                 opened_on=TODAY - dt.timedelta(days=20))
     cases.add_follow_up(officer, case.id, TODAY - dt.timedelta(days=10), "phone", "", TODAY - dt.timedelta(days=1))
     window = MainWindow(clerk)
     qtbot.addWidget(window)
-    tab = window.services_tab
+    tab = window.casework_tab
     assert not tab.allowed and not hasattr(tab, "work_table") and not hasattr(tab, "case_table")
     assert "计生专干" in tab.message.text()
     # Numbers only, no names, for the clerk as for everyone.
     assert "逾期 1 项" in tab.heading.text() and "张建伟" not in tab.heading.text()
     assert "逾期 1 项" in window.casework_label.text()
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    dialogs.allow("warn")
+    warnings = dialogs.said("warn")
     tab.open_case(case.id)
     assert warnings and "无权" in warnings[0]
     try:
@@ -195,7 +189,7 @@ def test_clerk_sees_a_message_and_cannot_open_a_case(qtbot, monkeypatch, clerk, 
     assert AuditLog.select().where(AuditLog.action == "view").count() == 0
 
 
-def test_printouts_from_the_tab(qtbot, monkeypatch, tmp_path, officer, family):  # noqa: F811
+def test_printouts_from_the_tab(qtbot, tmp_path, officer, family, dialogs):  # noqa: F811
     kids = casework_people.suggest_children(officer, family.mother.id, family.father.id,
                                             exclude_child_id=family.baby.id, born_before=family.baby.birth_date)
     cases.create_birth_registration(
@@ -206,11 +200,9 @@ def test_printouts_from_the_tab(qtbot, monkeypatch, tmp_path, officer, family): 
                          applied_on=dt.date(2025, 9, 1))
     window = MainWindow(officer)
     qtbot.addWidget(window)
-    tab = window.services_tab
-    paths = iter([tmp_path / "form.pdf", tmp_path / "pay.pdf", tmp_path / "work.pdf"])
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(next(paths)), ""))
-    month = f"{TODAY.year}年{TODAY.month}月"
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (month, True))
+    tab = window.casework_tab
+    dialogs.answer("save_file", tmp_path / "form.pdf", tmp_path / "pay.pdf", tmp_path / "work.pdf")
+    dialogs.answer("ask_item", f"{TODAY.year}年{TODAY.month}月")
     tab.pages.setCurrentIndex(1)
     tab.type_filter.setCurrentIndex(tab.type_filter.findData(BIRTH_REG))
     tab.status_filter.setCurrentIndex(tab.status_filter.findData(None))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 import ui.common.discard_guard
 from models.core.entities import User
@@ -46,22 +46,21 @@ def test_discarding_closes_and_writes_nothing(qtbot, admin, discard_answers):
     assert User.select().where(User.username == "liuxm").count() == 0
 
 
-def test_the_real_question_box_defaults_to_keeping_the_form(qtbot, admin, monkeypatch):
+def test_the_real_question_box_defaults_to_keeping_the_form(qtbot, admin, monkeypatch, dialogs):
     monkeypatch.setattr(ui.common.discard_guard, "ask_discard", ui.common.discard_guard.__dict__["_real_ask"])
     dialog = _open(qtbot, admin)
     qtbot.keyClicks(dialog.username, "liuxm")
     seen: list[str] = []
 
-    def answer_with_enter() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
+    def answer_with_enter(box: QMessageBox) -> None:
         seen.append(box.text())
         qtbot.keyClick(box, Qt.Key.Key_Return)  # the default button: 继续填写
 
-    QTimer.singleShot(50, answer_with_enter)
+    dialogs.on(QMessageBox, answer_with_enter)
     dialog.reject()
     assert seen and "尚未保存" in seen[0]
     assert dialog.isVisible() and dialog.username.text() == "liuxm"
+    dialog.username.clear()  # untouched again: closing it at the end asks nothing
 
 
 # -- the registry's forms ----------------------------------------------------------------------

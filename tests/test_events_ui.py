@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox
 
 from models.core import files
 from models.core.entities import Compound
@@ -15,7 +15,7 @@ from models.events import attendance, prep
 from models.events.entities import CANCELLED, HELD, Event, EventPhoto, EventPublicity, EventTask
 from models.events.templates import create_from_template
 from tests.conftest import AS_OF
-from ui.common import pdf_output
+from ui.common import pdf_files, pdf_output
 from ui.common.resident_picker import ResidentPicker
 from ui.events import common as events_common
 from ui.events.dialog import EventDialog
@@ -33,7 +33,7 @@ def no_viewer(monkeypatch):
     opened = []
     monkeypatch.setattr(pdf_output.QDesktopServices, "openUrl",
                         staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
-    monkeypatch.setattr(pdf_output, "linux_has_pdf_handler", lambda: True)
+    monkeypatch.setattr(pdf_files, "linux_has_pdf_handler", lambda: True)
     return opened
 
 
@@ -45,22 +45,21 @@ def _photos(tmp_path):
 
 
 def _drive_new_dialog(template_row: int, day: dt.date):
-    def exec_(dialog: NewEventDialog) -> int:
+    def act(dialog: NewEventDialog) -> None:
         dialog.templates.setCurrentRow(template_row)
         dialog.date.setDate(events_common.to_qdate(day))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        return dialog.result()
-    return exec_
+    return act
 
 
-def test_new_event_from_template_then_complete_the_checklist(qtbot, clerk, monkeypatch):
+def test_new_event_from_template_then_complete_the_checklist(qtbot, clerk, dialogs):
     tab = EventsTab(clerk)
     qtbot.addWidget(tab)
     day = TODAY + dt.timedelta(days=14)
-    monkeypatch.setattr(NewEventDialog, "exec", _drive_new_dialog(0, day))
+    dialogs.on(NewEventDialog, _drive_new_dialog(0, day))
     seen = {}
 
-    def drive_event(dialog: EventDialog) -> int:
+    def drive_event(dialog: EventDialog) -> None:
         page = dialog.prep_page
         seen["rows"] = page.table.rowCount()
         for row in range(page.table.rowCount()):
@@ -69,9 +68,9 @@ def test_new_event_from_template_then_complete_the_checklist(qtbot, clerk, monke
         page.channel.setCurrentText("居民微信群")
         page.content.setText("周六晚7点2号门广场放映，欢迎自带板凳")
         page.add_pub.click()
-        return QDialog.DialogCode.Accepted
+        dialog.accept()
 
-    monkeypatch.setattr(EventDialog, "exec", drive_event)
+    dialogs.on(EventDialog, drive_event)
     qtbot.mouseClick(tab.new_button, Qt.MouseButton.LeftButton)
     event = Event.get()
     assert event.template_key == "film_night" and event.event_date == day
@@ -98,16 +97,16 @@ def test_overdue_items_stand_out_in_the_checklist(qtbot, clerk):
     assert table.item(11, 1).background().style() == Qt.BrushStyle.NoBrush  # due after the day
 
 
-def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, monkeypatch, tmp_path,
+def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, dialogs, tmp_path,
                                                        no_viewer):
     """Create, tick off, 80 attendees, two photos, summary, print the brief."""
     tab = EventsTab(clerk)
     qtbot.addWidget(tab)
-    monkeypatch.setattr(NewEventDialog, "exec", _drive_new_dialog(0, TODAY))
+    dialogs.on(NewEventDialog, _drive_new_dialog(0, TODAY))
     photos = _photos(tmp_path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: (photos, "")))
+    dialogs.answer("open_files", photos)
 
-    def drive_event(dialog: EventDialog) -> int:
+    def drive_event(dialog: EventDialog) -> None:
         for row in range(dialog.prep_page.table.rowCount()):
             dialog.prep_page.table.item(row, 0).setCheckState(Qt.CheckState.Checked)
         dialog.photos_page.add.click()
@@ -119,9 +118,9 @@ def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, monkeypatch
         out.summary.appendPlainText("放映影片为《我和我的祖国》，放映前主持人提醒居民将手机调成静音。")
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert not dialog.dirty
-        return QDialog.DialogCode.Accepted
+        dialog.accept()
 
-    monkeypatch.setattr(EventDialog, "exec", drive_event)
+    dialogs.on(EventDialog, drive_event)
     tab.new_button.click()
     event = Event.get()
     assert event.status == HELD and event.head_count == 80
@@ -130,9 +129,8 @@ def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, monkeypatch
     assert len(stored) == 2 and all(files.resolve(p.path).is_file() for p in stored)
 
     pdf = tmp_path / "brief.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(pdf), "")))
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    dialogs.answer("save_file", pdf)
+    dialogs.answer("confirm", True)  # give the brief its issue number
     tab.when.setCurrentIndex(tab.when.findData("all"))
     assert tab.select_event(event.id) and tab.brief_button.isEnabled()
     tab.brief_button.click()
@@ -156,12 +154,12 @@ def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, monkeypatch
     assert Event.get_by_id(event.id).brief_no == 1
 
 
-def test_sign_in_list_from_the_register_and_absentees(qtbot, clerk, demo_small, monkeypatch):
+def test_sign_in_list_from_the_register_and_absentees(qtbot, clerk, demo_small, dialogs):
     event_id = create_from_template(clerk, "double_ninth", TODAY)
     page = SignInPage(clerk, event_id)
     qtbot.addWidget(page)
 
-    def pick(picker: ResidentPicker) -> int:
+    def pick(picker: ResidentPicker) -> None:
         picker.query.setText(picker_text)
         picker.run_search()
         for row in range(min(4, picker.model.rowCount())):
@@ -170,16 +168,15 @@ def test_sign_in_list_from_the_register_and_absentees(qtbot, clerk, demo_small, 
                 picker.table.selectionModel().SelectionFlag.Select
                 | picker.table.selectionModel().SelectionFlag.Rows)
         picker._accept()
-        return picker.result()
 
     picker_text = "号楼"  # typed as a clerk would: every flat in a numbered building
-    monkeypatch.setattr(ResidentPicker, "exec", pick)
+    dialogs.on(ResidentPicker, pick)
     page.invite.click()
     assert page.table.rowCount() == 4
     for row in (0, 1):
         page.table.item(row, 3).setCheckState(Qt.CheckState.Checked)
     absent_names = [page.rows[r].name for r in (2, 3)]
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("电话联系：外出", True)))
+    dialogs.answer("ask_text", "电话联系：外出")
     page.absent_only.setChecked(True)
     assert [page.rows[r].name for r in range(page.table.rowCount())] == absent_names
     page.table.selectRow(0)
@@ -190,18 +187,17 @@ def test_sign_in_list_from_the_register_and_absentees(qtbot, clerk, demo_small, 
 
 
 def test_photo_is_copied_and_an_unreadable_one_is_refused(qtbot, clerk, db_path, tmp_path,
-                                                          monkeypatch):
+                                                          dialogs):
     event_id = create_from_template(clerk, "clean_day", TODAY)
     good = _photos(tmp_path)[0]
     broken = tmp_path / "坏照片.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     page = PhotosPage(clerk, event_id)
     qtbot.addWidget(page)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        staticmethod(lambda *a, **k: ([good, str(broken)], "")))
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warnings.append(a[2])))
+    dialogs.answer("open_files", [good, str(broken)])
+    dialogs.allow("warn")
     page.add.click()
+    warnings = dialogs.texts("warn")
     assert page.list.count() == 1
     assert warnings and "无法读取图片“坏照片.jpg”" in warnings[0]
     photo = attendance.photos(event_id)[0]
@@ -213,22 +209,15 @@ def test_photo_is_copied_and_an_unreadable_one_is_refused(qtbot, clerk, db_path,
     assert "无法读取" not in page.list.item(0).text()
 
 
-def test_cancelling_asks_first_and_keeps_the_event(qtbot, clerk, monkeypatch):
+def test_cancelling_asks_first_and_keeps_the_event(qtbot, clerk, dialogs):
     event_id = create_from_template(clerk, "fire_drill", TODAY + dt.timedelta(days=9))
     tab = EventsTab(clerk)
     qtbot.addWidget(tab)
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("大风天气", True)))
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    asked = []
-
-    def question(*args, **kwargs):
-        asked.append(args[2])
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    dialogs.answer("ask_text", "大风天气", "大风天气")
+    dialogs.answer("confirm", False, True)
     assert tab.select_event(event_id)
     tab.cancel_button.click()
-    assert Event.get_by_id(event_id).status == "planned" and "确定取消" in asked[0]
+    assert Event.get_by_id(event_id).status == "planned" and "确定取消" in dialogs.texts("confirm")[0]
     tab.cancel_button.click()
     event = Event.get_by_id(event_id)
     assert event.status == CANCELLED and event.cancel_reason == "大风天气"
@@ -236,7 +225,7 @@ def test_cancelling_asks_first_and_keeps_the_event(qtbot, clerk, monkeypatch):
     assert [r.status for r in tab.model.rows] == [CANCELLED]
 
 
-def test_filters_by_compound_and_type_and_enter_opens(qtbot, clerk, monkeypatch):
+def test_filters_by_compound_and_type_and_enter_opens(qtbot, clerk, dialogs):
     north = Compound.create(name="北关新村")
     south = Compound.create(name="南关小区")
     a = create_from_template(clerk, "fire_drill", TODAY + dt.timedelta(days=3), north.id)
@@ -252,7 +241,7 @@ def test_filters_by_compound_and_type_and_enter_opens(qtbot, clerk, monkeypatch)
     assert [r.compound_name for r in tab.model.rows] == ["南关小区"]
     tab.event_type.setCurrentIndex(0)
     opened = []
-    monkeypatch.setattr(EventDialog, "exec", lambda d: opened.append(d.event_id) or 0)
+    dialogs.on(EventDialog, lambda d: opened.append(d.event_id) or d.reject())
     tab.show()
     qtbot.waitExposed(tab)
     tab.select_event(a)
@@ -261,7 +250,7 @@ def test_filters_by_compound_and_type_and_enter_opens(qtbot, clerk, monkeypatch)
     assert opened == [a]
 
 
-def test_plan_and_budget_saved_from_the_window(qtbot, clerk):
+def test_plan_and_budget_saved_from_the_window(qtbot, clerk, dialogs):
     event_id = create_from_template(clerk, "film_night", TODAY + dt.timedelta(days=10))
     dialog = EventDialog(clerk, event_id)
     qtbot.addWidget(dialog)
@@ -269,15 +258,9 @@ def test_plan_and_budget_saved_from_the_window(qtbot, clerk):
     dialog.plan_page.texts["safety_plan"].appendPlainText("5. 备好手电筒两只。")
     grid = dialog.budget_page.budget
     grid.item(2, 3).setText("abc")
-    warnings = []
-    import ui.events.common as common
-
-    orig = common.QMessageBox.warning
-    common.QMessageBox.warning = staticmethod(lambda *a: warnings.append(a[2]))
-    try:
-        assert dialog.dirty and dialog.save() is False
-    finally:
-        common.QMessageBox.warning = orig
+    dialogs.answer("warn", None)
+    assert dialog.dirty and dialog.save() is False
+    warnings = dialogs.texts("warn")
     assert "不是金额" in warnings[0] and "塑料凳" in warnings[0]
     grid.item(2, 3).setText("385")
     assert "实际支出 385.00 元" in dialog.budget_page.totals.text()
@@ -287,7 +270,7 @@ def test_plan_and_budget_saved_from_the_window(qtbot, clerk):
     assert prep.budget(event_id)[2].actual_fen == 38500
 
 
-def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk, monkeypatch):
+def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk, dialogs):
     """Recording a past event afterwards: new items are due on its day, ticks ask when."""
     from ui.events import prep_page as events_prep_page
 
@@ -302,9 +285,9 @@ def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk
         asked.append(events_common.from_qdate(dlg.day.date()))
         assert dlg.day.maximumDate() == events_common.to_qdate(TODAY)
         dlg.day.setDate(events_common.to_qdate(held - dt.timedelta(days=1)))
-        return QDialog.DialogCode.Accepted
+        dlg.accept()
 
-    monkeypatch.setattr(events_prep_page.DoneOnDialog, "exec", lambda dlg: answer(dlg))
+    dialogs.on(events_prep_page.DoneOnDialog, answer)
     task_id = page.rows[0].id
     page.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
     assert asked == [held]  # offered the event's day first
@@ -313,8 +296,7 @@ def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk
                                                                  dt.time())
     assert page.table.item(0, 5).text() == f"{held - dt.timedelta(days=1):%Y-%m-%d}"
 
-    monkeypatch.setattr(events_prep_page.DoneOnDialog, "exec",
-                        lambda dlg: QDialog.DialogCode.Rejected)
+    dialogs.on(events_prep_page.DoneOnDialog, lambda dlg: dlg.reject())
     second = page.rows[1].id
     page.table.item(1, 0).setCheckState(Qt.CheckState.Checked)
     assert not EventTask.get_by_id(second).done  # cancelled: nothing recorded
@@ -323,9 +305,9 @@ def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk
     def add(dlg):
         assert dlg.has_due.isChecked() and dlg.due.date() == events_common.to_qdate(held)
         dlg.title.setText("补记：清扫工具归还")
-        return QDialog.DialogCode.Accepted
+        dlg.accept()
 
-    monkeypatch.setattr(events_prep_page.TaskDialog, "exec", add)
+    dialogs.on(events_prep_page.TaskDialog, add)
     page.add_task()
     added = EventTask.get(EventTask.title == "补记：清扫工具归还")
     assert added.due_date == held

@@ -5,8 +5,8 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from models.facilities.centre import create_centre, list_centres, list_photos, save_space
 from models.facilities.demo import PHOTOS
@@ -27,19 +27,6 @@ from ui.facilities.tab import FacilitiesTab
 LEFT = Qt.MouseButton.LeftButton
 
 
-def when_modal(cls, action, tries: int = 250):
-    """Run action(dialog) as soon as a modal dialog of class *cls* is up (exec() blocks)."""
-
-    def poll(left: int) -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, cls):
-            action(widget)
-        elif left:
-            QTimer.singleShot(20, lambda: poll(left - 1))
-
-    QTimer.singleShot(0, lambda: poll(tries))
-
-
 def ok_button(dialog):
     return dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
 
@@ -54,15 +41,14 @@ def _tab(qtbot, user):
 
 
 @pytest.fixture
-def photos(tmp_path, monkeypatch):
+def photos(tmp_path, dialogs):
     """The file dialog answers with the next photo in this list (a real small JPEG)."""
     queue = []
     for name in ("现场.jpg", "整改后.jpg"):
         shutil.copy(PHOTOS / ("power_strip.jpg" if name == "现场.jpg" else "socket_fixed.jpg"),
                     tmp_path / name)
         queue.append(str(tmp_path / name))
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        staticmethod(lambda *a, **k: ([queue.pop(0)], "")))
+    dialogs.always("open_files", lambda asked: [queue.pop(0)])
     return queue
 
 
@@ -75,7 +61,7 @@ def office(clerk):
 
 
 def test_inspection_records_a_fire_hazard_that_stays_until_fixed_with_a_photo(
-        qtbot, clerk, office, photos):
+        qtbot, clerk, office, photos, dialogs):
     centre, space = office
     tab = _tab(qtbot, clerk)
     assert tab.hazard_model.rowCount() == 0
@@ -94,11 +80,11 @@ def test_inspection_records_a_fire_hazard_that_stays_until_fixed_with_a_photo(
         d.inspector.clear()
         d.inspector.insert("县消防救援大队 王磊")
         d.notes.insert("冬季消防安全检查")
-        when_modal(FindingDialog, fill_finding)
+        dialogs.on(FindingDialog, fill_finding)
         qtbot.mouseClick(d.add_button, LEFT)  # returns once the finding dialog is closed
         qtbot.mouseClick(d.save_button, LEFT)
 
-    when_modal(InspectionDialog, fill_inspection)
+    dialogs.on(InspectionDialog, fill_inspection)
     qtbot.mouseClick(tab.record_button, LEFT)
 
     inspection = FacilityInspection.get()
@@ -123,7 +109,7 @@ def test_inspection_records_a_fire_hazard_that_stays_until_fixed_with_a_photo(
         qtbot.mouseClick(d.ok_button, LEFT)
 
     tab.hazards.selectRow(0)
-    when_modal(CloseHazardDialog, close)
+    dialogs.on(CloseHazardDialog, close)
     qtbot.mouseClick(tab.close_button, LEFT)
 
     assert errors and "照片" in errors[0][0] and errors[0][1] is None and errors[1] == ""
@@ -137,7 +123,7 @@ def test_inspection_records_a_fire_hazard_that_stays_until_fixed_with_a_photo(
     assert [h.state for h in tab.hazard_model.rows] == ["fixed"]
 
 
-def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office):
+def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office, dialogs):
     centre, _ = office
     tab = _tab(qtbot, clerk)
     tab.show()
@@ -154,7 +140,7 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office):
         d.location.insert("服务中心三楼西侧")
         qtbot.mouseClick(ok_button(d), LEFT)
 
-    when_modal(SpaceDialog, fill_space)
+    dialogs.on(SpaceDialog, fill_space)
     tab.spaces_page.table.setFocus()
     qtbot.keyClick(tab.spaces_page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
 
@@ -177,7 +163,7 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office):
         qtbot.keyClicks(d.value, "2400")
         qtbot.mouseClick(ok_button(d), LEFT)
 
-    when_modal(EquipmentDialog, fill_equipment)
+    dialogs.on(EquipmentDialog, fill_equipment)
     qtbot.mouseClick(tab.equipment_page.buttons[0], LEFT)
     shelves = FacilityEquipment.get(FacilityEquipment.name == "书架")
     assert (shelves.space_id, shelves.quantity, shelves.value) == (library.id, 6, Decimal(2400))
@@ -186,14 +172,13 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office):
     assert "书架" not in gaps and "阅览桌" in gaps
 
 
-def test_archiving_a_space_asks_first(qtbot, clerk, office, monkeypatch):
+def test_archiving_a_space_asks_first(qtbot, clerk, office, dialogs):
     _, space = office
     tab = _tab(qtbot, clerk)
     row = next(i for i, line in enumerate(tab.spaces_page.model.rows)
                if line.space and line.space.id == space.id)
     tab.spaces_page.table.selectRow(row)
-    answers = [("", False), ("退还出租方", True)]
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: answers.pop(0)))
+    dialogs.answer("ask_text", None, "退还出租方")  # 取消, then a reason
     qtbot.mouseClick(tab.spaces_page.buttons[4], LEFT)
     assert not FacilitySpace.get_by_id(space.id).archived  # cancelled
     tab.spaces_page.table.selectRow(row)
@@ -203,7 +188,7 @@ def test_archiving_a_space_asks_first(qtbot, clerk, office, monkeypatch):
                for line in tab.spaces_page.model.rows)
 
 
-def test_changing_the_standard_in_the_window_changes_the_assessment(qtbot, admin, clerk, office):
+def test_changing_the_standard_in_the_window_changes_the_assessment(qtbot, admin, clerk, office, dialogs):
     tab = _tab(qtbot, admin)
     assert tab.result.items_total == 8
 
@@ -214,11 +199,11 @@ def test_changing_the_standard_in_the_window_changes_the_assessment(qtbot, admin
         qtbot.mouseClick(ok_button(d), LEFT)
 
     def use_standard(d: StandardDialog) -> None:
-        when_modal(ItemDialog, fill_item)
+        dialogs.on(ItemDialog, fill_item)
         qtbot.mouseClick(d.findChild(type(d.save_rule), "add_item"), LEFT)
         d.reject()
 
-    when_modal(StandardDialog, use_standard)
+    dialogs.on(StandardDialog, use_standard)
     qtbot.mouseClick(tab.findChild(type(tab.print_button), "edit_standard"), LEFT)
     assert tab.result.items_total == 9
     assert "老年人日间照料室" in tab.summary.items.detail.text()
@@ -231,7 +216,7 @@ def test_changing_the_standard_in_the_window_changes_the_assessment(qtbot, admin
 
 
 def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small, tmp_path,
-                                                       monkeypatch):
+                                                       dialogs):
     tab = _tab(qtbot, admin)
     assert tab.centre.currentText() == list_centres()[0].name == "南关社区综合服务中心"
     assert tab.summary.items.value.text() == "2 / 8"
@@ -241,9 +226,8 @@ def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small,
     assert tab.hazard_model.rows[0].state == "overdue"
     assert tab.hazard_model.rows[0].category == "fire"
     out = tmp_path / "报告.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    dialogs.answer("save_file", out)
+    dialogs.always("confirm", False)
     qtbot.mouseClick(tab.print_button, LEFT)
     assert out.read_bytes()[:5] == b"%PDF-"
     # The other centre of the demo (北关, renting) is one choice away.
@@ -251,7 +235,7 @@ def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small,
     assert tab.summary.items.value.text() == "0 / 8"
 
 
-def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office, monkeypatch):
+def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office, dialogs):
     from models.facilities.centre import add_photos
     from models.facilities.entities import FacilityPhoto
     from ui.facilities.widgets import PhotoViewer
@@ -263,8 +247,7 @@ def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office,
                if line.space and line.space.id == space.id)
     tab.spaces_page.table.selectRow(row)
     assert [p.id for p in tab.spaces_page.photos.photos] == [photo.id]
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: answers.pop(0)))
+    dialogs.answer("confirm", False, True)
 
     def remove(viewer: PhotoViewer) -> None:
         button = next(b for b in viewer.findChild(QDialogButtonBox).buttons()
@@ -272,7 +255,7 @@ def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office,
         qtbot.mouseClick(button, LEFT)  # "No": the viewer stays open
         qtbot.mouseClick(button, LEFT)  # "Yes": removed, the viewer closes
 
-    when_modal(PhotoViewer, remove)
+    dialogs.on(PhotoViewer, remove)
     tab.spaces_page.photos.open(tab.spaces_page.photos.photos[0])
     assert FacilityPhoto.get_by_id(photo.id).archived
     assert tab.spaces_page.photos.photos == []

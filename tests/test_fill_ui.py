@@ -11,7 +11,6 @@ import json
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from models.core.db import database
 from models.core.entities import AuditLog, Resident
@@ -20,7 +19,6 @@ from models.fill import templates as fill_templates
 from models.fill.entities import FillRun, FillTemplate, SavedList
 from models.fill.lists import ListCriteria
 from models.fill.starters import Starter, build_workbook
-from tests.modal_driver import ModalDriver
 
 YEAR_END = dt.date(2026, 12, 31)
 HEADER = (("序号", ()), ("姓名", ()), ("性别", ()), ("年龄", ()), ("身份证号码", ()),
@@ -62,10 +60,6 @@ def _pick(box, data) -> None:
     box.activated.emit(index)
 
 
-@pytest.fixture
-def modal():
-    return ModalDriver()
-
 
 @pytest.fixture
 def fill_dialog(qtbot, demo_small, clerk):
@@ -77,13 +71,13 @@ def fill_dialog(qtbot, demo_small, clerk):
     return dialog
 
 
-def _map_and_save(qtbot, monkeypatch, tmp_path, modal, dialog, list_id: int) -> FillTemplate:
+def _map_and_save(qtbot, monkeypatch, tmp_path, dialogs, dialog, list_id: int) -> FillTemplate:
     """新建模板… on *dialog*: the file chosen, the proposal checked, 备注 made 已核实, saved."""
     from ui.fill.template_dialog import TemplateDialog
 
     path = _department_file(tmp_path)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("已核实", True))
+    dialogs.always("open_file", path)
+    dialogs.always("ask_text", "已核实")
     seen: dict[str, object] = {}
 
     def act(mapping: TemplateDialog) -> None:
@@ -101,9 +95,9 @@ def _map_and_save(qtbot, monkeypatch, tmp_path, modal, dialog, list_id: int) -> 
         seen["example"] = mapping.table.item(1, 3).text()
         qtbot.mouseClick(mapping.save_button, Qt.MouseButton.LeftButton)
 
-    modal.expect(TemplateDialog, act)
+    dialogs.on(TemplateDialog, act)
     qtbot.mouseClick(dialog.buttons["new"], Qt.MouseButton.LeftButton)
-    modal.check("TemplateDialog")
+    dialogs.check("TemplateDialog")
     assert seen["found"] == "表头：第3–4行；数据从第5行起；表尾在第9行"
     assert seen["proposed"] == {
         "序号": "seq", "姓名": "name", "性别": "sex", "年龄": "age", "身份证号码": "id_masked",
@@ -114,10 +108,10 @@ def _map_and_save(qtbot, monkeypatch, tmp_path, modal, dialog, list_id: int) -> 
     return FillTemplate.get(FillTemplate.name == "高龄津贴发放名单")
 
 
-def test_mapping_dialog_saves_the_corrected_mapping(qtbot, monkeypatch, tmp_path, modal,
+def test_mapping_dialog_saves_the_corrected_mapping(qtbot, monkeypatch, tmp_path, dialogs,
                                                     fill_dialog, clerk):
     list_id = _elderly(clerk)
-    row = _map_and_save(qtbot, monkeypatch, tmp_path, modal, fill_dialog, list_id)
+    row = _map_and_save(qtbot, monkeypatch, tmp_path, dialogs, fill_dialog, list_id)
     stored = database.execute_sql(
         "SELECT mapping, saved_list_id, sort, date_rule, department, filename FROM fill_template"
         " WHERE id = ?", [row.id]).fetchone()
@@ -142,28 +136,23 @@ def test_mapping_dialog_says_what_is_missing(qtbot, demo_small, clerk, tmp_path)
     assert dialog.isVisible() and FillTemplate.select().count() == before
 
 
-def test_fill_writes_the_register_under_the_header(qtbot, monkeypatch, tmp_path, modal,
+def test_fill_writes_the_register_under_the_header(qtbot, monkeypatch, tmp_path, dialogs,
                                                    fill_dialog, clerk):
-    row = _map_and_save(qtbot, monkeypatch, tmp_path, modal, fill_dialog, _elderly(clerk))
+    row = _map_and_save(qtbot, monkeypatch, tmp_path, dialogs, fill_dialog, _elderly(clerk))
     fill_dialog.select_template(row.id)
     assert fill_dialog.preview_model.columns[1].header == "姓名"
     expected = _expected_elderly()
     assert f"共 {len(expected):,} 行" in fill_dialog.preview_label.text()
     out = tmp_path / "out" / "高龄津贴_2026年11月.xlsx"
     out.parent.mkdir()
-    asked: list[str] = []
-
-    def save_name(_parent, _title, start, _filter):
-        asked.append(start)
-        return str(out), ""
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("街道民政科", True))
+    dialogs.answer("save_file", out)
+    dialogs.always("ask_text", "街道民政科")
     qtbot.mouseClick(fill_dialog.buttons["fill"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: fill_dialog.last_result is not None or bool(fill_dialog.last_error),
                     timeout=30000)
     assert fill_dialog.last_error == ""
-    assert asked[0].endswith("高龄津贴发放名单_2026年11月.xlsx")
+    [asked] = [a.details["path"] for a in dialogs.asked if a.kind == "save_file"]
+    assert asked.endswith("高龄津贴发放名单_2026年11月.xlsx")
     assert f"已生成“高龄津贴发放名单”{len(expected)} 行" in fill_dialog.message.text()
 
     ws = openpyxl.load_workbook(out).active
@@ -184,22 +173,16 @@ def test_fill_writes_the_register_under_the_header(qtbot, monkeypatch, tmp_path,
     assert fill_dialog.history_model.rows[0].recipient == "街道民政科"
     fill_dialog.history.selectRow(0)
     copy = tmp_path / "copy.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(copy), ""))
+    dialogs.always("save_file", copy)
     qtbot.mouseClick(fill_dialog.buttons["copy"], Qt.MouseButton.LeftButton)
     assert copy.read_bytes() == bytes(FillRun.get(FillRun.template == row.id).output)
 
 
-def test_archiving_a_template_asks_first(qtbot, monkeypatch, fill_dialog):
+def test_archiving_a_template_asks_first(qtbot, dialogs, fill_dialog):
     first = fill_dialog.current()
     assert first is not None  # the starter set
-    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *a, **k):
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    dialogs.answer("confirm", False, True)
+    asked = dialogs.said("confirm")
     qtbot.mouseClick(fill_dialog.buttons["archive"], Qt.MouseButton.LeftButton)
     assert not FillTemplate.get_by_id(first.id).archived
     qtbot.mouseClick(fill_dialog.buttons["archive"], Qt.MouseButton.LeftButton)
@@ -208,7 +191,7 @@ def test_archiving_a_template_asks_first(qtbot, monkeypatch, fill_dialog):
     assert first.id not in {t.id for t in fill_dialog.templates_model.rows}
 
 
-def test_list_builder_counts_live_and_saves(qtbot, monkeypatch, demo_small, clerk):
+def test_list_builder_counts_live_and_saves(qtbot, monkeypatch, demo_small, clerk, dialogs):
     from ui.fill.list_builder import ListBuilderDialog
 
     dialog = ListBuilderDialog(clerk)
@@ -226,7 +209,7 @@ def test_list_builder_counts_live_and_saves(qtbot, monkeypatch, demo_small, cler
     ages = {dialog.people_model.data(dialog.people_model.index(r, 3))
             for r in range(dialog.people_model.rowCount())}
     assert min(int(a) for a in ages) >= 79  # 80 by 12-31: some are 79 today
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("高龄老人（年底）", True))
+    dialogs.always("ask_text", "高龄老人（年底）")
     qtbot.mouseClick(dialog.save_as_button, Qt.MouseButton.LeftButton)
     saved = SavedList.get(SavedList.name == "高龄老人（年底）")
     criteria = ListCriteria.from_json(saved.criteria)
@@ -256,34 +239,34 @@ def test_list_builder_loads_a_saved_list_and_saves_changes(qtbot, demo_small, cl
     assert (stored.sex, stored.tag) == (None, "dibao")
 
 
-def test_registry_tab_button_and_shortcut_open_the_dialog(qtbot, admin, demo_small, modal):
+def test_registry_tab_button_and_shortcut_open_the_dialog(qtbot, admin, demo_small, dialogs):
     from tests.registry_dialog_support import activate, make_tab
     from ui.fill.dialog import FillDialog
 
     tab = make_tab(qtbot, admin)
     names: list[list[str]] = []
-    modal.expect(FillDialog, lambda d: (names.append([t.name for t in d.templates_model.rows]),
+    dialogs.on(FillDialog, lambda d: (names.append([t.name for t in d.templates_model.rows]),
                                         d.accept()))
     qtbot.mouseClick(tab.buttons["fill"], Qt.MouseButton.LeftButton)
-    modal.check("FillDialog")
+    dialogs.check("FillDialog")
     assert "高龄老人名单" in names[0]  # the starter set, installed on first use
     assert tab.buttons["fill"].toolTip() == "用户籍信息填写各部门的报表模板"
     activate(qtbot, tab)
-    modal.expect(FillDialog, lambda d: d.accept())
+    dialogs.on(FillDialog, lambda d: d.accept())
     qtbot.keyClick(tab, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
-    modal.check("FillDialog")
-    assert modal.seen.count("FillDialog") == 2
+    dialogs.check("FillDialog")
+    assert dialogs.kinds().count("FillDialog") == 2
     tab.counter.wait()
 
 
-def test_a_cancelled_fill_leaves_no_file_and_no_run(qtbot, monkeypatch, tmp_path, fill_dialog):
+def test_a_cancelled_fill_leaves_no_file_and_no_run(qtbot, monkeypatch, tmp_path, fill_dialog, dialogs):
     from ui.common import worker
 
     template = fill_dialog.current()
     out = tmp_path / "cancelled.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", True))
+    dialogs.always("save_file", out)
+    dialogs.always("ask_text", "")
     monkeypatch.setattr(worker.Job, "_progress", lambda self, done, total: False)  # 取消 pressed
     qtbot.mouseClick(fill_dialog.buttons["fill"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(fill_dialog.last_error), timeout=30000)
@@ -294,7 +277,7 @@ def test_a_cancelled_fill_leaves_no_file_and_no_run(qtbot, monkeypatch, tmp_path
 
 
 def test_a_new_file_keeps_the_choices_of_the_same_headers(qtbot, monkeypatch, tmp_path,
-                                                           demo_small, clerk):
+                                                           demo_small, clerk, dialogs):
     from ui.fill.template_dialog import TemplateDialog
 
     draft = fill_templates.read_file(clerk, _department_file(tmp_path))
@@ -310,7 +293,7 @@ def test_a_new_file_keeps_the_choices_of_the_same_headers(qtbot, monkeypatch, tm
                     (*HEADER[:-1], ("民族", ()), HEADER[-1]), (6,) * 10)
     path = tmp_path / "民政高龄津贴2027.xlsx"
     path.write_bytes(build_workbook(newer, "幸福社区"))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialogs.always("open_file", path)
     qtbot.mouseClick(dialog.change_file, Qt.MouseButton.LeftButton)
     labels = {c.label: c.index for c in dialog.draft.layout.columns}
     assert dialog.file_label.text() == "民政高龄津贴2027.xlsx"
@@ -335,56 +318,55 @@ def test_the_fill_windows_fit_a_laptop_screen(qtbot, demo_small, officer, tmp_pa
         _fits(widget)
 
 
-def test_fill_dialog_keys(qtbot, monkeypatch, modal, fill_dialog):
+def test_fill_dialog_keys(qtbot, monkeypatch, dialogs, fill_dialog):
     from tests.registry_dialog_support import activate
     from ui.fill.template_dialog import TemplateDialog
 
     chosen: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (chosen.append("open"), ("", ""))[1])
+    dialogs.always("open_file", lambda _asked: chosen.append("open"))  # then 取消
     activate(qtbot, fill_dialog)
     qtbot.keyClick(fill_dialog, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert chosen == ["open"]  # 新建模板 asks for the department's file first
     names: list[str] = []
-    modal.expect(TemplateDialog, lambda d: (names.append(d.name.text()), d.reject()))
+    dialogs.on(TemplateDialog, lambda d: (names.append(d.name.text()), d.reject()))
     fill_dialog.templates.setFocus()
     qtbot.keyClick(fill_dialog.templates, Qt.Key.Key_Return)  # Enter: 修改
-    modal.check("TemplateDialog")
+    dialogs.check("TemplateDialog")
     assert names == [fill_dialog.current().name]
 
 
-def test_a_list_in_use_is_not_archived(qtbot, monkeypatch, demo_small, clerk):
+def test_a_list_in_use_is_not_archived(qtbot, monkeypatch, demo_small, clerk, dialogs):
     from ui.fill.list_builder import ListBuilderDialog
 
     template = fill_templates.templates(clerk)[0]
     dialog = ListBuilderDialog(clerk, list_id=template.list_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialogs.always("confirm", True)
     qtbot.mouseClick(dialog.archive_button, Qt.MouseButton.LeftButton)
     assert "正被模板" in dialog.error.text() and dialog.error.isVisible()
     assert not SavedList.get_by_id(template.list_id).archived
 
 
 def test_a_file_that_is_not_a_workbook_is_said_in_the_dialog(qtbot, monkeypatch, tmp_path,
-                                                              fill_dialog):
+                                                              fill_dialog, dialogs):
     bad = tmp_path / "名单.docx"
     bad.write_bytes(b"not a workbook")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    dialogs.always("open_file", bad)
     before = FillTemplate.select().count()
     qtbot.mouseClick(fill_dialog.buttons["new"], Qt.MouseButton.LeftButton)
     assert "不是 Excel 工作簿" in fill_dialog.message.text()
     assert FillTemplate.select().count() == before
 
 
-def test_print_makes_a_pdf_kept_in_the_history(qtbot, monkeypatch, tmp_path, fill_dialog):
+def test_print_makes_a_pdf_kept_in_the_history(qtbot, monkeypatch, tmp_path, fill_dialog, dialogs):
     from tests.pdf_tools import text as pdf_text
 
     info = next(t for t in fill_dialog.templates_model.rows if t.name == "流动人口登记表")
     fill_dialog.select_template(info.id)
     out = tmp_path / "流动人口.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("派出所", True))
+    dialogs.always("save_file", out)
+    dialogs.always("ask_text", "派出所")
     qtbot.mouseClick(fill_dialog.buttons["print"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "PDF" in fill_dialog.message.text() and fill_dialog._job is None
                     or bool(fill_dialog.last_error), timeout=60000)

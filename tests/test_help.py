@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.modal_driver import ModalDriver
 from ui.common.help_dialog import HelpDialog, menu_shortcuts
 
 
-def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(qtbot, demo_small, admin):
+def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(qtbot, demo_small, admin, dialogs):
     from ui.main_window import MainWindow
 
     window = MainWindow(admin)
@@ -23,12 +22,10 @@ def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(qtbot, demo_s
         seen["manual"] = dialog.manual.toPlainText()
         seen["keys"] = dialog.keys.toPlainText()
         dialog.reject()
-
-    driver = ModalDriver()
-    driver.expect(HelpDialog, read)
+    dialogs.on(HelpDialog, read)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: "keys" in seen, timeout=5000)
-    driver.check("HelpDialog")
+    dialogs.check("HelpDialog")
     assert "找到一位居民" in seen["manual"] and "导入现有的花名册工作簿" in seen["manual"]
     rows = menu_shortcuts(window.menuBar())
     names = {what for _menu, what, _keys in rows}

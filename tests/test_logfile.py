@@ -22,7 +22,6 @@ import main
 import ui.app
 from models.core import logfile
 from models.core.db import database_path
-from tests.modal_driver import ModalDriver
 from ui.common import error_report
 from ui.common.about_dialog import AboutDialog
 from ui.main_window import MainWindow
@@ -181,11 +180,10 @@ def test_run_gui_sets_up_the_log_first(qapp, monkeypatch, tmp_path):
         logfile.shutdown()
 
 
-def test_about_names_the_version_database_and_log_file(qtbot, admin, opened):
+def test_about_names_the_version_database_and_log_file(qtbot, admin, opened, dialogs):
     window = MainWindow(admin)
     qtbot.addWidget(window)
     action = next(a for a in window.findChildren(QAction) if a.text().startswith("关于"))
-    driver = ModalDriver()
     seen: dict[str, str] = {}
 
     def look(dialog: AboutDialog) -> None:
@@ -193,9 +191,9 @@ def test_about_names_the_version_database_and_log_file(qtbot, admin, opened):
         qtbot.mouseClick(dialog.open_log_button, Qt.MouseButton.LeftButton)
         dialog.reject()
 
-    driver.expect(AboutDialog, look)
+    dialogs.on(AboutDialog, look)
     action.trigger()
-    driver.check("AboutDialog")
+    dialogs.check("AboutDialog")
     log_path = logfile.log_path()
     assert str(log_path) in seen["text"] and str(database_path()) in seen["text"]
     assert "user-data" in str(log_path)  # the test's data folder, not the real one

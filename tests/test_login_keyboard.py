@@ -18,7 +18,6 @@ from models.core import clock, users
 from models.core.entities import AuditLog, User
 from models.core.permissions import Role
 from tests.conftest import PASSWORD
-from tests.modal_driver import ModalDriver
 from ui.app import sign_in
 from ui.login_dialogs import FirstAdminDialog, LoginDialog
 
@@ -60,7 +59,7 @@ def _tab_chain(qtbot, steps: int) -> list[QWidget]:
     return seen
 
 
-def _answer_quit_question(driver: ModalDriver, answer: str, asked: list[tuple]) -> None:
+def _answer_quit_question(dialogs, answer: str, asked: list[tuple]) -> None:
     """Expect the 退出社区工作台？ box and note what it offers; 返回 (the default) is answered
     with Enter, 退出 with its button."""
 
@@ -72,7 +71,7 @@ def _answer_quit_question(driver: ModalDriver, answer: str, asked: list[tuple]) 
         else:
             buttons[answer].click()
 
-    driver.expect(QMessageBox, act)
+    dialogs.on(QMessageBox, act)
 
 
 # --- the sign-in dialog -------------------------------------------------------------------
@@ -172,13 +171,13 @@ def test_a_locked_account_clears_the_password(qtbot, clerk):
     assert len(_audit("login_failed")) == users.MAX_FAILED_ATTEMPTS
 
 
-def test_esc_asks_and_back_keeps_the_dialog_open(qtbot, clerk):
+def test_esc_asks_and_back_keeps_the_dialog_open(qtbot, clerk, dialogs):
     dialog = _show(qtbot, LoginDialog("desk.sqlite3"))
     _type(qtbot, "clerk")
-    driver, asked = ModalDriver(), []
-    _answer_quit_question(driver, "返回", asked)
+    asked = []
+    _answer_quit_question(dialogs, "返回", asked)
     _press(qtbot, Qt.Key.Key_Escape)
-    driver.check("QMessageBox")
+    dialogs.check("QMessageBox")
     assert asked == [("退出社区工作台？", sorted(["退出", "返回"]), "返回")]
     assert dialog.isVisible() and dialog.result() != Accepted
     assert dialog.username.text() == "clerk"
@@ -193,13 +192,13 @@ def test_esc_asks_and_back_keeps_the_dialog_open(qtbot, clerk):
     assert dialog.result() == Accepted and len(_audit("login")) == 1
 
 
-def test_cancel_by_keyboard_asks_and_quit_ends_the_sign_in(qtbot, clerk):
+def test_cancel_by_keyboard_asks_and_quit_ends_the_sign_in(qtbot, clerk, dialogs):
     dialog = _show(qtbot, LoginDialog("desk.sqlite3"))
     assert _tab_chain(qtbot, 3)[-1] is dialog.cancel_button
-    driver, asked = ModalDriver(), []
-    _answer_quit_question(driver, "退出", asked)
+    asked = []
+    _answer_quit_question(dialogs, "退出", asked)
     _press(qtbot, Qt.Key.Key_Return)  # Return on the focused 取消
-    driver.check("QMessageBox")
+    dialogs.check("QMessageBox")
     assert [a[0] for a in asked] == ["退出社区工作台？"]
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
     assert dialog.user is None and _audit("login") == []
@@ -215,8 +214,7 @@ def test_closing_from_code_does_not_ask(qtbot, clerk):
     assert not dialog.isVisible()
 
 
-def test_sign_in_through_the_start_up_path(qtbot, clerk):
-    driver = ModalDriver()
+def test_sign_in_through_the_start_up_path(qtbot, clerk, dialogs):
 
     def act(dialog: LoginDialog) -> None:
         qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
@@ -226,9 +224,9 @@ def test_sign_in_through_the_start_up_path(qtbot, clerk):
         _type(qtbot, PASSWORD)
         _press(qtbot, Qt.Key.Key_Return)
 
-    driver.expect(LoginDialog, act)
+    dialogs.on(LoginDialog, act)
     user = sign_in()
-    driver.check("LoginDialog")
+    dialogs.check("LoginDialog")
     assert user is not None and user.username == "clerk"
     assert [r.username for r in _audit("login")] == ["clerk"]
 
@@ -284,19 +282,18 @@ def test_first_admin_tab_order_and_weak_password(qtbot, db):
     assert dialog.password.selectionLength() == 8 and User.select().count() == 0
 
 
-def test_first_admin_esc_asks_and_back_keeps_it_open(qtbot, db):
+def test_first_admin_esc_asks_and_back_keeps_it_open(qtbot, db, dialogs):
     dialog = _show(qtbot, FirstAdminDialog())
-    driver, asked = ModalDriver(), []
-    _answer_quit_question(driver, "返回", asked)
+    asked = []
+    _answer_quit_question(dialogs, "返回", asked)
     _press(qtbot, Qt.Key.Key_Escape)
-    driver.check("QMessageBox")
+    dialogs.check("QMessageBox")
     assert [a[0] for a in asked] == ["退出社区工作台？"]
     assert dialog.isVisible() and User.select().count() == 0
 
 
-def test_first_admin_through_the_start_up_path(qtbot, db):
+def test_first_admin_through_the_start_up_path(qtbot, db, dialogs):
     assert users.needs_first_admin()
-    driver = ModalDriver()
 
     def act(dialog: FirstAdminDialog) -> None:
         qtbot.waitUntil(dialog.isActiveWindow, timeout=5000)
@@ -307,9 +304,9 @@ def test_first_admin_through_the_start_up_path(qtbot, db):
         _type(qtbot, "abc12345")
         _press(qtbot, Qt.Key.Key_Return)
 
-    driver.expect(FirstAdminDialog, act)
+    dialogs.on(FirstAdminDialog, act)
     user = sign_in()
-    driver.check("FirstAdminDialog")
+    dialogs.check("FirstAdminDialog")
     assert user is not None and user.username == "admin"
     stored = User.get(User.username == "admin")
     assert stored.role == Role.ADMIN.value and stored.display_name == "admin"
@@ -325,13 +322,13 @@ class _WindowSystemClose(QCloseEvent):
 
 
 @pytest.mark.parametrize("answer", ["返回", "退出"])
-def test_the_window_close_button_asks(qtbot, db, answer):
+def test_the_window_close_button_asks(qtbot, db, answer, dialogs):
     dialog = _show(qtbot, FirstAdminDialog())
-    driver, asked = ModalDriver(), []
-    _answer_quit_question(driver, answer, asked)
+    asked = []
+    _answer_quit_question(dialogs, answer, asked)
     event = _WindowSystemClose()
     dialog.closeEvent(event)
-    driver.check("QMessageBox")
+    dialogs.check("QMessageBox")
     assert [a[0] for a in asked] == ["退出社区工作台？"]
     assert event.isAccepted() == (answer == "退出")
     assert dialog.isVisible() == (answer == "返回")

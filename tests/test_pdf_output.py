@@ -1,6 +1,7 @@
 """One way to handle a new PDF (ui.common.pdf_output), and a new case opened once it is saved.
 
-QFileDialog and QDesktopServices are always patched: no test opens a real viewer.
+save_file is answered by the dialogs fixture and QDesktopServices patched: no test opens a
+real viewer.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from models.casework.entities import BIRTH_REG, CASE_TYPES, GENERAL, Case
 from models.core import local_config
@@ -21,8 +22,8 @@ from tests.conftest import AS_OF
 from tests.test_casework_ui import _pick, _save
 from ui.casework.case_dialog import CaseDialog
 from ui.casework.new_dialog import NewCaseDialog
-from ui.casework.tab import ServicesTab
-from ui.common import pdf_output, pdf_preview
+from ui.casework.tab import CaseworkTab
+from ui.common import pdf_files, pdf_output, pdf_preview
 from ui.main_window import MainWindow
 
 REAL_HANDLER_CHECK = pdf_output.linux_has_pdf_handler  # before the fixture replaces it
@@ -39,13 +40,13 @@ def viewer(monkeypatch):
     Viewer.urls = []
     monkeypatch.setattr(pdf_output.QDesktopServices, "openUrl",
                         staticmethod(lambda url: Viewer.urls.append(url) or Viewer.answer))
-    monkeypatch.setattr(pdf_output, "linux_has_pdf_handler", lambda: True)
+    monkeypatch.setattr(pdf_files, "linux_has_pdf_handler", lambda: True)
     return Viewer
 
 
 @pytest.fixture
-def save_dialog(monkeypatch):
-    """getSaveFileName answers the next path of save_dialog.answers; the start paths asked
+def save_dialog(dialogs):
+    """save_file answers the next path of save_dialog.answers; the start paths asked
     with are recorded in save_dialog.started."""
 
     class Asked:
@@ -54,11 +55,11 @@ def save_dialog(monkeypatch):
 
     Asked.answers, Asked.started = [], []
 
-    def answer(parent, title, start, filters):
-        Asked.started.append(Path(start))
-        return (str(Asked.answers.pop(0)), filters)
+    def answer(asked):
+        Asked.started.append(Path(asked.details["path"]))
+        return Asked.answers.pop(0)
 
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    dialogs.always("save_file", answer)
     return Asked
 
 
@@ -67,9 +68,9 @@ def _saved_note(widget) -> pdf_output.SavedDialog:
     return note
 
 
-def test_second_save_of_a_kind_starts_in_the_folder_of_the_first(qtbot, monkeypatch, officer,
+def test_second_save_of_a_kind_starts_in_the_folder_of_the_first(qtbot, dialogs, officer,
                                                                  tmp_path, save_dialog, viewer):
-    tab = ServicesTab(officer)
+    tab = CaseworkTab(officer)
     qtbot.addWidget(tab)
     first = tmp_path / "计生" / "十一月"
     first.mkdir(parents=True)
@@ -85,7 +86,7 @@ def test_second_save_of_a_kind_starts_in_the_folder_of_the_first(qtbot, monkeypa
     assert local_config.load().pdf_folders["casework-worklist"] == str(first.resolve())
     note.close_button.click()
     # Another kind has its own folder: the payments list still starts in Documents.
-    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a, **k: ("2026年11月", True)))
+    dialogs.answer("ask_item", "2026年11月")
     tab.print_payments()
     assert save_dialog.started[1] == pdf_output.default_folder() / "补贴和扶助发放名单-2026年11月.pdf"
     # The worklist again: in the folder it went to the first time.
@@ -146,7 +147,7 @@ def test_on_linux_no_application_for_pdf_counts_as_no_viewer(monkeypatch, tmp_pa
     for name in ("XDG_DATA_HOME", "XDG_DATA_DIRS", "XDG_CONFIG_HOME", "XDG_CONFIG_DIRS"):
         (tmp_path / name / "applications").mkdir(parents=True)
         monkeypatch.setenv(name, str(tmp_path / name))
-    monkeypatch.setattr(pdf_output, "linux_has_pdf_handler", REAL_HANDLER_CHECK)
+    monkeypatch.setattr(pdf_files, "linux_has_pdf_handler", REAL_HANDLER_CHECK)
     pdf = tmp_path / "a.pdf"
     apps = tmp_path / "XDG_DATA_DIRS" / "applications"
     (apps / "editor.desktop").write_text("[Desktop Entry]\nMimeType=text/plain;\n", encoding="utf-8")
@@ -159,6 +160,24 @@ def test_on_linux_no_application_for_pdf_counts_as_no_viewer(monkeypatch, tmp_pa
     (tmp_path / "XDG_CONFIG_HOME" / "mimeapps.list").write_text(
         "[Default Applications]\napplication/pdf=org.gnome.Evince.desktop\n", encoding="utf-8")
     assert pdf_output.linux_has_pdf_handler()
+
+
+def test_the_note_offers_a_preview_only_when_it_has_one(qtbot, tmp_path):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    pdf = tmp_path / "月报.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    # The windows' note: 预览 where Qt's PDF module is installed, and not when asked not to.
+    note = pdf_output.show_saved(parent, "report", pdf, "月度报表")
+    assert note.preview_button.isHidden() is not pdf_preview.HAS_QTPDF
+    assert pdf_output.show_saved(parent, "report", pdf, "月度报表", preview=False)\
+        .preview_button.isHidden()
+    # The note itself knows nothing of the preview: it calls what it was given.
+    opened: list[pdf_files.SavedDialog] = []
+    note = pdf_files.show_note(parent, "report", pdf, "月度报表", opened.append)
+    assert not note.preview_button.isHidden()
+    note.preview_button.click()
+    assert opened == [note]
 
 
 def test_file_names_say_what_and_when():
@@ -207,30 +226,28 @@ def test_events_plan_is_saved_then_offered_to_open(qtbot, clerk, tmp_path, save_
     assert viewer.urls == [QUrl.fromLocalFile(str(tmp_path / "plan.pdf"))]
 
 
-def test_a_new_case_is_named_selected_and_opened(qtbot, monkeypatch, officer, family):  # noqa: F811
+def test_a_new_case_is_named_selected_and_opened(qtbot, dialogs, officer, family):  # noqa: F811
     window = MainWindow(officer)
     qtbot.addWidget(window)
-    tab = window.services_tab
+    tab = window.casework_tab
     # A filter that would hide the new case: it is cleared to show it.
     tab.pages.setCurrentIndex(1)
     tab.type_filter.setCurrentIndex(tab.type_filter.findData(BIRTH_REG))
 
-    def fill_and_save(dialog: NewCaseDialog) -> int:
-        _pick(dialog.person, "张建伟")
+    def fill_and_save(dialog: NewCaseDialog) -> None:
+        _pick(dialogs, dialog.person, "张建伟")
         dialog.subject.setCurrentText("托育机构信息咨询")
         _save(dialog)
-        return dialog.result()
 
     opened = []
 
-    def record(dialog: CaseDialog) -> int:
+    def record(dialog: CaseDialog) -> None:
         opened.append((dialog.case_id, dialog.notice.text(), dialog.notice.isHidden(),
                        dialog.windowTitle()))
-        return 0
+        dialog.reject()
 
-    monkeypatch.setattr(NewCaseDialog, "exec", fill_and_save)
-    monkeypatch.setattr(CaseDialog, "exec", record)
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: pytest.fail(f"warning: {a[2]}"))
+    dialogs.on(NewCaseDialog, fill_and_save)
+    dialogs.on(CaseDialog, record)  # no warning may come up: none is scripted
     tab.new_actions[GENERAL].trigger()
     case = Case.get(Case.case_type == GENERAL)
     assert case.person.id == family.father.id

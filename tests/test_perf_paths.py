@@ -108,10 +108,9 @@ def test_a_large_household_continues_under_a_repeated_header(demo_small, clerk, 
     assert sheet.household_no in last and f"共{len(sheet.members)}人" in last
 
 
-def test_dialogs_opened_from_the_registry_tab_are_freed(qtbot, admin, demo_small):
+def test_dialogs_opened_from_the_registry_tab_are_freed(qtbot, admin, demo_small, dialogs):
     """A dialog made with the tab as its parent lived (about 3 MB each) until the window closed."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QCoreApplication, QEvent
 
     from ui.registry.household import HouseholdDialog
     from ui.registry.resident_form import ResidentForm, open_resident
@@ -122,21 +121,11 @@ def test_dialogs_opened_from_the_registry_tab_are_freed(qtbot, admin, demo_small
     tab.show()
     row = tab.selected_row()
     assert row is not None and row.household_id
-    seen: list[str] = []
-
-    def close_it() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:  # not shown yet: look again in a moment
-            QTimer.singleShot(10, close_it)
-            return
-        seen.append(type(dialog).__name__)
-        dialog.reject()
-
     for _ in range(3):
-        QTimer.singleShot(0, close_it)
+        dialogs.on(HouseholdDialog, lambda d: d.reject())
         tab.open_household()
-        QTimer.singleShot(0, close_it)
+        dialogs.on(ResidentForm, lambda d: d.reject())
         open_resident(admin, row.id, tab)
-    assert seen == ["HouseholdDialog", "ResidentForm"] * 3
+    assert dialogs.kinds() == ["HouseholdDialog", "ResidentForm"] * 3
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert tab.findChildren(HouseholdDialog) == [] and tab.findChildren(ResidentForm) == []

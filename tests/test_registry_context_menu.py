@@ -1,5 +1,5 @@
 """Right-click menus and the Delete key in the registry: the real menu is opened with a right
-click on the row, an action is clicked, the real dialog is answered by tests.modal_driver,
+click on the row, an action is clicked, the real dialog is answered by the dialogs fixture,
 and the database is read afterwards. Nothing may ever be deleted."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QRadioButton
+from PySide6.QtWidgets import QApplication, QMenu, QRadioButton
 
 from models.core.entities import AuditLog, LifeEvent, Resident
 from models.monthly import stats
 from models.registry import life_events
 from models.registry.residents import HEAD
-from tests.modal_driver import ModalDriver, ok
+from tests.dialog_script import ok
 from tests.registry_dialog_support import (
     DAY,
     audit_rows,
@@ -31,21 +31,14 @@ from ui.registry.context_menu import action_of
 
 
 @pytest.fixture
-def modal():
-    return ModalDriver()
+def answers(dialogs):
+    return patch_questions(dialogs)
 
 
 @pytest.fixture
-def answers(monkeypatch):
-    return patch_questions(monkeypatch)
-
-
-@pytest.fixture
-def infos(monkeypatch):
-    said: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information",
-                        lambda _p, _t, text, *a, **k: said.append(text))
-    return said
+def infos(dialogs):
+    dialogs.allow("inform")
+    return dialogs.said("inform")
 
 
 @pytest.fixture
@@ -103,7 +96,7 @@ def history_row(tab, event_id: int) -> int:
 # -- residents ---------------------------------------------------------------------------------
 
 
-def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, modal, answers):
+def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, dialogs, answers):
     from ui.registry.life_events import LeaveDialog
 
     person = member(families()[0].id)
@@ -121,9 +114,9 @@ def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, modal, answers
         dialog.reason.insert("务工")
         ok(dialog).click()
 
-    modal.expect(LeaveDialog, leave)
+    dialogs.on(LeaveDialog, leave)
     click(qtbot, menu, "move_out")
-    modal.check("LeaveDialog")
+    dialogs.check("LeaveDialog")
     stored = Resident.get_by_id(person.id)
     assert stored.status == "moved_out"
     [event] = events_of(person.id, "move_out")
@@ -140,7 +133,7 @@ def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, modal, answers
     close_menu(menu)
 
 
-def test_delete_on_a_resident_offers_an_ending_and_never_deletes(qtbot, tab, modal, answers,
+def test_delete_on_a_resident_offers_an_ending_and_never_deletes(qtbot, tab, dialogs, answers,
                                                                  infos):
     from ui.registry.context_menu import EndingChooser
     from ui.registry.life_events import LeaveDialog
@@ -152,9 +145,9 @@ def test_delete_on_a_resident_offers_an_ending_and_never_deletes(qtbot, tab, mod
 
     # Cancelled at the chooser: nothing happens at all.
     before = counts()
-    modal.expect(EndingChooser, lambda d: d.reject())
+    dialogs.on(EndingChooser, lambda d: d.reject())
     qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
-    modal.check("EndingChooser")
+    dialogs.check("EndingChooser")
     assert counts() == before
 
     def choose_death(chooser) -> None:
@@ -166,10 +159,10 @@ def test_delete_on_a_resident_offers_an_ending_and_never_deletes(qtbot, tab, mod
         dialog.date.setText(DAY.isoformat())
         ok(dialog).click()
 
-    modal.expect(EndingChooser, choose_death)
-    modal.expect(LeaveDialog, die)
+    dialogs.on(EndingChooser, choose_death)
+    dialogs.on(LeaveDialog, die)
     qtbot.keyClick(tab.table, Qt.Key.Key_Delete)
-    modal.check("EndingChooser", "LeaveDialog")
+    dialogs.check("EndingChooser", "LeaveDialog")
     assert any("死亡" in q for q in answers.asked)  # LeaveDialog confirmed first
     assert Resident.get_by_id(person.id).status == "deceased"
     assert Resident.select().count() == total
@@ -190,7 +183,7 @@ def test_delete_in_the_search_box_still_deletes_text(qtbot, tab):
     assert tab.search.text() == "bc"
 
 
-def test_correct_from_the_menu_shows_old_and_new_in_the_history(qtbot, tab, modal, answers):
+def test_correct_from_the_menu_shows_old_and_new_in_the_history(qtbot, tab, dialogs, answers):
     from ui.registry.resident_form import ResidentForm
 
     person = member(families()[2].id)
@@ -204,10 +197,10 @@ def test_correct_from_the_menu_shows_old_and_new_in_the_history(qtbot, tab, moda
         form.reason.insert("电话录入错误，据本人告知更正")
         form.save()
 
-    modal.expect(ResidentForm, correct)
+    dialogs.on(ResidentForm, correct)
     menu = right_click(qtbot, tab.table, table_row(tab, person.id))
     click(qtbot, menu, "correct")
-    modal.check("ResidentForm")
+    dialogs.check("ResidentForm")
     assert Resident.get_by_id(person.id).phone == "13900001111"
     [fix] = events_of(person.id, "record_fix")
     assert fix.reason == "电话录入错误，据本人告知更正" and fix.username == tab.user.username
@@ -247,7 +240,7 @@ def _moved_out_person(admin):
     return person, event
 
 
-def test_revoke_from_the_history_menu(qtbot, tab, admin, modal, answers):
+def test_revoke_from_the_history_menu(qtbot, tab, admin, dialogs, answers):
     from ui.registry.life_events import RevokeDialog
 
     person, event = _moved_out_person(admin)
@@ -265,9 +258,9 @@ def test_revoke_from_the_history_menu(qtbot, tab, admin, modal, answers):
         dialog.reason.insert("误录，此人未迁出")
         ok(dialog).click()
 
-    modal.expect(RevokeDialog, revoke)
+    dialogs.on(RevokeDialog, revoke)
     click(qtbot, menu, "revoke_event")
-    modal.check("RevokeDialog")
+    dialogs.check("RevokeDialog")
     assert any("撤销" in q for q in answers.asked)
     stored = LifeEvent.get_by_id(event.id)
     assert stored.voided  # kept, marked revoked
@@ -296,7 +289,7 @@ def test_revoke_from_the_history_menu(qtbot, tab, admin, modal, answers):
     close_menu(menu)
 
 
-def test_delete_on_an_event_revokes_and_a_birth_cannot_be(qtbot, tab, admin, modal, answers,
+def test_delete_on_an_event_revokes_and_a_birth_cannot_be(qtbot, tab, admin, dialogs, answers,
                                                           infos):
     from ui.registry.life_events import RevokeDialog
 
@@ -311,9 +304,9 @@ def test_delete_on_an_event_revokes_and_a_birth_cannot_be(qtbot, tab, admin, mod
         dialog.reason.insert("重复登记")
         ok(dialog).click()
 
-    modal.expect(RevokeDialog, revoke)
+    dialogs.on(RevokeDialog, revoke)
     qtbot.keyClick(history, Qt.Key.Key_Delete)
-    modal.check("RevokeDialog")
+    dialogs.check("RevokeDialog")
     assert LifeEvent.get_by_id(event.id).voided
     assert Resident.get_by_id(person.id).status == "current"
 
@@ -353,7 +346,7 @@ def test_without_the_edit_right_only_viewing_is_offered(qtbot):
 # -- the household dialog ----------------------------------------------------------------------
 
 
-def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, modal, answers):
+def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, dialogs, answers):
     from ui.registry.household import HouseholdDialog
     from ui.registry.household_actions import ChangeHeadDialog
     from ui.registry.life_events import LeaveDialog, RevokeDialog
@@ -370,18 +363,18 @@ def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, moda
     state = enabled(menu)
     assert state["change_head"] and state["merge"] and state["move_out"]
 
-    modal.expect(ChangeHeadDialog, lambda d: d.reject())  # it comes up for this household
+    dialogs.on(ChangeHeadDialog, lambda d: d.reject())  # it comes up for this household
     click(qtbot, menu, "change_head")
-    modal.check("ChangeHeadDialog")
+    dialogs.check("ChangeHeadDialog")
 
     def die(leave) -> None:
         leave.date.setText(DAY.isoformat())
         ok(leave).click()
 
     menu = right_click(qtbot, dialog.members, row)
-    modal.expect(LeaveDialog, die)
+    dialogs.on(LeaveDialog, die)
     click(qtbot, menu, "death")
-    modal.check("LeaveDialog")
+    dialogs.check("LeaveDialog")
     assert Resident.get_by_id(person.id).status == "deceased" and dialog.changed
     [death] = events_of(person.id, "death")
 
@@ -395,9 +388,9 @@ def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, moda
         revoking.reason.insert("误录")
         ok(revoking).click()
 
-    modal.expect(RevokeDialog, revoke)
+    dialogs.on(RevokeDialog, revoke)
     qtbot.keyClick(history, Qt.Key.Key_Delete)
-    modal.check("RevokeDialog")
+    dialogs.check("RevokeDialog")
     assert LifeEvent.get_by_id(death.id).voided
     stored = Resident.get_by_id(person.id)
     assert stored.status == "current" and stored.relation != HEAD

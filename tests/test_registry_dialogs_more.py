@@ -1,7 +1,6 @@
 """Moving a person to another household and merging two households, driven through the real
 widgets on the demo community (the household dialog, the move and merge dialogs and the household
-picker). Modal exec() is answered by tests.modal_driver, confirmations by a stand-in for
-QMessageBox.question. Each test asserts on what the database then holds: households, relations,
+picker). Dialogs and confirmations are answered by the dialogs fixture (tests/dialog_script.py). Each test asserts on what the database then holds: households, relations,
 exactly one head, the LifeEvent rows (kind, from, to) and the audit rows."""
 
 from __future__ import annotations
@@ -9,12 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from models.core.entities import Household, LifeEvent, Resident
 from models.registry import households, residents
 from models.registry.residents import HEAD
-from tests.modal_driver import ModalDriver, ok
+from tests.dialog_script import ok
 from tests.registry_dialog_support import (
     DAY,
     archived_household,
@@ -31,13 +30,8 @@ from tests.registry_helpers import heads
 
 
 @pytest.fixture
-def modal():
-    return ModalDriver()
-
-
-@pytest.fixture
-def answers(monkeypatch):
-    return patch_questions(monkeypatch)
+def answers(dialogs):
+    return patch_questions(dialogs)
 
 
 @pytest.fixture
@@ -48,7 +42,7 @@ def tab(qtbot, admin, demo_small):
 
 
 # -- moving a person to another household ---------------------------------------------------
-def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, modal, answers):
+def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, dialogs, answers):
     from ui.registry.household import HouseholdDialog
     from ui.registry.household_actions import HouseholdPicker, MoveDialog
 
@@ -59,7 +53,7 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, moda
 
     def move(dialog) -> None:
         assert dialog.resident_id == person.id and dialog.succession is None
-        modal.expect(HouseholdPicker, pick(target.household_no))
+        dialogs.on(HouseholdPicker, pick(target.household_no))
         button(dialog, "pick_target").click()
         assert target.household_no in dialog.target_label.text()
         dialog.relation.set_code("97")
@@ -70,15 +64,15 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, moda
     def household(dialog) -> None:
         assert dialog.household_id == source.id
         dialog.select_member(person.id)
-        modal.expect(MoveDialog, move)
+        dialogs.on(MoveDialog, move)
         button(dialog, "move_member").click()
         assert person.name not in [dialog.members.item(r, 0).text()
                                    for r in range(dialog.members.rowCount())]
         button(dialog, "close").click()
 
-    modal.expect(HouseholdDialog, household)
+    dialogs.on(HouseholdDialog, household)
     tab.buttons["household"].click()
-    modal.check("HouseholdDialog", "MoveDialog", "HouseholdPicker")
+    dialogs.check("HouseholdDialog", "MoveDialog", "HouseholdPicker")
 
     moved = Resident.get_by_id(person.id)
     assert (moved.household_id, moved.relation, moved.status) == (target.id, "97", "current")
@@ -96,7 +90,7 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, moda
 
 
 def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin, demo_small,
-                                                                    modal, answers):
+                                                                    dialogs, answers):
     from ui.registry.household_actions import HouseholdPicker, MoveDialog
 
     empty = archived_household(admin)
@@ -113,9 +107,9 @@ def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin,
     assert head.id not in suggested and spouse.id not in suggested
     ok(dialog).click()
     assert dialog.error.text() == "请选择要迁入的户。"
-    modal.expect(HouseholdPicker, pick(empty.household_no))
+    dialogs.on(HouseholdPicker, pick(empty.household_no))
     button(dialog, "pick_target").click()
-    modal.check("HouseholdPicker")
+    dialogs.check("HouseholdPicker")
     assert dialog.target is not None and dialog.target.id == empty.id
     # The closed household has no head: the person will head it, whatever relation is shown.
     assert not dialog.relation.isEnabled() and "户主" in dialog.relation_note.text()
@@ -161,7 +155,7 @@ def test_moving_the_only_member_closes_the_household(qtbot, admin, demo_small, a
 
 
 # -- merging two households ------------------------------------------------------------------
-def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, answers):
+def test_merge_through_the_household_dialog(qtbot, admin, demo_small, dialogs, answers):
     from ui.registry.household import HouseholdDialog
     from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
@@ -186,7 +180,7 @@ def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, ans
     def merge(dialog) -> None:
         assert dialog.table.rowCount() == len(people)
         assert {dialog.table.combo_for(m.id).code() for m in people} == {"97"}
-        modal.expect(HouseholdPicker, pick(target.household_no))
+        dialogs.on(HouseholdPicker, pick(target.household_no))
         button(dialog, "pick_target").click()
         dialog.table.combo_for(source_head.id).set_code("22")  # 长子 of the other head
         assert {m.id: dialog.table.combo_for(m.id).code() for m in people} == expected
@@ -196,9 +190,9 @@ def test_merge_through_the_household_dialog(qtbot, admin, demo_small, modal, ans
 
     house = HouseholdDialog(admin, source.id)
     qtbot.addWidget(house)
-    modal.expect(MergeDialog, merge)
+    dialogs.on(MergeDialog, merge)
     button(house, "merge").click()
-    modal.check("MergeDialog", "HouseholdPicker")
+    dialogs.check("MergeDialog", "HouseholdPicker")
 
     assert house.changed and "（已注销）" in house.windowTitle() and house.members.rowCount() == 0
     assert Household.get_by_id(source.id).archived
@@ -230,21 +224,21 @@ def test_merge_suggests_relations_through_the_head(head_rel, rel, sex, expected)
 
 
 def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing(
-        qtbot, admin, demo_small, modal, answers):
+        qtbot, admin, demo_small, dialogs, answers):
     from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
     target, source = families()[:2]
     source_head = residents.current_head(source.id)
     dialog = MergeDialog(admin, source.id)
     qtbot.addWidget(dialog)
-    modal.expect(HouseholdPicker, pick(target.household_no))
+    dialogs.on(HouseholdPicker, pick(target.household_no))
     button(dialog, "pick_target").click()
-    modal.check("HouseholdPicker")
+    dialogs.check("HouseholdPicker")
     dialog.table.combo_for(source_head.id).set_code(HEAD)
     ok(dialog).click()
     assert f"请为{source_head.name}选择与户主" in dialog.error.text()
     dialog.table.combo_for(source_head.id).set_code("70")
-    answers.answer = QMessageBox.StandardButton.No
+    answers.answer = False
     ok(dialog).click()
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert not Household.get_by_id(source.id).archived
@@ -252,7 +246,7 @@ def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing
     assert not LifeEvent.select().where(LifeEvent.reason.startswith("合户")).exists()
 
 
-def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_small, modal,
+def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_small, dialogs,
                                                              answers):
     from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
@@ -262,9 +256,9 @@ def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_
     relations = {m.id: m.relation for m in households.current_members(source.id)}
     dialog = MergeDialog(admin, source.id)
     qtbot.addWidget(dialog)
-    modal.expect(HouseholdPicker, pick(empty.household_no))
+    dialogs.on(HouseholdPicker, pick(empty.household_no))
     button(dialog, "pick_target").click()
-    modal.check("HouseholdPicker")
+    dialogs.check("HouseholdPicker")
     assert "（已注销）" in dialog.target_label.text()
     assert dialog.head_note.isVisibleTo(dialog) and not dialog.table.isEnabled()
     assert {m.id: dialog.table.combo_for(m.id).code()

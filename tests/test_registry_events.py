@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from models.core.entities import Household, LifeEvent, Resident
 from models.registry import households, life_events, residents
@@ -21,8 +20,8 @@ def family(admin):
 
 
 @pytest.fixture
-def yes(monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+def yes(dialogs):
+    dialogs.always("confirm", True)
 
 
 def kinds(resident_id):
@@ -118,7 +117,7 @@ def test_clerks_without_edit_rights_cannot_record(officer, family, monkeypatch):
     from models.core import permissions
 
     _, house, p = family
-    monkeypatch.setitem(permissions.ROLE_PERMS, "population",
+    monkeypatch.setitem(permissions.ROLE_PERMS, "casework",
                         frozenset({permissions.Perm.REGISTRY_VIEW}))
     with pytest.raises(permissions.PermissionDenied):
         life_events.record_death(officer, p["王芳"], DAY)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 from models.core.entities import AuditLog, Household, LifeEvent, Resident
 from models.registry import households, residents
@@ -21,9 +20,8 @@ def family(admin):
 
 
 @pytest.fixture
-def yes(monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+def yes(dialogs):
+    dialogs.always("confirm", True)
 
 
 def test_new_household_gets_a_number_and_its_first_member_heads_it(admin, family):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from models.core import idcard
 from models.core.entities import AuditLog, Household, Resident, ResidentTag
@@ -24,17 +24,11 @@ def household(demo_small):
 
 
 @pytest.fixture
-def answer(monkeypatch):
-    """QMessageBox.question answers Yes (or what the test sets) and remembers the texts."""
-    asked: list[str] = []
-    state = {"answer": QMessageBox.StandardButton.Yes}
-
-    def question(_parent, _title, text, *args, **kwargs):
-        asked.append(text)
-        return state["answer"]
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked, state
+def answer(dialogs):
+    """confirm() answers 是 (or what the test sets in state) and the texts asked are listed."""
+    state = {"answer": True}
+    dialogs.always("confirm", lambda _asked: state["answer"])
+    return dialogs.said("confirm"), state
 
 
 def _form(qtbot, user, mode="move_in", **kw) -> ResidentForm:
@@ -77,7 +71,7 @@ def test_a_typed_birth_date_or_sex_that_disagrees_is_a_warning(qtbot, admin, hou
     warning = form.id_warning.text()
     assert "出生日期与身份证号码（1985-03-02）不一致" in warning and "性别与身份证号码不一致" in warning
     assert form.use_id.isVisibleTo(form)
-    state["answer"] = QMessageBox.StandardButton.No
+    state["answer"] = False
     form.save()  # asks, the clerk says no: nothing saved
     assert asked and "仍按填写的内容保存吗" in asked[-1]
     assert not Resident.select().where(Resident.id_number == VALID).exists()

@@ -1,7 +1,7 @@
 """The registry tab's buttons and the dialogs they open, driven through the real widgets on the
 demo community: moving back, category change, the new-resident chooser, the household picker,
-death and its cancellation from the history, shortcuts. Modal exec() is answered by
-tests.modal_driver; each test asserts on what the database then holds."""
+death and its cancellation from the history, shortcuts. Modal dialogs are answered by
+the dialogs fixture; each test asserts on what the database then holds."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from models.core import idcard
 from models.core.entities import Household, LifeEvent, Resident
 from models.registry import households, life_events, residents
 from models.registry.residents import HEAD
-from tests.modal_driver import ModalDriver, cancel, ok
+from tests.dialog_script import cancel, ok
 from tests.registry_dialog_support import (
     DAY,
     activate,
@@ -37,13 +37,8 @@ from tests.registry_helpers import heads
 
 
 @pytest.fixture
-def modal():
-    return ModalDriver()
-
-
-@pytest.fixture
-def answers(monkeypatch):
-    return patch_questions(monkeypatch)
+def answers(dialogs):
+    return patch_questions(dialogs)
 
 
 @pytest.fixture
@@ -56,7 +51,7 @@ def tab(qtbot, admin, demo_small):
 # -- moving back -------------------------------------------------------------------------------
 
 
-def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, answers):
+def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, dialogs, answers):
     from ui.registry.life_events import ReturnDialog
 
     person = next(p for p in moved_out() if p.relation != HEAD)
@@ -79,9 +74,9 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, an
         dialog.reason.insert("返乡")
         ok(dialog).click()
 
-    modal.expect(ReturnDialog, back)
+    dialogs.on(ReturnDialog, back)
     tab.buttons["move_back"].click()
-    modal.check("ReturnDialog")
+    dialogs.check("ReturnDialog")
 
     back_home = Resident.get_by_id(person.id)
     assert (back_home.status, back_home.household_id, back_home.relation, back_home.arrived_on) \
@@ -99,7 +94,7 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, modal, an
         life_events.record_move_out(tab.user, person.id, DAY - dt.timedelta(days=1))
 
 
-def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_small, modal,
+def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_small, dialogs,
                                                              answers):
     from ui.common.household_picker import HouseholdPicker
     from ui.registry.life_events import ReturnDialog
@@ -108,9 +103,9 @@ def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_
     other = next(h for h in families() if h.id != person.household_id)
     dialog = ReturnDialog(admin, person.id)
     qtbot.addWidget(dialog)
-    modal.expect(HouseholdPicker, pick(other.household_no))
+    dialogs.on(HouseholdPicker, pick(other.household_no))
     button(dialog, "pick_household").click()
-    modal.check("HouseholdPicker")
+    dialogs.check("HouseholdPicker")
     assert dialog.household.text().startswith(other.household_no)
     dialog.relation.set_code(HEAD)
     ok(dialog).click()
@@ -140,7 +135,7 @@ def test_a_head_who_comes_back_to_a_closed_household_heads_it_again(qtbot, admin
 
 
 # -- category change -------------------------------------------------------------------------
-def test_tab_category_button_records_a_change(qtbot, tab, modal):
+def test_tab_category_button_records_a_change(qtbot, tab, dialogs):
     from ui.registry.life_events import CategoryDialog
 
     person = Resident.select().where((Resident.status == "current") & (Resident.category == "1")) \
@@ -156,9 +151,9 @@ def test_tab_category_button_records_a_change(qtbot, tab, modal):
         dialog.reason.insert("户口在外地，在本地居住满半年")
         ok(dialog).click()
 
-    modal.expect(CategoryDialog, change)
+    dialogs.on(CategoryDialog, change)
     tab.buttons["category"].click()
-    modal.check("CategoryDialog")
+    dialogs.check("CategoryDialog")
     assert Resident.get_by_id(person.id).category == "3"
     [event] = events_of(person.id, "category_change")
     assert (event.from_value, event.to_value, event.event_date) == ("1", "3", DAY)
@@ -167,7 +162,7 @@ def test_tab_category_button_records_a_change(qtbot, tab, modal):
     assert tab.pane.fields["category"].text() == "人户分离"
 
 
-def test_category_dialog_cancel_changes_nothing(qtbot, tab, modal):
+def test_category_dialog_cancel_changes_nothing(qtbot, tab, dialogs):
     from ui.registry.life_events import CategoryDialog
 
     person = Resident.select().where(Resident.status == "current").order_by(Resident.id).first()
@@ -177,15 +172,15 @@ def test_category_dialog_cancel_changes_nothing(qtbot, tab, modal):
         dialog.category.set_code("4" if person.category != "4" else "1")
         cancel(dialog).click()
 
-    modal.expect(CategoryDialog, change_then_cancel)
+    dialogs.on(CategoryDialog, change_then_cancel)
     tab.buttons["category"].click()
-    modal.check("CategoryDialog")
+    dialogs.check("CategoryDialog")
     assert Resident.get_by_id(person.id).category == person.category
     assert not events_of(person.id, "category_change")
 
 
 # -- the new-resident chooser ----------------------------------------------------------------
-def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, modal):
+def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, dialogs):
     from ui.registry.resident_form import ResidentForm
     from ui.registry.tab import NewResidentChooser
 
@@ -196,7 +191,7 @@ def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, mod
     def choose(chooser) -> None:
         assert chooser.to_selected.isChecked() and house.household_no in chooser.to_selected.text()
         chooser.findChild(QRadioButton, "mode_birth").click()
-        modal.expect(ResidentForm, birth)
+        dialogs.on(ResidentForm, birth)
         ok(chooser).click()
 
     def birth(form) -> None:
@@ -208,9 +203,9 @@ def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, mod
         form.reason.insert("县医院")
         form.save()
 
-    modal.expect(NewResidentChooser, choose)
+    dialogs.on(NewResidentChooser, choose)
     tab.buttons["new_resident"].click()
-    modal.check("NewResidentChooser", "ResidentForm")
+    dialogs.check("NewResidentChooser", "ResidentForm")
     baby = Resident.get(Resident.name == "张小雨")
     assert (baby.household_id, baby.status, baby.birth_date) == (house.id, "current",
                                                                  dt.date(2026, 11, 1))
@@ -221,7 +216,7 @@ def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, mod
     assert tab.selected_id() == baby.id
 
 
-def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, modal):
+def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, dialogs):
     """补录 into a new household is a 补录 (no move-in counted by the monthly report)."""
     from ui.registry.household import HouseholdDialog
     from ui.registry.resident_form import ResidentForm
@@ -234,14 +229,14 @@ def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, mo
         chooser.to_new.click()
         assert not chooser.findChild(QRadioButton, "mode_birth").isEnabled()
         chooser.findChild(QRadioButton, "mode_register").click()
-        modal.expect(HouseholdDialog, new_household)
+        dialogs.on(HouseholdDialog, new_household)
         ok(chooser).click()
 
     def new_household(dialog) -> None:
         assert dialog.household_id is None
         dialog.building.insert("12号楼")
         dialog.room.insert("1201")
-        modal.expect(ResidentForm, register)
+        dialogs.on(ResidentForm, register)
         button(dialog, "save_household").click()
         assert dialog.members.rowCount() == 1
         button(dialog, "close").click()
@@ -252,9 +247,9 @@ def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, mo
         form.id_number.setText(idcard.make("610627", dt.date(1985, 3, 2), 135))
         form.save()
 
-    modal.expect(NewResidentChooser, choose)
+    dialogs.on(NewResidentChooser, choose)
     tab.buttons["new_resident"].click()
-    modal.check("NewResidentChooser", "HouseholdDialog", "ResidentForm")
+    dialogs.check("NewResidentChooser", "HouseholdDialog", "ResidentForm")
     assert Household.select().count() == count + 1
     house = Household.select().order_by(Household.id.desc()).first()
     assert (house.building, house.room) == ("12号楼", "1201")
@@ -265,7 +260,7 @@ def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, mo
 
 
 def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(qtbot, tab,
-                                                                              modal):
+                                                                              dialogs):
     from ui.registry.household import HouseholdDialog
     from ui.registry.tab import NewResidentChooser
 
@@ -277,14 +272,14 @@ def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(
 
     def choose(chooser) -> None:
         assert not chooser.to_selected.isEnabled() and chooser.to_new.isChecked()
-        modal.expect(HouseholdDialog, lambda d: button(d, "close").click())
+        dialogs.on(HouseholdDialog, lambda d: button(d, "close").click())
         ok(chooser).click()
 
-    modal.expect(NewResidentChooser, choose)
+    dialogs.on(NewResidentChooser, choose)
     tab.buttons["new_resident"].click()
-    modal.expect(NewResidentChooser, lambda c: cancel(c).click())
+    dialogs.on(NewResidentChooser, lambda c: cancel(c).click())
     tab.buttons["new_resident"].click()
-    modal.check("NewResidentChooser", "HouseholdDialog")
+    dialogs.check("NewResidentChooser", "HouseholdDialog")
     assert Resident.select().count() == count
 
 
@@ -372,7 +367,7 @@ def test_household_picker_marks_a_closed_household(qtbot, admin, demo_small):
     ("category", "CategoryDialog", lambda d, p: d.resident_id == p.id),
     ("new_resident", "NewResidentChooser", lambda d, p: d.to_selected.isChecked()),
 ])
-def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(qtbot, tab, modal, key,
+def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(qtbot, tab, dialogs, key,
                                                                       cls, check):
     import ui.registry.household
     import ui.registry.life_events
@@ -391,15 +386,15 @@ def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(qtbot, tab,
         seen["ok"] = check(dialog, person)
         cancel_dialog(dialog)
 
-    modal.expect(dialog_class, look)
+    dialogs.on(dialog_class, look)
     tab.buttons[key].click()
-    modal.check(cls)
+    dialogs.check(cls)
     assert seen["ok"]
     assert counts() == before
     assert tab.selected_id() == person.id
 
 
-def test_move_back_button_is_for_former_residents_only(qtbot, tab, modal):
+def test_move_back_button_is_for_former_residents_only(qtbot, tab, dialogs):
     from ui.registry.life_events import ReturnDialog
 
     person = member(families()[0].id)
@@ -413,13 +408,13 @@ def test_move_back_button_is_for_former_residents_only(qtbot, tab, modal):
     for key in ("death", "move_out", "category"):
         assert not tab.buttons[key].isEnabled(), key
     before = counts()
-    modal.expect(ReturnDialog, lambda d: cancel(d).click())
+    dialogs.on(ReturnDialog, lambda d: cancel(d).click())
     tab.buttons["move_back"].click()
-    modal.check("ReturnDialog")
+    dialogs.check("ReturnDialog")
     assert counts() == before and Resident.get_by_id(gone.id).status == "moved_out"
 
 
-def test_tab_shortcuts_open_the_dialogs(qtbot, tab, modal):
+def test_tab_shortcuts_open_the_dialogs(qtbot, tab, dialogs):
     from ui.registry.household import HouseholdDialog
     from ui.registry.resident_form import ResidentForm
     from ui.registry.tab import NewResidentChooser
@@ -431,17 +426,17 @@ def test_tab_shortcuts_open_the_dialogs(qtbot, tab, modal):
                       (("N", Qt.KeyboardModifier.ControlModifier), NewResidentChooser),
                       (("N", Qt.KeyboardModifier.ControlModifier
                         | Qt.KeyboardModifier.ShiftModifier), HouseholdDialog)):
-        modal.expect(cls, cancel_dialog)
+        dialogs.on(cls, cancel_dialog)
         activate(qtbot, tab)
         qtbot.keyClick(tab.table, keys[0], keys[1])
-    modal.expect(ResidentForm, cancel_dialog)
+    dialogs.on(ResidentForm, cancel_dialog)
     activate(qtbot, tab)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
-    modal.check("HouseholdDialog", "NewResidentChooser", "ResidentForm")
-    assert modal.seen == ["HouseholdDialog", "NewResidentChooser", "HouseholdDialog", "ResidentForm"]
+    dialogs.check("HouseholdDialog", "NewResidentChooser", "ResidentForm")
+    assert dialogs.kinds() == ["HouseholdDialog", "NewResidentChooser", "HouseholdDialog", "ResidentForm"]
 
 
-def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, modal, answers):
+def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, dialogs, answers):
     from ui.registry.life_events import CorrectionDialog, LeaveDialog
 
     house = next(h for h in families() if any(m.relation in ("10", "11", "12")
@@ -457,9 +452,9 @@ def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, mod
         dialog.reason.insert("病故")
         ok(dialog).click()
 
-    modal.expect(LeaveDialog, death)
+    dialogs.on(LeaveDialog, death)
     tab.buttons["death"].click()
-    modal.check("LeaveDialog")
+    dialogs.check("LeaveDialog")
     assert Resident.get_by_id(head.id).status == "deceased" and heads(house.id) == [spouse.name]
     [event] = events_of(head.id, "death")
     assert (event.from_value, event.event_date, event.reason) == (house.household_no, DAY, "病故")
@@ -480,9 +475,9 @@ def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, mod
         dialog.cancel_button.click()
 
     spouse_rel = "11" if head.sex == "1" else "12"
-    modal.expect(CorrectionDialog, correct)
+    dialogs.on(CorrectionDialog, correct)
     tab.pane.history.doubleClicked.emit(tab.pane.history.model().index(row, 0))
-    modal.check("CorrectionDialog")
+    dialogs.check("CorrectionDialog")
     back = Resident.get_by_id(head.id)
     assert back.status == "current" and heads(house.id) == [spouse.name]
     assert back.relation == spouse_rel

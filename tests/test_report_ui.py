@@ -6,7 +6,7 @@ import pdf_tools
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 from reports_support import record_month
 
 from models.certificates import service as certificates
@@ -65,7 +65,7 @@ def test_monthly_report_is_built_previewed_and_matches_the_figures(qtbot, report
 
 
 def test_without_qtpdf_print_and_preview_open_the_system_viewer(qtbot, report_dialog, tmp_path,
-                                                                 monkeypatch):
+                                                                 monkeypatch, dialogs):
     dialog = report_dialog
     _generate(qtbot, dialog)
     opened = []
@@ -76,14 +76,13 @@ def test_without_qtpdf_print_and_preview_open_the_system_viewer(qtbot, report_di
     qtbot.mouseClick(dialog.preview.open_button, Qt.MouseButton.LeftButton)
     assert opened == [str(dialog.pdf_path)] * 2
     saved = tmp_path / "月报.pdf"
-    monkeypatch.setattr(pdf_preview.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(saved), ""))
+    dialogs.answer("save_file", saved)
     qtbot.mouseClick(dialog.preview.save_button, Qt.MouseButton.LeftButton)
     assert saved.read_bytes() == dialog.pdf_path.read_bytes()
 
 
 @pytest.mark.skipif(not pdf_preview.HAS_QTPDF, reason="QtPdf (PySide6-Addons) is not installed")
-def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeypatch):
+def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeypatch, dialogs):
     dialog = report_dialog
     _generate(qtbot, dialog)
     printed = tmp_path / "printed.pdf"
@@ -95,21 +94,17 @@ def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeyp
         printer.setOutputFileName(str(printed))
         return printer
 
-    class AcceptingPrintDialog:
+    class AcceptingPrintDialog(QDialog):  # the print dialog, minus the system's printers
         def __init__(self, printer, parent=None):
+            super().__init__(parent)
             self.printer = printer
-
-        def setWindowTitle(self, title):
-            pass
 
         def setMinMax(self, low, high):
             assert (low, high) == (1, dialog.preview.page_count())
 
-        def exec(self):
-            return QDialog.DialogCode.Accepted
-
     monkeypatch.setattr(pdf_preview, "make_printer", printer_to_file)
     monkeypatch.setattr(pdf_preview, "QPrintDialog", AcceptingPrintDialog)
+    dialogs.on(AcceptingPrintDialog, lambda d: d.accept())
     qtbot.mouseClick(dialog.preview.print_button, Qt.MouseButton.LeftButton)
     assert pdf_tools.pages(printed) == pdf_tools.pages(dialog.pdf_path)
     assert "(A4)" in pdf_tools._run("pdfinfo", str(printed))
@@ -124,16 +119,15 @@ def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeyp
     assert pdf_preview.print_document(dialog.preview.document, one) == 1
     assert pdf_tools.pages(tmp_path / "one-page.pdf") == 1
     saved = tmp_path / "月报"
-    monkeypatch.setattr(pdf_preview.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(saved), ""))
+    dialogs.answer("save_file", saved)
     qtbot.mouseClick(dialog.preview.save_button, Qt.MouseButton.LeftButton)
     assert saved.with_suffix(".pdf").read_bytes() == dialog.pdf_path.read_bytes()
 
 
 def test_household_forms_with_full_ids_need_a_reason(qtbot, demo_small, officer, clerk,
-                                                     monkeypatch):
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+                                                     dialogs):
+    dialogs.allow("warn")
+    warnings = dialogs.said("warn")
     dialog = ReportDialog(officer, kind=HOUSEHOLDS)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -154,26 +148,24 @@ def test_household_forms_with_full_ids_need_a_reason(qtbot, demo_small, officer,
 
 
 @pytest.fixture
-def quiet(monkeypatch):
-    """Answer the confirmation with Yes and record the previews instead of showing them."""
+def quiet(dialogs):
+    """Answer the confirmation with Yes and record the previews, closing them."""
     shown: list = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "exec",
-                        lambda self: shown.append(self.preview.path) or 0)
+    dialogs.always("confirm", True)
+    dialogs.on(pdf_preview.PdfPreviewDialog,
+               lambda preview: (shown.append(preview.preview.path), preview.reject()), always=True)
     return shown
 
 
-def test_issue_a_certificate_twice_from_the_dialog(qtbot, demo_small, clerk, quiet, monkeypatch):
+def test_issue_a_certificate_twice_from_the_dialog(qtbot, demo_small, clerk, quiet, dialogs):
     person = Resident.select().where(Resident.status == "current").first()
 
-    def pick(self):
-        self.query.setText(person.name)
-        self.run_search()
-        self._accept()
-        return QDialog.DialogCode.Accepted
+    def pick(picker):
+        picker.query.setText(person.name)
+        picker.run_search()
+        picker._accept()
 
-    monkeypatch.setattr(ResidentPicker, "exec", pick)
+    dialogs.on(ResidentPicker, pick)
     dialog = CertificateDialog(clerk)
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
@@ -189,17 +181,16 @@ def test_issue_a_certificate_twice_from_the_dialog(qtbot, demo_small, clerk, qui
     assert len(quiet) == 2 and all(pdf_tools.pages(p) == 1 for p in quiet)
     assert serials[1] in pdf_tools.text(quiet[1], layout=False)
     # Void the newest from the log.
-    monkeypatch.setattr("ui.certificates.dialog.QInputDialog.getText",
-                        lambda *a, **k: ("姓名写错", True))
+    dialogs.answer("ask_text", "姓名写错")
     dialog.log_view.selectRow(0)
     qtbot.mouseClick(dialog.void_button, Qt.MouseButton.LeftButton)
     assert Certificate.get(Certificate.serial == serials[1]).voided
     assert dialog.log_model.row_at(0).voided
 
 
-def test_admin_cannot_add_a_forbidden_kind_in_the_kinds_dialog(qtbot, admin, monkeypatch):
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+def test_admin_cannot_add_a_forbidden_kind_in_the_kinds_dialog(qtbot, admin, dialogs):
+    dialogs.allow("warn")
+    warnings = dialogs.said("warn")
     dialog = CertificateKindsDialog(admin)
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == 1
@@ -222,13 +213,13 @@ def test_admin_cannot_add_a_forbidden_kind_in_the_kinds_dialog(qtbot, admin, mon
     assert dialog.model.rowCount() == 2
 
 
-def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, monkeypatch):
+def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, dialogs):
     from ui.main_window import MainWindow
 
     opened = []
-    monkeypatch.setattr(ReportDialog, "exec", lambda self: opened.append(
-        self.kind.currentData()) or 0)
-    monkeypatch.setattr(CertificateDialog, "exec", lambda self: opened.append("certificate") or 0)
+    dialogs.on(ReportDialog, lambda d: (opened.append(d.kind.currentData()), d.reject()),
+               always=True)
+    dialogs.on(CertificateDialog, lambda d: (opened.append("certificate"), d.reject()))
     window = MainWindow(clerk)
     qtbot.addWidget(window)
     titles = [a.text() for a in window.menuBar().actions()]
@@ -242,19 +233,17 @@ def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, monkeypatch):
 
 
 def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
-        qtbot, demo_small, supervisor, monkeypatch):
+        qtbot, demo_small, supervisor, dialogs):
     import datetime as dt
 
     from models.core import clock
     from models.core.entities import ReportSubmission
     from models.registry import life_events
-    from ui.monthly import report_dialog
     from ui.monthly.history_dialog import ReportHistoryDialog
 
     clock.freeze(dt.datetime(2026, 12, 2, 9, 0))
-    asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    dialogs.always("confirm", True)
+    asked = dialogs.said("confirm")
     dialog = ReportDialog(supervisor)
     qtbot.addWidget(dialog)
     nov = Month(2026, 11)
@@ -273,8 +262,7 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
     person = Resident.select().where((Resident.status == "current")
                                      & (Resident.relation != "02")).first()
     life_events.record_death(supervisor, person.id, dt.date(2026, 11, 15))
-    monkeypatch.setattr(report_dialog.QInputDialog, "getText",
-                        lambda *a, **k: ("补登11月15日死亡", True))
+    dialogs.answer("ask_text", "补登11月15日死亡")
     dialog.submitted_serial = None
     qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.submitted_serial is not None or dialog.error is not None,
@@ -285,8 +273,8 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
     assert second.closing == first.closing - 1
     # The history lists both, newest first; 重印 shows the first exactly as it was sent.
     shown: list = []
-    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "exec",
-                        lambda self: shown.append(self.preview.path) or 0)
+    dialogs.on(pdf_preview.PdfPreviewDialog,
+               lambda preview: (shown.append(preview.preview.path), preview.reject()))
     history = ReportHistoryDialog(supervisor, dialog)
     qtbot.addWidget(history)
     assert history.model.rowCount() == 2
@@ -307,9 +295,9 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
 
 
 def test_clerks_cannot_submit_and_a_future_month_is_refused(qtbot, demo_small, clerk,
-                                                            monkeypatch):
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+                                                            dialogs):
+    dialogs.allow("warn")
+    warnings = dialogs.said("warn")
     dialog = ReportDialog(clerk)
     qtbot.addWidget(dialog)
     assert not dialog.submit_button.isEnabled()

@@ -9,7 +9,6 @@ import openpyxl
 import pdf_tools
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from models.certificates import service as certificates
 from models.certificates.service import Certificate
@@ -18,7 +17,6 @@ from models.core.entities import AuditLog, Resident
 from models.core.permissions import PermissionDenied
 from models.registry import printouts, residents
 from models.registry.workbook import export as workbook_export
-from tests.modal_driver import ModalDriver
 from ui.certificates.dialog import CertificateDialog
 from ui.common import pdf_preview
 from ui.monthly.report_dialog import HOUSEHOLDS, ReportDialog
@@ -30,12 +28,12 @@ def _reveals() -> list[AuditLog]:
 
 
 @pytest.fixture
-def shown(monkeypatch):
-    """Confirmations answered Yes; the certificate PDFs recorded instead of shown."""
+def shown(dialogs):
+    """Confirmations answered Yes; the certificate PDFs recorded, the preview closed."""
     pdfs: list = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(pdf_preview.PdfPreviewDialog, "exec",
-                        lambda self: pdfs.append(self.preview.path) or 0)
+    dialogs.always("confirm", True)
+    dialogs.on(pdf_preview.PdfPreviewDialog,
+               lambda preview: (pdfs.append(preview.preview.path), preview.reject()), always=True)
     return pdfs
 
 
@@ -106,25 +104,20 @@ def test_export_masks_ids_for_a_role_that_may_not_reveal_them(tmp_path, person, 
     assert "遮盖" in exports[0].note and "完整" in exports[1].note
 
 
-# -- driven through the real widgets: the real question box, the real PDF preview ----------
-def _answer_yes(box: QMessageBox) -> None:
-    box.button(QMessageBox.StandardButton.Yes).click()
-
-
-def _issue_through_the_dialog(qtbot, dialog: CertificateDialog) -> dict[str, str]:
-    """Click 开具并打印, answer the real confirmation, read the real preview's PDF."""
+# -- driven through the real widgets: the confirmation, the real PDF preview ---------------
+def _issue_through_the_dialog(qtbot, dialogs, dialog: CertificateDialog) -> dict[str, str]:
+    """Click 开具并打印, answer the confirmation 是, read the real preview's PDF."""
     seen: dict[str, str] = {}
 
     def read_pdf(preview: pdf_preview.PdfPreviewDialog) -> None:
         seen["pdf"] = pdf_tools.text(preview.preview.path, layout=False).replace("\n", "")
         preview.reject()
 
-    driver = ModalDriver()
-    driver.expect(QMessageBox, _answer_yes)
-    driver.expect(pdf_preview.PdfPreviewDialog, read_pdf)
+    dialogs.answer("confirm", True)
+    dialogs.on(pdf_preview.PdfPreviewDialog, read_pdf)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "pdf" in seen, timeout=10_000)
-    driver.check("QMessageBox", "PdfPreviewDialog")
+    dialogs.check("confirm", "PdfPreviewDialog")
     return seen
 
 
@@ -136,7 +129,7 @@ def _select_log_row(dialog: CertificateDialog, serial: str) -> None:
     raise AssertionError(f"{serial} not in the log")
 
 
-def test_issue_with_the_tick_is_one_reveal_and_a_reprint_one_more(qtbot, person, officer):
+def test_issue_with_the_tick_is_one_reveal_and_a_reprint_one_more(qtbot, person, officer, dialogs):
     dialog = CertificateDialog(officer, resident_id=person.id)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -146,7 +139,7 @@ def test_issue_with_the_tick_is_one_reveal_and_a_reprint_one_more(qtbot, person,
     assert dialog.full_id.isChecked() and dialog.reason.isEnabled()
     qtbot.keyClicks(dialog.reason, "paichusuo")
     assert person.id_number not in dialog.text.toPlainText() and _reveals() == []
-    seen = _issue_through_the_dialog(qtbot, dialog)
+    seen = _issue_through_the_dialog(qtbot, dialogs, dialog)
     assert person.id_number in seen["pdf"]
     [reveal] = _reveals()
     cert = Certificate.get()
@@ -160,29 +153,28 @@ def test_issue_with_the_tick_is_one_reveal_and_a_reprint_one_more(qtbot, person,
         preview.reject()
 
     _select_log_row(dialog, cert.serial)
-    driver = ModalDriver()
-    driver.expect(pdf_preview.PdfPreviewDialog, read_pdf)
+    dialogs.on(pdf_preview.PdfPreviewDialog, read_pdf)
     qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
-    driver.check("PdfPreviewDialog")
+    dialogs.check("PdfPreviewDialog")
     assert person.id_number in shown[0]
     assert len(_reveals()) == 2  # the reprint showed the number again: one more row
     assert _reveals()[1].note.startswith("补打证明") and cert.serial in _reveals()[1].note
 
 
-def test_issue_without_the_tick_reveals_nothing(qtbot, person, officer):
+def test_issue_without_the_tick_reveals_nothing(qtbot, person, officer, dialogs):
     dialog = CertificateDialog(officer, resident_id=person.id)
     qtbot.addWidget(dialog)
     assert not dialog.full_id.isChecked()  # masking is the default setting
     qtbot.keyClicks(dialog.purpose, "banli")
-    seen = _issue_through_the_dialog(qtbot, dialog)
+    seen = _issue_through_the_dialog(qtbot, dialogs, dialog)
     assert person.id_number not in seen["pdf"] and idcard.mask(person.id_number) in seen["pdf"]
     assert Certificate.select().count() == 1 and not Certificate.get().full_id
     assert _reveals() == []
 
 
 def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path, person, clerk,
-                                                                officer):
+                                                                officer, dialogs):
     dialog = CertificateDialog(clerk, resident_id=person.id)
     qtbot.addWidget(dialog)
     assert not dialog.full_id.isEnabled()
@@ -192,16 +184,14 @@ def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path,
     assert person.id_number not in dialog.text.toPlainText()
     warned: list[str] = []
 
-    def read_warning(box: QMessageBox) -> None:
-        warned.append(box.text())
-        box.accept()
+    def read_warning(asked) -> None:
+        warned.append(asked.text)
 
-    driver = ModalDriver()
-    driver.expect(QMessageBox, _answer_yes)
-    driver.expect(QMessageBox, read_warning)
+    dialogs.answer("confirm", True)
+    dialogs.answer("warn", read_warning)
     qtbot.mouseClick(dialog.issue_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
-    driver.check("QMessageBox")
+    dialogs.check("confirm", "warn")
     assert "无权查看完整身份证号码" in warned[0]
     assert Certificate.select().count() == 0 and _reveals() == []
 
@@ -212,11 +202,10 @@ def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path,
     dialog.refresh_log()
     _select_log_row(dialog, cert.serial)
     warned.clear()
-    driver = ModalDriver()
-    driver.expect(QMessageBox, read_warning)
+    dialogs.answer("warn", read_warning)
     qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
-    driver.check("QMessageBox")
+    dialogs.check("warn")
     assert "无权查看完整身份证号码" in warned[0]
     assert len(_reveals()) == 1  # the officer's issue only
     assert not AuditLog.select().where(AuditLog.action == "reprint").exists()

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 
 import ui.app
 from models.core import backup, dbcheck, local_config
@@ -48,14 +47,12 @@ def controller(qapp, monkeypatch):
 
 
 @pytest.fixture
-def messages(monkeypatch):
-    seen: dict[str, list[str]] = {"information": [], "warning": [], "critical": [], "question": []}
-    for kind in seen:
-        def record(parent, title, text, *args, _kind=kind, **kwargs):
-            seen[_kind].append(text)
-            return QMessageBox.StandardButton.No if _kind == "question" else QMessageBox.StandardButton.Ok
-        monkeypatch.setattr(QMessageBox, kind, record)
-    return seen
+def messages(dialogs):
+    """Message boxes recorded by kind; a question is answered 否."""
+    dialogs.allow("inform", "warn", "error")
+    dialogs.always("confirm", False)
+    return {"information": dialogs.said("inform"), "warning": dialogs.said("warn"),
+            "critical": dialogs.said("error"), "question": dialogs.said("confirm")}
 
 
 def corrupt(path: Path) -> None:
@@ -65,18 +62,17 @@ def corrupt(path: Path) -> None:
         fh.write(b"\xa5" * 3 * 4096)
 
 
-def _answer_recovery(monkeypatch, button: str, seen: dict) -> None:
-    def fake_exec(dialog):
+def _answer_recovery(dialogs, button: str, seen: dict) -> None:
+    def act(dialog):
         seen["offer"] = dialog.offer.text()
         seen["restore_enabled"] = dialog.restore_button.isEnabled()
         getattr(dialog, button).click()
-        return dialog.result()
 
-    monkeypatch.setattr(RecoveryDialog, "exec", fake_exec)
+    dialogs.on(RecoveryDialog, act)
 
 
 def test_damaged_database_offers_the_newest_good_backup(tmp_path, monkeypatch, controller, messages,
-                                                         admin, demo_small):
+                                                         admin, demo_small, dialogs):
     db_file = database_path()
     older = backup.auto_backup(local_config.load()).info
     Household.update(archived=True).where(Household.id <= 5).execute()
@@ -90,7 +86,7 @@ def test_damaged_database_offers_the_newest_good_backup(tmp_path, monkeypatch, c
     damaged = db_file.read_bytes()
     assert dbcheck.check_file(db_file).damaged
     seen: dict = {}
-    _answer_recovery(monkeypatch, "restore_button", seen)
+    _answer_recovery(dialogs, "restore_button", seen)
 
     assert controller.start(db_file)
     assert seen["restore_enabled"] and newest.path.name in seen["offer"]
@@ -104,13 +100,13 @@ def test_damaged_database_offers_the_newest_good_backup(tmp_path, monkeypatch, c
 
 
 def test_declining_recovery_changes_nothing(tmp_path, monkeypatch, controller, messages, admin,
-                                            demo_small):
+                                            demo_small, dialogs):
     db_file = database_path()
     close_database()
     corrupt(db_file)
     damaged = db_file.read_bytes()
     seen: dict = {}
-    _answer_recovery(monkeypatch, "quit_button", seen)
+    _answer_recovery(dialogs, "quit_button", seen)
     assert controller.start(db_file) is False
     assert not seen["restore_enabled"] and "没有找到可用的备份" in seen["offer"]
     assert db_file.read_bytes() == damaged
@@ -119,7 +115,7 @@ def test_declining_recovery_changes_nothing(tmp_path, monkeypatch, controller, m
 
 
 def test_damage_found_while_opening_also_gets_the_way_back(monkeypatch, controller, messages,
-                                                           admin, demo_small):
+                                                           admin, demo_small, dialogs):
     import peewee
 
     db_file = database_path()
@@ -136,7 +132,7 @@ def test_damage_found_while_opening_also_gets_the_way_back(monkeypatch, controll
 
     monkeypatch.setattr(ui.app, "open_database", open_once_broken)
     seen: dict = {}
-    _answer_recovery(monkeypatch, "restore_button", seen)
+    _answer_recovery(dialogs, "restore_button", seen)
     assert controller.start(db_file)
     assert seen["restore_enabled"] and "已恢复" in messages["information"][0]
     assert len(calls) == 2 and Household.select().count() == 80
@@ -144,27 +140,23 @@ def test_damage_found_while_opening_also_gets_the_way_back(monkeypatch, controll
 
 
 def test_recovery_from_a_backup_chosen_by_hand(tmp_path, monkeypatch, controller, messages, admin,
-                                               demo_small):
-    from PySide6.QtWidgets import QFileDialog
-
+                                               demo_small, dialogs):
     db_file = database_path()
     usb = backup.create_backup(tmp_path / "usb" / "office.zip").path  # not in the backup folder
     close_database()
     corrupt(db_file)
     broken = tmp_path / "usb" / "broken.zip"
     broken.write_bytes(usb.read_bytes()[:4000])
-    choices = iter([str(broken), str(usb)])
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (next(choices), ""))
+    dialogs.answer("open_file", broken, usb)
     seen: dict = {}
 
-    def fake_exec(dialog):
+    def act(dialog):
         seen["offer"] = dialog.offer.text()
         dialog.choose_button.click()  # the damaged copy is refused with the reason…
         seen["error"] = dialog.error.text()
         dialog.choose_button.click()  # …the good one is taken
-        return dialog.result()
 
-    monkeypatch.setattr(RecoveryDialog, "exec", fake_exec)
+    dialogs.on(RecoveryDialog, act)
     assert controller.start(db_file)
     assert "没有找到可用的备份" in seen["offer"] and "不完整或已损坏" in seen["error"]
     assert Household.select().count() == 80

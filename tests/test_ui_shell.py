@@ -96,7 +96,7 @@ def test_admin_adds_a_user_through_the_dialog(qtbot, admin):
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.username, "wangxy")
     dialog.display_name.insert("王秀英")
-    dialog.role.setCurrentIndex(dialog.role.findData(Role.POPULATION.value))
+    dialog.role.setCurrentIndex(dialog.role.findData(Role.CASEWORK.value))
     qtbot.keyClicks(dialog.password, "short")
     dialog._submit()
     assert "至少" in dialog.error.text() and not User.select().where(User.username == "wangxy").exists()
@@ -104,15 +104,13 @@ def test_admin_adds_a_user_through_the_dialog(qtbot, admin):
     qtbot.keyClicks(dialog.password, "jisheng2026")
     dialog._submit()
     created = User.get(User.username == "wangxy")
-    assert created.role == Role.POPULATION.value
+    assert created.role == Role.CASEWORK.value
     assert AuditLog.select().where((AuditLog.table_name == "user") & (AuditLog.action == "create")).count() == 2
 
 
 def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeypatch,
-                                                           demo_offer_declined):
+                                                           demo_offer_declined, dialogs):
     from PySide6.QtWidgets import QMessageBox
-
-    from tests.modal_driver import ModalDriver
 
     monkeypatch.setattr(MainWindow, "_ask_demo", demo_offer_declined)  # the real box
     window = MainWindow(admin)
@@ -133,10 +131,9 @@ def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeyp
         return act
 
     for label in ("以后再说", "装入示范社区"):
-        driver = ModalDriver()
-        driver.expect(QMessageBox, answer(label))
+        dialogs.on(QMessageBox, answer(label))
         window.offer_demo()
-        driver.check("QMessageBox")
+        dialogs.check("QMessageBox")
     assert loaded == [True]  # only the second answer loads
     assert seen["text"] == "数据库中还没有住户。要装入示范社区吗？"
     # each line of the details short enough not to wrap inside a phrase

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from models.core.entities import AuditLog, User
 from ui.admin.users_dialog import UsersDialog
@@ -14,12 +14,8 @@ def _button(dialog, text):
 
 
 def test_disable_and_enable_ask_and_the_list_keeps_its_place(qtbot, admin, clerk, officer,
-                                                             monkeypatch):
-    questions: list[str] = []
-    answers = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No,
-               QMessageBox.StandardButton.Yes]
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda _p, title, text, *a, **k: questions.append(title) or answers.pop(0))
+                                                             dialogs):
+    dialogs.answer("confirm", True, False, True)
     dialog = UsersDialog(admin)
     qtbot.addWidget(dialog)
     names = [dialog.model.row_at(r).username for r in range(dialog.model.rowCount())]
@@ -36,7 +32,7 @@ def test_disable_and_enable_ask_and_the_list_keeps_its_place(qtbot, admin, clerk
     assert not User.get(User.username == "clerk").active
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)  # asked again, Yes
     assert User.get(User.username == "clerk").active
-    assert questions == ["停用用户", "启用用户", "启用用户"]
+    assert dialogs.titles("confirm") == ["停用用户", "启用用户", "启用用户"]
     changes = AuditLog.select().where((AuditLog.table_name == "user")
                                       & (AuditLog.record_id == str(clerk.id))
                                       & (AuditLog.action == "update"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import workbook_samples as ws
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from models.core.entities import AuditLog, Household, Resident
 from ui.main_window import MainWindow
@@ -16,18 +15,13 @@ def _cell(dialog: ImportDialog, row: int, column: int, role=Qt.ItemDataRole.Disp
     return dialog.proxy.data(dialog.proxy.index(row, column), role)
 
 
-def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, monkeypatch):
+def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, dialogs):
     messy = ws.messy_workbook(tmp_path / "花名册.xlsx")
     saved = tmp_path / "退回.xlsx"
-    asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(messy), ""))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
-
-    def question(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    dialogs.answer("open_file", messy)
+    dialogs.answer("save_file", saved)
+    dialogs.answer("confirm", True, True)  # import; save the rejected rows
+    asked = dialogs.said("confirm")
     dialog = ImportDialog(clerk)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -89,12 +83,11 @@ def _answer_and_recheck(qtbot, dialog: ImportDialog, category: str = "",
     assert not dialog.preview.questions, dialog.preview.questions
 
 
-def test_cancelled_import_writes_nothing(qtbot, clerk, tmp_path, monkeypatch):
+def test_cancelled_import_writes_nothing(qtbot, clerk, tmp_path, monkeypatch, dialogs):
     messy = ws.messy_workbook(tmp_path / "花名册.xlsx")
-    warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text))
+    dialogs.answer("confirm", True)
+    dialogs.allow("warn")
+    warnings = dialogs.said("warn")
     dialog = ImportDialog(clerk)
     qtbot.addWidget(dialog)
     dialog.load(messy)
@@ -125,9 +118,9 @@ def test_menu_actions_follow_the_role(qtbot, clerk, officer):
     assert officer_window.export_action.isEnabled()
 
 
-def test_export_from_the_window(qtbot, clerk, demo_small, tmp_path, monkeypatch):
+def test_export_from_the_window(qtbot, clerk, demo_small, tmp_path, dialogs):
     out = tmp_path / "导出.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    dialogs.answer("save_file", out)
     window = MainWindow(clerk)
     qtbot.addWidget(window)
     window.export_action.trigger()
@@ -137,17 +130,15 @@ def test_export_from_the_window(qtbot, clerk, demo_small, tmp_path, monkeypatch)
 
 
 def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_path,
-                                                             monkeypatch):
+                                                             dialogs):
     import datetime as dt
 
     from models.core.entities import LifeEvent
 
     path = ws.census_workbook(tmp_path / "七普短表.xlsx")
-    def question(parent, title, text, *a, **k):  # import: yes; save rejected rows: there are none
-        return QMessageBox.StandardButton.No if "另存为" in text else QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    # import: yes; save rejected rows: there are none
+    dialogs.always("confirm", lambda asked: "另存为" not in asked.text)
+    dialogs.allow("inform")
     dialog = ImportDialog(clerk)
     qtbot.addWidget(dialog)
     dialog.show()

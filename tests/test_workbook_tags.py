@@ -15,7 +15,7 @@ from models.core.entities import AuditLog, Household, Resident, ResidentTag
 from models.migrations import open_database
 from models.registry.workbook import export as workbook_export
 from models.registry.workbook import importer as wi
-from models.registry.workbook.read import header_field
+from models.registry.workbook.headers import header_field
 from models.registry.workbook.tags import TagValue, format_tags, parse_cell
 from tests.workbook_samples import make_id
 
@@ -238,21 +238,15 @@ def test_export_reimports_with_tags_unchanged(varied, admin, tmp_path):
     assert rows_1 == rows_2
 
 
-def test_import_window_says_which_groups_end(qtbot, clerk, tmp_path, monkeypatch):
+def test_import_window_says_which_groups_end(qtbot, clerk, tmp_path, dialogs):
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox
 
     from ui.registry.import_dialog import ImportDialog
 
     wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF, options=OPTS)
-    asked: list[str] = []
-
-    def question(parent, title, text, *args, **kwargs):
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    dialogs.always("confirm", True)
+    dialogs.allow("inform")
+    asked = dialogs.said("confirm")
     dialog = ImportDialog(clerk)
     qtbot.addWidget(dialog)
     dialog.show()

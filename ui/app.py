@@ -9,7 +9,7 @@ from typing import cast
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from models.core import backup, dbcheck, local_config, logfile, users
 from models.core.db import DatabaseError, EngineError, close_database, database_path
@@ -20,6 +20,7 @@ from models.registry import compounds
 from ui import startup
 from ui.admin.backup_actions import BackupScheduler
 from ui.common import error_report
+from ui.common.dialogs import error, inform, run_modal, warn
 from ui.common.qt_setup import install_cjk_font, install_translations
 from ui.login_dialogs import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
@@ -33,7 +34,7 @@ def sign_in(parent=None) -> User | None:
         dialog: QDialog = FirstAdminDialog(parent)
     else:
         dialog = LoginDialog(str(database_path() or ""), parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     return dialog.user  # type: ignore[attr-defined]
 
@@ -108,12 +109,12 @@ class AppController(QObject):
         try:
             lock.acquire()
         except DatabaseError as exc:
-            QMessageBox.warning(None, self.tr("数据库正在使用"), str(exc))
+            warn(None, self.tr("数据库正在使用"), str(exc))
             return False
         except OSError as exc:  # a read-only or missing folder
-            QMessageBox.critical(None, self.tr("无法打开数据库"),
-                                 self.tr("无法使用数据库所在的文件夹“%1”：%2")
-                                 .replace("%1", str(path.parent)).replace("%2", exc.strerror or str(exc)))
+            error(None, self.tr("无法打开数据库"),
+                  self.tr("无法使用数据库所在的文件夹“%1”：%2")
+                  .replace("%1", str(path.parent)).replace("%2", exc.strerror or str(exc)))
             return False
         report = dbcheck.check_file(path)
         restored: backup.RestoreResult | None = None
@@ -125,7 +126,7 @@ class AppController(QObject):
             # START_NEW: the empty file was set aside; a new database is made below.
             restored = None if isinstance(answer, str) else answer  # the only str is START_NEW
         elif not report.ok:
-            QMessageBox.critical(None, self.tr("无法打开数据库"), report.summary())
+            error(None, self.tr("无法打开数据库"), report.summary())
             lock.release()
             return False
         try:
@@ -145,7 +146,7 @@ class AppController(QObject):
         except (DatabaseError, EngineError) as exc:
             close_database()
             lock.release()
-            QMessageBox.critical(None, self.tr("无法打开数据库"), str(exc))
+            error(None, self.tr("无法打开数据库"), str(exc))
             return False
         self.lock = lock
         if restored is not None:
@@ -166,11 +167,10 @@ class AppController(QObject):
         try:
             result = backup.restore(file, path)
         except backup.BackupError as exc:
-            QMessageBox.critical(None, self.tr("恢复失败"), str(exc))
+            error(None, self.tr("恢复失败"), str(exc))
         else:
             self._restored = (result, username)
-            QMessageBox.information(None, self.tr("恢复完成"),
-                                    result.describe() + self.tr("\n\n请重新登录。"))
+            inform(None, self.tr("恢复完成"), result.describe() + self.tr("\n\n请重新登录。"))
         if lock is not None:
             lock.release()
         self._restart(path, None)
@@ -180,7 +180,7 @@ class AppController(QObject):
             self.window.statusBar().showMessage(text, 8000)
 
     def _backup_warning(self, text: str) -> None:
-        QMessageBox.warning(self.window, self.tr("自动备份"), text)
+        warn(self.window, self.tr("自动备份"), text)
 
 
 def create_application(argv: list[str] | None = None) -> tuple[QApplication, str | None]:
@@ -206,7 +206,7 @@ def run_gui(db_path: Path | None = None) -> int:
     app, font_warning = create_application()
     error_report.install(app)  # an uncaught exception: logged, and a word to the clerk
     if font_warning:
-        QMessageBox.warning(None, "社区工作台", font_warning)
+        warn(None, "社区工作台", font_warning)
     controller = AppController(app)
     if not controller.start(db_path):
         return 1

@@ -13,20 +13,12 @@ from typing import cast
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
 
 from models.core import users
 from models.core.entities import User
+from ui.common.dialogs import run_modal
+from ui.common.form_dialog import FormDialog, Invalid
 
 
 def ask_quit(parent: QWidget) -> bool:
@@ -45,48 +37,25 @@ def ask_quit(parent: QWidget) -> bool:
     # A stray Esc or Enter must not end the program: both go back to the sign-in.
     box.setDefaultButton(back)
     box.setEscapeButton(back)
-    box.exec()
-    confirmed = box.clickedButton() is leave
-    box.deleteLater()
-    return confirmed
+    run_modal(box)  # and freed
+    return box.clickedButton() is leave
 
 
-class _FormDialog(QDialog):
+class _FormDialog(FormDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.cancel)
+        self.error.hide()  # until there is something to say
         self.cancel_button.setText(self.tr("取消"))
-        layout = QVBoxLayout(self)
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        layout.addWidget(self.intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        assert self.main_layout is not None  # FormDialog arranged form, error line and buttons
+        self.main_layout.insertWidget(0, self.intro)
         # Enter in any field submits. Only once the button is inside the dialog does QDialog
         # take it as its default: set earlier, the default was lost as soon as the focus left
         # the button, and Enter in a field did nothing.
         self.ok_button.setDefault(True)
         self.user: User | None = None
         self._focused_once = False
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
-    @property
-    def cancel_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
 
     def fields(self) -> list[QLineEdit]:
         """The input fields, in the order Tab visits them."""
@@ -115,14 +84,6 @@ class _FormDialog(QDialog):
             target = self.first_empty_field() or (fields[-1] if fields else None)
             if target is not None:
                 self._focus_field(target, select=True)
-
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-
-    def _submit(self) -> None:
-        """Subclasses check the input and accept() only when it is good."""
-        self.accept()
 
     # Leaving: 取消, Esc and the window's close button all quit the program, so ask.
 
@@ -171,32 +132,23 @@ class LoginDialog(_FormDialog):
     def fields(self) -> list[QLineEdit]:
         return [self.username, self.password]
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         # An empty field is a slip of the Enter key, not a wrong password: say which field is
         # missing and put the caret there, without counting a failed attempt.
         if not self.username.text().strip():
-            self.show_error(self.tr("请输入用户名。"))
-            self._focus_field(self.username)
-            return
+            raise Invalid(self.tr("请输入用户名。"), self.username)
         if not self.password.text():
-            self.show_error(self.tr("请输入密码。"))
-            self._focus_field(self.password)
-            return
+            raise Invalid(self.tr("请输入密码。"), self.password)
         try:
             self.user = users.authenticate(self.username.text(), self.password.text())
         except users.AuthError as exc:
-            message = str(exc)
-            self.show_error(message)
-            if "已锁定" in message:
+            locked = "已锁定" in str(exc)
+            if locked:
                 # Locked: what was typed is of no use for the next minutes.
                 self.password.clear()
-                self._focus_field(self.password)
-            else:
-                # Typing replaces the wrong password; the dots show how long it was.
-                self._focus_field(self.password, select=True)
-            return
+            # Else typing replaces the wrong password; the dots show how long it was.
+            raise Invalid(str(exc), self.password, select=not locked) from exc
         QSettings().setValue("login/last_username", self.user.username)
-        self.accept()
 
 
 class FirstAdminDialog(_FormDialog):
@@ -233,25 +185,16 @@ class FirstAdminDialog(_FormDialog):
     def fields(self) -> list[QLineEdit]:
         return [self.username, self.display_name, self.password, self.password2]
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         if not self.password.text():
-            self.show_error(self.tr("请输入密码。"))
-            self._focus_field(self.password)
-            return
+            raise Invalid(self.tr("请输入密码。"), self.password)
         if self.password.text() != self.password2.text():
-            self.show_error(self.tr("两次输入的密码不一致。"))
-            self._focus_field(self.password2, select=True)
-            return
+            raise Invalid(self.tr("两次输入的密码不一致。"), self.password2, select=True)
         try:
             self.user = users.create_first_admin(
                 self.username.text(), self.display_name.text(), self.password.text()
             )
         except users.UserError as exc:
-            message = str(exc)
-            self.show_error(message)
-            if message.startswith("用户名"):
-                self._focus_field(self.username, select=True)
-            else:  # the password is too weak
-                self._focus_field(self.password, select=True)
-            return
-        self.accept()
+            # A username refused, or a password too weak: the caret goes to the one at fault.
+            field = self.username if str(exc).startswith("用户名") else self.password
+            raise Invalid(str(exc), field, select=True) from exc

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,8 +18,8 @@ from models.core.db import database_path
 from models.core.entities import User
 from models.core.permissions import ROLE_NAMES, Perm, can
 from models.registry import compounds
-from ui.casework.tab import CaseworkStatusLabel, ServicesTab
-from ui.common.modal import run_modal
+from ui.casework.tab import CaseworkStatusLabel, CaseworkTab
+from ui.common.dialogs import inform, open_file, run_modal, save_file, warn
 from ui.common.worker import Job, run_with_progress
 from ui.events.tab import EventsTab
 from ui.facilities.tab import FacilitiesTab
@@ -41,12 +40,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.registry_tab = RegistryTab(user)
-        self.services_tab = ServicesTab(user)
+        self.casework_tab = CaseworkTab(user)
         self.events_tab = EventsTab(user)
         self.facilities_tab = FacilitiesTab(user)
         for widget, label in [
             (self.registry_tab, self.tr("户籍人口")),
-            (self.services_tab, self.tr("计生服务")),
+            (self.casework_tab, self.tr("计生服务")),
             (self.events_tab, self.tr("社区活动")),
             (self.facilities_tab, self.tr("设施台账")),
         ]:
@@ -159,41 +158,35 @@ class MainWindow(QMainWindow):
         # Overdue casework as numbers only, for every role (see casework_worklist.overdue_counts).
         self.casework_label = CaseworkStatusLabel()
         self.statusBar().addWidget(self.casework_label)
-        self.services_tab.counts_changed.connect(self.casework_label.refresh)
+        self.casework_tab.counts_changed.connect(self.casework_label.refresh)
 
     # -- actions ----------------------------------------------------------------------
     def refresh(self) -> None:
         # The four tabs built in __init__, in tab order (QTabWidget.widget() is typed QWidget).
-        for tab in (self.registry_tab, self.services_tab, self.events_tab, self.facilities_tab):
+        for tab in (self.registry_tab, self.casework_tab, self.events_tab, self.facilities_tab):
             tab.refresh()
         self.casework_label.refresh()
         self.demo_action.setEnabled(compounds.register_is_empty())
 
     def open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("打开数据库"), str(database_path() or ""),
-            self.tr("社区工作台数据库 (*.sqlite3 *.db);;所有文件 (*)"),
-        )
-        if path:
-            self.open_database_requested.emit(path)
+        path = open_file(self, self.tr("打开数据库"), str(database_path() or ""),
+                         self.tr("社区工作台数据库 (*.sqlite3 *.db);;所有文件 (*)"))
+        if path is not None:
+            self.open_database_requested.emit(str(path))
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("新建数据库"), str(Path.home() / "社区工作台.sqlite3"),
-            self.tr("社区工作台数据库 (*.sqlite3)"),
-        )
-        if not path:
+        path = save_file(self, self.tr("新建数据库"), str(Path.home() / "社区工作台.sqlite3"),
+                         self.tr("社区工作台数据库 (*.sqlite3)"))
+        if path is None:
             return
-        if Path(path).exists():
-            QMessageBox.warning(self, self.tr("新建数据库"),
-                                self.tr("该文件已存在。为免覆盖数据，请换一个文件名。"))
+        if path.exists():
+            warn(self, self.tr("新建数据库"), self.tr("该文件已存在。为免覆盖数据，请换一个文件名。"))
             return
-        self.open_database_requested.emit(path)
+        self.open_database_requested.emit(str(path))
 
     def offer_demo(self) -> None:
         if not compounds.register_is_empty():
-            QMessageBox.information(self, self.tr("示范社区"),
-                                    self.tr("数据库中已有住户，示范社区只能装入空的数据库。"))
+            inform(self, self.tr("示范社区"), self.tr("数据库中已有住户，示范社区只能装入空的数据库。"))
             return
         if self._ask_demo():
             self.load_demo()
@@ -214,7 +207,7 @@ class MainWindow(QMainWindow):
         load = box.addButton(self.tr("装入示范社区"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("以后再说"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(load)
-        box.exec()
+        run_modal(box)
         return box.clickedButton() is load
 
     def load_demo(self) -> None:
@@ -235,14 +228,14 @@ class MainWindow(QMainWindow):
 
         self._job: Job | None = run_with_progress(
             self, self.tr("示范社区"), self.tr("正在生成示范社区…"), work, done,
-            lambda msg: QMessageBox.warning(self, self.tr("示范社区"), msg),
+            lambda msg: warn(self, self.tr("示范社区"), msg),
         )
 
     def import_register(self) -> None:
         from ui.registry.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.user, self)
-        dialog.exec()
+        run_modal(dialog)
         if dialog.imported:
             self.refresh()
 
@@ -306,7 +299,7 @@ class MainWindow(QMainWindow):
     def open_report(self, kind: str) -> None:
         from ui.monthly.report_dialog import ReportDialog
 
-        ReportDialog(self.user, self, kind).exec()
+        run_modal(ReportDialog(self.user, self, kind))
 
     def issue_certificate(self) -> None:
         from ui.certificates.dialog import CertificateDialog

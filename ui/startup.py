@@ -12,9 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from models.core import backup, clock, dbcheck, local_config
 from models.core.backup import BackupInfo
 from ui.admin.backup_actions import BACKUP_FILTER
+from ui.common.dialogs import error, inform, open_file, run_modal
 
 # recover()'s answer when the clerk chose to start afresh over an empty (0-byte) file.
 START_NEW = "start-new"
@@ -89,11 +88,9 @@ class RecoveryDialog(QDialog):
 
     def choose(self) -> None:
         folder = local_config.load().backup_folder()
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择备份文件"), str(folder if folder.is_dir() else Path.home()),
-            self.tr(BACKUP_FILTER),
-        )
-        if not path:
+        path = open_file(self, self.tr("选择备份文件"),
+                         str(folder if folder.is_dir() else Path.home()), self.tr(BACKUP_FILTER))
+        if path is None:
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -118,13 +115,13 @@ def recover(db_path: Path, problem: str, parent: QWidget | None = None
     finally:
         QGuiApplication.restoreOverrideCursor()
     dialog = RecoveryDialog(db_path, problem, candidate, parent)
-    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    accepted = run_modal(dialog) == QDialog.DialogCode.Accepted
     if accepted and dialog.start_new and dbcheck.is_empty_file(db_path):
         aside = db_path.with_name(f"{db_path.name}.empty-{clock.now().strftime(backup.STAMP)}")
         try:
             db_path.replace(aside)  # kept, never deleted: the program deletes nothing
         except OSError as exc:
-            QMessageBox.critical(parent, dialog.tr("无法新建数据库"), str(exc))
+            error(parent, dialog.tr("无法新建数据库"), str(exc))
             return None
         return START_NEW
     if not accepted or dialog.chosen is None:
@@ -132,7 +129,7 @@ def recover(db_path: Path, problem: str, parent: QWidget | None = None
     try:
         result = backup.restore(dialog.chosen.path, db_path)
     except backup.BackupError as exc:
-        QMessageBox.critical(parent, dialog.tr("恢复失败"), str(exc))
+        error(parent, dialog.tr("恢复失败"), str(exc))
         return None
-    QMessageBox.information(parent, dialog.tr("已恢复"), result.describe())
+    inform(parent, dialog.tr("已恢复"), result.describe())
     return result

@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 from models.core import audit_view, clock
 from models.core.audit_view import Change, Entry, LogFilter, LogPage
 from models.core.entities import User
+from ui.common.dialogs import save_file, warn
 from ui.common.table_model import Column, Index, RowsTableModel
 from ui.common.worker import Job, run_with_progress
 
@@ -379,10 +378,11 @@ class AuditDialog(QDialog):
 
     def export(self) -> None:
         default = Path.home() / f"操作日志-{clock.today():%Y%m%d}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出操作日志"), str(default),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
-        if not path:
+        chosen = save_file(self, self.tr("导出操作日志"), str(default),
+                           self.tr("Excel 工作簿 (*.xlsx)"))
+        if chosen is None:
             return
+        path = str(chosen)
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         flt = self.current_filter()
@@ -414,7 +414,7 @@ class AuditDialog(QDialog):
             self.status.setText(self.tr("已取消导出，没有写出文件。"))
             return
         self.status.setText("")
-        QMessageBox.warning(self, self.tr("导出操作日志"), message)
+        warn(self, self.tr("导出操作日志"), message)
 
     def done(self, result: int) -> None:
         if self._job is not None:

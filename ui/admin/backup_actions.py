@@ -11,11 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from models.core import backup, clock, local_config
 from models.core.db import database_path
 from models.core.permissions import Perm, require
+from ui.common.dialogs import confirm, error, inform, open_file, run_modal, save_file, warn
 from ui.common.worker import Job, run_with_progress
 
 log = logging.getLogger(__name__)
@@ -108,11 +109,11 @@ class BackupScheduler(QObject):
             result = backup.auto_backup(config)
         except backup.BackupError as exc:
             QGuiApplication.restoreOverrideCursor()
-            QMessageBox.warning(self.window, "自动备份", f"关闭前的自动备份未完成：{exc}")
+            warn(self.window, "自动备份", f"关闭前的自动备份未完成：{exc}")
             return None
         QGuiApplication.restoreOverrideCursor()
         if result.warning:
-            QMessageBox.warning(self.window, "自动备份", result.warning)
+            warn(self.window, "自动备份", result.warning)
         return result
 
 
@@ -132,11 +133,11 @@ def backup_now(window) -> None:
             text += "\n\n" + result.warning
         window.statusBar().showMessage(window.tr("已备份到 %1").replace("%1", str(result.info.path)),
                                        8000)
-        QMessageBox.information(window, window.tr("备份完成"), text)
+        inform(window, window.tr("备份完成"), text)
 
     window._backup_job = run_with_progress(
         window, window.tr("备份"), window.tr("正在备份数据库和附件…"), work, done,
-        lambda msg: QMessageBox.critical(window, window.tr("备份失败"), msg),
+        lambda msg: error(window, window.tr("备份失败"), msg),
     )
 
 
@@ -148,24 +149,24 @@ def backup_to_file(window) -> None:
         return
     folder = local_config.load().backup_folder()
     default = folder / backup.backup_name(src.stem, clock.now())
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("备份到文件"), str(default), window.tr("社区工作台备份 (*.zip)")
-    )
-    if not path:
+    chosen = save_file(window, window.tr("备份到文件"), str(default),
+                       window.tr("社区工作台备份 (*.zip)"))
+    if chosen is None:
         return
+    path = str(chosen)
     if not path.lower().endswith(".zip"):
         path += ".zip"
 
     def done(info: backup.BackupInfo) -> None:
         window.statusBar().showMessage(window.tr("已备份到 %1").replace("%1", path), 8000)
-        QMessageBox.information(window, window.tr("备份完成"),
-                                window.tr("已备份到：\n%1\n\n%2").replace("%1", path)
-                                .replace("%2", info.describe()))
+        inform(window, window.tr("备份完成"),
+               window.tr("已备份到：\n%1\n\n%2").replace("%1", path)
+               .replace("%2", info.describe()))
 
     window._backup_job = run_with_progress(
         window, window.tr("备份"), window.tr("正在备份数据库和附件…"),
         lambda progress: backup.create_backup(path, progress=progress), done,
-        lambda msg: QMessageBox.critical(window, window.tr("备份失败"), msg),
+        lambda msg: error(window, window.tr("备份失败"), msg),
     )
 
 
@@ -173,18 +174,16 @@ def choose_restore(window) -> None:
     """Pick a backup, check it, confirm, then ask the controller to restore and restart."""
     require(window.user, Perm.SETTINGS_EDIT)
     folder = local_config.load().backup_folder()
-    path, _ = QFileDialog.getOpenFileName(
-        window, window.tr("恢复备份"), str(folder if folder.is_dir() else Path.home()),
-        window.tr(BACKUP_FILTER),
-    )
-    if not path:
+    path = open_file(window, window.tr("恢复备份"),
+                     str(folder if folder.is_dir() else Path.home()), window.tr(BACKUP_FILTER))
+    if path is None:
         return
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         info = backup.verify(path)
     except backup.BackupError as exc:
         QGuiApplication.restoreOverrideCursor()
-        QMessageBox.critical(window, window.tr("无法恢复"), str(exc))
+        error(window, window.tr("无法恢复"), str(exc))
         return
     QGuiApplication.restoreOverrideCursor()
     text = window.tr(
@@ -193,22 +192,17 @@ def choose_restore(window) -> None:
     ).replace("%1", info.describe()).replace("%2", str(info.path))
     if info.warnings:
         text += "\n\n" + window.tr("注意：") + "；".join(info.warnings)
-    answer = QMessageBox.question(
-        window, window.tr("恢复备份"), text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    if answer == QMessageBox.StandardButton.Yes:
+    if confirm(window, window.tr("恢复备份"), text, default_no=True):
         window.restore_requested.emit(str(info.path))
 
 
 def open_backup_settings(window) -> None:
     from ui.admin.settings_dialog import SettingsDialog
 
-    SettingsDialog(window.user, window, page="backup").exec()
+    run_modal(SettingsDialog(window.user, window, page="backup"))
 
 
 def open_settings(window) -> None:
     from ui.admin.settings_dialog import SettingsDialog
 
-    SettingsDialog(window.user, window).exec()
+    run_modal(SettingsDialog(window.user, window))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from models.core.local_config import LocalConfig, default_backup_dir
 from models.core.permissions import Perm, require
 from models.events import service as events_service
 from reports.layout.fonts import FontNotFound, find_cjk_font
+from ui.common.dialogs import choose_dir, open_file
 
 PAGES = {"general": 0, "backup": 1, "database": 2}
 
@@ -282,17 +282,16 @@ class SettingsDialog(QDialog):
 
     def _choose_file(self, spec: settings.SettingSpec) -> None:
         edit = self.line_edit(spec.key)
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("选择%1").replace("%1", spec.label), edit.text() or "", spec.file_filter)
-        if path:
-            edit.setText(path)
+        path = open_file(self, self.tr("选择%1").replace("%1", spec.label), edit.text() or "",
+                         spec.file_filter)
+        if path is not None:
+            edit.setText(str(path))
 
     def _choose_backup_dir(self) -> None:
-        path = QFileDialog.getExistingDirectory(
-            self, self.tr("选择备份文件夹"), self.backup_dir.text() or str(default_backup_dir())
-        )
-        if path:
-            self.backup_dir.setText(path)
+        path = choose_dir(self, self.tr("选择备份文件夹"),
+                          self.backup_dir.text() or str(default_backup_dir()))
+        if path is not None:
+            self.backup_dir.setText(str(path))
 
     def _open_db_folder(self) -> None:
         path = database_path()

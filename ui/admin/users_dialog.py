@@ -7,12 +7,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QInputDialog,
-    QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -21,7 +17,9 @@ from PySide6.QtWidgets import (
 from models.core import users
 from models.core.entities import User, now
 from models.core.permissions import ROLE_NAMES
+from ui.common.dialogs import ask_item, ask_text, confirm, inform, run_modal, warn
 from ui.common.discard_guard import DiscardGuard
+from ui.common.form_dialog import FormDialog
 from ui.common.table_model import Column, RowsTableModel
 
 
@@ -33,7 +31,9 @@ def _state(user: User) -> str:
     return "正常"
 
 
-class NewUserDialog(DiscardGuard, QDialog):
+class NewUserDialog(DiscardGuard, FormDialog):
+    errors = (PermissionError,)
+
     def __init__(self, actor: User, parent=None) -> None:
         super().__init__(parent)
         self.actor = actor
@@ -50,37 +50,19 @@ class NewUserDialog(DiscardGuard, QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("用户名："), self.username)
-        form.addRow(self.tr("姓名："), self.display_name)
-        form.addRow(self.tr("角色："), self.role)
-        form.addRow(self.tr("初始密码："), self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        self.form.addRow(self.tr("用户名："), self.username)
+        self.form.addRow(self.tr("姓名："), self.display_name)
+        self.form.addRow(self.tr("角色："), self.role)
+        self.form.addRow(self.tr("初始密码："), self.password)
 
-    def _submit(self) -> None:
-        try:
-            self.created = users.create_user(
-                self.actor,
-                self.username.text(),
-                self.display_name.text(),
-                self.role.currentData(),
-                self.password.text(),
-            )
-        except (users.UserError, PermissionError) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+    def save(self) -> None:
+        self.created = users.create_user(
+            self.actor,
+            self.username.text(),
+            self.display_name.text(),
+            self.role.currentData(),
+            self.password.text(),
+        )
 
 
 class UsersDialog(QDialog):
@@ -136,7 +118,7 @@ class UsersDialog(QDialog):
     def selected(self) -> User | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
-            QMessageBox.information(self, self.windowTitle(), self.tr("请先选择一个用户。"))
+            inform(self, self.windowTitle(), self.tr("请先选择一个用户。"))
             return None
         return self.model.row_at(rows[0].row())
 
@@ -144,12 +126,12 @@ class UsersDialog(QDialog):
         try:
             action()
         except (users.UserError, PermissionError) as exc:
-            QMessageBox.warning(self, self.windowTitle(), str(exc))
+            warn(self, self.windowTitle(), str(exc))
         self.refresh()
 
     def add_user(self) -> None:
         dialog = NewUserDialog(self.actor, self)
-        if dialog.exec():
+        if run_modal(dialog):
             self.refresh()
 
     def change_role(self) -> None:
@@ -158,11 +140,9 @@ class UsersDialog(QDialog):
             return
         labels = list(ROLE_NAMES.values())
         current = labels.index(ROLE_NAMES.get(user.role, labels[0]))
-        label, ok = QInputDialog.getItem(
-            self, self.tr("更改角色"), self.tr("%1 的角色：").replace("%1", user.display_name),
-            labels, current, False,
-        )
-        if ok:
+        label = ask_item(self, self.tr("更改角色"),
+                         self.tr("%1 的角色：").replace("%1", user.display_name), labels, current)
+        if label is not None:
             code = next(c for c, n in ROLE_NAMES.items() if n == label)
             self._run(lambda: users.set_role(self.actor, user, code))
 
@@ -170,13 +150,12 @@ class UsersDialog(QDialog):
         user = self.selected()
         if user is None:
             return
-        password, ok = QInputDialog.getText(
+        password = ask_text(
             self, self.tr("重置密码"),
             self.tr("为 %1 设置新密码（至少8位，含字母和数字）：").replace("%1", user.display_name),
-            QLineEdit.EchoMode.Password,
-        )
-        if ok:
-            self._run(lambda: users.reset_password(self.actor, user, password))
+            password=True)
+        if password is not None:
+            self._run(lambda p=password: users.reset_password(self.actor, user, p))
 
     def unlock(self) -> None:
         user = self.selected()
@@ -193,7 +172,6 @@ class UsersDialog(QDialog):
         else:
             title = self.tr("启用用户")
             text = self.tr("启用后 %1 可以再次以原角色登录。确定启用吗？")
-        answer = QMessageBox.question(self, title, text.replace("%1", user.display_name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, title, text.replace("%1", user.display_name), default_no=False):
             return
         self._run(lambda: users.set_active(self.actor, user, not user.active))

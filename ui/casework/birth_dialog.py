@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -30,23 +29,25 @@ from PySide6.QtWidgets import (
 from models.casework import cases as casework_cases
 from models.casework import people as casework_people
 from models.casework import rules as casework_rules
-from models.casework.cases import CaseworkError, ChildInput
+from models.casework.cases import ChildInput
 from models.casework.entities import CHILD_ORIGINS
 from models.core import clock, codes
 from models.core.entities import User
-from models.core.permissions import PermissionDenied
 from models.registry.search import ResidentFilter
 from reports.layout.official import format_date
 from ui.casework.widgets import DateField, PersonField
+from ui.common.dialogs import run_modal
 from ui.common.discard_guard import DiscardGuard
+from ui.common.form_dialog import FormDialog
 from ui.common.resident_picker import ResidentPicker
 
 COL_NAME, COL_SEX, COL_BIRTH, COL_ORIGIN, COL_DECEASED, COL_COUNTS, COL_NOTE = range(7)
 
 
-class BirthRegistrationDialog(DiscardGuard, QDialog):
+class BirthRegistrationDialog(DiscardGuard, FormDialog):
     def __init__(self, user: User, parent=None) -> None:
-        super().__init__(parent)
+        # The children's table and a second form go between the form and the buttons.
+        super().__init__(parent, ok=QDialogButtonBox.StandardButton.Save, arrange=False)
         self.user = user
         self.case_id: int | None = None
         self.case_no = ""
@@ -128,11 +129,8 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
         self.opened_on = DateField(clock.today())
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(60)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #B00020;")
-        self.error.setWordWrap(True)
 
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("女方"), self.mother)
         form.addRow(self.tr("男方"), self.father)
         form.addRow(self.tr("结婚日期"), self.marriage_date)
@@ -150,10 +148,6 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
         form2.addRow(self.tr("备注"), self.notes)
         layout.addLayout(form2)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
         self.mother.changed.connect(self._mother_chosen)
@@ -196,7 +190,7 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
 
     def _add_from_register(self) -> None:
         picker = ResidentPicker(self, self.tr("添加子女"), user=self.user)
-        if picker.exec() and picker.chosen is not None:
+        if run_modal(picker) and picker.chosen is not None:
             row = picker.chosen
             self._add_row(row.id, row.name, row.sex, row.birth_date, "common",
                           row.status == "deceased", "")
@@ -299,26 +293,21 @@ class BirthRegistrationDialog(DiscardGuard, QDialog):
         self.deadline.setText(text)
 
     # -- save ---------------------------------------------------------------------------
-    def submit(self) -> None:
+    def save(self) -> None:
         born = self.born.isChecked()
-        try:
-            case = casework_cases.create_birth_registration(
-                self.user,
-                mother_id=self.mother.person_id() or 0,
-                father_id=self.father.person_id(),
-                children=self.child_inputs(),
-                birth_order=self.order.value(),
-                order_reason=self.order_reason.text() if self.order_reason.isEnabled() else "",
-                marriage_date=self.marriage_date.value(),
-                expected_date=None if born else self.expected_date.value(),
-                birth_date=self.birth_date.value() if born else None,
-                child_id=self.child.person_id() if born else None,
-                opened_on=self.opened_on.value(),
-                notes=self.notes.toPlainText(),
-            )
-        except (CaseworkError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
+        case = casework_cases.create_birth_registration(
+            self.user,
+            mother_id=self.mother.person_id() or 0,
+            father_id=self.father.person_id(),
+            children=self.child_inputs(),
+            birth_order=self.order.value(),
+            order_reason=self.order_reason.text() if self.order_reason.isEnabled() else "",
+            marriage_date=self.marriage_date.value(),
+            expected_date=None if born else self.expected_date.value(),
+            birth_date=self.birth_date.value() if born else None,
+            child_id=self.child.person_id() if born else None,
+            opened_on=self.opened_on.value(),
+            notes=self.notes.toPlainText(),
+        )
         self.case_id = case.id
         self.case_no = case.case_no
-        self.accept()

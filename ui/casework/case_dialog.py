@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -46,6 +44,7 @@ from models.core.entities import User
 from models.core.permissions import Perm, PermissionDenied, can
 from reports.layout.official import format_date
 from ui.casework.widgets import DateField, FlaggedTableModel, PersonField, describe
+from ui.common.dialogs import ask_number, ask_text, confirm, inform, run_modal, warn
 from ui.common.table_model import Column, RowsTableModel
 
 ROLE_LABELS = {"mother": "女方／母亲", "father": "男方／父亲", "child": "子女", "person": "对象"}
@@ -302,7 +301,7 @@ class CaseDialog(QDialog):
         try:
             func(self.user, *args, **kwargs)
         except (CaseworkError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("计生服务"), str(exc))
+            warn(self, self.tr("计生服务"), str(exc))
             return False
         self.reload()
         return True
@@ -311,21 +310,21 @@ class CaseDialog(QDialog):
         try:
             number = casework_views.reveal_id(self.user, self.case_id, role)
         except (CaseworkError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("计生服务"), str(exc))
+            warn(self, self.tr("计生服务"), str(exc))
             return
         label.setText(label.text() + "　" + number)
 
     def _change_status(self, code: str) -> None:
         reason = ""
         if code in NEEDS_REASON:
-            reason, ok = QInputDialog.getText(self, self.tr(ACTION_LABELS[code].rstrip("…")),
-                                              self.tr("请填写原因（必填）："))
-            if not ok:
+            answer = ask_text(self, self.tr(ACTION_LABELS[code].rstrip("…")),
+                              self.tr("请填写原因（必填）："))
+            if answer is None:
                 return
-        elif code == "closed":
-            answer = QMessageBox.question(self, self.tr("办结"), self.tr("确认办结此个案？"))
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+            reason = answer
+        elif code == "closed" and not confirm(self, self.tr("办结"), self.tr("确认办结此个案？"),
+                                              default_no=False):
+            return
         self._run(casework_cases.change_status, self.case_id, code, clock.today(), reason)
 
     def _add_follow_up(self) -> None:
@@ -335,7 +334,7 @@ class CaseDialog(QDialog):
     def _set_reminder(self, status: str) -> None:
         rows = self.reminder_table.selectionModel().selectedRows()
         if not rows:
-            QMessageBox.information(self, self.tr("孕产期提醒"), self.tr("请先选择一项提醒。"))
+            inform(self, self.tr("孕产期提醒"), self.tr("请先选择一项提醒。"))
             return
         reminder = self.reminder_model.row_at(rows[0].row())
         self._run(casework_cases.set_reminder_status, reminder.id, status, clock.today())
@@ -349,20 +348,20 @@ class CaseDialog(QDialog):
             self._run(casework_cases.update_case, self.case_id, **changes)
 
     def _record_payment(self) -> None:
-        amount, ok = QInputDialog.getDouble(self, self.tr("登记发放"), self.tr("本次发放金额（元）："),
-                                            300.0, 0.01, 1_000_000.0, 2)
-        if ok:
+        amount = ask_number(self, self.tr("登记发放"), self.tr("本次发放金额（元）："),
+                            300.0, 0.01, 1_000_000.0, 2)
+        if amount is not None:
             self._run(casework_cases.record_payment, self.case_id, round(amount * 100), clock.today())
 
     def _end_assistance(self) -> None:
         dialog = _DatesDialog(self, self.tr("终止扶助"), [(self.tr("终止日期"), clock.today(), False)])
-        if dialog.exec():
+        if run_modal(dialog):
             self._run(casework_cases.update_case, self.case_id, end_date=dialog.values[0])
 
     def _record_birth(self) -> None:
         dialog = _DatesDialog(self, self.tr("登记出生"), [(self.tr("出生日期"), clock.today(), False)],
                               person=self.tr("新生儿（已入户的可选择）"))
-        if dialog.exec():
+        if run_modal(dialog):
             changes: dict = {"birth_date": dialog.values[0]}
             if dialog.person_field is not None and dialog.person_field.person is not None:
                 changes["child"] = dialog.person_field.person.id
@@ -373,7 +372,7 @@ class CaseDialog(QDialog):
         dialog = _DatesDialog(self, self.tr("登记分娩／出院"), [
             (self.tr("分娩日期"), d.birth_date or clock.today(), False),
             (self.tr("出院日期"), d.discharge_date, True)])
-        if dialog.exec():
+        if run_modal(dialog):
             self._run(casework_cases.update_case, self.case_id, birth_date=dialog.values[0],
                       discharge_date=dialog.values[1])
 

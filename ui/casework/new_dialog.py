@@ -7,12 +7,9 @@ import datetime as dt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QVBoxLayout,
 )
 
 from models.casework import cases as casework_cases
@@ -34,28 +31,27 @@ from models.casework.rates import RateTable
 from models.casework.rules import yuan
 from models.core import clock
 from models.core.entities import User
-from models.core.permissions import PermissionDenied
 from models.registry.search import ResidentFilter
 from reports.layout.official import format_date
 from ui.casework.widgets import DateField, PersonField
 from ui.common.discard_guard import DiscardGuard
+from ui.common.form_dialog import FormDialog
 
 GENERAL_SUBJECTS = ["育儿补贴政策咨询", "婴幼儿照护服务咨询", "托育机构信息咨询", "孕前优生健康检查告知",
                     "生育登记办理咨询", "基本公共卫生服务告知", "计生特殊家庭关怀"]
 
 
-class NewCaseDialog(DiscardGuard, QDialog):
+class NewCaseDialog(DiscardGuard, FormDialog):
     """One form per case type; what the rules give (amounts, windows) is shown before saving."""
 
     def __init__(self, user: User, case_type: str, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, ok=QDialogButtonBox.StandardButton.Save)
         self.user = user
         self.case_type = case_type
         self.case_id: int | None = None
         self.case_no = ""
         self.setWindowTitle(self.tr("新建%1").replace("%1", CASE_TYPES[case_type]))
         self.resize(720, 420)
-        self.form = QFormLayout()
         self.preview = QLabel()
         self.preview.setObjectName("case_preview")
         self.preview.setWordWrap(True)
@@ -63,25 +59,16 @@ class NewCaseDialog(DiscardGuard, QDialog):
         self.opened_on = DateField(clock.today())
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #B00020;")
         build = {SUBSIDY: self._build_subsidy, SPECIAL_ASSIST: self._build_assistance,
                  REWARD_ASSIST: self._build_assistance, MATERNAL: self._build_maternal,
                  GENERAL: self._build_general}[case_type]
         build()
         self.form.addRow(self.tr("登记日期"), self.opened_on)
         self.form.addRow(self.tr("备注"), self.notes)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addWidget(self.preview)
-        layout.addStretch(1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        layout = self.main_layout
+        assert layout is not None  # FormDialog arranged form, error line and buttons
+        layout.insertWidget(1, self.preview)
+        layout.insertStretch(2, 1)
         self.update_preview()
 
     # -- forms --------------------------------------------------------------------------
@@ -197,34 +184,29 @@ class NewCaseDialog(DiscardGuard, QDialog):
         self.preview.setText(text)
 
     # -- save ---------------------------------------------------------------------------
-    def submit(self) -> None:
+    def save(self) -> None:
         opened = self.opened_on.value()
         notes = self.notes.toPlainText()
-        try:
-            if self.case_type == SUBSIDY:
-                case = casework_cases.create_subsidy(
-                    self.user, child_id=self.child.person_id() or 0,
-                    mother_id=self.mother.person_id(), father_id=self.father.person_id(),
-                    application_status=self.application.currentData(),
-                    applied_on=self.applied_on.value(), opened_on=opened, notes=notes)
-            elif self.case_type in (SPECIAL_ASSIST, REWARD_ASSIST):
-                case = self._save_assistance(opened, notes)
-            elif self.case_type == MATERNAL:
-                case = casework_cases.create_maternal(
-                    self.user, mother_id=self.mother.person_id() or 0,
-                    father_id=self.father.person_id(),
-                    expected_date=self.expected_date.value() or clock.today(),
-                    opened_on=opened, notes=notes)
-            else:
-                case = casework_cases.create_general(
-                    self.user, person_id=self.person.person_id() or 0,
-                    subject=self.subject.currentText(), opened_on=opened, notes=notes)
-        except (CaseworkError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
+        if self.case_type == SUBSIDY:
+            case = casework_cases.create_subsidy(
+                self.user, child_id=self.child.person_id() or 0,
+                mother_id=self.mother.person_id(), father_id=self.father.person_id(),
+                application_status=self.application.currentData(),
+                applied_on=self.applied_on.value(), opened_on=opened, notes=notes)
+        elif self.case_type in (SPECIAL_ASSIST, REWARD_ASSIST):
+            case = self._save_assistance(opened, notes)
+        elif self.case_type == MATERNAL:
+            case = casework_cases.create_maternal(
+                self.user, mother_id=self.mother.person_id() or 0,
+                father_id=self.father.person_id(),
+                expected_date=self.expected_date.value() or clock.today(),
+                opened_on=opened, notes=notes)
+        else:
+            case = casework_cases.create_general(
+                self.user, person_id=self.person.person_id() or 0,
+                subject=self.subject.currentText(), opened_on=opened, notes=notes)
         self.case_id = case.id
         self.case_no = case.case_no
-        self.accept()
 
     def _save_assistance(self, opened: dt.date | None, notes: str):
         person_id = self.person.person_id() or 0

@@ -12,10 +12,8 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -29,6 +27,7 @@ from models.core import clock
 from models.core.entities import User
 from models.core.permissions import Perm, PermissionDenied, can
 from ui.casework.widgets import DateField
+from ui.common.dialogs import ask_text, inform, run_modal, warn
 from ui.common.table_model import Column, RowsTableModel
 
 
@@ -82,13 +81,13 @@ class RatesDialog(QDialog):
 
     def add_rate(self) -> None:
         dialog = NewRateDialog(self)
-        if not dialog.exec():
+        if not run_modal(dialog):
             return
         try:
             casework_rates.add_rate(self.user, dialog.kind.currentData(), dialog.start_value(),
                                     round(dialog.amount.value() * 100), dialog.note.text())
         except (RateError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("补贴和扶助标准"), str(exc))
+            warn(self, self.tr("补贴和扶助标准"), str(exc))
             return
         self.refresh()
 
@@ -98,17 +97,17 @@ class RatesDialog(QDialog):
             return
         rate = self.model.row_at(rows[0].row())
         if rate.built_in or rate.voided:
-            QMessageBox.information(self, self.tr("补贴和扶助标准"),
-                                    self.tr("内置标准不能作废，可新增同一起始日期的标准予以更正。")
-                                    if rate.built_in else self.tr("该标准已作废。"))
+            inform(self, self.tr("补贴和扶助标准"),
+                   self.tr("内置标准不能作废，可新增同一起始日期的标准予以更正。")
+                   if rate.built_in else self.tr("该标准已作废。"))
             return
-        reason, ok = QInputDialog.getText(self, self.tr("作废标准"), self.tr("作废原因（必填）："))
-        if not ok:
+        reason = ask_text(self, self.tr("作废标准"), self.tr("作废原因（必填）："))
+        if reason is None:
             return
         try:
             casework_rates.void_rate(self.user, rate.id, reason)
         except (RateError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("补贴和扶助标准"), str(exc))
+            warn(self, self.tr("补贴和扶助标准"), str(exc))
             return
         self.refresh()
 

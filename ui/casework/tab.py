@@ -16,12 +16,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -44,7 +42,7 @@ from models.core.entities import User
 from models.core.permissions import Perm, PermissionDenied, can
 from ui.casework.widgets import FlaggedTableModel
 from ui.common import pdf_output
-from ui.common.modal import run_modal
+from ui.common.dialogs import ask_item, inform, run_modal, warn
 from ui.common.table_model import Column, RowsTableModel
 
 
@@ -69,7 +67,7 @@ class CaseworkStatusLabel(QLabel):
         self.setStyleSheet("color: #B00020; font-weight: bold;" if counts.total else "")
 
 
-class ServicesTab(QWidget):
+class CaseworkTab(QWidget):
     counts_changed = Signal()
 
     def __init__(self, user: User, parent=None) -> None:
@@ -277,11 +275,11 @@ class ServicesTab(QWidget):
         try:
             dialog = CaseDialog(self.user, case_id, self)
         except (PermissionDenied, CaseworkError) as exc:
-            QMessageBox.warning(self, self.tr("计生服务"), str(exc))
+            warn(self, self.tr("计生服务"), str(exc))
             return
         dialog.set_notice(notice)
         dialog.changed.connect(self.refresh)
-        dialog.exec()
+        run_modal(dialog)
 
     def new_case(self, case_type: str) -> None:
         if case_type == BIRTH_REG:
@@ -293,7 +291,7 @@ class ServicesTab(QWidget):
             from ui.casework.new_dialog import NewCaseDialog
 
             dialog = NewCaseDialog(self.user, case_type, self)
-        if dialog.exec() and dialog.case_id is not None:
+        if run_modal(dialog) and dialog.case_id is not None:
             self.refresh()
             made = self.tr("已建立个案 %1").replace("%1", dialog.case_no)
             self._status(made)
@@ -343,7 +341,7 @@ class ServicesTab(QWidget):
             path = func(self.user, *args)
         except Exception as exc:  # refused, a full disk, no Chinese font: say so, keep working
             QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, title, str(exc))
+            warn(self, title, str(exc))
             return
         QApplication.restoreOverrideCursor()
         self._status(self.tr("已保存 %1").replace("%1", str(path)))
@@ -360,7 +358,7 @@ class ServicesTab(QWidget):
             assert isinstance(model, RowsTableModel)
             row = model.row_at(table.selectionModel().selectedRows()[0].row())
         if row is None or row.case_type != BIRTH_REG:
-            QMessageBox.information(self, self.tr("生育登记表"), self.tr("请先在列表中选择一个生育登记个案。"))
+            inform(self, self.tr("生育登记表"), self.tr("请先在列表中选择一个生育登记个案。"))
             return
         path = self._save_path("casework-birth-form", self.tr("保存生育登记表"),
                                pdf_output.file_name("生育登记表", extra=row.case_no))
@@ -378,8 +376,8 @@ class ServicesTab(QWidget):
             months.append(day)
             day = (day - dt.timedelta(days=1)).replace(day=1)
         labels = [f"{m.year}年{m.month}月" for m in months]
-        label, ok = QInputDialog.getItem(self, self.tr("发放名单"), self.tr("月份："), labels, 0, False)
-        if not ok:
+        label = ask_item(self, self.tr("发放名单"), self.tr("月份："), labels, 0)
+        if label is None:
             return
         month = months[labels.index(label)]
         path = self._save_path("casework-payments", self.tr("保存发放名单"),

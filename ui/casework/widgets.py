@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from models.casework.people import PersonRef
 from models.core import clock, codes
 from models.registry.search import ResidentFilter
+from ui.common.dialogs import run_modal
 from ui.common.resident_picker import ResidentPicker
 from ui.common.table_model import Index, RowsTableModel
 
@@ -84,7 +85,7 @@ class PersonField(QWidget):
         from models.casework.people import get_person
 
         picker = ResidentPicker(self, self.tr("选择%1").replace("%1", self.what), self.flt)
-        if picker.exec() and picker.chosen is not None:
+        if run_modal(picker) and picker.chosen is not None:
             self.set_person(get_person(picker.chosen.id))
 
     def set_person(self, person: PersonRef | None) -> None:

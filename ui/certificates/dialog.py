@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTextBrowser,
@@ -34,7 +32,7 @@ from models.certificates import service as certificates
 from models.core.permissions import Perm, PermissionDenied, can
 from models.registry import residents
 from models.registry.search import ResidentRow
-from ui.common.modal import run_modal
+from ui.common.dialogs import ask_text, confirm, inform, run_modal, warn
 from ui.common.pdf_preview import PdfPreviewDialog
 from ui.common.resident_picker import ResidentPicker
 from ui.common.table_model import Column, RowsTableModel
@@ -157,7 +155,7 @@ class CertificateDialog(QDialog):
 
     def pick_resident(self) -> None:
         picker = ResidentPicker(self, self.tr("选择开具证明的居民"), user=self.user)
-        if picker.exec() and picker.chosen is not None:
+        if run_modal(picker) and picker.chosen is not None:
             self.set_resident(picker.chosen)
 
     def set_resident(self, resident: ResidentRow | int) -> None:
@@ -183,22 +181,22 @@ class CertificateDialog(QDialog):
     # -- actions ----------------------------------------------------------------------
     def issue(self) -> None:
         if self.resident_id is None:
-            QMessageBox.information(self, self.tr("开具证明"), self.tr("请先选择居民。"))
+            inform(self, self.tr("开具证明"), self.tr("请先选择居民。"))
             self.pick_button.setFocus()
             return
         kind_name = self.kind.currentText()
-        answer = QMessageBox.question(
-            self, self.tr("开具证明"),
-            self.tr("为 %1 开具“%2”？\n开具后自动编号并记入证明登记簿。")
-            .replace("%1", residents.detail(self.user, self.resident_id).data.name).replace("%2", kind_name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, self.tr("开具证明"),
+                self.tr("为 %1 开具“%2”？\n开具后自动编号并记入证明登记簿。")
+                .replace("%1", residents.detail(self.user, self.resident_id).data.name)
+                .replace("%2", kind_name), default_no=False):
             return
         try:
             cert = certificates.issue(self.user, self.resident_id, self.kind.currentData(),
                                       self.purpose.text(), full_id=self.full_id.isChecked(),
                                       reason=self.reason.text())
         except (certificates.CertificateError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("开具证明"), str(exc))
+            warn(self, self.tr("开具证明"), str(exc))
             return
         self.last_certificate = cert
         self.refresh_log()
@@ -213,11 +211,12 @@ class CertificateDialog(QDialog):
         try:
             build_certificate(path, cert_id, self.user)
         except (ReportError, FontNotFound, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("打印证明"), str(exc))
+            warn(self, self.tr("打印证明"), str(exc))
             return
         self.last_pdf = path
-        PdfPreviewDialog(path, self.tr("%1 %2").replace("%1", kind_name).replace("%2", serial),
-                         self, f"{kind_name}-{serial}.pdf", kind="certificate").exec()
+        run_modal(PdfPreviewDialog(path, self.tr("%1 %2").replace("%1", kind_name)
+                                   .replace("%2", serial), self, f"{kind_name}-{serial}.pdf",
+                                   kind="certificate"))
 
     def refresh_log(self) -> None:
         self.log_model.set_rows(certificates.log(limit=200))
@@ -234,7 +233,7 @@ class CertificateDialog(QDialog):
         try:
             certificates.record_reprint(self.user, row.id)
         except (certificates.CertificateError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("补打"), str(exc))
+            warn(self, self.tr("补打"), str(exc))
             return
         self.show_pdf(row.id, row.serial, row.kind_name)
 
@@ -242,16 +241,16 @@ class CertificateDialog(QDialog):
         row = self._selected()
         if row is None or row.voided:
             return
-        reason, ok = QInputDialog.getText(
+        reason = ask_text(
             self, self.tr("作废证明"),
             self.tr("作废证明 %1（%2）。请填写原因：").replace("%1", row.serial)
             .replace("%2", row.resident_name))
-        if not ok:
+        if reason is None:
             return
         try:
             certificates.void(self.user, row.id, reason)
         except (certificates.CertificateError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("作废证明"), str(exc))
+            warn(self, self.tr("作废证明"), str(exc))
             return
         self.refresh_log()
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from models.certificates import service as certificates
 from models.core.permissions import PermissionDenied
+from ui.common.dialogs import warn
 from ui.common.table_model import Column, RowsTableModel
 
 
@@ -136,6 +136,6 @@ class CertificateKindsDialog(QDialog):
                                          legal_basis=self.basis.text(),
                                          enabled=self.enabled.isChecked())
         except (certificates.CertificateError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("证明种类"), str(exc))
+            warn(self, self.tr("证明种类"), str(exc))
             return
         self.refresh()

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.common.dialogs import run_modal
+
 
 def ask_discard(parent: QWidget) -> bool:
     """True when the clerk chooses to discard the changes (tests replace this function)."""
@@ -31,7 +33,7 @@ def ask_discard(parent: QWidget) -> bool:
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     box.setObjectName("discard_question")
-    box.exec()
+    run_modal(box)
     return box.clickedButton() is discard
 
 

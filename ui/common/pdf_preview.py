@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QDesktopServices,  # noqa: F401 - used through pdf_output; tests patch it here
+    QDesktopServices,  # noqa: F401 - used through pdf_files; tests patch it here
     QKeySequence,
     QPageLayout,
     QPageSize,
@@ -23,16 +23,15 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,  # noqa: F401 - used through pdf_output; tests patch it here
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.common import pdf_output
+from ui.common import pdf_files
+from ui.common.dialogs import run_modal, warn
 
 try:  # QtPdf ships in PySide6-Addons (175 MB): optional; without it the system viewer previews
     from PySide6.QtPdf import QPdfDocument
@@ -51,7 +50,7 @@ class PdfPreview(QWidget):
         super().__init__(parent)
         self.path: Path | None = None
         self.suggested_name = suggested_name
-        self.kind = kind  # which remembered folder 另存为 starts in (ui.common.pdf_output)
+        self.kind = kind  # which remembered folder 另存为 starts in (ui.common.pdf_files)
         self.document = QPdfDocument(self) if HAS_QTPDF else None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -127,41 +126,40 @@ class PdfPreview(QWidget):
         dialog.setWindowTitle(self.tr("打印"))
         # Let the clerk print a page range (a single household's form out of thousands).
         dialog.setMinMax(1, max(1, self.page_count()))
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return
         try:
             print_document(self.document, printer)
         except RuntimeError as exc:
-            QMessageBox.warning(self, self.tr("打印"), str(exc))
+            warn(self, self.tr("打印"), str(exc))
 
     def save_as(self) -> Path | None:
         if self.path is None:
             return None
-        target = pdf_output.ask_path(self, self.kind, self.tr("另存为"), self.suggested_name)
+        target = pdf_files.ask_path(self, self.kind, self.tr("另存为"), self.suggested_name)
         if target is None:
             return None
         try:
             shutil.copyfile(self.path, target)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("另存为"),
-                                self.tr("无法保存到“%1”：%2").replace("%1", str(target))
-                                .replace("%2", exc.strerror or str(exc)))
+            warn(self, self.tr("另存为"),
+                 self.tr("无法保存到“%1”：%2").replace("%1", str(target))
+                 .replace("%2", exc.strerror or str(exc)))
             return None
         self.info.setStyleSheet("")
         self.info.setText(self.tr("已保存到 %1").replace("%1", str(target)))
         # The page is on screen already: the note offers 打开 / 打开文件夹, not a second preview.
-        pdf_output.show_saved(self, self.kind, target, self.suggested_name.removesuffix(".pdf"),
-                              preview=False)
+        pdf_files.show_note(self, self.kind, target, self.suggested_name.removesuffix(".pdf"))
         return target
 
     def open_external(self) -> bool:
         if self.path is None:
             return False
-        if pdf_output.open_file(self.path):
+        if pdf_files.open_file(self.path):
             return True
         self.info.setStyleSheet("color: #B00020;")
         self.info.setWordWrap(True)
-        self.info.setText(pdf_output.no_viewer_text(self, self.path))
+        self.info.setText(pdf_files.no_viewer_text(self, self.path))
         return False
 
 

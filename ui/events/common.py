@@ -6,13 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
+from models.core import audit
 from models.core.entities import User
 from models.core.permissions import PermissionDenied
 from models.events import service as events_service
 from reports.layout.fonts import FontNotFound
 from ui.common import pdf_output
+from ui.common.dialogs import confirm, inform, warn
 
 # Errors whose message is a sentence for the clerk; anything else is a bug and propagates.
 USER_ERRORS = (events_service.EventError, PermissionDenied, FontNotFound, OSError, ValueError)
@@ -27,14 +29,7 @@ def from_qdate(day: QDate) -> dt.date:
 
 
 def show_error(parent: QWidget, title: str, exc: Exception) -> None:
-    QMessageBox.warning(parent, title, str(exc) or exc.__class__.__name__)
-
-
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(parent, title, text,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    warn(parent, title, str(exc) or exc.__class__.__name__)
 
 
 def _safe_name(text: str) -> str:
@@ -52,7 +47,7 @@ def save_plan_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
         return None
     try:
         build_plan(event_id, path)
-        events_service.audit_note(user, event_id, "print", f"打印活动方案：{path.name}")
+        events_service.audit_note(user, event_id, audit.Action.PRINT, f"打印活动方案：{path.name}")
     except USER_ERRORS as exc:
         show_error(parent, parent.tr("打印活动方案"), exc)
         return None
@@ -66,7 +61,7 @@ def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
 
     info = events_service.get_event(event_id)
     if info.status == "cancelled":
-        QMessageBox.information(parent, parent.tr("活动简报"), parent.tr("该活动已取消，不编发简报。"))
+        inform(parent, parent.tr("活动简报"), parent.tr("该活动已取消，不编发简报。"))
         return None
     if info.brief_no is None and not confirm(
             parent, parent.tr("活动简报"),
@@ -83,7 +78,7 @@ def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
         return None
     try:
         build_brief(event_id, path)
-        events_service.audit_note(user, event_id, "print", f"打印简报第{number}期：{path.name}")
+        events_service.audit_note(user, event_id, audit.Action.PRINT, f"打印简报第{number}期：{path.name}")
     except USER_ERRORS as exc:
         show_error(parent, parent.tr("活动简报"), exc)
         return None

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from models.core.entities import User
 from models.events import prep as events_prep
 from models.events import service as events_service
 from models.events.entities import CANCELLED
+from ui.common.dialogs import save_discard
 from ui.events.budget_page import BudgetPage
 from ui.events.common import USER_ERRORS, save_brief_pdf, save_plan_pdf, show_error
 from ui.events.outcome_page import OutcomePage
@@ -143,13 +143,10 @@ class EventDialog(QDialog):
     def _confirm_close(self) -> bool:
         if not self.dirty:
             return True
-        answer = QMessageBox.question(
-            self, self.tr("保存活动"), self.tr("活动内容已修改，要保存吗？"),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
+        answer = save_discard(self, self.tr("保存活动"), self.tr("活动内容已修改，要保存吗？"))
+        if answer == "save":
             return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return answer == "discard"
 
     def reject(self) -> None:  # 关闭, Esc and the title bar's close button all come here
         if self._confirm_close():

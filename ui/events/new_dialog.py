@@ -8,9 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +23,7 @@ from models.events import templates as events_templates
 from models.events.entities import type_name
 from models.registry import compounds
 from ui.common.discard_guard import DiscardGuard
+from ui.common.form_dialog import FormDialog
 from ui.events.common import USER_ERRORS, from_qdate, to_qdate
 
 BLANK = ""
@@ -37,12 +35,14 @@ def fill_compounds(combo: QComboBox, everyone: str) -> None:
         combo.addItem(c.name, c.id)
 
 
-class NewEventDialog(DiscardGuard, QDialog):
+class NewEventDialog(DiscardGuard, FormDialog):
     """On accept, .event_id is the new event's id."""
+
+    errors = USER_ERRORS
 
     def __init__(self, user: User, parent=None, day: dt.date | None = None,
                  compound_id: int | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, arrange=False)  # the template list beside the form
         self.user = user
         self.event_id: int | None = None
         self.setWindowTitle(self.tr("新建活动"))
@@ -80,15 +80,11 @@ class NewEventDialog(DiscardGuard, QDialog):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow(self.tr("活动日期："), self.date)
-        form.addRow(self.tr("小区："), self.compound)
-        form.addRow(self.tr("活动主题："), self.title)
+        self.form.addRow(self.tr("活动日期："), self.date)
+        self.form.addRow(self.tr("小区："), self.compound)
+        self.form.addRow(self.tr("活动主题："), self.title)
         right = QVBoxLayout()
-        right.addLayout(form)
+        right.addLayout(self.form)
         right.addWidget(self.hint)
         right.addStretch(1)
         right.addWidget(self.error)
@@ -98,10 +94,6 @@ class NewEventDialog(DiscardGuard, QDialog):
         left.addWidget(self.templates)
         body.addLayout(left, 3)
         body.addLayout(right, 4)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
         layout.addWidget(self.buttons)
@@ -126,19 +118,14 @@ class NewEventDialog(DiscardGuard, QDialog):
             self.tr("模板带有活动方案全文、人员分工、物资预算和%1项准备事项（截止日期按活动日期推算），如：%2…")
             .replace("%1", str(len(tasks))).replace("%2", first))
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         key = self.template_key()
         day = from_qdate(self.date.date())
         compound_id = self.compound.currentData()
-        try:
-            if key == BLANK:
-                plan = events_service.PlanFields(title=self.title.text(), event_date=day,
-                                                 compound_id=compound_id)
-                self.event_id = events_service.create_event(self.user, plan)
-            else:
-                self.event_id = events_templates.create_from_template(
-                    self.user, key, day, compound_id, self.title.text())
-        except USER_ERRORS as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        if key == BLANK:
+            plan = events_service.PlanFields(title=self.title.text(), event_date=day,
+                                             compound_id=compound_id)
+            self.event_id = events_service.create_event(self.user, plan)
+        else:
+            self.event_id = events_templates.create_from_template(
+                self.user, key, day, compound_id, self.title.text())

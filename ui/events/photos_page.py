@@ -5,14 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from models.core.entities import User
 from models.events import attendance
+from ui.common.dialogs import ask_text, open_files, warn
 from ui.events.common import USER_ERRORS, confirm, show_error
 
 THUMB = QSize(200, 150)
@@ -104,18 +102,18 @@ class PhotosPage(QWidget):
                           .replace("%1", str(len(self.rows))).replace("%2", str(chosen)))
 
     def add_photos(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths = open_files(
             self, self.tr("添加活动照片"), "",
             self.tr("照片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)"))
         problems = []
         for path in paths:
             try:
-                attendance.add_photo(self.user, self.event_id, path)
+                attendance.add_photo(self.user, self.event_id, str(path))
             except USER_ERRORS as exc:
                 problems.append(str(exc))
         self.refresh()
         if problems:
-            QMessageBox.warning(self, self.tr("添加照片"), "\n".join(problems))
+            warn(self, self.tr("添加照片"), "\n".join(problems))
 
     def _current(self) -> attendance.PhotoRow | None:
         row = self.list.currentRow()
@@ -134,9 +132,8 @@ class PhotosPage(QWidget):
         photo = self._current()
         if photo is None:
             return
-        text, ok = QInputDialog.getText(self, self.tr("照片说明"), self.tr("说明（印在简报照片下方）："),
-                                        text=photo.caption)
-        if not ok:
+        text = ask_text(self, self.tr("照片说明"), self.tr("说明（印在简报照片下方）："), photo.caption)
+        if text is None:
             return
         try:
             attendance.set_photo(self.user, photo.id, text, photo.in_brief)

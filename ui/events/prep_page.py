@@ -30,6 +30,7 @@ from models.core.entities import User
 from models.events import prep as events_prep
 from models.events.entities import PUBLICITY_CHANNELS
 from models.events.service import load_event
+from ui.common.dialogs import run_modal
 from ui.events.common import USER_ERRORS, confirm, from_qdate, show_error, to_qdate
 
 OVERDUE_BG = QColor("#fde2e1")
@@ -106,7 +107,7 @@ class DoneOnDialog(QDialog):
 
 def ask_done_on(parent: QWidget | None, held: dt.date) -> dt.date | None:
     dialog = DoneOnDialog(parent, held)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     return from_qdate(dialog.day.date())
 
@@ -256,7 +257,7 @@ class PrepPage(QWidget):
     def add_task(self) -> None:
         held = self._held_on()
         dialog = TaskDialog(self, due=held)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return
         try:
             events_prep.add_task(self.user, self.event_id, *dialog.values())
@@ -270,7 +271,7 @@ class PrepPage(QWidget):
             return
         task = self.rows[row]
         dialog = TaskDialog(self, task.title, task.owner, task.due_date)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return
         try:
             events_prep.update_task(self.user, task.id, *dialog.values())

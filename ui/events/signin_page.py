@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from models.core.entities import User
 from models.events import attendance
+from ui.common.dialogs import ask_text, run_modal
 from ui.common.resident_picker import ResidentPicker
 from ui.events.common import USER_ERRORS, confirm, show_error
 
@@ -126,7 +126,7 @@ class SignInPage(QWidget):
 
     def invite_residents(self) -> None:
         picker = ResidentPicker(self, self.tr("添加到签到名单（可多选）"), multi=True, user=self.user)
-        if picker.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(picker) != QDialog.DialogCode.Accepted:
             return
         try:
             attendance.add_residents(self.user, self.event_id, [r.id for r in picker.chosen_rows])
@@ -135,8 +135,8 @@ class SignInPage(QWidget):
         self.refresh()
 
     def add_walk_in(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("现场登记"), self.tr("未在人口信息中的来访者姓名："))
-        if not ok:
+        name = ask_text(self, self.tr("现场登记"), self.tr("未在人口信息中的来访者姓名："))
+        if name is None:
             return
         try:
             attendance.add_walk_in(self.user, self.event_id, name)
@@ -148,10 +148,10 @@ class SignInPage(QWidget):
         rows = self._selected()
         if not rows:
             return
-        note, ok = QInputDialog.getText(
+        note = ask_text(
             self, self.tr("回访记录"), self.tr("%1 的回访情况：").replace("%1", rows[0].name),
-            text=rows[0].follow_up)
-        if not ok:
+            rows[0].follow_up)
+        if note is None:
             return
         try:
             for row in rows:

@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -30,6 +28,7 @@ from models.events import service as events_service
 from models.events import templates as events_templates
 from models.events.entities import CANCELLED, EVENT_TYPES, HELD, PLANNED
 from models.events.service import EventFilter, EventRow
+from ui.common.dialogs import ask_text, inform, run_modal
 from ui.common.month_calendar import MonthCalendar
 from ui.common.table_model import SORT_ROLE, Column, RowsTableModel
 from ui.events.common import (
@@ -321,7 +320,7 @@ class EventsTab(QWidget):
 
         dialog = NewEventDialog(self.user, self, day=self.day,
                                 compound_id=self.compound.currentData())
-        if dialog.exec() and dialog.event_id is not None:
+        if run_modal(dialog) and dialog.event_id is not None:
             self.refresh(select_id=dialog.event_id)
             self.open_event(dialog.event_id)
 
@@ -335,7 +334,7 @@ class EventsTab(QWidget):
 
         dialog = EventDialog(self.user, event_id, self)
         self._dialog: EventDialog | None = dialog  # tests reach the open window through this
-        dialog.exec()
+        run_modal(dialog)
         self._dialog = None
         self.refresh(select_id=event_id)
 
@@ -349,11 +348,11 @@ class EventsTab(QWidget):
                            self.tr("恢复已取消的活动“%1”吗？").replace("%1", row.title)):
                     events_service.reopen_event(self.user, row.id)
             else:
-                reason, ok = QInputDialog.getText(
+                reason = ask_text(
                     self, self.tr("取消活动"),
                     self.tr("取消“%1”（%2）的原因：").replace("%1", row.title)
                     .replace("%2", f"{row.event_date:%Y-%m-%d}"))
-                if not ok:
+                if reason is None:
                     return
                 if not reason.strip():
                     show_error(self, self.tr("取消活动"), ValueError(self.tr("请填写取消原因。")))
@@ -371,9 +370,9 @@ class EventsTab(QWidget):
         row = self.selected_row()
         if row is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("另存为模板"), self.tr("模板名称："),
-                                        text=row.title.strip("“”") + self.tr("模板"))
-        if not ok:
+        name = ask_text(self, self.tr("另存为模板"), self.tr("模板名称："),
+                        row.title.strip("“”") + self.tr("模板"))
+        if name is None:
             return
         try:
             events_templates.save_as_template(self.user, row.id, name)
@@ -385,7 +384,7 @@ class EventsTab(QWidget):
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, 6000)
         else:
-            QMessageBox.information(self, self.tr("另存为模板"), message)
+            inform(self, self.tr("另存为模板"), message)
 
     def print_plan(self) -> None:
         event_id = self.selected_id()

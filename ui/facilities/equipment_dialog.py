@@ -6,22 +6,16 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
 )
 
 from models.core import clock
 from models.core.entities import User
-from models.core.permissions import PermissionDenied
 from models.facilities.centre import (
     EquipmentRow,
-    FacilityError,
     SpaceRow,
     parse_value,
     save_equipment,
@@ -29,10 +23,11 @@ from models.facilities.centre import (
 from models.facilities.entities import CONDITION_NAMES
 from models.facilities.standard import Standard
 from ui.common.discard_guard import DiscardGuard
-from ui.facilities.widgets import error_label, from_qdate, to_qdate
+from ui.common.form_dialog import FormDialog, Invalid
+from ui.facilities.widgets import from_qdate, to_qdate
 
 
-class EquipmentDialog(DiscardGuard, QDialog):
+class EquipmentDialog(DiscardGuard, FormDialog):
     def __init__(self, user: User, spaces: list[SpaceRow], standard: Standard,
                  equipment: EquipmentRow | None = None, space_id: int | None = None,
                  name: str = "", parent=None) -> None:
@@ -76,12 +71,11 @@ class EquipmentDialog(DiscardGuard, QDialog):
         self.value.setPlaceholderText(self.tr("元（整行合计），没有可不填"))
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(60)
-        self.error = error_label()
 
         date_row = QHBoxLayout()
         date_row.addWidget(self.has_date)
         date_row.addWidget(self.purchase_date, 1)
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("所在用房(&R)："), self.space)
         form.addRow(self.tr("设备名称(&N)："), self.name)
         form.addRow(self.tr("数量(&Q)："), self.quantity)
@@ -90,14 +84,6 @@ class EquipmentDialog(DiscardGuard, QDialog):
         form.addRow(self.tr("购置日期："), date_row)
         form.addRow(self.tr("价值(&V)："), self.value)
         form.addRow(self.tr("备注："), self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
         self.space.currentIndexChanged.connect(self._offer_names)
         if equipment is not None:
@@ -131,21 +117,15 @@ class EquipmentDialog(DiscardGuard, QDialog):
                 self.name.addItem(need.name)
         self.name.setEditText(text)
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         if self.space.currentData() is None:
-            self.error.setText(self.tr("请先登记用房，再登记其中的设备。"))
-            return
-        try:
-            value = parse_value(self.value.text())
-            self.saved = save_equipment(
-                self.user, self.space.currentData(),
-                self.equipment.id if self.equipment else None,
-                name=self.name.currentText(), quantity=self.quantity.value(),
-                condition=self.condition.currentData(), asset_tag=self.asset_tag.text(),
-                purchase_date=from_qdate(self.purchase_date.date())
-                if self.has_date.isChecked() else None,
-                value=value, notes=self.notes.toPlainText())
-        except (FacilityError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+            raise Invalid(self.tr("请先登记用房，再登记其中的设备。"))
+        value = parse_value(self.value.text())
+        self.saved = save_equipment(
+            self.user, self.space.currentData(),
+            self.equipment.id if self.equipment else None,
+            name=self.name.currentText(), quantity=self.quantity.value(),
+            condition=self.condition.currentData(), asset_tag=self.asset_tag.text(),
+            purchase_date=from_qdate(self.purchase_date.date())
+            if self.has_date.isChecked() else None,
+            value=value, notes=self.notes.toPlainText())

@@ -11,20 +11,17 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableView,
-    QVBoxLayout,
 )
 
 from models.core import clock
 from models.core.entities import User
-from models.core.permissions import PermissionDenied
-from models.facilities.centre import FacilityError, SpaceRow
+from models.facilities.centre import SpaceRow
 from models.facilities.entities import HAZARD_NAMES
 from models.facilities.inspections import (
     FindingInput,
@@ -33,9 +30,11 @@ from models.facilities.inspections import (
     close_hazard,
     record_inspection,
 )
+from ui.common.dialogs import run_modal
 from ui.common.discard_guard import DiscardGuard
+from ui.common.form_dialog import FormDialog, Invalid
 from ui.common.table_model import Column, RowsTableModel
-from ui.facilities.widgets import PendingPhotos, error_label, from_qdate, to_qdate
+from ui.facilities.widgets import PendingPhotos, from_qdate, to_qdate
 
 DEFAULT_DEADLINE_DAYS = 30
 
@@ -49,7 +48,7 @@ def _date_edit(day: dt.date, name: str) -> QDateEdit:
     return edit
 
 
-class FindingDialog(DiscardGuard, QDialog):
+class FindingDialog(DiscardGuard, FormDialog):
     """One finding: what, where, and, for a hazard, its category, deadline and who fixes it."""
 
     def __init__(self, spaces: list[SpaceRow], inspected_on: dt.date,
@@ -79,8 +78,7 @@ class FindingDialog(DiscardGuard, QDialog):
         self.responsible.setObjectName("finding_responsible")
         self.responsible.setPlaceholderText(self.tr("整改责任人姓名"))
         self.photos = PendingPhotos(self.tr("选择现场照片"))
-        self.error = error_label()
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("位置(&R)："), self.space)
         form.addRow(self.tr("情况(&D)："), self.description)
         form.addRow("", self.is_hazard)
@@ -88,14 +86,6 @@ class FindingDialog(DiscardGuard, QDialog):
         form.addRow(self.tr("整改期限(&L)："), self.deadline)
         form.addRow(self.tr("责任人(&P)："), self.responsible)
         form.addRow(self.tr("现场照片："), self.photos)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
         self.is_hazard.toggled.connect(self._hazard_toggled)
         if finding is not None:
             self.space.setCurrentIndex(max(self.space.findData(finding.space_id), 0))
@@ -115,15 +105,13 @@ class FindingDialog(DiscardGuard, QDialog):
         for widget in (self.category, self.deadline, self.responsible):
             widget.setEnabled(on)
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         if not self.description.toPlainText().strip():
-            self.error.setText(self.tr("请填写发现的情况。"))
-            return
+            raise Invalid(self.tr("请填写发现的情况。"))
         hazard = self.is_hazard.isChecked()
         if hazard and not self.responsible.text().strip():
-            self.error.setText(self.tr("请填写隐患整改责任人。"))
-            return
-        self._accept_finding(FindingInput(
+            raise Invalid(self.tr("请填写隐患整改责任人。"))
+        self._store(FindingInput(
             description=self.description.toPlainText().strip(),
             space_id=self.space.currentData(), is_hazard=hazard,
             category=self.category.currentData() if hazard else "",
@@ -131,9 +119,9 @@ class FindingDialog(DiscardGuard, QDialog):
             responsible=self.responsible.text().strip() if hazard else "",
             photos=list(self.photos.paths)))
 
-    def _accept_finding(self, finding: FindingInput) -> None:
+    def _store(self, finding: FindingInput) -> None:
+        """A finding of an inspection being recorded: kept until the inspection is saved."""
         self.result_finding = finding
-        self.accept()
 
 
 def _finding_columns(parent: QDialog, spaces: list[SpaceRow]) -> list[Column]:
@@ -149,12 +137,12 @@ def _finding_columns(parent: QDialog, spaces: list[SpaceRow]) -> list[Column]:
     ]
 
 
-class InspectionDialog(DiscardGuard, QDialog):
+class InspectionDialog(DiscardGuard, FormDialog):
     """Date, inspector, notes and any number of findings, saved together."""
 
     def __init__(self, user: User, centre_id: int, spaces: list[SpaceRow],
                  today: dt.date | None = None, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, ok=QDialogButtonBox.StandardButton.Save)
         self.user = user
         self.centre_id = centre_id
         self.spaces = spaces
@@ -187,8 +175,7 @@ class InspectionDialog(DiscardGuard, QDialog):
         edit.clicked.connect(self.edit_finding)
         remove = QPushButton(self.tr("移除(&R)"))
         remove.clicked.connect(self.remove_finding)
-        self.error = error_label()
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("检查日期(&T)："), self.inspected_on)
         form.addRow(self.tr("检查人(&W)："), self.inspector)
         form.addRow(self.tr("检查内容："), self.notes)
@@ -197,25 +184,19 @@ class InspectionDialog(DiscardGuard, QDialog):
         row.addStretch()
         for button in (self.add_button, edit, remove):
             row.addWidget(button)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button = self.ok_button
         self.save_button.setText(self.tr("保存(&S)"))
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(row)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout = self.main_layout
+        assert layout is not None  # FormDialog arranged form, error line and buttons
+        layout.insertLayout(1, row)
+        layout.insertWidget(2, self.table, 1)
 
     def _finding_dialog(self, finding: FindingInput | None = None) -> FindingDialog:
         return FindingDialog(self.spaces, from_qdate(self.inspected_on.date()), finding, self)
 
     def add_finding(self) -> None:
         dialog = self._finding_dialog()
-        if dialog.exec() and dialog.result_finding is not None:
+        if run_modal(dialog) and dialog.result_finding is not None:
             self.findings.append(dialog.result_finding)
             self.model.set_rows(self.findings)
 
@@ -228,7 +209,7 @@ class InspectionDialog(DiscardGuard, QDialog):
         if index < 0:
             return
         dialog = self._finding_dialog(self.findings[index])
-        if dialog.exec() and dialog.result_finding is not None:
+        if run_modal(dialog) and dialog.result_finding is not None:
             self.findings[index] = dialog.result_finding
             self.model.set_rows(self.findings)
 
@@ -238,15 +219,10 @@ class InspectionDialog(DiscardGuard, QDialog):
             del self.findings[index]
             self.model.set_rows(self.findings)
 
-    def _submit(self) -> None:
-        try:
-            self.saved_id = record_inspection(
-                self.user, self.centre_id, from_qdate(self.inspected_on.date()),
-                self.inspector.text(), self.findings, self.notes.text(), today=self.today)
-        except (FacilityError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+    def save(self) -> None:
+        self.saved_id = record_inspection(
+            self.user, self.centre_id, from_qdate(self.inspected_on.date()),
+            self.inspector.text(), self.findings, self.notes.text(), today=self.today)
 
 
 class AddFindingDialog(FindingDialog):
@@ -259,17 +235,13 @@ class AddFindingDialog(FindingDialog):
         self.inspection_id = inspection_id
         self.saved_id: int | None = None
 
-    def _accept_finding(self, finding: FindingInput) -> None:
-        try:
-            self.saved_id = add_finding(self.user, self.inspection_id, finding)
-        except (FacilityError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
+    def _store(self, finding: FindingInput) -> None:
+        """A finding of an inspection on record: saved now."""
+        self.saved_id = add_finding(self.user, self.inspection_id, finding)
         self.result_finding = finding
-        self.accept()
 
 
-class CloseHazardDialog(DiscardGuard, QDialog):
+class CloseHazardDialog(DiscardGuard, FormDialog):
     """整改销号: date fixed, what was done, and at least one photo of the result."""
 
     def __init__(self, user: User, hazard: FindingRow, today: dt.date | None = None,
@@ -293,31 +265,17 @@ class CloseHazardDialog(DiscardGuard, QDialog):
         self.fix_notes.setPlaceholderText(self.tr("整改措施，例如：拆除木板隔断，改为轻钢龙骨防火板"))
         self.fix_notes.setMaximumHeight(90)
         self.photos = PendingPhotos(self.tr("选择整改后的照片"))
-        self.error = error_label()
         # A photo added answers "必须有整改后的照片": the old error would only mislead.
         self.photos.changed.connect(lambda: self.error.clear() if self.photos.paths else None)
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("整改日期(&T)："), self.fixed_on)
         form.addRow(self.tr("整改措施(&M)："), self.fix_notes)
         form.addRow(self.tr("整改后照片："), self.photos)
         form.addRow("", QLabel(self.tr("（必须有整改后的照片才能销号）")))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("销号(&O)"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(what)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        assert self.main_layout is not None  # FormDialog arranged form, error line and buttons
+        self.main_layout.insertWidget(0, what)
 
-    def _submit(self) -> None:
-        try:
-            close_hazard(self.user, self.hazard.id, from_qdate(self.fixed_on.date()),
-                         self.fix_notes.toPlainText(), self.photos.paths, today=self.today)
-        except (FacilityError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+    def save(self) -> None:
+        close_hazard(self.user, self.hazard.id, from_qdate(self.fixed_on.date()),
+                     self.fix_notes.toPlainText(), self.photos.paths, today=self.today)

@@ -12,9 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -32,7 +30,7 @@ from models.facilities.assess import Compliance, EquipmentGap, ItemAssessment, f
 from models.facilities.centre import EquipmentRow, FacilityError, SpaceRow
 from models.facilities.entities import KIND_NAMES, VERDICT_NAMES
 from models.facilities.standard import StandardItem
-from ui.common.modal import run_modal
+from ui.common.dialogs import ask_text, inform, run_modal, warn
 from ui.common.table_model import Column
 from ui.facilities.widgets import AMBER, GREEN, GREY, RED, ColouredRowsModel, PhotoStrip
 
@@ -384,25 +382,25 @@ class InspectionsPage(QWidget):
 
         current = selected(self.table)
         if current is None:
-            QMessageBox.information(self, self.tr("补充发现"), self.tr("请先选择一次检查。"))
+            inform(self, self.tr("补充发现"), self.tr("请先选择一次检查。"))
             return
         if run_modal(AddFindingDialog(self.user, current.id, current.inspected_on, self.spaces,
                             self)):
             self.changed.emit()
 
     def _reason(self, title: str, prompt: str) -> str | None:
-        text, ok = QInputDialog.getText(self, title, prompt)
-        if not ok:
+        text = ask_text(self, title, prompt)
+        if text is None:
             return None
         if not text.strip():
-            QMessageBox.warning(self, title, self.tr("请说明作废原因。"))
+            warn(self, title, self.tr("请说明作废原因。"))
             return None
         return text
 
     def void_finding(self) -> None:
         finding = selected(self.findings_table)
         if finding is None:
-            QMessageBox.information(self, self.tr("作废发现"), self.tr("请先在下方选择一条发现。"))
+            inform(self, self.tr("作废发现"), self.tr("请先在下方选择一条发现。"))
             return
         reason = self._reason(self.tr("作废发现"),
                               self.tr("作废“%1”？记录会保留但不再统计。\n作废原因：")
@@ -412,14 +410,14 @@ class InspectionsPage(QWidget):
         try:
             inspections.void_finding(self.user, finding.id, reason)
         except (FacilityError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("作废发现"), str(exc))
+            warn(self, self.tr("作废发现"), str(exc))
             return
         self.changed.emit()
 
     def void_inspection(self) -> None:
         current = selected(self.table)
         if current is None:
-            QMessageBox.information(self, self.tr("作废检查记录"), self.tr("请先选择一次检查。"))
+            inform(self, self.tr("作废检查记录"), self.tr("请先选择一次检查。"))
             return
         reason = self._reason(self.tr("作废检查记录"),
                               self.tr("作废%1的检查记录及其全部发现？记录会保留但不再统计。\n作废原因：")
@@ -429,6 +427,6 @@ class InspectionsPage(QWidget):
         try:
             inspections.void_inspection(self.user, current.id, reason)
         except (FacilityError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("作废检查记录"), str(exc))
+            warn(self, self.tr("作废检查记录"), str(exc))
             return
         self.changed.emit()

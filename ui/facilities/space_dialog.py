@@ -7,22 +7,16 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QVBoxLayout,
 )
 
 from models.core.entities import User
-from models.core.permissions import PermissionDenied
 from models.facilities.centre import (
     CentreRow,
-    FacilityError,
     SpaceRow,
     add_photos,
     create_centre,
@@ -33,10 +27,11 @@ from models.facilities.entities import STATUS_NAMES
 from models.facilities.standard import Standard
 from models.registry import compounds
 from ui.common.discard_guard import DiscardGuard
-from ui.facilities.widgets import PendingPhotos, error_label
+from ui.common.form_dialog import FormDialog, Invalid
+from ui.facilities.widgets import PendingPhotos
 
 
-class CentreDialog(DiscardGuard, QDialog):
+class CentreDialog(DiscardGuard, FormDialog):
     """Name, address and the compounds a centre serves (none ticked: all of them)."""
 
     def __init__(self, user: User, centre: CentreRow | None = None, parent=None) -> None:
@@ -61,42 +56,28 @@ class CentreDialog(DiscardGuard, QDialog):
             self.compounds.addItem(item)
         self.notes = QPlainTextEdit(centre.notes if centre else "")
         self.notes.setMaximumHeight(80)
-        self.error = error_label()
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("名称："), self.name)
         form.addRow(self.tr("地址："), self.address)
         form.addRow(self.tr("服务的小区："), self.compounds)
         form.addRow("", QLabel(self.tr("（都不勾选表示服务全部小区；面积要求按这些小区的户数计算）")))
         form.addRow(self.tr("备注："), self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
     def chosen_compounds(self) -> list[int]:
         return [self.compounds.item(i).data(Qt.ItemDataRole.UserRole)
                 for i in range(self.compounds.count())
                 if self.compounds.item(i).checkState() == Qt.CheckState.Checked]
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         args = (self.name.text(), self.address.text(), self.chosen_compounds(),
                 self.notes.toPlainText())
-        try:
-            if self.centre is None:
-                self.saved = create_centre(self.user, *args)
-            else:
-                self.saved = update_centre(self.user, self.centre.id, *args)
-        except (FacilityError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        if self.centre is None:
+            self.saved = create_centre(self.user, *args)
+        else:
+            self.saved = update_centre(self.user, self.centre.id, *args)
 
 
-class SpaceDialog(DiscardGuard, QDialog):
+class SpaceDialog(DiscardGuard, FormDialog):
     """Record a space of the centre or change one; photos are stored when it is saved."""
 
     NOT_IN_STANDARD = ""
@@ -138,9 +119,8 @@ class SpaceDialog(DiscardGuard, QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
         self.photos = PendingPhotos(self.tr("选择现状照片"))
-        self.error = error_label()
 
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("对应标准项目(&I)："), self.item)
         form.addRow(self.tr("用房名称(&N)："), self.name)
         form.addRow(self.tr("状况(&S)："), self.status)
@@ -151,14 +131,6 @@ class SpaceDialog(DiscardGuard, QDialog):
         form.addRow("", self.outdoor)
         form.addRow(self.tr("备注："), self.notes)
         form.addRow(self.tr("新增照片："), self.photos)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
         self.item.currentIndexChanged.connect(self._item_changed)
         self.status.currentIndexChanged.connect(self._status_changed)
@@ -199,26 +171,20 @@ class SpaceDialog(DiscardGuard, QDialog):
     def _status_changed(self) -> None:
         self.shared_with.setEnabled(self.status.currentData() == "shared")
 
-    def _submit(self) -> None:
+    def save(self) -> None:
         text = self.area.text().strip().replace("，", ".")
         try:
             area = float(text) if text else None
         except ValueError:
-            self.error.setText(self.tr("面积须为数字（平方米）。"))
-            return
-        try:
-            self.saved = save_space(
-                self.user, self.centre_id, self.space.id if self.space else None,
-                name=self.name.text(), item_code=self.item.currentData(),
-                status=self.status.currentData(), area=area, location=self.location.text(),
-                shared_with=self.shared_with.text() if self.shared_with.isEnabled() else "",
-                resident_use=self.resident_use.isChecked(), outdoor=self.outdoor.isChecked(),
-                notes=self.notes.toPlainText())
-            self.space = self.saved  # a failed photo below must not make a second space
-            if self.photos.paths:
-                add_photos(self.user, self.photos.paths, space_id=self.saved.id,
-                           caption=self.saved.name)
-        except (FacilityError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+            raise Invalid(self.tr("面积须为数字（平方米）。"), self.area) from None
+        self.saved = save_space(
+            self.user, self.centre_id, self.space.id if self.space else None,
+            name=self.name.text(), item_code=self.item.currentData(),
+            status=self.status.currentData(), area=area, location=self.location.text(),
+            shared_with=self.shared_with.text() if self.shared_with.isEnabled() else "",
+            resident_use=self.resident_use.isChecked(), outdoor=self.outdoor.isChecked(),
+            notes=self.notes.toPlainText())
+        self.space = self.saved  # a failed photo below must not make a second space
+        if self.photos.paths:
+            add_photos(self.user, self.photos.paths, space_id=self.saved.id,
+                       caption=self.saved.name)

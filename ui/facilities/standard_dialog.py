@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -30,8 +28,9 @@ from models.facilities import standard as standards
 from models.facilities.assess import format_area
 from models.facilities.entities import KIND_NAMES
 from models.facilities.standard import StandardError, StandardItem
+from ui.common.dialogs import confirm, open_file, run_modal, save_file
 from ui.common.discard_guard import DiscardGuard
-from ui.common.modal import run_modal
+from ui.common.form_dialog import FormDialog
 from ui.common.table_model import Column, RowsTableModel
 from ui.facilities.widgets import GREY, error_label
 
@@ -50,8 +49,10 @@ def _float(edit: QLineEdit) -> float | None:
     return float(text) if text else None
 
 
-class ItemDialog(DiscardGuard, QDialog):
+class ItemDialog(DiscardGuard, FormDialog):
     """One item: name, kind, minimum area, required equipment (one a line)."""
+
+    errors = (ValueError,)  # a minimum area that is not a number
 
     def __init__(self, user: User, standard_id: int, item: StandardItem | None = None,
                  parent=None) -> None:
@@ -82,37 +83,23 @@ class ItemDialog(DiscardGuard, QDialog):
         self.equipment.setObjectName("item_equipment")
         self.equipment.setPlaceholderText(self.tr("每行一项：名称 数量单位，例如\n办公桌 2张\n灭火器 2具"))
         self.notes = QLineEdit(item.notes if item else "")
-        self.error = error_label()
-        form = QFormLayout()
+        form = self.form
         form.addRow(self.tr("名称(&N)："), self.name)
         form.addRow(self.tr("类别(&K)："), self.kind)
         form.addRow(self.tr("最低面积(&M)："), self.min_area)
         form.addRow("", self.resident_use)
         form.addRow(self.tr("必备设备(&E)："), self.equipment)
         form.addRow(self.tr("说明："), self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
-    def _submit(self) -> None:
-        try:
-            equipment = standards.parse_equipment_lines(self.equipment.toPlainText())
-            args = dict(name=self.name.text(), kind=self.kind.currentData(),
-                        min_area=_float(self.min_area), equipment=equipment,
-                        resident_use=self.resident_use.isChecked(), notes=self.notes.text())
-            if self.item is None:
-                standards.add_item(self.user, self.standard_id, **args)
-            else:
-                standards.update_item(self.user, self.item.id, **args)
-        except (StandardError, PermissionDenied, ValueError) as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+    def save(self) -> None:
+        equipment = standards.parse_equipment_lines(self.equipment.toPlainText())
+        args = dict(name=self.name.text(), kind=self.kind.currentData(),
+                    min_area=_float(self.min_area), equipment=equipment,
+                    resident_use=self.resident_use.isChecked(), notes=self.notes.text())
+        if self.item is None:
+            standards.add_item(self.user, self.standard_id, **args)
+        else:
+            standards.update_item(self.user, self.item.id, **args)
 
 
 class StandardDialog(QDialog):
@@ -247,11 +234,10 @@ class StandardDialog(QDialog):
         item = self._selected()
         if item is None:
             return
-        answer = QMessageBox.question(
-            self, self.tr("移除项目"),
-            self.tr("从标准中移除“%1”？\n已登记的对应用房不会删除，将列为“标准以外的用房”。")
-            .replace("%1", item.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, self.tr("移除项目"),
+                self.tr("从标准中移除“%1”？\n已登记的对应用房不会删除，将列为“标准以外的用房”。")
+                .replace("%1", item.name), default_no=False):
             return
         try:
             standards.remove_item(self.user, item.id)
@@ -261,16 +247,15 @@ class StandardDialog(QDialog):
         self._done()
 
     def _confirm_replace(self, what: str) -> bool:
-        answer = QMessageBox.question(
+        return confirm(
             self, self.tr("更换标准"),
             self.tr("用“%1”替换当前标准？\n当前标准会保留在数据库中（停用），各中心将按新标准重新评定。")
-            .replace("%1", what))
-        return answer == QMessageBox.StandardButton.Yes
+            .replace("%1", what), default_no=False)
 
     def load_template(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("载入标准模板"), str(Path.home()),
-                                              self.tr("标准模板 (*.json)"))
-        if not path or not self._confirm_replace(Path(path).name):
+        path = open_file(self, self.tr("载入标准模板"), str(Path.home()),
+                         self.tr("标准模板 (*.json)"))
+        if path is None or not self._confirm_replace(path.name):
             return
         try:
             standards.load_template_file(self.user, path)
@@ -290,11 +275,12 @@ class StandardDialog(QDialog):
         self._done()
 
     def export_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        chosen = save_file(
             self, self.tr("导出标准模板"), str(Path.home() / f"{self.standard.name}.json"),
             self.tr("标准模板 (*.json)"))
-        if not path:
+        if chosen is None:
             return
+        path = str(chosen)
         try:
             standards.save_template(self.standard.id, path)
         except OSError as exc:

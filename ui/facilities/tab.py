@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -35,7 +33,7 @@ from models.facilities.assess import Compliance, assess
 from models.facilities.centre import FacilityError
 from models.facilities.standard import active_standard
 from ui.common import pdf_output
-from ui.common.modal import run_modal
+from ui.common.dialogs import ask_text, confirm, inform, run_modal, warn
 from ui.common.table_model import Column
 from ui.facilities.pages import (
     EquipmentPage,
@@ -235,14 +233,14 @@ class FacilitiesTab(QWidget):
         return [] if centre_id is None else centre_svc.list_spaces(centre_id)
 
     def _fail(self, title: str, exc: Exception) -> None:
-        QMessageBox.warning(self, title, str(exc))
+        warn(self, title, str(exc))
 
     # -- centre and standard ---------------------------------------------------------
     def new_centre(self) -> None:
         from ui.facilities.space_dialog import CentreDialog
 
         dialog = CentreDialog(self.user, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        if run_modal(dialog) and dialog.saved is not None:
             self.refresh()
             self.centre.setCurrentIndex(self.centre.findData(dialog.saved.id))
 
@@ -258,7 +256,7 @@ class FacilitiesTab(QWidget):
         from ui.facilities.standard_dialog import StandardDialog
 
         dialog = StandardDialog(self.user, self)
-        dialog.exec()
+        run_modal(dialog)
         if dialog.changed:
             self.reload()
 
@@ -292,11 +290,11 @@ class FacilitiesTab(QWidget):
         line = self.spaces_page.current()
         if line is None or line.space is None:
             return
-        reason, ok = QInputDialog.getText(
+        reason = ask_text(
             self, self.tr("停用用房"),
             self.tr("停用“%1”？它和其中的设备将不再列出（记录保留）。\n原因（例如：退还出租方、拆除）：")
             .replace("%1", line.space.name))
-        if not ok:
+        if reason is None:
             return
         try:
             centre_svc.archive_space(self.user, line.space.id, reason.strip())
@@ -308,7 +306,7 @@ class FacilitiesTab(QWidget):
     def add_space_photos(self) -> None:
         line = self.spaces_page.current()
         if line is None or line.space is None:
-            QMessageBox.information(self, self.tr("添加照片"), self.tr("请先选择一间已登记的用房。"))
+            inform(self, self.tr("添加照片"), self.tr("请先选择一间已登记的用房。"))
             return
         paths = pick_photos(self, self.tr("选择现状照片"))
         if not paths:
@@ -322,10 +320,8 @@ class FacilitiesTab(QWidget):
         self.reload()
 
     def remove_photo(self, photo) -> bool:
-        answer = QMessageBox.question(
-            self, self.tr("移除照片"),
-            self.tr("移除这张照片？它不再显示和打印（文件和记录保留）。"))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, self.tr("移除照片"),
+                       self.tr("移除这张照片？它不再显示和打印（文件和记录保留）。"), default_no=False):
             return False
         try:
             centre_svc.remove_photo(self.user, photo.id)
@@ -341,9 +337,9 @@ class FacilitiesTab(QWidget):
 
         spaces = self._spaces()
         if not spaces:
-            QMessageBox.information(self, self.tr("登记设备"), self.tr("请先登记用房，再登记其中的设备。"))
+            inform(self, self.tr("登记设备"), self.tr("请先登记用房，再登记其中的设备。"))
             return
-        if EquipmentDialog(self.user, spaces, active_standard(), parent=self, **kwargs).exec():
+        if run_modal(EquipmentDialog(self.user, spaces, active_standard(), parent=self, **kwargs)):
             self.reload()
 
     def add_equipment(self) -> None:
@@ -368,11 +364,11 @@ class FacilitiesTab(QWidget):
         current = self.equipment_page.current()
         if current is None or isinstance(current, GapLine):
             return
-        reason, ok = QInputDialog.getText(
+        reason = ask_text(
             self, self.tr("注销设备"),
             self.tr("注销“%1”（%2件）？它将不再计入设备台账（记录保留）。\n原因（例如：报废、丢失、移交）：")
             .replace("%1", current.name).replace("%2", str(current.quantity)))
-        if not ok:
+        if reason is None:
             return
         try:
             centre_svc.dispose_equipment(self.user, current.id, reason.strip())
@@ -396,7 +392,7 @@ class FacilitiesTab(QWidget):
         if centre_id is None:
             return
         dialog = InspectionDialog(self.user, centre_id, self._spaces(), self.today(), self)
-        if dialog.exec():
+        if run_modal(dialog):
             self.reload()
 
     def close_hazard(self) -> None:
@@ -404,11 +400,11 @@ class FacilitiesTab(QWidget):
 
         hazard = selected(self.hazards)
         if hazard is None:
-            QMessageBox.information(self, self.tr("整改销号"), self.tr("请先在隐患列表中选择一条隐患。"))
+            inform(self, self.tr("整改销号"), self.tr("请先在隐患列表中选择一条隐患。"))
             return
         if hazard.state == "fixed":
-            QMessageBox.information(self, self.tr("整改销号"),
-                                    self.tr("该隐患已于%1整改销号。").replace("%1", str(hazard.fixed_on)))
+            inform(self, self.tr("整改销号"),
+                   self.tr("该隐患已于%1整改销号。").replace("%1", str(hazard.fixed_on)))
             return
         if run_modal(CloseHazardDialog(self.user, hazard, self.today(), self)):
             self.reload()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from models.facilities.assess import Compliance, format_area
 from models.facilities.centre import PhotoRow
+from ui.common.dialogs import open_files, run_modal
 from ui.common.table_model import Column, Index, RowsTableModel
 
 RED = "#b00020"
@@ -53,10 +53,8 @@ def error_label() -> QLabel:
 
 def pick_photos(parent: QWidget, title: str) -> list[Path]:
     """Ask for photo files (JPG or PNG); an empty list when cancelled."""
-    paths, _ = QFileDialog.getOpenFileNames(
-        parent, title, str(Path.home()), parent.tr("照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)")
-    )
-    return [Path(p) for p in paths]
+    return open_files(parent, title, str(Path.home()),
+                      parent.tr("照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)"))
 
 
 class ColouredRowsModel(RowsTableModel):
@@ -199,7 +197,7 @@ class PhotoStrip(QScrollArea):
         self.row.addStretch()
 
     def open(self, photo: PhotoRow) -> None:
-        PhotoViewer(photo, photo.caption or photo.purpose_name, self, self.remover).exec()
+        run_modal(PhotoViewer(photo, photo.caption or photo.purpose_name, self, self.remover))
 
 
 class _Card(QFrame):

@@ -17,12 +17,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -34,10 +30,10 @@ from PySide6.QtWidgets import (
 from models.core import clock
 from models.core.entities import User
 from models.fill import templates as fill_templates
-from models.fill.layout import FillCancelled
 from models.fill.templates import FillError, FillResult, RunInfo, TemplateInfo
+from models.fill.write import FillCancelled
 from ui.common import pdf_output
-from ui.common.modal import run_modal
+from ui.common.dialogs import ask_text, confirm, run_modal, save_file
 from ui.common.table_model import Column, RowsTableModel
 from ui.common.worker import Job, run_with_progress
 
@@ -308,10 +304,10 @@ class FillDialog(QDialog):
         info = self.current()
         if info is None:
             return
-        answer = QMessageBox.question(
-            self, self.tr("停用模板"),
-            self.tr("停用模板“%1”吗？停用后不再列出，已生成的记录仍保留。").replace("%1", info.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, self.tr("停用模板"),
+                self.tr("停用模板“%1”吗？停用后不再列出，已生成的记录仍保留。").replace("%1", info.name),
+                default_no=False):
             return
         try:
             fill_templates.archive_template(self.user, info.id)
@@ -325,10 +321,9 @@ class FillDialog(QDialog):
     def ask_recipient(self) -> str | None:
         settings = QSettings()
         last = str(settings.value("fill/recipient", "") or "")
-        text, ok = QInputDialog.getText(self, self.tr("生成"),
-                                        self.tr("报送对象（可不填，例如：街道民政科）："),
-                                        QLineEdit.EchoMode.Normal, last)
-        if not ok:
+        text = ask_text(self, self.tr("生成"), self.tr("报送对象（可不填，例如：街道民政科）："),
+                        last)
+        if text is None:
             return None
         settings.setValue("fill/recipient", text.strip())
         return text.strip()
@@ -341,11 +336,10 @@ class FillDialog(QDialog):
         if recipient is None:
             return
         start = pdf_output.start_folder(KIND) / output_name(info)
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("保存生成的表格"), str(start),
-                                                self.tr(XLSX_FILTER))
-        if not chosen:
+        chosen = save_file(self, self.tr("保存生成的表格"), str(start), self.tr(XLSX_FILTER))
+        if chosen is None:
             return
-        out = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
+        out = chosen if chosen.name.lower().endswith(".xlsx") else Path(f"{chosen}.xlsx")
         user, template_id = self.user, info.id
         self.last_result = None
 
@@ -446,12 +440,12 @@ class FillDialog(QDialog):
         suffix = ".pdf" if run.filename.lower().endswith(".pdf") else ".xlsx"
         kind = PDF_KIND if suffix == ".pdf" else KIND
         start = pdf_output.start_folder(kind) / run.filename
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = save_file(
             self, self.tr("另存生成的表格"), str(start),
             self.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else self.tr(XLSX_FILTER))
-        if not chosen:
+        if chosen is None:
             return
-        out = Path(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
+        out = chosen if chosen.name.lower().endswith(suffix) else Path(f"{chosen}{suffix}")
         try:
             path = fill_templates.save_run_copy(self.user, run.id, out)
         except (FillError, OSError) as exc:

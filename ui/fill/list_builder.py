@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -39,6 +37,7 @@ from models.fill import lists as fill_lists
 from models.fill.lists import DATE_RULES, ListCriteria, ListError, ListInfo, ListPerson
 from models.fill.templates import community_name
 from models.registry import compounds
+from ui.common.dialogs import ask_text, confirm
 from ui.common.table_model import Column, RowsTableModel
 from ui.registry.widgets import CodeCombo
 
@@ -421,9 +420,7 @@ class ListBuilderDialog(QDialog):
         self.archive_button.setEnabled(self.current_id is not None)
 
     def _ask_name(self, default: str) -> str | None:
-        name, ok = QInputDialog.getText(self, self.tr("保存为名单"), self.tr("名单名称："),
-                                        QLineEdit.EchoMode.Normal, default)
-        return name if ok else None
+        return ask_text(self, self.tr("保存为名单"), self.tr("名单名称："), default)
 
     def save_as(self) -> None:
         try:
@@ -462,10 +459,10 @@ class ListBuilderDialog(QDialog):
         info = self.current_list()
         if info is None:
             return
-        answer = QMessageBox.question(
-            self, self.tr("停用名单"),
-            self.tr("停用名单“%1”吗？停用后不再列出（记录仍保留）。").replace("%1", info.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(
+                self, self.tr("停用名单"),
+                self.tr("停用名单“%1”吗？停用后不再列出（记录仍保留）。").replace("%1", info.name),
+                default_no=False):
             return
         try:
             fill_lists.archive_list(self.user, info.id)

@@ -18,11 +18,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -40,8 +38,8 @@ from models.fill import templates as fill_templates
 from models.fill.layout import TemplateLayout
 from models.fill.lists import DATE_RULES, SORTS, ListError, ListPerson
 from models.fill.templates import FillError, TemplateDraft, TemplateInfo
+from ui.common.dialogs import ask_text, open_file, run_modal
 from ui.common.discard_guard import DiscardGuard
-from ui.common.modal import run_modal
 
 FILE_FILTER = "Excel 工作簿 (*.xlsx *.xlsm *.xls)"
 NEW_LIST = -1  # the 名单 combo's "新建名单…" entry
@@ -64,9 +62,8 @@ def found_text(widget: QWidget, layout: TemplateLayout) -> str:
 
 
 def ask_file(parent: QWidget, title: str, start: str = "") -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, start or str(Path.home()),
-                                          parent.tr(FILE_FILTER))
-    return path
+    chosen = open_file(parent, title, start or str(Path.home()), parent.tr(FILE_FILTER))
+    return str(chosen) if chosen is not None else ""
 
 
 class TemplateDialog(DiscardGuard, QDialog):
@@ -312,11 +309,9 @@ class TemplateDialog(DiscardGuard, QDialog):
             old = box.itemData(int(box.property("previous") or 0)) or ""
             start = old[len(fill_fields.TEXT_PREFIX):] if old.startswith(fill_fields.TEXT_PREFIX) \
                 else ""
-            text, ok = QInputDialog.getText(self, self.tr("固定文字"),
-                                            self.tr("每一行都填入这段文字："),
-                                            QLineEdit.EchoMode.Normal, start)
-            text = text.strip()
-            if ok and text:
+            answer = ask_text(self, self.tr("固定文字"), self.tr("每一行都填入这段文字："), start)
+            text = (answer or "").strip()
+            if text:
                 self._select_key(box, fill_fields.TEXT_PREFIX + text)
             else:
                 box.setCurrentIndex(int(box.property("previous") or 0))

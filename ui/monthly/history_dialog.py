@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.monthly import submissions as report_submissions
+from ui.common.dialogs import run_modal, warn
 from ui.common.pdf_preview import PdfPreviewDialog
 from ui.common.table_model import Column, RowsTableModel
 
@@ -92,7 +92,7 @@ class ReportHistoryDialog(QDialog):
         try:
             reprint_submission(self.user, row.id, target)
         except Exception as exc:  # shown to the user, the record is untouched
-            QMessageBox.warning(self, self.tr("重印"), str(exc))
+            warn(self, self.tr("重印"), str(exc))
             return
         self.last_reprint = target
         title = self.tr("重印 %1（%2，%3）").replace("%1", row.serial).replace(
@@ -100,7 +100,7 @@ class ReportHistoryDialog(QDialog):
         dialog = PdfPreviewDialog(target, title, self,
                                   suggested_name=f"{row.month_label}{row.scope_name}月报"
                                                  f"（{row.serial}）.pdf", kind="report")
-        dialog.exec()
+        run_modal(dialog)
 
     def done(self, result: int) -> None:
         import shutil

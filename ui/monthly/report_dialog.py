@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -45,6 +43,7 @@ from models.monthly import submissions as report_submissions
 from models.monthly.stats import CompoundFigures, Month, MonthlyFigures
 from models.registry import compounds, printouts
 from ui.common import pdf_output
+from ui.common.dialogs import ask_text, confirm, run_modal, warn
 from ui.common.pdf_preview import PdfPreview
 from ui.common.table_model import Column, RowsTableModel
 from ui.common.worker import Job, run_with_progress
@@ -227,7 +226,7 @@ class ReportDialog(QDialog):
         full = self.full_ids.isChecked() and self.full_ids.isEnabled()
         reason = self.reason.text().strip()
         if full and not reason:
-            QMessageBox.warning(self, self.tr("报表"), self.tr("打印完整身份证号码须填写理由。"))
+            warn(self, self.tr("报表"), self.tr("打印完整身份证号码须填写理由。"))
             self.reason.setFocus()
             return
         month = self.chosen_month()
@@ -259,29 +258,28 @@ class ReportDialog(QDialog):
         scope_name = self.scope.currentText()
         what = self.tr("%1%2月度报表").replace("%1", month.label).replace("%2", scope_name)
         if not report_submissions.may_submit(self.user):
-            QMessageBox.warning(self, self.tr("报送"), self.tr("只有主任可以报送月度报表。"))
+            warn(self, self.tr("报送"), self.tr("只有主任可以报送月度报表。"))
             return
         if report_submissions.month_state(month) != "past":
-            QMessageBox.warning(self, self.tr("报送"),
-                                self.tr("%1尚未结束，月末以后才能报送。").replace("%1", month.label))
+            warn(self, self.tr("报送"),
+                 self.tr("%1尚未结束，月末以后才能报送。").replace("%1", month.label))
             return
         sent = report_submissions.latest(month, compound_id)
         reason = ""
         if sent is not None:
-            reason, ok = QInputDialog.getText(
+            answer = ask_text(
                 self, self.tr("补报/更正"),
                 self.tr("%1已报送（编号%2）。再次报送为补报/更正，原报表保留。\n更正理由：")
                 .replace("%1", what).replace("%2", sent.serial))
-            if not ok:
+            if answer is None:
                 return
-            reason = reason.strip()
+            reason = answer.strip()
             if not reason:
-                QMessageBox.warning(self, self.tr("补报/更正"), self.tr("补报/更正须写明理由。"))
+                warn(self, self.tr("补报/更正"), self.tr("补报/更正须写明理由。"))
                 return
         question = self.tr("确定报送%1？\n报送后该月的数字和报表文件即固定、编号存档；"
                            "以后补登的该月变动计入下月的“上月数据更正”。").replace("%1", what)
-        if QMessageBox.question(self, self.tr("报送"), question) != \
-                QMessageBox.StandardButton.Yes:
+        if not confirm(self, self.tr("报送"), question, default_no=False):
             return
         target = self._tmp / f"{MONTHLY}-sent-{uuid.uuid4().hex[:12]}.pdf"
         user = self.user
@@ -310,7 +308,7 @@ class ReportDialog(QDialog):
     def show_history(self) -> None:
         from ui.monthly.history_dialog import ReportHistoryDialog
 
-        ReportHistoryDialog(self.user, self).exec()
+        run_modal(ReportHistoryDialog(self.user, self))
 
     def _done(self, result: tuple[Path, MonthlyFigures | None], title: str) -> None:
         self.generate_button.setEnabled(True)
@@ -330,7 +328,7 @@ class ReportDialog(QDialog):
         self.generate_button.setEnabled(True)
         self.update_status()
         self.error = message
-        QMessageBox.warning(self, self.tr("报表"), message)
+        warn(self, self.tr("报表"), message)
 
     def done(self, result: int) -> None:
         if self._job is not None:

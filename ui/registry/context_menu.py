@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QMenu,
-    QMessageBox,
     QRadioButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from models.registry import life_events
 from models.registry.residents import STATUS_NAMES
+from ui.common.dialogs import inform, run_modal
 from ui.registry.widgets import INFO_STYLE
 
 
@@ -240,18 +240,18 @@ class EndingChooser(QDialog):
 def choose_ending(parent: QWidget, name: str, status: str, editable: bool) -> str | None:
     """The ending the clerk picks for Delete on a person ("move_out", "death"), or None."""
     if not editable:
-        QMessageBox.information(parent, parent.tr("结束在册登记"),
+        inform(parent, parent.tr("结束在册登记"),
                                 parent.tr("您没有修改户籍信息的权限。"))
         return None
     if status != "current":
-        QMessageBox.information(
+        inform(
             parent, parent.tr("结束在册登记"),
             parent.tr("%1%2，已不在册；登记不能删除。如是误录，请在其变动记录中撤销。")
             .replace("%1", name).replace("%2", STATUS_NAMES.get(status, status)))
         return None
     chooser = EndingChooser(name, parent)
     try:
-        return chooser.kind if chooser.exec() == QDialog.DialogCode.Accepted else None
+        return chooser.kind if run_modal(chooser) == QDialog.DialogCode.Accepted else None
     finally:
         chooser.deleteLater()
 
@@ -260,5 +260,5 @@ def explain_not_revocable(parent: QWidget, row: life_events.EventRow) -> None:
     """Delete on an event that cannot be revoked: say why instead of doing nothing."""
     items = event_items(parent, row, True, {"revoke_event": lambda: None})
     tip = items[0].tip if items and items[0] is not None else ""
-    QMessageBox.information(parent, parent.tr("撤销登记"),
+    inform(parent, parent.tr("撤销登记"),
                             tip or parent.tr("这条登记不能撤销。"))

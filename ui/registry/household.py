@@ -30,6 +30,7 @@ from models.core.permissions import Perm, can
 from models.registry import compounds, households, life_events, residents
 from models.registry.households import AddressInput
 from models.registry.residents import STATUS_NAMES, RegistryError, age_on
+from ui.common.dialogs import run_modal
 from ui.common.discard_guard import DiscardGuard, field_values
 from ui.registry.widgets import CodeCombo, error_label
 
@@ -322,7 +323,7 @@ class HouseholdDialog(DiscardGuard, QDialog):
         self.refresh()
 
     def _after(self, dialog: QDialog) -> bool:
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
             self.changed = True
             self.refresh()
             return True
@@ -340,8 +341,7 @@ class HouseholdDialog(DiscardGuard, QDialog):
         from ui.registry.resident_form import OPEN_OTHER, ResidentForm, open_resident
 
         form = ResidentForm(self.user, mode, household_id=self.household_id, parent=self)
-        result = form.exec()
-        form.deleteLater()  # a child of this dialog: otherwise kept until the dialog goes
+        result = run_modal(form)  # and freed: a child of this dialog
         if result == OPEN_OTHER and form.open_resident_id:
             open_resident(self.user, form.open_resident_id, self)
         elif result == QDialog.DialogCode.Accepted:

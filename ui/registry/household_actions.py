@@ -23,14 +23,15 @@ from models.core import clock, codes
 from models.registry import compounds, households, residents
 from models.registry.households import AddressInput, HouseholdRow
 from models.registry.residents import HEAD, RegistryError
+from ui.common.dialogs import confirm, run_modal
 from ui.common.household_picker import HouseholdPicker
 from ui.registry.life_events import SuccessionBox, _EventDialog, head_note, show_headless
-from ui.registry.widgets import CodeCombo, RelationsTable, confirm
+from ui.registry.widgets import CodeCombo, RelationsTable
 
 
 def _pick_target(dialog: QDialog, exclude_id: int) -> HouseholdRow | None:
     picker = HouseholdPicker(dialog, exclude_id=exclude_id)
-    return picker.chosen if picker.exec() and picker.chosen else None
+    return picker.chosen if run_modal(picker) and picker.chosen else None
 
 
 def target_text(dialog: QDialog, row: HouseholdRow) -> str:

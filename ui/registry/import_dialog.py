@@ -20,12 +20,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -38,6 +36,7 @@ from models.core.entities import User
 from models.core.permissions import Perm, can
 from models.registry.workbook import importer as wi
 from models.registry.workbook.rows import STATUS_NAMES, RowResult
+from ui.common.dialogs import confirm, error, inform, open_file, save_file, warn
 from ui.common.table_model import Column, RowsTableModel
 from ui.common.worker import Job, run_with_progress
 from ui.registry.import_mapping import ChoicesPanel, MappingTable, date_of
@@ -207,8 +206,8 @@ class ImportDialog(QDialog):
     # -- choosing and checking ---------------------------------------------------------
     def choose_file(self) -> None:
         start = self.path_edit.text() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择花名册"), start, self.tr(_FILTER))
-        if path:
+        path = open_file(self, self.tr("选择花名册"), start, self.tr(_FILTER))
+        if path is not None:
             self.load(path)
 
     def load(self, path: str | Path, options: wi.ImportOptions | None = None) -> None:
@@ -294,7 +293,7 @@ class ImportDialog(QDialog):
     def _failed(self, message: str) -> None:
         self._update_buttons()
         self.summary.setText(message)
-        QMessageBox.warning(self, self.tr("导入花名册"), message)
+        warn(self, self.tr("导入花名册"), message)
 
     def _filter_changed(self, checked: bool) -> None:
         self.proxy.only_problems = checked
@@ -326,8 +325,7 @@ class ImportDialog(QDialog):
             # Whoever is new enters the monthly figures from a date: say which.
             question += "\n" + self.tr("新增人员：有来本地日期的按该日迁入，其余自 %1 起登记入册。").replace(
                 "%1", f"{pv.enrolled_on:%Y-%m-%d}")
-        answer = QMessageBox.question(self, self.tr("导入花名册"), question)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, self.tr("导入花名册"), question, default_no=False):
             return
         user = self.user
         self.import_button.setEnabled(False)
@@ -349,17 +347,16 @@ class ImportDialog(QDialog):
             done = done.replace(key, str(value))
         self.summary.setText(done)
         if result.rejected:
-            answer = QMessageBox.question(
-                self, self.tr("导入花名册"),
-                done + "\n\n" + self.tr("要把退回的行另存为工作簿，改正后再导入吗？"))
-            if answer == QMessageBox.StandardButton.Yes:
+            if confirm(self, self.tr("导入花名册"),
+                       done + "\n\n" + self.tr("要把退回的行另存为工作簿，改正后再导入吗？"),
+                       default_no=False):
                 self.save_rejected()
         else:
-            QMessageBox.information(self, self.tr("导入花名册"), done)
+            inform(self, self.tr("导入花名册"), done)
 
     def _import_failed(self, message: str) -> None:
         self._update_buttons()
-        QMessageBox.warning(self, self.tr("导入花名册"), message)
+        warn(self, self.tr("导入花名册"), message)
 
     def save_rejected(self) -> None:
         from models.registry.workbook.rejects import save_rejected
@@ -368,16 +365,17 @@ class ImportDialog(QDialog):
         if pv is None or not pv.rejected:
             return
         default = pv.path.with_name(f"{pv.path.stem}-退回{clock.today():%Y%m%d}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存退回的行"), str(default),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
-        if not path:
+        chosen = save_file(self, self.tr("保存退回的行"), str(default),
+                           self.tr("Excel 工作簿 (*.xlsx)"))
+        if chosen is None:
             return
+        path = str(chosen)
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         try:
             count = save_rejected(pv, path)
         except OSError as exc:
-            QMessageBox.critical(self, self.tr("保存退回的行"), str(exc))
+            error(self, self.tr("保存退回的行"), str(exc))
             return
         self.summary.setText(self.summary.text() + " " + self.tr("已把 %1 行退回的行保存到 %2。")
                              .replace("%1", str(count)).replace("%2", path))
@@ -388,10 +386,11 @@ def export_register(parent: QWidget, user: User, done: Any = None) -> Job | None
     from models.registry.workbook import export as workbook_export
 
     default = Path.home() / f"花名册-{clock.today():%Y%m%d}.xlsx"
-    path, _ = QFileDialog.getSaveFileName(parent, parent.tr("导出花名册"), str(default),
-                                          parent.tr("Excel 工作簿 (*.xlsx)"))
-    if not path:
+    chosen = save_file(parent, parent.tr("导出花名册"), str(default),
+                       parent.tr("Excel 工作簿 (*.xlsx)"))
+    if chosen is None:
         return None
+    path = str(chosen)
     if not path.lower().endswith(".xlsx"):
         path += ".xlsx"
 
@@ -404,5 +403,5 @@ def export_register(parent: QWidget, user: User, done: Any = None) -> Job | None
 
     return run_with_progress(
         parent, parent.tr("导出花名册"), parent.tr("正在导出花名册…"), work, finished,
-        lambda msg: QMessageBox.warning(parent, parent.tr("导出花名册"), msg),
+        lambda msg: warn(parent, parent.tr("导出花名册"), msg),
     )

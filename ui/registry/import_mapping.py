@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from models.core import clock
 from models.registry import compounds
 from models.registry.workbook import importer as wi
-from models.registry.workbook.read import cell_text, column_letter, header_key
+from models.registry.workbook.cells import cell_text, column_letter
+from models.registry.workbook.headers import header_key
 from models.registry.workbook.rows import FIELD_LABELS, MAPPABLE
 
 CATEGORIES = [("1", "户籍人口"), ("4", "流动人口"), ("3", "人户分离"), ("2", "常住人口")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -19,37 +18,33 @@ from PySide6.QtWidgets import (
 from models.core import clock, codes
 from models.registry import households, life_events, residents
 from models.registry.residents import HEAD, RegistryError
+from ui.common.dialogs import confirm, run_modal
 from ui.common.discard_guard import DiscardGuard
+from ui.common.form_dialog import FormDialog, Invalid
 from ui.registry.widgets import (
     INFO_STYLE,
     CodeCombo,
     DateField,
     RelationsTable,
-    confirm,
-    error_label,
 )
 
 
-class _EventDialog(DiscardGuard, QDialog):
-    """Date, reason and the buttons every event dialog has."""
+class _EventDialog(DiscardGuard, FormDialog):
+    """Date, reason and the buttons every event dialog has; each dialog adds its rows (and
+    boxes, to self.layout_), calls finish_layout() and implements apply()."""
+
+    errors = (PermissionError,)
 
     def __init__(self, user, title: str, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, arrange=False)  # boxes go between the form and the buttons
         self.user = user
         self.setWindowTitle(title)
-        self.form = QFormLayout()
         self.date = DateField(clock.today(), required=True)
         self.date.setObjectName("event_date")
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.error = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("登记(&S)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button.setText(self.tr("登记(&S)"))
+        self.cancel_button.setText(self.tr("取消"))
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.form)
 
@@ -58,18 +53,17 @@ class _EventDialog(DiscardGuard, QDialog):
         self.layout_.addWidget(self.buttons)
 
     def _ok(self) -> None:
-        self.error.clear()
+        """登记 (the name the tests and the registry's older callers press it by)."""
+        self._submit()
+
+    def save(self) -> bool:
         problem = self.date.problem(self.tr("日期"))
         if problem:
-            self.error.setText(problem)
-            return
-        try:
-            if self.apply():
-                self.accept()
-        except (RegistryError, PermissionError) as exc:
-            self.error.setText(str(exc))
+            raise Invalid(problem)
+        return self.apply()
 
     def apply(self) -> bool:  # pragma: no cover - each dialog has its own
+        """Register the event; False when the clerk answered 否 to its question."""
         raise NotImplementedError
 
 
@@ -240,7 +234,7 @@ class ReturnDialog(_EventDialog):
         from ui.common.household_picker import HouseholdPicker
 
         picker = HouseholdPicker(self)
-        if picker.exec() and picker.chosen:
+        if run_modal(picker) and picker.chosen:
             self.household_id = picker.chosen.id
             self.household.setText(f"{picker.chosen.household_no}　{picker.chosen.address}")
             self._show_head()
@@ -281,6 +275,8 @@ class CorrectionDialog(_EventDialog):
         self._needs_relation = life_events.cancel_needs_relation(event_id)
         if self._needs_relation:
             self.form.addRow(self.tr("撤销后与户主关系"), self.cancel_relation)
+        # Here cancel_button is 撤销此登记 (the tests press it by that name); 取消 is still the
+        # button box's Cancel.
         self.cancel_button = self.buttons.addButton(self.tr("撤销此登记(&V)"),
                                                     QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button.setObjectName("cancel_event")

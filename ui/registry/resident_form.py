@@ -30,6 +30,7 @@ from models.core import clock
 from models.core.permissions import Perm, can
 from models.registry import households, life_events, residents
 from models.registry.residents import HEAD, RegistryError, ResidentData
+from ui.common.dialogs import confirm, run_modal
 from ui.common.discard_guard import DiscardGuard
 from ui.registry.widgets import (
     ERROR_STYLE,
@@ -39,7 +40,6 @@ from ui.registry.widgets import (
     CodeCombo,
     DateField,
     TagsEditor,
-    confirm,
     error_label,
 )
 
@@ -483,8 +483,7 @@ def open_resident(user, resident_id: int, parent: QWidget | None = None,
     saved = None
     while resident_id:
         form = ResidentForm(user, mode, resident_id, parent=parent)
-        result = form.exec()
-        form.deleteLater()  # a child of parent: otherwise kept until the parent goes
+        result = run_modal(form)  # and freed: a child of parent
         if result == OPEN_OTHER and form.open_resident_id:
             resident_id = form.open_resident_id
             continue

@@ -30,7 +30,7 @@ from models.core.entities import User
 from models.core.permissions import Perm, can
 from models.registry import compounds, households, life_events, residents
 from models.registry.search import ResidentFilter, ResidentRow
-from ui.common.modal import run_modal
+from ui.common.dialogs import run_modal
 from ui.common.table_model import Column, RowsTableModel
 from ui.registry.context_menu import (
     Entries,
@@ -374,10 +374,7 @@ class RegistryTab(QWidget):
         if row is None or not row.household_id:
             return
         dialog = HouseholdDialog(self.user, row.household_id, self)
-        dialog.exec()
-        # A child of the tab: without this it would stay alive, tables and all (about 3 MB),
-        # until the window closes. The same below.
-        dialog.deleteLater()
+        run_modal(dialog)  # and freed: a child of the tab would otherwise stay alive (~3 MB)
         if dialog.changed:
             self._changed(row.id)
 
@@ -387,8 +384,7 @@ class RegistryTab(QWidget):
         row = self.selected_row()
         dialog = HouseholdDialog(self.user, None, self, compound_id=row.compound_id if row else None,
                                  first_mode=first_mode)
-        dialog.exec()
-        dialog.deleteLater()
+        run_modal(dialog)
         if dialog.changed:
             self.refresh()
 
@@ -397,7 +393,7 @@ class RegistryTab(QWidget):
             return
         row = self.selected_row()
         chooser = NewResidentChooser(row, self)
-        if chooser.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(chooser) != QDialog.DialogCode.Accepted:
             return
         if chooser.household_id is None:
             self.new_household(chooser.mode)
@@ -408,8 +404,7 @@ class RegistryTab(QWidget):
         from ui.registry.resident_form import OPEN_OTHER, ResidentForm, open_resident
 
         form = ResidentForm(self.user, mode, household_id=household_id, parent=self)
-        result = form.exec()
-        form.deleteLater()
+        result = run_modal(form)
         if result == OPEN_OTHER and form.open_resident_id:
             self.select_person(form.open_resident_id)
             open_resident(self.user, form.open_resident_id, self)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -326,15 +325,6 @@ class TagsEditor(QWidget):
                 detail = disability_detail(self.kind.code(), self.grade.currentData())
             result.append(TagInput(code, detail, self._starts.get(code)))
         return result
-
-
-def confirm(parent: QWidget, title: str, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent, title, text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 def error_label() -> QLabel:
