@@ -22,16 +22,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户数据文件夹中）")
     parser.add_argument("--version", action="version", version=f"社区工作台 {__version__}")
-    parser.add_argument("--self-test", action="store_true",
-                        help="自检：在临时数据库上试运行窗口、示范数据、PDF 和备份，然后退出")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="自检：在临时数据库上试运行窗口、示范数据、PDF 和备份，然后退出",
+    )
     sub = parser.add_subparsers(dest="command", metavar="子命令")
 
     demo = sub.add_parser("demo", help="在空数据库中装入示范社区（虚构数据）")
     demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
     demo.add_argument("--households", type=int, default=6554, metavar="N", help="户数（默认6554）")
     demo.add_argument("--seed", type=int, default=20261127, help="随机种子：同一种子生成同一社区")
-    demo.add_argument("--users", action="store_true",
-                      help="同时创建四个演示账户（密码均为 demo1234），仅供试用")
+    demo.add_argument(
+        "--users", action="store_true", help="同时创建四个演示账户（密码均为 demo1234），仅供试用"
+    )
     _add_workbook_commands(sub)
 
     fac = sub.add_parser("facilities", help="设施台账：打印达标情况报告，导出或载入建设标准模板")
@@ -43,8 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     fac.add_argument("--load-standard", metavar="JSON", help="载入标准模板并启用（旧标准保留）")
 
     report = sub.add_parser("report", help="生成PDF报表：月度报表、人口信息登记表、居民花名册")
-    report.add_argument("kind", choices=["monthly", "households", "residents"],
-                        help="monthly 月度报表；households 人口信息登记表（每户一页）；residents 居民花名册")
+    report.add_argument(
+        "kind",
+        choices=["monthly", "households", "residents"],
+        help="monthly 月度报表；households 人口信息登记表（每户一页）；residents 居民花名册",
+    )
     report.add_argument("--month", metavar="YYYY-MM", help="月度报表的月份，例如 2026-10")
     report.add_argument("--compound", metavar="NAME", help="只统计或打印这个小区（默认全社区）")
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的PDF文件")
@@ -56,30 +63,51 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_workbook_commands(sub) -> None:
     """import / export households: the register as a workbook, for IT and scripts."""
     imp = sub.add_parser("import", help="从工作簿（.xlsx/.xls/.csv）导入花名册")
-    imp.add_argument("what", choices=["households"], help="导入的内容：households（户籍人口花名册）")
-    imp.add_argument("file", metavar="FILE", help="工作簿文件（.xlsx、.xls，或 GBK/UTF-8 编码的 .csv）")
+    imp.add_argument(
+        "what", choices=["households"], help="导入的内容：households（户籍人口花名册）"
+    )
+    imp.add_argument(
+        "file", metavar="FILE", help="工作簿文件（.xlsx、.xls，或 GBK/UTF-8 编码的 .csv）"
+    )
     imp.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
     imp.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
-    imp.add_argument("--user", metavar="NAME",
-                     help="记入操作日志的用户名（须为已有的、可导入的账户；默认记为 cli）")
-    imp.add_argument("--compound", metavar="NAME",
-                     help="表中没有“小区”列时，这些住户所在的小区（没有则新建）")
-    imp.add_argument("--category", metavar="CODE",
-                     help="表中没有“人员类别”列时新增人员的类别：1 户籍人口、4 流动人口、3 人户分离、2 常住人口")
-    imp.add_argument("--map", metavar="表头=字段", action="append", default=[],
-                     help="指定某列对应的字段（如 --map 现居住地=address；字段为空表示不导入该列），可重复")
-    imp.add_argument("--enrolled-on", metavar="YYYY-MM-DD",
-                     help="没有来本地日期的新增人员的入册日期（默认今天）")
+    imp.add_argument(
+        "--user",
+        metavar="NAME",
+        help="记入操作日志的用户名（须为已有的、可导入的账户；默认记为 cli）",
+    )
+    imp.add_argument(
+        "--compound", metavar="NAME", help="表中没有“小区”列时，这些住户所在的小区（没有则新建）"
+    )
+    imp.add_argument(
+        "--category",
+        metavar="CODE",
+        help="表中没有“人员类别”列时新增人员的类别：1 户籍人口、4 流动人口、3 人户分离、2 常住人口",
+    )
+    imp.add_argument(
+        "--map",
+        metavar="表头=字段",
+        action="append",
+        default=[],
+        help="指定某列对应的字段（如 --map 现居住地=address；字段为空表示不导入该列），可重复",
+    )
+    imp.add_argument(
+        "--enrolled-on", metavar="YYYY-MM-DD", help="没有来本地日期的新增人员的入册日期（默认今天）"
+    )
     exp = sub.add_parser("export", help="把花名册导出为 .xlsx 工作簿（可原样再导入）")
-    exp.add_argument("what", choices=["households"], help="导出的内容：households（户籍人口花名册）")
+    exp.add_argument(
+        "what", choices=["households"], help="导出的内容：households（户籍人口花名册）"
+    )
     exp.add_argument("file", metavar="FILE.xlsx", help="要写入的工作簿文件")
     exp.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
     exp.add_argument("--user", metavar="NAME", help="记入操作日志的用户名（默认记为 cli）")
     fill = sub.add_parser("fill", help="一表通：用户籍信息填写一个部门报表模板（.xlsx）")
     fill.add_argument("template", nargs="?", metavar="TEMPLATE", help="模板名称或编号")
     fill.add_argument("--out", metavar="FILE.xlsx", help="要写入的工作簿文件")
-    fill.add_argument("--as-of", metavar="YYYY-MM-DD", help="填表日期（默认今天；年龄等按模板的日期规则计）")
+    fill.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="填表日期（默认今天；年龄等按模板的日期规则计）"
+    )
     fill.add_argument("--recipient", metavar="TEXT", default="", help="报送对象，记入生成记录")
     fill.add_argument("--list", action="store_true", help="列出全部模板")
     fill.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
@@ -116,9 +144,13 @@ def refused_when_busy(command):
         except (sqlite3.OperationalError, peewee.OperationalError) as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-            print("错误：数据库正被其他程序写入，等待后仍未轮到，本次操作没有写入任何内容。"
-                  "请稍后再试。", file=sys.stderr)
+            print(
+                "错误：数据库正被其他程序写入，等待后仍未轮到，本次操作没有写入任何内容。"
+                "请稍后再试。",
+                file=sys.stderr,
+            )
             return 2
+
     return run
 
 
@@ -135,7 +167,7 @@ def check_before_writing(path: Path) -> None:
     if report.damaged:
         good = backup.newest_good(backup.backup_folders(local_config.load()), path.stem)
         if good is not None:
-            text += f"最新的完好备份：{good.describe()}。恢复：main.py restore \"{good.path}\""
+            text += f'最新的完好备份：{good.describe()}。恢复：main.py restore "{good.path}"'
     raise DatabaseError(text)
 
 
@@ -152,8 +184,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         open_database(path)
         summary = demo.generate(households=args.households, seed=args.seed)
         made = demo_accounts() if args.users else []
-    print(f"已在 {path} 中装入示范社区：{summary.compounds} 个小区，"
-          f"{summary.households} 户，{summary.residents} 人。")
+    print(
+        f"已在 {path} 中装入示范社区：{summary.compounds} 个小区，"
+        f"{summary.households} 户，{summary.residents} 人。"
+    )
     if made:
         print("演示账户（密码 demo1234）：" + "、".join(made))
     return 0
@@ -168,8 +202,11 @@ def demo_accounts() -> list[str]:
         return []
     admin = users.create_first_admin("admin", "系统管理员", "demo1234")
     made = ["admin"]
-    for username, name, role in [("clerk", "李晓梅", Role.CLERK), ("jisheng", "王秀英", Role.CASEWORK),
-                                 ("zhuren", "张建国", Role.SUPERVISOR)]:
+    for username, name, role in [
+        ("clerk", "李晓梅", Role.CLERK),
+        ("jisheng", "王秀英", Role.CASEWORK),
+        ("zhuren", "张建国", Role.SUPERVISOR),
+    ]:
         users.create_user(admin, username, name, role.value, "demo1234")
         made.append(username)
     return made
@@ -196,8 +233,11 @@ def cmd_facilities(args: argparse.Namespace) -> int:
             print(f"已导出标准“{std.name}”到 {args.export_standard}")
         if args.report:
             centres = facilities_centre.list_centres()
-            centre = next((c for c in centres if c.name == args.centre), None) if args.centre \
+            centre = (
+                next((c for c in centres if c.name == args.centre), None)
+                if args.centre
                 else (centres[0] if centres else None)
+            )
             if centre is None:
                 print("错误：没有找到服务中心。", file=sys.stderr)
                 return 1
@@ -263,21 +303,30 @@ def cmd_import(args: argparse.Namespace) -> int:
             _open(args)
             actor = _cli_actor(args)
             result = wi.import_file(actor, args.file, dry_run=args.dry_run, options=options)
-    except (LookupError, PermissionError, wi.WorkbookReadError, wi.ImportBlocked,
-            WriterRefused) as exc:
+    except (
+        LookupError,
+        PermissionError,
+        wi.WorkbookReadError,
+        wi.ImportBlocked,
+        WriterRefused,
+    ) as exc:
         return fail(str(exc))  # nothing was written
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         pv = result.preview
         verb = "试导入（未写入数据库）" if args.dry_run else "已导入"
-        print(f"{verb}“{Path(args.file).name}”：新增 {result.new_households} 户、"
-              f"{result.new_residents} 人；更新 {result.updated_households} 户、"
-              f"{result.updated_residents} 人；无变化 {pv.unchanged_residents} 人；"
-              f"有警告 {pv.count(wi.WARNING)} 行；退回 {len(result.rejected)} 行。")
+        print(
+            f"{verb}“{Path(args.file).name}”：新增 {result.new_households} 户、"
+            f"{result.new_residents} 人；更新 {result.updated_households} 户、"
+            f"{result.updated_residents} 人；无变化 {pv.unchanged_residents} 人；"
+            f"有警告 {pv.count(wi.WARNING)} 行；退回 {len(result.rejected)} 行。"
+        )
         if result.tags_added or result.tags_changed or result.tags_ended:
-            print(f"  特殊人群：新增 {result.tags_added} 项、修改 {result.tags_changed} 项、"
-                  f"结束 {result.tags_ended} 项。")
+            print(
+                f"  特殊人群：新增 {result.tags_added} 项、修改 {result.tags_changed} 项、"
+                f"结束 {result.tags_ended} 项。"
+            )
         for row in pv.rows:
             if row.issues:
                 mark = "退回" if row.rejected else "警告"
@@ -312,15 +361,18 @@ def _import_options(args: argparse.Namespace):
     if args.category:
         category = codes.lookup("category", args.category) or ""
         if not category:
-            raise ValueError(f"人员类别“{args.category}”无效（可选：1 户籍人口、4 流动人口、3 人户分离、2 常住人口）")
+            raise ValueError(
+                f"人员类别“{args.category}”无效（可选：1 户籍人口、4 流动人口、3 人户分离、2 常住人口）"
+            )
     enrolled = None
     if args.enrolled_on:
         try:
             enrolled = dt.date.fromisoformat(args.enrolled_on)
         except ValueError as exc:
             raise ValueError(f"入册日期“{args.enrolled_on}”应写成 YYYY-MM-DD") from exc
-    return wi.ImportOptions(mapping=mapping, compound=args.compound or "", category=category,
-                            enrolled_on=enrolled)
+    return wi.ImportOptions(
+        mapping=mapping, compound=args.compound or "", category=category, enrolled_on=enrolled
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -337,8 +389,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     summary = workbook_export.export_register(actor, args.file)
     ids = "含完整身份证号码，请妥善保管" if summary.full_ids else "身份证号码已部分隐藏"
-    print(f"已导出 {summary.compounds} 个小区、{summary.households} 户、{summary.residents} 人"
-          f"到 {summary.path}（{ids}）。")
+    print(
+        f"已导出 {summary.compounds} 个小区、{summary.households} 户、{summary.residents} 人"
+        f"到 {summary.path}（{ids}）。"
+    )
     return 0
 
 
@@ -358,11 +412,15 @@ def cmd_fill(args: argparse.Namespace) -> int:
             _open(args)
             for info in fill_templates.templates(_cli_actor(args)):
                 last = f"，上次生成 {info.last_run:%Y-%m-%d}" if info.last_run else ""
-                print(f"{info.id}\t{info.name}（{info.department or '未填部门'}）"
-                      f"\t名单：{info.list_name or '未选'}{last}")
+                print(
+                    f"{info.id}\t{info.name}（{info.department or '未填部门'}）"
+                    f"\t名单：{info.list_name or '未选'}{last}"
+                )
             return 0
         if not args.template or not args.out:
-            raise ValueError("需要模板名称和 --out 输出文件，例如：main.py fill 高龄老人名单 --out 名单.xlsx")
+            raise ValueError(
+                "需要模板名称和 --out 输出文件，例如：main.py fill 高龄老人名单 --out 名单.xlsx"
+            )
         if Path(args.out).suffix.lower() != ".xlsx":
             raise ValueError("输出文件名须以 .xlsx 结尾。")
         try:
@@ -374,21 +432,37 @@ def cmd_fill(args: argparse.Namespace) -> int:
             _open(args)
             actor = _cli_actor(args)
             info = fill_templates.find_template(actor, args.template)
-            result = fill_templates.fill(actor, info.id, args.out, as_of=as_of,
-                                         recipient=args.recipient)
-    except (ValueError, LookupError, PermissionError, DatabaseError,
-            fill_templates.FillError, fill_lists.ListError) as exc:
+            result = fill_templates.fill(
+                actor, info.id, args.out, as_of=as_of, recipient=args.recipient
+            )
+    except (
+        ValueError,
+        LookupError,
+        PermissionError,
+        DatabaseError,
+        fill_templates.FillError,
+        fill_lists.ListError,
+    ) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    ids = ("（含完整身份证号码，请妥善保管）" if result.full_ids
-           else "（该账户不能查看完整身份证号码，已部分隐藏）" if result.masked_for_role else "")
-    print(f"已生成“{info.name}”{result.rows}行（按{result.day:%Y年%m月%d日}计）到 {result.path}{ids}。")
+    ids = (
+        "（含完整身份证号码，请妥善保管）"
+        if result.full_ids
+        else "（该账户不能查看完整身份证号码，已部分隐藏）"
+        if result.masked_for_role
+        else ""
+    )
+    print(
+        f"已生成“{info.name}”{result.rows}行（按{result.day:%Y年%m月%d日}计）到 {result.path}{ids}。"
+    )
     return 0
 
 
 COMMANDS["import"] = cmd_import
 COMMANDS["export"] = cmd_export
 COMMANDS["fill"] = cmd_fill
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Reports from the command line: one sentence and exit 1 on any problem, 0 on success."""
     from types import SimpleNamespace
@@ -435,8 +509,13 @@ def cmd_report(args: argparse.Namespace) -> int:
             rows = printouts.resident_list(actor, cid)
             path = build_resident_list(out, rows, scope)
             what = f"{scope}居民花名册（{len(rows)}人）"
-    except (stats.StatsError, ReportError, FontNotFound, printouts.PrintoutError,
-            CertificateError) as exc:
+    except (
+        stats.StatsError,
+        ReportError,
+        FontNotFound,
+        printouts.PrintoutError,
+        CertificateError,
+    ) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     print(f"已生成{what}：{path}")
@@ -451,8 +530,11 @@ def add_backup_commands(sub) -> None:
     db_help = "数据库文件（默认为上次打开的数据库）"
     cmd = sub.add_parser("backup", help="备份数据库、照片和附件（一个 .zip 文件）")
     cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
-    cmd.add_argument("--out", metavar="FILE",
-                     help="备份文件（.zip）或文件夹（默认：设置中的备份文件夹，并按保留份数轮换）")
+    cmd.add_argument(
+        "--out",
+        metavar="FILE",
+        help="备份文件（.zip）或文件夹（默认：设置中的备份文件夹，并按保留份数轮换）",
+    )
     cmd = sub.add_parser("restore", help="从备份恢复（当前数据库改名保留，不删除）")
     cmd.add_argument("file", metavar="FILE", help="备份文件（.zip 或数据库文件）")
     cmd.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
@@ -550,8 +632,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if report.damaged:
         good = backup.newest_good(backup.backup_folders(local_config.load()), path.stem)
         if good is not None:
-            print(f"最新的完好备份：{good.describe()}。恢复：main.py restore \"{good.path}\"",
-                  file=sys.stderr)
+            print(
+                f'最新的完好备份：{good.describe()}。恢复：main.py restore "{good.path}"',
+                file=sys.stderr,
+            )
     return 1
 
 

@@ -35,10 +35,14 @@ from models.registry.names import (
 
 SEED_HOUSEHOLDS = 6554
 # (household_type code, share of households, mean size) from the seed's figures.
-HOUSEHOLD_MIX = [("1", 594 / 6554, 2507 / 594), ("2", 4182 / 6554, 15307 / 4182),
-                 ("3", 1778 / 6554, 5577 / 1778)]
+HOUSEHOLD_MIX = [
+    ("1", 594 / 6554, 2507 / 594),
+    ("2", 4182 / 6554, 15307 / 4182),
+    ("3", 1778 / 6554, 5577 / 1778),
+]
 
 Progress = Callable[[int, int], bool]  # (done, total) → False to cancel
+
 
 class DemoError(UserFacingError):
     pass
@@ -115,8 +119,9 @@ class _Generator:
         spouse_sex = "2" if head_sex == "1" else "1"
         father_surname = surname
         if rng.random() < 0.9:
-            spouse = self._person(self.surname(), spouse_sex, spouse_age,
-                                  "12" if head_sex == "1" else "11")
+            spouse = self._person(
+                self.surname(), spouse_sex, spouse_age, "12" if head_sex == "1" else "11"
+            )
             people.append(spouse)
             if head_sex == "2":
                 father_surname = spouse.surname
@@ -135,13 +140,21 @@ class _Generator:
                     people.append(self._person(self.surname(), "2", age - rng.randint(0, 3), "38"))
                     if len(people) < size:
                         gsex = rng.choice("12")
-                        people.append(self._person(father_surname, gsex, rng.randint(0, max(0, age - 22)),
-                                                   "41" if gsex == "1" else "42"))
+                        people.append(
+                            self._person(
+                                father_surname,
+                                gsex,
+                                rng.randint(0, max(0, age - 22)),
+                                "41" if gsex == "1" else "42",
+                            )
+                        )
             elif head_age < 60 and roll < 0.9:
                 sex = rng.choice("12")
                 age = min(98, head_age + rng.randint(22, 32))
                 relation = "51" if sex == "1" else "52"
-                people.append(self._person(surname if sex == "1" else self.surname(), sex, age, relation))
+                people.append(
+                    self._person(surname if sex == "1" else self.surname(), sex, age, relation)
+                )
             else:
                 sex = rng.choice("12")
                 people.append(self._person(self.surname(), sex, rng.randint(16, 40), "99"))
@@ -203,8 +216,27 @@ def _political(rng: random.Random, age: int) -> str:
 
 
 def _phone(rng: random.Random) -> str:
-    prefix = rng.choice(["133", "135", "136", "138", "139", "150", "151", "153", "158", "159",
-                         "177", "180", "181", "183", "187", "189", "199"])
+    prefix = rng.choice(
+        [
+            "133",
+            "135",
+            "136",
+            "138",
+            "139",
+            "150",
+            "151",
+            "153",
+            "158",
+            "159",
+            "177",
+            "180",
+            "181",
+            "183",
+            "187",
+            "189",
+            "199",
+        ]
+    )
     return prefix + f"{rng.randrange(10**8):08d}"
 
 
@@ -287,8 +319,11 @@ def generate(
             dibao = rng.random() < (0.06 if kind == "1" else 0.025)
             for person in people:
                 age = _age(person.birth, as_of)
-                region_for = region if person.relation in ("02", "22", "23", "32", "33", "41", "42") \
+                region_for = (
+                    region
+                    if person.relation in ("02", "22", "23", "32", "33", "41", "42")
                     else rng.choice(regions)
+                )
                 number = gen.id_number(region_for, person.birth, person.sex)
                 full, initials = pinyin_keys(person.name)
                 idx = len(person_rows)
@@ -307,9 +342,13 @@ def generate(
                         "status": "current",
                         "phone": _phone(rng) if age >= 18 and rng.random() < 0.85 else "",
                         "hukou_address": hukou,
-                        "work_unit": "学生" if 6 <= age < 18 else (
-                            "退休" if age >= 60 and rng.random() < 0.5 else (
-                                rng.choice(WORK_UNITS) if age >= 18 else "")),
+                        "work_unit": "学生"
+                        if 6 <= age < 18
+                        else (
+                            "退休"
+                            if age >= 60 and rng.random() < 0.5
+                            else (rng.choice(WORK_UNITS) if age >= 18 else "")
+                        ),
                         "arrived_on": arrived,
                         "pinyin": full,
                         "pinyin_initials": initials,
@@ -332,35 +371,50 @@ def generate(
                 raise DemoError("已取消。")
 
         for start in range(0, len(house_rows), 500):
-            Household.insert_many(house_rows[start:start + 500]).execute()
+            Household.insert_many(house_rows[start : start + 500]).execute()
         id_by_no = as_dict(Household.select(Household.household_no, Household.id))
         for row, members in zip(house_rows, house_people, strict=True):
             for idx in members:
                 person_rows[idx]["household"] = id_by_no[row["household_no"]]
         for start in range(0, len(person_rows), 500):
-            Resident.insert_many(person_rows[start:start + 500]).execute()
+            Resident.insert_many(person_rows[start : start + 500]).execute()
         id_by_number = as_dict(Resident.select(Resident.id_number, Resident.id))
         tag_data = [
-            {"resident": id_by_number[person_rows[idx]["id_number"]], "tag": tag, "detail": detail,
-             # never before the person was born (a baby of a 低保 family joins at birth)
-             "start_date": max(as_of - dt.timedelta(days=rng.randint(30, 2000)),
-                               person_rows[idx]["birth_date"])}
+            {
+                "resident": id_by_number[person_rows[idx]["id_number"]],
+                "tag": tag,
+                "detail": detail,
+                # never before the person was born (a baby of a 低保 family joins at birth)
+                "start_date": max(
+                    as_of - dt.timedelta(days=rng.randint(30, 2000)), person_rows[idx]["birth_date"]
+                ),
+            }
             for idx, tag, detail in tag_rows
         ]
         for start in range(0, len(tag_data), 500):
-            ResidentTag.insert_many(tag_data[start:start + 500]).execute()
+            ResidentTag.insert_many(tag_data[start : start + 500]).execute()
         # Each area adds its demo data after the register exists (models.areas, in order),
         # seeded by the name its step had before the areas became packages, so that a seed
         # still makes the same community.
         for area in AREAS:
             if area.demo is not None:
-                area.demo(rng=random.Random(f"{seed}:{area.demo_seed}"), as_of=as_of,
-                          username=username)
+                area.demo(
+                    rng=random.Random(f"{seed}:{area.demo_seed}"), as_of=as_of, username=username
+                )
         summary = DemoSummary(len(compound_ids), len(house_rows), len(person_rows))
         audit.record(
-            username, audit.Action.DEMO, "household", None, None,
-            {"compounds": summary.compounds, "households": summary.households,
-             "residents": summary.residents, "seed": seed, "as_of": as_of.isoformat()},
+            username,
+            audit.Action.DEMO,
+            "household",
+            None,
+            None,
+            {
+                "compounds": summary.compounds,
+                "households": summary.households,
+                "residents": summary.residents,
+                "seed": seed,
+                "as_of": as_of.isoformat(),
+            },
             "装入示范社区",
         )
         if progress:

@@ -38,8 +38,10 @@ def draw(size: int = 1024) -> Image.Image:
 def main() -> None:
     big = draw()
     big.resize((256, 256), Image.Resampling.LANCZOS).save(RESOURCES / "neighbourhood-desk.png")
-    big.save(RESOURCES / "neighbourhood-desk.ico",
-             sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
+    big.save(
+        RESOURCES / "neighbourhood-desk.ico",
+        sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)],
+    )
 
 
 if __name__ == "__main__":

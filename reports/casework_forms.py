@@ -33,8 +33,10 @@ from reports.layout.official import (
     styles,
 )
 
-NOTICE = ("说明：生育登记实行自愿、免费、便民办理，可在怀孕后至子女出生后六个月内办理；"
-          "登记信息仅用于提供生育服务，不与户籍登记、入学、就业等挂钩。")
+NOTICE = (
+    "说明：生育登记实行自愿、免费、便民办理，可在怀孕后至子女出生后六个月内办理；"
+    "登记信息仅用于提供生育服务，不与户籍登记、入学、就业等挂钩。"
+)
 
 
 def _date(day: dt.date | None, style: str) -> str:
@@ -62,8 +64,9 @@ def _grid(st: Styles, rows: list[list[str]]) -> Table:
     return table
 
 
-def birth_registration_pdf(actor: HasRole, case_id: int, path: str | Path,
-                           font_path: str | None = None) -> Path:
+def birth_registration_pdf(
+    actor: HasRole, case_id: int, path: str | Path, font_path: str | None = None
+) -> Path:
     detail = get_case(actor, case_id, log_view=False)
     if detail.case_type != BIRTH_REG:
         raise CaseworkError("只有生育登记个案可以打印生育登记表。")
@@ -84,25 +87,45 @@ def birth_registration_pdf(actor: HasRole, case_id: int, path: str | Path,
     story.append(spacer(4))
     story.append(Paragraph(esc("夫妻现有子女"), st.heading))
     children = [
-        [str(i), c.name, codes.name("sex", c.sex), _date(c.birth_date, style), c.origin_name,
-         "已故" if c.deceased else "", "计入" if c.counts else "不计入"]
+        [
+            str(i),
+            c.name,
+            codes.name("sex", c.sex),
+            _date(c.birth_date, style),
+            c.origin_name,
+            "已故" if c.deceased else "",
+            "计入" if c.counts else "不计入",
+        ]
         for i, c in enumerate(detail.children, 1)
     ] or [["", "无", "", "", "", "", ""]]
-    story.append(data_table(st, ["序号", "姓名", "性别", "出生日期", "情况", "备注", "孩次"],
-                            children, widths_mm=[12, 26, 12, 32, 36, 16, 22]))
+    story.append(
+        data_table(
+            st,
+            ["序号", "姓名", "性别", "出生日期", "情况", "备注", "孩次"],
+            children,
+            widths_mm=[12, 26, 12, 32, 36, 16, 22],
+        )
+    )
     story.append(spacer(3))
     story.append(Paragraph(esc(NOTICE), st.small))
     issuing_unit = settings.get("issuing_unit")
-    story.append(KeepTogether([
-        spacer(8),
-        signature_line(st, [("登记人（签字）", ""), ("经办人", _officer(actor))]),
-        spacer(8),
-        *closing(st, issuing_unit, _date(detail.opened_on, style)),
-    ]))
-    path = Document(Path(path), "生育登记表", issuing_unit, detail.opened_on,
-                    font_path).build(story)
+    story.append(
+        KeepTogether(
+            [
+                spacer(8),
+                signature_line(st, [("登记人（签字）", ""), ("经办人", _officer(actor))]),
+                spacer(8),
+                *closing(st, issuing_unit, _date(detail.opened_on, style)),
+            ]
+        )
+    )
+    path = Document(Path(path), "生育登记表", issuing_unit, detail.opened_on, font_path).build(
+        story
+    )
     with database.atomic():
-        audit.record(actor.username, audit.Action.PRINT, "casework_case", detail.id, note="生育登记表")
+        audit.record(
+            actor.username, audit.Action.PRINT, "casework_case", detail.id, note="生育登记表"
+        )
     return path
 
 
@@ -126,11 +149,26 @@ def _rows(detail: CaseDetail, id_of: Any, style: str) -> list[list[str]]:
     return [
         ["登记日期", _date(detail.opened_on, style), "办理状态", detail.status_name],
         ["女方姓名", mother.name if mother else "", "公民身份号码", id_of("mother", mother)],
-        ["户籍地", mother.hukou_address if mother else "", "现居住地", mother.address if mother else ""],
+        [
+            "户籍地",
+            mother.hukou_address if mother else "",
+            "现居住地",
+            mother.address if mother else "",
+        ],
         ["男方姓名", father.name if father else "", "公民身份号码", id_of("father", father)],
-        ["户籍地", father.hukou_address if father else "", "现居住地", father.address if father else ""],
+        [
+            "户籍地",
+            father.hukou_address if father else "",
+            "现居住地",
+            father.address if father else "",
+        ],
         ["结婚日期", _date(detail.marriage_date, style), "共同生育子女", f"{common}个（现存）"],
         ["登记孩次", order, "出生情况", born],
-        ["子女姓名", detail.child.name if detail.child else detail.child_name, "登记时限", deadline],
+        [
+            "子女姓名",
+            detail.child.name if detail.child else detail.child_name,
+            "登记时限",
+            deadline,
+        ],
         ["备注", detail.notes],
     ]

@@ -36,12 +36,21 @@ def _signature_block(st: Styles, lines: list[str]) -> Table:
     two characters in from the text block's edge (where the seal is pressed)."""
     centre = ParagraphStyle("sign", parent=st.body, firstLineIndent=0, alignment=TA_CENTER)
     width = max(stringWidth(line, st.font, SIZE_3) for line in lines) + SIZE_3
-    table = Table([[Paragraph(esc(line), centre), ""] for line in lines],
-                  colWidths=[width, 2 * SIZE_3], hAlign="RIGHT")
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    table = Table(
+        [[Paragraph(esc(line), centre), ""] for line in lines],
+        colWidths=[width, 2 * SIZE_3],
+        hAlign="RIGHT",
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -63,12 +72,18 @@ def build_certificate(path: str | Path, cert_id: int, actor: HasRole | None = No
     story += [Paragraph(esc(line), st.body) for line in cert.body.splitlines() if line.strip()]
     story += [
         spacer(22),
-        _signature_block(st, [cert.issuing_unit, "（盖章）",
-                              format_date(cert.issued_on, date_style())]),
+        _signature_block(
+            st, [cert.issuing_unit, "（盖章）", format_date(cert.issued_on, date_style())]
+        ),
         spacer(24),
         Paragraph(esc(f"经办人：{issuer_name}"), st.small),
         Paragraph(esc("本证明由社区工作台登记，凭编号可在本社区证明登记簿中查核。"), st.small),
     ]
-    doc = Document(Path(path), f"{cert.kind_name} {cert.serial}", cert.issuing_unit,
-                   cert.issued_on, page_numbers=False)
+    doc = Document(
+        Path(path),
+        f"{cert.kind_name} {cert.serial}",
+        cert.issuing_unit,
+        cert.issued_on,
+        page_numbers=False,
+    )
     return doc.build(story)

@@ -37,25 +37,49 @@ RED = colors.HexColor("#C8102E")
 FOOTER_HEIGHT = 26 * mm  # two ruled lines of 四号 and the space above them
 
 
-def masthead(title: str, issue_no: int | None, unit: str, day: dt.date,
-             font: str, date_text: str, title_font: str = "") -> list[Flowable]:
+def masthead(
+    title: str,
+    issue_no: int | None,
+    unit: str,
+    day: dt.date,
+    font: str,
+    date_text: str,
+    title_font: str = "",
+) -> list[Flowable]:
     """Red title (in the title face, 小标宋 in the standard), 第×期, issuing unit and date
     on one line, then a red rule."""
     # wordWrap="CJK" as everywhere: the Latin wrapper would also drop the full-width spaces of
     # a draft's 第　　期.
-    head = ParagraphStyle("masthead", fontName=title_font or font, fontSize=30, leading=44,
-                          alignment=TA_CENTER, textColor=RED, wordWrap="CJK")
-    issue = ParagraphStyle("issue", fontName=font, fontSize=16, leading=26, alignment=TA_CENTER,
-                           wordWrap="CJK")
-    left = ParagraphStyle("unit", fontName=font, fontSize=14, leading=20, alignment=TA_LEFT,
-                          wordWrap="CJK")
+    head = ParagraphStyle(
+        "masthead",
+        fontName=title_font or font,
+        fontSize=30,
+        leading=44,
+        alignment=TA_CENTER,
+        textColor=RED,
+        wordWrap="CJK",
+    )
+    issue = ParagraphStyle(
+        "issue", fontName=font, fontSize=16, leading=26, alignment=TA_CENTER, wordWrap="CJK"
+    )
+    left = ParagraphStyle(
+        "unit", fontName=font, fontSize=14, leading=20, alignment=TA_LEFT, wordWrap="CJK"
+    )
     right = ParagraphStyle("date", parent=left, alignment=TA_RIGHT)
     number = f"第{issue_no}期" if issue_no else "第　　期"
-    line = Table([[Paragraph(esc(unit), left), Paragraph(esc(date_text), right)]],
-                 colWidths=[TEXT_WIDTH * 0.62, TEXT_WIDTH * 0.38])
-    line.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                              ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
+    line = Table(
+        [[Paragraph(esc(unit), left), Paragraph(esc(date_text), right)]],
+        colWidths=[TEXT_WIDTH * 0.62, TEXT_WIDTH * 0.38],
+    )
+    line.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ]
+        )
+    )
     return [
         Paragraph(esc(title), head),
         Paragraph(esc(number), issue),
@@ -76,18 +100,27 @@ def footer_block(to: str, cc: str, copies: int, font: str) -> Flowable:
     if to:
         rows.append([Paragraph(esc(f"报：{to}"), text), ""])
     # The number of copies closes the last line (送 …      共印×份).
-    rows.append([Paragraph(esc(f"送：{cc}") if cc else "", text),
-                 Paragraph(esc(f"共印{copies}份"), right)])
+    rows.append(
+        [Paragraph(esc(f"送：{cc}") if cc else "", text), Paragraph(esc(f"共印{copies}份"), right)]
+    )
     table = Table(rows, colWidths=[TEXT_WIDTH * 0.75, TEXT_WIDTH * 0.25])
-    table.setStyle(TableStyle([
-        ("LINEABOVE", (0, 0), (-1, 0), 0.35 * mm, colors.black),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.35 * mm, colors.black),
-        *([("LINEBELOW", (0, 0), (-1, -2), 0.25 * mm, colors.black)] if len(rows) > 1 else []),
-        ("LEFTPADDING", (0, 0), (-1, -1), SIZE_4),  # one character in, as GB/T 9704 sets it
-        ("RIGHTPADDING", (0, 0), (-1, -1), SIZE_4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEABOVE", (0, 0), (-1, 0), 0.35 * mm, colors.black),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.35 * mm, colors.black),
+                *(
+                    [("LINEBELOW", (0, 0), (-1, -2), 0.25 * mm, colors.black)]
+                    if len(rows) > 1
+                    else []
+                ),
+                ("LEFTPADDING", (0, 0), (-1, -1), SIZE_4),  # one character in, as GB/T 9704 sets it
+                ("RIGHTPADDING", (0, 0), (-1, -1), SIZE_4),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
     return PageFoot(table)
 
 
@@ -99,13 +132,17 @@ def build_brief(event_id: int, path: str | Path) -> Path:
     title = events_service.brief_title()
     doc = Document(Path(path), f"{title}（{info.plan.title}）", date=day, **options)
     st = styles(doc.font_path)
-    story: list[Flowable] = masthead(title, info.brief_no, unit, day, st.font,
-                                     format_date(day, date_style()), st.title_font)
+    story: list[Flowable] = masthead(
+        title, info.brief_no, unit, day, st.font, format_date(day, date_style()), st.title_font
+    )
     story.append(Paragraph(esc(info.plan.title), st.title))
     body = info.summary.strip() or events_brief_draft.draft_summary(event_id)
     story.extend(paragraphs(body, st.body))
-    shown = [(p.file, p.caption, p.original_name)
-             for p in events_attendance.photos(event_id) if p.in_brief]
+    shown = [
+        (p.file, p.caption, p.original_name)
+        for p in events_attendance.photos(event_id)
+        if p.in_brief
+    ]
     if shown:
         story.append(spacer(4))
         # Leave room for the footer on the same page when the photos can shrink for it.

@@ -26,8 +26,11 @@ def ordinal(n: int) -> str:
     if n <= 10:
         return CN_ORDINALS[n - 1]
     tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_ORDINALS[tens - 1]) + "十" + (
-        CN_ORDINALS[ones - 1] if ones else "")
+    return (
+        ("" if tens == 1 else CN_ORDINALS[tens - 1])
+        + "十"
+        + (CN_ORDINALS[ones - 1] if ones else "")
+    )
 
 
 # A line that starts with a time ("08:30 集合", "9:00-11:00 义诊"): the time is set off by a
@@ -50,8 +53,10 @@ def paragraphs(text: str, style: Any) -> list[Flowable]:
 
 
 def document_options() -> dict[str, Any]:
-    return {"issuing_unit": settings.get("issuing_unit"),
-            "font_path": settings.get("font_path") or None}
+    return {
+        "issuing_unit": settings.get("issuing_unit"),
+        "font_path": settings.get("font_path") or None,
+    }
 
 
 def date_style() -> str:
@@ -87,9 +92,15 @@ class PhotoRow(Flowable):
     short brief keeps its photos on the first page; below that it moves to the next page.
     """
 
-    def __init__(self, photos: list[tuple[Any, int, int, str]], caption_style: Any,
-                 max_height: float, gap: float = 6 * mm, min_share: float = 0.45,
-                 reserve: float = 0.0) -> None:
+    def __init__(
+        self,
+        photos: list[tuple[Any, int, int, str]],
+        caption_style: Any,
+        max_height: float,
+        gap: float = 6 * mm,
+        min_share: float = 0.45,
+        reserve: float = 0.0,
+    ) -> None:
         super().__init__()
         self.photos = photos
         self.caption_style = caption_style
@@ -109,8 +120,9 @@ class PhotoRow(Flowable):
         return sizes
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        captions = [Paragraph(esc(c), self.caption_style) if c else None
-                    for _s, _w, _h, c in self.photos]
+        captions = [
+            Paragraph(esc(c), self.caption_style) if c else None for _s, _w, _h, c in self.photos
+        ]
         slot = (avail_width - self.gap * (len(self.photos) - 1)) / len(self.photos)
         caption_height = max((p.wrap(slot, 1000)[1] for p in captions if p), default=0.0)
         room = avail_height - caption_height - 4
@@ -125,7 +137,8 @@ class PhotoRow(Flowable):
         self._layout = []
         x = 0.0
         for (source, _w, _h, _c), (width, height), caption in zip(
-                self.photos, sizes, captions, strict=True):
+            self.photos, sizes, captions, strict=True
+        ):
             self._layout.append((Image(source, width=width, height=height), caption, x, slot))
             x += slot + self.gap
         self.width = avail_width
@@ -136,15 +149,19 @@ class PhotoRow(Flowable):
     def draw(self) -> None:
         for image, caption, x, slot in self._layout:
             left = x + (slot - image.drawWidth) / 2
-            image.drawOn(self.canv, left, self.height - self.image_height
-                         + (self.image_height - image.drawHeight))
+            image.drawOn(
+                self.canv,
+                left,
+                self.height - self.image_height + (self.image_height - image.drawHeight),
+            )
             if caption is not None:
                 _w, h = caption.wrap(slot, 1000)
                 caption.drawOn(self.canv, x, self.height - self.image_height - 4 - h)
 
 
-def photo_block(photos: list[tuple[Path, str, str]], small_style: Any,
-                reserve: float = 0.0) -> list[Flowable]:
+def photo_block(
+    photos: list[tuple[Path, str, str]], small_style: Any, reserve: float = 0.0
+) -> list[Flowable]:
     """Photos (file, caption, original name) two to a row, one row if only one.
 
     A photo that cannot be read is named in a sentence instead of breaking the printout.
@@ -157,14 +174,18 @@ def photo_block(photos: list[tuple[Path, str, str]], small_style: Any,
             source, width, height = _image_source(path)
             readable.append((source, width, height, caption))
         except Exception:  # reported on the page, the rest still prints
-            story.append(Paragraph(esc(f"（照片“{original or path.name}”无法读取，未印出。）"),
-                                   caption_style))
+            story.append(
+                Paragraph(
+                    esc(f"（照片“{original or path.name}”无法读取，未印出。）"), caption_style
+                )
+            )
     if len(readable) == 1:
         story.append(PhotoRow(readable, caption_style, 100 * mm, reserve=reserve))
     for i in range(0, len(readable) if len(readable) > 1 else 0, 2):
         last = i + 2 >= len(readable)
-        story.append(PhotoRow(readable[i:i + 2], caption_style, 62 * mm,
-                              reserve=reserve if last else 0.0))
+        story.append(
+            PhotoRow(readable[i : i + 2], caption_style, 62 * mm, reserve=reserve if last else 0.0)
+        )
         if not last:
             story.append(spacer(3))
     return story

@@ -45,9 +45,14 @@ ROW_C = ["户籍地址；特殊人群；来本地日期", "", "", "", "", "", ""
 SHADE = colors.HexColor("#EEEEEE")
 
 
-def build_household_forms(path: str | Path, sheets: Sequence[HouseholdSheet], *,
-                          today: dt.date | None = None, progress: Progress | None = None,
-                          masked: bool = True) -> Path:
+def build_household_forms(
+    path: str | Path,
+    sheets: Sequence[HouseholdSheet],
+    *,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    masked: bool = True,
+) -> Path:
     if not sheets:
         raise ValueError("没有可打印的住户。")
     st = styles()
@@ -77,14 +82,15 @@ class FormParts:
         self.title = repeat(Paragraph(TITLE, title))
         self.unit = repeat(Paragraph(esc(f"填报单位：{unit}"), self.small))
         self.signatures = repeat(
-            signature_line(st, [("户主签字", ""), ("登记人", ""), ("登记日期", "")], size=12))
+            signature_line(st, [("户主签字", ""), ("登记人", ""), ("登记日期", "")], size=12)
+        )
         self.notes: dict[str, Callable[[], Flowable]] = {}
         font = tables_font()
         # The TableStyles these forms had: FONTSIZE only (leading stays 12), grid 0.5.
-        self.household_grid = GridStyle(font, 10.5, top=2, bottom=3, left=6, right=6,
-                                        shade=SHADE)
-        self.member_grid = GridStyle(font, SIZE_SMALL_5, top=1.5, bottom=2, left=3, right=3,
-                                     shade=SHADE)
+        self.household_grid = GridStyle(font, 10.5, top=2, bottom=3, left=6, right=6, shade=SHADE)
+        self.member_grid = GridStyle(
+            font, SIZE_SMALL_5, top=1.5, bottom=2, left=3, right=3, shade=SHADE
+        )
 
     def note(self, text: str) -> Flowable:
         """The count under the table: one of a few texts, each built once."""
@@ -93,8 +99,13 @@ class FormParts:
         return self.notes[text]()
 
 
-def household_page(st: Styles, sheet: HouseholdSheet, unit: str, masked: bool = True,
-                   parts: FormParts | None = None) -> list[Flowable]:
+def household_page(
+    st: Styles,
+    sheet: HouseholdSheet,
+    unit: str,
+    masked: bool = True,
+    parts: FormParts | None = None,
+) -> list[Flowable]:
     parts = parts or FormParts(st, unit)
     return [
         parts.title(),
@@ -104,12 +115,20 @@ def household_page(st: Styles, sheet: HouseholdSheet, unit: str, masked: bool = 
         spacer(2.5),
         _members_table(parts, sheet),
         # The count, the note and the signatures stay together under the table.
-        KeepTogether([
-            parts.note(f"共{len(sheet.members)}人。" + (
-                "公民身份号码已遮盖中间数字。" if masked else "含完整公民身份号码，请妥善保管。")),
-            spacer(2),
-            parts.signatures(),
-        ]),
+        KeepTogether(
+            [
+                parts.note(
+                    f"共{len(sheet.members)}人。"
+                    + (
+                        "公民身份号码已遮盖中间数字。"
+                        if masked
+                        else "含完整公民身份号码，请妥善保管。"
+                    )
+                ),
+                spacer(2),
+                parts.signatures(),
+            ]
+        ),
     ]
 
 
@@ -131,25 +150,60 @@ def _members_table(parts: FormParts, sheet: HouseholdSheet) -> FormGrid:
     heavy = []  # a heavier rule between people, so that each person's rows read as one record
     for n, m in enumerate(sheet.members, start=1):
         top = len(data)
-        data.append([str(n), fit(m.name, cell, widths[1]), fit(m.relation, cell, widths[2]),
-                     m.sex, fit(m.ethnicity, cell, widths[4]), m.birth_date, m.id_number, ""])
-        data.append(["", fit(m.education, cell, widths[1]), m.marital_status,
-                     fit(m.political_status, cell, widths[3]), m.category,
-                     fit(m.phone, cell, widths[5]), fit(m.work_unit, cell, widths[6] + widths[7]),
-                     ""])
-        extra = "；".join(x for x in (
-            f"户籍地址：{m.hukou_address or '未登记'}",
-            f"特殊人群：{m.groups}" if m.groups else "",
-            f"来本地日期：{m.arrived_on}" if m.arrived_on else "") if x)
+        data.append(
+            [
+                str(n),
+                fit(m.name, cell, widths[1]),
+                fit(m.relation, cell, widths[2]),
+                m.sex,
+                fit(m.ethnicity, cell, widths[4]),
+                m.birth_date,
+                m.id_number,
+                "",
+            ]
+        )
+        data.append(
+            [
+                "",
+                fit(m.education, cell, widths[1]),
+                m.marital_status,
+                fit(m.political_status, cell, widths[3]),
+                m.category,
+                fit(m.phone, cell, widths[5]),
+                fit(m.work_unit, cell, widths[6] + widths[7]),
+                "",
+            ]
+        )
+        extra = "；".join(
+            x
+            for x in (
+                f"户籍地址：{m.hukou_address or '未登记'}",
+                f"特殊人群：{m.groups}" if m.groups else "",
+                f"来本地日期：{m.arrived_on}" if m.arrived_on else "",
+            )
+            if x
+        )
         data.append(["", fit(extra, cell, sum(widths[1:])), "", "", "", "", "", ""])
-        spans += [(6, top, 7, top), (6, top + 1, 7, top + 1), (1, top + 2, 7, top + 2),
-                  (0, top, 0, top + 2)]
+        spans += [
+            (6, top, 7, top),
+            (6, top + 1, 7, top + 1),
+            (1, top + 2, 7, top + 2),
+            (0, top, 0, top + 2),
+        ]
         heavy.append(top)
     if not sheet.members:
         data.append(["", "（本户暂无在册人员）", "", "", "", "", "", ""])
         spans.append((1, 3, 7, 3))
-    return FormGrid(data, widths, parts.member_grid, spans=spans, heavy=heavy, header_rows=3,
-                    centre_header=True, centre_columns=(0,))
+    return FormGrid(
+        data,
+        widths,
+        parts.member_grid,
+        spans=spans,
+        heavy=heavy,
+        header_rows=3,
+        centre_header=True,
+        centre_columns=(0,),
+    )
 
 
 def default_name(today: dt.date | None = None) -> str:

@@ -83,8 +83,13 @@ def build_monthly_report(
     return render_monthly_report(path, figures, today=today, progress=progress)
 
 
-def render_monthly_report(path: str | Path, figures: MonthlyFigures, *,
-                          today: dt.date | None = None, progress: Progress | None = None) -> Path:
+def render_monthly_report(
+    path: str | Path,
+    figures: MonthlyFigures,
+    *,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Path:
     today = today or clock.today()
     st = styles()
     unit = issuing_unit()
@@ -94,8 +99,14 @@ def render_monthly_report(path: str | Path, figures: MonthlyFigures, *,
     return doc.build(story, progress)
 
 
-def print_monthly_report(path: str | Path, month: Month, compound_id: int | None,
-                         username: str, *, progress: Progress | None = None) -> MonthlyPrint:
+def print_monthly_report(
+    path: str | Path,
+    month: Month,
+    compound_id: int | None,
+    username: str,
+    *,
+    progress: Progress | None = None,
+) -> MonthlyPrint:
     """The month's report as it should be printed today, logged.
 
     A month sent for this scope is its sent PDF, unchanged; any other month is built from
@@ -121,12 +132,19 @@ def reprint_submission(actor: HasRole, submission_id: int, path: str | Path) -> 
     return MonthlyPrint(target, report_submissions.sent_figures(row), row)
 
 
-def submit_monthly_report(actor: HasRole, month: Month, compound_id: int | None,
-                          reason: str = "", *, path: str | Path | None = None,
-                          progress: Progress | None = None) -> MonthlyPrint:
+def submit_monthly_report(
+    actor: HasRole,
+    month: Month,
+    compound_id: int | None,
+    reason: str = "",
+    *,
+    path: str | Path | None = None,
+    progress: Progress | None = None,
+) -> MonthlyPrint:
     """Send the month's report (报送, or 补报/更正 with a reason); the PDF sent is written to
     path when one is given."""
     with tempfile.TemporaryDirectory(prefix="ndesk-submit-") as tmp:
+
         def render(figures: MonthlyFigures) -> bytes:
             out = render_monthly_report(Path(tmp) / "report.pdf", figures, progress=progress)
             return out.read_bytes()
@@ -163,15 +181,16 @@ def _stamp_text(figures: MonthlyFigures) -> list[str]:
     if stamp is None:
         return []
     at = dt.datetime.fromisoformat(stamp.submitted_at)
-    lines = [f"报送编号：{stamp.serial}　报送人：{stamp.display_name}　"
-             f"报送时间：{_day(at.date())}{at:%H:%M}"]
+    lines = [
+        f"报送编号：{stamp.serial}　报送人：{stamp.display_name}　"
+        f"报送时间：{_day(at.date())}{at:%H:%M}"
+    ]
     if stamp.kind == "correction":
         lines.append(f"本表为补报/更正，替代编号{stamp.corrects}的报表。理由：{stamp.reason}")
     return lines
 
 
-def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
-                  ) -> list[Flowable]:
+def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date) -> list[Flowable]:
     month = figures.month
     period = f"{_day(month.first)}至{_day(figures.as_of or month.last)}"
     subtitle = f"（{month.label} · {figures.scope_name}"
@@ -180,27 +199,46 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
         Paragraph(esc(TITLE), st.title),
         Paragraph(esc(subtitle), st.subtitle),
         Paragraph(esc(f"填报单位：{unit}"), st.small),
-        Paragraph(esc(f"统计时段：{period}；人数为"
-                      + ("截至当日" if figures.as_of else "月末") + "在册人数。"), st.small),
+        Paragraph(
+            esc(
+                f"统计时段：{period}；人数为"
+                + ("截至当日" if figures.as_of else "月末")
+                + "在册人数。"
+            ),
+            st.small,
+        ),
     ]
     story += [Paragraph(esc(line), st.small) for line in _stamp_text(figures)]
     story.append(spacer(3))
     if figures.as_of:
-        story.append(Paragraph(esc(
-            f"【未结束】{month.label}尚未结束，本表数字截至{_day(figures.as_of)}，"
-            "不是月末数，不能作为该月的报表报送。"), st.warning))
+        story.append(
+            Paragraph(
+                esc(
+                    f"【未结束】{month.label}尚未结束，本表数字截至{_day(figures.as_of)}，"
+                    "不是月末数，不能作为该月的报表报送。"
+                ),
+                st.warning,
+            )
+        )
     if figures.warnings:
-        story.append(Paragraph(esc("【注意】本月报表有未平衡或未能生成的部分，见下文标注。"),
-                               st.warning))
+        story.append(
+            Paragraph(esc("【注意】本月报表有未平衡或未能生成的部分，见下文标注。"), st.warning)
+        )
     tables = iter(range(1, 100))
     number = 1
     story += _heading(st, f"{chinese_ordinal(number)}、人口基本情况（月末）")
     story.append(_caption(st, next(tables), "各小区人口基本情况（人、户）"))
     story.append(_population_table(st, figures))
-    story.append(Paragraph(esc(
-        "说明：常住人口含户籍人口、在本地居住半年以上的非户籍人口和人户分离人员；"
-        "低保、残疾人按月末有效的登记计；计生扶助分列计划生育特别扶助对象和奖励扶助对象，"
-        "按当月在发放期的对象计（与计生服务部分的口径相同）。"), st.small))
+    story.append(
+        Paragraph(
+            esc(
+                "说明：常住人口含户籍人口、在本地居住半年以上的非户籍人口和人户分离人员；"
+                "低保、残疾人按月末有效的登记计；计生扶助分列计划生育特别扶助对象和奖励扶助对象，"
+                "按当月在发放期的对象计（与计生服务部分的口径相同）。"
+            ),
+            st.small,
+        )
+    )
     if figures.extra_columns:
         labels = "、".join(label for _key, label in figures.extra_columns)
         story.append(spacer(3))
@@ -211,8 +249,10 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
     story += _heading(st, f"{chinese_ordinal(number)}、人口变动与平衡核对")
     story.append(_caption(st, next(tables), "各小区人口变动（人）"))
     story.append(_balance_table(st, figures))
-    balance = ("平衡关系：期末人口＝期初人口＋上月数据更正＋出生－死亡＋迁入－迁出＋登记入册；"
-               "各小区另加社区内转入、减社区内转出（在全社区合计中相互抵消）。")
+    balance = (
+        "平衡关系：期末人口＝期初人口＋上月数据更正＋出生－死亡＋迁入－迁出＋登记入册；"
+        "各小区另加社区内转入、减社区内转出（在全社区合计中相互抵消）。"
+    )
     if figures.opening_from:
         balance += f"期初人口为上月已报送数（报送编号{figures.opening_from}）。"
     story.append(Paragraph(esc(balance), st.small))
@@ -223,22 +263,39 @@ def monthly_story(st: Styles, figures: MonthlyFigures, unit: str, today: dt.date
         story.append(CondPageBreak(HEADING_ROOM_MM * mm))
         story.append(_caption(st, next(tables), "上月数据更正（上月报表报送后补登的变动）"))
         story.append(_corrections_table(st, figures))
-        story.append(Paragraph(esc(
-            "说明：上月报表报送后才登记的、发生在已报送月份的变动，计入本月“上月数据更正”，"
-            "已报送的报表不再改动。"), st.small))
+        story.append(
+            Paragraph(
+                esc(
+                    "说明：上月报表报送后才登记的、发生在已报送月份的变动，计入本月“上月数据更正”，"
+                    "已报送的报表不再改动。"
+                ),
+                st.small,
+            )
+        )
     number += 1
     # The chart is one drawing: its heading goes with it.
-    story.append(KeepTogether([*_heading(st, f"{chinese_ordinal(number)}、人口分布"),
-                               _chart(st, figures)]))
+    story.append(
+        KeepTogether([*_heading(st, f"{chinese_ordinal(number)}、人口分布"), _chart(st, figures)])
+    )
     for section in figures.sections:
         number += 1
         story += _heading(st, f"{chinese_ordinal(number)}、{section.title}")
         if section.rows:
-            numeric = [i for i in range(len(section.headers))
-                       if all(isinstance(r[i], int) for r in section.rows if i < len(r))]
+            numeric = [
+                i
+                for i in range(len(section.headers))
+                if all(isinstance(r[i], int) for r in section.rows if i < len(r))
+            ]
             story.append(_caption(st, next(tables), section.title))
-            story.append(data_table(st, section.headers, section.rows,
-                                    _widths(section.headers, section.rows), numeric=numeric))
+            story.append(
+                data_table(
+                    st,
+                    section.headers,
+                    section.rows,
+                    _widths(section.headers, section.rows),
+                    numeric=numeric,
+                )
+            )
         else:
             story.append(Paragraph("本月无。", st.small))
         if section.note:
@@ -272,16 +329,23 @@ def _rows_with_total(figures: MonthlyFigures) -> list[CompoundFigures]:
     return rows
 
 
-def _grid(st: Styles, header: list[list[str]], body: list[list[Any]], widths: Sequence[float],
-          spans: Sequence[tuple[tuple[int, int], tuple[int, int]]], total: bool,
-          names: Sequence[int] = (0,)) -> Table:
+def _grid(
+    st: Styles,
+    header: list[list[str]],
+    body: list[list[Any]],
+    widths: Sequence[float],
+    spans: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    total: bool,
+    names: Sequence[int] = (0,),
+) -> Table:
     """A two-row-header table of figures: names left, numbers right, small type."""
     head = st.sized(st.cell_head, SIZE_SMALL_5, "grid_head")
     name = st.sized(st.cell, SIZE_SMALL_5, "grid_name")
     num = st.sized(st.cell_right, SIZE_SMALL_5, "grid_num")
     # "\n" in a header label is where it breaks ("期初\n人口"), not wherever the width runs out.
-    data: list[list[Any]] = [[Paragraph(esc(h).replace("\n", "<br/>"), head) if h else ""
-                              for h in row] for row in header]
+    data: list[list[Any]] = [
+        [Paragraph(esc(h).replace("\n", "<br/>"), head) if h else "" for h in row] for row in header
+    ]
     for row in body:
         data.append([Paragraph(esc(v), name if i in names else num) for i, v in enumerate(row)])
     table = Table(data, colWidths=[w * mm for w in widths], repeatRows=len(header))
@@ -293,20 +357,47 @@ def _grid(st: Styles, header: list[list[str]], body: list[list[Any]], widths: Se
 
 def _population_table(st: Styles, figures: MonthlyFigures) -> Table:
     header = [
-        ["小区", "户数", "户籍人口", "", "", "常住\n人口", "流动\n人口", "人户\n分离",
-         "60岁\n以上", "低保", "", "残疾人", "计生扶助", ""],
+        [
+            "小区",
+            "户数",
+            "户籍人口",
+            "",
+            "",
+            "常住\n人口",
+            "流动\n人口",
+            "人户\n分离",
+            "60岁\n以上",
+            "低保",
+            "",
+            "残疾人",
+            "计生扶助",
+            "",
+        ],
         ["", "", "男", "女", "合计", "", "", "", "", "户", "人", "", "特别\n扶助", "奖励\n扶助"],
     ]
     spans = [((c, 0), (c, 1)) for c in (0, 1, 5, 6, 7, 8, 11)]
     spans += [((2, 0), (4, 0)), ((9, 0), (10, 0)), ((12, 0), (13, 0))]
-    body = [[r.name, r.households, r.registered_male, r.registered_female, r.registered,
-             r.resident_population, r.floating, r.separated, r.aged_60_plus,
-             r.dibao_households, r.dibao_people, r.disabled, r.special_assistance,
-             r.reward_assistance]
-            for r in _rows_with_total(figures)]
+    body = [
+        [
+            r.name,
+            r.households,
+            r.registered_male,
+            r.registered_female,
+            r.registered,
+            r.resident_population,
+            r.floating,
+            r.separated,
+            r.aged_60_plus,
+            r.dibao_households,
+            r.dibao_people,
+            r.disabled,
+            r.special_assistance,
+            r.reward_assistance,
+        ]
+        for r in _rows_with_total(figures)
+    ]
     rest = (TEXT_WIDTH / mm - NAME_MM) / 13
-    return _grid(st, header, body, [NAME_MM, *[rest] * 13], spans,
-                 figures.compound_id is None)
+    return _grid(st, header, body, [NAME_MM, *[rest] * 13], spans, figures.compound_id is None)
 
 
 def _extra_table(st: Styles, figures: MonthlyFigures) -> Table:
@@ -322,28 +413,63 @@ def _extra_table(st: Styles, figures: MonthlyFigures) -> Table:
         folded = [a + b for a, b in zip(left, right, strict=True)]
         rest = (TEXT_WIDTH / mm / 2 - NAME_MM) / len(keys)
         widths = [NAME_MM, *[rest] * len(keys)] * 2
-        return _grid(st, [["小区", *labels] * 2], folded, widths, [], False,
-                     names=(0, len(keys) + 1))
+        return _grid(
+            st, [["小区", *labels] * 2], folded, widths, [], False, names=(0, len(keys) + 1)
+        )
     rest = min(30.0, (TEXT_WIDTH / mm - NAME_MM) / len(keys))
-    return _grid(st, [["小区", *labels]], body, [NAME_MM, *[rest] * len(keys)], [],
-                 figures.compound_id is None)
+    return _grid(
+        st,
+        [["小区", *labels]],
+        body,
+        [NAME_MM, *[rest] * len(keys)],
+        [],
+        figures.compound_id is None,
+    )
 
 
 def _balance_table(st: Styles, figures: MonthlyFigures) -> Table:
     header = [
-        ["小区", "期初\n人口", "上月\n数据\n更正", "出生", "死亡", "迁入", "", "迁出", "",
-         "登记\n入册", "社区内\n转入", "社区内\n转出", "期末\n人口", "核对"],
+        [
+            "小区",
+            "期初\n人口",
+            "上月\n数据\n更正",
+            "出生",
+            "死亡",
+            "迁入",
+            "",
+            "迁出",
+            "",
+            "登记\n入册",
+            "社区内\n转入",
+            "社区内\n转出",
+            "期末\n人口",
+            "核对",
+        ],
         ["", "", "", "", "", "合计", "其中\n流动", "合计", "其中\n流动", "", "", "", "", ""],
     ]
     spans = [((c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 9, 10, 11, 12, 13)]
     spans += [((5, 0), (6, 0)), ((7, 0), (8, 0))]
-    body = [[r.name, r.opening, _signed(r.corrections), r.births, r.deaths, r.moved_in,
-             r.floating_in, r.moved_out, r.floating_out, r.enrolled, r.transfers_in,
-             r.transfers_out, r.closing, "平衡" if r.balanced else f"差{r.difference:+d}"]
-            for r in _rows_with_total(figures)]
+    body = [
+        [
+            r.name,
+            r.opening,
+            _signed(r.corrections),
+            r.births,
+            r.deaths,
+            r.moved_in,
+            r.floating_in,
+            r.moved_out,
+            r.floating_out,
+            r.enrolled,
+            r.transfers_in,
+            r.transfers_out,
+            r.closing,
+            "平衡" if r.balanced else f"差{r.difference:+d}",
+        ]
+        for r in _rows_with_total(figures)
+    ]
     rest = (TEXT_WIDTH / mm - NAME_MM) / 13
-    return _grid(st, header, body, [NAME_MM, *[rest] * 13], spans,
-                 figures.compound_id is None)
+    return _grid(st, header, body, [NAME_MM, *[rest] * 13], spans, figures.compound_id is None)
 
 
 def _signed(n: int) -> str:
@@ -351,13 +477,21 @@ def _signed(n: int) -> str:
 
 
 def _corrections_table(st: Styles, figures: MonthlyFigures) -> Table:
-    rows = [[line.compound, line.label, line.people or "", _signed(line.effect), line.note]
-            for line in figures.corrections]
+    rows = [
+        [line.compound, line.label, line.people or "", _signed(line.effect), line.note]
+        for line in figures.corrections
+    ]
     total = sum(line.effect for line in figures.corrections)
     rows.append(["合计", "", "", _signed(total), ""])
-    return data_table(st, ["小区", "更正项目", "人次", "对期初人口", "变动日期"], rows,
-                      [NAME_MM + 4, 28, 16, 22, 156 - NAME_MM - 4 - 28 - 16 - 22],
-                      numeric=[2, 3], total_row=True, font_size=SIZE_SMALL_5)
+    return data_table(
+        st,
+        ["小区", "更正项目", "人次", "对期初人口", "变动日期"],
+        rows,
+        [NAME_MM + 4, 28, 16, 22, 156 - NAME_MM - 4 - 28 - 16 - 22],
+        numeric=[2, 3],
+        total_row=True,
+        font_size=SIZE_SMALL_5,
+    )
 
 
 def _chart(st: Styles, figures: MonthlyFigures) -> Flowable:

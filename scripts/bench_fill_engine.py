@@ -18,8 +18,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-HEADERS = ["序号", "姓名", "性别", "身份证号码", "出生日期", "民族", "小区", "楼栋", "门牌",
-           "联系电话", "残疾等级", "备注"]
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "身份证号码",
+    "出生日期",
+    "民族",
+    "小区",
+    "楼栋",
+    "门牌",
+    "联系电话",
+    "残疾等级",
+    "备注",
+]
 
 
 def build_template(path: Path) -> None:
@@ -58,9 +70,23 @@ def build_template(path: Path) -> None:
 
 
 def make_rows(n: int) -> list[list[object]]:
-    return [[i + 1, f"居民{i}", "男" if i % 2 else "女", f"6106271950{i % 10000:04d}{i % 1000:03d}X",
-             dt.date(1950, 1 + i % 12, 1 + i % 28), "汉族", "西苑小区", f"{i % 30 + 1}号楼",
-             f"{i % 6 + 1}0{i % 4 + 1}", f"138{i:08d}", "二级", ""] for i in range(n)]
+    return [
+        [
+            i + 1,
+            f"居民{i}",
+            "男" if i % 2 else "女",
+            f"6106271950{i % 10000:04d}{i % 1000:03d}X",
+            dt.date(1950, 1 + i % 12, 1 + i % 28),
+            "汉族",
+            "西苑小区",
+            f"{i % 30 + 1}号楼",
+            f"{i % 6 + 1}0{i % 4 + 1}",
+            f"138{i:08d}",
+            "二级",
+            "",
+        ]
+        for i in range(n)
+    ]
 
 
 def main() -> int:
@@ -84,8 +110,14 @@ def main() -> int:
     layout = analyse(template)
     analysed = time.perf_counter() - t
     t = time.perf_counter()
-    written = fill_workbook(template, layout, rows, args.dir / "filled.xlsx",
-                            as_of=dt.date(2026, 12, 3), text_columns={4, 10})
+    written = fill_workbook(
+        template,
+        layout,
+        rows,
+        args.dir / "filled.xlsx",
+        as_of=dt.date(2026, 12, 3),
+        text_columns={4, 10},
+    )
     filled = time.perf_counter() - t
 
     t = time.perf_counter()

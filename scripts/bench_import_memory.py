@@ -24,9 +24,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 # The heaviest shapes of the corpus first; "valid_xlsx"/"valid_csv" are the baseline.
-DEFAULT = ["valid_xlsx", "valid_csv", "huge_merge_xlsx", "long_cell_xlsx", "long_cell_csv",
-           "late_nul_csv", "crc_deflated_xlsx", "broken_xml_xlsx", "bad_cell_values_xlsx",
-           "utf16_no_bom_csv", "random_xls", "damaged_ole_xls", "fuzz_widest_csv"]
+DEFAULT = [
+    "valid_xlsx",
+    "valid_csv",
+    "huge_merge_xlsx",
+    "long_cell_xlsx",
+    "long_cell_csv",
+    "late_nul_csv",
+    "crc_deflated_xlsx",
+    "broken_xml_xlsx",
+    "bad_cell_values_xlsx",
+    "utf16_no_bom_csv",
+    "random_xls",
+    "damaged_ole_xls",
+    "fuzz_widest_csv",
+]
 
 
 class _Actor:
@@ -79,9 +91,15 @@ def child(name: str, folder: Path) -> dict[str, object]:
     tracemalloc.stop()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     close_database()
-    return {"name": name, "size_kb": path.stat().st_size / 1024, "seconds": seconds,
-            "peak_rss_mb": after / 1024, "rss_growth_mb": (after - before) / 1024,
-            "traced_peak_mb": traced / 2**20, "answer": answer}
+    return {
+        "name": name,
+        "size_kb": path.stat().st_size / 1024,
+        "seconds": seconds,
+        "peak_rss_mb": after / 1024,
+        "rss_growth_mb": (after - before) / 1024,
+        "traced_peak_mb": traced / 2**20,
+        "answer": answer,
+    }
 
 
 def main() -> int:
@@ -94,17 +112,26 @@ def main() -> int:
         print(json.dumps(child(args.child, args.dir / args.child), ensure_ascii=False))
         return 0
     shutil.rmtree(args.dir, ignore_errors=True)
-    print(f"{'file':22} {'size KB':>9} {'s':>6} {'peak RSS MB':>12} {'+RSS MB':>8} "
-          f"{'py peak MB':>11}  answer")
+    print(
+        f"{'file':22} {'size KB':>9} {'s':>6} {'peak RSS MB':>12} {'+RSS MB':>8} "
+        f"{'py peak MB':>11}  answer"
+    )
     for name in args.names:
-        out = subprocess.run([sys.executable, __file__, "--dir", str(args.dir), "--child", name],
-                             capture_output=True, text=True, cwd=ROOT, check=False)
+        out = subprocess.run(
+            [sys.executable, __file__, "--dir", str(args.dir), "--child", name],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
         if out.returncode:
             print(f"{name:22} failed: {out.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['name']:22} {r['size_kb']:9.0f} {r['seconds']:6.2f} {r['peak_rss_mb']:12.1f} "
-              f"{r['rss_growth_mb']:8.1f} {r['traced_peak_mb']:11.1f}  {r['answer']}")
+        print(
+            f"{r['name']:22} {r['size_kb']:9.0f} {r['seconds']:6.2f} {r['peak_rss_mb']:12.1f} "
+            f"{r['rss_growth_mb']:8.1f} {r['traced_peak_mb']:11.1f}  {r['answer']}"
+        )
     shutil.rmtree(args.dir, ignore_errors=True)
     return 0
 

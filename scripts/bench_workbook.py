@@ -40,15 +40,24 @@ def main() -> int:
     open_database(args.dir / "demo.sqlite3")
     t = time.perf_counter()
     made = demo.generate(households=args.households)
-    print(f"demo community: {made.households} households, {made.residents} residents "
-          f"({time.perf_counter() - t:.1f} s)")
+    print(
+        f"demo community: {made.households} households, {made.residents} residents "
+        f"({time.perf_counter() - t:.1f} s)"
+    )
     book = args.dir / "register.xlsx"
     t = time.perf_counter()
     summary = workbook_export.export_register(_Actor(), book)
-    open_tags = ResidentTag.select().join(Resident).join(Household).where(
-        ResidentTag.end_date.is_null() & (Household.archived == False)).count()  # noqa: E712
-    print(f"export: {summary.residents} rows, {book.stat().st_size / 1e6:.1f} MB, "
-          f"{time.perf_counter() - t:.2f} s")
+    open_tags = (
+        ResidentTag.select()
+        .join(Resident)
+        .join(Household)
+        .where(ResidentTag.end_date.is_null() & (Household.archived == False))
+        .count()
+    )  # noqa: E712
+    print(
+        f"export: {summary.residents} rows, {book.stat().st_size / 1e6:.1f} MB, "
+        f"{time.perf_counter() - t:.2f} s"
+    )
     close_database()
 
     open_database(args.dir / "empty.sqlite3")
@@ -57,19 +66,25 @@ def main() -> int:
     read = time.perf_counter() - t
     result = workbook_import.apply(_Actor(), pv)
     total = time.perf_counter() - t
-    print(f"import into an empty database: {total:.2f} s (read and check {read:.2f} s, "
-          f"write {total - read:.2f} s); {result.new_households} households, "
-          f"{result.new_residents} residents, {len(result.rejected)} rejected")
+    print(
+        f"import into an empty database: {total:.2f} s (read and check {read:.2f} s, "
+        f"write {total - read:.2f} s); {result.new_households} households, "
+        f"{result.new_residents} residents, {len(result.rejected)} rejected"
+    )
     # Archived households (the demo's moved-out ones) are not exported.
-    assert (Household.select().count(), Resident.select().count()) == (summary.households,
-                                                                      summary.residents)
+    assert (Household.select().count(), Resident.select().count()) == (
+        summary.households,
+        summary.residents,
+    )
     assert ResidentTag.select().count() == open_tags == result.tags_added, "special groups lost"
     print(f"special-group tags carried over: {result.tags_added}")
     t = time.perf_counter()
     again = workbook_import.import_file(_Actor(), book)
-    print(f"the same file again: {time.perf_counter() - t:.2f} s; "
-          f"{again.new_residents} new, {again.updated_residents} updated, "
-          f"{again.tags_added + again.tags_changed + again.tags_ended} tag changes")
+    print(
+        f"the same file again: {time.perf_counter() - t:.2f} s; "
+        f"{again.new_residents} new, {again.updated_residents} updated, "
+        f"{again.tags_added + again.tags_changed + again.tags_ended} tag changes"
+    )
     close_database()
     return 0
 

@@ -87,8 +87,18 @@ def household_picks(db: Path, count: int = 50) -> list[int]:
 # -- 1, 7 and the window's share of 2 and 3 ------------------------------------------------------
 def _child(args: list[str]) -> dict:
     spawned = time.time()
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_window.py"), *args,
-                          "--spawned", repr(spawned)], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench_window.py"),
+            *args,
+            "--spawned",
+            repr(spawned),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -96,24 +106,58 @@ def window(scale: str, db: Path, repeat: int, work: Path, search_floor_p95: floa
     full = [_child([str(db)]) for _ in range(repeat)]
     empty = [_child(["--bare"]) for _ in range(repeat)]
     plan = work / "plan.json"
-    plan.write_text(json.dumps({"keystrokes": keystrokes(db), "households": household_picks(db),
-                                "repeat": max(1, min(repeat, 3))}), encoding="utf-8")
+    plan.write_text(
+        json.dumps(
+            {
+                "keystrokes": keystrokes(db),
+                "households": household_picks(db),
+                "repeat": max(1, min(repeat, 3)),
+            }
+        ),
+        encoding="utf-8",
+    )
     used = _child([str(db), "--interact", str(plan)])
     keys = used["keystrokes_ms"]
     return [
-        Row(scale, "1. start to usable main window", statistics.median(r["start_s"] for r in full),
-            "s", statistics.median(r["start_s"] for r in empty), "empty PySide6 window", "< 2 s"),
-        Row(scale, "7. peak memory, window with register", statistics.median(
-            r["peak_mb"] for r in full), "MB", statistics.median(r["peak_mb"] for r in empty),
-            "empty PySide6 window", "< 300 MB at 10x",
-            {"after_typing_and_households_mb": used["peak_mb_after"]}),
-        Row(scale, "2. keystroke in the window, p95", percentile(keys, 95), "ms", search_floor_p95,
-            "one SQL query via sqlite3 (p95)", "",
-            {"median_ms": statistics.median(keys), "keystrokes": len(keys)}),
+        Row(
+            scale,
+            "1. start to usable main window",
+            statistics.median(r["start_s"] for r in full),
+            "s",
+            statistics.median(r["start_s"] for r in empty),
+            "empty PySide6 window",
+            "< 2 s",
+        ),
+        Row(
+            scale,
+            "7. peak memory, window with register",
+            statistics.median(r["peak_mb"] for r in full),
+            "MB",
+            statistics.median(r["peak_mb"] for r in empty),
+            "empty PySide6 window",
+            "< 300 MB at 10x",
+            {"after_typing_and_households_mb": used["peak_mb_after"]},
+        ),
+        Row(
+            scale,
+            "2. keystroke in the window, p95",
+            percentile(keys, 95),
+            "ms",
+            search_floor_p95,
+            "one SQL query via sqlite3 (p95)",
+            "",
+            {"median_ms": statistics.median(keys), "keystrokes": len(keys)},
+        ),
         # Widgets built and painted: there is no bare way to set beside it (row 3 has the
         # reading part against its floor).
-        Row(scale, "3. household dialog in the window", statistics.median(used["household_ms"]),
-            "ms", None, "(the dialog's widgets; no floor)"),
+        Row(
+            scale,
+            "3. household dialog in the window",
+            statistics.median(used["household_ms"]),
+            "ms",
+            None,
+            "(the dialog's widgets; no floor)",
+        ),
     ]
 
 
@@ -147,13 +191,31 @@ def search(scale: str, db: Path, repeat: int) -> list[Row]:
                 differ.append(text)
     con.close()
     worst = sorted(zip(ours, typed * repeat, strict=True), reverse=True)[:5]
-    extra = {"keystrokes": len(typed), "worst_ms": [(t, round(s * 1000, 1)) for s, t in worst],
-             "results_differ_from_floor": sorted(set(differ))}
+    extra = {
+        "keystrokes": len(typed),
+        "worst_ms": [(t, round(s * 1000, 1)) for s, t in worst],
+        "results_differ_from_floor": sorted(set(differ)),
+    }
     return [
-        Row(scale, "2. search per keystroke, median", statistics.median(ours) * 1000, "ms",
-            statistics.median(floor) * 1000, "one SQL query via sqlite3", "", extra),
-        Row(scale, "2. search per keystroke, p95", percentile(ours, 95) * 1000, "ms",
-            percentile(floor, 95) * 1000, "one SQL query via sqlite3", "< 50 ms at 10x"),
+        Row(
+            scale,
+            "2. search per keystroke, median",
+            statistics.median(ours) * 1000,
+            "ms",
+            statistics.median(floor) * 1000,
+            "one SQL query via sqlite3",
+            "",
+            extra,
+        ),
+        Row(
+            scale,
+            "2. search per keystroke, p95",
+            percentile(ours, 95) * 1000,
+            "ms",
+            percentile(floor, 95) * 1000,
+            "one SQL query via sqlite3",
+            "< 50 ms at 10x",
+        ),
     ]
 
 
@@ -180,8 +242,16 @@ def household(scale: str, db: Path, repeat: int) -> list[Row]:
     con = sqlite3.connect(db)
     floor = median_time(lambda: [bare.household(con, hid) for hid in picks], repeat) / len(picks)
     con.close()
-    return [Row(scale, "3. open a household (services)", value * 1000, "ms", floor * 1000,
-                "the same rows via sqlite3")]
+    return [
+        Row(
+            scale,
+            "3. open a household (services)",
+            value * 1000,
+            "ms",
+            floor * 1000,
+            "the same rows via sqlite3",
+        )
+    ]
 
 
 # -- 5. reports --------------------------------------------------------------------------------
@@ -214,22 +284,47 @@ def reports(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
     con = sqlite3.connect(db)
     words = bare.pdf_words(work / "monthly.pdf")
     figures_floor = median_time(lambda: bare.monthly_figures(con, month.first, month.last), repeat)
-    draw_floor = median_time(lambda: bare.draw_words(work / "bare-m.pdf", words, fonts.body),
-                             repeat)
+    draw_floor = median_time(
+        lambda: bare.draw_words(work / "bare-m.pdf", words, fonts.body), repeat
+    )
 
     def bare_forms() -> None:
-        bare.draw_forms(work / "bare-f.pdf", bare.form_rows(con), fonts.body, fonts.title,
-                        "城关街道南关社区居民委员会")
+        bare.draw_forms(
+            work / "bare-f.pdf",
+            bare.form_rows(con),
+            fonts.body,
+            fonts.title,
+            "城关街道南关社区居民委员会",
+        )
 
     forms_floor = median_time(bare_forms, form_repeat)
     con.close()
     return [
-        Row(scale, "5. monthly figures (stats.monthly)", figures_s, "s", figures_floor,
-            "GROUP BY counts of today's register"),
-        Row(scale, "5. monthly report PDF", monthly_s, "s", figures_floor + draw_floor,
-            f"those counts + the same words on {len(words)} pages, bare canvas", "< 3 s"),
-        Row(scale, f"5. household forms, {len(sheets)} pages", forms_s, "s", forms_floor,
-            "rows via sqlite3 + the same forms, bare canvas"),
+        Row(
+            scale,
+            "5. monthly figures (stats.monthly)",
+            figures_s,
+            "s",
+            figures_floor,
+            "GROUP BY counts of today's register",
+        ),
+        Row(
+            scale,
+            "5. monthly report PDF",
+            monthly_s,
+            "s",
+            figures_floor + draw_floor,
+            f"those counts + the same words on {len(words)} pages, bare canvas",
+            "< 3 s",
+        ),
+        Row(
+            scale,
+            f"5. household forms, {len(sheets)} pages",
+            forms_s,
+            "s",
+            forms_floor,
+            "rows via sqlite3 + the same forms, bare canvas",
+        ),
     ]
 
 
@@ -290,32 +385,69 @@ def workbook(scale: str, db: Path, repeat: int, work: Path, seed_book: Path) -> 
             shutil.copyfile(db, target)  # not timed apart: a copy takes a fraction of a second
         open_database(target)
         result = workbook_import.import_file(Actor(), seed_book)
-        summary.update(new=result.new_residents, updated=result.updated_residents,
-                       rejected=len(result.rejected))
+        summary.update(
+            new=result.new_residents,
+            updated=result.updated_residents,
+            rejected=len(result.rejected),
+        )
         close_database()
 
     import_s = median_time(ours_import, max(1, min(repeat, 3)))
     import_floor = median_time(lambda: bare.read_workbook(seed_book), max(1, min(repeat, 3)))
     rows = [
-        Row(scale, "4. export register workbook", export_s, "s", export_floor,
-            "bare openpyxl writing the same cells"),
-        Row(scale, "4. import seed-size workbook", import_s, "s", import_floor,
-            "bare openpyxl read of the same file", "< 15 s", {"import": summary}),
+        Row(
+            scale,
+            "4. export register workbook",
+            export_s,
+            "s",
+            export_floor,
+            "bare openpyxl writing the same cells",
+        ),
+        Row(
+            scale,
+            "4. import seed-size workbook",
+            import_s,
+            "s",
+            import_floor,
+            "bare openpyxl read of the same file",
+            "< 15 s",
+            {"import": summary},
+        ),
     ]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:
         # What clerks use today: the register workbook opened in LibreOffice (headless, it
         # loads every cell and writes them out as CSV; searching it is then interactive).
         def libreoffice() -> None:
-            subprocess.run([soffice, "--headless", "--convert-to", "csv", "--outdir",
-                            str(work / "lo"), str(book)], check=True, capture_output=True,
-                           timeout=900)
+            subprocess.run(
+                [
+                    soffice,
+                    "--headless",
+                    "--convert-to",
+                    "csv",
+                    "--outdir",
+                    str(work / "lo"),
+                    str(book),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=900,
+            )
 
         lo_s = median_time(libreoffice, 1 if scale != "1x" else runs)
-        read_floor = import_floor if scale == "1x" else median_time(
-            lambda: bare.read_workbook(book), 1)
-        rows.append(Row(scale, "4. LibreOffice opens the register (today)", lo_s, "s",
-                        read_floor, "bare openpyxl read of the same file"))
+        read_floor = (
+            import_floor if scale == "1x" else median_time(lambda: bare.read_workbook(book), 1)
+        )
+        rows.append(
+            Row(
+                scale,
+                "4. LibreOffice opens the register (today)",
+                lo_s,
+                "s",
+                read_floor,
+                "bare openpyxl read of the same file",
+            )
+        )
     return rows
 
 
@@ -339,8 +471,10 @@ def fill(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
     row = FillTemplate.get_by_id(info.id)
     saved = SavedList.get_by_id(row.saved_list)
     base = fill_lists.ListCriteria.from_json(saved.criteria)
-    best = min(range(40, 95), key=lambda age: abs(fill_lists.count(
-        actor, dataclasses.replace(base, min_age=age)) - 2000))
+    best = min(
+        range(40, 95),
+        key=lambda age: abs(fill_lists.count(actor, dataclasses.replace(base, min_age=age)) - 2000),
+    )
     saved.criteria = dataclasses.replace(base, min_age=best).to_json()
     saved.save()
     out = work / f"fill-{scale}.xlsx"
@@ -363,5 +497,15 @@ def fill(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
         wb.save(work / "bare-fill.xlsx")
 
     floor_s = median_time(floor, runs)
-    return [Row(scale, "8. fill a department template (一表通)", fill_s, "s", floor_s,
-                "bare openpyxl writing the same cells", "", {"fill": result})]
+    return [
+        Row(
+            scale,
+            "8. fill a department template (一表通)",
+            fill_s,
+            "s",
+            floor_s,
+            "bare openpyxl writing the same cells",
+            "",
+            {"fill": result},
+        )
+    ]

@@ -78,14 +78,19 @@ def seed_workbook(data: Path, version: int, factor: int) -> Path:
     book = data / f"seed-{'own' if factor == 1 else 'neighbour'}-v{version}.xlsx"
     if book.exists():
         return book
-    db = data / f"demo-1x-v{version}.sqlite3" if factor == 1 else \
-        data / f"neighbour-v{version}.sqlite3"
+    db = (
+        data / f"demo-1x-v{version}.sqlite3"
+        if factor == 1
+        else data / f"neighbour-v{version}.sqlite3"
+    )
     build_db(db, SEED_HOUSEHOLDS, seed)
     if factor != 1:
         con = sqlite3.connect(db)
         with con:
-            con.execute("UPDATE household SET household_no = 'N' || household_no"
-                        " WHERE household_no NOT LIKE 'N%'")
+            con.execute(
+                "UPDATE household SET household_no = 'N' || household_no"
+                " WHERE household_no NOT LIKE 'N%'"
+            )
         con.close()
     open_database(db)
     workbook_export.export_register(wl.Actor(), book)
@@ -94,15 +99,18 @@ def seed_workbook(data: Path, version: int, factor: int) -> Path:
 
 
 def print_table(rows: list[wl.Row]) -> None:
-    header = (f"{'scale':<6} {'workload':<44} {'median':>11} {'floor':>9} {'ratio':>6}  "
-              "target / floor is")
+    header = (
+        f"{'scale':<6} {'workload':<44} {'median':>11} {'floor':>9} {'ratio':>6}  target / floor is"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
         floor = f"{r.floor:.2f}" if r.floor is not None else "-"
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "-"
-        print(f"{r.scale:<6} {r.workload:<44} {r.value:>8.2f} {r.unit:<2} {floor:>9} {ratio:>6}"
-              f"  {r.target or ''}{' / ' if r.target and r.floor_name else ''}{r.floor_name}")
+        print(
+            f"{r.scale:<6} {r.workload:<44} {r.value:>8.2f} {r.unit:<2} {floor:>9} {ratio:>6}"
+            f"  {r.target or ''}{' / ' if r.target and r.floor_name else ''}{r.floor_name}"
+        )
 
 
 def main() -> int:
@@ -144,15 +152,28 @@ def main() -> int:
     print()
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                            capture_output=True).stdout.strip()
-    args.out.write_text(json.dumps(
-        {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                     "platform": platform.platform()},
-         "commit": commit, "date": dt.datetime.now().isoformat(timespec="seconds"),
-         "repeat": args.repeat, "seconds": round(time.perf_counter() - started),
-         "rows": [asdict(r) | {"ratio": r.ratio} for r in rows]},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True, capture_output=True
+    ).stdout.strip()
+    args.out.write_text(
+        json.dumps(
+            {
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpus": os.cpu_count(),
+                    "platform": platform.platform(),
+                },
+                "commit": commit,
+                "date": dt.datetime.now().isoformat(timespec="seconds"),
+                "repeat": args.repeat,
+                "seconds": round(time.perf_counter() - started),
+                "rows": [asdict(r) | {"ratio": r.ratio} for r in rows],
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nJSON: {args.out}  ({time.perf_counter() - started:.0f} s in all)")
     return 0
 

@@ -59,18 +59,36 @@ def main() -> int:
         widget.grab().save(str(path))
         print(path, f"{widget.width()}x{widget.height()}")
 
-    starter = Starter("高龄津贴", "民政", "", ListCriteria(), "高龄津贴发放名单（    年  月）",
-                      (("序号", ()), ("姓名", ()), ("性别", ()), ("年龄", ()), ("身份证号码", ()),
-                       ("现住址", ("小区", "楼栋", "门牌")), ("联系电话", ()), ("备注", ())),
-                      (6, 10, 6, 6, 21, 14, 8, 8, 14, 12))
+    starter = Starter(
+        "高龄津贴",
+        "民政",
+        "",
+        ListCriteria(),
+        "高龄津贴发放名单（    年  月）",
+        (
+            ("序号", ()),
+            ("姓名", ()),
+            ("性别", ()),
+            ("年龄", ()),
+            ("身份证号码", ()),
+            ("现住址", ("小区", "楼栋", "门牌")),
+            ("联系电话", ()),
+            ("备注", ()),
+        ),
+        (6, 10, 6, 6, 21, 14, 8, 8, 14, 12),
+    )
     folder = Path(tempfile.mkdtemp(prefix="fill-screens-"))
     source = folder / "民政高龄津贴.xlsx"
     source.write_bytes(build_workbook(starter, "幸福社区"))
 
     fill_templates.templates(user)  # the starter set and its lists
     lists = {info.name: info.id for info in fill_lists.saved_lists(user)}
-    list_id = lists.get("八十岁以上（年底）") or fill_lists.save_list(
-        user, "八十岁以上（年底）", ListCriteria(min_age=80, date_rule="year_end")).id
+    list_id = (
+        lists.get("八十岁以上（年底）")
+        or fill_lists.save_list(
+            user, "八十岁以上（年底）", ListCriteria(min_age=80, date_rule="year_end")
+        ).id
+    )
 
     mapping = TemplateDialog(user, fill_templates.read_file(user, source), path=str(source))
     mapping.choose_list(list_id)

@@ -60,9 +60,18 @@ def main() -> int:
 
     # A big family with a history: a head whose household lost someone this year.
     dead = Resident.select().where(Resident.status == "deceased").order_by(Resident.id).first()
-    big = max((h for h in {r.household_id for r in Resident.select(Resident.household)
-                           .where(Resident.relation == "02").limit(400)}),
-              key=lambda h: len(households.current_members(h)))
+    big = max(
+        (
+            h
+            for h in {
+                r.household_id
+                for r in Resident.select(Resident.household)
+                .where(Resident.relation == "02")
+                .limit(400)
+            }
+        ),
+        key=lambda h: len(households.current_members(h)),
+    )
     head = households.current_members(big)[0]
 
     tab = RegistryTab(user)
@@ -117,8 +126,14 @@ def _more_dialogs(user, big: int, head, grab) -> None:
     from ui.registry.life_events import CategoryDialog, ReturnDialog
     from ui.registry.tab import NewResidentChooser
 
-    others = [h for h in Household.select().where(Household.archived == False)  # noqa: E712
-              .order_by(Household.id).limit(40) if h.id != big]
+    others = [
+        h
+        for h in Household.select()
+        .where(Household.archived == False)  # noqa: E712
+        .order_by(Household.id)
+        .limit(40)
+        if h.id != big
+    ]
     target = households.find_households(others[0].household_no)[0]
     move = MoveDialog(user, head.id)
     move.set_target(target)

@@ -68,8 +68,10 @@ def main() -> int:
         "no match": "zzqx",
     }
     print(f"{args.db}: {total:,} residents; sample {person.name} ({house.household_no})")
-    print(f"{'query':18} {'text':24} {'worst keystroke':>16} {'last keystroke':>15} "
-          f"{'exact count':>12} {'rows':>7}")
+    print(
+        f"{'query':18} {'text':24} {'worst keystroke':>16} {'last keystroke':>15} "
+        f"{'exact count':>12} {'rows':>7}"
+    )
     worst_all = 0.0
     for label, text in queries.items():
         per_key = []
@@ -83,8 +85,10 @@ def main() -> int:
             per_key.append(_time(keystroke, args.repeat)[0])
         exact, _ = _time(lambda text=text: _count(search, text), args.repeat)
         worst_all = max(worst_all, max(per_key))
-        print(f"{label:18} {text:24} {max(per_key):13.1f} ms {per_key[-1]:12.1f} ms "
-              f"{exact:9.1f} ms {search.count(text):7,}")
+        print(
+            f"{label:18} {text:24} {max(per_key):13.1f} ms {per_key[-1]:12.1f} ms "
+            f"{exact:9.1f} ms {search.count(text):7,}"
+        )
     filters = {
         "empty box": ("", ResidentFilter()),
         "compound, 60+": ("", ResidentFilter(compound_id=compound.id, min_age=60)),
@@ -96,6 +100,7 @@ def main() -> int:
     }
     print(f"\n{'filter':18} {'first page':>26} {'exact count':>12} {'rows':>7}")
     for label, (text, flt) in filters.items():
+
         def page(text=text, flt=flt):
             search.clear_cache()
             search.search(text, flt, limit=200)
@@ -106,8 +111,9 @@ def main() -> int:
     print(f"\n{'sort (empty box)':18} {'first page':>12} {'page at offset 10,000':>22}")
     for key in search.SORTS:
         first, _ = _time(lambda key=key: search.search("", sort=key, limit=200), args.repeat)
-        deep, _ = _time(lambda key=key: search.search("", sort=key, limit=200, offset=10000),
-                        args.repeat)
+        deep, _ = _time(
+            lambda key=key: search.search("", sort=key, limit=200, offset=10000), args.repeat
+        )
         print(f"{key:18} {first:9.1f} ms {deep:19.1f} ms")
     print(f"\nworst keystroke over all typed queries: {worst_all:.1f} ms")
     return 0

@@ -51,8 +51,9 @@ def _isolated_user_folders(tmp_path: Path, monkeypatch):
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      str(tmp_path / "qt-settings"))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt-settings")
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -147,7 +148,8 @@ def _database_state(database, db_path: Path) -> tuple[str, list[tuple[str, int, 
     digest = hashlib.sha256()
     digest.update(repr(database.execute_sql("PRAGMA user_version").fetchall()).encode())
     master = database.execute_sql(
-        "SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+    ).fetchall()
     digest.update(repr(master).encode())
     salted: list[tuple[str, int, str, str]] = []
     for kind, table, _sql in master:
@@ -160,8 +162,12 @@ def _database_state(database, db_path: Path) -> tuple[str, list[tuple[str, int, 
         rows = sorted(repr(r) for r in database.execute_sql(f'SELECT {picked} FROM "{table}"'))
         digest.update(repr((table, kept, rows)).encode())
         for column in set(columns) & _SALTED_COLUMNS:
-            salted += [(table, rowid, column, value) for rowid, value in database.execute_sql(
-                f'SELECT rowid, "{column}" FROM "{table}" ORDER BY rowid')]
+            salted += [
+                (table, rowid, column, value)
+                for rowid, value in database.execute_sql(
+                    f'SELECT rowid, "{column}" FROM "{table}" ORDER BY rowid'
+                )
+            ]
     files = attachments_dir_for(db_path)
     if files.is_dir():
         for path in sorted(files.rglob("*")):
@@ -185,8 +191,9 @@ class DemoTemplates:
         self.builds = 0
         self.copies = 0
 
-    def load(self, db_path: Path, *, households: int, seed: int,
-             as_of: dt.date) -> demo.DemoSummary:
+    def load(
+        self, db_path: Path, *, households: int, seed: int, as_of: dt.date
+    ) -> demo.DemoSummary:
         database = db_module.database.obj
         assert database is not None and Path(database.database) == db_path
         state, salted = _database_state(database, db_path)
@@ -215,8 +222,9 @@ class DemoTemplates:
         database.connect()
         with database.atomic():  # this test's own password hashes, not the template's
             for table, rowid, column, value in salted:
-                database.execute_sql(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?',
-                                     (value, rowid))
+                database.execute_sql(
+                    f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?', (value, rowid)
+                )
         self.copies += 1
         return dataclasses.replace(summary)
 
@@ -233,8 +241,9 @@ def demo_templates(tmp_path_factory) -> DemoTemplates:
 
 def pytest_terminal_summary(terminalreporter) -> None:
     for templates in _session_templates:  # how much building the copies saved
-        terminalreporter.write_line(f"demo templates: {templates.builds} built, "
-                                    f"{templates.copies} copied")
+        terminalreporter.write_line(
+            f"demo templates: {templates.builds} built, {templates.copies} copied"
+        )
 
 
 @pytest.fixture

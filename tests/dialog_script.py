@@ -116,8 +116,9 @@ class DialogScript:
         self.problems.append(message)
         return UnscriptedModal(message)
 
-    def ask(self, kind: str, parent: QWidget | None, title: str, text: str,
-            details: dict[str, object]) -> object:
+    def ask(
+        self, kind: str, parent: QWidget | None, title: str, text: str, details: dict[str, object]
+    ) -> object:
         asked = Asked(kind, title, text, details, parent)
         self.asked.append(asked)
         self.shown.append((kind, title, text))
@@ -127,8 +128,10 @@ class DialogScript:
         elif kind in self._always:
             value = self._always[kind]
         else:
-            raise self._fail(f"unscripted modal {kind}({title!r}, {text!r}): script it with "
-                             f"dialogs.answer({kind!r}, ...) or dialogs.allow(...)")
+            raise self._fail(
+                f"unscripted modal {kind}({title!r}, {text!r}): script it with "
+                f"dialogs.answer({kind!r}, ...) or dialogs.allow(...)"
+            )
         return value(asked) if callable(value) else value
 
     def run(self, dialog: QDialog) -> int:
@@ -137,8 +140,10 @@ class DialogScript:
         self.shown.append((name, dialog.windowTitle(), text))
         handler = next((h for h in self._handlers if isinstance(dialog, h.cls)), None)
         if handler is None:
-            raise self._fail(f"unscripted modal dialog {name} ({dialog.windowTitle()!r} "
-                             f"{text!r}): script it with dialogs.on({name}, act)")
+            raise self._fail(
+                f"unscripted modal dialog {name} ({dialog.windowTitle()!r} "
+                f"{text!r}): script it with dialogs.on({name}, act)"
+            )
         if not handler.always:
             self._handlers.remove(handler)
         dialog.show()
@@ -156,10 +161,16 @@ class DialogScript:
         return dialog.result()
 
     def leftovers(self) -> list[str]:
-        left = [f"scripted answers never asked for: {kind} {values!r}"
-                for kind, values in self._queued.items() if values]
-        left += [f"scripted dialog never came up: {h.cls.__name__}"
-                 for h in self._handlers if not h.always]
+        left = [
+            f"scripted answers never asked for: {kind} {values!r}"
+            for kind, values in self._queued.items()
+            if values
+        ]
+        left += [
+            f"scripted dialog never came up: {h.cls.__name__}"
+            for h in self._handlers
+            if not h.always
+        ]
         return left
 
 

@@ -12,12 +12,12 @@ MM = 72 / 25.4
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True, timeout=120,
-                          env=env).stdout
+    return subprocess.run(
+        args, capture_output=True, text=True, check=True, timeout=120, env=env
+    ).stdout
 
 
-def text(path: Path, layout: bool = True, first: int | None = None,
-         last: int | None = None) -> str:
+def text(path: Path, layout: bool = True, first: int | None = None, last: int | None = None) -> str:
     args = ["pdftotext", "-enc", "UTF-8"]
     if layout:
         args.append("-layout")
@@ -66,8 +66,11 @@ def words(path: Path) -> list[Word]:
     for line in out.splitlines():
         if "<page " in line:
             page += 1
-        m = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                      r"(.*)</word>", line)
+        m = re.search(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+            r"(.*)</word>",
+            line,
+        )
         if m:
             x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
             found.append(Word(page, x0, y0, x1, y1, html.unescape(m.group(5))))
@@ -76,13 +79,17 @@ def words(path: Path) -> list[Word]:
 
 def ink_box(path: Path, page: int = 1, dpi: int = 50) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) in pixels of everything darker than mid-grey on a page."""
-    raw = subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page),
-                          str(path)], capture_output=True, check=True, timeout=120).stdout
+    raw = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page), "-l", str(page), str(path)],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
     # A binary PGM: "P5\n<width> <height>\n255\n" then one byte per pixel.
     header = raw.split(b"\n", 3)
     width, height = (int(v) for v in header[1].split())
     pixels = header[3]
-    dark = [i for i, v in enumerate(pixels[:width * height]) if v < 128]
+    dark = [i for i, v in enumerate(pixels[: width * height]) if v < 128]
     xs = [i % width for i in dark]
     ys = [i // width for i in dark]
     return min(xs), min(ys), max(xs), max(ys)

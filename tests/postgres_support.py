@@ -69,28 +69,40 @@ def connect_admin(url: str):
 def _start_cluster() -> PgServer:
     """A throwaway cluster from scripts/pg_cluster.sh, or pytest.skip saying why not."""
     if os.name != "posix" or not SCRIPT.exists():
-        pytest.skip(f"no PostgreSQL server: set {ENV} to a postgresql:// URL "
-                    "(scripts/pg_cluster.sh runs on Linux only)")
+        pytest.skip(
+            f"no PostgreSQL server: set {ENV} to a postgresql:// URL "
+            "(scripts/pg_cluster.sh runs on Linux only)"
+        )
     folder = Path(tempfile.mkdtemp(prefix="ndesk-pg-"))
     try:
-        done = subprocess.run(["bash", str(SCRIPT), "start", str(folder)], capture_output=True,
-                              text=True, timeout=START_TIMEOUT_SECONDS, check=False)
+        done = subprocess.run(
+            ["bash", str(SCRIPT), "start", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=START_TIMEOUT_SECONDS,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         _stop_cluster(folder)
-        pytest.skip(f"no PostgreSQL server: scripts/pg_cluster.sh did not start one ({exc}); "
-                    f"set {ENV} to a postgresql:// URL")
+        pytest.skip(
+            f"no PostgreSQL server: scripts/pg_cluster.sh did not start one ({exc}); "
+            f"set {ENV} to a postgresql:// URL"
+        )
     url = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     if done.returncode != 0 or not url.startswith("postgresql://"):
         _stop_cluster(folder)
         why = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "no URL printed"
-        pytest.skip(f"no PostgreSQL server: scripts/pg_cluster.sh could not start one ({why}); "
-                    f"set {ENV} to a postgresql:// URL")
+        pytest.skip(
+            f"no PostgreSQL server: scripts/pg_cluster.sh could not start one ({why}); "
+            f"set {ENV} to a postgresql:// URL"
+        )
     return PgServer(url, folder)
 
 
 def _stop_cluster(folder: Path) -> None:
-    subprocess.run(["bash", str(SCRIPT), "stop", str(folder)], capture_output=True,
-                   timeout=120, check=False)
+    subprocess.run(
+        ["bash", str(SCRIPT), "stop", str(folder)], capture_output=True, timeout=120, check=False
+    )
 
 
 def _acquire() -> PgServer:
@@ -149,7 +161,7 @@ def pg_url(pg_server: PgServer):
     try:
         with admin.cursor() as cur:
             try:
-                cur.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+                cur.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
             except Exception as exc:
                 if getattr(exc, "pgcode", None) != "42501":  # insufficient_privilege
                     raise

@@ -45,8 +45,13 @@ def patch_questions(dialogs: DialogScript) -> Answers:
 
 def families(min_members: int = 3) -> list[Household]:
     """Open households with at least *min_members* current members, in id order."""
-    return [h for h in Household.select().where(Household.archived == False)  # noqa: E712
-            .order_by(Household.id) if len(households.current_members(h.id)) >= min_members]
+    return [
+        h
+        for h in Household.select()
+        .where(Household.archived == False)  # noqa: E712
+        .order_by(Household.id)
+        if len(households.current_members(h.id)) >= min_members
+    ]
 
 
 def member(household_id: int, relation_not: str = HEAD) -> Resident:
@@ -54,23 +59,34 @@ def member(household_id: int, relation_not: str = HEAD) -> Resident:
 
 
 def events_of(resident_id: int, kind: str) -> list[LifeEvent]:
-    return list(LifeEvent.select().where((LifeEvent.resident == resident_id)
-                                         & (LifeEvent.kind == kind)).order_by(LifeEvent.id))
+    return list(
+        LifeEvent.select()
+        .where((LifeEvent.resident == resident_id) & (LifeEvent.kind == kind))
+        .order_by(LifeEvent.id)
+    )
 
 
 def audit_rows(table: str, record_id: int, action: str = "update") -> list[AuditLog]:
-    return list(AuditLog.select().where((AuditLog.table_name == table)
-                                        & (AuditLog.record_id == str(record_id))
-                                        & (AuditLog.action == action)).order_by(AuditLog.id))
+    return list(
+        AuditLog.select()
+        .where(
+            (AuditLog.table_name == table)
+            & (AuditLog.record_id == str(record_id))
+            & (AuditLog.action == action)
+        )
+        .order_by(AuditLog.id)
+    )
 
 
 def pick(number: str):
     """What the clerk does in the household picker: type a number, search, OK."""
+
     def act(picker) -> None:
         picker.query.setText(number)
         picker.run_search()
         assert picker.model.rowCount() >= 1
         ok(picker).click()
+
     return act
 
 
@@ -82,8 +98,13 @@ def button(dialog, name: str) -> QPushButton:
 
 def archived_household(admin) -> Household:
     """A household closed because its only member moved out (the demo's small sample has none)."""
-    single = next(h for h in Household.select().where(Household.archived == False)  # noqa: E712
-                  .order_by(Household.id) if len(households.current_members(h.id)) == 1)
+    single = next(
+        h
+        for h in Household.select()
+        .where(Household.archived == False)  # noqa: E712
+        .order_by(Household.id)
+        if len(households.current_members(h.id)) == 1
+    )
     person = households.current_members(single.id)[0]
     life_events.record_move_out(admin, person.id, dt.date(2026, 10, 1), "西安市", "务工")
     house = Household.get_by_id(single.id)
@@ -96,8 +117,12 @@ def moved_out() -> list[Resident]:
 
 
 def counts() -> tuple[int, ...]:
-    return (Resident.select().count(), Household.select().count(), LifeEvent.select().count(),
-            AuditLog.select().where(AuditLog.action != "view").count())
+    return (
+        Resident.select().count(),
+        Household.select().count(),
+        LifeEvent.select().count(),
+        AuditLog.select().where(AuditLog.action != "view").count(),
+    )
 
 
 def cancel_dialog(dialog) -> None:

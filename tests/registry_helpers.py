@@ -23,11 +23,16 @@ def make_family(admin):
     house = households.create_household(admin, AddressInput(compound.id, "3号楼", "2单元", "301"))
     people = {}
     for name, sex, born, rel, seq in [
-        ("王建国", "1", dt.date(1958, 3, 2), "02", 1), ("李秀兰", "2", dt.date(1960, 5, 9), "12", 2),
-        ("王磊", "1", dt.date(1984, 1, 5), "22", 3), ("张敏", "2", dt.date(1986, 7, 1), "38", 4),
-        ("王子涵", "1", dt.date(2012, 9, 9), "41", 5), ("王芳", "2", dt.date(1990, 2, 2), "32", 6),
+        ("王建国", "1", dt.date(1958, 3, 2), "02", 1),
+        ("李秀兰", "2", dt.date(1960, 5, 9), "12", 2),
+        ("王磊", "1", dt.date(1984, 1, 5), "22", 3),
+        ("张敏", "2", dt.date(1986, 7, 1), "38", 4),
+        ("王子涵", "1", dt.date(2012, 9, 9), "41", 5),
+        ("王芳", "2", dt.date(1990, 2, 2), "32", 6),
     ]:
-        people[name] = residents.create_resident(admin, house.id, person(name, sex, born, rel, seq)).id
+        people[name] = residents.create_resident(
+            admin, house.id, person(name, sex, born, rel, seq)
+        ).id
     return compound, house, people
 
 

@@ -36,15 +36,22 @@ def test_supervisor_reads_the_log_with_before_and_after(qtbot, clerk, supervisor
     assert _shown(dialog) == [("clerk", "update", "南关小区"), ("clerk", "create", "南关小区")]
     dialog.view.selectRow(0)
     assert [(c.label, c.before, c.after) for c in dialog.selected_changes()] == [
-        ("牵头单位", "县供电公司", "县教育局")]
+        ("牵头单位", "县供电公司", "县教育局")
+    ]
     assert "修改 小区 南关小区" in dialog.heading.text()
-    cells = [[dialog.changes.index(r, c).data() for c in range(3)]
-             for r in range(dialog.changes.rowCount())]
+    cells = [
+        [dialog.changes.index(r, c).data() for c in range(3)]
+        for r in range(dialog.changes.rowCount())
+    ]
     assert cells == [["牵头单位", "县供电公司", "县教育局"]]
     dialog.view.selectRow(1)  # a new record: its values, nothing before
-    created = {row[0]: (row[1], row[2]) for row in (
-        [dialog.changes.index(r, c).data() for c in range(3)]
-        for r in range(dialog.changes.rowCount()))}
+    created = {
+        row[0]: (row[1], row[2])
+        for row in (
+            [dialog.changes.index(r, c).data() for c in range(3)]
+            for r in range(dialog.changes.rowCount())
+        )
+    }
     assert created["小区名称"] == ("", "南关小区") and created["已归档"] == ("", "否")
     dialog.text.insert("县教育局")
     QTest.keyClick(dialog.text, Qt.Key.Key_Return)
@@ -115,13 +122,15 @@ def test_a_long_log_opens_one_page_and_scrolling_fetches_more(qtbot, clerk, supe
     QTest.keyClick(dialog.view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert len(dialog.model.rows) == total
     assert dialog.count.text() == f"共 {total:,} 条"
-    assert [e.id for e in dialog.model.rows] == sorted((e.id for e in dialog.model.rows),
-                                                       reverse=True)
+    assert [e.id for e in dialog.model.rows] == sorted(
+        (e.id for e in dialog.model.rows), reverse=True
+    )
     assert len({e.id for e in dialog.model.rows}) == total
 
 
-def test_export_writes_a_workbook_whose_rows_match(qtbot, admin, clerk, supervisor, tmp_path,
-                                                   dialogs):
+def test_export_writes_a_workbook_whose_rows_match(
+    qtbot, admin, clerk, supervisor, tmp_path, dialogs
+):
     _, _, people = make_family(admin)
     residents.log_view(clerk, people["王磊"])
     residents.log_view(clerk, people["王芳"])

@@ -58,7 +58,9 @@ def test_every_field_of_every_audited_table_has_a_chinese_label():
     for key in settings.DEFAULTS:
         if not CJK.search(audit_view.field_label("setting", key)):
             missing.append(f"setting {key}")
-    assert not missing, "no Chinese label in models/core/audit_view.py FIELDS: " + ", ".join(missing)
+    assert not missing, "no Chinese label in models/core/audit_view.py FIELDS: " + ", ".join(
+        missing
+    )
 
 
 def _audit_calls() -> list[tuple[str, int, str | None, str | None, list[ast.expr]]]:
@@ -85,16 +87,20 @@ def _audit_calls() -> list[tuple[str, int, str | None, str | None, list[ast.expr
                 def constant(i: int, args=args) -> str | None:
                     if len(args) > i and isinstance(args[i], ast.Constant):
                         return str(args[i].value)
-                    if len(args) > i and isinstance(args[i], ast.Attribute) and ast.unparse(
-                            args[i].value) in ("audit.Action", "Action"):
+                    if (
+                        len(args) > i
+                        and isinstance(args[i], ast.Attribute)
+                        and ast.unparse(args[i].value) in ("audit.Action", "Action")
+                    ):
                         return audit.Action[args[i].attr].value  # audit.Action.CREATE
                     return None
 
-                values = list(args[first + 3:first + 5]) if name != "audit_note" else []
+                values = list(args[first + 3 : first + 5]) if name != "audit_note" else []
                 values += [k.value for k in node.keywords if k.arg in ("before", "after")]
                 table = constant(first + 1) if name != "audit_note" else "event"
-                calls.append((f"{path.relative_to(ROOT)}", node.lineno, constant(first), table,
-                              values))
+                calls.append(
+                    (f"{path.relative_to(ROOT)}", node.lineno, constant(first), table, values)
+                )
     return calls
 
 
@@ -112,8 +118,10 @@ def test_every_action_table_and_summary_key_the_code_writes_has_a_chinese_name()
             # checked by the test above, for every audited table.
             if isinstance(value, ast.Dict) and table is not None:
                 for key in value.keys:
-                    if isinstance(key, ast.Constant) and audit_view.field_spec(
-                            table or "", str(key.value)) is None:
+                    if (
+                        isinstance(key, ast.Constant)
+                        and audit_view.field_spec(table or "", str(key.value)) is None
+                    ):
                         missing.append(f"{where}:{line} key {key.value!r}")
     for action in ("create", "update", "archive"):  # models/core/crud.py writes these
         assert CJK.search(audit.ACTION_NAMES[action])
@@ -135,6 +143,7 @@ def test_every_key_in_a_demo_log_reads_in_chinese(demo_small, admin):
 
 # -- decoding ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def family(admin):
     return make_family(admin)
@@ -151,7 +160,9 @@ def test_a_category_change_reads_as_names_and_labels(clerk, supervisor, family):
     wang = Resident.get_by_id(people["王磊"])
     assert entry.user == "李晓梅（clerk）"
     assert entry.summary == f"修改 居民 王磊（{wang.id_number[:4]}{'*' * 10}{wang.id_number[-4:]}）"
-    assert [(c.label, c.before, c.after) for c in entry.changes] == [("人员类别", "户籍人口", "流动人口")]
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [
+        ("人员类别", "户籍人口", "流动人口")
+    ]
     assert entry.note == "类别变更"
     event = _latest(supervisor, table_name="life_event")
     change = {c.label: c.after for c in event.changes}
@@ -165,12 +176,15 @@ def test_a_category_change_reads_as_names_and_labels(clerk, supervisor, family):
 def test_a_move_names_the_households_by_head_and_address(admin, clerk, supervisor, family):
     compound, house, people = family
     other = households.create_household(
-        admin, households.AddressInput(compound.id, "5号楼", "1单元", "102"))
+        admin, households.AddressInput(compound.id, "5号楼", "1单元", "102")
+    )
     households.move_resident(clerk, people["王芳"], other.id, "02", clock.today(), "结婚")
     entry = _latest(supervisor, table_name="resident", action="update", person="王芳")
     moved = {c.label: (c.before, c.after) for c in entry.changes}
-    assert moved["所在户"] == (f"户号 {house.household_no} 王建国户（南关小区3号楼2单元301）",
-                            f"户号 {other.household_no} 王芳户（南关小区5号楼1单元102）")
+    assert moved["所在户"] == (
+        f"户号 {house.household_no} 王建国户（南关小区3号楼2单元301）",
+        f"户号 {other.household_no} 王芳户（南关小区5号楼1单元102）",
+    )
     assert moved["与户主关系"] == ("长女", "户主")
 
 
@@ -185,12 +199,20 @@ def test_a_view_names_the_person_not_a_number(clerk, supervisor, family):
 
 def test_a_fixed_hazard_reads_in_chinese(demo_small, supervisor):
     finding = FacilityFinding.select().where(FacilityFinding.is_hazard == True).first()  # noqa: E712
-    crud.update(supervisor, finding, "隐患整改销号", fixed_on=clock.today(),
-                fix_notes="已更换插线板", fixed_by="zhuren")
+    crud.update(
+        supervisor,
+        finding,
+        "隐患整改销号",
+        fixed_on=clock.today(),
+        fix_notes="已更换插线板",
+        fixed_by="zhuren",
+    )
     entry = _latest(supervisor, table_name="facility_finding", action="update")
     assert {c.label: c.after for c in entry.changes} == {
-        "整改完成日期": clock.today().isoformat(), "整改情况": "已更换插线板",
-        "整改登记人": "张建国（zhuren）"}
+        "整改完成日期": clock.today().isoformat(),
+        "整改情况": "已更换插线板",
+        "整改登记人": "张建国（zhuren）",
+    }
     assert entry.table_label == "检查发现" and "安全检查" in entry.record
 
 
@@ -210,15 +232,20 @@ def test_settings_and_summaries_read_in_chinese(admin, supervisor):
 def test_id_numbers_are_masked_even_for_a_role_that_may_reveal_them(clerk, supervisor, family):
     _, _, people = family
     number = Resident.get_by_id(people["王建国"]).id_number
-    crud.update(clerk, Resident.get_by_id(people["王建国"]), f"身份证{number}已核对",
-                notes=f"原证号 {number} 已换领")
+    crud.update(
+        clerk,
+        Resident.get_by_id(people["王建国"]),
+        f"身份证{number}已核对",
+        notes=f"原证号 {number} 已换领",
+    )
     entries = audit_view.search(supervisor, LogFilter()).entries
     text = json.dumps([[e.record, e.note, e.content] for e in entries], ensure_ascii=False)
     assert number not in text
     assert f"{number[:4]}{'*' * 10}{number[-4:]}" in text
     created = next(e for e in entries if e.action == "create" and e.record.startswith("王建国"))
     assert {c.label: c.after for c in created.changes}["公民身份号码"] == audit_view.idcard.mask(
-        number)
+        number
+    )
     assert "原证号 " + audit_view.idcard.mask(number) in entries[0].content
     assert entries[0].note == f"身份证{audit_view.idcard.mask(number)}已核对"
 
@@ -227,8 +254,9 @@ def test_a_page_costs_the_same_few_queries_however_many_people(demo_small, clerk
     people = list(Resident.select().limit(60))
     for person in people:
         crud.update(clerk, person, phone="13900000000")
-    rows = list(AuditLog.select().where(AuditLog.table_name == "resident")
-                .order_by(AuditLog.id.desc()))
+    rows = list(
+        AuditLog.select().where(AuditLog.table_name == "resident").order_by(AuditLog.id.desc())
+    )
     few, many = audit_view.Lookup(), audit_view.Lookup()
     audit_view._readable(rows[:2], few)
     audit_view._readable(rows[:60], many)
@@ -238,14 +266,20 @@ def test_a_page_costs_the_same_few_queries_however_many_people(demo_small, clerk
 
 # -- filters ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def busy_week(admin, clerk, officer, supervisor, family):
     """Rows on three days by different users, about different people."""
     _, _, people = family
     for day, (who, person, phone) in zip(
-            (dt.date(2026, 11, 20), dt.date(2026, 11, 24), dt.date(2026, 11, 26)),
-            [(clerk, "王磊", "13900000001"), (officer, "王芳", "13900000002"),
-             (clerk, "王建国", "13900000003")], strict=True):
+        (dt.date(2026, 11, 20), dt.date(2026, 11, 24), dt.date(2026, 11, 26)),
+        [
+            (clerk, "王磊", "13900000001"),
+            (officer, "王芳", "13900000002"),
+            (clerk, "王建国", "13900000003"),
+        ],
+        strict=True,
+    ):
         clock.freeze(dt.datetime.combine(day, dt.time(10, 30)))
         crud.update(who, Resident.get_by_id(people[person]), "更正电话", phone=phone)
         residents.log_view(who, people[person])
@@ -260,8 +294,11 @@ def _rows(actor, **filters) -> list[tuple[str, str, str]]:
 
 def test_filter_by_person_name_finds_their_rows_only(supervisor, busy_week):
     rows = _rows(supervisor, person="王磊")
-    assert rows == [("clerk", "view", "王磊"), ("clerk", "update", "王磊"),
-                    ("admin", "create", "王磊")]
+    assert rows == [
+        ("clerk", "view", "王磊"),
+        ("clerk", "update", "王磊"),
+        ("admin", "create", "王磊"),
+    ]
     page = audit_view.search(supervisor, LogFilter(person="王磊"))
     assert page.people_count == 1 and page.people[0].startswith("王磊（6106")
     # 王 is nobody's whole name: everyone whose name holds it.
@@ -279,9 +316,11 @@ def test_filter_by_a_fragment_of_the_id_number(supervisor, busy_week):
 def test_filter_by_user_action_table_and_text(supervisor, busy_week):
     assert {r[0] for r in _rows(supervisor, username="jisheng")} == {"jisheng"}
     assert len(_rows(supervisor, username="jisheng")) == 2
-    assert _rows(supervisor, action="view") == [("clerk", "view", "王建国"),
-                                                ("jisheng", "view", "王芳"),
-                                                ("clerk", "view", "王磊")]
+    assert _rows(supervisor, action="view") == [
+        ("clerk", "view", "王建国"),
+        ("jisheng", "view", "王芳"),
+        ("clerk", "view", "王磊"),
+    ]
     assert {r[1] for r in _rows(supervisor, table_name="household")} == {"create"}
     assert _rows(supervisor, text="13900000002") == [("jisheng", "update", "王芳")]
 
@@ -289,8 +328,9 @@ def test_filter_by_user_action_table_and_text(supervisor, busy_week):
 def test_filter_by_date_range_includes_both_ends(supervisor, busy_week):
     rows = _rows(supervisor, since=dt.date(2026, 11, 24), until=dt.date(2026, 11, 26))
     assert [r[2] for r in rows] == ["王建国", "王建国", "王芳", "王芳"]
-    assert [r[2] for r in _rows(supervisor, until=dt.date(2026, 11, 20), action="update")] \
-        == ["王磊"]
+    assert [r[2] for r in _rows(supervisor, until=dt.date(2026, 11, 20), action="update")] == [
+        "王磊"
+    ]
     assert _rows(supervisor, since=dt.date(2026, 11, 25), until=dt.date(2026, 11, 25)) == []
 
 
@@ -314,6 +354,7 @@ def test_choices_name_users_actions_and_tables(supervisor, busy_week):
 
 
 # -- export -----------------------------------------------------------------------------------
+
 
 def _sheet_rows(path: Path) -> list[list[str]]:
     sheet = load_workbook(path, read_only=True)[audit_view.SHEET_TITLE]
@@ -372,8 +413,9 @@ def test_export_reports_progress_in_batches(supervisor, busy_week, tmp_path, mon
     monkeypatch.setattr(audit_view, "EXPORT_BATCH", 4)
     total = AuditLog.select().count()
     calls: list[tuple[int, int]] = []
-    result = audit_view.export_workbook(supervisor, LogFilter(), tmp_path / "x.xlsx",
-                                        lambda d, t: calls.append((d, t)) or True)
+    result = audit_view.export_workbook(
+        supervisor, LogFilter(), tmp_path / "x.xlsx", lambda d, t: calls.append((d, t)) or True
+    )
     assert result.rows == total and calls[-1] == (total, total)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) > 3
     assert len(_sheet_rows(tmp_path / "x.xlsx")) == total + 2

@@ -29,8 +29,10 @@ def _isolated(tmp_path, monkeypatch):
 
 def register() -> list[tuple]:
     """The register as a clerk sees it: every household and person, in order."""
-    return [(r.household.household_no, r.name, r.id_number, r.relation, r.status)
-            for r in Resident.select().join(Household).order_by(Resident.id)]
+    return [
+        (r.household.household_no, r.name, r.id_number, r.relation, r.status)
+        for r in Resident.select().join(Household).order_by(Resident.id)
+    ]
 
 
 @pytest.fixture
@@ -100,8 +102,11 @@ def test_verify_refuses_damaged_or_foreign_files(tmp_path, with_photo):
     truncated = tmp_path / "truncated.zip"
     truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     tampered_photo = tmp_path / "photo.zip"
-    _rewrite_zip(good, tampered_photo,
-                 lambda name, data: data[:-4] + b"XXXX" if name.startswith("files/") else data)
+    _rewrite_zip(
+        good,
+        tampered_photo,
+        lambda name, data: data[:-4] + b"XXXX" if name.startswith("files/") else data,
+    )
     no_manifest = tmp_path / "nomanifest.zip"
     _rewrite_zip(good, no_manifest, lambda name, data: None if name == "manifest.json" else data)
 
@@ -116,8 +121,13 @@ def test_verify_refuses_damaged_or_foreign_files(tmp_path, with_photo):
     _rewrite_zip(good, too_new, newer)
     text = tmp_path / "notes.txt"
     text.write_text("不是备份", encoding="utf-8")
-    expected = {truncated: "不完整或已损坏", tampered_photo: "校验值不符", no_manifest: "清单",
-                too_new: "更新版本", text: "不是本程序的备份文件"}
+    expected = {
+        truncated: "不完整或已损坏",
+        tampered_photo: "校验值不符",
+        no_manifest: "清单",
+        too_new: "更新版本",
+        text: "不是本程序的备份文件",
+    }
     for path, words in expected.items():
         with pytest.raises(backup.BackupError) as err:
             backup.verify(path)

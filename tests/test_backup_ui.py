@@ -25,8 +25,11 @@ def _isolated(tmp_path, monkeypatch):
 @pytest.fixture
 def messages(dialogs):
     dialogs.allow("inform", "warn", "error")
-    return {"information": dialogs.said("inform"), "warning": dialogs.said("warn"),
-            "critical": dialogs.said("error")}
+    return {
+        "information": dialogs.said("inform"),
+        "warning": dialogs.said("warn"),
+        "critical": dialogs.said("error"),
+    }
 
 
 @pytest.fixture
@@ -66,8 +69,9 @@ def test_backup_to_a_chosen_file(qtbot, dialogs, messages, admin, demo_small, tm
     assert backup.verify(target.with_suffix(".zip")).counts["households"] == 80
 
 
-def test_restore_from_the_window_restarts_the_session(qtbot, dialogs, messages, controller,
-                                                      admin, demo_small):
+def test_restore_from_the_window_restarts_the_session(
+    qtbot, dialogs, messages, controller, admin, demo_small
+):
     db_file = database_path()
     assert controller.start(db_file)
     first_window = controller.window
@@ -122,8 +126,9 @@ def test_daily_backup_runs_once_a_day(qtbot, messages, admin, demo_small):
     scheduler.detach()
 
 
-def test_closing_the_window_backs_up_and_a_restart_does_not(qtbot, messages, controller, admin,
-                                                           demo_small):
+def test_closing_the_window_backs_up_and_a_restart_does_not(
+    qtbot, messages, controller, admin, demo_small
+):
     db_file = database_path()
     assert controller.start(db_file)
     controller._restart(db_file, None)  # e.g. 切换用户: no backup

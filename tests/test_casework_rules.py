@@ -68,15 +68,18 @@ def test_every_birth_month_2022_to_2025_02_follows_the_official_table(year, mont
         assert rules.amount_due(months, lambda m: 30000).total_fen == expected * 30000
 
 
-@pytest.mark.parametrize(("birth", "count", "yuan"), [
-    (D(2021, 12, 31), 0, "0.00"),  # three before the subsidy began
-    (D(2022, 1, 1), 1, "300.00"),  # turns three in January 2025: that month is due
-    (D(2022, 2, 28), 2, "600.00"),
-    (D(2023, 12, 1), 24, "7,200.00"),
-    (D(2024, 12, 31), 36, "10,800.00"),  # 2025-01 … 2027-12
-    (D(2025, 1, 1), 36, "10,800.00"),
-    (D(2025, 3, 10), 36, "10,800.00"),  # born from 2025: the full three years
-])
+@pytest.mark.parametrize(
+    ("birth", "count", "yuan"),
+    [
+        (D(2021, 12, 31), 0, "0.00"),  # three before the subsidy began
+        (D(2022, 1, 1), 1, "300.00"),  # turns three in January 2025: that month is due
+        (D(2022, 2, 28), 2, "600.00"),
+        (D(2023, 12, 1), 24, "7,200.00"),
+        (D(2024, 12, 31), 36, "10,800.00"),  # 2025-01 … 2027-12
+        (D(2025, 1, 1), 36, "10,800.00"),
+        (D(2025, 3, 10), 36, "10,800.00"),  # born from 2025: the full three years
+    ],
+)
 def test_subsidy_month_counting(birth, count, yuan):
     months = rules.subsidy_months(birth)
     assert len(months) == count
@@ -85,9 +88,14 @@ def test_subsidy_month_counting(birth, count, yuan):
 
 def test_amount_due_groups_months_by_rate_and_reports_missing_rates():
     months = rules.months_between(D(2025, 11, 1), D(2026, 2, 1))
-    due = rules.amount_due(months, lambda m: None if m < D(2025, 12, 1) else (30000 if m.year == 2025 else 40000))
+    due = rules.amount_due(
+        months, lambda m: None if m < D(2025, 12, 1) else (30000 if m.year == 2025 else 40000)
+    )
     assert [(p.first_month, p.months, p.monthly_fen) for p in due.periods] == [
-        (D(2025, 11, 1), 1, None), (D(2025, 12, 1), 1, 30000), (D(2026, 1, 1), 2, 40000)]
+        (D(2025, 11, 1), 1, None),
+        (D(2025, 12, 1), 1, 30000),
+        (D(2026, 1, 1), 2, 40000),
+    ]
     assert due.missing_rate_months == 1 and due.total_fen == 110000
 
 

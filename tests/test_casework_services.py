@@ -24,28 +24,46 @@ TODAY = AS_OF
 
 
 def _inputs(suggestions):
-    return [ChildInput(s.name, s.birth_date, s.sex, s.origin, s.deceased, s.resident_id, s.note)
-            for s in suggestions]
+    return [
+        ChildInput(s.name, s.birth_date, s.sex, s.origin, s.deceased, s.resident_id, s.note)
+        for s in suggestions
+    ]
 
 
 def _register_birth(officer, fam, **kw):
-    kids = casework_people.suggest_children(officer, fam.mother.id, fam.father.id,
-                                            exclude_child_id=fam.baby.id, born_before=fam.baby.birth_date)
-    args = dict(mother_id=fam.mother.id, father_id=fam.father.id, children=_inputs(kids),
-                birth_order=2, child_id=fam.baby.id, marriage_date=D(2016, 10, 1),
-                opened_on=D(2026, 7, 1))
+    kids = casework_people.suggest_children(
+        officer,
+        fam.mother.id,
+        fam.father.id,
+        exclude_child_id=fam.baby.id,
+        born_before=fam.baby.birth_date,
+    )
+    args = dict(
+        mother_id=fam.mother.id,
+        father_id=fam.father.id,
+        children=_inputs(kids),
+        birth_order=2,
+        child_id=fam.baby.id,
+        marriage_date=D(2016, 10, 1),
+        opened_on=D(2026, 7, 1),
+    )
     args.update(kw)
     return cases.create_birth_registration(officer, **args)
 
 
 # -- 孩次 from the register -------------------------------------------------------------------
 
+
 def test_register_suggests_spouse_and_children_with_counting_rules(officer, family):  # noqa: F811
     spouse = casework_people.suggest_spouse(officer, family.mother.id)
     assert spouse is not None and spouse.id == family.father.id
-    kids = casework_people.suggest_children(officer, family.mother.id, family.father.id,
-                                            exclude_child_id=family.baby.id,
-                                            born_before=family.baby.birth_date)
+    kids = casework_people.suggest_children(
+        officer,
+        family.mother.id,
+        family.father.id,
+        exclude_child_id=family.baby.id,
+        born_before=family.baby.birth_date,
+    )
     by_name = {k.name: k for k in kids}
     assert set(by_name) == {"张雨桐", "张子豪", "张雨欣"}  # the baby herself is left out
     assert by_name["张子豪"].origin == "adopted"  # 养子或继子 (27)
@@ -62,11 +80,23 @@ def test_register_suggests_spouse_and_children_with_counting_rules(officer, fami
 def test_earlier_marriage_child_does_not_count_and_another_order_needs_a_reason(officer, family):  # noqa: F811
     extra = [ChildInput("刘洋", D(2012, 4, 4), "1", origin="earlier")]
     with pytest.raises(CaseworkError, match="应为第1孩"):
-        cases.create_birth_registration(officer, mother_id=family.mother.id, father_id=family.father.id,
-                                        children=extra, birth_order=2, expected_date=TODAY + dt.timedelta(days=90))
+        cases.create_birth_registration(
+            officer,
+            mother_id=family.mother.id,
+            father_id=family.father.id,
+            children=extra,
+            birth_order=2,
+            expected_date=TODAY + dt.timedelta(days=90),
+        )
     case = cases.create_birth_registration(
-        officer, mother_id=family.mother.id, father_id=family.father.id, children=extra,
-        birth_order=2, order_reason="另有一名共同生育子女户籍在外地", expected_date=TODAY + dt.timedelta(days=90))
+        officer,
+        mother_id=family.mother.id,
+        father_id=family.father.id,
+        children=extra,
+        birth_order=2,
+        order_reason="另有一名共同生育子女户籍在外地",
+        expected_date=TODAY + dt.timedelta(days=90),
+    )
     assert (case.birth_order, case.suggested_order) == (2, 1)
     assert case.order_reason.startswith("另有")
     detail = casework_views.get_case(officer, case.id)
@@ -74,15 +104,26 @@ def test_earlier_marriage_child_does_not_count_and_another_order_needs_a_reason(
     assert detail.deadline == registration_deadline(TODAY + dt.timedelta(days=90))
     with pytest.raises(CaseworkError, match="已有生育登记"):
         cases.create_birth_registration(
-            officer, mother_id=family.mother.id, father_id=family.father.id, children=extra,
-            birth_order=2, order_reason="重复", expected_date=TODAY + dt.timedelta(days=90))
+            officer,
+            mother_id=family.mother.id,
+            father_id=family.father.id,
+            children=extra,
+            birth_order=2,
+            order_reason="重复",
+            expected_date=TODAY + dt.timedelta(days=90),
+        )
 
 
 # -- childcare subsidy and rates --------------------------------------------------------------
 
+
 def test_child_born_december_2023_gets_exactly_24_months_7200_yuan(officer, family):  # noqa: F811
-    case = cases.create_subsidy(officer, child_id=family.toddler_2023.id, applied_on=D(2025, 9, 10),
-                                opened_on=D(2025, 9, 10))
+    case = cases.create_subsidy(
+        officer,
+        child_id=family.toddler_2023.id,
+        applied_on=D(2025, 9, 10),
+        opened_on=D(2025, 9, 10),
+    )
     detail = casework_views.get_case(officer, case.id, as_of=D(2025, 12, 31))
     due = detail.subsidy
     assert due is not None
@@ -131,11 +172,22 @@ def test_a_later_rate_leaves_earlier_amounts_unchanged(admin, officer, family): 
 
 def test_special_assistance_rates_and_payment_list(officer, family):  # noqa: F811
     for pid in (family.father.id, family.mother.id):
-        cases.create_assistance(officer, case_type="special_assist", person_id=pid,
-                                category="child_died", start_date=D(2024, 1, 1), opened_on=D(2023, 12, 5))
+        cases.create_assistance(
+            officer,
+            case_type="special_assist",
+            person_id=pid,
+            category="child_died",
+            start_date=D(2024, 1, 1),
+            opened_on=D(2023, 12, 5),
+        )
     with pytest.raises(CaseworkError, match="已有特别扶助"):
-        cases.create_assistance(officer, case_type="special_assist", person_id=family.father.id,
-                                category="surgery_1", start_date=D(2025, 1, 1))
+        cases.create_assistance(
+            officer,
+            case_type="special_assist",
+            person_id=family.father.id,
+            category="surgery_1",
+            start_date=D(2025, 1, 1),
+        )
     listing = casework_worklist.month_payments(officer, D(2026, 3, 1))
     assert [r.monthly_fen for r in listing.assistance] == [59000, 59000]
     assert listing.assistance_total_fen == 118000
@@ -146,7 +198,10 @@ def test_special_assistance_rates_and_payment_list(officer, family):  # noqa: F8
 
 # -- privacy ---------------------------------------------------------------------------------
 
-def test_clerk_is_refused_every_case_service_and_views_are_logged(clerk, officer, supervisor, family):  # noqa: F811
+
+def test_clerk_is_refused_every_case_service_and_views_are_logged(
+    clerk, officer, supervisor, family
+):  # noqa: F811
     case = _register_birth(officer, family)
     for call in (
         lambda: casework_views.get_case(clerk, case.id),
@@ -160,13 +215,17 @@ def test_clerk_is_refused_every_case_service_and_views_are_logged(clerk, officer
     ):
         with pytest.raises(PermissionDenied):
             call()
-    views = AuditLog.select().where((AuditLog.action == "view") & (AuditLog.table_name == "casework_case"))
+    views = AuditLog.select().where(
+        (AuditLog.action == "view") & (AuditLog.table_name == "casework_case")
+    )
     assert views.count() == 0
     casework_views.get_case(officer, case.id)
     casework_views.get_case(supervisor, case.id)
     casework_views.get_case(officer, case.id, log_view=False)  # a reload inside an open dialog
     assert [(v.username, v.record_id) for v in views.order_by(AuditLog.id)] == [
-        ("jisheng", str(case.id)), ("zhuren", str(case.id))]
+        ("jisheng", str(case.id)),
+        ("zhuren", str(case.id)),
+    ]
     # Lists mask ID numbers; revealing one is logged.
     row = casework_views.list_cases(officer)[0]
     assert row.masked_id == family.mother.id_number[:4] + "*" * 10 + family.mother.id_number[-4:]
@@ -178,9 +237,11 @@ def test_clerk_is_refused_every_case_service_and_views_are_logged(clerk, officer
 
 # -- workflow and follow-ups ------------------------------------------------------------------
 
+
 def test_workflow_transitions_are_dated_audited_and_need_reasons(officer, family):  # noqa: F811
-    case = cases.create_general(officer, person_id=family.father.id, subject="育儿补贴政策咨询",
-                                opened_on=D(2026, 10, 1))
+    case = cases.create_general(
+        officer, person_id=family.father.id, subject="育儿补贴政策咨询", opened_on=D(2026, 10, 1)
+    )
     cases.change_status(officer, case.id, "in_progress", D(2026, 10, 2))
     with pytest.raises(CaseworkError, match="须填写原因"):
         cases.change_status(officer, case.id, "transferred", D(2026, 10, 3))
@@ -191,29 +252,60 @@ def test_workflow_transitions_are_dated_audited_and_need_reasons(officer, family
         cases.change_status(officer, case.id, "closed", D(2026, 10, 4))
     stored = Case.get_by_id(case.id)
     assert (stored.status, stored.closed_on) == ("transferred", D(2026, 10, 3))
-    history = [(s.from_status, s.to_status, s.on_date, s.reason)
-               for s in CaseStatusChange.select().where(CaseStatusChange.case == case.id)
-               .order_by(CaseStatusChange.id)]
-    assert history == [("", "registered", D(2026, 10, 1), ""),
-                       ("registered", "in_progress", D(2026, 10, 2), ""),
-                       ("in_progress", "transferred", D(2026, 10, 3), "转街道办事处办理")]
-    audit_notes = [a.note for a in AuditLog.select().where(
-        (AuditLog.table_name == "casework_case") & (AuditLog.action == "update")).order_by(AuditLog.id)]
+    history = [
+        (s.from_status, s.to_status, s.on_date, s.reason)
+        for s in CaseStatusChange.select()
+        .where(CaseStatusChange.case == case.id)
+        .order_by(CaseStatusChange.id)
+    ]
+    assert history == [
+        ("", "registered", D(2026, 10, 1), ""),
+        ("registered", "in_progress", D(2026, 10, 2), ""),
+        ("in_progress", "transferred", D(2026, 10, 3), "转街道办事处办理"),
+    ]
+    audit_notes = [
+        a.note
+        for a in AuditLog.select()
+        .where((AuditLog.table_name == "casework_case") & (AuditLog.action == "update"))
+        .order_by(AuditLog.id)
+    ]
     assert audit_notes == ["办理中", "转街道办事处办理"]
 
 
 def test_overdue_follow_up_shows_on_worklist_and_in_counts(officer, family):  # noqa: F811
-    case = cases.create_general(officer, person_id=family.father.id, subject="托育机构信息咨询",
-                                opened_on=TODAY - dt.timedelta(days=20))
+    case = cases.create_general(
+        officer,
+        person_id=family.father.id,
+        subject="托育机构信息咨询",
+        opened_on=TODAY - dt.timedelta(days=20),
+    )
     assert casework_worklist.overdue_counts().total == 0
     with pytest.raises(CaseworkError, match="须晚于"):
-        cases.add_follow_up(officer, case.id, TODAY - dt.timedelta(days=10), "phone", "", TODAY - dt.timedelta(days=10))
-    cases.add_follow_up(officer, case.id, TODAY - dt.timedelta(days=10), "phone", "电话回复咨询",
-                        TODAY - dt.timedelta(days=2))
+        cases.add_follow_up(
+            officer,
+            case.id,
+            TODAY - dt.timedelta(days=10),
+            "phone",
+            "",
+            TODAY - dt.timedelta(days=10),
+        )
+    cases.add_follow_up(
+        officer,
+        case.id,
+        TODAY - dt.timedelta(days=10),
+        "phone",
+        "电话回复咨询",
+        TODAY - dt.timedelta(days=2),
+    )
     counts = casework_worklist.overdue_counts()
     assert (counts.total, counts.by_kind, counts.by_type) == (1, {"follow_up": 1}, {"general": 1})
     [item] = casework_worklist.worklist(officer)
-    assert (item.case_id, item.kind, item.group, item.overdue) == (case.id, "follow_up", "overdue", True)
+    assert (item.case_id, item.kind, item.group, item.overdue) == (
+        case.id,
+        "follow_up",
+        "overdue",
+        True,
+    )
     assert item.person_name == "张建伟" and "*" in item.masked_id
     # A later follow-up with a future date clears it; closing the case would too.
     cases.add_follow_up(officer, case.id, TODAY, "home", "入户回访", TODAY + dt.timedelta(days=3))
@@ -224,9 +316,15 @@ def test_overdue_follow_up_shows_on_worklist_and_in_counts(officer, family):  # 
 def test_maternal_reminders_status_only_and_redated_after_birth(officer, family):  # noqa: F811
     expected = TODAY + dt.timedelta(days=100)  # about week 26 today
     case = cases.create_maternal(officer, mother_id=family.mother.id, expected_date=expected)
-    reminders = {r.visit: r for r in MaternalReminder.select().where(MaternalReminder.case == case.id)}
+    reminders = {
+        r.visit: r for r in MaternalReminder.select().where(MaternalReminder.case == case.id)
+    }
     assert len(reminders) == 7
-    assert {v for v, r in reminders.items() if r.status == "skipped"} == {"early", "w16_20", "w21_24"}
+    assert {v for v, r in reminders.items() if r.status == "skipped"} == {
+        "early",
+        "w16_20",
+        "w21_24",
+    }
     assert not any(hasattr(r, "result") for r in reminders.values())  # status only, no results
     cases.set_reminder_status(officer, reminders["w28_36"].id, "reminded")
     with pytest.raises(CaseworkError):
@@ -244,12 +342,21 @@ def test_maternal_reminders_status_only_and_redated_after_birth(officer, family)
 
 
 def test_monthly_section_figures(officer, family):  # noqa: F811
-    case = cases.create_subsidy(officer, child_id=family.toddler_2023.id, applied_on=D(2026, 3, 5),
-                                opened_on=D(2026, 3, 5))
+    case = cases.create_subsidy(
+        officer, child_id=family.toddler_2023.id, applied_on=D(2026, 3, 5), opened_on=D(2026, 3, 5)
+    )
     cases.change_status(officer, case.id, "closed", D(2026, 3, 20))
-    cases.create_assistance(officer, case_type="reward_assist", person_id=family.father.id,
-                            category="reward", start_date=D(2026, 1, 1), opened_on=D(2025, 12, 10))
-    gen = cases.create_general(officer, person_id=family.mother.id, subject="咨询", opened_on=D(2026, 3, 2))
+    cases.create_assistance(
+        officer,
+        case_type="reward_assist",
+        person_id=family.father.id,
+        category="reward",
+        start_date=D(2026, 1, 1),
+        opened_on=D(2025, 12, 10),
+    )
+    gen = cases.create_general(
+        officer, person_id=family.mother.id, subject="咨询", opened_on=D(2026, 3, 2)
+    )
     cases.add_follow_up(officer, gen.id, D(2026, 3, 3), "phone", "", D(2026, 3, 10))
     section = casework_worklist.casework_monthly_section(D(2026, 3, 1), D(2026, 3, 31), None)
     assert section.opened == {"subsidy": 1, "general": 1}
@@ -257,7 +364,11 @@ def test_monthly_section_figures(officer, family):  # noqa: F811
     assert section.overdue == {"general": 1}  # the follow-up due 10 March, not done by the 31st
     assert section.subsidy_applications == 1
     assert (section.subsidy_children, section.subsidy_fen) == (1, 30000)
-    assert (section.special_recipients, section.reward_recipients, section.assistance_fen) == (0, 1, 8000)
+    assert (section.special_recipients, section.reward_recipients, section.assistance_fen) == (
+        0,
+        1,
+        8000,
+    )
     labels = [label for label, _value in section.rows()]
     assert "本月新登记个案" in labels and "扶助金应发（元）" in labels
     other = casework_worklist.casework_monthly_section(D(2026, 3, 1), D(2026, 3, 31), 99999)
@@ -277,8 +388,11 @@ def test_demo_community_holds_realistic_casework(admin):
     assert kinds["subsidy"] > kinds["birth_reg"] > 0
     # Every birth registration's 孩次 follows its recorded children unless a reason is given.
     for case in Case.select().where(Case.case_type == "birth_reg"):
-        counted = sum(1 for c in CaseChild.select().where(CaseChild.case == case.id)
-                      if c.origin == "common" and not c.deceased)
+        counted = sum(
+            1
+            for c in CaseChild.select().where(CaseChild.case == case.id)
+            if c.origin == "common" and not c.deceased
+        )
         assert case.birth_order == counted + 1 or case.order_reason or not case.children.exists()
     # Some follow-ups are overdue on the demo's date, and the worklist shows them.
     assert FollowUp.select().where(FollowUp.next_date < AS_OF).exists()

@@ -25,6 +25,7 @@ TODAY = AS_OF
 
 def _pick(dialogs, field, text):
     """Click a PersonField's 选择… and choose the first match for *text* in the picker."""
+
     def choose(picker):
         picker.query.setText(text)  # an IME commits Chinese like this
         picker.run_search()
@@ -49,20 +50,33 @@ def test_register_a_birth_for_a_couple_from_the_register(qtbot, officer, family,
     dialog.born.setChecked(True)
     _pick(dialogs, dialog.child, "张雨萱")
     assert dialog.birth_date.value() == dt.date(2026, 6, 20)
-    names = [dialog.children_table.item(r, 0).text() for r in range(dialog.children_table.rowCount())]
+    names = [
+        dialog.children_table.item(r, 0).text() for r in range(dialog.children_table.rowCount())
+    ]
     assert sorted(names) == ["张子豪", "张雨桐", "张雨欣"]
-    counts = {dialog.children_table.item(r, 0).text(): dialog.children_table.item(r, 5).text()
-              for r in range(dialog.children_table.rowCount())}
+    counts = {
+        dialog.children_table.item(r, 0).text(): dialog.children_table.item(r, 5).text()
+        for r in range(dialog.children_table.rowCount())
+    }
     assert counts == {"张子豪": "不计入", "张雨桐": "计入", "张雨欣": "不计入"}
     assert "应为第 2 孩" in dialog.suggested.text() and dialog.order.value() == 2
     assert not dialog.order_reason.isEnabled()
     assert "2026年12月20日" in dialog.deadline.text()
     _save(dialog)
     case = Case.get(Case.case_type == BIRTH_REG)
-    assert (case.mother.id, case.father.id, case.child.id) == (family.mother.id, family.father.id, family.baby.id)
+    assert (case.mother.id, case.father.id, case.child.id) == (
+        family.mother.id,
+        family.father.id,
+        family.baby.id,
+    )
     assert (case.birth_order, case.suggested_order, case.birth_date) == (2, 2, dt.date(2026, 6, 20))
     assert case.children.count() == 3
-    assert AuditLog.select().where((AuditLog.table_name == "casework_case") & (AuditLog.action == "create")).count() == 1
+    assert (
+        AuditLog.select()
+        .where((AuditLog.table_name == "casework_case") & (AuditLog.action == "create"))
+        .count()
+        == 1
+    )
 
 
 def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family, dialogs):  # noqa: F811
@@ -72,7 +86,11 @@ def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family
     dialog.expected_date.set_value(TODAY + dt.timedelta(days=60))
     # Mark the eldest daughter as from an earlier marriage: the suggestion drops by one.
     before = dialog.order.value()
-    row = next(r for r in range(dialog.children_table.rowCount()) if dialog.children_table.item(r, 0).text() == "张雨桐")
+    row = next(
+        r
+        for r in range(dialog.children_table.rowCount())
+        if dialog.children_table.item(r, 0).text() == "张雨桐"
+    )
     origin = dialog.children_table.cellWidget(row, 3)
     origin.setCurrentIndex(origin.findData("earlier"))
     assert dialog.order.value() == before - 1
@@ -87,7 +105,9 @@ def test_another_birth_order_needs_a_reason_in_the_dialog(qtbot, officer, family
     assert case.order_reason == "长女系共同生育，户籍登记有误"
 
 
-def test_subsidy_dialog_shows_one_month_for_a_child_born_january_2022(qtbot, officer, family, dialogs):  # noqa: F811
+def test_subsidy_dialog_shows_one_month_for_a_child_born_january_2022(
+    qtbot, officer, family, dialogs
+):  # noqa: F811
     person(family.household, "张小满", "1", dt.date(2022, 1, 10), "23")
     dialog = NewCaseDialog(officer, SUBSIDY)
     qtbot.addWidget(dialog)
@@ -98,7 +118,9 @@ def test_subsidy_dialog_shows_one_month_for_a_child_born_january_2022(qtbot, off
     assert Case.get(Case.case_type == SUBSIDY).child.name == "张小满"
 
 
-def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(qtbot, officer, family, dialogs):  # noqa: F811
+def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(
+    qtbot, officer, family, dialogs
+):  # noqa: F811
     dialog = NewCaseDialog(officer, SUBSIDY)
     qtbot.addWidget(dialog)
     _pick(dialogs, dialog.child, "王子轩")
@@ -111,6 +133,7 @@ def test_subsidy_dialog_shows_the_official_amount_for_a_december_2023_child(qtbo
 
 def _open_case_and(dialogs, tab, action):
     """Open the selected case from the tab, run *action(dialog)*, then close the dialog."""
+
     def drive(dialog):
         action(dialog)
         dialog.accept()
@@ -119,9 +142,15 @@ def _open_case_and(dialogs, tab, action):
     tab.open_selected()
 
 
-def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, officer, family, dialogs):  # noqa: F811
-    case = cases.create_general(officer, person_id=family.father.id, subject="托育机构信息咨询",
-                                opened_on=TODAY - dt.timedelta(days=20))
+def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(
+    qtbot, officer, family, dialogs
+):  # noqa: F811
+    case = cases.create_general(
+        officer,
+        person_id=family.father.id,
+        subject="托育机构信息咨询",
+        opened_on=TODAY - dt.timedelta(days=20),
+    )
     window = MainWindow(officer)
     qtbot.addWidget(window)
     tab = window.casework_tab
@@ -150,7 +179,12 @@ def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, 
     assert (item.case_no, item.group, item.kind) == (case.case_no, "overdue", "follow_up")
     assert "已逾期 1 项" in tab.heading.text()
     assert "逾期 1 项" in window.casework_label.text() and "随访1" in window.casework_label.text()
-    assert AuditLog.select().where((AuditLog.action == "view") & (AuditLog.username == "jisheng")).count() == 1
+    assert (
+        AuditLog.select()
+        .where((AuditLog.action == "view") & (AuditLog.username == "jisheng"))
+        .count()
+        == 1
+    )
     # Closing the case through its buttons takes it off the worklist.
     tab.pages.setCurrentIndex(0)
     tab.work_table.selectRow(0)
@@ -165,9 +199,12 @@ def test_overdue_follow_up_appears_on_the_worklist_and_in_the_status_bar(qtbot, 
 
 
 def test_clerk_sees_a_message_and_cannot_open_a_case(qtbot, clerk, officer, family, dialogs):  # noqa: F811
-    case = cases.create_general(officer, person_id=family.father.id, subject="咨询",
-                                opened_on=TODAY - dt.timedelta(days=20))
-    cases.add_follow_up(officer, case.id, TODAY - dt.timedelta(days=10), "phone", "", TODAY - dt.timedelta(days=1))
+    case = cases.create_general(
+        officer, person_id=family.father.id, subject="咨询", opened_on=TODAY - dt.timedelta(days=20)
+    )
+    cases.add_follow_up(
+        officer, case.id, TODAY - dt.timedelta(days=10), "phone", "", TODAY - dt.timedelta(days=1)
+    )
     window = MainWindow(clerk)
     qtbot.addWidget(window)
     tab = window.casework_tab
@@ -190,14 +227,31 @@ def test_clerk_sees_a_message_and_cannot_open_a_case(qtbot, clerk, officer, fami
 
 
 def test_printouts_from_the_tab(qtbot, tmp_path, officer, family, dialogs):  # noqa: F811
-    kids = casework_people.suggest_children(officer, family.mother.id, family.father.id,
-                                            exclude_child_id=family.baby.id, born_before=family.baby.birth_date)
+    kids = casework_people.suggest_children(
+        officer,
+        family.mother.id,
+        family.father.id,
+        exclude_child_id=family.baby.id,
+        born_before=family.baby.birth_date,
+    )
     cases.create_birth_registration(
-        officer, mother_id=family.mother.id, father_id=family.father.id, birth_order=2,
-        children=[cases.ChildInput(k.name, k.birth_date, k.sex, k.origin, k.deceased, k.resident_id) for k in kids],
-        child_id=family.baby.id, opened_on=dt.date(2026, 7, 1))
-    cases.create_subsidy(officer, child_id=family.toddler_2023.id, opened_on=dt.date(2025, 9, 1),
-                         applied_on=dt.date(2025, 9, 1))
+        officer,
+        mother_id=family.mother.id,
+        father_id=family.father.id,
+        birth_order=2,
+        children=[
+            cases.ChildInput(k.name, k.birth_date, k.sex, k.origin, k.deceased, k.resident_id)
+            for k in kids
+        ],
+        child_id=family.baby.id,
+        opened_on=dt.date(2026, 7, 1),
+    )
+    cases.create_subsidy(
+        officer,
+        child_id=family.toddler_2023.id,
+        opened_on=dt.date(2025, 9, 1),
+        applied_on=dt.date(2025, 9, 1),
+    )
     window = MainWindow(officer)
     qtbot.addWidget(window)
     tab = window.casework_tab
@@ -212,8 +266,12 @@ def test_printouts_from_the_tab(qtbot, tmp_path, officer, family, dialogs):  # n
     tab.print_worklist()
 
     def text(name):
-        return subprocess.run(["pdftotext", "-layout", str(tmp_path / name), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", str(tmp_path / name), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
 
     form = text("form.pdf")
     assert "生育登记表" in form and "第2孩" in form and "李秀娟" in form

@@ -43,10 +43,13 @@ def test_issuing_twice_gives_two_serials_and_two_log_rows(person, residence, cle
     assert (first.serial, second.serial) == ("2026-0001", "2026-0002")
     log = certificates.log()
     assert [r.serial for r in log] == ["2026-0002", "2026-0001"]
-    assert all(r.resident_id == person.id and r.issued_by == "李晓梅" and r.kind_name == "居住证明"
-               for r in log)
-    issued = AuditLog.select().where((AuditLog.table_name == "certificate")
-                                     & (AuditLog.action == "issue"))
+    assert all(
+        r.resident_id == person.id and r.issued_by == "李晓梅" and r.kind_name == "居住证明"
+        for r in log
+    )
+    issued = AuditLog.select().where(
+        (AuditLog.table_name == "certificate") & (AuditLog.action == "issue")
+    )
     assert issued.count() == 2 and {a.username for a in issued} == {"clerk"}
     # The serial counts per year.
     nxt = certificates.issue(clerk, person.id, residence.id, "子女入学", today=dt.date(2027, 1, 4))
@@ -73,11 +76,14 @@ def test_text_is_from_the_record_with_the_id_masked(person, residence, clerk, tm
 
 def test_full_id_needs_the_role_and_a_reason(person, residence, clerk, officer):
     with pytest.raises(PermissionDenied):
-        certificates.issue(clerk, person.id, residence.id, "办理居住证", full_id=True, reason="需要")
+        certificates.issue(
+            clerk, person.id, residence.id, "办理居住证", full_id=True, reason="需要"
+        )
     with pytest.raises(CertificateError, match="理由"):
         certificates.issue(officer, person.id, residence.id, "办理居住证", full_id=True)
-    cert = certificates.issue(officer, person.id, residence.id, "办理居住证", full_id=True,
-                              reason="派出所要求完整号码")
+    cert = certificates.issue(
+        officer, person.id, residence.id, "办理居住证", full_id=True, reason="派出所要求完整号码"
+    )
     assert person.id_number in cert.body and cert.full_id
     reveal = AuditLog.get((AuditLog.action == "reveal_id") & (AuditLog.table_name == "resident"))
     assert reveal.record_id == str(person.id) and "派出所要求完整号码" in reveal.note
@@ -88,9 +94,23 @@ def test_full_id_needs_the_role_and_a_reason(person, residence, clerk, officer):
     assert AuditLog.select().where(AuditLog.action == "reprint").count() == 1
 
 
-@pytest.mark.parametrize("name", ["亲属关系证明", "未婚证明", "单身证明", "出生证明", "死亡证明",
-                                  "健在证明", "残疾证明", "无业证明", "房产证明", "身份证遗失证明",
-                                  "无犯罪记录证明", "独生子女证明"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "亲属关系证明",
+        "未婚证明",
+        "单身证明",
+        "出生证明",
+        "死亡证明",
+        "健在证明",
+        "残疾证明",
+        "无业证明",
+        "房产证明",
+        "身份证遗失证明",
+        "无犯罪记录证明",
+        "独生子女证明",
+    ],
+)
 def test_forbidden_kinds_are_refused_even_for_an_admin(admin, name):
     with pytest.raises(CertificateError, match="不再出具") as info:
         certificates.add_kind(admin, name, "兹证明{name}。")
@@ -99,8 +119,9 @@ def test_forbidden_kinds_are_refused_even_for_an_admin(admin, name):
 
 
 def test_a_forbidden_kind_cannot_be_enabled_renamed_to_or_issued(admin, person):
-    allowed = certificates.add_kind(admin, "社区志愿服务证明", "兹证明{name}参加社区志愿服务。",
-                                    "居民申请")
+    allowed = certificates.add_kind(
+        admin, "社区志愿服务证明", "兹证明{name}参加社区志愿服务。", "居民申请"
+    )
     with pytest.raises(CertificateError, match="不再出具"):
         certificates.update_kind(admin, allowed.id, name="亲属关系证明")
     assert CertificateKind.get_by_id(allowed.id).name == "社区志愿服务证明"
@@ -120,8 +141,12 @@ def test_kinds_need_the_kinds_permission_and_a_valid_text(admin, clerk, supervis
         certificates.add_kind(supervisor, "志愿服务证明", "兹证明{name}。")
     with pytest.raises(CertificateError, match="未知的填充项"):
         certificates.add_kind(admin, "志愿服务证明", "兹证明{姓名}。")
-    kind = certificates.add_kind(admin, "志愿服务证明", "兹证明{name}于本社区参加志愿服务，用于{purpose}。",
-                                 "《志愿服务条例》第十九条")
+    kind = certificates.add_kind(
+        admin,
+        "志愿服务证明",
+        "兹证明{name}于本社区参加志愿服务，用于{purpose}。",
+        "《志愿服务条例》第十九条",
+    )
     cert = certificates.issue(clerk, person.id, kind.id, "评优", today=TODAY)
     assert cert.body == f"兹证明{person.name}于本社区参加志愿服务，用于评优。"
     certificates.update_kind(admin, kind.id, enabled=False)

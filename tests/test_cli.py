@@ -27,18 +27,33 @@ def test_demo_command_fills_an_empty_database(tmp_path, capsys):
 
 
 def test_version_and_bad_arguments():
-    version = subprocess.run([sys.executable, "main.py", "--version"], cwd=ROOT,
-                             capture_output=True, text=True, timeout=60)
+    version = subprocess.run(
+        [sys.executable, "main.py", "--version"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert version.returncode == 0 and "社区工作台" in version.stdout
-    bad = subprocess.run([sys.executable, "main.py", "frobnicate"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "main.py", "frobnicate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "参数错误" in bad.stderr
 
 
 def test_unreadable_database_is_one_sentence(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all")
-    result = subprocess.run([sys.executable, "main.py", "--db", str(junk), "demo"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "main.py", "--db", str(junk), "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("错误：") and "Traceback" not in result.stderr

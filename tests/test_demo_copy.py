@@ -23,8 +23,9 @@ def _contents(db_path: Path) -> dict[str, object]:
         out[table] = sorted(repr(r) for r in db.execute_sql(f'SELECT {picked} FROM "{table}"'))
     out["sqlite_master"] = sorted(db.execute_sql("SELECT type, name, sql FROM sqlite_master"))
     files = attachments_dir_for(db_path)
-    out["files"] = sorted((p.relative_to(files).as_posix(), p.read_bytes())
-                          for p in files.rglob("*") if p.is_file())
+    out["files"] = sorted(
+        (p.relative_to(files).as_posix(), p.read_bytes()) for p in files.rglob("*") if p.is_file()
+    )
     return out
 
 
@@ -80,6 +81,7 @@ def test_a_database_holding_something_else_gets_its_own_template(tmp_path):
     assert templates.builds == 2 and templates.copies == 0
     # The users' audit rows come first, as when the demo is generated after them.
     first_audit = database.obj.execute_sql(
-        "SELECT table_name FROM audit_log ORDER BY id LIMIT 1").fetchone()
+        "SELECT table_name FROM audit_log ORDER BY id LIMIT 1"
+    ).fetchone()
     assert first_audit == ("user",)
     close_database()

@@ -47,7 +47,9 @@ def test_discarding_closes_and_writes_nothing(qtbot, admin, discard_answers):
 
 
 def test_the_real_question_box_defaults_to_keeping_the_form(qtbot, admin, monkeypatch, dialogs):
-    monkeypatch.setattr(ui.common.discard_guard, "ask_discard", ui.common.discard_guard.__dict__["_real_ask"])
+    monkeypatch.setattr(
+        ui.common.discard_guard, "ask_discard", ui.common.discard_guard.__dict__["_real_ask"]
+    )
     dialog = _open(qtbot, admin)
     qtbot.keyClicks(dialog.username, "liuxm")
     seen: list[str] = []
@@ -73,8 +75,9 @@ def _shown(qtbot, dialog):
     return dialog
 
 
-def test_esc_on_a_filled_resident_form_asks_and_no_keeps_the_text(qtbot, admin, demo_small,
-                                                                   discard_answers):
+def test_esc_on_a_filled_resident_form_asks_and_no_keeps_the_text(
+    qtbot, admin, demo_small, discard_answers
+):
     from models.core.entities import Household, Resident
     from ui.registry.resident_form import ResidentForm
 
@@ -94,8 +97,9 @@ def test_esc_on_a_filled_resident_form_asks_and_no_keeps_the_text(qtbot, admin, 
     assert Resident.select().count() == people
 
 
-def test_an_untouched_resident_form_closes_without_asking(qtbot, admin, demo_small,
-                                                          discard_answers):
+def test_an_untouched_resident_form_closes_without_asking(
+    qtbot, admin, demo_small, discard_answers
+):
     from models.core.entities import Resident
     from ui.registry.resident_form import ResidentForm
 
@@ -113,8 +117,9 @@ def test_an_untouched_resident_form_closes_without_asking(qtbot, admin, demo_sma
     assert discard_answers.asked == [False] and form.isVisible()
 
 
-def test_household_dialog_asks_only_about_an_unsaved_address(qtbot, admin, demo_small,
-                                                             discard_answers):
+def test_household_dialog_asks_only_about_an_unsaved_address(
+    qtbot, admin, demo_small, discard_answers
+):
     from models.core.entities import Household
     from ui.registry.household import HouseholdDialog
 

@@ -18,8 +18,18 @@ TODAY = AS_OF
 def test_film_night_template_carries_the_seed_preparation_list(clerk):
     titles = [t["title"] for t in templates.template_data("film_night")["tasks"]]
     text = "".join(titles)
-    for phrase in ("审片", "投影", "视频文件损坏", "微信群", "宣传栏", "塑料凳", "手机静音",
-                   "有序退场", "设备搬回", "简报"):
+    for phrase in (
+        "审片",
+        "投影",
+        "视频文件损坏",
+        "微信群",
+        "宣传栏",
+        "塑料凳",
+        "手机静音",
+        "有序退场",
+        "设备搬回",
+        "简报",
+    ):
         assert phrase in text, phrase
     keys = {t.key for t in templates.list_templates()}
     assert {"film_night", "double_ninth", "policy_health", "clean_day", "fire_drill"} <= keys
@@ -84,8 +94,9 @@ def test_outcome_not_before_the_day_and_spending(clerk):
 
 
 def test_brief_issue_numbers_count_per_year_and_stick(clerk):
-    ids = [templates.create_from_template(clerk, "clean_day", dt.date(2026, m, 5))
-           for m in (3, 6, 9)]
+    ids = [
+        templates.create_from_template(clerk, "clean_day", dt.date(2026, m, 5)) for m in (3, 6, 9)
+    ]
     assert svc.assign_brief_issue(clerk, ids[0], dt.date(2026, 3, 6))[:2] == (2026, 1)
     assert svc.assign_brief_issue(clerk, ids[1], dt.date(2026, 6, 6))[:2] == (2026, 2)
     assert svc.assign_brief_issue(clerk, ids[1], dt.date(2026, 7, 1))[:2] == (2026, 2)  # reprint
@@ -102,7 +113,9 @@ def test_save_as_template_round_trip(clerk):
     later = TODAY + dt.timedelta(days=60)
     copy = templates.create_from_template(clerk, key, later)
     tasks = prep.tasks(copy)
-    assert tasks[-1].title == "联系书法协会写寿字" and tasks[-1].due_date == later - dt.timedelta(days=4)
+    assert tasks[-1].title == "联系书法协会写寿字" and tasks[-1].due_date == later - dt.timedelta(
+        days=4
+    )
     assert all(not s.name for s in prep.staff(copy))
 
 
@@ -137,9 +150,16 @@ def test_monthly_section_counts_held_events_by_type(clerk, admin):
     lines[2].actual_fen = 35000
     prep.save_budget(clerk, a, lines)
     month = events_monthly_section(dt.date(2026, 7, 1), dt.date(2026, 7, 31))
-    assert (month["held"], month["attendance"], month["cancelled"], month["planned"]) == (2, 135, 1, 0)
+    assert (month["held"], month["attendance"], month["cancelled"], month["planned"]) == (
+        2,
+        135,
+        1,
+        0,
+    )
     assert [(t["name"], t["held"], t["attendance"]) for t in month["by_type"]] == [
-        ("文体活动", 1, 80), ("敬老助老", 1, 55)]
+        ("文体活动", 1, 80),
+        ("敬老助老", 1, 55),
+    ]
     assert month["spent_fen"] == 35000 and month["budget_fen"] == 56000 + 358000
     only = events_monthly_section(dt.date(2026, 7, 1), dt.date(2026, 7, 31), compound.id)
     assert (only["held"], only["attendance"], only["cancelled"]) == (1, 80, 1)

@@ -31,8 +31,11 @@ TODAY = AS_OF
 @pytest.fixture
 def no_viewer(monkeypatch):
     opened = []
-    monkeypatch.setattr(pdf_output.QDesktopServices, "openUrl",
-                        staticmethod(lambda url: opened.append(url.toLocalFile()) or True))
+    monkeypatch.setattr(
+        pdf_output.QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: opened.append(url.toLocalFile()) or True),
+    )
     monkeypatch.setattr(pdf_files, "linux_has_pdf_handler", lambda: True)
     return opened
 
@@ -49,6 +52,7 @@ def _drive_new_dialog(template_row: int, day: dt.date):
         dialog.templates.setCurrentRow(template_row)
         dialog.date.setDate(events_common.to_qdate(day))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
     return act
 
 
@@ -97,8 +101,7 @@ def test_overdue_items_stand_out_in_the_checklist(qtbot, clerk):
     assert table.item(11, 1).background().style() == Qt.BrushStyle.NoBrush  # due after the day
 
 
-def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, dialogs, tmp_path,
-                                                       no_viewer):
+def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, dialogs, tmp_path, no_viewer):
     """Create, tick off, 80 attendees, two photos, summary, print the brief."""
     tab = EventsTab(clerk)
     qtbot.addWidget(tab)
@@ -115,7 +118,9 @@ def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, dialogs, tm
         out.held.setChecked(True)
         out.head_count.setValue(80)
         out.draft.click()
-        out.summary.appendPlainText("放映影片为《我和我的祖国》，放映前主持人提醒居民将手机调成静音。")
+        out.summary.appendPlainText(
+            "放映影片为《我和我的祖国》，放映前主持人提醒居民将手机调成静音。"
+        )
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert not dialog.dirty
         dialog.accept()
@@ -140,15 +145,18 @@ def test_film_night_as_a_new_user_through_to_the_brief(qtbot, clerk, dialogs, tm
     assert saved.path_text.text() == str(pdf)
     saved.open_button.click()
     assert no_viewer == [str(pdf)]
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "南关社区工作简报" in text and "第1期" in text and "80名居民" in text
     assert "报：城关街道办事处" in text and "共印5份" in text
-    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
-                            check=True).stdout.splitlines()[2:]
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert len(images) == 2
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     cjk = [f for f in fonts if "Helvetica" not in f]
     assert cjk and all(" yes yes yes " in f for f in cjk)
     assert Event.get_by_id(event.id).brief_no == 1
@@ -166,7 +174,8 @@ def test_sign_in_list_from_the_register_and_absentees(qtbot, clerk, demo_small, 
             picker.table.selectionModel().select(
                 picker.model.index(row, 0),
                 picker.table.selectionModel().SelectionFlag.Select
-                | picker.table.selectionModel().SelectionFlag.Rows)
+                | picker.table.selectionModel().SelectionFlag.Rows,
+            )
         picker._accept()
 
     picker_text = "号楼"  # typed as a clerk would: every flat in a numbered building
@@ -186,8 +195,7 @@ def test_sign_in_list_from_the_register_and_absentees(qtbot, clerk, demo_small, 
     assert attendance.attendees(event_id, absent_only=True)[0].follow_up == "电话联系：外出"
 
 
-def test_photo_is_copied_and_an_unreadable_one_is_refused(qtbot, clerk, db_path, tmp_path,
-                                                          dialogs):
+def test_photo_is_copied_and_an_unreadable_one_is_refused(qtbot, clerk, db_path, tmp_path, dialogs):
     event_id = create_from_template(clerk, "clean_day", TODAY)
     good = _photos(tmp_path)[0]
     broken = tmp_path / "坏照片.jpg"
@@ -217,7 +225,9 @@ def test_cancelling_asks_first_and_keeps_the_event(qtbot, clerk, dialogs):
     dialogs.answer("confirm", False, True)
     assert tab.select_event(event_id)
     tab.cancel_button.click()
-    assert Event.get_by_id(event_id).status == "planned" and "确定取消" in dialogs.texts("confirm")[0]
+    assert (
+        Event.get_by_id(event_id).status == "planned" and "确定取消" in dialogs.texts("confirm")[0]
+    )
     tab.cancel_button.click()
     event = Event.get_by_id(event_id)
     assert event.status == CANCELLED and event.cancel_reason == "大风天气"
@@ -292,8 +302,9 @@ def test_items_of_an_event_already_held_take_the_day_they_were_done(qtbot, clerk
     page.table.item(0, 0).setCheckState(Qt.CheckState.Checked)
     assert asked == [held]  # offered the event's day first
     stored = EventTask.get_by_id(task_id)
-    assert stored.done and stored.done_at == dt.datetime.combine(held - dt.timedelta(days=1),
-                                                                 dt.time())
+    assert stored.done and stored.done_at == dt.datetime.combine(
+        held - dt.timedelta(days=1), dt.time()
+    )
     assert page.table.item(0, 5).text() == f"{held - dt.timedelta(days=1):%Y-%m-%d}"
 
     dialogs.on(events_prep_page.DoneOnDialog, lambda dlg: dlg.reject())

@@ -36,21 +36,32 @@ def _build(admin) -> list[int]:
     """One household (its notes a formula too) holding the four people, through the services."""
     compound = compounds.create_compound(admin, "南关小区", "县供电公司")
     house = households.create_household(
-        admin, AddressInput(compound.id, "3号楼", "2单元", "-101", notes=HOUSEHOLD_NOTES))
+        admin, AddressInput(compound.id, "3号楼", "2单元", "-101", notes=HOUSEHOLD_NOTES)
+    )
     ids = []
     for seq, (name, notes, hukou, work) in enumerate(PEOPLE, start=1):
         born = dt.date(1960 + seq, 3, 2)
         data = ResidentData(
-            name=name, id_number=idcard.make("610627", born, seq * 2 + 1), sex="1",
-            birth_date=born, relation="02" if seq == 1 else "99", notes=notes,
-            hukou_address=hukou, work_unit=work, phone="13812345678")
+            name=name,
+            id_number=idcard.make("610627", born, seq * 2 + 1),
+            sex="1",
+            birth_date=born,
+            relation="02" if seq == 1 else "99",
+            notes=notes,
+            hukou_address=hukou,
+            work_unit=work,
+            phone="13812345678",
+        )
         ids.append(residents.create_resident(admin, house.id, data).id)
     return ids
 
 
 def _stored() -> list[tuple]:
-    return list(Resident.select(Resident.name, Resident.notes, Resident.hukou_address,
-                                Resident.work_unit).order_by(Resident.id).tuples())
+    return list(
+        Resident.select(Resident.name, Resident.notes, Resident.hukou_address, Resident.work_unit)
+        .order_by(Resident.id)
+        .tuples()
+    )
 
 
 def _assert_text_cells(path) -> None:
@@ -60,14 +71,22 @@ def _assert_text_cells(path) -> None:
     formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
     header = [c.value for c in sheet[2]]
-    cols = {label: header.index(label) + 1 for label in ("姓名", "备注", "户籍地址", "工作单位",
-                                                         "户备注", "门牌")}
+    cols = {
+        label: header.index(label) + 1
+        for label in ("姓名", "备注", "户籍地址", "工作单位", "户备注", "门牌")
+    }
     rows = {sheet.cell(r, cols["姓名"]).value: r for r in range(3, sheet.max_row + 1)}
     assert set(rows) == {p[0] for p in PEOPLE}
     for name, notes, hukou, work in PEOPLE:
         r = rows[name]
-        for label, expected in (("姓名", name), ("备注", notes), ("户籍地址", hukou),
-                                ("工作单位", work), ("户备注", HOUSEHOLD_NOTES), ("门牌", "-101")):
+        for label, expected in (
+            ("姓名", name),
+            ("备注", notes),
+            ("户籍地址", hukou),
+            ("工作单位", work),
+            ("户备注", HOUSEHOLD_NOTES),
+            ("门牌", "-101"),
+        ):
             cell = sheet.cell(r, cols[label])
             assert cell.value == (expected or None), (label, cell.value)
             if expected and expected[0] in "=+-@":
@@ -89,8 +108,13 @@ def test_formula_like_text_is_written_as_text_and_reimports_unchanged(admin, tmp
     _assert_text_cells(path)
 
     dry = wi.import_file(admin, path, dry_run=True, today=AS_OF)
-    assert (dry.new_households, dry.new_residents, dry.updated_households,
-            dry.updated_residents, len(dry.rejected)) == (0, 0, 0, 0, 0)
+    assert (
+        dry.new_households,
+        dry.new_residents,
+        dry.updated_households,
+        dry.updated_residents,
+        len(dry.rejected),
+    ) == (0, 0, 0, 0, 0)
     assert dry.preview.unchanged_residents == len(PEOPLE)
     assert not any(r.issues for r in dry.preview.rows)
     again = wi.import_file(admin, path, today=AS_OF)
@@ -124,11 +148,17 @@ def test_cli_export_then_dry_run_reports_no_change(admin, db_path, tmp_path, cap
     close_database()
     _assert_text_cells(out)
     capsys.readouterr()
-    assert main.main(["import", "households", str(out), "--db", str(db_path), "--dry-run",
-                      "--json"]) == 0
+    assert (
+        main.main(["import", "households", str(out), "--db", str(db_path), "--dry-run", "--json"])
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
-    assert (result["households"], result["residents"], result["updated"],
-            result["rejected"]) == (0, 0, 0, [])
+    assert (result["households"], result["residents"], result["updated"], result["rejected"]) == (
+        0,
+        0,
+        0,
+        [],
+    )
     close_database()
 
 
@@ -138,7 +168,11 @@ def test_text_cell_helper_keeps_the_format_and_the_value():
     ws = Workbook(write_only=True).create_sheet("x")
     cell = workbook_export.text_cell(ws, "=1+1", "")
     assert (cell.value, cell.data_type, cell.quotePrefix, cell.number_format) == (
-        "=1+1", "s", True, "@")
+        "=1+1",
+        "s",
+        True,
+        "@",
+    )
 
 
 def test_the_audit_log_export_writes_such_names_as_text(admin, tmp_path):

@@ -36,26 +36,41 @@ def _item(result, code):
 def test_missing_equipment_is_detected_against_the_required_list(admin, centre):
     police = save_space(admin, centre.id, None, name="警务室", item_code="police_room", area=16)
     result = assess(centre.id, today=AS_OF)
-    gaps = {g.equipment: (g.required, g.present) for g in _item(result, "police_room").equipment_gaps}
-    assert gaps == {"办公桌": (1, 0), "办公椅": (2, 0), "文件柜": (1, 0), "计算机": (1, 0),
-                    "灭火器": (1, 0)}
+    gaps = {
+        g.equipment: (g.required, g.present) for g in _item(result, "police_room").equipment_gaps
+    }
+    assert gaps == {
+        "办公桌": (1, 0),
+        "办公椅": (2, 0),
+        "文件柜": (1, 0),
+        "计算机": (1, 0),
+        "灭火器": (1, 0),
+    }
     for name, qty in [("办公桌", 1), ("办公椅", 1), ("文件柜", 1), ("计算机", 1)]:
         save_equipment(admin, police.id, None, name=name, quantity=qty, today=AS_OF)
     # A more precise name still counts; a broken one does not.
     save_equipment(admin, police.id, None, name="干粉灭火器（4kg）", quantity=1, today=AS_OF)
-    save_equipment(admin, police.id, None, name="办公椅", quantity=3, condition="broken",
-                   today=AS_OF)
+    save_equipment(
+        admin, police.id, None, name="办公椅", quantity=3, condition="broken", today=AS_OF
+    )
     item = _item(assess(centre.id, today=AS_OF), "police_room")
     assert [(g.equipment, g.missing) for g in item.equipment_gaps] == [("办公椅", 1)]
     assert item.verdict == "equipment_short"
-    chair = save_equipment(admin, police.id, None, name="办公椅", quantity=1,
-                           asset_tag="NG-2026-001", purchase_date=dt.date(2026, 3, 1),
-                           value=Decimal("150.00"), today=AS_OF)
+    chair = save_equipment(
+        admin,
+        police.id,
+        None,
+        name="办公椅",
+        quantity=1,
+        asset_tag="NG-2026-001",
+        purchase_date=dt.date(2026, 3, 1),
+        value=Decimal("150.00"),
+        today=AS_OF,
+    )
     item = _item(assess(centre.id, today=AS_OF), "police_room")
     assert item.equipment_gaps == () and item.verdict == "meets"
     with pytest.raises(FacilityError, match="资产编号"):
-        save_equipment(admin, police.id, None, name="计算机", asset_tag="NG-2026-001",
-                       today=AS_OF)
+        save_equipment(admin, police.id, None, name="计算机", asset_tag="NG-2026-001", today=AS_OF)
     # Disposing of the chair (注销) brings the gap back; the row stays.
     dispose_equipment(admin, chair.id, "报废")
     assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "equipment_short"
@@ -66,8 +81,13 @@ def test_missing_items_count_all_their_equipment(admin, centre):
     result = assess(centre.id, today=AS_OF)
     library = _item(result, "library")
     assert library.verdict == "missing" and library.area_gap == 40
-    assert {g.equipment for g in library.equipment_gaps} == {"书架", "阅览桌", "阅览椅", "图书",
-                                                             "灭火器"}
+    assert {g.equipment for g in library.equipment_gaps} == {
+        "书架",
+        "阅览桌",
+        "阅览椅",
+        "图书",
+        "灭火器",
+    }
     assert result.items_meeting == 0 and len(result.missing_items) == 8
 
 
@@ -90,20 +110,50 @@ def test_verdicts_worst_first(admin, centre):
     assert verdicts["health_station"] == "equipment_short"
     assert verdicts["library"] == "missing"  # recorded as missing counts as missing
     with pytest.raises(FacilityError, match="共用"):
-        save_space(admin, centre.id, None, name="图书角", item_code="library", status="shared",
-                   area=10)
+        save_space(
+            admin, centre.id, None, name="图书角", item_code="library", status="shared", area=10
+        )
 
 
 def test_floor_area_and_residents_share(admin, centre):
-    save_space(admin, centre.id, None, name="计生卫生服务站", item_code="health_station", area=30,
-               resident_use=True)
-    save_space(admin, centre.id, None, name="活动室一", item_code="culture_sports_station",
-               area=40, resident_use=True)
-    save_space(admin, centre.id, None, name="活动室二", item_code="culture_sports_station",
-               area=30, resident_use=True)
+    save_space(
+        admin,
+        centre.id,
+        None,
+        name="计生卫生服务站",
+        item_code="health_station",
+        area=30,
+        resident_use=True,
+    )
+    save_space(
+        admin,
+        centre.id,
+        None,
+        name="活动室一",
+        item_code="culture_sports_station",
+        area=40,
+        resident_use=True,
+    )
+    save_space(
+        admin,
+        centre.id,
+        None,
+        name="活动室二",
+        item_code="culture_sports_station",
+        area=30,
+        resident_use=True,
+    )
     save_space(admin, centre.id, None, name="居委会办公室", item_code="committee_office", area=60)
-    save_space(admin, centre.id, None, name="广场", item_code="fitness_square", area=400,
-               outdoor=True, resident_use=True)
+    save_space(
+        admin,
+        centre.id,
+        None,
+        name="广场",
+        item_code="fitness_square",
+        area=400,
+        outdoor=True,
+        resident_use=True,
+    )
     gone = save_space(admin, centre.id, None, name="旧仓库", item_code="", area=100)
     archive_space(admin, gone.id, "退还出租方")
     result = assess(centre.id, today=AS_OF)
@@ -118,17 +168,38 @@ def test_floor_area_and_residents_share(admin, centre):
 
 
 def test_monthly_section_figures(admin, centre, tmp_path):
-    space = save_space(admin, centre.id, None, name="居委会办公室", item_code="committee_office",
-                       status="unsafe", area=48)
+    space = save_space(
+        admin,
+        centre.id,
+        None,
+        name="居委会办公室",
+        item_code="committee_office",
+        status="unsafe",
+        area=48,
+    )
     photo = PHOTOS / "socket_fixed.jpg"
-    record_inspection(admin, centre.id, dt.date(2026, 9, 20), "安监站 刘志强", [
-        FindingInput("插座松动", space.id, True, "electrical", dt.date(2026, 10, 5), "王秀英"),
-        FindingInput("木板隔断", space.id, True, "fire", dt.date(2026, 10, 20), "张建国"),
-    ], today=AS_OF)
-    record_inspection(admin, centre.id, dt.date(2026, 10, 10), "消防大队 王磊", [
-        FindingInput("入口无坡道", None, True, "accessibility", dt.date(2027, 3, 1), "张建国"),
-        FindingInput("灭火器在有效期内", None),
-    ], today=AS_OF)
+    record_inspection(
+        admin,
+        centre.id,
+        dt.date(2026, 9, 20),
+        "安监站 刘志强",
+        [
+            FindingInput("插座松动", space.id, True, "electrical", dt.date(2026, 10, 5), "王秀英"),
+            FindingInput("木板隔断", space.id, True, "fire", dt.date(2026, 10, 20), "张建国"),
+        ],
+        today=AS_OF,
+    )
+    record_inspection(
+        admin,
+        centre.id,
+        dt.date(2026, 10, 10),
+        "消防大队 王磊",
+        [
+            FindingInput("入口无坡道", None, True, "accessibility", dt.date(2027, 3, 1), "张建国"),
+            FindingInput("灭火器在有效期内", None),
+        ],
+        today=AS_OF,
+    )
     socket = next(h for h in hazards(centre.id, today=AS_OF) if h.category == "electrical")
     close_hazard(admin, socket.id, dt.date(2026, 10, 3), "更换插座", [photo], today=AS_OF)
 
@@ -154,9 +225,11 @@ def test_monthly_section_by_compound(admin, demo_small):
     first = Compound.get(Compound.name == "南关小区")
     other = Compound.get(Compound.name == "北关新村")
     assert facilities_monthly_section(AS_OF.replace(day=1), AS_OF, first.id)["centres"] == [
-        nanguan.name]
+        nanguan.name
+    ]
     assert facilities_monthly_section(AS_OF.replace(day=1), AS_OF, other.id)["centres"] == [
-        beiguan.name]
+        beiguan.name
+    ]
 
 
 def test_no_centre_no_section(db):
@@ -188,12 +261,18 @@ def test_every_write_is_audited(admin, centre):
     thing = save_equipment(admin, space.id, None, name="办公桌", today=AS_OF)
     dispose_equipment(admin, thing.id, "报废")
     archive_space(admin, space.id, "拆除")
-    actions = [(a.action, a.table_name) for a in AuditLog.select().order_by(AuditLog.id)
-               if a.table_name.startswith("facility_")]
+    actions = [
+        (a.action, a.table_name)
+        for a in AuditLog.select().order_by(AuditLog.id)
+        if a.table_name.startswith("facility_")
+    ]
     assert actions == [
-        ("create", "facility_centre"), ("create", "facility_space"),
-        ("update", "facility_space"), ("create", "facility_equipment"),
-        ("archive", "facility_equipment"), ("archive", "facility_space"),
+        ("create", "facility_centre"),
+        ("create", "facility_space"),
+        ("update", "facility_space"),
+        ("create", "facility_equipment"),
+        ("archive", "facility_equipment"),
+        ("archive", "facility_space"),
     ]
     assert FacilitySpace.select().count() == 1 and FacilityEquipment.select().count() == 1
 
@@ -203,18 +282,42 @@ def test_an_open_fire_hazard_keeps_a_space_from_meeting_the_standard(admin, cent
     for name in ("办公桌", "办公椅", "办公椅", "文件柜", "计算机", "灭火器"):
         save_equipment(admin, police.id, None, name=name, quantity=1, today=AS_OF)
     assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "meets"
-    record_inspection(admin, centre.id, dt.date(2026, 11, 20), "消防大队 王磊", [
-        FindingInput("入口无坡道", police.id, True, "accessibility", dt.date(2027, 3, 1), "张建国"),
-    ], today=AS_OF)
+    record_inspection(
+        admin,
+        centre.id,
+        dt.date(2026, 11, 20),
+        "消防大队 王磊",
+        [
+            FindingInput(
+                "入口无坡道", police.id, True, "accessibility", dt.date(2027, 3, 1), "张建国"
+            ),
+        ],
+        today=AS_OF,
+    )
     # An accessibility hazard is followed up, but does not make the room unsafe.
     assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "meets"
-    record_inspection(admin, centre.id, dt.date(2026, 11, 21), "消防大队 王磊", [
-        FindingInput("电暖器旁堆放纸箱", police.id, True, "fire", dt.date(2026, 12, 1), "王秀英"),
-    ], today=AS_OF)
+    record_inspection(
+        admin,
+        centre.id,
+        dt.date(2026, 11, 21),
+        "消防大队 王磊",
+        [
+            FindingInput(
+                "电暖器旁堆放纸箱", police.id, True, "fire", dt.date(2026, 12, 1), "王秀英"
+            ),
+        ],
+        today=AS_OF,
+    )
     item = _item(assess(centre.id, today=AS_OF), "police_room")
     assert item.verdict == "unsafe" and not item.meets
     assert item.status == "meets"  # what the clerk recorded for the room is kept
     fire = next(h for h in hazards(centre.id, today=AS_OF) if h.category == "fire")
-    close_hazard(admin, fire.id, dt.date(2026, 11, 25), "纸箱清走", [PHOTOS / "socket_fixed.jpg"],
-                 today=AS_OF)
+    close_hazard(
+        admin,
+        fire.id,
+        dt.date(2026, 11, 25),
+        "纸箱清走",
+        [PHOTOS / "socket_fixed.jpg"],
+        today=AS_OF,
+    )
     assert _item(assess(centre.id, today=AS_OF), "police_room").verdict == "meets"

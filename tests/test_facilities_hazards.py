@@ -34,8 +34,15 @@ from tests.conftest import AS_OF
 @pytest.fixture
 def office(admin):
     centre = create_centre(admin, "南关社区综合服务中心")
-    space = save_space(admin, centre.id, None, name="居委会办公室（木板隔断）",
-                       item_code="committee_office", status="unsafe", area=48)
+    space = save_space(
+        admin,
+        centre.id,
+        None,
+        name="居委会办公室（木板隔断）",
+        item_code="committee_office",
+        status="unsafe",
+        area=48,
+    )
     return centre, space
 
 
@@ -47,15 +54,28 @@ def photo(tmp_path):
 
 
 def _fire(space_id, deadline, photos=()):
-    return FindingInput("木板隔断，可燃物多，停电时一片漆黑", space_id, True, "fire", deadline,
-                        "张建国", list(photos))
+    return FindingInput(
+        "木板隔断，可燃物多，停电时一片漆黑",
+        space_id,
+        True,
+        "fire",
+        deadline,
+        "张建国",
+        list(photos),
+    )
 
 
 def test_hazard_stays_open_until_fixed_with_a_photo(clerk, office, photo):
     centre, space = office
-    record_inspection(clerk, centre.id, dt.date(2026, 10, 13), "县消防救援大队 王磊",
-                      [_fire(space.id, dt.date(2026, 11, 12), [PHOTOS / "wooden_partition.jpg"])],
-                      "冬季消防安全检查", today=AS_OF)
+    record_inspection(
+        clerk,
+        centre.id,
+        dt.date(2026, 10, 13),
+        "县消防救援大队 王磊",
+        [_fire(space.id, dt.date(2026, 11, 12), [PHOTOS / "wooden_partition.jpg"])],
+        "冬季消防安全检查",
+        today=AS_OF,
+    )
     [hazard] = hazards(centre.id, today=AS_OF)
     assert hazard.state == "overdue" and hazard.days_overdue == 15
     assert [p.purpose for p in list_photos(finding_id=hazard.id)] == ["finding"]
@@ -70,8 +90,9 @@ def test_hazard_stays_open_until_fixed_with_a_photo(clerk, office, photo):
     assert hazard_counts(centre.id, AS_OF) == (1, 1)
     assert FacilityPhoto.select().count() == 1  # failed closes stored nothing
 
-    close_hazard(clerk, hazard.id, AS_OF, "拆除木板隔断，改为防火板，加装应急照明", [photo],
-                 today=AS_OF)
+    close_hazard(
+        clerk, hazard.id, AS_OF, "拆除木板隔断，改为防火板，加装应急照明", [photo], today=AS_OF
+    )
     finding = FacilityFinding.get_by_id(hazard.id)
     assert finding.fixed_on == AS_OF and finding.fixed_by == "clerk"
     fix = list_photos(finding_id=hazard.id, purpose="fix")
@@ -89,19 +110,33 @@ def test_hazard_stays_open_until_fixed_with_a_photo(clerk, office, photo):
 def test_overdue_first_then_open_by_deadline_then_fixed(clerk, office, photo):
     centre, space = office
     d = dt.date(2026, 10, 1)
-    record_inspection(clerk, centre.id, d, "安监站", [
-        FindingInput("入口无坡道", None, True, "accessibility", dt.date(2027, 3, 1), "张建国"),
-        _fire(space.id, dt.date(2026, 11, 20)),
-        FindingInput("插线板串接", space.id, True, "electrical", dt.date(2026, 12, 2), "李晓梅"),
-        FindingInput("楼梯扶手松动", None, True, "structural", dt.date(2026, 10, 30), "张建国"),
-        FindingInput("插座松动", space.id, True, "electrical", dt.date(2026, 10, 15), "王秀英"),
-        FindingInput("消防通道畅通", None),
-    ], today=AS_OF)
+    record_inspection(
+        clerk,
+        centre.id,
+        d,
+        "安监站",
+        [
+            FindingInput("入口无坡道", None, True, "accessibility", dt.date(2027, 3, 1), "张建国"),
+            _fire(space.id, dt.date(2026, 11, 20)),
+            FindingInput(
+                "插线板串接", space.id, True, "electrical", dt.date(2026, 12, 2), "李晓梅"
+            ),
+            FindingInput("楼梯扶手松动", None, True, "structural", dt.date(2026, 10, 30), "张建国"),
+            FindingInput("插座松动", space.id, True, "electrical", dt.date(2026, 10, 15), "王秀英"),
+            FindingInput("消防通道畅通", None),
+        ],
+        today=AS_OF,
+    )
     socket = next(h for h in hazards(centre.id, today=AS_OF) if h.description == "插座松动")
     close_hazard(clerk, socket.id, dt.date(2026, 10, 9), "更换插座", [photo], today=AS_OF)
     order = [(h.state, h.description[:4]) for h in hazards(centre.id, today=AS_OF)]
-    assert order == [("overdue", "楼梯扶手"), ("overdue", "木板隔断"), ("open", "插线板串"),
-                     ("open", "入口无坡"), ("fixed", "插座松动")]
+    assert order == [
+        ("overdue", "楼梯扶手"),
+        ("overdue", "木板隔断"),
+        ("open", "插线板串"),
+        ("open", "入口无坡"),
+        ("fixed", "插座松动"),
+    ]
     [row] = list_inspections(centre.id)
     assert (row.findings, row.hazards, row.open_hazards) == (6, 5, 4)
 
@@ -128,11 +163,15 @@ def test_inspection_input_is_checked(clerk, office):
 def test_voiding_keeps_the_record(clerk, office):
     centre, space = office
     day = dt.date(2026, 10, 13)
-    first = record_inspection(clerk, centre.id, day, "王磊", [_fire(space.id, AS_OF)],
-                              today=AS_OF)
-    second = record_inspection(clerk, centre.id, day, "王磊（重复录入）",
-                               [_fire(space.id, AS_OF), FindingInput("灭火器过期", None)],
-                               today=AS_OF)
+    first = record_inspection(clerk, centre.id, day, "王磊", [_fire(space.id, AS_OF)], today=AS_OF)
+    second = record_inspection(
+        clerk,
+        centre.id,
+        day,
+        "王磊（重复录入）",
+        [_fire(space.id, AS_OF), FindingInput("灭火器过期", None)],
+        today=AS_OF,
+    )
     [hazard, _dup] = hazards(centre.id, today=AS_OF)
     with pytest.raises(FacilityError, match="原因"):
         void_finding(clerk, hazard.id, "")

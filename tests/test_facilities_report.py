@@ -23,7 +23,14 @@ def test_compliance_report_of_the_demo_centre(admin, demo_small, tmp_path):
     text = "".join(_run("pdftotext", str(path), "-").split())  # table cells wrap anywhere
     assert "南关社区综合服务中心建设达标情况报告" in text
     assert "截至2026年11月27日" in text
-    for part in ("建设标准", "现状与差距", "服务用房面积", "设备缺口", "安全隐患及整改情况", "现状照片"):
+    for part in (
+        "建设标准",
+        "现状与差距",
+        "服务用房面积",
+        "设备缺口",
+        "安全隐患及整改情况",
+        "现状照片",
+    ):
         assert part in text
     assert "图书室" in text and "文体活动指导站" in text and "缺失" in text
     assert "面积缺口" in text and "逾期15天" in text and "待整改" in text  # cells wrap
@@ -56,15 +63,30 @@ def test_command_line_prints_the_report_and_swaps_the_standard(tmp_path, capsys)
     assert main.main(["demo", "--db", db, "--households", "40"]) == 0
     close_database()
     out, template = tmp_path / "报告.pdf", tmp_path / "标准.json"
-    assert main.main(["facilities", "--db", db, "--report", str(out), "--as-of", "2026-11-27",
-                      "--export-standard", str(template)]) == 0
+    assert (
+        main.main(
+            [
+                "facilities",
+                "--db",
+                db,
+                "--report",
+                str(out),
+                "--as-of",
+                "2026-11-27",
+                "--export-standard",
+                str(template),
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes()[:5] == b"%PDF-"
     assert "南关社区综合服务中心" in capsys.readouterr().out
     close_database()
     data = json.loads(template.read_text(encoding="utf-8"))
     data["name"] = "某省标准"
-    data["items"].append({"code": "elderly", "kind": "room", "name": "老年人日间照料室",
-                          "min_area": 60})
+    data["items"].append(
+        {"code": "elderly", "kind": "room", "name": "老年人日间照料室", "min_area": 60}
+    )
     template.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert main.main(["facilities", "--db", db, "--load-standard", str(template)]) == 0
     assert "9项" in capsys.readouterr().out

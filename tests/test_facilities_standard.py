@@ -16,20 +16,43 @@ from tests.conftest import AS_OF
 
 def _six_rooms() -> dict:
     """Another province's template: six rooms, two stations, a square; 40 m² per 100."""
-    rooms = ["社区党组织办公室", "居委会办公室", "警务室", "图书阅览室", "老年人日间照料室",
-             "儿童之家"]
-    codes = ["party_office", "committee_office", "police_room", "library", "elderly_day_care",
-             "children_home"]
-    items = [{"code": c, "kind": "room", "name": n, "min_area": 30,
-              "equipment": [{"name": "办公桌", "quantity": 1}]} for c, n in zip(codes, rooms, strict=True)]
+    rooms = [
+        "社区党组织办公室",
+        "居委会办公室",
+        "警务室",
+        "图书阅览室",
+        "老年人日间照料室",
+        "儿童之家",
+    ]
+    codes = [
+        "party_office",
+        "committee_office",
+        "police_room",
+        "library",
+        "elderly_day_care",
+        "children_home",
+    ]
+    items = [
+        {
+            "code": c,
+            "kind": "room",
+            "name": n,
+            "min_area": 30,
+            "equipment": [{"name": "办公桌", "quantity": 1}],
+        }
+        for c, n in zip(codes, rooms, strict=True)
+    ]
     items += [
         {"code": "health_station", "kind": "station", "name": "卫生服务站", "min_area": 40},
         {"code": "service_station", "kind": "station", "name": "便民服务站", "min_area": 20},
         {"code": "fitness_square", "kind": "square", "name": "健身广场", "min_area": 500},
     ]
-    return {"name": "某省“六室两站一场”", "region": "某省",
-            "area_rule": {"per_100_households": 40, "min_total_area": 400, "resident_share": 0.5},
-            "items": items}
+    return {
+        "name": "某省“六室两站一场”",
+        "region": "某省",
+        "area_rule": {"per_100_households": 40, "min_total_area": 400, "resident_share": 0.5},
+        "items": items,
+    }
 
 
 def test_default_is_shaanxi_2012_four_rooms_three_stations_one_square(db):
@@ -38,8 +61,16 @@ def test_default_is_shaanxi_2012_four_rooms_three_stations_one_square(db):
     kinds = [i.kind for i in std.items]
     assert kinds.count("room") == 4 and kinds.count("station") == 3 and kinds.count("square") == 1
     names = {i.name for i in std.items}
-    assert {"社区党支部办公室", "居委会办公室", "警务室", "图书室", "低保和劳动社会保障工作站",
-            "计生卫生服务站", "文体活动指导站", "室外健身广场"} == names
+    assert {
+        "社区党支部办公室",
+        "居委会办公室",
+        "警务室",
+        "图书室",
+        "低保和劳动社会保障工作站",
+        "计生卫生服务站",
+        "文体活动指导站",
+        "室外健身广场",
+    } == names
     assert (std.per_100_households, std.min_total_area, std.resident_share) == (30, 300, 0.6)
     assert all(i.min_area and i.equipment for i in std.items)
     # Loaded once, on first use, and audited.
@@ -74,8 +105,15 @@ def test_adding_an_item_changes_the_assessment(admin, clerk):
     std = standards.active_standard()
     with pytest.raises(PermissionDenied):
         standards.add_item(clerk, std.id, "老年人日间照料室", "room", 60)
-    item = standards.add_item(admin, std.id, "老年人日间照料室", "room", 60,
-                              [RequiredEquipment("护理床", 2, "张")], resident_use=True)
+    item = standards.add_item(
+        admin,
+        std.id,
+        "老年人日间照料室",
+        "room",
+        60,
+        [RequiredEquipment("护理床", 2, "张")],
+        resident_use=True,
+    )
     after = assess(centre.id, today=AS_OF)
     assert after.items_total == 9
     assert "老年人日间照料室" in [a.item.name for a in after.missing_items]
@@ -88,8 +126,9 @@ def test_adding_an_item_changes_the_assessment(admin, clerk):
 
 def test_loading_another_template_reassesses_the_same_centre(admin):
     centre = create_centre(admin, "南关社区综合服务中心")
-    save_space(admin, centre.id, None, name="图书室", item_code="library", area=35,
-               resident_use=True)
+    save_space(
+        admin, centre.id, None, name="图书室", item_code="library", area=35, resident_use=True
+    )
     save_space(admin, centre.id, None, name="便民服务大厅", item_code="", area=50)
     shaanxi = assess(centre.id, today=AS_OF)
     library = next(a for a in shaanxi.items if a.item.code == "library")
@@ -140,8 +179,12 @@ def test_template_round_trip_and_validation(admin, tmp_path):
 
 def test_equipment_lines_as_a_clerk_types_them():
     parsed = standards.parse_equipment_lines("办公桌 4张\n灭火器×2\n\n  打印机  \n图书 1500册")
-    assert parsed == (RequiredEquipment("办公桌", 4, "张"), RequiredEquipment("灭火器", 2, ""),
-                      RequiredEquipment("打印机", 1, ""), RequiredEquipment("图书", 1500, "册"))
+    assert parsed == (
+        RequiredEquipment("办公桌", 4, "张"),
+        RequiredEquipment("灭火器", 2, ""),
+        RequiredEquipment("打印机", 1, ""),
+        RequiredEquipment("图书", 1500, "册"),
+    )
     assert standards.parse_equipment_lines(standards.format_equipment_lines(parsed)) == parsed
     with pytest.raises(StandardError, match="重复"):
         standards.parse_equipment_lines("办公桌 1\n办公桌 2")

@@ -45,8 +45,10 @@ def photos(tmp_path, dialogs):
     """The file dialog answers with the next photo in this list (a real small JPEG)."""
     queue = []
     for name in ("现场.jpg", "整改后.jpg"):
-        shutil.copy(PHOTOS / ("power_strip.jpg" if name == "现场.jpg" else "socket_fixed.jpg"),
-                    tmp_path / name)
+        shutil.copy(
+            PHOTOS / ("power_strip.jpg" if name == "现场.jpg" else "socket_fixed.jpg"),
+            tmp_path / name,
+        )
         queue.append(str(tmp_path / name))
     dialogs.always("open_files", lambda asked: [queue.pop(0)])
     return queue
@@ -55,13 +57,21 @@ def photos(tmp_path, dialogs):
 @pytest.fixture
 def office(clerk):
     centre = create_centre(clerk, "南关社区综合服务中心")
-    space = save_space(clerk, centre.id, None, name="居委会办公室（木板隔断）",
-                       item_code="committee_office", status="unsafe", area=48)
+    space = save_space(
+        clerk,
+        centre.id,
+        None,
+        name="居委会办公室（木板隔断）",
+        item_code="committee_office",
+        status="unsafe",
+        area=48,
+    )
     return centre, space
 
 
 def test_inspection_records_a_fire_hazard_that_stays_until_fixed_with_a_photo(
-        qtbot, clerk, office, photos, dialogs):
+    qtbot, clerk, office, photos, dialogs
+):
     centre, space = office
     tab = _tab(qtbot, clerk)
     assert tab.hazard_model.rowCount() == 0
@@ -91,7 +101,11 @@ def test_inspection_records_a_fire_hazard_that_stays_until_fixed_with_a_photo(
     assert inspection.inspected_on == AS_OF and inspection.inspector == "县消防救援大队 王磊"
     finding = FacilityFinding.get()
     assert (finding.is_hazard, finding.category, finding.responsible, finding.space_id) == (
-        True, "fire", "张建国", space.id)
+        True,
+        "fire",
+        "张建国",
+        space.id,
+    )
     assert finding.deadline == dt.date(2026, 12, 10) and finding.fixed_on is None
     assert [p.purpose for p in list_photos(finding_id=finding.id)] == ["finding"]
     assert [h.id for h in tab.hazard_model.rows] == [finding.id]
@@ -133,7 +147,8 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office, dialog
     assert "图书室" in tab.summary.items.detail.text()
     lines = tab.spaces_page.model.rows
     tab.spaces_page.table.selectRow(
-        next(i for i, line in enumerate(lines) if line.item and line.item.code == "library"))
+        next(i for i, line in enumerate(lines) if line.item and line.item.code == "library")
+    )
 
     def fill_space(d: SpaceDialog) -> None:
         qtbot.keyClicks(d.area, "45")
@@ -146,7 +161,11 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office, dialog
 
     library = FacilitySpace.get(FacilitySpace.item_code == "library")
     assert (library.name, library.area, library.status, library.resident_use) == (
-        "图书室", 45, "meets", True)
+        "图书室",
+        45,
+        "meets",
+        True,
+    )
     assert library.centre_id == centre.id
     verdict = {a.item.code: a.verdict for a in tab.result.items}
     assert verdict["library"] == "equipment_short"
@@ -154,8 +173,9 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office, dialog
 
     tab.pages.setCurrentWidget(tab.equipment_page)
     rows = tab.equipment_page.model.rows
-    shelf = next(i for i, r in enumerate(rows) if isinstance(r, GapLine)
-                 and r.gap.equipment == "书架")
+    shelf = next(
+        i for i, r in enumerate(rows) if isinstance(r, GapLine) and r.gap.equipment == "书架"
+    )
     tab.equipment_page.table.selectRow(shelf)
 
     def fill_equipment(d: EquipmentDialog) -> None:
@@ -167,16 +187,20 @@ def test_recording_a_missing_room_and_its_equipment(qtbot, clerk, office, dialog
     qtbot.mouseClick(tab.equipment_page.buttons[0], LEFT)
     shelves = FacilityEquipment.get(FacilityEquipment.name == "书架")
     assert (shelves.space_id, shelves.quantity, shelves.value) == (library.id, 6, Decimal(2400))
-    gaps = [g.equipment for a in tab.result.items if a.item.code == "library"
-            for g in a.equipment_gaps]
+    gaps = [
+        g.equipment for a in tab.result.items if a.item.code == "library" for g in a.equipment_gaps
+    ]
     assert "书架" not in gaps and "阅览桌" in gaps
 
 
 def test_archiving_a_space_asks_first(qtbot, clerk, office, dialogs):
     _, space = office
     tab = _tab(qtbot, clerk)
-    row = next(i for i, line in enumerate(tab.spaces_page.model.rows)
-               if line.space and line.space.id == space.id)
+    row = next(
+        i
+        for i, line in enumerate(tab.spaces_page.model.rows)
+        if line.space and line.space.id == space.id
+    )
     tab.spaces_page.table.selectRow(row)
     dialogs.answer("ask_text", None, "退还出租方")  # 取消, then a reason
     qtbot.mouseClick(tab.spaces_page.buttons[4], LEFT)
@@ -184,11 +208,14 @@ def test_archiving_a_space_asks_first(qtbot, clerk, office, dialogs):
     tab.spaces_page.table.selectRow(row)
     qtbot.mouseClick(tab.spaces_page.buttons[4], LEFT)
     assert FacilitySpace.get_by_id(space.id).archived
-    assert all(line.space is None or line.space.id != space.id
-               for line in tab.spaces_page.model.rows)
+    assert all(
+        line.space is None or line.space.id != space.id for line in tab.spaces_page.model.rows
+    )
 
 
-def test_changing_the_standard_in_the_window_changes_the_assessment(qtbot, admin, clerk, office, dialogs):
+def test_changing_the_standard_in_the_window_changes_the_assessment(
+    qtbot, admin, clerk, office, dialogs
+):
     tab = _tab(qtbot, admin)
     assert tab.result.items_total == 8
 
@@ -215,8 +242,7 @@ def test_changing_the_standard_in_the_window_changes_the_assessment(qtbot, admin
     assert clerk_view.name.isReadOnly()
 
 
-def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small, tmp_path,
-                                                       dialogs):
+def test_demo_centre_on_the_tab_and_its_printed_report(qtbot, admin, demo_small, tmp_path, dialogs):
     tab = _tab(qtbot, admin)
     assert tab.centre.currentText() == list_centres()[0].name == "南关社区综合服务中心"
     assert tab.summary.items.value.text() == "2 / 8"
@@ -243,15 +269,19 @@ def test_a_wrong_photo_can_be_taken_off_after_confirmation(qtbot, clerk, office,
     _, space = office
     [photo] = add_photos(clerk, [PHOTOS / "square.jpg"], space_id=space.id, caption="拍错了")
     tab = _tab(qtbot, clerk)
-    row = next(i for i, line in enumerate(tab.spaces_page.model.rows)
-               if line.space and line.space.id == space.id)
+    row = next(
+        i
+        for i, line in enumerate(tab.spaces_page.model.rows)
+        if line.space and line.space.id == space.id
+    )
     tab.spaces_page.table.selectRow(row)
     assert [p.id for p in tab.spaces_page.photos.photos] == [photo.id]
     dialogs.answer("confirm", False, True)
 
     def remove(viewer: PhotoViewer) -> None:
-        button = next(b for b in viewer.findChild(QDialogButtonBox).buttons()
-                      if b.text().startswith("移除"))
+        button = next(
+            b for b in viewer.findChild(QDialogButtonBox).buttons() if b.text().startswith("移除")
+        )
         qtbot.mouseClick(button, LEFT)  # "No": the viewer stays open
         qtbot.mouseClick(button, LEFT)  # "Yes": removed, the viewer closes
 

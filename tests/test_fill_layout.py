@@ -41,8 +41,15 @@ def elderly_template(path: Path) -> Path:
     ws.row_dimensions[1].height = 32
     ws["A2"] = "填报单位（盖章）：            社区"
     ws.merge_cells("A2:E2")
-    singles = {"A": "序号", "B": "姓名", "C": "性别", "D": "身份证号码", "E": "出生日期",
-               "I": "联系电话", "J": "备注"}
+    singles = {
+        "A": "序号",
+        "B": "姓名",
+        "C": "性别",
+        "D": "身份证号码",
+        "E": "出生日期",
+        "I": "联系电话",
+        "J": "备注",
+    }
     for letter, text in singles.items():
         ws[f"{letter}3"] = text
         ws.merge_cells(f"{letter}3:{letter}4")
@@ -82,9 +89,20 @@ def elderly_template(path: Path) -> Path:
 def people(n: int) -> list[list[object]]:
     rows: list[list[object]] = []
     for i in range(n):
-        rows.append([i + 1, f"老人{i + 1}", "男" if i % 2 else "女",
-                     f"61062719400101{i:03d}X", dt.date(1940, 1, 1 + i), "西苑小区",
-                     f"{i + 1}号楼", f"{i + 1}01", 13800000000 + i, None])
+        rows.append(
+            [
+                i + 1,
+                f"老人{i + 1}",
+                "男" if i % 2 else "女",
+                f"61062719400101{i:03d}X",
+                dt.date(1940, 1, 1 + i),
+                "西苑小区",
+                f"{i + 1}号楼",
+                f"{i + 1}01",
+                13800000000 + i,
+                None,
+            ]
+        )
     return rows
 
 
@@ -95,8 +113,17 @@ def test_analyse_finds_two_row_header_footer_and_placeholders(tmp_path):
     assert (layout.header_top, layout.header_bottom, layout.first_data_row) == (3, 4, 5)
     assert layout.footer_row == 9
     assert [c.label for c in layout.columns] == [
-        "序号", "姓名", "性别", "身份证号码", "出生日期", "户籍地址·小区", "户籍地址·楼栋",
-        "户籍地址·门牌", "联系电话", "备注"]
+        "序号",
+        "姓名",
+        "性别",
+        "身份证号码",
+        "出生日期",
+        "户籍地址·小区",
+        "户籍地址·楼栋",
+        "户籍地址·门牌",
+        "联系电话",
+        "备注",
+    ]
     assert [c.letter for c in layout.columns] == list("ABCDEFGHIJ")
     assert [c.index for c in layout.columns] == list(range(1, 11))
     assert layout.placeholders == ("A1", "A9")
@@ -124,8 +151,14 @@ def test_fill_moves_footer_extends_dropdown_and_keeps_the_form(tmp_path):
     wb = load_workbook(out)
     ws = wb["高龄老人"]
     # Data rows 5..14, values in their columns.
-    assert [ws.cell(5, c).value for c in (1, 2, 3, 6, 7, 8)] == [1, "老人1", "女", "西苑小区",
-                                                                 "1号楼", "101"]
+    assert [ws.cell(5, c).value for c in (1, 2, 3, 6, 7, 8)] == [
+        1,
+        "老人1",
+        "女",
+        "西苑小区",
+        "1号楼",
+        "101",
+    ]
     assert ws["B14"].value == "老人10"
     assert ws["D5"].value == "61062719400101000X"
     assert ws["D14"].data_type == "s" and ws["D14"].number_format == "@"
@@ -203,16 +236,31 @@ def test_one_row_header_template(tmp_path):
     layout = analyse(path)
     assert (layout.header_top, layout.header_bottom, layout.first_data_row) == (2, 2, 3)
     assert layout.footer_row is None
-    assert [c.label for c in layout.columns] == ["序号", "姓名", "身份证号", "残疾类别", "残疾等级",
-                                                 "补贴金额（元）", "发放日期"]
+    assert [c.label for c in layout.columns] == [
+        "序号",
+        "姓名",
+        "身份证号",
+        "残疾类别",
+        "残疾等级",
+        "补贴金额（元）",
+        "发放日期",
+    ]
     assert layout.placeholders == ("A1",)
-    rows = [[1, "张三", 610627198001011234, "肢体", "二级", Decimal("120.50"),
-             dt.datetime(2026, 12, 1, 0, 0)],
-            [2, "李四", "610627198102021235", "视力", "一级", 80],
-            [3, "王五", None, "听力", "三级", 95.5]]
+    rows = [
+        [
+            1,
+            "张三",
+            610627198001011234,
+            "肢体",
+            "二级",
+            Decimal("120.50"),
+            dt.datetime(2026, 12, 1, 0, 0),
+        ],
+        [2, "李四", "610627198102021235", "视力", "一级", 80],
+        [3, "王五", None, "听力", "三级", 95.5],
+    ]
     out = tmp_path / "out.xlsx"
-    assert fill_workbook(path.read_bytes(), layout, rows, out, as_of=AS_OF,
-                         text_columns=[3]) == 3
+    assert fill_workbook(path.read_bytes(), layout, rows, out, as_of=AS_OF, text_columns=[3]) == 3
     ws = load_workbook(out).active
     assert ws["A1"].value == "2026年12月困难残疾人生活补贴发放名单"
     assert ws["C3"].value == "610627198001011234" and ws["C3"].number_format == "@"
@@ -233,8 +281,19 @@ def test_xls_template_is_filled_as_xlsx(tmp_path):
     assert (layout.header_top, layout.header_bottom) == (2, 2)
     assert [c.label for c in layout.columns][:3] == ["户号", "门牌号", "姓名"]
     assert layout.footer_row == 7
-    rows = [[f"Y{i:03d}", f"8-{i}", f"新人{i}", "户主", f"61062719800101{i:03d}X", "男",
-             dt.date(1980, 1, 1), "汉族"] for i in range(6)]
+    rows = [
+        [
+            f"Y{i:03d}",
+            f"8-{i}",
+            f"新人{i}",
+            "户主",
+            f"61062719800101{i:03d}X",
+            "男",
+            dt.date(1980, 1, 1),
+            "汉族",
+        ]
+        for i in range(6)
+    ]
     out = tmp_path / "register-filled.xlsx"
     assert fill_workbook(source, layout, rows, out, as_of=AS_OF, text_columns={5}) == 6
     ws = load_workbook(out).active
@@ -272,11 +331,16 @@ def test_full_dates_are_no_placeholders(tmp_path):
 
 
 def test_unreadable_templates(tmp_path):
-    for data in (b"PK\x03\x04 not really a zip", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
-                 b"just some bytes"):
+    for data in (
+        b"PK\x03\x04 not really a zip",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        b"just some bytes",
+    ):
         with pytest.raises(TemplateError):
             analyse(data)
-    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptedPackage".encode("utf-16-le")
+    encrypted = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64 + "EncryptedPackage".encode("utf-16-le")
+    )
     with pytest.raises(TemplateError, match="密码"):
         analyse(encrypted)
     damaged = tmp_path / "坏.xlsx"
@@ -315,8 +379,12 @@ def test_cancel_leaves_no_file_and_progress_is_reported(tmp_path):
     assert list(out.parent.iterdir()) == []
 
     calls.clear()
-    assert fill_workbook(path, layout, rows, out, as_of=AS_OF,
-                         progress=lambda d, t: calls.append((d, t)) is None) == 450
+    assert (
+        fill_workbook(
+            path, layout, rows, out, as_of=AS_OF, progress=lambda d, t: calls.append((d, t)) is None
+        )
+        == 450
+    )
     assert calls == [(200, 450), (400, 450), (450, 450)]
     assert [p.name for p in out.parent.iterdir()] == ["填好.xlsx"]
     ws = load_workbook(out).active

@@ -24,10 +24,12 @@ def _current() -> list[Resident]:
 def test_age_on_the_year_end_is_not_age_today(demo_small, clerk):
     year_end = ListCriteria(min_age=80, date_rule="year_end")
     today = ListCriteria(min_age=80, date_rule="as_of")
-    expected_end = {r.id for r in _current()
-                    if r.birth_date and _age(r.birth_date, dt.date(2026, 12, 31)) >= 80}
-    expected_now = {r.id for r in _current()
-                    if r.birth_date and _age(r.birth_date, dt.date(2026, 11, 27)) >= 80}
+    expected_end = {
+        r.id for r in _current() if r.birth_date and _age(r.birth_date, dt.date(2026, 12, 31)) >= 80
+    }
+    expected_now = {
+        r.id for r in _current() if r.birth_date and _age(r.birth_date, dt.date(2026, 11, 27)) >= 80
+    }
     assert expected_end and expected_now <= expected_end
     assert {p.id for p in fill_lists.people(clerk, year_end)} == expected_end
     assert {p.id for p in fill_lists.people(clerk, today)} == expected_now
@@ -37,8 +39,9 @@ def test_age_on_the_year_end_is_not_age_today(demo_small, clerk):
 def test_someone_turning_80_in_december_is_on_the_year_end_list_only(demo_small, clerk):
     person = _current()[0]
     database.execute_sql("UPDATE resident SET birth_date = '1946-12-20' WHERE id = ?", [person.id])
-    assert person.id in {p.id for p in fill_lists.people(
-        clerk, ListCriteria(min_age=80, date_rule="year_end"))}
+    assert person.id in {
+        p.id for p in fill_lists.people(clerk, ListCriteria(min_age=80, date_rule="year_end"))
+    }
     assert person.id not in {p.id for p in fill_lists.people(clerk, ListCriteria(min_age=80))}
     # Under three: a child born on 2023-11-27 turned three today.
     database.execute_sql("UPDATE resident SET birth_date = '2023-11-27' WHERE id = ?", [person.id])
@@ -50,34 +53,46 @@ def test_someone_turning_80_in_december_is_on_the_year_end_list_only(demo_small,
 def test_a_group_counts_on_the_reference_day(demo_small, clerk):
     people = _current()[:3]
     left, joins_later, member = people
-    for person, start, end in ((left, "2024-01-01", "2026-10-01"),
-                               (joins_later, "2026-12-15", None),
-                               (member, "2025-03-01", None)):
-        ResidentTag.create(resident=person.id, tag="veteran", detail="", start_date=start,
-                           end_date=end)
+    for person, start, end in (
+        (left, "2024-01-01", "2026-10-01"),
+        (joins_later, "2026-12-15", None),
+        (member, "2025-03-01", None),
+    ):
+        ResidentTag.create(
+            resident=person.id, tag="veteran", detail="", start_date=start, end_date=end
+        )
     on_day = {p.id for p in fill_lists.people(clerk, ListCriteria(tag="veteran"))}
     assert member.id in on_day and left.id not in on_day and joins_later.id not in on_day
-    at_year_end = {p.id for p in fill_lists.people(
-        clerk, ListCriteria(tag="veteran", date_rule="year_end"))}
+    at_year_end = {
+        p.id for p in fill_lists.people(clerk, ListCriteria(tag="veteran", date_rule="year_end"))
+    }
     assert joins_later.id in at_year_end
     ended = {p.id for p in fill_lists.people(clerk, ListCriteria(tag="veteran", tag_ended=True))}
     assert left.id in ended and member.id not in ended
-    since = ListCriteria(tag="veteran", tag_started_from=dt.date(2025, 1, 1),
-                         date_rule="year_end")
+    since = ListCriteria(tag="veteran", tag_started_from=dt.date(2025, 1, 1), date_rule="year_end")
     assert {p.id for p in fill_lists.people(clerk, since)} >= {member.id, joins_later.id}
     assert left.id not in {p.id for p in fill_lists.people(clerk, since)}
 
 
 def test_birth_months_household_kind_and_compound(demo_small, clerk):
     criteria = ListCriteria(born_from="2023-01", born_to="2024-06")
-    expected = {r.id for r in _current()
-                if r.birth_date and dt.date(2023, 1, 1) <= r.birth_date <= dt.date(2024, 6, 30)}
+    expected = {
+        r.id
+        for r in _current()
+        if r.birth_date and dt.date(2023, 1, 1) <= r.birth_date <= dt.date(2024, 6, 30)
+    }
     assert {p.id for p in fill_lists.people(clerk, criteria)} == expected
     kind = database.execute_sql(
-        "SELECT household_type FROM household WHERE household_type != '2' LIMIT 1").fetchone()[0]
-    sql_kind = {row[0] for row in database.execute_sql(
-        "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
-        " WHERE r.status = 'current' AND h.household_type = ?", [kind])}
+        "SELECT household_type FROM household WHERE household_type != '2' LIMIT 1"
+    ).fetchone()[0]
+    sql_kind = {
+        row[0]
+        for row in database.execute_sql(
+            "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
+            " WHERE r.status = 'current' AND h.household_type = ?",
+            [kind],
+        )
+    }
     assert sql_kind
     assert {p.id for p in fill_lists.people(clerk, ListCriteria(household_type=kind))} == sql_kind
     compound_id, name = database.execute_sql("SELECT id, name FROM compound LIMIT 1").fetchone()
@@ -97,27 +112,39 @@ def test_full_id_numbers_only_for_roles_that_may_see_them(demo_small, clerk, off
 
 def test_head_name_and_sort_orders(demo_small, clerk):
     rows = fill_lists.people(clerk, ListCriteria(), sort="household", limit=30)
-    heads = dict(database.execute_sql(
-        "SELECT household_id, name FROM resident WHERE relation = '02' AND status = 'current'"))
+    heads = dict(
+        database.execute_sql(
+            "SELECT household_id, name FROM resident WHERE relation = '02' AND status = 'current'"
+        )
+    )
     by_id = {r.id: r.household_id for r in Resident.select()}
     assert all(p.head_name == heads.get(by_id[p.id], "") for p in rows)
-    births = [p.birth_date for p in fill_lists.people(clerk, ListCriteria(), sort="birth_date")
-              if p.birth_date]
+    births = [
+        p.birth_date
+        for p in fill_lists.people(clerk, ListCriteria(), sort="birth_date")
+        if p.birth_date
+    ]
     assert births == sorted(births)
 
 
 def test_saved_lists_are_audited_unique_and_checked(demo_small, clerk):
     info = fill_lists.save_list(clerk, "八十岁以上", ListCriteria(min_age=80, date_rule="year_end"))
     assert info.description == "全社区·80周岁以上·按当年12月31日计"
-    assert AuditLog.select().where((AuditLog.table_name == "saved_list")
-                                   & (AuditLog.record_id == str(info.id))).count() == 1
+    assert (
+        AuditLog.select()
+        .where((AuditLog.table_name == "saved_list") & (AuditLog.record_id == str(info.id)))
+        .count()
+        == 1
+    )
     with pytest.raises(ListError, match="已有名为"):
         fill_lists.save_list(clerk, "八十岁以上", ListCriteria())
-    for bad, message in ((ListCriteria(min_age=90, max_age=80), "最小年龄大于"),
-                         (ListCriteria(born_from="2024-13"), "YYYY-MM"),
-                         (ListCriteria(tag="nonsense"), "特殊人群代码"),
-                         (ListCriteria(tag_ended=True), "先选择特殊人群"),
-                         (ListCriteria(date_rule="tomorrow"), "日期规则")):
+    for bad, message in (
+        (ListCriteria(min_age=90, max_age=80), "最小年龄大于"),
+        (ListCriteria(born_from="2024-13"), "YYYY-MM"),
+        (ListCriteria(tag="nonsense"), "特殊人群代码"),
+        (ListCriteria(tag_ended=True), "先选择特殊人群"),
+        (ListCriteria(date_rule="tomorrow"), "日期规则"),
+    ):
         with pytest.raises(ListError, match=message):
             fill_lists.save_list(clerk, "坏名单", bad)
     changed = fill_lists.save_list(clerk, "八十岁以上", ListCriteria(min_age=85), list_id=info.id)

@@ -42,8 +42,9 @@ def _department_file(path: Path) -> Path:
     ws.merge_cells("F3:G3")
     for row in (5, 6):
         for col in range(1, 9):
-            ws.cell(row=row, column=col).border = Border(left=THIN, right=THIN, top=THIN,
-                                                         bottom=THIN)
+            ws.cell(row=row, column=col).border = Border(
+                left=THIN, right=THIN, top=THIN, bottom=THIN
+            )
     ws["A8"] = "制表人：          审核人：          填报日期：    年  月  日"
     ws.column_dimensions["E"].width = 22
     wb.save(path)
@@ -58,13 +59,22 @@ def _saved(actor, criteria: ListCriteria, name: str = "八十岁以上") -> int:
     return fill_lists.save_list(actor, name, criteria).id
 
 
-def _mapped(actor, tmp_path: Path, list_id: int,
-            changes: dict[int, str] | None = None) -> fill_templates.TemplateInfo:
+def _mapped(
+    actor, tmp_path: Path, list_id: int, changes: dict[int, str] | None = None
+) -> fill_templates.TemplateInfo:
     draft = fill_templates.read_file(actor, _department_file(tmp_path / "民政模板.xlsx"))
     mapping = dict(draft.mapping)
     mapping.update(changes or {})
-    return fill_templates.save_template(actor, draft, "高龄津贴花名册", "民政", mapping, list_id,
-                                        sort="birth_date", date_rule="year_end")
+    return fill_templates.save_template(
+        actor,
+        draft,
+        "高龄津贴花名册",
+        "民政",
+        mapping,
+        list_id,
+        sort="birth_date",
+        date_rule="year_end",
+    )
 
 
 def _data_rows(path: Path, first: int = 5) -> list[tuple]:
@@ -82,23 +92,30 @@ def test_a_department_file_is_read_and_its_columns_proposed(db, officer, clerk, 
     draft = fill_templates.read_file(officer, path)
     assert (draft.layout.header_top, draft.layout.header_bottom) == (3, 4)
     by_label = {c.label: draft.mapping[c.index] for c in draft.layout.columns}
-    assert by_label == {"序号": "seq", "老人姓名": "name", "性别": "sex", "年龄": "age",
-                        "身份证号码": "id_full", "居住地址·小区": "compound",
-                        "居住地址·门牌号": "room", "备注": ""}
+    assert by_label == {
+        "序号": "seq",
+        "老人姓名": "name",
+        "性别": "sex",
+        "年龄": "age",
+        "身份证号码": "id_full",
+        "居住地址·小区": "compound",
+        "居住地址·门牌号": "room",
+        "备注": "",
+    }
     # A clerk may not see full IDs: the proposal masks them and saving full ones is refused.
     as_clerk = fill_templates.read_file(clerk, path)
     assert as_clerk.mapping[5] == "id_masked"
     list_id = _saved(clerk, ListCriteria(min_age=80))
     with pytest.raises(FillError, match="完整身份证号码"):
-        fill_templates.save_template(clerk, as_clerk, "x", "", {**as_clerk.mapping, 5: "id_full"},
-                                     list_id)
+        fill_templates.save_template(
+            clerk, as_clerk, "x", "", {**as_clerk.mapping, 5: "id_full"}, list_id
+        )
     with pytest.raises(FillError, match="不是 Excel"):
         fill_templates.read_file(clerk, tmp_path / "t.csv")
 
 
 def test_filled_rows_are_the_register_on_the_year_end(demo_small, officer, tmp_path):
-    info = _mapped(officer, tmp_path, _saved(officer, ListCriteria(min_age=80)),
-                   {8: "text:已核实"})
+    info = _mapped(officer, tmp_path, _saved(officer, ListCriteria(min_age=80)), {8: "text:已核实"})
     out = tmp_path / "out.xlsx"
     result = fill_templates.fill(officer, info.id, out, recipient="街道民政办")
     year_end = dt.date(2026, 12, 31)
@@ -108,7 +125,9 @@ def test_filled_rows_are_the_register_on_the_year_end(demo_small, officer, tmp_p
             "SELECT r.name, r.birth_date, r.id_number, c.name, h.room FROM resident r"
             " JOIN household h ON h.id = r.household_id JOIN compound c ON c.id = h.compound_id"
             " WHERE r.status = 'current' AND r.birth_date <= '1946-12-31'"
-            " ORDER BY r.birth_date, r.id")]
+            " ORDER BY r.birth_date, r.id"
+        )
+    ]
     rows = _data_rows(out)
     assert len(expected) > 3 and result.rows == len(expected) == len(rows)
     assert [(r[1], r[3], r[4], r[5], r[6]) for r in rows] == expected
@@ -117,33 +136,42 @@ def test_filled_rows_are_the_register_on_the_year_end(demo_small, officer, tmp_p
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == "南关社区高龄津贴发放花名册（2026年12月）"
     assert ws.cell(row=5, column=5).data_type == "s"  # the ID as text, every digit kept
-    footer = ws.cell(row=5 + len(rows) + 1, column=1).value or ws.cell(
-        row=5 + len(rows), column=1).value
+    footer = (
+        ws.cell(row=5 + len(rows) + 1, column=1).value or ws.cell(row=5 + len(rows), column=1).value
+    )
     assert footer and footer.startswith("制表人")
     assert footer.endswith("填报日期：2026年11月27日")  # the day it was filled, not the year's end
     run = FillRun.get_by_id(result.run_id)
     assert (run.rows, run.full_ids, run.recipient) == (len(rows), True, "街道民政办")
     assert bytes(run.output) == out.read_bytes()
-    logged = AuditLog.select().where((AuditLog.action == "fill")
-                                     & (AuditLog.record_id == str(info.id))).get()
+    logged = (
+        AuditLog.select()
+        .where((AuditLog.action == "fill") & (AuditLog.record_id == str(info.id)))
+        .get()
+    )
     assert logged.username == "jisheng" and f"{len(rows)}行" in logged.note
     assert "含完整身份证号码" in logged.note and "街道民政办" in logged.note
 
 
-def test_a_clerk_gets_masked_ids_and_next_month_follows_the_register(demo_small, officer,
-                                                                     clerk, tmp_path):
+def test_a_clerk_gets_masked_ids_and_next_month_follows_the_register(
+    demo_small, officer, clerk, tmp_path
+):
     info = _mapped(officer, tmp_path, _saved(officer, ListCriteria(min_age=80)))
     first = fill_templates.fill(clerk, info.id, tmp_path / "nov.xlsx")
     assert (first.full_ids, first.masked_for_role) == (False, True)
     rows = _data_rows(first.path)
     assert all("*" in r[4] for r in rows)
-    assert not any(r[4] == number for r in rows
-                   for number in [p.id_number for p in Resident.select()])
+    assert not any(
+        r[4] == number for r in rows for number in [p.id_number for p in Resident.select()]
+    )
     # A month later: one of them died, one person turned 80 during the year.
     gone = Resident.get(Resident.name == rows[0][1])
     database.execute_sql("UPDATE resident SET status = 'deceased' WHERE id = ?", [gone.id])
-    young = Resident.select().where((Resident.status == "current")
-                                    & (Resident.birth_date > dt.date(1950, 1, 1))).first()
+    young = (
+        Resident.select()
+        .where((Resident.status == "current") & (Resident.birth_date > dt.date(1950, 1, 1)))
+        .first()
+    )
     database.execute_sql("UPDATE resident SET birth_date = '1947-06-01' WHERE id = ?", [young.id])
     clock.freeze(dt.datetime(2027, 1, 5, 9, 0))
     again = fill_templates.fill(clerk, info.id, tmp_path / "jan.xlsx")
@@ -178,16 +206,33 @@ def test_the_starter_set_is_installed_once(demo_small, officer, tmp_path):
     assert FillTemplate.select().where(FillTemplate.starter == True).count() == 5  # noqa: E712
     # The 残联 sheet's two-row header maps 残疾情况·残疾类别 and ·残疾等级.
     disabled = next(t for t in fill_templates.templates(officer) if t.name == "残疾人台账")
-    assert {"残疾情况·残疾类别": "disability_kind", "残疾情况·残疾等级": "disability_grade"}.items() \
-        <= disabled.by_label().items()
+    assert {
+        "残疾情况·残疾类别": "disability_kind",
+        "残疾情况·残疾等级": "disability_grade",
+    }.items() <= disabled.by_label().items()
 
 
 def test_command_line_fill(demo_small, officer, tmp_path, capsys, db_path):
     info = _mapped(officer, tmp_path, _saved(officer, ListCriteria(min_age=80)))
     close_database()
     out = tmp_path / "cli.xlsx"
-    assert main.main(["fill", info.name, "--out", str(out), "--db", str(db_path),
-                      "--as-of", "2026-11-30", "--recipient", "民政办"]) == 0
+    assert (
+        main.main(
+            [
+                "fill",
+                info.name,
+                "--out",
+                str(out),
+                "--db",
+                str(db_path),
+                "--as-of",
+                "2026-11-30",
+                "--recipient",
+                "民政办",
+            ]
+        )
+        == 0
+    )
     said = capsys.readouterr().out
     assert "已生成“高龄津贴花名册”" in said and "2026年12月31日" in said
     assert _data_rows(out)

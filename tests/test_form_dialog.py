@@ -38,7 +38,10 @@ def test_a_refused_form_stays_open_with_what_was_typed_then_saves(qtbot, admin):
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert "至少需要8个字符" in dialog.error.text()
     assert (dialog.username.text(), dialog.display_name.text(), dialog.password.text()) == (
-        "liuxm", "刘晓敏", "short1")
+        "liuxm",
+        "刘晓敏",
+        "short1",
+    )
     assert dialog.role.currentData() == "clerk"
     assert User.select().where(User.username == "liuxm").count() == 0
     # Corrected, the same dialog saves it.
@@ -49,9 +52,16 @@ def test_a_refused_form_stays_open_with_what_was_typed_then_saves(qtbot, admin):
     assert (stored.display_name, stored.role, stored.active) == ("刘晓敏", "clerk", True)
     assert users.authenticate("liuxm", "pass1234").id == stored.id
     assert dialog.created is not None and dialog.created.id == stored.id
-    assert AuditLog.select().where(AuditLog.action == "create",
-                                   AuditLog.table_name == User._meta.table_name,
-                                   AuditLog.record_id == str(stored.id)).count() == 1
+    assert (
+        AuditLog.select()
+        .where(
+            AuditLog.action == "create",
+            AuditLog.table_name == User._meta.table_name,
+            AuditLog.record_id == str(stored.id),
+        )
+        .count()
+        == 1
+    )
 
 
 def test_a_permission_refusal_is_said_in_the_form(qtbot, admin, clerk):
@@ -74,8 +84,13 @@ def test_the_caret_starts_in_the_first_field_and_tab_ends_on_the_buttons(qtbot, 
         widget = widget.nextInFocusChain()
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled():
             chain.append(widget)
-    assert chain[:5] == [dialog.display_name, dialog.role, dialog.password, dialog.ok_button,
-                         dialog.cancel_button]
+    assert chain[:5] == [
+        dialog.display_name,
+        dialog.role,
+        dialog.password,
+        dialog.ok_button,
+        dialog.cancel_button,
+    ]
 
 
 def test_the_dialogs_own_check_names_the_field(qtbot, admin):

@@ -25,16 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def _counts(path: Path) -> tuple[int, int, int]:
     """Rows the CLI might have written, read with plain sqlite3 (no open_database side effects)."""
     con = sqlite3.connect(path)
     try:
-        return tuple(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore
-                     for table in ("audit_log", "household", "resident"))
+        return tuple(
+            con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore
+            for table in ("audit_log", "household", "resident")
+        )
     finally:
         con.close()
 
@@ -89,10 +97,12 @@ def test_import_is_refused_while_the_window_holds_the_database(seeded, tmp_path)
     before, digest = _counts(seeded), _digest(seeded)
     with DatabaseLock(seeded):
         result = _run("import", "households", str(sheet), "--db", str(seeded), "--category", "1")
-        as_json = _run("import", "households", str(sheet), "--db", str(seeded), "--category", "1",
-                       "--json")
-        dry = _run("import", "households", str(sheet), "--db", str(seeded), "--category", "1",
-                   "--dry-run")
+        as_json = _run(
+            "import", "households", str(sheet), "--db", str(seeded), "--category", "1", "--json"
+        )
+        dry = _run(
+            "import", "households", str(sheet), "--db", str(seeded), "--category", "1", "--dry-run"
+        )
     _assert_refused(result, "导入")
     assert as_json.returncode == 2
     assert "本次导入没有进行" in json.loads(as_json.stdout)["error"]
@@ -104,8 +114,11 @@ def test_import_is_refused_while_the_window_holds_the_database(seeded, tmp_path)
 
 
 def test_writer_lock_refuses_a_second_writer_in_the_same_process(db_path):
-    with writer_lock(db_path, "import"), pytest.raises(WriterRefused) as refused, \
-            writer_lock(db_path, "backup"):
+    with (
+        writer_lock(db_path, "import"),
+        pytest.raises(WriterRefused) as refused,
+        writer_lock(db_path, "backup"),
+    ):
         pytest.fail("two writers held the database at once")
     assert "命令行导入" in str(refused.value) and "本次备份没有进行" in str(refused.value)
     with writer_lock(db_path, "backup") as lock:  # released on the way out
@@ -145,7 +158,9 @@ def test_crud_refuses_audit_rows_and_a_normal_write_still_adds_one(db, admin):
     written = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (written.table_name, written.record_id) == ("compound", str(compound.id))
     assert Compound.get_by_id(compound.id).name == "北街小区"
-    audit.record(admin.username, audit.Action.VIEW, "compound", compound.id, note="查看")  # appending works
+    audit.record(
+        admin.username, audit.Action.VIEW, "compound", compound.id, note="查看"
+    )  # appending works
 
 
 # -- an empty database file ---------------------------------------------------------------------

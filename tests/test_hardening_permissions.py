@@ -40,8 +40,10 @@ def household(admin):
 
 # -- the audit log --------------------------------------------------------------------------
 
-def test_audit_recent_and_history_need_the_audit_permission(household, admin, clerk, officer,
-                                                            supervisor):
+
+def test_audit_recent_and_history_need_the_audit_permission(
+    household, admin, clerk, officer, supervisor
+):
     _, house, people = household
     for reader in (clerk, officer, _Nobody(), None):
         with pytest.raises(PermissionDenied, match="无权查看操作日志"):
@@ -57,8 +59,10 @@ def test_audit_recent_and_history_need_the_audit_permission(household, admin, cl
 
 # -- a person's record ----------------------------------------------------------------------
 
-def test_detail_gives_the_full_number_only_to_a_role_that_may_reveal_it(household, admin, clerk,
-                                                                       officer, supervisor):
+
+def test_detail_gives_the_full_number_only_to_a_role_that_may_reveal_it(
+    household, admin, clerk, officer, supervisor
+):
     _, _, people = household
     rid = people["王建国"]
     stored = Resident.get_by_id(rid).id_number
@@ -109,8 +113,10 @@ def test_a_clerk_editing_in_the_form_keeps_the_stored_number(qtbot, household, c
 
 # -- search rows ----------------------------------------------------------------------------
 
+
 def test_search_rows_carry_full_numbers_only_for_a_role_that_may_reveal_them(
-        household, admin, clerk, officer, supervisor):
+    household, admin, clerk, officer, supervisor
+):
     stored = {r.id: r.id_number for r in Resident.select()}
     for reader in (clerk, None):
         rows = search.search("", EVERYONE, limit=100, actor=reader)
@@ -149,11 +155,22 @@ def test_the_registry_list_of_a_clerk_holds_no_full_number(qtbot, household, cle
 
 # -- casework follow-ups --------------------------------------------------------------------
 
-def test_follow_up_rows_need_the_casework_permission(case_family, officer, clerk,  # noqa: F811
-                                                     supervisor):
+
+def test_follow_up_rows_need_the_casework_permission(
+    case_family,
+    officer,
+    clerk,  # noqa: F811
+    supervisor,
+):
     case = cases.create_subsidy(officer, child_id=case_family.toddler_2023.id)
-    cases.add_follow_up(officer, case.id, case.opened_on, "home", note="入户核实，家中困难",
-                        next_date=case.opened_on + dt.timedelta(days=30))
+    cases.add_follow_up(
+        officer,
+        case.id,
+        case.opened_on,
+        "home",
+        note="入户核实，家中困难",
+        next_date=case.opened_on + dt.timedelta(days=30),
+    )
     for reader in (clerk, _Nobody(), None):
         with pytest.raises(PermissionDenied, match="无权查看计生服务个案"):
             casework_views.follow_up_rows(reader, case.id)
@@ -161,4 +178,5 @@ def test_follow_up_rows_need_the_casework_permission(case_family, officer, clerk
         [row] = casework_views.follow_up_rows(reader, case.id)
         assert row.note == "入户核实，家中困难"
     assert [f.note for f in casework_views.get_case(officer, case.id).follow_ups] == [
-        "入户核实，家中困难"]
+        "入户核实，家中困难"
+    ]

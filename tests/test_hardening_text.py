@@ -21,7 +21,8 @@ DIRTY = "\x0b\x00\u202e"  # a vertical tab from Word, a NUL, a right-to-left ove
 def _household(admin, notes: str = "", phone: str = "") -> Household:
     compound = compounds.create_compound(admin, "南关小区", "县供电公司")
     return households.create_household(
-        admin, AddressInput(compound.id, "3号楼", "2单元", "301", notes=notes, phone=phone))
+        admin, AddressInput(compound.id, "3号楼", "2单元", "301", notes=notes, phone=phone)
+    )
 
 
 def test_clean_rules():
@@ -57,23 +58,30 @@ def test_dirty_names_and_notes_are_stored_clean_and_export(tmp_path, admin):
     assert summary.residents == 1
     from openpyxl import load_workbook
 
-    values = [str(v) for row in load_workbook(out).active.iter_rows(values_only=True)
-              for v in row if v is not None]
+    values = [
+        str(v)
+        for row in load_workbook(out).active.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
     assert "王建国" in values
     for value in values:
         assert not any(ch in value for ch in "\x00\x0b\u202e"), value
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("029-88123456转12", "029-88123456转12"),
-    ("(029)88123456", "029-88123456"),
-    ("（029）88123456", "029-88123456"),
-    ("+8613800138000", "13800138000"),
-    ("138 0013 8000", "13800138000"),
-    ("13800138000/029-88123456", "13800138000/029-88123456"),
-    ("13800138000、13912345678", "13800138000、13912345678"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("029-88123456转12", "029-88123456转12"),
+        ("(029)88123456", "029-88123456"),
+        ("（029）88123456", "029-88123456"),
+        ("+8613800138000", "13800138000"),
+        ("138 0013 8000", "13800138000"),
+        ("13800138000/029-88123456", "13800138000/029-88123456"),
+        ("13800138000、13912345678", "13800138000、13912345678"),
+        ("", ""),
+    ],
+)
 def test_phone_numbers_accepted(raw, expected):
     assert normalize_phone(raw) == expected
 
@@ -111,8 +119,9 @@ def test_name_length_and_emptiness_are_checked_on_the_cleaned_name(admin):
     neither make a 50-character name too long nor let a name of nothing but them through."""
     house = _household(admin)
     fifty = "王" * 50
-    padded = person("\u202e".join(fifty[:25]) + DIRTY * 10 + fifty[25:], "1",
-                    dt.date(1958, 3, 2), "02", 1)
+    padded = person(
+        "\u202e".join(fifty[:25]) + DIRTY * 10 + fifty[25:], "1", dt.date(1958, 3, 2), "02", 1
+    )
     assert len(padded.name) > 50
     created = residents.create_resident(admin, house.id, padded)
     assert Resident.get_by_id(created.id).name == fifty

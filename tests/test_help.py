@@ -7,7 +7,9 @@ from PySide6.QtCore import Qt
 from ui.common.help_dialog import HelpDialog, menu_shortcuts
 
 
-def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(qtbot, demo_small, admin, dialogs):
+def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(
+    qtbot, demo_small, admin, dialogs
+):
     from ui.main_window import MainWindow
 
     window = MainWindow(admin)
@@ -22,6 +24,7 @@ def test_f1_opens_the_manual_and_the_list_names_the_real_shortcuts(qtbot, demo_s
         seen["manual"] = dialog.manual.toPlainText()
         seen["keys"] = dialog.keys.toPlainText()
         dialog.reject()
+
     dialogs.on(HelpDialog, read)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     qtbot.waitUntil(lambda: "keys" in seen, timeout=5000)

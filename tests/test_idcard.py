@@ -22,9 +22,15 @@ def test_check_character_error_names_the_expected_one():
 def test_lower_case_x_full_width_digits_and_spaces_are_normalised():
     # Find a number whose check character is X.
     number = next(
-        n for seq in range(1000) if (n := idcard.make("610602", dt.date(1979, 8, 15), seq))[-1] == "X"
+        n
+        for seq in range(1000)
+        if (n := idcard.make("610602", dt.date(1979, 8, 15), seq))[-1] == "X"
     )
-    messy = " ".join(number[:6]) + number[6:17].translate(str.maketrans("0123456789", "０１２３４５６７８９")) + "x"
+    messy = (
+        " ".join(number[:6])
+        + number[6:17].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        + "x"
+    )
     result = idcard.check(messy)
     assert result.ok, result.message
     assert result.number == number

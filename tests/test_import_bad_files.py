@@ -42,8 +42,9 @@ def _xlsx(path: Path, rows: list[list[str]] | None = None) -> Path:
     return path
 
 
-def _rewrite(path: Path, member: str, change: Callable[[bytes], bytes],
-             compress: int = zipfile.ZIP_DEFLATED) -> Path:
+def _rewrite(
+    path: Path, member: str, change: Callable[[bytes], bytes], compress: int = zipfile.ZIP_DEFLATED
+) -> Path:
     """Copy the zip at *path* with *member* changed (and stored with *compress*)."""
     with zipfile.ZipFile(path) as src:
         items = [(info.filename, src.read(info)) for info in src.infolist()]
@@ -62,8 +63,8 @@ def _flip_member_bytes(path: Path, member: str) -> None:
         info = zf.getinfo(member)
     raw = bytearray(path.read_bytes())
     # local header: 30 bytes + name + extra, then the data
-    name_len = int.from_bytes(raw[info.header_offset + 26:info.header_offset + 28], "little")
-    extra_len = int.from_bytes(raw[info.header_offset + 28:info.header_offset + 30], "little")
+    name_len = int.from_bytes(raw[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(raw[info.header_offset + 28 : info.header_offset + 30], "little")
     start = info.header_offset + 30 + name_len + extra_len
     middle = start + info.compress_size // 2
     for i in range(middle, middle + 8):
@@ -72,6 +73,7 @@ def _flip_member_bytes(path: Path, member: str) -> None:
 
 
 # -- the corpus -------------------------------------------------------------------------------
+
 
 def cr_only_csv(tmp: Path) -> Path:
     path = tmp / "cr.csv"
@@ -122,14 +124,17 @@ def crc_deflated_xlsx(tmp: Path) -> Path:
 
 
 def broken_xml_xlsx(tmp: Path) -> Path:
-    return _rewrite(_xlsx(tmp / "xml.xlsx"), SHEET,
-                    lambda d: d.replace(b"</sheetData>", b"<row><c r=\"A9\"><v>1</c></sheetData>"))
+    return _rewrite(
+        _xlsx(tmp / "xml.xlsx"),
+        SHEET,
+        lambda d: d.replace(b"</sheetData>", b'<row><c r="A9"><v>1</c></sheetData>'),
+    )
 
 
 def truncated_xlsx(tmp: Path) -> Path:
     path = _xlsx(tmp / "cut.xlsx")
     raw = path.read_bytes()
-    path.write_bytes(raw[:len(raw) // 2])
+    path.write_bytes(raw[: len(raw) // 2])
     return path
 
 
@@ -152,8 +157,9 @@ def long_cell_xlsx(tmp: Path) -> Path:
     rows = [list(ROWS[0]), list(ROWS[1])]
     rows[0][2] = "王" * 100
     short = ("王" * 100).encode()
-    return _rewrite(_xlsx(tmp / "long.xlsx", rows), SHEET,
-                    lambda d: d.replace(short, "王".encode() * 140_000))
+    return _rewrite(
+        _xlsx(tmp / "long.xlsx", rows), SHEET, lambda d: d.replace(short, "王".encode() * 140_000)
+    )
 
 
 def long_cell_csv(tmp: Path) -> Path:
@@ -166,10 +172,14 @@ def long_cell_csv(tmp: Path) -> Path:
 
 def huge_merge_xlsx(tmp: Path) -> Path:
     """A merged range of 200,000 rows and every column on a sheet of three rows."""
+
     def add_merge(data: bytes) -> bytes:
-        merges = (b'<mergeCells count="2"><mergeCell ref="A1:A200000"/>'
-                  b'<mergeCell ref="B2:XFD1048576"/></mergeCells>')
+        merges = (
+            b'<mergeCells count="2"><mergeCell ref="A1:A200000"/>'
+            b'<mergeCell ref="B2:XFD1048576"/></mergeCells>'
+        )
         return data.replace(b"</sheetData>", b"</sheetData>" + merges)
+
     return _rewrite(_xlsx(tmp / "merge.xlsx"), SHEET, add_merge)
 
 
@@ -190,18 +200,37 @@ def late_nul_csv(tmp: Path) -> Path:
 
 def bad_cell_values_xlsx(tmp: Path) -> Path:
     """Cells whose XML says number or date but holds nonsense."""
+
     def garble(data: bytes) -> bytes:
-        extra = (b'<row r="4"><c r="A4" t="n"><v>abc</v></c><c r="B4" t="d"><v>not-a-date</v>'
-                 b'</c><c r="C4" t="s"><v>999</v></c><c r="D4" t="b"><v>x</v></c></row>')
+        extra = (
+            b'<row r="4"><c r="A4" t="n"><v>abc</v></c><c r="B4" t="d"><v>not-a-date</v>'
+            b'</c><c r="C4" t="s"><v>999</v></c><c r="D4" t="b"><v>x</v></c></row>'
+        )
         return data.replace(b"</sheetData>", extra + b"</sheetData>")
+
     return _rewrite(_xlsx(tmp / "cells.xlsx"), SHEET, garble)
 
 
-CORPUS = [cr_only_csv, utf16_bom_csv, utf16_odd_csv, utf16_no_bom_csv, utf16_be_no_bom_csv,
-          utf16_no_bom_odd_csv, crc_stored_xlsx,
-          crc_deflated_xlsx, broken_xml_xlsx, truncated_xlsx, random_xls, damaged_ole_xls,
-          long_cell_xlsx, long_cell_csv, huge_merge_xlsx, nul_csv, late_nul_csv,
-          bad_cell_values_xlsx]
+CORPUS = [
+    cr_only_csv,
+    utf16_bom_csv,
+    utf16_odd_csv,
+    utf16_no_bom_csv,
+    utf16_be_no_bom_csv,
+    utf16_no_bom_odd_csv,
+    crc_stored_xlsx,
+    crc_deflated_xlsx,
+    broken_xml_xlsx,
+    truncated_xlsx,
+    random_xls,
+    damaged_ole_xls,
+    long_cell_xlsx,
+    long_cell_csv,
+    huge_merge_xlsx,
+    nul_csv,
+    late_nul_csv,
+    bad_cell_values_xlsx,
+]
 
 
 @pytest.mark.parametrize("make", CORPUS, ids=[f.__name__ for f in CORPUS])
@@ -278,8 +307,9 @@ def test_cli_exit_2_and_chinese_sentence(make, tmp_path, capsys):
     path = make(tmp_path)
     db_path = tmp_path / "cli.sqlite3"
     try:
-        code = main.main(["import", "households", str(path), "--db", str(db_path),
-                          "--category", "1"])
+        code = main.main(
+            ["import", "households", str(path), "--db", str(db_path), "--category", "1"]
+        )
         err = capsys.readouterr().err
         assert code == 2, err
         assert err.startswith("错误：") and CJK.search(err.removeprefix("错误："))

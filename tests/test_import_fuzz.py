@@ -35,9 +35,17 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # 40 draws of each kind keep the file well under 20 s on a slow machine; NDESK_FUZZ_EXAMPLES
 # asks for more when hunting (still derandomized: the same number gives the same files).
 EXAMPLES = int(os.environ.get("NDESK_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 @functools.cache
@@ -86,14 +94,17 @@ def _is_a_sentence(exc: WorkbookReadError) -> None:
 # -- byte damage --------------------------------------------------------------------------------
 
 # (where as a fraction of the length, what to XOR with): positions scale to any file.
-flips = st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)),
-                 max_size=12)
+flips = st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), max_size=12)
 inserts = st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=64)), max_size=3)
 cut = st.one_of(st.none(), st.floats(0, 1))
 
 
-def damage(raw: bytes, flipped: list[tuple[float, int]],
-           inserted: list[tuple[float, bytes]], keep: float | None) -> bytes:
+def damage(
+    raw: bytes,
+    flipped: list[tuple[float, int]],
+    inserted: list[tuple[float, bytes]],
+    keep: float | None,
+) -> bytes:
     data = bytearray(raw)
     for where, xor in flipped if data else []:
         data[int(where * len(data))] ^= xor
@@ -101,7 +112,7 @@ def damage(raw: bytes, flipped: list[tuple[float, int]],
         at = int(where * len(data))
         data[at:at] = extra
     if keep is not None:
-        data = data[:int(keep * len(data))]
+        data = data[: int(keep * len(data))]
     return bytes(data)
 
 
@@ -120,24 +131,48 @@ def test_xlsx_with_damaged_bytes(clerk, tmp_path, flipped, inserted, keep):
 
 
 # Members whose damage reaches openpyxl's XML reading rather than zipfile's CRC check.
-XML_MEMBERS = ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml",
-               "xl/styles.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"]
+XML_MEMBERS = [
+    "xl/worksheets/sheet1.xml",
+    "xl/workbook.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "[Content_Types].xml",
+    "xl/_rels/workbook.xml.rels",
+]
 # Text that sheet XML holds, dropped in at random: tags cut in half, odd cell types, merges.
-XML_BITS = [b"<row>", b"</row>", b'<c r="A9" t="n"><v>abc</v></c>', b'<c t="s"><v>99</v></c>',
-            b'<c r="XFD1048576"><v>1</v></c>', b'<mergeCell ref="A1:A900000"/>', b"<v>",
-            b'<c r="B2" t="d"><v>not-a-date</v></c>', b'<c t="b"><v>x</v></c>', b"&#0;", b"]]>",
-            b'<dimension ref="A1:XFD1048576"/>', b'<c r="A2" t="inlineStr"><is><t>', b"\x00"]
+XML_BITS = [
+    b"<row>",
+    b"</row>",
+    b'<c r="A9" t="n"><v>abc</v></c>',
+    b'<c t="s"><v>99</v></c>',
+    b'<c r="XFD1048576"><v>1</v></c>',
+    b'<mergeCell ref="A1:A900000"/>',
+    b"<v>",
+    b'<c r="B2" t="d"><v>not-a-date</v></c>',
+    b'<c t="b"><v>x</v></c>',
+    b"&#0;",
+    b"]]>",
+    b'<dimension ref="A1:XFD1048576"/>',
+    b'<c r="A2" t="inlineStr"><is><t>',
+    b"\x00",
+]
 
 
 @FUZZ
-@given(member=st.sampled_from(XML_MEMBERS), flipped=flips,
-       inserted=st.lists(st.tuples(st.floats(0, 1), st.one_of(st.sampled_from(XML_BITS),
-                                                              st.binary(max_size=32))),
-                         max_size=4),
-       keep=cut)
+@given(
+    member=st.sampled_from(XML_MEMBERS),
+    flipped=flips,
+    inserted=st.lists(
+        st.tuples(st.floats(0, 1), st.one_of(st.sampled_from(XML_BITS), st.binary(max_size=32))),
+        max_size=4,
+    ),
+    keep=cut,
+)
 def test_xlsx_with_damaged_xml(clerk, tmp_path, member, flipped, inserted, keep):
-    members = [(name, damage(data, flipped, inserted, keep) if name == member else data)
-               for name, data in xlsx_members()]
+    members = [
+        (name, damage(data, flipped, inserted, keep) if name == member else data)
+        for name, data in xlsx_members()
+    ]
     _check(clerk, tmp_path, _zip(members), ".xlsx")
 
 
@@ -149,32 +184,48 @@ cell = st.one_of(
     st.text(alphabet=st.sampled_from(ODD_CHARS + "王李0123456789X-."), max_size=20),
     st.text(max_size=12),
     # very long cells, made cheaply: one character many times (over csv's 131,072 limit too)
-    st.tuples(st.sampled_from("王a\"9 "), st.sampled_from([1_000, 32_768, 70_000, 140_000]))
-    .map(lambda t: t[0] * t[1]),
+    st.tuples(st.sampled_from('王a"9 '), st.sampled_from([1_000, 32_768, 70_000, 140_000])).map(
+        lambda t: t[0] * t[1]
+    ),
 )
 body_row = st.lists(cell, min_size=0, max_size=len(HEADER) + 3)
-ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be", "big5",
-             "latin-1", "utf-32"]
+ENCODINGS = [
+    "utf-8",
+    "utf-8-sig",
+    "gb18030",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "big5",
+    "latin-1",
+    "utf-32",
+]
 
 
-def csv_bytes(rows: list[list[str]], separator: str, line_end: str, quote_all: bool,
-              encoding: str) -> bytes:
+def csv_bytes(
+    rows: list[list[str]], separator: str, line_end: str, quote_all: bool, encoding: str
+) -> bytes:
     def one(value: str) -> str:
         return '"' + value.replace('"', '""') + '"' if quote_all else value
+
     text = line_end.join(separator.join(one(v) for v in row) for row in rows) + line_end
     return text.encode(encoding, errors="replace")
 
 
 @FUZZ
-@given(rows=st.lists(body_row, max_size=6), keep_header=st.booleans(),
-       separator=st.sampled_from([",", "\t", ";", "，", "|"]),
-       line_end=st.sampled_from(["\n", "\r\n", "\r", "\n\r", "\r\r\n"]),
-       quote_all=st.booleans(), encoding=st.sampled_from(ENCODINGS),
-       flipped=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)),
-                        max_size=3),
-       keep=st.one_of(st.none(), st.floats(0.5, 1)))
-def test_csv_with_odd_text(clerk, tmp_path, rows, keep_header, separator, line_end, quote_all, encoding,
-                           flipped, keep):
+@given(
+    rows=st.lists(body_row, max_size=6),
+    keep_header=st.booleans(),
+    separator=st.sampled_from([",", "\t", ";", "，", "|"]),
+    line_end=st.sampled_from(["\n", "\r\n", "\r", "\n\r", "\r\r\n"]),
+    quote_all=st.booleans(),
+    encoding=st.sampled_from(ENCODINGS),
+    flipped=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), max_size=3),
+    keep=st.one_of(st.none(), st.floats(0.5, 1)),
+)
+def test_csv_with_odd_text(
+    clerk, tmp_path, rows, keep_header, separator, line_end, quote_all, encoding, flipped, keep
+):
     table = ([HEADER] if keep_header else []) + [list(r) for r in ROWS[:1]] + rows
     raw = csv_bytes(table, separator, line_end, quote_all, encoding)
     _check(clerk, tmp_path, damage(raw, flipped, [], keep), ".csv")
@@ -194,4 +245,6 @@ def test_the_undamaged_files_read(clerk, tmp_path):
     for encoding in ("utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"):
         path = tmp_path / f"base-{encoding}.csv"
         path.write_bytes(csv_bytes([HEADER, *ROWS], ",", "\r\n", False, encoding))
-        assert [r.name for r in wi.preview(clerk, path).rows] == ["王建国", "李秀兰", "赵六"], encoding
+        assert [r.name for r in wi.preview(clerk, path).rows] == ["王建国", "李秀兰", "赵六"], (
+            encoding
+        )

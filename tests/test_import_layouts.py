@@ -20,8 +20,13 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def _state() -> tuple[int, int, int, int, int]:
-    return (Compound.select().count(), Household.select().count(), Resident.select().count(),
-            LifeEvent.select().count(), Setting.select().count())
+    return (
+        Compound.select().count(),
+        Household.select().count(),
+        Resident.select().count(),
+        LifeEvent.select().count(),
+        Setting.select().count(),
+    )
 
 
 def _rejected(pv: wi.Preview) -> dict[tuple[str, int], str]:
@@ -56,13 +61,20 @@ def test_police_form_households_from_heads_floating_by_its_headers(clerk, tmp_pa
     assert (result.new_households, result.new_residents) == (4, 9)
     views = result.preview.household_views()
     assert [(v.number, v.head, v.members) for v in views] == [
-        ("2611-0001", "刘强", 4), ("2611-0002", "马军", 3), ("2611-0003", "杨帆", 2),
-        ("2611-0004", "何平", 3)]
+        ("2611-0001", "刘强", 4),
+        ("2611-0002", "马军", 3),
+        ("2611-0003", "杨帆", 2),
+        ("2611-0004", "何平", 3),
+    ]
     i = ws.POLICE_IDS
     head = _person(i[0])
     house = head.household
     assert (house.compound.name, house.building, house.unit, house.room) == (
-        "南关小区", "3号楼", "2单元", "301")  # 门牌名 + 门牌号 combined
+        "南关小区",
+        "3号楼",
+        "2单元",
+        "301",
+    )  # 门牌名 + 门牌号 combined
     assert head.category == "4" and head.arrived_on == dt.date(2021, 3, 15)
     assert "居住事由：务工" in head.notes and "拟居住期限：一年以上" in head.notes
     assert (_person(i[2]).relation, _person(i[3]).relation) == ("20", "30")  # 子女 by sex
@@ -71,8 +83,11 @@ def test_police_form_households_from_heads_floating_by_its_headers(clerk, tmp_pa
     assert mother.relation == "50" and "岳父母或公婆" in mother.notes  # approximate: word kept
     # the arrival date is the move-in: no month before it counts them
     event = LifeEvent.get(LifeEvent.resident == head.id)
-    assert (event.kind, event.event_date, event.to_value) == ("move_in", dt.date(2021, 3, 15),
-                                                               "2611-0001")
+    assert (event.kind, event.event_date, event.to_value) == (
+        "move_in",
+        dt.date(2021, 3, 15),
+        "2611-0001",
+    )
     assert LifeEvent.select().where(LifeEvent.kind == "move_in").count() == 9
 
     before = _state()
@@ -80,7 +95,11 @@ def test_police_form_households_from_heads_floating_by_its_headers(clerk, tmp_pa
     assert not again.preview.questions
     assert (again.new_households, again.new_residents, again.updated_residents) == (0, 0, 0)
     assert [v.number for v in again.preview.household_views()] == [
-        "2611-0001", "2611-0002", "2611-0003", "2611-0004"]  # the households they live in
+        "2611-0001",
+        "2611-0002",
+        "2611-0003",
+        "2611-0004",
+    ]  # the households they live in
     assert _state() == before
 
 
@@ -91,21 +110,31 @@ def test_census_sheets_codes_and_columns_mapped(clerk, tmp_path):
     assert any("户”未导入" in n for n in pv.notes)  # the 户 sheet: no names, not a register
     options = wi.ImportOptions(
         mapping={"建筑物编号": "building", "住房单元编号": "room", "普查小区": ""},
-        compound="北关新村", category="1")
+        compound="北关新村",
+        category="1",
+    )
     result = wi.import_file(clerk, path, today=TODAY, options=options)
     _assert_rejected(result.preview, ws.CENSUS_REJECTED)
     assert (result.new_households, result.new_residents) == (3, 7)
     i = ws.CENSUS_IDS
     head, spouse, daughter, father = (_person(n) for n in i[:4])
     assert (head.relation, spouse.relation, daughter.relation, father.relation) == (
-        "02", "12", "30", "51")  # census 0 户主, 1 配偶, 2 子女, 3 父母 (by the ID's sex)
+        "02",
+        "12",
+        "30",
+        "51",
+    )  # census 0 户主, 1 配偶, 2 子女, 3 父母 (by the ID's sex)
     assert (head.education, spouse.education, daughter.education) == ("70", "60", "20")
     assert father.education == "90" and "受教育程度填写为“1 未上过学”" in father.notes
     assert "离开户口登记地原因：照料孙子女" in father.notes
     assert not any("出生" in r.reason() for r in result.preview.rows)  # 197604 and 1978.10 read
     house = head.household
     assert (house.household_no, house.building, house.room, house.compound.name) == (
-        "001", "12", "301", "北关新村")
+        "001",
+        "12",
+        "301",
+        "北关新村",
+    )
     assert Household.get(Household.household_no == "002").household_type == "4"  # 集体户
     assert house.household_type == "2"  # 家庭户 says nothing of 农业/城镇: the default stays
     before = _state()
@@ -119,8 +148,7 @@ def test_county_template_everyday_words_and_footer(clerk, tmp_path):
     pv = wi.preview(clerk, path, today=TODAY)
     assert [q.kind for q in pv.questions] == ["compound"]  # 户口性质 says 户籍: not asked
     assert any("第12行跳过：表尾签名行" in n for n in pv.notes)
-    result = wi.import_file(clerk, path, today=TODAY,
-                            options=wi.ImportOptions(compound="南关小区"))
+    result = wi.import_file(clerk, path, today=TODAY, options=wi.ImportOptions(compound="南关小区"))
     _assert_rejected(result.preview, ws.COUNTY_REJECTED)
     assert (result.new_households, result.new_residents) == (2, 9)
     i = ws.COUNTY_IDS
@@ -132,7 +160,11 @@ def test_county_template_everyday_words_and_footer(clerk, tmp_path):
     assert {_person(n).category for n in i} == {"1"}
     house = _person(i[6]).household
     assert (house.building, house.unit, house.room, house.household_type) == (
-        "6号楼", "2单元", "101", "1")
+        "6号楼",
+        "2单元",
+        "101",
+        "1",
+    )
     assert _person(i[2]).political_status == "01"
 
 
@@ -160,8 +192,9 @@ def test_a_head_turned_away_says_why_for_the_family(clerk, tmp_path):
     sheet.append(["妻", "妻", ws.make_id(dt.date(1971, 1, 1), "2", 710), "户籍"])
     sheet.append(["下一户主", "户主", ws.make_id(dt.date(1972, 1, 1), "1", 720), "户籍"])
     wb.save(tmp_path / "head.xlsx")
-    pv = wi.preview(clerk, tmp_path / "head.xlsx", today=TODAY,
-                    options=wi.ImportOptions(compound="南关小区"))
+    pv = wi.preview(
+        clerk, tmp_path / "head.xlsx", today=TODAY, options=wi.ImportOptions(compound="南关小区")
+    )
     wife = {r.row: r for r in pv.rows}[3]
     assert wife.rejected and "错号户主" in wife.reason() and "校验码错误" in wife.reason()
     views = pv.household_views()
@@ -178,8 +211,9 @@ def test_rows_before_any_head_and_bare_codes(clerk, tmp_path):
     sheet.append(["无户者", "子", ws.make_id(dt.date(2001, 1, 1), "1", 800), "户籍"])
     sheet.append(["张三", "1", ws.make_id(dt.date(1960, 1, 1), "1", 810), "户籍"])
     wb.save(tmp_path / "codes.xlsx")
-    pv = wi.preview(clerk, tmp_path / "codes.xlsx", today=TODAY,
-                    options=wi.ImportOptions(compound="南关小区"))
+    pv = wi.preview(
+        clerk, tmp_path / "codes.xlsx", today=TODAY, options=wi.ImportOptions(compound="南关小区")
+    )
     rows = {r.row: r for r in pv.rows}
     assert rows[2].rejected and "上面也没有户主" in rows[2].reason()
     assert rows[3].rejected and "是代码而不是关系名称" in rows[3].reason()  # never 本人
@@ -188,16 +222,21 @@ def test_rows_before_any_head_and_bare_codes(clerk, tmp_path):
 def test_enrolled_on_the_day_the_clerk_gives(clerk, tmp_path):
     path = ws.county_workbook(tmp_path / "county.xlsx")
     day = dt.date(2026, 11, 2)
-    wi.import_file(clerk, path, today=TODAY,
-                   options=wi.ImportOptions(compound="南关小区", enrolled_on=day))
+    wi.import_file(
+        clerk, path, today=TODAY, options=wi.ImportOptions(compound="南关小区", enrolled_on=day)
+    )
     events = list(LifeEvent.select())
     assert len(events) == 9 and {(e.kind, e.event_date) for e in events} == {("enrolled", day)}
     assert all(e.username == "clerk" and "导入花名册" in e.reason for e in events)
     logged = AuditLog.select().where(AuditLog.table_name == "life_event").count()
     assert logged == 9
     with pytest.raises(wi.ImportBlocked, match="晚于今天"):
-        wi.preview(clerk, path, today=TODAY, options=wi.ImportOptions(
-            compound="南关小区", enrolled_on=TODAY + dt.timedelta(days=1)))
+        wi.preview(
+            clerk,
+            path,
+            today=TODAY,
+            options=wi.ImportOptions(compound="南关小区", enrolled_on=TODAY + dt.timedelta(days=1)),
+        )
 
 
 def test_a_baby_is_enrolled_from_birth_not_before(clerk, tmp_path):
@@ -206,12 +245,18 @@ def test_a_baby_is_enrolled_from_birth_not_before(clerk, tmp_path):
     wb = Workbook()
     sheet = wb.active
     sheet.append(["小区", "户号", "姓名", "与户主关系", "身份证号码", "人员类别"])
-    sheet.append(["南关小区", "E1", "父", "户主", ws.make_id(dt.date(1990, 1, 1), "1", 900), "户籍"])
+    sheet.append(
+        ["南关小区", "E1", "父", "户主", ws.make_id(dt.date(1990, 1, 1), "1", 900), "户籍"]
+    )
     baby = ws.make_id(dt.date(2026, 10, 20), "2", 910)
     sheet.append(["南关小区", "E1", "女婴", "女", baby, "户籍"])
     wb.save(tmp_path / "baby.xlsx")
-    wi.import_file(clerk, tmp_path / "baby.xlsx", today=TODAY,
-                   options=wi.ImportOptions(enrolled_on=dt.date(2026, 1, 1)))
+    wi.import_file(
+        clerk,
+        tmp_path / "baby.xlsx",
+        today=TODAY,
+        options=wi.ImportOptions(enrolled_on=dt.date(2026, 1, 1)),
+    )
     event = LifeEvent.get(LifeEvent.resident == _person(baby).id)
     assert event.event_date == dt.date(2026, 10, 20)
 
@@ -223,8 +268,12 @@ def test_remembered_layout_is_stored_and_audited(clerk, tmp_path):
     assert len(saved) == 1
     value = json.loads(saved[0].value)
     assert value["compound"] == "南关小区" and value["headers"][3] == "*姓名"
-    assert AuditLog.select().where((AuditLog.table_name == "setting")
-                                   & (AuditLog.record_id == saved[0].key)).count() == 1
+    assert (
+        AuditLog.select()
+        .where((AuditLog.table_name == "setting") & (AuditLog.record_id == saved[0].key))
+        .count()
+        == 1
+    )
     # the clerk's answer for one run wins over the remembered one
     pv = wi.preview(clerk, path, today=TODAY, options=wi.ImportOptions(compound="北关新村"))
     assert {r.household.get("compound") for r in pv.rows} == {"北关新村"}
@@ -275,8 +324,12 @@ def test_an_import_never_rewrites_past_months(clerk, tmp_path):
 
     before = stats.monthly(Month(2026, 10), sections=False).total.closing
     path = ws.county_workbook(tmp_path / "county.xlsx")
-    wi.import_file(clerk, path, today=TODAY,
-                   options=wi.ImportOptions(compound="南关小区", enrolled_on=dt.date(2026, 11, 2)))
+    wi.import_file(
+        clerk,
+        path,
+        today=TODAY,
+        options=wi.ImportOptions(compound="南关小区", enrolled_on=dt.date(2026, 11, 2)),
+    )
     october = stats.monthly(Month(2026, 10), sections=False).total
     assert october.closing == before and october.enrolled == 0
     november = stats.monthly(Month(2026, 11), sections=False).total

@@ -21,7 +21,10 @@ print('ok', len([m for m in sys.modules if m.startswith(('models.', 'reports.'))
 def test_models_and_reports_import_without_qt():
     result = subprocess.run(
         [sys.executable, "-c", BLOCK_QT_AND_IMPORT_ALL],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok")
@@ -42,7 +45,8 @@ def test_no_qt_import_in_core_sources():
 # tests' frozen day holds everywhere (a date.today() elsewhere is a time bomb for the suite).
 CLOCK_READS = re.compile(
     r"\b(date\.today|datetime\.now|datetime\.utcnow|datetime\.today|time\.localtime"
-    r"|QDate\.currentDate|QDateTime\.current\w*|QTime\.currentTime)\b")
+    r"|QDate\.currentDate|QDateTime\.current\w*|QTime\.currentTime)\b"
+)
 
 
 def test_only_the_clock_module_reads_the_date():
@@ -55,7 +59,9 @@ def test_only_the_clock_module_reads_the_date():
         if CLOCK_READS.search(line) and not line.lstrip().startswith("#")
     ] + [
         f"main.py:{number}: {line.strip()}"
-        for number, line in enumerate((ROOT / "main.py").read_text(encoding="utf-8").splitlines(), 1)
+        for number, line in enumerate(
+            (ROOT / "main.py").read_text(encoding="utf-8").splitlines(), 1
+        )
         if CLOCK_READS.search(line)
     ]
     assert offenders == []
@@ -78,7 +84,8 @@ def test_the_frozen_clock_is_what_services_see():
 DATA_ACCESS = re.compile(
     r"\bexecute_sql\(|\bdatabase\.(atomic|execute|obj|close|connect)|^import peewee"
     r"|from models\.db import [^\n]*\bdatabase\b(?!_)"
-    r"|\b[A-Z]\w*\.(select|get_by_id|get_or_none|insert|insert_many|create|delete|raw)\(")
+    r"|\b[A-Z]\w*\.(select|get_by_id|get_or_none|insert|insert_many|create|delete|raw)\("
+)
 ENTITY_IMPORT = re.compile(r"^from models\.entities import (.+)$")
 
 

@@ -15,8 +15,9 @@ def _lines(text: str, chars_per_line: int, width: float = 10.0) -> list[str]:
     return [text[a:b] for a, b in spans]
 
 
-@pytest.mark.parametrize("date", ["二〇二六年十二月二日", "2026年12月2日", "12月25日",
-                                  "二〇二六年十二月", "2026年5月"])
+@pytest.mark.parametrize(
+    "date", ["二〇二六年十二月二日", "2026年12月2日", "12月25日", "二〇二六年十二月", "2026年5月"]
+)
 def test_a_date_is_never_split_when_it_fits_a_line(date):
     # Put the date everywhere across a line end: each position is one that cutting
     # "like a knife" would break.
@@ -51,7 +52,7 @@ def test_other_text_still_breaks_anywhere_allowed():
 @pytest.mark.parametrize("tail", ["动", "活动", "活动。", "动。"])
 def test_a_paragraph_does_not_end_on_one_or_two_characters(tail):
     text = "社" * 28 + tail
-    greedy = [text[i:i + 28] for i in range(0, len(text), 28)]
+    greedy = [text[i : i + 28] for i in range(0, len(text), 28)]
     assert linebreak._counted(greedy[-1]) <= 2  # the widow plain filling would leave
     lines = _lines(text, 28)
     assert "".join(lines) == text
@@ -85,8 +86,11 @@ def test_reportlab_paragraphs_follow_the_date_and_widow_rules(db):
         para = Paragraph(esc(text), st.body)
         para.wrap(width, 10_000)
         lines = para.blPara.lines
-        texts = (["".join(line[1]) for line in lines] if para.blPara.kind == 0
-                 else ["".join(f.text for f in line.words) for line in lines])
+        texts = (
+            ["".join(line[1]) for line in lines]
+            if para.blPara.kind == 0
+            else ["".join(f.text for f in line.words) for line in lines]
+        )
         assert "".join(texts) == text
         assert any("二〇二六年十二月二日" in t for t in texts), (n, texts)
         if len(texts) > 1:

@@ -53,8 +53,9 @@ def reporter(qapp, log_file):
 def opened(monkeypatch):
     """Folders the program asks the file manager to show (none is really opened)."""
     seen: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl",
-                        lambda url: seen.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: seen.append(url.toLocalFile()) or True
+    )
     return seen
 
 
@@ -65,8 +66,9 @@ def read(path: Path) -> str:
 
 
 @pytest.mark.qt_no_exception_capture  # pytest-qt would put its own sys.excepthook in place
-def test_an_exception_in_a_slot_is_logged_and_the_clerk_told(qtbot, reporter, log_file, capfd,
-                                                              opened):
+def test_an_exception_in_a_slot_is_logged_and_the_clerk_told(
+    qtbot, reporter, log_file, capfd, opened
+):
     button = QPushButton("保存")
     qtbot.addWidget(button)
 
@@ -146,12 +148,18 @@ def test_the_log_file_rotates_at_one_megabyte_keeping_five(log_file):
     assert line in older.read_bytes().decode("utf-8")
 
 
-def test_setup_follows_the_data_folder_and_survives_a_read_only_one(tmp_path, monkeypatch,
-                                                                     log_file):
+def test_setup_follows_the_data_folder_and_survives_a_read_only_one(
+    tmp_path, monkeypatch, log_file
+):
     monkeypatch.setenv("NDESK_DATA_DIR", str(tmp_path / "other"))
     assert logfile.setup() == tmp_path / "other" / "logs" / "neighbourhood-desk.log"
-    assert sum(isinstance(h, logging.handlers.RotatingFileHandler)
-               for h in logging.getLogger().handlers) == 1
+    assert (
+        sum(
+            isinstance(h, logging.handlers.RotatingFileHandler)
+            for h in logging.getLogger().handlers
+        )
+        == 1
+    )
     (tmp_path / "blocked").write_text("a file where the data folder should be")
     monkeypatch.setenv("NDESK_DATA_DIR", str(tmp_path / "blocked"))
     assert logfile.setup() is None and logfile.current_path() is None  # no file, no crash

@@ -48,10 +48,16 @@ def _rows(path: Path, sql: str) -> list[tuple]:
 
 def _office(path: Path) -> None:
     con = sqlite3.connect(path)
-    con.execute("INSERT INTO compound (name, lead_unit, address, notes, archived, created_at)"
-                " VALUES ('迁移测试小区', '', '', '', 0, ?)", (WHEN,))
-    con.execute("INSERT INTO audit_log (at, username, action, table_name, record_id, note)"
-                " VALUES (?, 'clerk', 'create', 'compound', '1', '迁移测试小区')", (WHEN,))
+    con.execute(
+        "INSERT INTO compound (name, lead_unit, address, notes, archived, created_at)"
+        " VALUES ('迁移测试小区', '', '', '', 0, ?)",
+        (WHEN,),
+    )
+    con.execute(
+        "INSERT INTO audit_log (at, username, action, table_name, record_id, note)"
+        " VALUES (?, 'clerk', 'create', 'compound', '1', '迁移测试小区')",
+        (WHEN,),
+    )
     con.commit()
     con.close()
 
@@ -59,8 +65,9 @@ def _office(path: Path) -> None:
 def test_version_13_database_gets_the_submissions_table(tmp_path):
     path = _database_at(13, tmp_path / "office.sqlite3")
     assert _rows(path, "SELECT MAX(version) FROM schema_version") == [(13,)]
-    assert "report_submission" not in {r[0] for r in _rows(
-        path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "report_submission" not in {
+        r[0] for r in _rows(path, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     _office(path)
     before = {t: _rows(path, f"SELECT * FROM {t}") for t in ("compound", "audit_log")}
 
@@ -81,11 +88,12 @@ def test_version_13_database_gets_the_submissions_table(tmp_path):
     finally:
         close_database()
     for table, rows in before.items():
-        assert _rows(path, f"SELECT * FROM {table}")[:len(rows)] == rows
+        assert _rows(path, f"SELECT * FROM {table}")[: len(rows)] == rows
     backups = list(tmp_path.glob("office.sqlite3.v13-*.bak"))
     assert len(backups) == 1
-    assert "report_submission" not in {r[0] for r in _rows(
-        backups[0], "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "report_submission" not in {
+        r[0] for r in _rows(backups[0], "SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
 
 
 def test_version_13_database_ends_with_the_schema_of_a_new_one(tmp_path):
@@ -97,14 +105,17 @@ def test_version_13_database_ends_with_the_schema_of_a_new_one(tmp_path):
     close_database()
 
     def shape(path: Path) -> tuple[list[tuple], list[tuple]]:
-        columns = sorted((r[1], r[2], r[3], r[5]) for r in _rows(
-            path, 'PRAGMA table_info("report_submission")'))
-        indexes = sorted((r[1], r[2]) for r in _rows(
-            path, 'PRAGMA index_list("report_submission")'))
+        columns = sorted(
+            (r[1], r[2], r[3], r[5]) for r in _rows(path, 'PRAGMA table_info("report_submission")')
+        )
+        indexes = sorted(
+            (r[1], r[2]) for r in _rows(path, 'PRAGMA index_list("report_submission")')
+        )
         return columns, indexes
 
     assert shape(old) == shape(fresh)
     assert shape(old)[0]
     foreign = sorted(r[2:5] for r in _rows(old, 'PRAGMA foreign_key_list("report_submission")'))
-    assert foreign == sorted(r[2:5] for r in _rows(
-        fresh, 'PRAGMA foreign_key_list("report_submission")'))
+    assert foreign == sorted(
+        r[2:5] for r in _rows(fresh, 'PRAGMA foreign_key_list("report_submission")')
+    )

@@ -35,7 +35,7 @@ def test_version_14_database_gets_the_fill_tables_and_keeps_its_data(tmp_path):
     finally:
         close_database()
     for table, rows in before.items():
-        assert _rows(path, f"SELECT * FROM {table}")[:len(rows)] == rows
+        assert _rows(path, f"SELECT * FROM {table}")[: len(rows)] == rows
     backups = list(tmp_path.glob("office.sqlite3.v14-*.bak"))
     assert len(backups) == 1 and not _tables(backups[0]) & set(TABLES)
 
@@ -48,9 +48,11 @@ def test_version_14_database_ends_with_the_schema_of_a_new_one(tmp_path):
     open_database(fresh)
     close_database()
     for table in TABLES:
+
         def shape(path: Path, table: str = table) -> tuple[list, list, list]:
-            columns = sorted((r[1], r[2], r[3], r[5]) for r in _rows(
-                path, f'PRAGMA table_info("{table}")'))
+            columns = sorted(
+                (r[1], r[2], r[3], r[5]) for r in _rows(path, f'PRAGMA table_info("{table}")')
+            )
             indexes = sorted((r[1], r[2]) for r in _rows(path, f'PRAGMA index_list("{table}")'))
             foreign = sorted(r[2:5] for r in _rows(path, f'PRAGMA foreign_key_list("{table}")'))
             return columns, indexes, foreign

@@ -47,12 +47,16 @@ def test_version_15_population_clerk_becomes_a_casework_clerk(tmp_path):
     con = sqlite3.connect(path)
     hash_ = con.execute("SELECT password_hash FROM user WHERE username = 'admin'").fetchone()[0]
     for name, role in (("jisheng", "population"), ("clerk", "clerk")):
-        con.execute("INSERT INTO user (username, display_name, role, password_hash,"
-                    " failed_attempts, active, created_at) VALUES (?, '王秀英', ?, ?, 0, 1, ?)",
-                    (name, role, hash_, WHEN))
-    con.execute("INSERT INTO audit_log (at, username, action, table_name, record_id, before,"
-                " after, note) VALUES (?, 'admin', 'create', 'user', '2', NULL, ?, '')",
-                (WHEN, '{"role": "population", "username": "jisheng"}'))
+        con.execute(
+            "INSERT INTO user (username, display_name, role, password_hash,"
+            " failed_attempts, active, created_at) VALUES (?, '王秀英', ?, ?, 0, 1, ?)",
+            (name, role, hash_, WHEN),
+        )
+    con.execute(
+        "INSERT INTO audit_log (at, username, action, table_name, record_id, before,"
+        " after, note) VALUES (?, 'admin', 'create', 'user', '2', NULL, ?, '')",
+        (WHEN, '{"role": "population", "username": "jisheng"}'),
+    )
     con.commit()
     con.close()
     log_before = _rows(path, "SELECT * FROM audit_log")
@@ -64,11 +68,12 @@ def test_version_15_population_clerk_becomes_a_casework_clerk(tmp_path):
         assert roles == {"admin": "admin", "jisheng": Role.CASEWORK.value, "clerk": "clerk"}
         jisheng = User.get(User.username == "jisheng")
         assert can(jisheng, Perm.CASEWORK_EDIT) and not can(
-            User.get(User.username == "clerk"), Perm.CASEWORK_EDIT)
+            User.get(User.username == "clerk"), Perm.CASEWORK_EDIT
+        )
         # The log keeps what was true then, and still reads it as the same role.
         old_row = AuditLog.select().where(AuditLog.after.contains("population")).get()
         assert "计生专干" in readable([old_row])[0].content
         assert ROLE_NAMES[Role.CASEWORK.value] == "计生专干"
     finally:
         close_database()
-    assert _rows(path, "SELECT * FROM audit_log")[:len(log_before)] == log_before
+    assert _rows(path, "SELECT * FROM audit_log")[: len(log_before)] == log_before

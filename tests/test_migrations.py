@@ -15,21 +15,36 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _schema(path: Path) -> dict[str, list[tuple]]:
     con = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        schema = {t: sorted((r[1], r[2], r[3]) for r in con.execute(f'PRAGMA table_info("{t}")'))
-                  for t in sorted(tables)}
-        schema["indexes"] = sorted(r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'"))
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        schema = {
+            t: sorted((r[1], r[2], r[3]) for r in con.execute(f'PRAGMA table_info("{t}")'))
+            for t in sorted(tables)
+        }
+        schema["indexes"] = sorted(
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='index' AND name NOT LIKE 'sqlite_%'"
+            )
+        )
         schema["foreign_keys"] = sorted(
-            (t, r[2], r[3], r[4]) for t in tables
-            for r in con.execute(f'PRAGMA foreign_key_list("{t}")'))
+            (t, r[2], r[3], r[4])
+            for t in tables
+            for r in con.execute(f'PRAGMA foreign_key_list("{t}")')
+        )
         # Triggers and views carry behaviour (the audit log's append-only guard, search sync):
         # compared with their SQL, spacing apart.
         for kind in ("trigger", "view"):
             schema[kind + "s"] = sorted(
-                (name, table, " ".join((sql or "").split())) for name, table, sql in con.execute(
-                    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = ?", (kind,)))
+                (name, table, " ".join((sql or "").split()))
+                for name, table, sql in con.execute(
+                    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = ?", (kind,)
+                )
+            )
         return schema
     finally:
         con.close()

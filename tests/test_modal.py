@@ -68,8 +68,10 @@ def test_an_unscripted_modal_fails_instead_of_hanging():
 
 def test_what_was_scripted_but_never_asked_is_reported():
     script = DialogScript().answer("confirm", True).on(QDialog, lambda d: d.accept())
-    assert script.leftovers() == ["scripted answers never asked for: confirm [True]",
-                                  "scripted dialog never came up: QDialog"]
+    assert script.leftovers() == [
+        "scripted answers never asked for: confirm [True]",
+        "scripted dialog never came up: QDialog",
+    ]
 
 
 def test_a_dialog_left_open_is_closed_and_reported():

@@ -15,7 +15,8 @@ def test_header_in_chinese_order_follows_the_month(qtbot):
     calendar.show()
     assert calendar.header.text() == "2026年12月" and calendar.header.isVisible()
     assert not calendar.findChild(QToolButton, "qt_calendar_monthbutton").isVisible()
-    qtbot.mouseClick(calendar.findChild(QToolButton, "qt_calendar_nextmonth"),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        calendar.findChild(QToolButton, "qt_calendar_nextmonth"), Qt.MouseButton.LeftButton
+    )
     assert calendar.header.text() == "2027年1月"
     assert calendar.firstDayOfWeek() == Qt.DayOfWeek.Monday

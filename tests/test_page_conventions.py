@@ -81,16 +81,29 @@ def _birth_case(officer) -> int:
     case = Case.select().where(Case.case_type == BIRTH_REG).first()
     if case is not None:
         return int(case.id)
-    for mother in Resident.select().where((Resident.status == "current") & (Resident.sex == "2")
-                                          & (Resident.birth_date > dt.date(1985, 1, 1))
-                                          & (Resident.birth_date < dt.date(2002, 1, 1))):
-        father = Resident.get_or_none((Resident.household == mother.household_id)
-                                      & (Resident.sex == "1") & (Resident.status == "current")
-                                      & (Resident.birth_date < dt.date(2002, 1, 1)))
+    for mother in Resident.select().where(
+        (Resident.status == "current")
+        & (Resident.sex == "2")
+        & (Resident.birth_date > dt.date(1985, 1, 1))
+        & (Resident.birth_date < dt.date(2002, 1, 1))
+    ):
+        father = Resident.get_or_none(
+            (Resident.household == mother.household_id)
+            & (Resident.sex == "1")
+            & (Resident.status == "current")
+            & (Resident.birth_date < dt.date(2002, 1, 1))
+        )
         if father is not None:
-            return int(cases.create_birth_registration(
-                officer, mother_id=mother.id, father_id=father.id, children=[], birth_order=1,
-                expected_date=AS_OF + dt.timedelta(days=100)).id)
+            return int(
+                cases.create_birth_registration(
+                    officer,
+                    mother_id=mother.id,
+                    father_id=father.id,
+                    children=[],
+                    birth_order=1,
+                    expected_date=AS_OF + dt.timedelta(days=100),
+                ).id
+            )
     raise AssertionError("the demo community has no couple")
 
 
@@ -100,7 +113,9 @@ def _all_printouts(admin, clerk, officer, tmp_path: Path) -> dict[str, Path]:
     held = next(e for e in svc.list_events(today=AS_OF) if e.status == "held")
     out["brief"] = build_brief(held.id, tmp_path / "brief.pdf")
     out["plan"] = build_plan(held.id, tmp_path / "plan.pdf")
-    out["birth_form"] = birth_registration_pdf(officer, _birth_case(officer), tmp_path / "birth.pdf")
+    out["birth_form"] = birth_registration_pdf(
+        officer, _birth_case(officer), tmp_path / "birth.pdf"
+    )
     out["payments"] = payments_pdf(officer, dt.date(2026, 11, 1), tmp_path / "pay.pdf")
     out["worklist"] = worklist_pdf(officer, tmp_path / "todo.pdf")
     sheets = printouts.household_sheets(clerk)[:3]
@@ -108,8 +123,9 @@ def _all_printouts(admin, clerk, officer, tmp_path: Path) -> dict[str, Path]:
     rows = printouts.resident_list(clerk, None)[:60]
     out["resident_list"] = build_resident_list(tmp_path / "list.pdf", rows, "全社区")
     centre = list_centres()[0]
-    out["compliance"] = build_compliance_report(admin, centre.id, tmp_path / "centre.pdf",
-                                                as_of=AS_OF)
+    out["compliance"] = build_compliance_report(
+        admin, centre.id, tmp_path / "centre.pdf", as_of=AS_OF
+    )
     kind = certificates.list_kinds()[0]
     person = Resident.select().where(Resident.status == "current").first()
     cert = certificates.issue(clerk, person.id, kind.id, "办理居住证", today=AS_OF)
@@ -117,8 +133,9 @@ def _all_printouts(admin, clerk, officer, tmp_path: Path) -> dict[str, Path]:
     return out
 
 
-def test_no_space_between_chinese_and_digits_in_any_printout(admin, clerk, officer,
-                                                            demo_small, tmp_path):
+def test_no_space_between_chinese_and_digits_in_any_printout(
+    admin, clerk, officer, demo_small, tmp_path
+):
     with drawn_strings() as seen:
         paths = _all_printouts(admin, clerk, officer, tmp_path)
     spaced = sorted({s for s in seen if SPACED.search(s)})
@@ -146,8 +163,11 @@ def test_a_heading_is_never_alone_at_a_page_foot(db, tmp_path):
     st = styles()
     following = "这是标题之后的第一段正文，它应当与标题在同一页上开始。" * 3
     for lines in range(17, 23):  # puts the heading at and around the page foot
-        story = [*_filler(st, lines), heading(st, "二、工作安排"),
-                 Paragraph(esc(following), st.body)]
+        story = [
+            *_filler(st, lines),
+            heading(st, "二、工作安排"),
+            Paragraph(esc(following), st.body),
+        ]
         path = Document(tmp_path / f"h{lines}.pdf", "标题").build(story)
         words = pdf_tools.words(path)
         head = next(w for w in words if "工作安排" in w.text)
@@ -156,8 +176,11 @@ def test_a_heading_is_never_alone_at_a_page_foot(db, tmp_path):
     # The precondition: without keep-with-next the heading does end a page at one of them.
     alone = 0
     for lines in range(17, 23):
-        story = [*_filler(st, lines), Paragraph(esc("二、工作安排"), st.sized(st.heading, 16)),
-                 Paragraph(esc(following), st.body)]
+        story = [
+            *_filler(st, lines),
+            Paragraph(esc("二、工作安排"), st.sized(st.heading, 16)),
+            Paragraph(esc(following), st.body),
+        ]
         story[-2].keepWithNext = 0
         path = Document(tmp_path / f"p{lines}.pdf", "标题").build(story)
         words = pdf_tools.words(path)
@@ -170,8 +193,11 @@ def test_a_heading_is_never_alone_at_a_page_foot(db, tmp_path):
 def test_a_table_after_a_heading_splits_under_its_header_instead_of_jumping(db, tmp_path):
     st = styles()
     rows = [[str(i), f"居民{i}", "南关小区"] for i in range(1, 31)]
-    story = [*_filler(st, 14), heading(st, "三、人员名单"),
-             data_table(st, ["序号", "姓名", "小区"], rows, widths_mm=[20, 60, 76])]
+    story = [
+        *_filler(st, 14),
+        heading(st, "三、人员名单"),
+        data_table(st, ["序号", "姓名", "小区"], rows, widths_mm=[20, 60, 76]),
+    ]
     path = Document(tmp_path / "t.pdf", "名单").build(story)
     words = pdf_tools.words(path)
     head = next(w for w in words if "人员名单" in w.text)
@@ -180,9 +206,15 @@ def test_a_table_after_a_heading_splits_under_its_header_instead_of_jumping(db, 
     assert pdf_tools.pages(path) == 2
     assert [w.page for w in words if w.text == "姓名"] == [1, 2]  # the header repeats
     # A KeepTogether (what the plan did) sends the whole table to the next page.
-    story = [*_filler(st, 14), KeepTogether([Paragraph(esc("三、人员名单"), st.heading),
-                                             data_table(st, ["序号", "姓名", "小区"], rows,
-                                                        widths_mm=[20, 60, 76])])]
+    story = [
+        *_filler(st, 14),
+        KeepTogether(
+            [
+                Paragraph(esc("三、人员名单"), st.heading),
+                data_table(st, ["序号", "姓名", "小区"], rows, widths_mm=[20, 60, 76]),
+            ]
+        ),
+    ]
     path = Document(tmp_path / "k.pdf", "名单").build(story)
     assert next(w for w in pdf_tools.words(path) if w.text == "居民1").page == 2
 
@@ -197,8 +229,10 @@ def _held_event(clerk, summary: str) -> int:
 
 @pytest.mark.parametrize("paragraphs", [2, 25])
 def test_the_brief_footer_sits_at_the_foot_of_the_last_page(clerk, tmp_path, paragraphs):
-    summary = "\n".join("11月20日上午，社区组织居民开展环境卫生清理活动，清理楼道杂物和绿化带垃圾。"
-                        for _ in range(paragraphs))
+    summary = "\n".join(
+        "11月20日上午，社区组织居民开展环境卫生清理活动，清理楼道杂物和绿化带垃圾。"
+        for _ in range(paragraphs)
+    )
     path = build_brief(_held_event(clerk, summary), tmp_path / "brief.pdf")
     pages = pdf_tools.pages(path)
     words = pdf_tools.words(path)
@@ -216,8 +250,10 @@ def test_the_brief_footer_sits_at_the_foot_of_the_last_page(clerk, tmp_path, par
 
 def test_closing_stands_four_characters_in_from_the_right(db, tmp_path):
     st = styles()
-    story = [Paragraph(esc("正文。"), st.body),
-             *closing(st, "城关街道南关社区居民委员会", "2026年11月27日")]
+    story = [
+        Paragraph(esc("正文。"), st.body),
+        *closing(st, "城关街道南关社区居民委员会", "2026年11月27日"),
+    ]
     path = Document(tmp_path / "c.pdf", "落款").build(story)
     words = pdf_tools.words(path)
     date = next(w for w in words if w.text == "2026年11月27日")
@@ -227,12 +263,15 @@ def test_closing_stands_four_characters_in_from_the_right(db, tmp_path):
     assert abs((unit.x0 + unit.x1) / 2 - (date.x0 + date.x1) / 2) < 2
 
 
-def test_plan_and_compliance_report_close_with_the_indented_closing(admin, clerk, demo_small,
-                                                                   tmp_path):
+def test_plan_and_compliance_report_close_with_the_indented_closing(
+    admin, clerk, demo_small, tmp_path
+):
     held = next(e for e in svc.list_events(today=AS_OF) if e.status == "held")
     centre = list_centres()[0]
-    for path in (build_plan(held.id, tmp_path / "plan.pdf"),
-                 build_compliance_report(admin, centre.id, tmp_path / "c.pdf", as_of=AS_OF)):
+    for path in (
+        build_plan(held.id, tmp_path / "plan.pdf"),
+        build_compliance_report(admin, centre.id, tmp_path / "c.pdf", as_of=AS_OF),
+    ):
         words = pdf_tools.words(path)
         last = max(w.page for w in words)
         dates = [w for w in words if w.page == last and re.fullmatch(r"\d{4}年\d+月\d+日", w.text)]
@@ -245,8 +284,9 @@ def test_body_text_sets_28_characters_a_line(db, tmp_path):
     st = styles()
     flat = ParagraphStyle("flat", parent=st.body, firstLineIndent=0)
     path = Document(tmp_path / "28.pdf", "行").build([Paragraph("社" * 56 + "区居民", flat)])
-    lines = [line for line in pdf_tools.text(path, layout=False).splitlines()
-             if line.startswith("社")]
+    lines = [
+        line for line in pdf_tools.text(path, layout=False).splitlines() if line.startswith("社")
+    ]
     assert [len(line) for line in lines[:2]] == [28, 28]
     assert st.body.fontSize == pytest.approx(16, abs=0.25)  # still 3号 to the eye
 

@@ -38,8 +38,11 @@ def viewer(monkeypatch):
         urls: list[QUrl] = []
 
     Viewer.urls = []
-    monkeypatch.setattr(pdf_output.QDesktopServices, "openUrl",
-                        staticmethod(lambda url: Viewer.urls.append(url) or Viewer.answer))
+    monkeypatch.setattr(
+        pdf_output.QDesktopServices,
+        "openUrl",
+        staticmethod(lambda url: Viewer.urls.append(url) or Viewer.answer),
+    )
     monkeypatch.setattr(pdf_files, "linux_has_pdf_handler", lambda: True)
     return Viewer
 
@@ -68,8 +71,9 @@ def _saved_note(widget) -> pdf_output.SavedDialog:
     return note
 
 
-def test_second_save_of_a_kind_starts_in_the_folder_of_the_first(qtbot, dialogs, officer,
-                                                                 tmp_path, save_dialog, viewer):
+def test_second_save_of_a_kind_starts_in_the_folder_of_the_first(
+    qtbot, dialogs, officer, tmp_path, save_dialog, viewer
+):
     tab = CaseworkTab(officer)
     qtbot.addWidget(tab)
     first = tmp_path / "计生" / "十一月"
@@ -88,7 +92,9 @@ def test_second_save_of_a_kind_starts_in_the_folder_of_the_first(qtbot, dialogs,
     # Another kind has its own folder: the payments list still starts in Documents.
     dialogs.answer("ask_item", "2026年11月")
     tab.print_payments()
-    assert save_dialog.started[1] == pdf_output.default_folder() / "补贴和扶助发放名单-2026年11月.pdf"
+    assert (
+        save_dialog.started[1] == pdf_output.default_folder() / "补贴和扶助发放名单-2026年11月.pdf"
+    )
     # The worklist again: in the folder it went to the first time.
     tab.print_worklist()
     assert save_dialog.started[2] == first / "计生待办清单-2026年11月27日.pdf"
@@ -131,7 +137,9 @@ def test_without_a_pdf_viewer_the_window_says_so_with_the_path(qtbot, tmp_path, 
     note.open_button.click()
     assert viewer.urls == [QUrl.fromLocalFile(str(pdf))]
     assert note.isVisible() and not note.message.isHidden()
-    assert "没有可以打开 PDF 文件的程序" in note.message.text() and "上面的位置" in note.message.text()
+    assert (
+        "没有可以打开 PDF 文件的程序" in note.message.text() and "上面的位置" in note.message.text()
+    )
     assert note.path_text.text() == str(pdf)
     assert note.width() <= 1366 and note.height() <= 768 - 40 - 31  # fits the office laptop
     note.folder_button.click()
@@ -150,15 +158,19 @@ def test_on_linux_no_application_for_pdf_counts_as_no_viewer(monkeypatch, tmp_pa
     monkeypatch.setattr(pdf_files, "linux_has_pdf_handler", REAL_HANDLER_CHECK)
     pdf = tmp_path / "a.pdf"
     apps = tmp_path / "XDG_DATA_DIRS" / "applications"
-    (apps / "editor.desktop").write_text("[Desktop Entry]\nMimeType=text/plain;\n", encoding="utf-8")
+    (apps / "editor.desktop").write_text(
+        "[Desktop Entry]\nMimeType=text/plain;\n", encoding="utf-8"
+    )
     assert not pdf_output.linux_has_pdf_handler()
     assert pdf_output.open_file(pdf) is False  # xdg-open would start nothing, silently
     (apps / "reader.desktop").write_text(
-        "[Desktop Entry]\nName=阅读器\nMimeType=image/png;application/pdf;\n", encoding="utf-8")
+        "[Desktop Entry]\nName=阅读器\nMimeType=image/png;application/pdf;\n", encoding="utf-8"
+    )
     assert pdf_output.linux_has_pdf_handler() and pdf_output.open_file(pdf) is True
     (apps / "reader.desktop").unlink()
     (tmp_path / "XDG_CONFIG_HOME" / "mimeapps.list").write_text(
-        "[Default Applications]\napplication/pdf=org.gnome.Evince.desktop\n", encoding="utf-8")
+        "[Default Applications]\napplication/pdf=org.gnome.Evince.desktop\n", encoding="utf-8"
+    )
     assert pdf_output.linux_has_pdf_handler()
 
 
@@ -170,8 +182,9 @@ def test_the_note_offers_a_preview_only_when_it_has_one(qtbot, tmp_path):
     # The windows' note: 预览 where Qt's PDF module is installed, and not when asked not to.
     note = pdf_output.show_saved(parent, "report", pdf, "月度报表")
     assert note.preview_button.isHidden() is not pdf_preview.HAS_QTPDF
-    assert pdf_output.show_saved(parent, "report", pdf, "月度报表", preview=False)\
-        .preview_button.isHidden()
+    assert pdf_output.show_saved(
+        parent, "report", pdf, "月度报表", preview=False
+    ).preview_button.isHidden()
     # The note itself knows nothing of the preview: it calls what it was given.
     opened: list[pdf_files.SavedDialog] = []
     note = pdf_files.show_note(parent, "report", pdf, "月度报表", opened.append)
@@ -181,19 +194,31 @@ def test_the_note_offers_a_preview_only_when_it_has_one(qtbot, tmp_path):
 
 
 def test_file_names_say_what_and_when():
-    assert pdf_output.file_name("计生待办清单", dt.date(2026, 11, 27)) == "计生待办清单-2026年11月27日.pdf"
-    assert pdf_output.file_name("发放名单", dt.date(2026, 11, 1), month=True) == "发放名单-2026年11月.pdf"
-    assert pdf_output.file_name("“红色经典”: 电影/放映", extra="活动方案") == "红色经典 电影放映-活动方案.pdf"
+    assert (
+        pdf_output.file_name("计生待办清单", dt.date(2026, 11, 27))
+        == "计生待办清单-2026年11月27日.pdf"
+    )
+    assert (
+        pdf_output.file_name("发放名单", dt.date(2026, 11, 1), month=True)
+        == "发放名单-2026年11月.pdf"
+    )
+    assert (
+        pdf_output.file_name("“红色经典”: 电影/放映", extra="活动方案")
+        == "红色经典 电影放映-活动方案.pdf"
+    )
 
 
-def test_the_preview_saves_to_the_kinds_folder_and_says_when_no_viewer(qtbot, tmp_path,
-                                                                        save_dialog, viewer):
+def test_the_preview_saves_to_the_kinds_folder_and_says_when_no_viewer(
+    qtbot, tmp_path, save_dialog, viewer
+):
     made = tmp_path / "tmp-cert.pdf"
     made.write_bytes(b"%PDF-1.4 certificate\n")
     folder = tmp_path / "证明"
     folder.mkdir()
     local_config.remember_pdf_folder("certificate", folder)
-    dialog = pdf_preview.PdfPreviewDialog(made, "居住证明 2026-0001", None, "居住证明-2026-0001.pdf")
+    dialog = pdf_preview.PdfPreviewDialog(
+        made, "居住证明 2026-0001", None, "居住证明-2026-0001.pdf"
+    )
     qtbot.addWidget(dialog)
     save_dialog.answers = [folder / "居住证明-2026-0001.pdf"]
     dialog.preview.save_button.click()
@@ -218,8 +243,9 @@ def test_events_plan_is_saved_then_offered_to_open(qtbot, clerk, tmp_path, save_
     save_dialog.answers = [tmp_path / "plan.pdf"]
     assert save_plan_pdf(parent, clerk, event_id) == tmp_path / "plan.pdf"
     assert save_dialog.started[0].name.endswith("-活动方案-2026年12月7日.pdf")
-    text = subprocess.run(["pdftotext", str(tmp_path / "plan.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "plan.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "活动方案" in text
     assert viewer.urls == []
     _saved_note(parent).open_button.click()
@@ -242,8 +268,9 @@ def test_a_new_case_is_named_selected_and_opened(qtbot, dialogs, officer, family
     opened = []
 
     def record(dialog: CaseDialog) -> None:
-        opened.append((dialog.case_id, dialog.notice.text(), dialog.notice.isHidden(),
-                       dialog.windowTitle()))
+        opened.append(
+            (dialog.case_id, dialog.notice.text(), dialog.notice.isHidden(), dialog.windowTitle())
+        )
         dialog.reject()
 
     dialogs.on(NewCaseDialog, fill_and_save)
@@ -252,7 +279,13 @@ def test_a_new_case_is_named_selected_and_opened(qtbot, dialogs, officer, family
     case = Case.get(Case.case_type == GENERAL)
     assert case.person.id == family.father.id
     assert window.statusBar().currentMessage() == f"已建立个案 {case.case_no}"
-    assert opened == [(case.id, f"已建立个案 {case.case_no}。可在此记录随访和办理情况。", False,
-                       f"{CASE_TYPES[GENERAL]} {case.case_no}")]
+    assert opened == [
+        (
+            case.id,
+            f"已建立个案 {case.case_no}。可在此记录随访和办理情况。",
+            False,
+            f"{CASE_TYPES[GENERAL]} {case.case_no}",
+        )
+    ]
     assert tab.pages.currentIndex() == 1 and tab.type_filter.currentIndex() == 0  # 全部类型
     assert tab.selected_case_id() == case.id

@@ -29,13 +29,19 @@ def _ids(text: str) -> list[int]:
 
 
 def test_one_character_finds_names_and_addresses_as_a_plain_scan_does(demo_small, monkeypatch):
-    person = Resident.select().where((Resident.status == "current")
-                                     & Resident.household.is_null(False)).first()
+    person = (
+        Resident.select()
+        .where((Resident.status == "current") & Resident.household.is_null(False))
+        .first()
+    )
     char = person.name[0]
     found = _ids(char)
     assert person.id in found and all(char in Resident.get_by_id(i).name for i in found)
-    house = next(h for h in Household.select().order_by(Household.id)
-                 if not {r.id for r in h.members} & set(found))
+    house = next(
+        h
+        for h in Household.select().order_by(Household.id)
+        if not {r.id for r in h.members} & set(found)
+    )
     members = [r.id for r in Resident.select().where(Resident.household == house.id)]
     assert members
     # Now an address holds the character: its household's people are found by it too.
@@ -54,16 +60,22 @@ def test_a_household_history_holds_the_moves_that_name_its_number(admin):
     households.move_resident(admin, people["王芳"], other.id, "12", DAY, "结婚")
     moves = [e for e in life_events.household_history(house.id) if e.kind == "household_change"]
     assert [(m.resident_name, m.from_value, m.to_value, m.household_no) for m in moves] == [
-        ("王芳", house.household_no, other.household_no, other.household_no)]
-    assert [e.id for e in life_events.household_history(other.id)
-            if e.kind == "household_change"] == [moves[0].id]
+        ("王芳", house.household_no, other.household_no, other.household_no)
+    ]
+    assert [
+        e.id for e in life_events.household_history(other.id) if e.kind == "household_change"
+    ] == [moves[0].id]
     assert moves[0] in life_events.history(people["王芳"])
     assert life_events.event_row(moves[0].id) == moves[0]
     # The history is read through the new indexes, not by reading every event.
     con = sqlite3.connect(database_path())
-    plan = " ".join(str(r) for r in con.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM life_event WHERE household_id = 1"
-        " OR from_value = 'x' OR to_value = 'x'"))
+    plan = " ".join(
+        str(r)
+        for r in con.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM life_event WHERE household_id = 1"
+            " OR from_value = 'x' OR to_value = 'x'"
+        )
+    )
     con.close()
     assert "life_event_from_value" in plan and "life_event_to_value" in plan
 
@@ -71,16 +83,20 @@ def test_a_household_history_holds_the_moves_that_name_its_number(admin):
 def test_the_worklist_follows_changes_made_through_another_connection(admin, officer):
     _compound, _house, people = make_family(admin)
     today = AS_OF
-    case = create_general(officer, person_id=people["王建国"], subject="咨询",
-                          opened_on=today - dt.timedelta(days=20))
+    case = create_general(
+        officer, person_id=people["王建国"], subject="咨询", opened_on=today - dt.timedelta(days=20)
+    )
     assert casework_worklist.overdue_counts().total == 0
-    add_follow_up(officer, case.id, today - dt.timedelta(days=10), "phone", "",
-                  today - dt.timedelta(days=1))
+    add_follow_up(
+        officer, case.id, today - dt.timedelta(days=10), "phone", "", today - dt.timedelta(days=1)
+    )
     assert casework_worklist.overdue_counts().total == 1  # a write on this connection
     con = sqlite3.connect(database_path())
     with con:
-        con.execute("UPDATE casework_follow_up SET next_date = ? WHERE case_id = ?",
-                    ((today + dt.timedelta(days=3)).isoformat(), case.id))
+        con.execute(
+            "UPDATE casework_follow_up SET next_date = ? WHERE case_id = ?",
+            ((today + dt.timedelta(days=3)).isoformat(), case.id),
+        )
     con.close()
     assert FollowUp.get(FollowUp.case == case.id).next_date == today + dt.timedelta(days=3)
     counts = casework_worklist.overdue_counts()
@@ -93,8 +109,16 @@ def test_the_worklist_follows_changes_made_through_another_connection(admin, off
 def test_a_large_household_continues_under_a_repeated_header(demo_small, clerk, tmp_path, size):
     sheet = max(printouts.household_sheets(clerk), key=lambda s: len(s.members))
     members = (sheet.members * size)[:size]
-    big = printouts.HouseholdSheet(sheet.id, sheet.household_no, sheet.household_type,
-                                   sheet.compound, sheet.address, sheet.phone, sheet.head, members)
+    big = printouts.HouseholdSheet(
+        sheet.id,
+        sheet.household_no,
+        sheet.household_type,
+        sheet.compound,
+        sheet.address,
+        sheet.phone,
+        sheet.head,
+        members,
+    )
     path = build_household_forms(tmp_path / "big.pdf", [big, sheet])
     pages = pdf_tools.pages(path)
     assert pages >= 3

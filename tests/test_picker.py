@@ -57,4 +57,7 @@ def test_several_residents_may_be_taken_when_allowed(qtbot, admin, demo_small):
     assert picker.model.rowCount() >= 2
     picker.table.selectAll()
     picker.buttons.button(picker.buttons.StandardButton.Ok).click()
-    assert len(picker.chosen_rows) == picker.model.rowCount() and picker.chosen is picker.chosen_rows[0]
+    assert (
+        len(picker.chosen_rows) == picker.model.rowCount()
+        and picker.chosen is picker.chosen_rows[0]
+    )

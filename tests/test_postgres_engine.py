@@ -48,8 +48,13 @@ pg_db = postgres_support.pg_db
 # -- no server needed ---------------------------------------------------------------------------
 def test_a_url_gives_the_connection_parameters_and_the_password_is_optional():
     assert parse_postgres_url("postgresql://clerk@office.local:6543/desk") == {
-        "database": "desk", "host": "office.local", "port": 6543, "user": "clerk",
-        "connect_timeout": "10", "application_name": "NeighbourhoodDesk"}
+        "database": "desk",
+        "host": "office.local",
+        "port": 6543,
+        "user": "clerk",
+        "connect_timeout": "10",
+        "application_name": "NeighbourhoodDesk",
+    }
     with_password = parse_postgres_url("postgres://clerk:s%40cret@10.0.0.5/desk?sslmode=require")
     assert with_password["password"] == "s@cret" and with_password["sslmode"] == "require"
     assert "port" not in with_password  # libpq's default (5432 or PGPORT)
@@ -62,15 +67,20 @@ def test_a_url_gives_the_connection_parameters_and_the_password_is_optional():
         parse_postgres_url("postgresql://clerk@host:port/desk")
 
 
-@pytest.mark.parametrize(("libpq_says", "user_reads"), [
-    ('FATAL:  password authentication failed for user "clerk"', "拒绝了用户“clerk”的登录"),
-    ("fe_sendauth: no password supplied", "密码可以写在 PGPASSFILE 或 ~/.pgpass"),
-    ('FATAL:  role "clerk" does not exist', "上没有用户“clerk”"),
-    ('FATAL:  database "desk" does not exist', "上没有名为“desk”的数据库"),
-    ('FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "clerk", database "desk"',
-     "pg_hba.conf 中没有相应的规则"),
-    ('could not translate host name "office" to address', "服务器没有响应或拒绝连接"),
-])
+@pytest.mark.parametrize(
+    ("libpq_says", "user_reads"),
+    [
+        ('FATAL:  password authentication failed for user "clerk"', "拒绝了用户“clerk”的登录"),
+        ("fe_sendauth: no password supplied", "密码可以写在 PGPASSFILE 或 ~/.pgpass"),
+        ('FATAL:  role "clerk" does not exist', "上没有用户“clerk”"),
+        ('FATAL:  database "desk" does not exist', "上没有名为“desk”的数据库"),
+        (
+            'FATAL:  no pg_hba.conf entry for host "10.0.0.9", user "clerk", database "desk"',
+            "pg_hba.conf 中没有相应的规则",
+        ),
+        ('could not translate host name "office" to address', "服务器没有响应或拒绝连接"),
+    ],
+)
 def test_each_refused_connection_gets_its_own_sentence(libpq_says, user_reads):
     params = {"host": "office.local", "port": 5432, "user": "clerk"}
     text = postgres_error_text(peewee.OperationalError(libpq_says), params, "desk")
@@ -108,8 +118,9 @@ def test_a_new_database_gets_the_whole_schema_at_latest_as_on_sqlite(pg_db, tmp_
         assert not is_postgres()
         # FTS5 keeps its index in shadow tables (resident_search_data, …); PostgreSQL has a
         # plain table whose rowid column is the resident's id (SQLite's rowid is hidden).
-        on_sqlite = {t: c for t, c in _columns(sqlite).items()
-                     if not t.startswith("resident_search_")}
+        on_sqlite = {
+            t: c for t, c in _columns(sqlite).items() if not t.startswith("resident_search_")
+        }
         on_sqlite["resident_search"] = on_sqlite["resident_search"] | {"rowid"}
         sqlite_indexes = {i for i in _indexes(sqlite) if not i.startswith("sqlite_autoindex_")}
     finally:
@@ -117,7 +128,8 @@ def test_a_new_database_gets_the_whole_schema_at_latest_as_on_sqlite(pg_db, tmp_
     assert on_postgres == on_sqlite
     # The same named indexes (PostgreSQL adds its primary keys' and the trigram index).
     assert {i for i in pg_indexes if not i.endswith("_pkey")} == sqlite_indexes | {
-        "resident_search_key_trgm"}
+        "resident_search_key_trgm"
+    }
 
 
 def test_opening_again_changes_nothing(pg_db, pg_url):
@@ -125,7 +137,8 @@ def test_opening_again_changes_nothing(pg_db, pg_url):
     again = open_database(pg_url)
     assert [v.version for v in SchemaVersion.select()] == [LATEST]
     triggers = again.execute_sql(
-        "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal").fetchone()[0]
+        "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
+    ).fetchone()[0]
     assert triggers == 8  # 3 on audit_log, 5 keeping the search index
 
 
@@ -158,8 +171,11 @@ def test_the_audit_log_is_append_only(pg_db, pg_url):
     users.create_first_admin("admin", "系统管理员", PASSWORD)
     row = AuditLog.select().order_by(AuditLog.id).first()
     assert row is not None and row.table_name == "user"
-    for sql in ("UPDATE audit_log SET username = 'someone'", "DELETE FROM audit_log",
-                "TRUNCATE audit_log"):
+    for sql in (
+        "UPDATE audit_log SET username = 'someone'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ):
         with pytest.raises(peewee.IntegrityError, match="append-only"):
             pg_db.execute_sql(sql)
     # A failed statement outside a transaction leaves the connection usable.
@@ -177,9 +193,12 @@ def _search_keys(db: peewee.Database) -> dict[int, str]:
 
 
 def _expected_keys(db: peewee.Database) -> dict[int, str]:
-    return dict(db.execute_sql(
-        f"SELECT r.id, {PG_KEY_SQL} FROM resident r LEFT JOIN household h"
-        " ON h.id = r.household_id LEFT JOIN compound c ON c.id = h.compound_id").fetchall())
+    return dict(
+        db.execute_sql(
+            f"SELECT r.id, {PG_KEY_SQL} FROM resident r LEFT JOIN household h"
+            " ON h.id = r.household_id LEFT JOIN compound c ON c.id = h.compound_id"
+        ).fetchall()
+    )
 
 
 def test_the_register_through_its_services_with_audit_rows_and_search_keys(pg_db):
@@ -187,11 +206,16 @@ def test_the_register_through_its_services_with_audit_rows_and_search_keys(pg_db
     clerk = users.create_user(admin, "clerk", "李晓梅", "clerk", PASSWORD)
     compound, house, people = make_family(clerk)
     assert Resident.select().count() == 6
-    audited = {(a.table_name, a.action) for a in AuditLog.select().where(
-        AuditLog.username == "clerk")}
+    audited = {
+        (a.table_name, a.action) for a in AuditLog.select().where(AuditLog.username == "clerk")
+    }
     assert {("compound", "create"), ("household", "create"), ("resident", "create")} <= audited
-    assert AuditLog.select().where(AuditLog.table_name == "resident",
-                                   AuditLog.username == "clerk").count() >= 6
+    assert (
+        AuditLog.select()
+        .where(AuditLog.table_name == "resident", AuditLog.username == "clerk")
+        .count()
+        >= 6
+    )
     keys = _search_keys(pg_db)
     assert keys == _expected_keys(pg_db) and set(keys) == set(people.values())
     assert keys[people["王建国"]].startswith("王建国|wangjianguo|wjg|")
@@ -205,9 +229,15 @@ def test_the_triggers_keep_the_search_row_when_a_resident_is_renamed(pg_db):
     data = dataclasses.replace(person("王石", "1", dt.date(1984, 1, 5), "22", 3))
     residents.update_resident(admin, son, data, note="改名")
     assert _search_keys(pg_db)[son].startswith("王石|wangshi|ws|")
-    assert AuditLog.select().where(AuditLog.table_name == "resident",
-                                   AuditLog.record_id == str(son),
-                                   AuditLog.action == "update").exists()
+    assert (
+        AuditLog.select()
+        .where(
+            AuditLog.table_name == "resident",
+            AuditLog.record_id == str(son),
+            AuditLog.action == "update",
+        )
+        .exists()
+    )
     # The household's and the compound's changes reach every member's row.
     households.update_household(admin, house.id, AddressInput(compound.id, "5号楼", "1单元", "102"))
     compounds.update_compound(admin, compound, name="北苑小区")
@@ -215,8 +245,9 @@ def test_the_triggers_keep_the_search_row_when_a_resident_is_renamed(pg_db):
     assert keys == _expected_keys(pg_db)
     assert all(key.endswith("|北苑小区5号楼1单元102") for key in keys.values())
     # A raw delete (no service deletes a resident) takes its row away too.
-    extra = residents.create_resident(admin, house.id, person("王新", "2", dt.date(2020, 1, 1),
-                                                              "43", 9)).id
+    extra = residents.create_resident(
+        admin, house.id, person("王新", "2", dt.date(2020, 1, 1), "43", 9)
+    ).id
     assert extra in _search_keys(pg_db)
     pg_db.execute_sql("DELETE FROM resident WHERE id = %s", (extra,))
     assert extra not in _search_keys(pg_db)
@@ -249,8 +280,10 @@ def test_a_database_not_in_utf8_is_refused(pg_server):
     try:
         with admin.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {name}")
-            cur.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'SQL_ASCII'"
-                        " LC_COLLATE 'C' LC_CTYPE 'C'")
+            cur.execute(
+                f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'SQL_ASCII'"
+                " LC_COLLATE 'C' LC_CTYPE 'C'"
+            )
         with pytest.raises(DatabaseError, match="字符编码是 SQL_ASCII，本程序需要 UTF8"):
             open_database(with_database(pg_server.url, name))
     finally:

@@ -20,12 +20,13 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 def test_household_sheets_hold_every_current_member(demo_small, clerk):
     sheets = printouts.household_sheets(clerk)
     assert len(sheets) == Household.select().count() == 80
-    assert sum(len(s.members) for s in sheets) == Resident.select().where(
-        Resident.status == "current").count()
+    assert (
+        sum(len(s.members) for s in sheets)
+        == Resident.select().where(Resident.status == "current").count()
+    )
     sheet = next(s for s in sheets if len(s.members) >= 3)
     assert sheet.members[0].relation == "户主" and sheet.head == sheet.members[0].name
-    person = Resident.get(Resident.name == sheet.members[1].name,
-                          Resident.household == sheet.id)
+    person = Resident.get(Resident.name == sheet.members[1].name, Resident.household == sheet.id)
     member = sheet.members[1]
     assert member.id_number == idcard.mask(person.id_number)
     assert member.ethnicity == codes.name("ethnicity", person.ethnicity)
@@ -52,20 +53,30 @@ def test_household_forms_one_page_each_with_masked_ids(demo_small, clerk, tmp_pa
     assert all(f.embedded for f in pdf_tools.fonts(path))
 
 
-def test_a_household_of_eight_with_long_entries_still_fits_one_page(demo_small, clerk,
-                                                                    tmp_path):
+def test_a_household_of_eight_with_long_entries_still_fits_one_page(demo_small, clerk, tmp_path):
     household = Household.select().first()
     head = Resident.get(Resident.household == household)
     n = 0
-    while Resident.select().where((Resident.household == household)
-                                  & (Resident.status == "current")).count() < 8:
+    while (
+        Resident.select()
+        .where((Resident.household == household) & (Resident.status == "current"))
+        .count()
+        < 8
+    ):
         n += 1
         person = Resident.create(
-            household=household, name=f"测试成员{n}", sex="2", relation="99", category="4",
-            education="40", birth_date=head.birth_date,
+            household=household,
+            name=f"测试成员{n}",
+            sex="2",
+            relation="99",
+            category="4",
+            education="40",
+            birth_date=head.birth_date,
             id_number=idcard.make("610627", head.birth_date, 500 + 2 * n),
             hukou_address="陕西省延安市甘泉县城关镇南关村安置区九号楼三单元一零二室",
-            work_unit="甘泉县城关镇南关村农民专业合作社", arrived_on=head.birth_date)
+            work_unit="甘泉县城关镇南关村农民专业合作社",
+            arrived_on=head.birth_date,
+        )
         ResidentTag.create(resident=person, tag="disabled", detail="4类2级")
         ResidentTag.create(resident=person, tag="alone_elderly")
     sheets = printouts.household_sheets(clerk, household_ids=[household.id])
@@ -89,8 +100,11 @@ def test_full_ids_need_the_role_and_a_reason(demo_small, clerk, officer):
 def test_resident_list_for_a_compound(demo_small, clerk, tmp_path):
     compound = Household.select().first().compound
     rows = printouts.resident_list(clerk, compound.id)
-    people = (Resident.select().join(Household)
-              .where((Resident.status == "current") & (Household.compound == compound.id)))
+    people = (
+        Resident.select()
+        .join(Household)
+        .where((Resident.status == "current") & (Household.compound == compound.id))
+    )
     assert len(rows) == people.count()
     assert [r.household_no for r in rows] == sorted(r.household_no for r in rows)
     path = build_resident_list(tmp_path / "list.pdf", rows, compound.name)

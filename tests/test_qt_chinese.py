@@ -44,9 +44,11 @@ def chinese_qt(qapp):
 
 
 def _texts(widget) -> list[str]:
-    return ([label.text() for label in widget.findChildren(QLabel)]
-            + [button.text() for button in widget.findChildren(QAbstractButton)]
-            + [box.title() for box in widget.findChildren(QGroupBox)])
+    return (
+        [label.text() for label in widget.findChildren(QLabel)]
+        + [button.text() for button in widget.findChildren(QAbstractButton)]
+        + [box.title() for box in widget.findChildren(QGroupBox)]
+    )
 
 
 def test_the_wheel_ships_qtbase_zh_cn():
@@ -78,7 +80,9 @@ def test_set_up_loads_qtbase_and_the_china_locale(chinese_qt):
 
 
 def test_standard_buttons_read_chinese(qtbot, chinese_qt):
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
@@ -86,8 +90,10 @@ def test_standard_buttons_read_chinese(qtbot, chinese_qt):
     message = QMessageBox()
     qtbot.addWidget(message)
     message.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    shown = {message.button(b).text().split("(")[0]
-             for b in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)}
+    shown = {
+        message.button(b).text().split("(")[0]
+        for b in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No)
+    }
     assert shown == {"是", "否"}
 
 

@@ -25,8 +25,9 @@ print(len(seen))
 
 def test_thousands_of_emits_do_not_abort_the_interpreter():
     # In a child process: the bug kills the interpreter, which would take pytest with it.
-    result = subprocess.run([sys.executable, "-c", MANY_EMITS], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", MANY_EMITS], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "5000"
 

@@ -55,8 +55,10 @@ def right_click(qtbot, view, row: int) -> QMenu:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=rect.center())
     # What the windowing system sends after that click (QTest does not synthesize it).
     pos = rect.center()
-    QApplication.sendEvent(view.viewport(), QContextMenuEvent(
-        QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos)))
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos)),
+    )
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=3000)
     menu = QApplication.activePopupWidget()
     assert isinstance(menu, QMenu)
@@ -74,8 +76,11 @@ def close_menu(menu: QMenu) -> None:
 
 
 def enabled(menu: QMenu) -> dict[str, bool]:
-    return {a.objectName().removeprefix("menu_"): a.isEnabled()
-            for a in menu.actions() if a.objectName()}
+    return {
+        a.objectName().removeprefix("menu_"): a.isEnabled()
+        for a in menu.actions()
+        if a.objectName()
+    }
 
 
 def table_row(tab, resident_id: int) -> int:
@@ -121,8 +126,9 @@ def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, dialogs, answe
     assert stored.status == "moved_out"
     [event] = events_of(person.id, "move_out")
     assert (event.event_date, event.to_value, event.reason) == (DAY, "西安市雁塔区", "务工")
-    assert any(json.loads(a.after).get("status") == "moved_out"
-               for a in audit_rows("resident", person.id))
+    assert any(
+        json.loads(a.after).get("status") == "moved_out" for a in audit_rows("resident", person.id)
+    )
     assert counts()[0] == before[0]  # the person is still in the database
 
     # Now moved out: the menu greys 迁出 and 死亡注销 and offers 迁回.
@@ -133,8 +139,9 @@ def test_right_click_move_out_drives_the_leave_dialog(qtbot, tab, dialogs, answe
     close_menu(menu)
 
 
-def test_delete_on_a_resident_offers_an_ending_and_never_deletes(qtbot, tab, dialogs, answers,
-                                                                 infos):
+def test_delete_on_a_resident_offers_an_ending_and_never_deletes(
+    qtbot, tab, dialogs, answers, infos
+):
     from ui.registry.context_menu import EndingChooser
     from ui.registry.life_events import LeaveDialog
 
@@ -268,9 +275,16 @@ def test_revoke_from_the_history_menu(qtbot, tab, admin, dialogs, answers):
     assert (void.corrects_id, void.reason) == (event.id, "误录，此人未迁出")
     assert Resident.get_by_id(person.id).status == "current"
     assert [json.loads(a.after) for a in audit_rows("life_event", event.id)] == [{"voided": True}]
-    assert AuditLog.select().where((AuditLog.table_name == "life_event")
-                                   & (AuditLog.record_id == str(void.id))
-                                   & (AuditLog.action == "create")).count() == 1
+    assert (
+        AuditLog.select()
+        .where(
+            (AuditLog.table_name == "life_event")
+            & (AuditLog.record_id == str(void.id))
+            & (AuditLog.action == "create")
+        )
+        .count()
+        == 1
+    )
     # The figures ignore the revoked move out.
     assert stats.monthly(month, sections=False).total.moved_out == moved_before - 1
     # The history: the old line struck through and marked, the revoke as a line of its own.
@@ -289,8 +303,9 @@ def test_revoke_from_the_history_menu(qtbot, tab, admin, dialogs, answers):
     close_menu(menu)
 
 
-def test_delete_on_an_event_revokes_and_a_birth_cannot_be(qtbot, tab, admin, dialogs, answers,
-                                                          infos):
+def test_delete_on_an_event_revokes_and_a_birth_cannot_be(
+    qtbot, tab, admin, dialogs, answers, infos
+):
     from ui.registry.life_events import RevokeDialog
 
     person, event = _moved_out_person(admin)
@@ -333,10 +348,24 @@ def test_without_the_edit_right_only_viewing_is_offered(qtbot):
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    slots = {k: (lambda: None) for k in ("edit", "correct", "move_out", "death", "history",
-                                          "household", "change_head", "merge")}
-    menu = build_menu(parent, resident_items(parent, "current", False, slots)
-                      + household_items(parent, False, True, False, slots))
+    slots = {
+        k: (lambda: None)
+        for k in (
+            "edit",
+            "correct",
+            "move_out",
+            "death",
+            "history",
+            "household",
+            "change_head",
+            "merge",
+        )
+    }
+    menu = build_menu(
+        parent,
+        resident_items(parent, "current", False, slots)
+        + household_items(parent, False, True, False, slots),
+    )
     state = enabled(menu)
     assert state["edit"] and state["history"] and state["household"]
     assert not any(state[k] for k in ("move_out", "death", "correct", "change_head", "merge"))
@@ -357,8 +386,11 @@ def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, dial
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    row = next(r for r in range(dialog.members.rowCount())
-               if dialog.members.item(r, 0).data(Qt.ItemDataRole.UserRole) == person.id)
+    row = next(
+        r
+        for r in range(dialog.members.rowCount())
+        if dialog.members.item(r, 0).data(Qt.ItemDataRole.UserRole) == person.id
+    )
     menu = right_click(qtbot, dialog.members, row)
     state = enabled(menu)
     assert state["change_head"] and state["merge"] and state["move_out"]
@@ -379,8 +411,11 @@ def test_household_member_menu_and_history_delete(qtbot, admin, demo_small, dial
     [death] = events_of(person.id, "death")
 
     history = dialog.history
-    line = next(r for r in range(history.rowCount())
-                if history.item(r, 0).data(Qt.ItemDataRole.UserRole) == death.id)
+    line = next(
+        r
+        for r in range(history.rowCount())
+        if history.item(r, 0).data(Qt.ItemDataRole.UserRole) == death.id
+    )
     history.selectRow(line)
     history.setFocus()
 

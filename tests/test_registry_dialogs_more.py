@@ -66,8 +66,9 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, dial
         dialog.select_member(person.id)
         dialogs.on(MoveDialog, move)
         button(dialog, "move_member").click()
-        assert person.name not in [dialog.members.item(r, 0).text()
-                                   for r in range(dialog.members.rowCount())]
+        assert person.name not in [
+            dialog.members.item(r, 0).text() for r in range(dialog.members.rowCount())
+        ]
         button(dialog, "close").click()
 
     dialogs.on(HouseholdDialog, household)
@@ -78,8 +79,13 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, dial
     assert (moved.household_id, moved.relation, moved.status) == (target.id, "97", "current")
     assert heads(source.id) == source_head and heads(target.id) == target_head
     [event] = events_of(person.id, "household_change")
-    assert (event.from_value, event.to_value, event.event_date, event.reason, event.household_id) \
-        == (source.household_no, target.household_no, DAY, "迁至他户：投亲", target.id)
+    assert (
+        event.from_value,
+        event.to_value,
+        event.event_date,
+        event.reason,
+        event.household_id,
+    ) == (source.household_no, target.household_no, DAY, "迁至他户：投亲", target.id)
     assert event.username == "admin"
     [audit] = audit_rows("resident", person.id)
     assert audit.note == "迁至他户：投亲" and json.loads(audit.after)["household"] == target.id
@@ -89,16 +95,21 @@ def test_tab_household_button_moves_a_member_through_the_picker(qtbot, tab, dial
     assert tab.pane.fields["household"].text().startswith(target.household_no)
 
 
-def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin, demo_small,
-                                                                    dialogs, answers):
+def test_moving_the_head_hands_over_and_an_archived_target_reopens(
+    qtbot, admin, demo_small, dialogs, answers
+):
     from ui.registry.household_actions import HouseholdPicker, MoveDialog
 
     empty = archived_household(admin)
-    source = next(h for h in families() if any(m.relation in ("10", "11", "12")
-                                               for m in households.current_members(h.id)))
+    source = next(
+        h
+        for h in families()
+        if any(m.relation in ("10", "11", "12") for m in households.current_members(h.id))
+    )
     head = residents.current_head(source.id)
-    spouse = next(m for m in households.current_members(source.id)
-                  if m.relation in ("10", "11", "12"))
+    spouse = next(
+        m for m in households.current_members(source.id) if m.relation in ("10", "11", "12")
+    )
     dialog = MoveDialog(admin, head.id)
     qtbot.addWidget(dialog)
     assert dialog.succession is not None
@@ -123,7 +134,9 @@ def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin,
     for m in households.current_members(source.id):
         if m.id != spouse.id:
             assert m.relation == suggested[m.id], m.name
-    handover = [e for e in events_of(spouse.id, "household_change") if e.reason.startswith("变更户主")]
+    handover = [
+        e for e in events_of(spouse.id, "household_change") if e.reason.startswith("变更户主")
+    ]
     assert len(handover) == 1 and f"原户主{head.name}" in handover[0].reason
     [move] = events_of(head.id, "household_change")
     assert (move.from_value, move.to_value) == (source.household_no, empty.household_no)
@@ -134,8 +147,13 @@ def test_moving_the_head_hands_over_and_an_archived_target_reopens(qtbot, admin,
 def test_moving_the_only_member_closes_the_household(qtbot, admin, demo_small, answers):
     from ui.registry.household_actions import MoveDialog
 
-    single = next(h for h in Household.select().where(Household.archived == False)  # noqa: E712
-                  .order_by(Household.id) if len(households.current_members(h.id)) == 1)
+    single = next(
+        h
+        for h in Household.select()
+        .where(Household.archived == False)  # noqa: E712
+        .order_by(Household.id)
+        if len(households.current_members(h.id)) == 1
+    )
     person = households.current_members(single.id)[0]
     target = families()[0]
     dialog = MoveDialog(admin, person.id)
@@ -149,8 +167,10 @@ def test_moving_the_only_member_closes_the_household(qtbot, admin, demo_small, a
     assert Household.get_by_id(single.id).archived and heads(single.id) == []
     assert len(heads(target.id)) == 1 and Resident.get_by_id(person.id).relation == "51"
     kinds = [(e.reason, e.from_value, e.to_value) for e in events_of(person.id, "household_change")]
-    assert kinds == [("销户：户内已无在册人员", single.household_no, ""),
-                     ("迁至他户", single.household_no, target.household_no)]
+    assert kinds == [
+        ("销户：户内已无在册人员", single.household_no, ""),
+        ("迁至他户", single.household_no, target.household_no),
+    ]
     assert audit_rows("household", single.id, "archive")
 
 
@@ -159,9 +179,12 @@ def test_merge_through_the_household_dialog(qtbot, admin, demo_small, dialogs, a
     from ui.registry.household import HouseholdDialog
     from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
-    source = next(h for h in families() if {"12"} <= {m.relation for m in
-                                                      households.current_members(h.id)}
-                  and any(m.relation[:1] in ("2", "3") for m in households.current_members(h.id)))
+    source = next(
+        h
+        for h in families()
+        if {"12"} <= {m.relation for m in households.current_members(h.id)}
+        and any(m.relation[:1] in ("2", "3") for m in households.current_members(h.id))
+    )
     target = next(h for h in families() if h.id != source.id)
     people = households.current_members(source.id)
     source_head = residents.current_head(source.id)
@@ -201,30 +224,51 @@ def test_merge_through_the_household_dialog(qtbot, admin, demo_small, dialogs, a
     for m in people:
         [event] = events_of(m.id, "household_change")
         assert (event.from_value, event.to_value, event.reason, event.event_date) == (
-            source.household_no, target.household_no, "合户：回父母家同住", DAY)
+            source.household_no,
+            target.household_no,
+            "合户：回父母家同住",
+            DAY,
+        )
         moved = Resident.get_by_id(m.id)
         assert (moved.household_id, moved.relation) == (target.id, expected[m.id]), m.name
     [archive] = audit_rows("household", source.id, "archive")
     assert archive.note == f"合户：回父母家同住（并入{target.household_no}）"
-    assert answers.asked == [f"确认将户{source.household_no}的{len(people)}人并入户"
-                             f"{target.household_no}？户{source.household_no}将注销（记录保留）。"]
+    assert answers.asked == [
+        f"确认将户{source.household_no}的{len(people)}人并入户"
+        f"{target.household_no}？户{source.household_no}将注销（记录保留）。"
+    ]
 
 
-@pytest.mark.parametrize("head_rel, rel, sex, expected", [
-    ("22", "12", "2", "38"), ("22", "22", "1", "41"), ("22", "32", "2", "42"),  # a son's family
-    ("32", "11", "1", "28"), ("32", "20", "1", "43"), ("32", "30", "2", "44"),  # a daughter's
-    ("38", "11", "1", "20"), ("28", "12", "2", "30"),  # a child-in-law's spouse is the child
-    ("12", "22", "1", "22"), ("12", "51", "1", "97"),  # the spouse's children stay children
-    ("51", "12", "2", "52"), ("51", "23", "1", "70"),  # a father: mother and siblings
-    ("73", "12", "2", "74"), ("73", "22", "1", "93"), ("75", "32", "2", "96"),  # siblings
-    ("41", "12", "2", "45"), ("99", "12", "2", "99"), ("97", "22", "1", "97"),
-])
+@pytest.mark.parametrize(
+    "head_rel, rel, sex, expected",
+    [
+        ("22", "12", "2", "38"),
+        ("22", "22", "1", "41"),
+        ("22", "32", "2", "42"),  # a son's family
+        ("32", "11", "1", "28"),
+        ("32", "20", "1", "43"),
+        ("32", "30", "2", "44"),  # a daughter's
+        ("38", "11", "1", "20"),
+        ("28", "12", "2", "30"),  # a child-in-law's spouse is the child
+        ("12", "22", "1", "22"),
+        ("12", "51", "1", "97"),  # the spouse's children stay children
+        ("51", "12", "2", "52"),
+        ("51", "23", "1", "70"),  # a father: mother and siblings
+        ("73", "12", "2", "74"),
+        ("73", "22", "1", "93"),
+        ("75", "32", "2", "96"),  # siblings
+        ("41", "12", "2", "45"),
+        ("99", "12", "2", "99"),
+        ("97", "22", "1", "97"),
+    ],
+)
 def test_merge_suggests_relations_through_the_head(head_rel, rel, sex, expected):
     assert households.relation_through(head_rel, rel, sex) == expected
 
 
 def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing(
-        qtbot, admin, demo_small, dialogs, answers):
+    qtbot, admin, demo_small, dialogs, answers
+):
     from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
     target, source = families()[:2]
@@ -246,8 +290,9 @@ def test_merge_refuses_a_second_head_and_a_declined_confirmation_changes_nothing
     assert not LifeEvent.select().where(LifeEvent.reason.startswith("合户")).exists()
 
 
-def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_small, dialogs,
-                                                             answers):
+def test_merge_into_a_closed_household_keeps_the_source_head(
+    qtbot, admin, demo_small, dialogs, answers
+):
     from ui.registry.household_actions import HouseholdPicker, MergeDialog
 
     empty = archived_household(admin)
@@ -261,8 +306,9 @@ def test_merge_into_a_closed_household_keeps_the_source_head(qtbot, admin, demo_
     dialogs.check("HouseholdPicker")
     assert "（已注销）" in dialog.target_label.text()
     assert dialog.head_note.isVisibleTo(dialog) and not dialog.table.isEnabled()
-    assert {m.id: dialog.table.combo_for(m.id).code()
-            for m in households.current_members(source.id)} == relations
+    assert {
+        m.id: dialog.table.combo_for(m.id).code() for m in households.current_members(source.id)
+    } == relations
     ok(dialog).click()
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
     assert heads(empty.id) == [source_head.name]

@@ -31,22 +31,36 @@ def kinds(resident_id):
 def test_birth_adds_a_child_with_a_dated_event(admin, family):
     _, house, p = family
     child = life_events.record_birth(
-        admin, house.id, ResidentData(name="王小宝", sex="1", birth_date=dt.date(2026, 10, 3),
-                                      relation="41"), "在县医院出生")
-    assert child.status == "current" and child.household_id == house.id and child.pinyin == "wangxiaobao"
+        admin,
+        house.id,
+        ResidentData(name="王小宝", sex="1", birth_date=dt.date(2026, 10, 3), relation="41"),
+        "在县医院出生",
+    )
+    assert (
+        child.status == "current"
+        and child.household_id == house.id
+        and child.pinyin == "wangxiaobao"
+    )
     [event] = life_events.history(child.id)
     assert (event.kind, event.event_date, event.to_value, event.reason) == (
-        "birth", dt.date(2026, 10, 3), house.household_no, "在县医院出生")
+        "birth",
+        dt.date(2026, 10, 3),
+        house.household_no,
+        "在县医院出生",
+    )
     with pytest.raises(RegistryError, match="不能登记为户主"):
-        life_events.record_birth(admin, house.id, ResidentData(name="某", sex="2", relation="02",
-                                                               birth_date=DAY))
+        life_events.record_birth(
+            admin, house.id, ResidentData(name="某", sex="2", relation="02", birth_date=DAY)
+        )
     # A corrected birth date corrects the birth event: a new one replaces (voids) the old.
     data = residents.detail(admin, child.id).data
     data.birth_date = dt.date(2026, 10, 4)
     residents.update_resident(admin, child.id, data)
     history = life_events.history(child.id)
     assert [(e.event_date, e.voided) for e in history] == [
-        (dt.date(2026, 10, 3), True), (dt.date(2026, 10, 4), False)]
+        (dt.date(2026, 10, 3), True),
+        (dt.date(2026, 10, 4), False),
+    ]
     assert history[1].corrects_id == history[0].id
 
 
@@ -78,14 +92,19 @@ def test_death_of_the_head_hands_over_and_can_be_cancelled(admin, family):
 
 def test_move_out_of_everyone_closes_the_household_and_a_return_reopens_it(admin, family):
     compound, house, p = family
-    alone = households.create_household(admin, households.AddressInput(compound.id, "8号楼", "", "1"))
-    single = residents.create_resident(admin, alone.id, ResidentData(name="孤老", sex="1",
-                                                                     birth_date=dt.date(1940, 1, 1)))
+    alone = households.create_household(
+        admin, households.AddressInput(compound.id, "8号楼", "", "1")
+    )
+    single = residents.create_resident(
+        admin, alone.id, ResidentData(name="孤老", sex="1", birth_date=dt.date(1940, 1, 1))
+    )
     life_events.record_move_out(admin, single.id, DAY, "西安市雁塔区", "投靠子女")
     assert Household.get_by_id(alone.id).archived
     out = life_events.history(single.id)
-    assert [(e.kind, e.to_value) for e in out] == [("move_out", "西安市雁塔区"),
-                                                  ("household_change", "")]
+    assert [(e.kind, e.to_value) for e in out] == [
+        ("move_out", "西安市雁塔区"),
+        ("household_change", ""),
+    ]
     assert out[0].description == f"自户{alone.household_no}迁出至西安市雁塔区"
     life_events.record_return(admin, single.id, alone.id, "99", dt.date(2026, 11, 20), "西安市")
     back = Resident.get_by_id(single.id)
@@ -108,8 +127,9 @@ def test_category_change_and_correction(admin, family):
     assert Resident.get_by_id(p["王芳"]).category == "1"
     assert life_events.counts(dt.date(2026, 1, 1), AS_OF).get("category_change", 0) == 0
     with pytest.raises(RegistryError, match="不能撤销"):
-        birth = life_events.record_birth(admin, _house.id, ResidentData(
-            name="王二宝", sex="2", birth_date=DAY, relation="42"))
+        birth = life_events.record_birth(
+            admin, _house.id, ResidentData(name="王二宝", sex="2", birth_date=DAY, relation="42")
+        )
         life_events.cancel_event(admin, LifeEvent.get(LifeEvent.resident == birth.id).id, "错")
 
 
@@ -117,8 +137,9 @@ def test_clerks_without_edit_rights_cannot_record(officer, family, monkeypatch):
     from models.core import permissions
 
     _, house, p = family
-    monkeypatch.setitem(permissions.ROLE_PERMS, "casework",
-                        frozenset({permissions.Perm.REGISTRY_VIEW}))
+    monkeypatch.setitem(
+        permissions.ROLE_PERMS, "casework", frozenset({permissions.Perm.REGISTRY_VIEW})
+    )
     with pytest.raises(permissions.PermissionDenied):
         life_events.record_death(officer, p["王芳"], DAY)
     assert Resident.get_by_id(p["王芳"]).status == "current"
@@ -138,17 +159,28 @@ def test_demo_events_agree_with_the_register(demo_small):
         assert event.resident.birth_date == event.event_date
     for event in LifeEvent.select().where(LifeEvent.kind == "move_in"):
         assert event.resident.arrived_on == event.event_date
-    assert all(households.head_count(h.id) == 1
-               for h in Household.select().where(Household.archived == False))  # noqa: E712
+    assert all(
+        households.head_count(h.id) == 1
+        for h in Household.select().where(Household.archived == False)
+    )  # noqa: E712
 
     def present_on(day):
         """Counted from the register's own dates and the exits, not from the entry events."""
-        exits = {e.resident_id: e.event_date for e in LifeEvent.select().where(
-            LifeEvent.kind.in_(["death", "move_out"]) & (LifeEvent.voided == False))}  # noqa: E712
+        exits = {
+            e.resident_id: e.event_date
+            for e in LifeEvent.select().where(
+                LifeEvent.kind.in_(["death", "move_out"]) & (LifeEvent.voided == False)
+            )
+        }  # noqa: E712
         return sum(
-            1 for r in Resident.select()
-            if r.birth_date <= day and (r.arrived_on is None or r.arrived_on <= day or
-                                        r.arrived_on < r.birth_date + dt.timedelta(days=1))
+            1
+            for r in Resident.select()
+            if r.birth_date <= day
+            and (
+                r.arrived_on is None
+                or r.arrived_on <= day
+                or r.arrived_on < r.birth_date + dt.timedelta(days=1)
+            )
             and not (r.id in exits and exits[r.id] <= day)
         )
 
@@ -157,12 +189,19 @@ def test_demo_events_agree_with_the_register(demo_small):
     # The monthly balance: closing = opening + births - deaths + moved in - moved out.
     month_end = start - dt.timedelta(days=1)
     while month_end < AS_OF:
-        nxt = min(AS_OF, (month_end.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
-                  - dt.timedelta(days=1))
+        nxt = min(
+            AS_OF,
+            (month_end.replace(day=1) + dt.timedelta(days=62)).replace(day=1)
+            - dt.timedelta(days=1),
+        )
         c = life_events.counts(month_end + dt.timedelta(days=1), nxt)
         assert life_events.population_on(nxt) == (
-            life_events.population_on(month_end) + c.get("birth", 0) - c.get("death", 0)
-            + c.get("move_in", 0) - c.get("move_out", 0))
+            life_events.population_on(month_end)
+            + c.get("birth", 0)
+            - c.get("death", 0)
+            + c.get("move_in", 0)
+            - c.get("move_out", 0)
+        )
         month_end = nxt
 
 
@@ -192,9 +231,14 @@ def test_new_user_finds_people_records_a_birth_and_a_move_out(qtbot, admin, demo
     tab = RegistryTab(admin)
     qtbot.addWidget(tab)
     tab.show()
-    mother = (Resident.select().where((Resident.relation == "12") & (Resident.status == "current")
-                                      & (Resident.phone != ""))
-              .order_by(Resident.id).first())
+    mother = (
+        Resident.select()
+        .where(
+            (Resident.relation == "12") & (Resident.status == "current") & (Resident.phone != "")
+        )
+        .order_by(Resident.id)
+        .first()
+    )
     for text in (mother.pinyin_initials, mother.id_number[-4:], mother.phone):
         tab.search.clear()
         qtbot.keyClicks(tab.search, text)
@@ -243,7 +287,10 @@ def test_correction_dialog_corrects_then_cancels(qtbot, admin, family, yes):
     assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
     [fixed] = [e for e in life_events.history(p["王芳"]) if e.corrects_id]
     assert (fixed.event_date, fixed.to_value, fixed.corrects_id) == (
-        dt.date(2026, 11, 1), "西安市碑林区", event.id)
+        dt.date(2026, 11, 1),
+        "西安市碑林区",
+        event.id,
+    )
     undo = CorrectionDialog(admin, fixed.id)
     qtbot.addWidget(undo)
     undo.reason.clear()

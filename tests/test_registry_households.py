@@ -33,10 +33,14 @@ def test_new_household_gets_a_number_and_its_first_member_heads_it(admin, family
         households.create_household(admin, AddressInput(compound.id, "1号楼"), house.household_no)
     with pytest.raises(RegistryError, match="楼栋或门牌"):
         households.create_household(admin, AddressInput(compound.id))
-    first = residents.create_resident(admin, second.id, person("赵一", "1", dt.date(1970, 1, 1), "99", 9))
+    first = residents.create_resident(
+        admin, second.id, person("赵一", "1", dt.date(1970, 1, 1), "99", 9)
+    )
     assert Resident.get_by_id(first.id).relation == "02"
     with pytest.raises(RegistryError, match="已有户主"):
-        residents.create_resident(admin, house.id, person("赵二", "1", dt.date(1971, 1, 1), "02", 10))
+        residents.create_resident(
+            admin, house.id, person("赵二", "1", dt.date(1971, 1, 1), "02", 10)
+        )
     assert heads(house.id) == ["王建国"]
 
 
@@ -53,8 +57,12 @@ def test_change_head_suggests_relations_and_keeps_one_head(admin, family):
     assert Resident.get_by_id(p["王建国"]).relation == "51"
     event = LifeEvent.get(LifeEvent.kind == "household_change")
     assert event.reason.startswith("变更户主：原户主年迈") and event.resident_id == p["王磊"]
-    assert AuditLog.select().where((AuditLog.table_name == "resident")
-                                   & (AuditLog.action == "update")).count() >= 5
+    assert (
+        AuditLog.select()
+        .where((AuditLog.table_name == "resident") & (AuditLog.action == "update"))
+        .count()
+        >= 5
+    )
 
 
 def test_move_a_person_and_the_head_hands_over(admin, family):
@@ -65,11 +73,21 @@ def test_move_a_person_and_the_head_hands_over(admin, family):
     assert heads(other.id) == ["刘强"] and Resident.get_by_id(p["王芳"]).household_id == other.id
     event = LifeEvent.get(LifeEvent.resident == p["王芳"])
     assert (event.kind, event.from_value, event.to_value) == (
-        "household_change", house.household_no, other.household_no)
+        "household_change",
+        house.household_no,
+        other.household_no,
+    )
     with pytest.raises(RegistryError, match="请在本户留下的人员中指定新户主"):
         households.move_resident(admin, p["王建国"], other.id, "51", DAY)
-    households.move_resident(admin, p["王建国"], other.id, "97", DAY, new_head_id=p["李秀兰"],
-                             relations=households.suggest_relations(house.id, p["李秀兰"]))
+    households.move_resident(
+        admin,
+        p["王建国"],
+        other.id,
+        "97",
+        DAY,
+        new_head_id=p["李秀兰"],
+        relations=households.suggest_relations(house.id, p["李秀兰"]),
+    )
     assert heads(house.id) == ["李秀兰"] and heads(other.id) == ["刘强"]
     assert Resident.get_by_id(p["王磊"]).relation == "22"  # the spouse keeps the family's relations
 
@@ -77,30 +95,61 @@ def test_move_a_person_and_the_head_hands_over(admin, family):
 def test_split_with_the_head_leaving_and_merge_back(admin, family):
     compound, house, p = family
     with pytest.raises(RegistryError, match="至少留下一人"):
-        households.split_household(admin, house.id, list(p.values()), p["王建国"], {},
-                                   AddressInput(compound.id, "9号楼", "", "101"), DAY)
+        households.split_household(
+            admin,
+            house.id,
+            list(p.values()),
+            p["王建国"],
+            {},
+            AddressInput(compound.id, "9号楼", "", "101"),
+            DAY,
+        )
     with pytest.raises(RegistryError, match="原户的新户主"):
-        households.split_household(admin, house.id, [p["王建国"], p["李秀兰"]], p["王建国"], {},
-                                   AddressInput(compound.id, "9号楼", "", "101"), DAY)
+        households.split_household(
+            admin,
+            house.id,
+            [p["王建国"], p["李秀兰"]],
+            p["王建国"],
+            {},
+            AddressInput(compound.id, "9号楼", "", "101"),
+            DAY,
+        )
     new = households.split_household(
-        admin, house.id, [p["王建国"], p["李秀兰"]], p["王建国"], {p["李秀兰"]: "12"},
-        AddressInput(compound.id, "9号楼", "1单元", "101"), DAY, "老人另住",
-        stay_head_id=p["王磊"], stay_relations={p["张敏"]: "12", p["王子涵"]: "20", p["王芳"]: "77"})
+        admin,
+        house.id,
+        [p["王建国"], p["李秀兰"]],
+        p["王建国"],
+        {p["李秀兰"]: "12"},
+        AddressInput(compound.id, "9号楼", "1单元", "101"),
+        DAY,
+        "老人另住",
+        stay_head_id=p["王磊"],
+        stay_relations={p["张敏"]: "12", p["王子涵"]: "20", p["王芳"]: "77"},
+    )
     assert heads(new.id) == ["王建国"] and heads(house.id) == ["王磊"]
     assert {m.name for m in households.current_members(new.id)} == {"王建国", "李秀兰"}
     assert Resident.get_by_id(p["王芳"]).relation == "77"
     moved = LifeEvent.select().where(LifeEvent.reason.startswith("分户"))
-    assert {e.resident_id for e in moved if e.to_value == new.household_no} == {p["王建国"], p["李秀兰"]}
+    assert {e.resident_id for e in moved if e.to_value == new.household_no} == {
+        p["王建国"],
+        p["李秀兰"],
+    }
     # Merge the old couple back into their son's household.
-    households.merge_households(admin, new.id, house.id, {p["王建国"]: "51", p["李秀兰"]: "52"},
-                               DAY, "回家同住")
+    households.merge_households(
+        admin, new.id, house.id, {p["王建国"]: "51", p["李秀兰"]: "52"}, DAY, "回家同住"
+    )
     assert heads(house.id) == ["王磊"] and len(households.current_members(house.id)) == 6
     assert Household.get_by_id(new.id).archived
-    assert AuditLog.select().where((AuditLog.action == "archive")
-                                   & (AuditLog.record_id == str(new.id))).exists()
+    assert (
+        AuditLog.select()
+        .where((AuditLog.action == "archive") & (AuditLog.record_id == str(new.id)))
+        .exists()
+    )
     with pytest.raises(RegistryError, match="选择与户主"):
         other = households.create_household(admin, AddressInput(compound.id, "1号楼", "", "1"))
-        residents.create_resident(admin, other.id, person("孙丽", "2", dt.date(1975, 1, 1), "02", 30))
+        residents.create_resident(
+            admin, other.id, person("孙丽", "2", dt.date(1975, 1, 1), "02", 30)
+        )
         households.merge_households(admin, other.id, house.id, {}, DAY)
     assert heads(house.id) == ["王磊"]
 

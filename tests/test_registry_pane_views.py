@@ -26,8 +26,9 @@ class Clock:
 
 
 def _views(resident_id: int | None = None) -> list[AuditLog]:
-    query = AuditLog.select().where((AuditLog.action == "view")
-                                    & (AuditLog.table_name == "resident"))
+    query = AuditLog.select().where(
+        (AuditLog.action == "view") & (AuditLog.table_name == "resident")
+    )
     if resident_id is not None:
         query = query.where(AuditLog.record_id == str(resident_id))
     return list(query.order_by(AuditLog.id))

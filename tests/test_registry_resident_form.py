@@ -69,7 +69,10 @@ def test_a_typed_birth_date_or_sex_that_disagrees_is_a_warning(qtbot, admin, hou
     form.sex.set_code("2")
     qtbot.keyClicks(form.id_number, VALID)
     warning = form.id_warning.text()
-    assert "出生日期与身份证号码（1985-03-02）不一致" in warning and "性别与身份证号码不一致" in warning
+    assert (
+        "出生日期与身份证号码（1985-03-02）不一致" in warning
+        and "性别与身份证号码不一致" in warning
+    )
     assert form.use_id.isVisibleTo(form)
     state["answer"] = False
     form.save()  # asks, the clerk says no: nothing saved
@@ -99,7 +102,9 @@ def test_fifteen_digits_become_eighteen(qtbot, admin, household):
 
 def test_a_number_already_registered_offers_to_open_that_person(qtbot, admin, household, answer):
     asked, _ = answer
-    other = Resident.select().where(Resident.status == "current").order_by(Resident.id.desc()).first()
+    other = (
+        Resident.select().where(Resident.status == "current").order_by(Resident.id.desc()).first()
+    )
     before = Resident.select().count()
     form = _form(qtbot, admin, household_id=household.id)
     form.name.insert("重复者")
@@ -112,7 +117,9 @@ def test_a_number_already_registered_offers_to_open_that_person(qtbot, admin, ho
     assert Resident.select().count() == before
     # The service refuses too, whatever the window does.
     with pytest.raises(residents.DuplicateIdError) as info:
-        residents.create_resident(admin, household.id, ResidentData(name="重复者", id_number=other.id_number))
+        residents.create_resident(
+            admin, household.id, ResidentData(name="重复者", id_number=other.id_number)
+        )
     assert info.value.resident_id == other.id
 
 
@@ -141,15 +148,42 @@ def test_move_in_saves_every_field_with_an_event(qtbot, admin, household):
     form.save()
     assert form.result() == QDialog.DialogCode.Accepted, form.error.text()
     p = Resident.get(Resident.id_number == VALID)
-    assert (p.name, p.ethnicity, p.relation, p.education, p.marital_status, p.political_status,
-            p.category, p.phone, p.hukou_address, p.work_unit, p.arrived_on, p.pinyin_initials) == (
-        "李娜", "03", "97", "20", "20", "01", "4", "13912345678", "甘肃省庆阳市西峰区",
-        "县人民医院", dt.date(2026, 10, 8), "ln")
+    assert (
+        p.name,
+        p.ethnicity,
+        p.relation,
+        p.education,
+        p.marital_status,
+        p.political_status,
+        p.category,
+        p.phone,
+        p.hukou_address,
+        p.work_unit,
+        p.arrived_on,
+        p.pinyin_initials,
+    ) == (
+        "李娜",
+        "03",
+        "97",
+        "20",
+        "20",
+        "01",
+        "4",
+        "13912345678",
+        "甘肃省庆阳市西峰区",
+        "县人民医院",
+        dt.date(2026, 10, 8),
+        "ln",
+    )
     tags = {t.tag: t.detail for t in ResidentTag.select().where(ResidentTag.resident == p.id)}
     assert tags == {"dibao": "", "disabled": "4类2级"}
     event = p.events.get()
     assert (event.kind, event.event_date, event.from_value, event.reason) == (
-        "move_in", dt.date(2026, 10, 8), "甘肃省庆阳市", "投亲")
+        "move_in",
+        dt.date(2026, 10, 8),
+        "甘肃省庆阳市",
+        "投亲",
+    )
 
 
 def test_form_errors_name_the_field(qtbot, admin, household):
@@ -171,8 +205,11 @@ def test_edit_keeps_the_number_hidden_and_logs_reveals(qtbot, officer, clerk, ho
     person = Resident.select().where(Resident.household == household.id).first()
     form = _form(qtbot, officer, "edit", resident_id=person.id)
     assert form.id_number.text() == idcard.mask(person.id_number) and form.id_number.isReadOnly()
-    assert AuditLog.select().where((AuditLog.action == "view")
-                                   & (AuditLog.record_id == str(person.id))).exists()
+    assert (
+        AuditLog.select()
+        .where((AuditLog.action == "view") & (AuditLog.record_id == str(person.id)))
+        .exists()
+    )
     form.reveal.click()
     assert form.id_number.text() == person.id_number
     reveal = AuditLog.get(AuditLog.action == "reveal_id")

@@ -21,7 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _ids(text="", flt=None, **kw):
-    return [r.id for r in search.search(text, flt or ResidentFilter(status=None), limit=100000, **kw)]
+    return [
+        r.id for r in search.search(text, flt or ResidentFilter(status=None), limit=100000, **kw)
+    ]
 
 
 def _person(**where) -> Resident:
@@ -34,9 +36,15 @@ def _person(**where) -> Resident:
 @pytest.fixture
 def someone(demo_small):
     """A current head with a phone: the person the clerk is looking for."""
-    return (Resident.select().where((Resident.relation == "02") & (Resident.phone != "")
-                                    & (Resident.status == "current"))
-            .order_by(Resident.id).offset(5).first())
+    return (
+        Resident.select()
+        .where(
+            (Resident.relation == "02") & (Resident.phone != "") & (Resident.status == "current")
+        )
+        .order_by(Resident.id)
+        .offset(5)
+        .first()
+    )
 
 
 def test_finds_by_initials_pinyin_name_id_phone_household_and_address(someone):
@@ -49,7 +57,9 @@ def test_finds_by_initials_pinyin_name_id_phone_household_and_address(someone):
         "ID last four": someone.id_number[-4:],
         "ID birth date": someone.id_number[6:14],
         "ID with lower x": someone.id_number.lower(),
-        "full-width digits": someone.id_number[-6:].translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")),
+        "full-width digits": someone.id_number[-6:].translate(
+            str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+        ),
         "phone last four": someone.phone[-4:],
         "whole phone": someone.phone,
         "household number": house.household_no,
@@ -73,8 +83,16 @@ def test_two_parts_must_both_match(someone):
 
 def test_short_and_long_parts_agree_with_a_plain_scan(someone, monkeypatch):
     """The index-driven and the row-by-row query give the same rows in the same order."""
-    texts = ["王", "wj", "38", someone.pinyin_initials, someone.id_number[-4:], "号楼",
-             someone.name[-2:], "1单元"]
+    texts = [
+        "王",
+        "wj",
+        "38",
+        someone.pinyin_initials,
+        someone.id_number[-4:],
+        "号楼",
+        someone.name[-2:],
+        "1单元",
+    ]
     driven = {t: _ids(t) for t in texts}
     monkeypatch.setattr(search, "PROBE_LIMIT", -1)  # never use a candidate list
     search.clear_cache()
@@ -94,8 +112,12 @@ def test_filters(demo_small):
     assert old and all(r.birth_date <= AS_OF.replace(year=AS_OF.year - 60) for r in old)
     babies = search.search("", ResidentFilter(max_age=2, as_of=AS_OF), limit=10000)
     assert babies and all(r.birth_date > AS_OF.replace(year=AS_OF.year - 3) for r in babies)
-    tagged = {t.resident_id for t in ResidentTag.select().where(
-        (ResidentTag.tag == "disabled") & ResidentTag.end_date.is_null())}
+    tagged = {
+        t.resident_id
+        for t in ResidentTag.select().where(
+            (ResidentTag.tag == "disabled") & ResidentTag.end_date.is_null()
+        )
+    }
     disabled = _ids("", ResidentFilter(tag="disabled", status=None))
     assert disabled and set(disabled) == tagged
     for status in ("moved_out", "deceased"):
@@ -104,8 +126,10 @@ def test_filters(demo_small):
         assert stored > 0 and len(rows) == stored and {r.status for r in rows} == {status}
     total = Resident.select().count()
     assert search.count("", ResidentFilter(status=None)) == total
-    assert search.count("", ResidentFilter()) == Resident.select().where(
-        Resident.status == "current").count()
+    assert (
+        search.count("", ResidentFilter())
+        == Resident.select().where(Resident.status == "current").count()
+    )
 
 
 def test_counts_match_the_rows_and_cap(someone):
@@ -122,8 +146,9 @@ def test_sorting_and_paging(demo_small, sort):
     for offset in range(0, len(everyone), 37):
         pages += search.search("", ResidentFilter(status=None), limit=37, offset=offset, sort=sort)
     assert [r.id for r in pages] == [r.id for r in everyone]
-    backwards = search.search("", ResidentFilter(status=None), limit=100000, sort=sort,
-                              descending=True)
+    backwards = search.search(
+        "", ResidentFilter(status=None), limit=100000, sort=sort, descending=True
+    )
     assert [r.id for r in backwards] == [r.id for r in reversed(everyone)]
     if sort == "name":
         names = [r.name for r in everyone]
@@ -210,8 +235,10 @@ def test_ctrl_f_and_filters(qtbot, tab):
     qtbot.keyClick(tab.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert tab.search.hasFocus()
     tab.f_status.setCurrentIndex(tab.f_status.findData("deceased"))
-    qtbot.waitUntil(lambda: tab.model.rowCount() > 0 and all(
-        r.status == "deceased" for r in tab.model.rows), timeout=3000)
+    qtbot.waitUntil(
+        lambda: tab.model.rowCount() > 0 and all(r.status == "deceased" for r in tab.model.rows),
+        timeout=3000,
+    )
     assert tab.model.rowCount() == Resident.select().where(Resident.status == "deceased").count()
 
 
@@ -232,8 +259,9 @@ def test_enter_opens_the_person(qtbot, tab, someone, monkeypatch):
     import ui.registry.resident_form as form_module
 
     opened = []
-    monkeypatch.setattr(form_module, "open_resident",
-                        lambda user, rid, parent=None: opened.append(rid) or None)
+    monkeypatch.setattr(
+        form_module, "open_resident", lambda user, rid, parent=None: opened.append(rid) or None
+    )
     qtbot.keyClicks(tab.search, someone.phone)
     qtbot.keyClick(tab.search, Qt.Key.Key_Return)  # one match: Enter opens it
     assert opened == [someone.id]

@@ -79,12 +79,20 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, dialogs, 
     dialogs.check("ReturnDialog")
 
     back_home = Resident.get_by_id(person.id)
-    assert (back_home.status, back_home.household_id, back_home.relation, back_home.arrived_on) \
-        == ("current", home.id, person.relation, DAY)
+    assert (back_home.status, back_home.household_id, back_home.relation, back_home.arrived_on) == (
+        "current",
+        home.id,
+        person.relation,
+        DAY,
+    )
     assert heads(home.id) == home_heads
     [event] = events_of(person.id, "move_in")
     assert (event.from_value, event.to_value, event.event_date, event.reason) == (
-        "陕西省西安市雁塔区", home.household_no, DAY, "返乡")
+        "陕西省西安市雁塔区",
+        home.household_no,
+        DAY,
+        "返乡",
+    )
     [audit] = [a for a in audit_rows("resident", person.id) if a.note == "迁入登记"]
     assert json.loads(audit.after)["status"] == "current"
     assert tab.pane.fields["status"].text() == "在册"
@@ -94,8 +102,9 @@ def test_tab_move_back_returns_a_person_to_their_household(qtbot, tab, dialogs, 
         life_events.record_move_out(tab.user, person.id, DAY - dt.timedelta(days=1))
 
 
-def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_small, dialogs,
-                                                             answers):
+def test_move_back_into_another_household_through_the_picker(
+    qtbot, admin, demo_small, dialogs, answers
+):
     from ui.common.household_picker import HouseholdPicker
     from ui.registry.life_events import ReturnDialog
 
@@ -117,7 +126,11 @@ def test_move_back_into_another_household_through_the_picker(qtbot, admin, demo_
     assert (back.household_id, back.relation, back.status) == (other.id, "99", "current")
     assert len(heads(other.id)) == 1
     [event] = events_of(person.id, "move_in")
-    assert (event.from_value, event.to_value, event.household_id) == ("", other.household_no, other.id)
+    assert (event.from_value, event.to_value, event.household_id) == (
+        "",
+        other.household_no,
+        other.id,
+    )
 
 
 def test_a_head_who_comes_back_to_a_closed_household_heads_it_again(qtbot, admin, demo_small):
@@ -138,8 +151,12 @@ def test_a_head_who_comes_back_to_a_closed_household_heads_it_again(qtbot, admin
 def test_tab_category_button_records_a_change(qtbot, tab, dialogs):
     from ui.registry.life_events import CategoryDialog
 
-    person = Resident.select().where((Resident.status == "current") & (Resident.category == "1")) \
-        .order_by(Resident.id).first()
+    person = (
+        Resident.select()
+        .where((Resident.status == "current") & (Resident.category == "1"))
+        .order_by(Resident.id)
+        .first()
+    )
     tab.select_person(person.id)
 
     def change(dialog) -> None:
@@ -158,7 +175,9 @@ def test_tab_category_button_records_a_change(qtbot, tab, dialogs):
     [event] = events_of(person.id, "category_change")
     assert (event.from_value, event.to_value, event.event_date) == ("1", "3", DAY)
     [audit] = [a for a in audit_rows("resident", person.id) if a.note == "类别变更"]
-    assert json.loads(audit.before) == {"category": "1"} and json.loads(audit.after)["category"] == "3"
+    assert (
+        json.loads(audit.before) == {"category": "1"} and json.loads(audit.after)["category"] == "3"
+    )
     assert tab.pane.fields["category"].text() == "人户分离"
 
 
@@ -207,8 +226,11 @@ def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, dia
     tab.buttons["new_resident"].click()
     dialogs.check("NewResidentChooser", "ResidentForm")
     baby = Resident.get(Resident.name == "张小雨")
-    assert (baby.household_id, baby.status, baby.birth_date) == (house.id, "current",
-                                                                 dt.date(2026, 11, 1))
+    assert (baby.household_id, baby.status, baby.birth_date) == (
+        house.id,
+        "current",
+        dt.date(2026, 11, 1),
+    )
     [event] = events_of(baby.id, "birth")
     assert (event.to_value, event.event_date) == (house.household_no, dt.date(2026, 11, 1))
     assert audit_rows("resident", baby.id, "create")
@@ -256,11 +278,14 @@ def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, di
     assert heads(house.id) == ["周建军"]
     person = Resident.get(Resident.name == "周建军")
     assert not LifeEvent.select().where(LifeEvent.resident == person.id).exists()
-    assert audit_rows("household", house.id, "create") and audit_rows("resident", person.id, "create")
+    assert audit_rows("household", house.id, "create") and audit_rows(
+        "resident", person.id, "create"
+    )
 
 
-def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(qtbot, tab,
-                                                                              dialogs):
+def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(
+    qtbot, tab, dialogs
+):
     from ui.registry.household import HouseholdDialog
     from ui.registry.tab import NewResidentChooser
 
@@ -356,27 +381,47 @@ def test_household_picker_marks_a_closed_household(qtbot, admin, demo_small):
 # -- the tab's buttons open their dialogs for the selected person ----------------------------
 
 
-@pytest.mark.parametrize("key, cls, check", [
-    ("open", "ResidentForm", lambda d, p: d.mode == "edit" and d.resident_id == p.id),
-    ("household", "HouseholdDialog", lambda d, p: d.household_id == p.household_id),
-    ("new_household", "HouseholdDialog",
-     lambda d, p: d.household_id is None and d.compound.currentData() == p.household.compound_id),
-    ("birth", "ResidentForm", lambda d, p: d.mode == "birth" and d.household_id == p.household_id),
-    ("death", "LeaveDialog", lambda d, p: d.kind == "death" and d.resident_id == p.id),
-    ("move_out", "LeaveDialog", lambda d, p: d.kind == "move_out" and d.resident_id == p.id),
-    ("category", "CategoryDialog", lambda d, p: d.resident_id == p.id),
-    ("new_resident", "NewResidentChooser", lambda d, p: d.to_selected.isChecked()),
-])
-def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(qtbot, tab, dialogs, key,
-                                                                      cls, check):
+@pytest.mark.parametrize(
+    "key, cls, check",
+    [
+        ("open", "ResidentForm", lambda d, p: d.mode == "edit" and d.resident_id == p.id),
+        ("household", "HouseholdDialog", lambda d, p: d.household_id == p.household_id),
+        (
+            "new_household",
+            "HouseholdDialog",
+            lambda d, p: (
+                d.household_id is None and d.compound.currentData() == p.household.compound_id
+            ),
+        ),
+        (
+            "birth",
+            "ResidentForm",
+            lambda d, p: d.mode == "birth" and d.household_id == p.household_id,
+        ),
+        ("death", "LeaveDialog", lambda d, p: d.kind == "death" and d.resident_id == p.id),
+        ("move_out", "LeaveDialog", lambda d, p: d.kind == "move_out" and d.resident_id == p.id),
+        ("category", "CategoryDialog", lambda d, p: d.resident_id == p.id),
+        ("new_resident", "NewResidentChooser", lambda d, p: d.to_selected.isChecked()),
+    ],
+)
+def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(
+    qtbot, tab, dialogs, key, cls, check
+):
     import ui.registry.household
     import ui.registry.life_events
     import ui.registry.resident_form
     import ui.registry.tab
 
-    dialog_class = next(getattr(m, cls) for m in (ui.registry.life_events, ui.registry.household,
-                                                 ui.registry.resident_form, ui.registry.tab)
-                        if hasattr(m, cls))
+    dialog_class = next(
+        getattr(m, cls)
+        for m in (
+            ui.registry.life_events,
+            ui.registry.household,
+            ui.registry.resident_form,
+            ui.registry.tab,
+        )
+        if hasattr(m, cls)
+    )
     person = member(families()[0].id)
     tab.select_person(person.id)
     before = counts()
@@ -422,10 +467,14 @@ def test_tab_shortcuts_open_the_dialogs(qtbot, tab, dialogs):
     person = member(families()[0].id)
     tab.select_person(person.id)
     tab.table.setFocus()
-    for keys, cls in ((("H", Qt.KeyboardModifier.ControlModifier), HouseholdDialog),
-                      (("N", Qt.KeyboardModifier.ControlModifier), NewResidentChooser),
-                      (("N", Qt.KeyboardModifier.ControlModifier
-                        | Qt.KeyboardModifier.ShiftModifier), HouseholdDialog)):
+    for keys, cls in (
+        (("H", Qt.KeyboardModifier.ControlModifier), HouseholdDialog),
+        (("N", Qt.KeyboardModifier.ControlModifier), NewResidentChooser),
+        (
+            ("N", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier),
+            HouseholdDialog,
+        ),
+    ):
         dialogs.on(cls, cancel_dialog)
         activate(qtbot, tab)
         qtbot.keyClick(tab.table, keys[0], keys[1])
@@ -433,17 +482,26 @@ def test_tab_shortcuts_open_the_dialogs(qtbot, tab, dialogs):
     activate(qtbot, tab)
     qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     dialogs.check("HouseholdDialog", "NewResidentChooser", "ResidentForm")
-    assert dialogs.kinds() == ["HouseholdDialog", "NewResidentChooser", "HouseholdDialog", "ResidentForm"]
+    assert dialogs.kinds() == [
+        "HouseholdDialog",
+        "NewResidentChooser",
+        "HouseholdDialog",
+        "ResidentForm",
+    ]
 
 
 def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, dialogs, answers):
     from ui.registry.life_events import CorrectionDialog, LeaveDialog
 
-    house = next(h for h in families() if any(m.relation in ("10", "11", "12")
-                                              for m in households.current_members(h.id)))
+    house = next(
+        h
+        for h in families()
+        if any(m.relation in ("10", "11", "12") for m in households.current_members(h.id))
+    )
     head = residents.current_head(house.id)
-    spouse = next(m for m in households.current_members(house.id)
-                  if m.relation in ("10", "11", "12"))
+    spouse = next(
+        m for m in households.current_members(house.id) if m.relation in ("10", "11", "12")
+    )
     tab.select_person(head.id)
 
     def death(dialog) -> None:
@@ -462,8 +520,11 @@ def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, dia
     # it opens the correction, which is cancelled here.
     assert tab.selected_id() == head.id and tab.pane.fields["status"].text() == "已死亡"
     assert tab.pane.fields["household"].text() == f"{house.household_no}（死亡前为户主）"
-    row = next(r for r in range(tab.pane.history.rowCount())
-               if tab.pane.history.item(r, 1).text() == "死亡")
+    row = next(
+        r
+        for r in range(tab.pane.history.rowCount())
+        if tab.pane.history.item(r, 1).text() == "死亡"
+    )
     tab.pane.history.selectRow(row)
 
     def correct(dialog) -> None:
@@ -482,6 +543,8 @@ def test_tab_death_of_a_head_hands_over_and_the_history_corrects(qtbot, tab, dia
     assert back.status == "current" and heads(house.id) == [spouse.name]
     assert back.relation == spouse_rel
     assert [(e.kind, e.voided) for e in life_events.history(head.id)][-2:] == [
-        ("death", True), ("void", False)]
+        ("death", True),
+        ("void", False),
+    ]
     assert answers.asked[-1] == "确认撤销这条死亡登记？原登记保留并标为已撤销。"
     assert tab.pane.fields["status"].text() == "在册"

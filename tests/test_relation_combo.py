@@ -84,9 +84,24 @@ def test_search_keys_hold_the_name_its_pinyin_its_initials_and_the_code():
     assert {"nvxu", "nuxu", "nx"} <= set(keys["28"].split("|"))  # ü keyed as v or u
     assert "zi" not in keys["12"]  # 妻: its alias 妻子 does not put it under "zi"
     order = [code for code, _ in codes.common_first("relation")]
-    assert order[:15] == ["02", "01", "10", "11", "12", "22", "23", "32", "33", "38", "28",
-                          "41", "42", "51", "52"]
-    rest = order[len(codes.common("relation")):]
+    assert order[:15] == [
+        "02",
+        "01",
+        "10",
+        "11",
+        "12",
+        "22",
+        "23",
+        "32",
+        "33",
+        "38",
+        "28",
+        "41",
+        "42",
+        "51",
+        "52",
+    ]
+    rest = order[len(codes.common("relation")) :]
     assert rest == sorted(rest) and sorted(order) == sorted(codes.codes("relation"))
 
 
@@ -202,8 +217,17 @@ def test_arrow_keys_in_sex_step_between_man_and_woman_only(qtbot, admin, househo
     sex.setFocus()
     assert sex.code() == "0"  # 未知 until the number or the clerk says otherwise
     steps = []
-    for key in [Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_Down, Qt.Key.Key_PageDown,
-                Qt.Key.Key_End, Qt.Key.Key_Up, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Home]:
+    for key in [
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_End,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_Home,
+    ]:
         qtbot.keyClick(sex, key)
         steps.append(sex.code())
     assert steps == ["1", "2", "2", "2", "2", "1", "1", "1", "1"]
@@ -212,13 +236,25 @@ def test_arrow_keys_in_sex_step_between_man_and_woman_only(qtbot, admin, househo
     assert sex.code() == "2"
     center = QPointF(sex.rect().center())
     for delta, expected in [(-120, "2"), (120, "1"), (120, "1")]:
-        wheel = QWheelEvent(center, QPointF(sex.mapToGlobal(QPoint(5, 5))), QPoint(0, 0),
-                            QPoint(0, delta), Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        wheel = QWheelEvent(
+            center,
+            QPointF(sex.mapToGlobal(QPoint(5, 5))),
+            QPoint(0, 0),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
         QApplication.sendEvent(sex, wheel)
         assert sex.code() == expected
     # 未知/未说明 stay in the list, last, to be chosen on purpose.
-    assert [sex.itemText(i) for i in range(sex.count())] == ["男", "女", "未知的性别", "未说明的性别"]
+    assert [sex.itemText(i) for i in range(sex.count())] == [
+        "男",
+        "女",
+        "未知的性别",
+        "未说明的性别",
+    ]
     # Other combos keep the usual arrows.
     before = form.ethnicity.currentIndex()
     form.ethnicity.setFocus()

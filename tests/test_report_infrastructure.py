@@ -36,14 +36,19 @@ from reports.resident_list import build_resident_list
 MM = pdf_tools.MM
 # A paragraph full of places where cutting "like a knife" goes wrong: commas, quotes,
 # book-title marks and an ID number.
-BAD_TEXT = ("居民王建国说：“我们小区的路灯坏了，晚上出门很不方便。”他希望社区尽快联系《物业服务合同》"
-            "约定的物业公司维修，并在居民微信群里告知进度；同时，他提醒：“老年人多，要注意安全！”"
-            "登记编号为2026-0001，身份证号6106**********1234（已遮盖）。") * 2
+BAD_TEXT = (
+    "居民王建国说：“我们小区的路灯坏了，晚上出门很不方便。”他希望社区尽快联系《物业服务合同》"
+    "约定的物业公司维修，并在居民微信群里告知进度；同时，他提醒：“老年人多，要注意安全！”"
+    "登记编号为2026-0001，身份证号6106**********1234（已遮盖）。"
+) * 2
 
 
 def _bad_lines(lines: list[str]) -> list[str]:
-    return [line for line in lines if line and (line[0] in linebreak.CANNOT_START
-                                                or line[-1] in linebreak.CANNOT_END)]
+    return [
+        line
+        for line in lines
+        if line and (line[0] in linebreak.CANNOT_START or line[-1] in linebreak.CANNOT_END)
+    ]
 
 
 # -- line breaking ------------------------------------------------------------------------
@@ -51,20 +56,20 @@ def test_break_spans_moves_characters_down_instead_of_breaking_badly():
     ten = [10.0] * 20
     text = "一二三四，五六七八九"
     # Greedy would give "一二三四" / "，五六七八" …: the comma may not start a line.
-    spans = linebreak.break_spans(text, ten[:len(text)], [40.0])
+    spans = linebreak.break_spans(text, ten[: len(text)], [40.0])
     lines = [text[a:b] for a, b in spans]
     assert lines[0] == "一二三" and lines[1].startswith("四，")
     text = "一二三“四五”六七"
-    lines = [text[a:b] for a, b in linebreak.break_spans(text, ten[:len(text)], [40.0])]
+    lines = [text[a:b] for a, b in linebreak.break_spans(text, ten[: len(text)], [40.0])]
     assert lines[0] == "一二三" and lines[1].startswith("“四")
     # A dash or an ellipsis (two characters) is never split across lines.
     text = "他说——我们走吧……好的"
     lines = [text[a:b] for a, b in linebreak.break_spans(text, [10.0] * len(text), [30.0])]
     assert "".join(lines) == text
-    assert not any(line.endswith(("—", "…")) and not line.endswith(("——", "……"))
-                   for line in lines)
-    assert not any(line.startswith(("—", "…")) and not line.startswith(("——", "……"))
-                   for line in lines)
+    assert not any(line.endswith(("—", "…")) and not line.endswith(("——", "……")) for line in lines)
+    assert not any(
+        line.startswith(("—", "…")) and not line.startswith(("——", "……")) for line in lines
+    )
     # A serial number is not cut in two; one longer than a line is cut where it overflows.
     text = "证明编号2026-0001号"
     lines = [text[a:b] for a, b in linebreak.break_spans(text, [10.0] * len(text), [100.0])]
@@ -81,8 +86,10 @@ def test_paragraphs_never_start_a_line_with_closing_punctuation(db):
         # does break this text badly at some of these widths.
         stock = textsplit.wordSplit(BAD_TEXT, [float(width)], st.font, 16)
         stock_bad += len(_bad_lines([t for _, t in stock]))
-        for text in (esc(BAD_TEXT), esc(BAD_TEXT[:40]) + '<font color="red">'
-                     + esc(BAD_TEXT[40:]) + "</font>"):
+        for text in (
+            esc(BAD_TEXT),
+            esc(BAD_TEXT[:40]) + '<font color="red">' + esc(BAD_TEXT[40:]) + "</font>",
+        ):
             para = Paragraph(text, st.body)
             para.wrap(width, 10_000)
             lines = para.blPara.lines
@@ -181,7 +188,8 @@ def test_every_font_is_embedded_and_pages_keep_the_margins(printouts_pdfs):
         assert all(w.text in ("—", str(w.page)) for w in footer), name
         if name != "certificate":
             assert {w.page for w in footer if w.text.isdigit()} == set(
-                range(1, pdf_tools.pages(path) + 1))
+                range(1, pdf_tools.pages(path) + 1)
+            )
 
 
 def test_page_numbers_alternate_sides_and_headers_repeat(printouts_pdfs):
@@ -194,18 +202,26 @@ def test_page_numbers_alternate_sides_and_headers_repeat(printouts_pdfs):
         assert "公民身份号码" in pdf_tools.text(path, first=page, last=page)
 
 
-def test_renders_with_chinese_glyphs_on_a_machine_without_chinese_fonts(printouts_pdfs,
-                                                                       tmp_path, db):
+def test_renders_with_chinese_glyphs_on_a_machine_without_chinese_fonts(
+    printouts_pdfs, tmp_path, db
+):
     conf = tmp_path / "fonts.conf"
-    conf.write_text('<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
-                    f"<cachedir>{tmp_path}/cache</cachedir></fontconfig>", encoding="utf-8")
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig><dir>/nonexistent</dir>'
+        f"<cachedir>{tmp_path}/cache</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
     bare = dict(os.environ, FONTCONFIG_FILE=str(conf))
     assert subprocess.run(["fc-list"], env=bare, capture_output=True, text=True).stdout == ""
 
     def render(pdf: Path, out: str, env: dict[str, str] | None) -> tuple[bytes, str]:
-        result = subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1",
-                                 str(pdf), str(tmp_path / out)], env=env, capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / out)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         return next(tmp_path.glob(f"{out}*.png")).read_bytes(), result.stderr
 
     image, errors = render(printouts_pdfs["certificate"], "bare", bare)
@@ -234,8 +250,9 @@ def test_dates_arabic_by_default_chinese_numerals_as_option(demo_small, admin, t
     assert format_date(dt.date(2026, 12, 20), "chinese") == "二〇二六年十二月二十日"
     settings.set_value(admin, "date_style", "chinese")
     person = Resident.select().first()
-    cert = certificates.issue(admin, person.id, certificates.list_kinds()[0].id, "测试",
-                              today=dt.date(2026, 11, 27))
+    cert = certificates.issue(
+        admin, person.id, certificates.list_kinds()[0].id, "测试", today=dt.date(2026, 11, 27)
+    )
     text = pdf_tools.text(build_certificate(tmp_path / "c.pdf", cert.id), layout=False)
     assert "二〇二六年十一月二十七日" in text
 

@@ -44,9 +44,16 @@ def flat(path) -> str:
 
 def _oldest_current() -> Resident:
     """The oldest resident who is not a household head (a head leaving needs a successor)."""
-    return (Resident.select().where((Resident.status == "current") & (Resident.relation != HEAD)
-                                    & Resident.household.is_null(False))
-            .order_by(Resident.birth_date, Resident.id).first())
+    return (
+        Resident.select()
+        .where(
+            (Resident.status == "current")
+            & (Resident.relation != HEAD)
+            & Resident.household.is_null(False)
+        )
+        .order_by(Resident.birth_date, Resident.id)
+        .first()
+    )
 
 
 def test_submit_november_late_death_reprint_and_december(demo_small, supervisor, tmp_path):
@@ -83,9 +90,11 @@ def test_submit_november_late_death_reprint_and_december(demo_small, supervisor,
     assert december.total.opening == november.total.closing
     assert december.total.corrections == -1
     assert [(c.label, c.people, c.effect, c.note) for c in december.corrections] == [
-        ("补报死亡", 1, -1, "11月15日")]
+        ("补报死亡", 1, -1, "11月15日")
+    ]
     assert december.corrections[0].compound == next(
-        r.name for r in december.rows if r.compound_id == where)
+        r.name for r in december.rows if r.compound_id == where
+    )
     assert december.balanced and december.warnings == []
     assert december.total.closing == stats.monthly(DEC, sections=False).total.closing
     text = flat(tmp_path / "dec.pdf")
@@ -102,11 +111,15 @@ def test_the_balance_holds_every_month_across_late_events(demo_small, supervisor
     record_month(OCT, seed=2)
     # Late, after September was sent: a birth and a move out dated in September.
     household = Resident.select().where(Resident.status == "current").first().household
-    life_events.record_birth(supervisor, household.id, ResidentData(
-        name="补登婴儿", sex="2", birth_date=dt.date(2026, 9, 20), relation="20"))
+    life_events.record_birth(
+        supervisor,
+        household.id,
+        ResidentData(name="补登婴儿", sex="2", birth_date=dt.date(2026, 9, 20), relation="20"),
+    )
     leaving = _oldest_current()
-    life_events.record_move_out(supervisor, leaving.id, dt.date(2026, 9, 25), "陕西省外",
-                                reason="迁往外省")
+    life_events.record_move_out(
+        supervisor, leaving.id, dt.date(2026, 9, 25), "陕西省外", reason="迁往外省"
+    )
     at(3, month=11)
     second = submit_monthly_report(supervisor, OCT, None).submission
     record_month(NOV, seed=3)
@@ -118,13 +131,21 @@ def test_the_balance_holds_every_month_across_late_events(demo_small, supervisor
     for previous, this in zip(sent, sent[1:], strict=False):
         assert this.total.opening == previous.total.closing
         assert {r.compound_id: r.opening for r in this.rows} == {
-            r.compound_id: r.closing for r in previous.rows}
+            r.compound_id: r.closing for r in previous.rows
+        }
     for figures in [*sent, report_submissions.report_figures(DEC)]:
         assert figures.balanced, figures.month
         for row in [*figures.rows, figures.total]:
-            assert row.closing == (row.opening + row.corrections + row.births - row.deaths
-                                   + row.moved_in - row.moved_out + row.transfers_in
-                                   - row.transfers_out)
+            assert row.closing == (
+                row.opening
+                + row.corrections
+                + row.births
+                - row.deaths
+                + row.moved_in
+                - row.moved_out
+                + row.transfers_in
+                - row.transfers_out
+            )
     october = sent[1]
     assert october.total.corrections == 0  # a birth and a move out cancel in the total…
     assert sorted(c.label for c in october.corrections) == ["补报出生", "补报迁出"]
@@ -141,12 +162,16 @@ def test_a_month_is_sent_once_and_then_corrected_with_a_reason(demo_small, super
         submit_monthly_report(supervisor, NOV, None)
     at(2, 10)
     life_events.record_death(supervisor, _oldest_current().id, dt.date(2026, 11, 20))
-    compound = submit_monthly_report(supervisor, NOV, Resident.select().first()
-                                     .household.compound_id).submission
+    compound = submit_monthly_report(
+        supervisor, NOV, Resident.select().first().household.compound_id
+    ).submission
     at(2, 11)
     fixed = submit_monthly_report(supervisor, NOV, None, "补登11月20日死亡一人").submission
     assert [s.serial for s in ReportSubmission.select().order_by(ReportSubmission.id)] == [
-        "2026-11-001", "2026-11-002", "2026-11-003"]
+        "2026-11-001",
+        "2026-11-002",
+        "2026-11-003",
+    ]
     assert compound.kind == "submit" and compound.compound_id is not None
     assert fixed.kind == "correction" and fixed.corrects_id == first.id
     assert fixed.reason == "补登11月20日死亡一人"
@@ -160,8 +185,10 @@ def test_a_month_is_sent_once_and_then_corrected_with_a_reason(demo_small, super
     assert december.opening_from == "2026-11-003" and december.corrections == []
     rows = report_submissions.history(supervisor)
     assert [(r.serial, r.kind, r.in_force) for r in rows] == [
-        ("2026-11-003", "补报/更正", True), ("2026-11-002", "报送", True),
-        ("2026-11-001", "报送", False)]
+        ("2026-11-003", "补报/更正", True),
+        ("2026-11-002", "报送", True),
+        ("2026-11-001", "报送", False),
+    ]
     assert rows[0].corrects == "2026-11-001" and rows[0].display_name == "张建国"
 
 
@@ -215,11 +242,19 @@ def test_every_print_submission_and_reprint_is_logged(demo_small, supervisor, tm
     reprint_submission(supervisor, sent.id, tmp_path / "b.pdf")
     print_monthly_report(tmp_path / "c.pdf", NOV, None, "zhuren")  # a sent month: a reprint
     print_monthly_report(tmp_path / "d.pdf", DEC, None, "zhuren")
-    log = [(a.username, a.action, a.note) for a in AuditLog.select().where(
-        AuditLog.table_name.in_(("monthly_report", "report_submission"))).order_by(AuditLog.id)]
-    assert [(u, a) for u, a, _ in log] == [("zhuren", "print"), ("zhuren", "submit"),
-                                          ("zhuren", "reprint"), ("zhuren", "reprint"),
-                                          ("zhuren", "print")]
+    log = [
+        (a.username, a.action, a.note)
+        for a in AuditLog.select()
+        .where(AuditLog.table_name.in_(("monthly_report", "report_submission")))
+        .order_by(AuditLog.id)
+    ]
+    assert [(u, a) for u, a, _ in log] == [
+        ("zhuren", "print"),
+        ("zhuren", "submit"),
+        ("zhuren", "reprint"),
+        ("zhuren", "reprint"),
+        ("zhuren", "print"),
+    ]
     assert "2026-11-001" in log[1][2] and "2026-11-001" in log[2][2]
     assert "截至2026年12月2日" in log[4][2]
     after = json.loads(AuditLog.get(AuditLog.action == "submit").after)
@@ -233,7 +268,8 @@ def test_the_snapshot_keeps_every_figure_and_section(demo_small, supervisor):
     live = stats.monthly(NOV)
     assert frozen.rows == live.rows and frozen.total == live.total
     assert [dataclasses.astuple(s) for s in frozen.sections] == [
-        dataclasses.astuple(s) for s in live.sections]
+        dataclasses.astuple(s) for s in live.sections
+    ]
     assert frozen.extra_columns == live.extra_columns
     assert frozen.submission is not None and frozen.submission.serial == row.serial
     # The stored row does not change when the register does.

@@ -25,8 +25,7 @@ OCT = Month(2026, 10)
 
 def _generate(qtbot, dialog: ReportDialog) -> None:
     qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.pdf_path is not None or dialog.error is not None,
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.pdf_path is not None or dialog.error is not None, timeout=60_000)
     assert dialog.error is None
 
 
@@ -64,13 +63,17 @@ def test_monthly_report_is_built_previewed_and_matches_the_figures(qtbot, report
     assert compound.name in pdf_tools.text(dialog.pdf_path, layout=False)
 
 
-def test_without_qtpdf_print_and_preview_open_the_system_viewer(qtbot, report_dialog, tmp_path,
-                                                                 monkeypatch, dialogs):
+def test_without_qtpdf_print_and_preview_open_the_system_viewer(
+    qtbot, report_dialog, tmp_path, monkeypatch, dialogs
+):
     dialog = report_dialog
     _generate(qtbot, dialog)
     opened = []
-    monkeypatch.setattr(pdf_preview.QDesktopServices, "openUrl",
-                        lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        pdf_preview.QDesktopServices,
+        "openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
     monkeypatch.setattr(dialog.preview, "document", None)  # as on a machine without QtPdf
     qtbot.mouseClick(dialog.preview.print_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.preview.open_button, Qt.MouseButton.LeftButton)
@@ -111,7 +114,9 @@ def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeyp
     # Printed at full page size: the ink sits where the PDF put it (margins kept).
     original, on_paper = pdf_tools.ink_box(dialog.pdf_path), pdf_tools.ink_box(printed)
     assert all(abs(a - b) <= 2 for a, b in zip(original, on_paper, strict=True)), (
-        original, on_paper)
+        original,
+        on_paper,
+    )
     # A page range from the print dialog prints just those pages.
     one = printer_to_file()
     one.setOutputFileName(str(tmp_path / "one-page.pdf"))
@@ -124,8 +129,7 @@ def test_print_and_save_from_the_preview(qtbot, report_dialog, tmp_path, monkeyp
     assert saved.with_suffix(".pdf").read_bytes() == dialog.pdf_path.read_bytes()
 
 
-def test_household_forms_with_full_ids_need_a_reason(qtbot, demo_small, officer, clerk,
-                                                     dialogs):
+def test_household_forms_with_full_ids_need_a_reason(qtbot, demo_small, officer, clerk, dialogs):
     dialogs.allow("warn")
     warnings = dialogs.said("warn")
     dialog = ReportDialog(officer, kind=HOUSEHOLDS)
@@ -152,8 +156,11 @@ def quiet(dialogs):
     """Answer the confirmation with Yes and record the previews, closing them."""
     shown: list = []
     dialogs.always("confirm", True)
-    dialogs.on(pdf_preview.PdfPreviewDialog,
-               lambda preview: (shown.append(preview.preview.path), preview.reject()), always=True)
+    dialogs.on(
+        pdf_preview.PdfPreviewDialog,
+        lambda preview: (shown.append(preview.preview.path), preview.reject()),
+        always=True,
+    )
     return shown
 
 
@@ -217,8 +224,9 @@ def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, dialogs):
     from ui.main_window import MainWindow
 
     opened = []
-    dialogs.on(ReportDialog, lambda d: (opened.append(d.kind.currentData()), d.reject()),
-               always=True)
+    dialogs.on(
+        ReportDialog, lambda d: (opened.append(d.kind.currentData()), d.reject()), always=True
+    )
     dialogs.on(CertificateDialog, lambda d: (opened.append("certificate"), d.reject()))
     window = MainWindow(clerk)
     qtbot.addWidget(window)
@@ -233,7 +241,8 @@ def test_reports_menu_in_the_main_window(qtbot, demo_small, clerk, dialogs):
 
 
 def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
-        qtbot, demo_small, supervisor, dialogs):
+    qtbot, demo_small, supervisor, dialogs
+):
     import datetime as dt
 
     from models.core import clock
@@ -249,8 +258,9 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
     nov = Month(2026, 11)
     assert dialog.chosen_month() == nov and dialog.status.text() == "未报送。"
     qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.submitted_serial is not None or dialog.error is not None,
-                    timeout=60_000)
+    qtbot.waitUntil(
+        lambda: dialog.submitted_serial is not None or dialog.error is not None, timeout=60_000
+    )
     assert dialog.error is None and dialog.submitted_serial == "2026-11-001"
     assert len(asked) == 1 and "2026年11月全社区月度报表" in asked[0] and "固定" in asked[0]
     first = ReportSubmission.get()
@@ -259,22 +269,28 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
     assert dialog.submit_button.text().startswith("补报/更正")
     # A death dated in November, entered after: sending again asks for a reason.
     clock.freeze(dt.datetime(2026, 12, 2, 10, 0))
-    person = Resident.select().where((Resident.status == "current")
-                                     & (Resident.relation != "02")).first()
+    person = (
+        Resident.select()
+        .where((Resident.status == "current") & (Resident.relation != "02"))
+        .first()
+    )
     life_events.record_death(supervisor, person.id, dt.date(2026, 11, 15))
     dialogs.answer("ask_text", "补登11月15日死亡")
     dialog.submitted_serial = None
     qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.submitted_serial is not None or dialog.error is not None,
-                    timeout=60_000)
+    qtbot.waitUntil(
+        lambda: dialog.submitted_serial is not None or dialog.error is not None, timeout=60_000
+    )
     assert dialog.submitted_serial == "2026-11-002"
     second = ReportSubmission.get(ReportSubmission.serial == "2026-11-002")
     assert second.kind == "correction" and second.reason == "补登11月15日死亡"
     assert second.closing == first.closing - 1
     # The history lists both, newest first; 重印 shows the first exactly as it was sent.
     shown: list = []
-    dialogs.on(pdf_preview.PdfPreviewDialog,
-               lambda preview: (shown.append(preview.preview.path), preview.reject()))
+    dialogs.on(
+        pdf_preview.PdfPreviewDialog,
+        lambda preview: (shown.append(preview.preview.path), preview.reject()),
+    )
     history = ReportHistoryDialog(supervisor, dialog)
     qtbot.addWidget(history)
     assert history.model.rowCount() == 2
@@ -282,8 +298,12 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
     history.view.selectRow(1)
     qtbot.mouseClick(history.reprint_button, Qt.MouseButton.LeftButton)
     assert len(shown) == 1 and shown[0].read_bytes() == bytes(first.pdf)
-    assert AuditLog.select().where((AuditLog.action == "reprint")
-                                   & AuditLog.note.contains("2026-11-001")).count() == 1
+    assert (
+        AuditLog.select()
+        .where((AuditLog.action == "reprint") & AuditLog.note.contains("2026-11-001"))
+        .count()
+        == 1
+    )
     # December: the figures tab opens with the sent closing figure and one correction.
     dialog.set_month(Month(2026, 12))
     assert "尚未结束" in dialog.status.text() and not dialog.submit_button.isEnabled()
@@ -294,8 +314,7 @@ def test_submit_from_the_dialog_then_correct_and_reprint_from_the_history(
     assert "未结束" in pdf_tools.text(dialog.pdf_path, layout=False)
 
 
-def test_clerks_cannot_submit_and_a_future_month_is_refused(qtbot, demo_small, clerk,
-                                                            dialogs):
+def test_clerks_cannot_submit_and_a_future_month_is_refused(qtbot, demo_small, clerk, dialogs):
     dialogs.allow("warn")
     warnings = dialogs.said("warn")
     dialog = ReportDialog(clerk)

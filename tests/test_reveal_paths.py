@@ -32,8 +32,11 @@ def shown(dialogs):
     """Confirmations answered Yes; the certificate PDFs recorded, the preview closed."""
     pdfs: list = []
     dialogs.always("confirm", True)
-    dialogs.on(pdf_preview.PdfPreviewDialog,
-               lambda preview: (pdfs.append(preview.preview.path), preview.reject()), always=True)
+    dialogs.on(
+        pdf_preview.PdfPreviewDialog,
+        lambda preview: (pdfs.append(preview.preview.path), preview.reject()),
+        always=True,
+    )
     return pdfs
 
 
@@ -42,8 +45,7 @@ def person(demo_small):
     return Resident.select().where(Resident.status == "current").first()
 
 
-def test_ticking_full_id_in_the_preview_reveals_nothing_until_issued(qtbot, person, officer,
-                                                                     shown):
+def test_ticking_full_id_in_the_preview_reveals_nothing_until_issued(qtbot, person, officer, shown):
     dialog = CertificateDialog(officer, resident_id=person.id)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.purpose, "ban li ju zhu zheng")
@@ -65,8 +67,9 @@ def test_ticking_full_id_in_the_preview_reveals_nothing_until_issued(qtbot, pers
 
 def test_a_reprint_with_the_full_number_is_one_more_reveal(person, officer):
     kind = certificates.list_kinds()[0]
-    cert = certificates.issue(officer, person.id, kind.id, "办理居住证", full_id=True,
-                              reason="派出所要求")
+    cert = certificates.issue(
+        officer, person.id, kind.id, "办理居住证", full_id=True, reason="派出所要求"
+    )
     assert len(_reveals()) == 1
     certificates.record_reprint(officer, cert.id)
     assert len(_reveals()) == 2
@@ -97,7 +100,8 @@ def test_export_masks_ids_for_a_role_that_may_not_reveal_them(tmp_path, person, 
         return {row[column] for row in sheet.iter_rows(min_row=3, values_only=True)}
 
     assert person.id_number not in ids(masked_file) and idcard.mask(person.id_number) in ids(
-        masked_file)
+        masked_file
+    )
     assert person.id_number in ids(full_file)
     exports = list(AuditLog.select().where(AuditLog.action == "export").order_by(AuditLog.id))
     assert [e.username for e in exports] == ["clerk", "admin"]
@@ -173,8 +177,9 @@ def test_issue_without_the_tick_reveals_nothing(qtbot, person, officer, dialogs)
     assert _reveals() == []
 
 
-def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path, person, clerk,
-                                                                officer, dialogs):
+def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(
+    qtbot, tmp_path, person, clerk, officer, dialogs
+):
     dialog = CertificateDialog(clerk, resident_id=person.id)
     qtbot.addWidget(dialog)
     assert not dialog.full_id.isEnabled()
@@ -197,8 +202,14 @@ def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path,
 
     # A certificate an officer issued with the full number: the clerk can neither reprint
     # it from the log nor build its PDF.
-    cert = certificates.issue(officer, person.id, certificates.list_kinds()[0].id, "办理居住证",
-                              full_id=True, reason="派出所要求")
+    cert = certificates.issue(
+        officer,
+        person.id,
+        certificates.list_kinds()[0].id,
+        "办理居住证",
+        full_id=True,
+        reason="派出所要求",
+    )
     dialog.refresh_log()
     _select_log_row(dialog, cert.serial)
     warned.clear()
@@ -218,8 +229,7 @@ def test_a_clerk_is_refused_a_full_id_in_the_dialog_and_the_pdf(qtbot, tmp_path,
     assert not (tmp_path / "c.pdf").exists() and len(_reveals()) == 1
 
 
-def test_the_person_pane_reveals_once_per_click_and_not_for_a_clerk(qtbot, person, officer,
-                                                                    clerk):
+def test_the_person_pane_reveals_once_per_click_and_not_for_a_clerk(qtbot, person, officer, clerk):
     pane = PersonPane(officer)
     qtbot.addWidget(pane)
     pane.show()
@@ -289,8 +299,7 @@ def test_household_forms_with_full_ids_leave_one_row_without_none(qtbot, person,
 
 def _generate(qtbot, dialog: ReportDialog) -> None:
     qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.pdf_path is not None or dialog.error is not None,
-                    timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.pdf_path is not None or dialog.error is not None, timeout=60_000)
     assert dialog.error is None
 
 

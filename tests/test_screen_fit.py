@@ -21,10 +21,12 @@ def _fits(widget: QWidget) -> None:
     widget.show()
     minimum = widget.minimumSizeHint().expandedTo(widget.minimumSize())
     assert minimum.width() <= USABLE_WIDTH and minimum.height() <= USABLE_HEIGHT, (
-        f"{type(widget).__name__} needs at least {minimum.width()}×{minimum.height()}")
+        f"{type(widget).__name__} needs at least {minimum.width()}×{minimum.height()}"
+    )
     size = widget.size()  # as it opens
     assert size.width() <= USABLE_WIDTH and size.height() <= USABLE_HEIGHT, (
-        f"{type(widget).__name__} opens at {size.width()}×{size.height()}")
+        f"{type(widget).__name__} opens at {size.width()}×{size.height()}"
+    )
     widget.close()
 
 
@@ -90,7 +92,8 @@ def test_new_event_template_names_are_not_clipped(qtbot, admin):
     qtbot.waitExposed(dialog)
     names = dialog.templates
     longest = max(names.visualItemRect(names.item(i)).width() for i in range(names.count()))
-    widest_text = max(names.fontMetrics().horizontalAdvance(names.item(i).text())
-                      for i in range(names.count()))
+    widest_text = max(
+        names.fontMetrics().horizontalAdvance(names.item(i).text()) for i in range(names.count())
+    )
     assert names.viewport().width() >= widest_text and longest >= widest_text
     assert names.horizontalScrollBar().maximum() == 0  # nothing to scroll to

@@ -58,8 +58,9 @@ def _actor_functions() -> list[tuple[str, object]]:
 def test_every_public_function_taking_an_actor_goes_through_the_door():
     functions = _actor_functions()
     assert len(functions) > 100
-    missing = [name for name, func in functions
-               if service_info(func) is None and name not in NOT_SERVICES]
+    missing = [
+        name for name, func in functions if service_info(func) is None and name not in NOT_SERVICES
+    ]
     assert not missing, "not decorated with @service (models.core.service): " + ", ".join(missing)
     names = {name for name, _ in functions}
     stale = [name for name in NOT_SERVICES if name not in names]
@@ -92,7 +93,10 @@ def _action_literals(path: Path, root: Path = ROOT) -> list[str]:
             index, keyword = 2, "action"  # events_service.audit_note(actor, event_id, action, …)
         else:
             continue
-        args = [*node.args[index:index + 1], *(k.value for k in node.keywords if k.arg == keyword)]
+        args = [
+            *node.args[index : index + 1],
+            *(k.value for k in node.keywords if k.arg == keyword),
+        ]
         if any(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
             found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}")
     return found
@@ -109,15 +113,18 @@ def test_no_audit_row_is_written_with_a_string_for_its_action():
 
 def test_the_literal_check_sees_a_string_action(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('audit.record(user, "view", "resident", 1)\n'
-                      'audit.record(user, audit.Action.VIEW, "resident", 1)\n'
-                      'service.audit_note(actor, 3, "print", "note")\n'
-                      'audit.record(user, action="view", table_name="resident")\n',
-                      encoding="utf-8")
+    sample.write_text(
+        'audit.record(user, "view", "resident", 1)\n'
+        'audit.record(user, audit.Action.VIEW, "resident", 1)\n'
+        'service.audit_note(actor, 3, "print", "note")\n'
+        'audit.record(user, action="view", table_name="resident")\n',
+        encoding="utf-8",
+    )
     assert _action_literals(sample, tmp_path) == ["sample.py:1", "sample.py:3", "sample.py:4"]
 
 
 # -- the door at work, on a real database ------------------------------------------------------
+
 
 @service(Perm.REGISTRY_IMPORT)
 def _add_compound(actor, name: str, fail: bool = False) -> Compound:
@@ -172,6 +179,7 @@ def test_a_read_only_service_opens_no_transaction_and_a_writing_one_does(clerk):
 
 # -- audit actions ----------------------------------------------------------------------------
 
+
 def test_an_unknown_action_is_refused_and_writes_nothing(db):
     before = AuditLog.select().count()
     with pytest.raises(ValueError):
@@ -193,10 +201,14 @@ def test_actions_keep_their_stored_strings_and_chinese_names(db):
 def test_record_many_writes_the_rows_record_writes(db):
     one = audit.record("clerk", audit.Action.UPDATE, "resident", 7, {"a": 1}, {"a": "二"}, "导入")
     stamp = AuditLog.get_by_id(one.id).at
-    written = audit.record_many("clerk", [
-        audit.Entry(audit.Action.UPDATE, "resident", 7, {"a": 1}, {"a": "二"}, "导入"),
-        audit.Entry(audit.Action.CREATE, "resident", 8, None, {"b": None}, "导入"),
-    ], at=stamp)
+    written = audit.record_many(
+        "clerk",
+        [
+            audit.Entry(audit.Action.UPDATE, "resident", 7, {"a": 1}, {"a": "二"}, "导入"),
+            audit.Entry(audit.Action.CREATE, "resident", 8, None, {"b": None}, "导入"),
+        ],
+        at=stamp,
+    )
     assert written == 2
     assert audit.record_many("clerk", []) == 0
     rows = list(AuditLog.select().where(AuditLog.id > one.id - 1).order_by(AuditLog.id))

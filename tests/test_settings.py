@@ -95,8 +95,9 @@ def test_bad_values_are_refused_in_the_dialog(qtbot, tmp_path, admin):
 
 def test_restore_defaults_fills_every_default(qtbot, admin):
     settings.set_many(admin, {"issuing_unit": "别的单位", "date_style": "chinese", "mask_ids": "0"})
-    local_config.save(admin, LocalConfig(backup_dir="/media/usb", keep_daily=3, keep_monthly=1,
-                                         auto_backup=False))
+    local_config.save(
+        admin, LocalConfig(backup_dir="/media/usb", keep_daily=3, keep_monthly=1, auto_backup=False)
+    )
     dialog = SettingsDialog(admin)
     qtbot.addWidget(dialog)
     assert dialog.line_edit("issuing_unit").text() == "别的单位" and dialog.keep_daily.value() == 3
@@ -136,8 +137,9 @@ def test_settings_values_are_checked_in_the_service(admin):
 def test_a_damaged_settings_file_gives_the_defaults(tmp_path):
     local_config.config_path().write_text("{not json", encoding="utf-8")
     assert local_config.load() == LocalConfig()
-    local_config.config_path().write_text(json.dumps({"keep_daily": "7", "keep_monthly": 5000,
-                                                      "auto_backup": 1}), encoding="utf-8")
+    local_config.config_path().write_text(
+        json.dumps({"keep_daily": "7", "keep_monthly": 5000, "auto_backup": 1}), encoding="utf-8"
+    )
     config = local_config.load()
     assert config.keep_daily == 7 and config.keep_monthly == 120 and config.auto_backup is True
 
@@ -237,7 +239,8 @@ def test_brief_title_is_set_through_the_dialog_and_used_for_the_brief(qtbot, adm
     assert events_service.brief_title() == "南关社区“邻里节”活动简报"
     rows = list(AuditLog.select().where(AuditLog.table_name == "setting"))
     assert [(row.record_id, json.loads(row.before), json.loads(row.after)) for row in rows] == [
-        ("brief_title", {"brief_title": ""}, {"brief_title": "南关社区“邻里节”活动简报"})]
+        ("brief_title", {"brief_title": ""}, {"brief_title": "南关社区“邻里节”活动简报"})
+    ]
 
     # Emptied again, the title is derived again (and from a new issuing unit).
     dialog = SettingsDialog(admin)
@@ -257,8 +260,9 @@ def test_a_changed_setting_is_audited_once_and_an_unchanged_save_not_at_all(qtbo
     qtbot.mouseClick(dialog.check_box("mask_ids"), Qt.MouseButton.LeftButton)
     _click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     rows = list(AuditLog.select().where(AuditLog.table_name == "setting"))
-    assert [(row.record_id, row.action, json.loads(row.before), json.loads(row.after))
-            for row in rows] == [("mask_ids", "update", {"mask_ids": "1"}, {"mask_ids": "0"})]
+    assert [
+        (row.record_id, row.action, json.loads(row.before), json.loads(row.after)) for row in rows
+    ] == [("mask_ids", "update", {"mask_ids": "1"}, {"mask_ids": "0"})]
     assert settings.get_bool("mask_ids") is False
 
     dialog = SettingsDialog(admin)
@@ -266,7 +270,10 @@ def test_a_changed_setting_is_audited_once_and_an_unchanged_save_not_at_all(qtbo
     assert not dialog.check_box("mask_ids").isChecked()
     _click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
-    assert settings.set_many(admin, {"mask_ids": "0", "issuing_unit": " 城关街道南关社区居民委员会"}) == []
+    assert (
+        settings.set_many(admin, {"mask_ids": "0", "issuing_unit": " 城关街道南关社区居民委员会"})
+        == []
+    )
     assert AuditLog.select().where(AuditLog.table_name == "setting").count() == 1
 
 

@@ -51,8 +51,12 @@ def messages(dialogs):
     """Message boxes recorded by kind; a question is answered 否."""
     dialogs.allow("inform", "warn", "error")
     dialogs.always("confirm", False)
-    return {"information": dialogs.said("inform"), "warning": dialogs.said("warn"),
-            "critical": dialogs.said("error"), "question": dialogs.said("confirm")}
+    return {
+        "information": dialogs.said("inform"),
+        "warning": dialogs.said("warn"),
+        "critical": dialogs.said("error"),
+        "question": dialogs.said("confirm"),
+    }
 
 
 def corrupt(path: Path) -> None:
@@ -71,8 +75,9 @@ def _answer_recovery(dialogs, button: str, seen: dict) -> None:
     dialogs.on(RecoveryDialog, act)
 
 
-def test_damaged_database_offers_the_newest_good_backup(tmp_path, monkeypatch, controller, messages,
-                                                         admin, demo_small, dialogs):
+def test_damaged_database_offers_the_newest_good_backup(
+    tmp_path, monkeypatch, controller, messages, admin, demo_small, dialogs
+):
     db_file = database_path()
     older = backup.auto_backup(local_config.load()).info
     Household.update(archived=True).where(Household.id <= 5).execute()
@@ -93,14 +98,17 @@ def test_damaged_database_offers_the_newest_good_backup(tmp_path, monkeypatch, c
     assert "75 户" in seen["offer"]
     assert Household.select().where(Household.archived == False).count() == 75  # noqa: E712
     assert "已恢复" in messages["information"][0]
-    aside = [p for p in db_file.parent.iterdir() if p.name.startswith(db_file.name + ".before-restore-")]
+    aside = [
+        p for p in db_file.parent.iterdir() if p.name.startswith(db_file.name + ".before-restore-")
+    ]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged  # kept as it was, for IT
     assert AuditLog.select().where(AuditLog.action == "restore").count() == 1
     assert controller.window is not None and controller.lock is not None
 
 
-def test_declining_recovery_changes_nothing(tmp_path, monkeypatch, controller, messages, admin,
-                                            demo_small, dialogs):
+def test_declining_recovery_changes_nothing(
+    tmp_path, monkeypatch, controller, messages, admin, demo_small, dialogs
+):
     db_file = database_path()
     close_database()
     corrupt(db_file)
@@ -114,8 +122,9 @@ def test_declining_recovery_changes_nothing(tmp_path, monkeypatch, controller, m
     assert controller.window is None and controller.lock is None
 
 
-def test_damage_found_while_opening_also_gets_the_way_back(monkeypatch, controller, messages,
-                                                           admin, demo_small, dialogs):
+def test_damage_found_while_opening_also_gets_the_way_back(
+    monkeypatch, controller, messages, admin, demo_small, dialogs
+):
     import peewee
 
     db_file = database_path()
@@ -139,8 +148,9 @@ def test_damage_found_while_opening_also_gets_the_way_back(monkeypatch, controll
     assert any(p.name.startswith("desk.sqlite3.before-restore-") for p in db_file.parent.iterdir())
 
 
-def test_recovery_from_a_backup_chosen_by_hand(tmp_path, monkeypatch, controller, messages, admin,
-                                               demo_small, dialogs):
+def test_recovery_from_a_backup_chosen_by_hand(
+    tmp_path, monkeypatch, controller, messages, admin, demo_small, dialogs
+):
     db_file = database_path()
     usb = backup.create_backup(tmp_path / "usb" / "office.zip").path  # not in the backup folder
     close_database()
@@ -164,7 +174,9 @@ def test_recovery_from_a_backup_chosen_by_hand(tmp_path, monkeypatch, controller
 
 def test_a_newer_database_is_refused_with_a_sentence(tmp_path, controller, messages, admin):
     db_file = database_path()
-    database.execute_sql("INSERT INTO schema_version (version, applied_at) VALUES (999, '2030-01-01')")
+    database.execute_sql(
+        "INSERT INTO schema_version (version, applied_at) VALUES (999, '2030-01-01')"
+    )
     close_database()
     assert controller.start(db_file) is False
     assert "更新版本" in messages["critical"][0]
@@ -172,8 +184,11 @@ def test_a_newer_database_is_refused_with_a_sentence(tmp_path, controller, messa
 
 def test_second_window_is_told_the_file_is_in_use_and_a_crash_frees_it(controller, messages, admin):
     db_file = database_path()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db_file), str(ROOT)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db_file), str(ROOT)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         assert controller.start(db_file) is False
@@ -214,8 +229,14 @@ def test_lock_in_one_process(tmp_path):
 def test_self_test_from_source(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path))
     env.pop("NDESK_DATA_DIR", None)
-    result = subprocess.run([sys.executable, "main.py", "--self-test"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "main.py", "--self-test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "自检通过" in out and "[失败]" not in out

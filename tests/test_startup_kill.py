@@ -53,8 +53,11 @@ def _isolated(tmp_path, monkeypatch):
 
 def _run_and_kill(db_file: Path, mode: str, kill_after: str) -> list[str]:
     """Start the writer, SIGKILL it when it prints a line starting with *kill_after*."""
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db_file), str(ROOT), mode],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db_file), str(ROOT), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     lines = []
     try:
         for line in proc.stdout:

@@ -17,12 +17,12 @@ from models.registry import compounds
 SEP, OCT, NOV = Month(2026, 9), Month(2026, 10), Month(2026, 11)
 
 
-
 @pytest.fixture
 def demo_until_august(load_demo):
     """The demo community with its own life events ending before the months these tests
     record, so that today's register is the state at the end of each recorded month."""
     return load_demo(households=80, seed=7, as_of=dt.date(2026, 8, 31))
+
 
 def _closing_by_compound(month: Month) -> dict[int, int]:
     return {r.compound_id: r.closing for r in stats.monthly(month, sections=False).rows}
@@ -47,8 +47,12 @@ def test_past_months_from_register_plus_events(demo_until_august):
     previous_closing = None
     for month in (SEP, OCT, NOV):
         done = recorded[month]
-        for counter, sign in ((done.births, 1), (done.moved_in, 1), (done.deaths, -1),
-                              (done.moved_out, -1)):
+        for counter, sign in (
+            (done.births, 1),
+            (done.moved_in, 1),
+            (done.deaths, -1),
+            (done.moved_out, -1),
+        ):
             for cid, n in counter.items():
                 expected[cid] += sign * n
         for old, new in done.transfers:
@@ -79,33 +83,54 @@ def test_current_month_figures_equal_plain_counts(demo_small):
     figures = stats.monthly(NOV)
     current = Resident.select().where(Resident.status == "current")
     assert figures.total.population == current.count()
-    assert figures.total.registered_male == current.where(
-        (Resident.category == "1") & (Resident.sex == "1")).count()
-    assert figures.total.registered_female == current.where(
-        (Resident.category == "1") & (Resident.sex == "2")).count()
+    assert (
+        figures.total.registered_male
+        == current.where((Resident.category == "1") & (Resident.sex == "1")).count()
+    )
+    assert (
+        figures.total.registered_female
+        == current.where((Resident.category == "1") & (Resident.sex == "2")).count()
+    )
     assert figures.total.floating == current.where(Resident.category == "4").count()
     assert figures.total.separated == current.where(Resident.category == "3").count()
     assert figures.total.resident_population == current.where(Resident.category != "4").count()
-    assert figures.total.aged_60_plus == current.where(
-        Resident.birth_date <= dt.date(1966, 11, 30)).count()
-    dibao = (ResidentTag.select(ResidentTag.resident).join(Resident)
-             .where((ResidentTag.tag == "dibao") & (Resident.status == "current")))
+    assert (
+        figures.total.aged_60_plus
+        == current.where(Resident.birth_date <= dt.date(1966, 11, 30)).count()
+    )
+    dibao = (
+        ResidentTag.select(ResidentTag.resident)
+        .join(Resident)
+        .where((ResidentTag.tag == "dibao") & (Resident.status == "current"))
+    )
     assert figures.total.dibao_people == dibao.count()
     assert figures.total.dibao_households == len({r.resident.household_id for r in dibao})
     assert figures.total.households == len({r.household_id for r in current})
-    assert figures.total.disabled == (ResidentTag.select().join(Resident)
-                                      .where((ResidentTag.tag == "disabled")
-                                             & (Resident.status == "current")).count())
-    assert figures.total.births == LifeEvent.select().where(
-        (LifeEvent.kind == "birth") & (LifeEvent.event_date >= NOV.first)).count()
+    assert figures.total.disabled == (
+        ResidentTag.select()
+        .join(Resident)
+        .where((ResidentTag.tag == "disabled") & (Resident.status == "current"))
+        .count()
+    )
+    assert (
+        figures.total.births
+        == LifeEvent.select()
+        .where((LifeEvent.kind == "birth") & (LifeEvent.event_date >= NOV.first))
+        .count()
+    )
 
 
 def test_unrecorded_change_is_flagged_not_hidden(demo_small):
     person = Resident.select().where(Resident.status == "current").first()
     cid = person.household.compound_id
     # A death was recorded but the register still has the person as current.
-    LifeEvent.create(resident=person, household=person.household, kind="death",
-                     event_date=dt.date(2026, 10, 12), username="clerk")
+    LifeEvent.create(
+        resident=person,
+        household=person.household,
+        kind="death",
+        event_date=dt.date(2026, 10, 12),
+        username="clerk",
+    )
     figures = stats.monthly(OCT)
     row = next(r for r in figures.rows if r.compound_id == cid)
     assert row.deaths == 1 and row.difference == 1 and not row.balanced
@@ -120,8 +145,14 @@ def test_category_tags_and_age_are_taken_at_the_months_end(demo_small):
     floating = Resident.select().where(Resident.category == "4").first()
     floating.category = "2"
     floating.save()
-    LifeEvent.create(resident=floating, kind="category_change", event_date=dt.date(2026, 10, 5),
-                     from_value="4", to_value="2", username="clerk")
+    LifeEvent.create(
+        resident=floating,
+        kind="category_change",
+        event_date=dt.date(2026, 10, 5),
+        from_value="4",
+        to_value="2",
+        username="clerk",
+    )
     dibao = ResidentTag.select().where(ResidentTag.tag == "dibao").first()
     dibao.end_date = dt.date(2026, 10, 20)
     dibao.save()
@@ -149,8 +180,12 @@ def test_one_compound_scope(demo_small):
 
 
 def provided_section(first, last, compound_id):
-    return Section("计生服务个案", ["项目", "件数"], [["本月新开", 4], ["逾期未办", 1]],
-                   note=f"{first:%m-%d}至{last:%m-%d}")
+    return Section(
+        "计生服务个案",
+        ["项目", "件数"],
+        [["本月新开", 4], ["逾期未办", 1]],
+        note=f"{first:%m-%d}至{last:%m-%d}",
+    )
 
 
 def provided_figure(first, last, compound_id):
@@ -166,9 +201,18 @@ def test_providers_plug_in_and_absent_ones_print_nothing(demo_small, monkeypatch
     monkeypatch.setattr(areas, "AREAS", ())
     plain = stats.monthly(OCT)
     assert plain.sections == [] and plain.extra_columns == []
-    monkeypatch.setattr(areas, "AREAS", (
-        Area("test", "测试", sections=(provided_section, broken_section),
-             figures=(provided_figure,)),))
+    monkeypatch.setattr(
+        areas,
+        "AREAS",
+        (
+            Area(
+                "test",
+                "测试",
+                sections=(provided_section, broken_section),
+                figures=(provided_figure,),
+            ),
+        ),
+    )
     figures = stats.monthly(OCT)
     assert [s.title for s in figures.sections] == ["计生服务个案"]
     assert figures.extra_columns == [("subsidy", "育儿补贴申请")]
@@ -193,25 +237,36 @@ def test_the_areas_figures_agree_with_their_own_tables(demo_small):
     assert [s.title for s in figures.sections] == ["计生服务", "社区活动", "设施状况"]
     first, last = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
     paid = Case.select().where(
-        Case.case_type.in_((SPECIAL_ASSIST, REWARD_ASSIST)) & Case.status.in_(VALID_STATUSES)
-        & (Case.start_date <= last) & (Case.end_date.is_null() | (Case.end_date >= first)))
+        Case.case_type.in_((SPECIAL_ASSIST, REWARD_ASSIST))
+        & Case.status.in_(VALID_STATUSES)
+        & (Case.start_date <= last)
+        & (Case.end_date.is_null() | (Case.end_date >= first))
+    )
     # 特别扶助 and 奖励扶助 are two figures, each the one the 计生服务 section prints (the
     # table once printed their sum as 计生特扶 beside the section's two lines).
     section = casework_monthly_section(first, last)
     assert figures.total.special_assistance == section.special_recipients > 0
     assert figures.total.reward_assistance == section.reward_recipients
-    assert figures.total.special_assistance == paid.where(
-        Case.case_type == SPECIAL_ASSIST).count()
-    assert figures.total.reward_assistance == paid.where(
-        Case.case_type == REWARD_ASSIST).count()
+    assert figures.total.special_assistance == paid.where(Case.case_type == SPECIAL_ASSIST).count()
+    assert figures.total.reward_assistance == paid.where(Case.case_type == REWARD_ASSIST).count()
     casework_lines = dict(next(s for s in figures.sections if s.title == "计生服务").rows)
     assert casework_lines["特别扶助对象（人）"] == str(figures.total.special_assistance)
     assert casework_lines["奖励扶助对象（人）"] == str(figures.total.reward_assistance)
-    applications = Case.select().where((Case.case_type == SUBSIDY) & (Case.applied_on >= first)
-                                       & (Case.applied_on <= last)
-                                       & Case.status.in_(VALID_STATUSES)).count()
+    applications = (
+        Case.select()
+        .where(
+            (Case.case_type == SUBSIDY)
+            & (Case.applied_on >= first)
+            & (Case.applied_on <= last)
+            & Case.status.in_(VALID_STATUSES)
+        )
+        .count()
+    )
     assert figures.total.extra["subsidy_applications"] == applications
     events = next(s for s in figures.sections if s.title == "社区活动")
-    held = Event.select().where((Event.status == HELD) & (Event.event_date >= first)
-                                & (Event.event_date <= last)).count()
+    held = (
+        Event.select()
+        .where((Event.status == HELD) & (Event.event_date >= first) & (Event.event_date <= last))
+        .count()
+    )
     assert len(events.rows) == held

@@ -99,17 +99,26 @@ def test_admin_adds_a_user_through_the_dialog(qtbot, admin):
     dialog.role.setCurrentIndex(dialog.role.findData(Role.CASEWORK.value))
     qtbot.keyClicks(dialog.password, "short")
     dialog._submit()
-    assert "至少" in dialog.error.text() and not User.select().where(User.username == "wangxy").exists()
+    assert (
+        "至少" in dialog.error.text()
+        and not User.select().where(User.username == "wangxy").exists()
+    )
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, "jisheng2026")
     dialog._submit()
     created = User.get(User.username == "wangxy")
     assert created.role == Role.CASEWORK.value
-    assert AuditLog.select().where((AuditLog.table_name == "user") & (AuditLog.action == "create")).count() == 2
+    assert (
+        AuditLog.select()
+        .where((AuditLog.table_name == "user") & (AuditLog.action == "create"))
+        .count()
+        == 2
+    )
 
 
-def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeypatch,
-                                                           demo_offer_declined, dialogs):
+def test_demo_offer_is_a_short_question_with_plain_choices(
+    qtbot, admin, monkeypatch, demo_offer_declined, dialogs
+):
     from PySide6.QtWidgets import QMessageBox
 
     monkeypatch.setattr(MainWindow, "_ask_demo", demo_offer_declined)  # the real box
@@ -124,10 +133,14 @@ def test_demo_offer_is_a_short_question_with_plain_choices(qtbot, admin, monkeyp
             seen["text"], seen["details"] = box.text(), box.informativeText()
             seen["buttons"] = [b.text() for b in box.buttons()]
             from PySide6.QtWidgets import QLabel
+
             info = box.findChild(QLabel, "qt_msgbox_informativelabel")
-            seen["fits"] = all(info.width() >= info.fontMetrics().horizontalAdvance(line)
-                               for line in info.text().splitlines())
+            seen["fits"] = all(
+                info.width() >= info.fontMetrics().horizontalAdvance(line)
+                for line in info.text().splitlines()
+            )
             next(b for b in box.buttons() if b.text() == label).click()
+
         return act
 
     for label in ("以后再说", "装入示范社区"):

@@ -30,8 +30,11 @@ def _defined_exceptions() -> list[type[BaseException]]:
 def test_every_error_the_services_define_is_meant_for_the_clerk():
     defined = _defined_exceptions()
     assert len(defined) > 25  # the scan reaches the services
-    strays = [f"{cls.__module__}.{cls.__name__}" for cls in defined
-              if cls is not UserFacingError and not issubclass(cls, UserFacingError)]
+    strays = [
+        f"{cls.__module__}.{cls.__name__}"
+        for cls in defined
+        if cls is not UserFacingError and not issubclass(cls, UserFacingError)
+    ]
     assert strays == []
 
 
@@ -43,10 +46,13 @@ def test_the_message_is_the_sentence_or_says_it_is_a_program_error(tmp_path):
     assert "读写文件时出错" in missing and "x" in missing
 
 
-@pytest.mark.parametrize("error, shown", [
-    (ListError("名单不存在。"), "名单不存在。"),
-    (KeyError("template_id"), "程序内部出错（KeyError）"),
-])
+@pytest.mark.parametrize(
+    "error, shown",
+    [
+        (ListError("名单不存在。"), "名单不存在。"),
+        (KeyError("template_id"), "程序内部出错（KeyError）"),
+    ],
+)
 def test_a_background_job_reports_what_the_clerk_may_read(qtbot, db, error, shown):
     from ui.common.worker import run_with_progress
 

@@ -66,9 +66,11 @@ def test_roles_are_enforced_in_the_service_layer(admin, clerk, officer):
 
 def test_role_change_is_audited_and_last_admin_is_kept(admin, clerk):
     users.set_role(admin, clerk, Role.SUPERVISOR.value)
-    row = AuditLog.select().where(
-        (AuditLog.table_name == "user") & (AuditLog.action == "update")
-    ).get()
+    row = (
+        AuditLog.select()
+        .where((AuditLog.table_name == "user") & (AuditLog.action == "update"))
+        .get()
+    )
     assert json.loads(row.before) == {"role": "clerk"}
     assert json.loads(row.after) == {"role": "supervisor"}
     assert row.username == "admin"

@@ -13,8 +13,7 @@ def _button(dialog, text):
     return next(b for b in dialog.findChildren(QPushButton) if b.text().startswith(text))
 
 
-def test_disable_and_enable_ask_and_the_list_keeps_its_place(qtbot, admin, clerk, officer,
-                                                             dialogs):
+def test_disable_and_enable_ask_and_the_list_keeps_its_place(qtbot, admin, clerk, officer, dialogs):
     dialogs.answer("confirm", True, False, True)
     dialog = UsersDialog(admin)
     qtbot.addWidget(dialog)
@@ -33,7 +32,9 @@ def test_disable_and_enable_ask_and_the_list_keeps_its_place(qtbot, admin, clerk
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)  # asked again, Yes
     assert User.get(User.username == "clerk").active
     assert dialogs.titles("confirm") == ["停用用户", "启用用户", "启用用户"]
-    changes = AuditLog.select().where((AuditLog.table_name == "user")
-                                      & (AuditLog.record_id == str(clerk.id))
-                                      & (AuditLog.action == "update"))
+    changes = AuditLog.select().where(
+        (AuditLog.table_name == "user")
+        & (AuditLog.record_id == str(clerk.id))
+        & (AuditLog.action == "update")
+    )
     assert changes.count() == 2

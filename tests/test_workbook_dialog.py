@@ -41,8 +41,9 @@ def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, dialogs
     statuses = [_cell(dialog, r, 0) for r in range(total)]
     first_rejected = statuses.index("退回")
     assert _cell(dialog, first_rejected, 2) == "8"
-    assert _cell(dialog, first_rejected, 0, Qt.ItemDataRole.BackgroundRole).color().name() \
-        == "#f8d7da"
+    assert (
+        _cell(dialog, first_rejected, 0, Qt.ItemDataRole.BackgroundRole).color().name() == "#f8d7da"
+    )
     assert "15位有效数字" in _cell(dialog, first_rejected, 8)
     assert _cell(dialog, first_rejected, 5).startswith("6106271958")  # a wrong ID is shown whole
     ok_row = statuses.index("正常")
@@ -68,8 +69,9 @@ def test_preview_filter_import_and_save_rejected(qtbot, clerk, tmp_path, dialogs
     assert sum(sheet.max_row - 1 for sheet in book.worksheets) == len(ws.REJECTED)
 
 
-def _answer_and_recheck(qtbot, dialog: ImportDialog, category: str = "",
-                        compound: dict[str, str] | None = None) -> None:
+def _answer_and_recheck(
+    qtbot, dialog: ImportDialog, category: str = "", compound: dict[str, str] | None = None
+) -> None:
     """Answer the preview's questions in its widgets and check the file again."""
     for sheet, name in (compound or {}).items():
         dialog.choices.compound_boxes[sheet].setEditText(name)
@@ -78,8 +80,9 @@ def _answer_and_recheck(qtbot, dialog: ImportDialog, category: str = "",
         box.setCurrentIndex(box.findData(category))
     before = dialog.preview
     qtbot.mouseClick(dialog.choices.recheck_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.preview is not None and dialog.preview is not before,
-                    timeout=20000)
+    qtbot.waitUntil(
+        lambda: dialog.preview is not None and dialog.preview is not before, timeout=20000
+    )
     assert not dialog.preview.questions, dialog.preview.questions
 
 
@@ -129,8 +132,7 @@ def test_export_from_the_window(qtbot, clerk, demo_small, tmp_path, dialogs):
     assert load_workbook(out)["花名册"].max_row == 2 + Resident.select().count()
 
 
-def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_path,
-                                                             dialogs):
+def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_path, dialogs):
     import datetime as dt
 
     from models.core.entities import LifeEvent
@@ -165,14 +167,18 @@ def test_census_columns_mapped_in_the_preview_and_remembered(qtbot, clerk, tmp_p
     assert dialog.import_button.isEnabled()
     views = dialog.households.rows
     assert [(v.number, v.head, v.members) for v in views] == [
-        ("001", "高建华", 4), ("002", "罗敏", 3), ("003", "吴大", 3)]
+        ("001", "高建华", 4),
+        ("002", "罗敏", 3),
+        ("003", "吴大", 3),
+    ]
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=20000)
     house = Household.get(Household.household_no == "001")
     assert (house.building, house.room, house.compound.name) == ("12", "301", "北关新村")
     assert Resident.select().count() == 7
     assert {(e.kind, e.event_date) for e in LifeEvent.select()} == {
-        ("enrolled", dt.date(2026, 11, 20))}
+        ("enrolled", dt.date(2026, 11, 20))
+    }
 
     # next month's file of the same layout: one click
     again = ImportDialog(clerk)

@@ -37,15 +37,38 @@ def test_xls_fixture_reads_like_a_workbook(clerk):
 
 
 def _register() -> list[tuple]:
-    query = (Resident.select(
-        Resident.id_number, Resident.name, Resident.sex, Resident.birth_date, Resident.ethnicity,
-        Resident.relation, Resident.education, Resident.marital_status, Resident.political_status,
-        Resident.category, Resident.status, Resident.phone, Resident.hukou_address,
-        Resident.work_unit, Resident.arrived_on, Resident.notes, Resident.pinyin,
-        Household.household_no, Household.building, Household.unit, Household.room,
-        Household.household_type).join(Household).order_by(Resident.id_number))
-    return [row + (Household.get(Household.household_no == row[17]).compound.name,)
-            for row in query.tuples()]
+    query = (
+        Resident.select(
+            Resident.id_number,
+            Resident.name,
+            Resident.sex,
+            Resident.birth_date,
+            Resident.ethnicity,
+            Resident.relation,
+            Resident.education,
+            Resident.marital_status,
+            Resident.political_status,
+            Resident.category,
+            Resident.status,
+            Resident.phone,
+            Resident.hukou_address,
+            Resident.work_unit,
+            Resident.arrived_on,
+            Resident.notes,
+            Resident.pinyin,
+            Household.household_no,
+            Household.building,
+            Household.unit,
+            Household.room,
+            Household.household_type,
+        )
+        .join(Household)
+        .order_by(Resident.id_number)
+    )
+    return [
+        row + (Household.get(Household.household_no == row[17]).compound.name,)
+        for row in query.tuples()
+    ]
 
 
 def test_export_reimports_unchanged(demo_small, admin, tmp_path):
@@ -68,8 +91,13 @@ def test_export_reimports_unchanged(demo_small, admin, tmp_path):
     original = _register()
     audit_rows = AuditLog.select().count()
     again = wi.import_file(admin, path, today=AS_OF, options=OPTS)
-    assert (again.new_households, again.new_residents, again.updated_households,
-            again.updated_residents, len(again.rejected)) == (0, 0, 0, 0, 0)
+    assert (
+        again.new_households,
+        again.new_residents,
+        again.updated_households,
+        again.updated_residents,
+        len(again.rejected),
+    ) == (0, 0, 0, 0, 0)
     assert not any(r.issues for r in again.preview.rows)
     assert _register() == original
     assert AuditLog.select().count() == audit_rows + 1

@@ -16,8 +16,12 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def _counts() -> tuple[int, int, int, int]:
-    return (Compound.select().count(), Household.select().count(), Resident.select().count(),
-            AuditLog.select().count())
+    return (
+        Compound.select().count(),
+        Household.select().count(),
+        Resident.select().count(),
+        AuditLog.select().count(),
+    )
 
 
 def _by_row(pv: wi.Preview) -> dict[tuple[str, int], wi.RowResult]:
@@ -47,12 +51,34 @@ def test_reader_finds_headers_fills_merges_and_drops_noise(messy):
 def test_header_spellings():
     from models.registry.workbook.headers import map_headers
 
-    columns = map_headers(["序号", "户主姓名", "户  号", "姓名", "与户主的关系", "户主身份证号",
-                           "身份证号码(18位)", "出生年月日", "电话号码（手机）", "户口所在地详址"])
-    assert columns == {"household_no": 2, "name": 3, "relation": 4, "id_number": 6,
-                       "birth_date": 7, "phone": 8, "hukou_address": 9}
+    columns = map_headers(
+        [
+            "序号",
+            "户主姓名",
+            "户  号",
+            "姓名",
+            "与户主的关系",
+            "户主身份证号",
+            "身份证号码(18位)",
+            "出生年月日",
+            "电话号码（手机）",
+            "户口所在地详址",
+        ]
+    )
+    assert columns == {
+        "household_no": 2,
+        "name": 3,
+        "relation": 4,
+        "id_number": 6,
+        "birth_date": 7,
+        "phone": 8,
+        "hukou_address": 9,
+    }
     assert map_headers(["户主关系", "居民姓名", "公民身份证号码"]) == {
-        "relation": 0, "name": 1, "id_number": 2}
+        "relation": 0,
+        "name": 1,
+        "id_number": 2,
+    }
 
 
 def test_preview_marks_every_row_right(messy, clerk):
@@ -72,7 +98,10 @@ def test_preview_marks_every_row_right(messy, clerk):
     assert {k for k, r in rows.items() if r.status == wi.WARNING} == ws.WARNED
     warned = rows[("南关小区", 11)].reason()
     assert "1981年1月2日" in warned and "与身份证号码（女）不符" in warned
-    assert "15位有效数字" in rows[("南关小区", 8)].reason() and "无法恢复" in rows[("南关小区", 8)].reason()
+    assert (
+        "15位有效数字" in rows[("南关小区", 8)].reason()
+        and "无法恢复" in rows[("南关小区", 8)].reason()
+    )
     assert any("填表说明" in note for note in pv.notes)
     assert pv.new_households == 5 and pv.new_residents == 10
     assert pv.new_compounds == ["南关小区", "北关新村"]
@@ -99,15 +128,22 @@ def test_import_writes_valid_rows_with_the_right_values(messy, clerk):
     han = Resident.get(Resident.id_number == ws.HAN)
     assert han.relation == "02" and han.category == "4" and han.political_status == "03"
     house = han.household
-    assert (house.compound.name, house.building, house.unit, house.room, house.household_type) \
-        == ("北关新村", "5", "2", "101", "3")
+    assert (house.compound.name, house.building, house.unit, house.room, house.household_type) == (
+        "北关新村",
+        "5",
+        "2",
+        "101",
+        "3",
+    )
     shen = Resident.get(Resident.id_number == ws.SHEN)
     assert shen.ethnicity == "11" and shen.marital_status == "20" and shen.category == "1"
     for number in (ws.QIAN, ws.MARS, ws.CHEN, ws.CHU, ws.NO_RELATION):
         assert not Resident.select().where(Resident.id_number == number).exists()
     assert Resident.select().where(Resident.name == "吴九").count() == 0
     # audited: one create row per record and one summary row, all as the clerk
-    creates = AuditLog.select().where((AuditLog.action == "create") & (AuditLog.username == "clerk"))
+    creates = AuditLog.select().where(
+        (AuditLog.action == "create") & (AuditLog.username == "clerk")
+    )
     assert creates.count() == 2 + 5 + 10 + 10  # compounds, households, residents, their events
     # every new person enters the register on the import's day (the file gives no arrival)
     events = LifeEvent.select().where(LifeEvent.kind == "enrolled")
@@ -121,8 +157,12 @@ def test_importing_again_changes_nothing(messy, clerk):
     wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
     before = _counts()
     again = wi.import_file(clerk, messy, today=TODAY, options=ws.MESSY)
-    assert (again.new_households, again.new_residents, again.updated_residents,
-            again.updated_households) == (0, 0, 0, 0)
+    assert (
+        again.new_households,
+        again.new_residents,
+        again.updated_residents,
+        again.updated_households,
+    ) == (0, 0, 0, 0)
     assert len(again.rejected) == len(ws.REJECTED)
     assert _counts()[:3] == before[:3]
     assert AuditLog.select().count() == before[3] + 1  # only the summary of the second run
@@ -147,8 +187,23 @@ def test_rejected_rows_saved_fixed_and_imported_again(messy, clerk, tmp_path):
     # The clerk types the real number as text, corrects another and changes a known phone.
     names["赵四"][7].value = ws.ZHAO
     names["卫十一"][10].value = "汉族"
-    sheet.append([99, "N001", "1号楼", "2单元", "301", "户主", "王建国", ws.WANG, "男", None, "汉",
-                  "初中", "13800000000"])
+    sheet.append(
+        [
+            99,
+            "N001",
+            "1号楼",
+            "2单元",
+            "301",
+            "户主",
+            "王建国",
+            ws.WANG,
+            "男",
+            None,
+            "汉",
+            "初中",
+            "13800000000",
+        ]
+    )
     book.save(out)
     before = _counts()
     second = wi.import_file(clerk, out, today=TODAY, options=ws.MESSY)
@@ -308,8 +363,14 @@ def test_same_household_number_in_two_compounds_is_refused(clerk, tmp_path):
         sheet.append(["1", None, f"户主{n}", "户主", ws.make_id(dt.date(1970, 1, 1), "1", n)])
         sheet.append(["1", "9号楼", f"妻{n}", "妻", ws.make_id(dt.date(1971, 1, 1), "2", n)])
     wb.save(tmp_path / "two.xlsx")
-    result = wi.import_file(clerk, tmp_path / "two.xlsx", today=TODAY, options=wi.ImportOptions(
-        compounds={"西苑小区": "西苑小区", "东门花园": "东门花园"}, category="1"))
+    result = wi.import_file(
+        clerk,
+        tmp_path / "two.xlsx",
+        today=TODAY,
+        options=wi.ImportOptions(
+            compounds={"西苑小区": "西苑小区", "东门花园": "东门花园"}, category="1"
+        ),
+    )
     rows = {(r.sheet, r.row): r for r in result.preview.rows}
     assert not rows[("西苑小区", 2)].rejected and not rows[("西苑小区", 3)].rejected
     assert "属于小区“西苑小区”" in rows[("东门花园", 2)].reason()

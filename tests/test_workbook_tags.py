@@ -50,38 +50,81 @@ def _rows(groups: dict[str, str], phone: str = "0911-4221234") -> list[list]:
 
 
 def _open(id_number: str) -> list[tuple]:
-    return [(t.tag, t.detail, t.start_date) for t in ResidentTag.select().join(Resident)
-            .where((Resident.id_number == id_number) & ResidentTag.end_date.is_null())
-            .order_by(ResidentTag.tag)]
+    return [
+        (t.tag, t.detail, t.start_date)
+        for t in ResidentTag.select()
+        .join(Resident)
+        .where((Resident.id_number == id_number) & ResidentTag.end_date.is_null())
+        .order_by(ResidentTag.tag)
+    ]
 
 
 def _register() -> list[tuple]:
     """Every register value the workbook carries, households and open tags included."""
-    people = (Resident.select(
-        Resident.id_number, Resident.name, Resident.sex, Resident.birth_date, Resident.ethnicity,
-        Resident.relation, Resident.education, Resident.marital_status, Resident.political_status,
-        Resident.category, Resident.status, Resident.phone, Resident.hukou_address,
-        Resident.work_unit, Resident.arrived_on, Resident.notes, Household.household_no,
-        Household.building, Household.unit, Household.room, Household.household_type,
-        Household.phone, Household.notes).join(Household).order_by(Resident.id_number).tuples())
-    tags = (ResidentTag.select(Resident.id_number, ResidentTag.tag, ResidentTag.detail,
-                               ResidentTag.start_date, ResidentTag.end_date)
-            .join(Resident).where(ResidentTag.end_date.is_null())
-            .order_by(Resident.id_number, ResidentTag.tag).tuples())
+    people = (
+        Resident.select(
+            Resident.id_number,
+            Resident.name,
+            Resident.sex,
+            Resident.birth_date,
+            Resident.ethnicity,
+            Resident.relation,
+            Resident.education,
+            Resident.marital_status,
+            Resident.political_status,
+            Resident.category,
+            Resident.status,
+            Resident.phone,
+            Resident.hukou_address,
+            Resident.work_unit,
+            Resident.arrived_on,
+            Resident.notes,
+            Household.household_no,
+            Household.building,
+            Household.unit,
+            Household.room,
+            Household.household_type,
+            Household.phone,
+            Household.notes,
+        )
+        .join(Household)
+        .order_by(Resident.id_number)
+        .tuples()
+    )
+    tags = (
+        ResidentTag.select(
+            Resident.id_number,
+            ResidentTag.tag,
+            ResidentTag.detail,
+            ResidentTag.start_date,
+            ResidentTag.end_date,
+        )
+        .join(Resident)
+        .where(ResidentTag.end_date.is_null())
+        .order_by(Resident.id_number, ResidentTag.tag)
+        .tuples()
+    )
     return list(people) + list(tags)
 
 
 # -- the cell on its own ------------------------------------------------------------------
 
+
 def test_messy_cells_parse():
     cell = parse_cell(" 低保户，残疾 (肢体残疾二级)、 高龄 / 特扶；低保 ", AS_OF)
     assert not cell.errors and not cell.warnings
-    assert cell.tags == [TagValue("dibao"), TagValue("disabled", "4类2级"),
-                         TagValue("oldest_old"), TagValue("fp_assist")]
+    assert cell.tags == [
+        TagValue("dibao"),
+        TagValue("disabled", "4类2级"),
+        TagValue("oldest_old"),
+        TagValue("fp_assist"),
+    ]
     cell = parse_cell("残疾人【3类1级，自2019年4月1日】;独居老人（2020.05起） 退伍军人", AS_OF)
-    assert cell.tags == [TagValue("disabled", "3类1级", dt.date(2019, 4, 1)),
-                         TagValue("alone_elderly", "", dt.date(2020, 5, 1)),
-                         TagValue("veteran")]
+    assert cell.tags == [
+        TagValue("disabled", "3类1级", dt.date(2019, 4, 1)),
+        TagValue("alone_elderly", "", dt.date(2020, 5, 1)),
+        TagValue("veteran"),
+    ]
     assert parse_cell("无", AS_OF).tags == [] and parse_cell("", AS_OF).tags == []
     assert "不是可识别的特殊人群" in parse_cell("低宝", AS_OF).errors[0]
     assert "无法识别" in parse_cell("残疾人（9类2级）", AS_OF).errors[0]
@@ -91,12 +134,19 @@ def test_messy_cells_parse():
     assert "不一致" in parse_cell("残疾人(4类2级)；残疾(3类1级)", AS_OF).errors[0]
     assert "未注明" in parse_cell("残疾人", AS_OF).warnings[0]
     # what the export writes reads back as it was
-    written = format_tags([("dibao", "", None), ("disabled", "4类2级", dt.date(2023, 5, 1)),
-                           ("tekun", "集中供养，五保", dt.date(2021, 1, 31))])
+    written = format_tags(
+        [
+            ("dibao", "", None),
+            ("disabled", "4类2级", dt.date(2023, 5, 1)),
+            ("tekun", "集中供养，五保", dt.date(2021, 1, 31)),
+        ]
+    )
     assert written == "低保；残疾人（4类2级，2023-05-01起）；特困（集中供养，五保，2021-01-31起）"
     assert parse_cell(written, AS_OF).tags == [
-        TagValue("dibao"), TagValue("disabled", "4类2级", dt.date(2023, 5, 1)),
-        TagValue("tekun", "集中供养，五保", dt.date(2021, 1, 31))]
+        TagValue("dibao"),
+        TagValue("disabled", "4类2级", dt.date(2023, 5, 1)),
+        TagValue("tekun", "集中供养，五保", dt.date(2021, 1, 31)),
+    ]
 
 
 def test_headers():
@@ -109,39 +159,58 @@ def test_headers():
 
 # -- importing ----------------------------------------------------------------------------
 
+
 def test_messy_special_group_cells_import(clerk, tmp_path):
-    path = _book(tmp_path / "messy.xlsx", _rows({
-        HEAD_ID: "退役军人、 残疾（肢体残疾二级，2020年3月1日起）",
-        WIFE_ID: "低保户;高龄",
-        SON_ID: "低宝",  # unknown: the row is rejected, never half-taken
-        OTHER_ID: "独居  空巢老人 (2019.06.01起)",
-    }))
+    path = _book(
+        tmp_path / "messy.xlsx",
+        _rows(
+            {
+                HEAD_ID: "退役军人、 残疾（肢体残疾二级，2020年3月1日起）",
+                WIFE_ID: "低保户;高龄",
+                SON_ID: "低宝",  # unknown: the row is rejected, never half-taken
+                OTHER_ID: "独居  空巢老人 (2019.06.01起)",
+            }
+        ),
+    )
     result = wi.import_file(clerk, path, today=AS_OF, options=OPTS)
-    assert [wi.rejected_entry(r) for r in result.rejected] == [{
-        "sheet": "花名册", "row": 4, "column": "G",
-        "reason": "“低宝”不是可识别的特殊人群（可填：低保、特困、残疾人、独居老人、空巢老人、高龄老人、"
-                  "退役军人、计生特扶、留守儿童）"}]
+    assert [wi.rejected_entry(r) for r in result.rejected] == [
+        {
+            "sheet": "花名册",
+            "row": 4,
+            "column": "G",
+            "reason": "“低宝”不是可识别的特殊人群（可填：低保、特困、残疾人、独居老人、空巢老人、高龄老人、"
+            "退役军人、计生特扶、留守儿童）",
+        }
+    ]
     assert _open(HEAD_ID) == [("disabled", "4类2级", dt.date(2020, 3, 1)), ("veteran", "", None)]
     assert _open(WIFE_ID) == [("dibao", "", None), ("oldest_old", "", None)]
-    assert _open(OTHER_ID) == [("alone_elderly", "", None),
-                               ("empty_nest", "", dt.date(2019, 6, 1))]
+    assert _open(OTHER_ID) == [("alone_elderly", "", None), ("empty_nest", "", dt.date(2019, 6, 1))]
     assert (result.tags_added, result.tags_changed, result.tags_ended) == (6, 0, 0)
     household = Household.get(Household.household_no == "T001")
     assert household.phone == "0911-4221234"
-    created = AuditLog.select().where((AuditLog.table_name == "resident_tag")
-                                      & (AuditLog.action == "create"))
+    created = AuditLog.select().where(
+        (AuditLog.table_name == "resident_tag") & (AuditLog.action == "create")
+    )
     assert created.count() == 6 and all(a.username == "clerk" for a in created)
     assert {json.loads(a.after)["tag"] for a in created} >= {"veteran", "disabled", "dibao"}
 
 
 def test_file_without_the_column_leaves_tags_alone(clerk, tmp_path):
-    wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；残疾人(4类2级)"})),
-                   today=AS_OF, options=OPTS)
+    wi.import_file(
+        clerk,
+        _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；残疾人(4类2级)"})),
+        today=AS_OF,
+        options=OPTS,
+    )
     before = _open(HEAD_ID)
     assert len(before) == 2
     rows = [row[:5] + ["13900000000"] for row in _rows({})]
-    result = wi.import_file(clerk, _book(tmp_path / "b.xlsx", rows, HEADER[:5] + ["联系电话"]),
-                            today=AS_OF, options=OPTS)
+    result = wi.import_file(
+        clerk,
+        _book(tmp_path / "b.xlsx", rows, HEADER[:5] + ["联系电话"]),
+        today=AS_OF,
+        options=OPTS,
+    )
     assert result.updated_residents == 4 and not result.rejected
     assert _open(HEAD_ID) == before
     assert ResidentTag.select().where(ResidentTag.end_date.is_null(False)).count() == 0
@@ -149,10 +218,18 @@ def test_file_without_the_column_leaves_tags_alone(clerk, tmp_path):
 
 
 def test_corrected_file_ends_a_tag_and_keeps_the_row(clerk, tmp_path):
-    wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({
-        HEAD_ID: "低保；残疾人(4类2级)", WIFE_ID: "低保"})), today=AS_OF, options=OPTS)
-    dibao = ResidentTag.select().join(Resident).where(
-        (Resident.id_number == HEAD_ID) & (ResidentTag.tag == "dibao")).get()
+    wi.import_file(
+        clerk,
+        _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；残疾人(4类2级)", WIFE_ID: "低保"})),
+        today=AS_OF,
+        options=OPTS,
+    )
+    dibao = (
+        ResidentTag.select()
+        .join(Resident)
+        .where((Resident.id_number == HEAD_ID) & (ResidentTag.tag == "dibao"))
+        .get()
+    )
     corrected = _book(tmp_path / "b.xlsx", _rows({HEAD_ID: "残疾人（4类3级）", WIFE_ID: ""}))
     pv = wi.preview(clerk, corrected, today=AS_OF, options=OPTS)
     head = next(r for r in pv.rows if r.id_number == HEAD_ID)
@@ -165,25 +242,40 @@ def test_corrected_file_ends_a_tag_and_keeps_the_row(clerk, tmp_path):
     assert _open(HEAD_ID) == [("disabled", "4类3级", None)]
     assert _open(WIFE_ID) == []
     assert ResidentTag.select().count() == 3  # nothing deleted
-    audit = AuditLog.get((AuditLog.table_name == "resident_tag")
-                         & (AuditLog.record_id == str(dibao.id)) & (AuditLog.action == "update"))
+    audit = AuditLog.get(
+        (AuditLog.table_name == "resident_tag")
+        & (AuditLog.record_id == str(dibao.id))
+        & (AuditLog.action == "update")
+    )
     assert json.loads(audit.before) == {"end_date": None}
     assert json.loads(audit.after) == {"end_date": AS_OF.isoformat()}
-    grade = AuditLog.select().where((AuditLog.table_name == "resident_tag")
-                                    & (AuditLog.after.contains("4类3级"))).get()
+    grade = (
+        AuditLog.select()
+        .where((AuditLog.table_name == "resident_tag") & (AuditLog.after.contains("4类3级")))
+        .get()
+    )
     assert json.loads(grade.before) == {"detail": "4类2级"}
     # the same corrected file again: nothing left to do
     again = wi.import_file(clerk, corrected, today=AS_OF, options=OPTS)
-    assert (again.updated_residents, again.tags_added, again.tags_changed,
-            again.tags_ended) == (0, 0, 0, 0)
+    assert (again.updated_residents, again.tags_added, again.tags_changed, again.tags_ended) == (
+        0,
+        0,
+        0,
+        0,
+    )
     # the tag comes back: a new row, the ended one stays as history
-    wi.import_file(clerk, _book(tmp_path / "c.xlsx", _rows({WIFE_ID: "低保(2026-11-01起)"})),
-                   today=AS_OF, options=OPTS)
+    wi.import_file(
+        clerk,
+        _book(tmp_path / "c.xlsx", _rows({WIFE_ID: "低保(2026-11-01起)"})),
+        today=AS_OF,
+        options=OPTS,
+    )
     assert _open(WIFE_ID) == [("dibao", "", dt.date(2026, 11, 1))]
     assert ResidentTag.select().join(Resident).where(Resident.id_number == WIFE_ID).count() == 2
 
 
 # -- the round trip -----------------------------------------------------------------------
+
 
 @pytest.fixture
 def varied(demo_small):
@@ -193,8 +285,12 @@ def varied(demo_small):
     house.save()
     person = Resident.select().order_by(Resident.id).first()
     ResidentTag.create(resident=person, tag="tekun", detail="集中供养", start_date=None)
-    ResidentTag.create(resident=person, tag="fp_assist", start_date=dt.date(2022, 7, 1),
-                       end_date=dt.date(2025, 1, 1))  # ended: history, not exported
+    ResidentTag.create(
+        resident=person,
+        tag="fp_assist",
+        start_date=dt.date(2022, 7, 1),
+        end_date=dt.date(2025, 1, 1),
+    )  # ended: history, not exported
     return demo_small
 
 
@@ -212,9 +308,17 @@ def test_export_reimports_with_tags_unchanged(varied, admin, tmp_path):
 
     original = _register()
     audit_rows = AuditLog.select().count()
-    again = wi.import_file(admin, path, today=AS_OF, options=OPTS)  # into the same database: nothing changes
-    assert (again.updated_households, again.updated_residents, again.tags_added,
-            again.tags_changed, again.tags_ended, len(again.rejected)) == (0, 0, 0, 0, 0, 0)
+    again = wi.import_file(
+        admin, path, today=AS_OF, options=OPTS
+    )  # into the same database: nothing changes
+    assert (
+        again.updated_households,
+        again.updated_residents,
+        again.tags_added,
+        again.tags_changed,
+        again.tags_ended,
+        len(again.rejected),
+    ) == (0, 0, 0, 0, 0, 0)
     assert not any(r.issues for r in again.preview.rows)
     assert _register() == original and AuditLog.select().count() == audit_rows + 1
 
@@ -223,18 +327,25 @@ def test_export_reimports_with_tags_unchanged(varied, admin, tmp_path):
     fresh = users.create_first_admin("admin", "系统管理员", "test1234")
     into_empty = wi.import_file(fresh, path, today=AS_OF, options=OPTS)
     assert not into_empty.rejected and into_empty.tags_added == len(
-        [t for t in original if len(t) == 5])
+        [t for t in original if len(t) == 5]
+    )
     assert _register() == original
     audit_rows = AuditLog.select().count()
     second = wi.import_file(fresh, path, today=AS_OF, options=OPTS)  # and again into the filled one
-    assert (second.updated_households, second.updated_residents, second.tags_added,
-            second.tags_changed, second.tags_ended) == (0, 0, 0, 0, 0)
+    assert (
+        second.updated_households,
+        second.updated_residents,
+        second.tags_added,
+        second.tags_changed,
+        second.tags_ended,
+    ) == (0, 0, 0, 0, 0)
     assert _register() == original and AuditLog.select().count() == audit_rows + 1
     export_2 = tmp_path / "第二次.xlsx"
     workbook_export.export_register(fresh, export_2)
     rows_1 = [list(r) for r in load_workbook(path)["花名册"].iter_rows(min_row=2, values_only=True)]
-    rows_2 = [list(r) for r in load_workbook(export_2)["花名册"].iter_rows(min_row=2,
-                                                                          values_only=True)]
+    rows_2 = [
+        list(r) for r in load_workbook(export_2)["花名册"].iter_rows(min_row=2, values_only=True)
+    ]
     assert rows_1 == rows_2
 
 
@@ -243,7 +354,9 @@ def test_import_window_says_which_groups_end(qtbot, clerk, tmp_path, dialogs):
 
     from ui.registry.import_dialog import ImportDialog
 
-    wi.import_file(clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF, options=OPTS)
+    wi.import_file(
+        clerk, _book(tmp_path / "a.xlsx", _rows({HEAD_ID: "低保；高龄"})), today=AS_OF, options=OPTS
+    )
     dialogs.always("confirm", True)
     dialogs.allow("inform")
     asked = dialogs.said("confirm")

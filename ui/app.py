@@ -112,9 +112,13 @@ class AppController(QObject):
             warn(None, self.tr("数据库正在使用"), str(exc))
             return False
         except OSError as exc:  # a read-only or missing folder
-            error(None, self.tr("无法打开数据库"),
-                  self.tr("无法使用数据库所在的文件夹“%1”：%2")
-                  .replace("%1", str(path.parent)).replace("%2", exc.strerror or str(exc)))
+            error(
+                None,
+                self.tr("无法打开数据库"),
+                self.tr("无法使用数据库所在的文件夹“%1”：%2")
+                .replace("%1", str(path.parent))
+                .replace("%2", exc.strerror or str(exc)),
+            )
             return False
         report = dbcheck.check_file(path)
         restored: backup.RestoreResult | None = None

@@ -55,8 +55,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
     # -- menus ------------------------------------------------------------------------
-    def _action(self, text: str, slot,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+    def _action(
+        self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -67,7 +68,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件(&F)"))
         file_menu.addAction(
-            self._action(self.tr("打开数据库(&O)…"), self.open_database, QKeySequence.StandardKey.Open)
+            self._action(
+                self.tr("打开数据库(&O)…"), self.open_database, QKeySequence.StandardKey.Open
+            )
         )
         file_menu.addAction(self._action(self.tr("新建数据库(&N)…"), self.new_database))
         self.demo_action = self._action(self.tr("装入示范社区(&D)…"), self.offer_demo)
@@ -115,23 +118,35 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(self.tr("视图(&V)"))
         for i in range(self.tabs.count()):
             view_menu.addAction(
-                self._action(self.tabs.tabText(i), lambda _=False, i=i: self.tabs.setCurrentIndex(i),
-                             f"Ctrl+{i + 1}")
+                self._action(
+                    self.tabs.tabText(i),
+                    lambda _=False, i=i: self.tabs.setCurrentIndex(i),
+                    f"Ctrl+{i + 1}",
+                )
             )
         view_menu.addSeparator()
-        view_menu.addAction(self._action(self.tr("刷新(&R)"), self.refresh, QKeySequence.StandardKey.Refresh))
+        view_menu.addAction(
+            self._action(self.tr("刷新(&R)"), self.refresh, QKeySequence.StandardKey.Refresh)
+        )
 
         reports_menu = bar.addMenu(self.tr("报表(&P)"))  # Alt+R is 查看完整号码
-        self.monthly_report_action = self._action(self.tr("月度报表(&M)…"), self.monthly_report,
-                                                  QKeySequence.StandardKey.Print)
-        self.household_forms_action = self._action(self.tr("人口信息登记表(&H)…"),
-                                                   lambda: self.open_report("households"))
-        self.resident_list_action = self._action(self.tr("居民花名册(&L)…"),
-                                                 lambda: self.open_report("residents"))
-        self.certificate_action = self._action(self.tr("开具证明(&C)…"), self.issue_certificate,
-                                               "Ctrl+Shift+C")
-        for action in (self.monthly_report_action, self.household_forms_action,
-                       self.resident_list_action):
+        self.monthly_report_action = self._action(
+            self.tr("月度报表(&M)…"), self.monthly_report, QKeySequence.StandardKey.Print
+        )
+        self.household_forms_action = self._action(
+            self.tr("人口信息登记表(&H)…"), lambda: self.open_report("households")
+        )
+        self.resident_list_action = self._action(
+            self.tr("居民花名册(&L)…"), lambda: self.open_report("residents")
+        )
+        self.certificate_action = self._action(
+            self.tr("开具证明(&C)…"), self.issue_certificate, "Ctrl+Shift+C"
+        )
+        for action in (
+            self.monthly_report_action,
+            self.household_forms_action,
+            self.resident_list_action,
+        ):
             action.setEnabled(can(self.user, Perm.REPORTS_PRINT))
             reports_menu.addAction(action)
         reports_menu.addSeparator()
@@ -139,8 +154,13 @@ class MainWindow(QMainWindow):
         reports_menu.addAction(self.certificate_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
-        help_menu.addAction(self._action(self.tr("使用说明(&M)"), lambda: self.show_help(0),
-                                         QKeySequence.StandardKey.HelpContents))
+        help_menu.addAction(
+            self._action(
+                self.tr("使用说明(&M)"),
+                lambda: self.show_help(0),
+                QKeySequence.StandardKey.HelpContents,
+            )
+        )
         help_menu.addAction(self._action(self.tr("快捷键一览(&K)"), lambda: self.show_help(1)))
         help_menu.addSeparator()
         help_menu.addAction(self._action(self.tr("关于社区工作台(&A)"), self.about))
@@ -169,24 +189,36 @@ class MainWindow(QMainWindow):
         self.demo_action.setEnabled(compounds.register_is_empty())
 
     def open_database(self) -> None:
-        path = open_file(self, self.tr("打开数据库"), str(database_path() or ""),
-                         self.tr("社区工作台数据库 (*.sqlite3 *.db);;所有文件 (*)"))
+        path = open_file(
+            self,
+            self.tr("打开数据库"),
+            str(database_path() or ""),
+            self.tr("社区工作台数据库 (*.sqlite3 *.db);;所有文件 (*)"),
+        )
         if path is not None:
             self.open_database_requested.emit(str(path))
 
     def new_database(self) -> None:
-        path = save_file(self, self.tr("新建数据库"), str(Path.home() / "社区工作台.sqlite3"),
-                         self.tr("社区工作台数据库 (*.sqlite3)"))
+        path = save_file(
+            self,
+            self.tr("新建数据库"),
+            str(Path.home() / "社区工作台.sqlite3"),
+            self.tr("社区工作台数据库 (*.sqlite3)"),
+        )
         if path is None:
             return
         if path.exists():
-            warn(self, self.tr("新建数据库"), self.tr("该文件已存在。为免覆盖数据，请换一个文件名。"))
+            warn(
+                self, self.tr("新建数据库"), self.tr("该文件已存在。为免覆盖数据，请换一个文件名。")
+            )
             return
         self.open_database_requested.emit(str(path))
 
     def offer_demo(self) -> None:
         if not compounds.register_is_empty():
-            inform(self, self.tr("示范社区"), self.tr("数据库中已有住户，示范社区只能装入空的数据库。"))
+            inform(
+                self, self.tr("示范社区"), self.tr("数据库中已有住户，示范社区只能装入空的数据库。")
+            )
             return
         if self._ask_demo():
             self.load_demo()
@@ -194,16 +226,23 @@ class MainWindow(QMainWindow):
     def _ask_demo(self) -> bool:
         # Question and details apart, each a short line: one long Chinese sentence wraps
         # mid-phrase in a QMessageBox.
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("示范社区"),
-                          self.tr("数据库中还没有住户。要装入示范社区吗？"), parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("示范社区"),
+            self.tr("数据库中还没有住户。要装入示范社区吗？"),
+            parent=self,
+        )
         box.setObjectName("demo_offer")
-        box.setInformativeText(self.tr("示范社区有12个小区、6554户、约23400人，\n"
-                                       "均为虚构数据，便于熟悉本程序。"))
+        box.setInformativeText(
+            self.tr("示范社区有12个小区、6554户、约23400人，\n均为虚构数据，便于熟悉本程序。")
+        )
         details = box.findChild(QLabel, "qt_msgbox_informativelabel")
         if details is not None:  # as wide as its longest line, so a line never wraps
             metrics = details.fontMetrics()
-            details.setMinimumWidth(max(metrics.horizontalAdvance(line)
-                                        for line in box.informativeText().splitlines()) + 8)
+            details.setMinimumWidth(
+                max(metrics.horizontalAdvance(line) for line in box.informativeText().splitlines())
+                + 8
+            )
         load = box.addButton(self.tr("装入示范社区"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("以后再说"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(load)
@@ -222,12 +261,17 @@ class MainWindow(QMainWindow):
             self.refresh()
             self.statusBar().showMessage(
                 self.tr("已装入示范社区：%1 户，%2 人。")
-                .replace("%1", f"{summary.households:,}").replace("%2", f"{summary.residents:,}"),
+                .replace("%1", f"{summary.households:,}")
+                .replace("%2", f"{summary.residents:,}"),
                 8000,
             )
 
         self._job: Job | None = run_with_progress(
-            self, self.tr("示范社区"), self.tr("正在生成示范社区…"), work, done,
+            self,
+            self.tr("示范社区"),
+            self.tr("正在生成示范社区…"),
+            work,
+            done,
             lambda msg: warn(self, self.tr("示范社区"), msg),
         )
 
@@ -244,8 +288,12 @@ class MainWindow(QMainWindow):
 
         def done(summary) -> None:
             self.statusBar().showMessage(
-                self.tr("已导出 %1 户、%2 人到 %3").replace("%1", f"{summary.households:,}")
-                .replace("%2", f"{summary.residents:,}").replace("%3", str(summary.path)), 8000)
+                self.tr("已导出 %1 户、%2 人到 %3")
+                .replace("%1", f"{summary.households:,}")
+                .replace("%2", f"{summary.residents:,}")
+                .replace("%3", str(summary.path)),
+                8000,
+            )
 
         self._job = export_register(self, self.user, done)
 

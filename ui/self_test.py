@@ -30,12 +30,14 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
 
         from models.core.version import __version__
 
-        return (f"社区工作台 {__version__}，Python {sys.version.split()[0]}，"
-                f"Qt {qVersion()}，PySide6 {PySide6.__version__}，"
-                # peewee-stubs leaves out __version__, which peewee.py defines.
-                f"peewee {peewee.__version__}，"  # type: ignore[attr-defined]
-                f"reportlab {reportlab.Version}，"
-                f"SQLite {sqlite3.sqlite_version}")
+        return (
+            f"社区工作台 {__version__}，Python {sys.version.split()[0]}，"
+            f"Qt {qVersion()}，PySide6 {PySide6.__version__}，"
+            # peewee-stubs leaves out __version__, which peewee.py defines.
+            f"peewee {peewee.__version__}，"  # type: ignore[attr-defined]
+            f"reportlab {reportlab.Version}，"
+            f"SQLite {sqlite3.sqlite_version}"
+        )
 
     def database() -> str:
         from models.core import users
@@ -51,7 +53,9 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         summary = demo.generate(households=30, seed=8)
         if summary.residents < 30:
             raise RuntimeError(f"示范数据只有 {summary.residents} 人")
-        return f"示范社区：{summary.compounds} 个小区，{summary.households} 户，{summary.residents} 人"
+        return (
+            f"示范社区：{summary.compounds} 个小区，{summary.households} 户，{summary.residents} 人"
+        )
 
     def window() -> str:
         from PySide6.QtCore import QCoreApplication
@@ -81,8 +85,10 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         tabs = [win.tabs.tabText(i) for i in range(win.tabs.count())]
         font = QFontInfo(app.font()).family()
         win.close()
-        return (f"主窗口 {image.width()}×{image.height()}（{'、'.join(tabs)}），"
-                f"界面字体 {font}，Qt 中文翻译已加载")
+        return (
+            f"主窗口 {image.width()}×{image.height()}（{'、'.join(tabs)}），"
+            f"界面字体 {font}，Qt 中文翻译已加载"
+        )
 
     def pdf() -> str:
         from reportlab.platypus import Paragraph
@@ -95,12 +101,19 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         st = styles(settings.get("font_path") or None)
         path = work / "selftest.pdf"
         doc = Document(path, "社区工作台自检报告", settings.get("issuing_unit"))
-        doc.build([
-            Paragraph("社区工作台自检报告", st.title),
-            Paragraph(f"本页由自检程序生成，日期：{format_date(doc.date)}。", st.body),
-            data_table(st, ["小区", "户数", "人数"], [["南关小区", "12", "35"], ["合计", "12", "35"]],
-                       numeric=(1, 2), total_row=True),
-        ])
+        doc.build(
+            [
+                Paragraph("社区工作台自检报告", st.title),
+                Paragraph(f"本页由自检程序生成，日期：{format_date(doc.date)}。", st.body),
+                data_table(
+                    st,
+                    ["小区", "户数", "人数"],
+                    [["南关小区", "12", "35"], ["合计", "12", "35"]],
+                    numeric=(1, 2),
+                    total_row=True,
+                ),
+            ]
+        )
         data = path.read_bytes()
         if not data.startswith(b"%PDF") or b"/FontFile2" not in data:
             raise RuntimeError("PDF 未嵌入 TrueType 中文字体")
@@ -114,8 +127,10 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
         checked = backup.verify(info.path)
         stored = sum(1 for p in files.attachments_dir().rglob("*") if p.is_file())
         if checked.counts != info.counts or checked.files != stored or stored < 1:
-            raise RuntimeError(f"备份内容不符：{checked.counts}，{checked.files} 个附件"
-                               f" ≠ {info.counts}，{stored} 个附件")
+            raise RuntimeError(
+                f"备份内容不符：{checked.counts}，{checked.files} 个附件"
+                f" ≠ {info.counts}，{stored} 个附件"
+            )
         return f"备份与校验：{checked.describe()}"
 
     def integrity() -> str:
@@ -128,8 +143,15 @@ def _checks(work: Path) -> list[tuple[str, Callable[[], str]]]:
             raise RuntimeError(report.summary())
         return "完整性检查与外键检查通过"
 
-    return [("程序与组件", versions), ("数据库", database), ("示范数据", demo_data),
-            ("窗口", window), ("PDF", pdf), ("备份", backup_round_trip), ("完整性", integrity)]
+    return [
+        ("程序与组件", versions),
+        ("数据库", database),
+        ("示范数据", demo_data),
+        ("窗口", window),
+        ("PDF", pdf),
+        ("备份", backup_round_trip),
+        ("完整性", integrity),
+    ]
 
 
 def run_self_test() -> int:

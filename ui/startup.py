@@ -30,8 +30,13 @@ START_NEW = "start-new"
 class RecoveryDialog(QDialog):
     """Say plainly that the file is damaged and offer the newest good backup."""
 
-    def __init__(self, db_path: Path, problem: str, candidate: BackupInfo | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        problem: str,
+        candidate: BackupInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db_path = db_path
         self.chosen: BackupInfo | None = candidate
@@ -39,20 +44,27 @@ class RecoveryDialog(QDialog):
         self.setWindowTitle(self.tr("数据库文件无法打开"))
         self.setMinimumWidth(560)
         intro = QLabel(
-            self.tr("数据库文件“%1”不能打开：\n%2\n\n"
-                    "程序没有修改这个文件。恢复备份时它会改名保留在原文件夹中，供技术人员检查。")
-            .replace("%1", str(db_path)).replace("%2", problem)
+            self.tr(
+                "数据库文件“%1”不能打开：\n%2\n\n"
+                "程序没有修改这个文件。恢复备份时它会改名保留在原文件夹中，供技术人员检查。"
+            )
+            .replace("%1", str(db_path))
+            .replace("%2", problem)
         )
         intro.setWordWrap(True)
         self.offer = QLabel()
         self.offer.setObjectName("offer")
         self.offer.setWordWrap(True)
         if candidate is not None:
-            self.offer.setText(self.tr("最新的完好备份：\n%1\n文件：%2")
-                               .replace("%1", candidate.describe()).replace("%2", str(candidate.path)))
+            self.offer.setText(
+                self.tr("最新的完好备份：\n%1\n文件：%2")
+                .replace("%1", candidate.describe())
+                .replace("%2", str(candidate.path))
+            )
         else:
-            self.offer.setText(self.tr("备份文件夹中没有找到可用的备份。"
-                                       "可以选择其他备份文件，例如U盘上的备份。"))
+            self.offer.setText(
+                self.tr("备份文件夹中没有找到可用的备份。可以选择其他备份文件，例如U盘上的备份。")
+            )
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -88,8 +100,12 @@ class RecoveryDialog(QDialog):
 
     def choose(self) -> None:
         folder = local_config.load().backup_folder()
-        path = open_file(self, self.tr("选择备份文件"),
-                         str(folder if folder.is_dir() else Path.home()), self.tr(BACKUP_FILTER))
+        path = open_file(
+            self,
+            self.tr("选择备份文件"),
+            str(folder if folder.is_dir() else Path.home()),
+            self.tr(BACKUP_FILTER),
+        )
         if path is None:
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -104,8 +120,9 @@ class RecoveryDialog(QDialog):
         self.accept()
 
 
-def recover(db_path: Path, problem: str, parent: QWidget | None = None
-            ) -> backup.RestoreResult | str | None:
+def recover(
+    db_path: Path, problem: str, parent: QWidget | None = None
+) -> backup.RestoreResult | str | None:
     """Offer the way back for a damaged database; the result if a backup was restored,
     START_NEW if an empty file was set aside for a new database, None if declined."""
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

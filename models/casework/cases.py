@@ -87,26 +87,36 @@ def _check_date(day: dt.date | None, what: str, today: dt.date) -> None:
 
 def _next_case_no(case_type: str, day: dt.date) -> str:
     prefix = f"{CASE_PREFIX[case_type]}{day.year}-"
-    last = (Case.select(pw.fn.MAX(Case.case_no))
-            .where(Case.case_no.startswith(prefix)).scalar())
-    serial = int(last[len(prefix):]) + 1 if last else 1
+    last = Case.select(pw.fn.MAX(Case.case_no)).where(Case.case_no.startswith(prefix)).scalar()
+    serial = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{serial:04d}"
 
 
-def _create(actor: HasRole, case_type: str, opened_on: dt.date | None, note: str,
-            **fields: Any) -> Case:
+def _create(
+    actor: HasRole, case_type: str, opened_on: dt.date | None, note: str, **fields: Any
+) -> Case:
     """The case row, its first status row and their audit rows (caller holds the transaction)."""
     opened_on = opened_on or _today()
     _check_date(opened_on, "登记日期", _today())
-    case = crud.create(actor, Case, note=note or CASE_TYPES[case_type],
-                       case_no=_next_case_no(case_type, opened_on), case_type=case_type,
-                       status=REGISTERED, opened_on=opened_on, created_by=actor.username, **fields)
-    CaseStatusChange.create(case=case, from_status="", to_status=REGISTERED, on_date=opened_on,
-                            username=actor.username)
+    case = crud.create(
+        actor,
+        Case,
+        note=note or CASE_TYPES[case_type],
+        case_no=_next_case_no(case_type, opened_on),
+        case_type=case_type,
+        status=REGISTERED,
+        opened_on=opened_on,
+        created_by=actor.username,
+        **fields,
+    )
+    CaseStatusChange.create(
+        case=case, from_status="", to_status=REGISTERED, on_date=opened_on, username=actor.username
+    )
     return case
 
 
 # -- birth registration ---------------------------------------------------------------------
+
 
 @service(Perm.CASEWORK_EDIT)
 def create_birth_registration(
@@ -160,27 +170,50 @@ def create_birth_registration(
     if birth_order != suggested and not order_reason:
         raise CaseworkError(f"按计算规则应为第{suggested}孩；登记为第{birth_order}孩须填写原因。")
     existing = Case.select().where(
-        (Case.case_type == BIRTH_REG) & Case.status.in_(VALID_STATUSES) & (Case.mother == mother.id)
+        (Case.case_type == BIRTH_REG)
+        & Case.status.in_(VALID_STATUSES)
+        & (Case.mother == mother.id)
         & (Case.birth_order == birth_order)
     )
     if existing.exists():
-        raise CaseworkError(f"{mother.name}的第{birth_order}孩已有生育登记（{existing.get().case_no}）。")
+        raise CaseworkError(
+            f"{mother.name}的第{birth_order}孩已有生育登记（{existing.get().case_no}）。"
+        )
     case = _create(
-        actor, BIRTH_REG, opened_on, notes,
-        mother=mother.id, father=father.id if father else None, child=child_id,
-        marriage_date=marriage_date, expected_date=expected_date, birth_date=birth_date,
-        child_name=child_name.strip(), birth_order=birth_order, suggested_order=suggested,
-        order_reason=order_reason if birth_order != suggested else "", notes=notes.strip(),
+        actor,
+        BIRTH_REG,
+        opened_on,
+        notes,
+        mother=mother.id,
+        father=father.id if father else None,
+        child=child_id,
+        marriage_date=marriage_date,
+        expected_date=expected_date,
+        birth_date=birth_date,
+        child_name=child_name.strip(),
+        birth_order=birth_order,
+        suggested_order=suggested,
+        order_reason=order_reason if birth_order != suggested else "",
+        notes=notes.strip(),
     )
     for item in children:
-        crud.create(actor, CaseChild, case=case, resident=item.resident_id,
-                    name=item.name.strip(), sex=item.sex, birth_date=item.birth_date,
-                    origin=item.origin, deceased=item.deceased,
-                    columns={"note": item.note[:200]})
+        crud.create(
+            actor,
+            CaseChild,
+            case=case,
+            resident=item.resident_id,
+            name=item.name.strip(),
+            sex=item.sex,
+            birth_date=item.birth_date,
+            origin=item.origin,
+            deceased=item.deceased,
+            columns={"note": item.note[:200]},
+        )
     return case
 
 
 # -- childcare subsidy, assistance, maternal reminders, general records -------------------------
+
 
 @service(Perm.CASEWORK_EDIT)
 def create_subsidy(
@@ -200,20 +233,36 @@ def create_subsidy(
     _resident(mother_id, "母亲", required=False)
     _resident(father_id, "父亲", required=False)
     if child.birth_date is None or not casework_rules.subsidy_months(child.birth_date):
-        raise CaseworkError(f"{child.name}出生于{child.birth_date}，不在育儿补贴范围内"
-                            "（2022年1月1日及以后出生、2025年起未满3周岁的月份）。")
+        raise CaseworkError(
+            f"{child.name}出生于{child.birth_date}，不在育儿补贴范围内"
+            "（2022年1月1日及以后出生、2025年起未满3周岁的月份）。"
+        )
     if application_status not in APPLICATION_STATUSES:
         raise CaseworkError(f"未知的申请状态：{application_status}")
     _check_date(applied_on, "申请日期", _today())
-    if Case.select().where((Case.case_type == SUBSIDY) & (Case.child == child.id)
-                           & Case.status.in_(VALID_STATUSES)).exists():
+    if (
+        Case.select()
+        .where(
+            (Case.case_type == SUBSIDY) & (Case.child == child.id) & Case.status.in_(VALID_STATUSES)
+        )
+        .exists()
+    ):
         raise CaseworkError(f"{child.name}已有育儿补贴个案。")
     if application_status != "not_applied" and applied_on is None:
         applied_on = opened_on or _today()
-    return _create(actor, SUBSIDY, opened_on, notes, child=child.id, mother=mother_id,
-                   father=father_id, birth_date=child.birth_date,
-                   application_status=application_status, applied_on=applied_on,
-                   notes=notes.strip())
+    return _create(
+        actor,
+        SUBSIDY,
+        opened_on,
+        notes,
+        child=child.id,
+        mother=mother_id,
+        father=father_id,
+        birth_date=child.birth_date,
+        application_status=application_status,
+        applied_on=applied_on,
+        notes=notes.strip(),
+    )
 
 
 @service(Perm.CASEWORK_EDIT)
@@ -230,7 +279,9 @@ def create_assistance(
     notes: str = "",
 ) -> Case:
     """特别扶助 / 奖励扶助 for one recipient (a couple is two cases: paid per person)."""
-    categories = {SPECIAL_ASSIST: SPECIAL_CATEGORIES, REWARD_ASSIST: REWARD_CATEGORIES}.get(case_type)
+    categories = {SPECIAL_ASSIST: SPECIAL_CATEGORIES, REWARD_ASSIST: REWARD_CATEGORIES}.get(
+        case_type
+    )
     if categories is None:
         raise CaseworkError("扶助个案类型有误。")
     if category not in categories:
@@ -241,16 +292,29 @@ def create_assistance(
     if end_date is not None and end_date < start_date:
         raise CaseworkError("终止日期不能早于起始日期。")
     overlap = Case.select().where(
-        (Case.case_type == case_type) & (Case.person == person.id) & Case.status.in_(VALID_STATUSES)
+        (Case.case_type == case_type)
+        & (Case.person == person.id)
+        & Case.status.in_(VALID_STATUSES)
         & ((Case.end_date.is_null()) | (Case.end_date >= start_date))
     )
     if end_date is not None:
         overlap = overlap.where(Case.start_date <= end_date)
     if overlap.exists():
-        raise CaseworkError(f"{person.name}在该期间已有{CASE_TYPES[case_type]}个案（{overlap.get().case_no}）。")
-    return _create(actor, case_type, opened_on, notes, person=person.id, child=child_id,
-                   category=category, start_date=start_date, end_date=end_date,
-                   notes=notes.strip())
+        raise CaseworkError(
+            f"{person.name}在该期间已有{CASE_TYPES[case_type]}个案（{overlap.get().case_no}）。"
+        )
+    return _create(
+        actor,
+        case_type,
+        opened_on,
+        notes,
+        person=person.id,
+        child=child_id,
+        category=category,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes.strip(),
+    )
 
 
 @service(Perm.CASEWORK_EDIT)
@@ -277,30 +341,62 @@ def create_maternal(
     opened = opened_on or _today()
     if not (opened - dt.timedelta(days=60) <= expected_date <= opened + dt.timedelta(days=300)):
         raise CaseworkError("预产期应在登记日期前60天至后300天之间，请核对。")
-    if Case.select().where((Case.case_type == MATERNAL) & (Case.mother == mother.id)
-                           & Case.status.in_((REGISTERED, "in_progress"))).exists():
+    if (
+        Case.select()
+        .where(
+            (Case.case_type == MATERNAL)
+            & (Case.mother == mother.id)
+            & Case.status.in_((REGISTERED, "in_progress"))
+        )
+        .exists()
+    ):
         raise CaseworkError(f"{mother.name}已有未办结的孕产期提醒个案。")
-    case = _create(actor, MATERNAL, opened, notes, mother=mother.id, father=father_id,
-                   expected_date=expected_date, notes=notes.strip())
+    case = _create(
+        actor,
+        MATERNAL,
+        opened,
+        notes,
+        mother=mother.id,
+        father=father_id,
+        expected_date=expected_date,
+        notes=notes.strip(),
+    )
     for window in casework_rules.maternal_windows(expected_date):
         MaternalReminder.create(
-            case=case, visit=window.visit, window_start=window.start, window_end=window.end,
+            case=case,
+            visit=window.visit,
+            window_start=window.start,
+            window_end=window.end,
             status="skipped" if window.end < opened else "pending",
-            status_on=opened if window.end < opened else None, username=actor.username,
+            status_on=opened if window.end < opened else None,
+            username=actor.username,
         )
     return case
 
 
 @service(Perm.CASEWORK_EDIT)
-def create_general(actor: HasRole, *, person_id: int, subject: str,
-                   opened_on: dt.date | None = None, notes: str = "") -> Case:
+def create_general(
+    actor: HasRole,
+    *,
+    person_id: int,
+    subject: str,
+    opened_on: dt.date | None = None,
+    notes: str = "",
+) -> Case:
     """一般服务记录 for any resident, floating residents included."""
     person = _resident(person_id, "服务对象")
     assert person is not None
     if not subject.strip():
         raise CaseworkError("请填写服务事项。")
-    return _create(actor, GENERAL, opened_on, notes, person=person.id,
-                   subject=subject.strip()[:200], notes=notes.strip())
+    return _create(
+        actor,
+        GENERAL,
+        opened_on,
+        notes,
+        person=person.id,
+        subject=subject.strip()[:200],
+        notes=notes.strip(),
+    )
 
 
 # -- changing a case -------------------------------------------------------------------------
@@ -333,7 +429,10 @@ def update_case(actor: HasRole, case_id: int, note: str = "", **changes: Any) ->
     today = _today()
     for key in ("birth_date", "discharge_date", "marriage_date", "applied_on"):
         _check_date(changes.get(key), "日期", today)
-    if "application_status" in changes and changes["application_status"] not in APPLICATION_STATUSES:
+    if (
+        "application_status" in changes
+        and changes["application_status"] not in APPLICATION_STATUSES
+    ):
         raise CaseworkError("未知的申请状态。")
     if "category" in changes:
         cats = SPECIAL_CATEGORIES if case.case_type == SPECIAL_ASSIST else REWARD_CATEGORIES
@@ -349,7 +448,9 @@ def update_case(actor: HasRole, case_id: int, note: str = "", **changes: Any) ->
         changes.setdefault("birth_date", child.birth_date)
         changes.setdefault("child_name", child.name)
     case = crud.update(actor, case, note=note, **changes)
-    if case.case_type == MATERNAL and {"expected_date", "birth_date", "discharge_date"} & set(changes):
+    if case.case_type == MATERNAL and {"expected_date", "birth_date", "discharge_date"} & set(
+        changes
+    ):
         _redate_reminders(actor, case)
     return case
 
@@ -358,11 +459,16 @@ def _redate_reminders(actor: HasRole, case: Case) -> None:
     """Pending reminders follow new dates; after the birth, the remaining antenatal ones lapse."""
     if case.expected_date is None:
         return
-    windows = {w.visit: w for w in casework_rules.maternal_windows(
-        case.expected_date, case.birth_date, case.discharge_date)}
+    windows = {
+        w.visit: w
+        for w in casework_rules.maternal_windows(
+            case.expected_date, case.birth_date, case.discharge_date
+        )
+    }
     antenatal = ("early", "w16_20", "w21_24", "w28_36", "w37_40")
     for reminder in MaternalReminder.select().where(
-            (MaternalReminder.case == case.id) & (MaternalReminder.status == "pending")):
+        (MaternalReminder.case == case.id) & (MaternalReminder.status == "pending")
+    ):
         window = windows[reminder.visit]
         before = audit.snapshot(reminder)
         if case.birth_date and reminder.visit in antenatal and window.start > case.birth_date:
@@ -373,36 +479,62 @@ def _redate_reminders(actor: HasRole, case: Case) -> None:
         old, new = audit.changed(before, after)
         if new:
             reminder.save()
-            audit.record(actor.username, audit.Action.UPDATE, "casework_reminder", reminder.id, old, new,
-                         "随日期调整")
+            audit.record(
+                actor.username,
+                audit.Action.UPDATE,
+                "casework_reminder",
+                reminder.id,
+                old,
+                new,
+                "随日期调整",
+            )
 
 
 @service(Perm.CASEWORK_EDIT)
-def change_status(actor: HasRole, case_id: int, to_status: str, on_date: dt.date | None = None,
-                  reason: str = "") -> Case:
+def change_status(
+    actor: HasRole, case_id: int, to_status: str, on_date: dt.date | None = None, reason: str = ""
+) -> Case:
     """One step of the workflow, dated; 已转办 and 已撤销 need a reason."""
     case = _case(case_id)
     on_date = on_date or _today()
     reason = reason.strip()
     if to_status not in TRANSITIONS.get(case.status, ()):
         raise CaseworkError(
-            f"个案当前为“{STATUSES[case.status]}”，不能改为“{STATUSES.get(to_status, to_status)}”。")
+            f"个案当前为“{STATUSES[case.status]}”，不能改为“{STATUSES.get(to_status, to_status)}”。"
+        )
     if to_status in NEEDS_REASON and not reason:
         raise CaseworkError(f"“{STATUSES[to_status]}”须填写原因。")
     _check_date(on_date, "办理日期", _today())
     if on_date < case.opened_on:
         raise CaseworkError("办理日期不能早于登记日期。")
-    CaseStatusChange.create(case=case, from_status=case.status, to_status=to_status,
-                            on_date=on_date, reason=reason[:200], username=actor.username)
+    CaseStatusChange.create(
+        case=case,
+        from_status=case.status,
+        to_status=to_status,
+        on_date=on_date,
+        reason=reason[:200],
+        username=actor.username,
+    )
     final = to_status in (CLOSED, *NEEDS_REASON)
-    case = crud.update(actor, case, note=reason or STATUSES[to_status], status=to_status,
-                       closed_on=on_date if final else None)
+    case = crud.update(
+        actor,
+        case,
+        note=reason or STATUSES[to_status],
+        status=to_status,
+        closed_on=on_date if final else None,
+    )
     return case
 
 
 @service(Perm.CASEWORK_EDIT)
-def add_follow_up(actor: HasRole, case_id: int, on_date: dt.date, way: str, note: str = "",
-                  next_date: dt.date | None = None) -> FollowUp:
+def add_follow_up(
+    actor: HasRole,
+    case_id: int,
+    on_date: dt.date,
+    way: str,
+    note: str = "",
+    next_date: dt.date | None = None,
+) -> FollowUp:
     """随访: the visit and, if more is needed, the date of the next one (the worklist's due date)."""
     case = _case(case_id)
     if way not in FOLLOW_UP_WAYS:
@@ -412,14 +544,23 @@ def add_follow_up(actor: HasRole, case_id: int, on_date: dt.date, way: str, note
         raise CaseworkError("随访日期不能早于登记日期。")
     if next_date is not None and next_date <= on_date:
         raise CaseworkError("下次随访日期须晚于本次随访日期。")
-    return crud.create(actor, FollowUp, case.case_no, case=case, on_date=on_date, way=way,
-                       next_date=next_date, username=actor.username,
-                       columns={"note": note.strip()})
+    return crud.create(
+        actor,
+        FollowUp,
+        case.case_no,
+        case=case,
+        on_date=on_date,
+        way=way,
+        next_date=next_date,
+        username=actor.username,
+        columns={"note": note.strip()},
+    )
 
 
 @service(Perm.CASEWORK_EDIT)
-def set_reminder_status(actor: HasRole, reminder_id: int, status: str,
-                        on_date: dt.date | None = None) -> MaternalReminder:
+def set_reminder_status(
+    actor: HasRole, reminder_id: int, status: str, on_date: dt.date | None = None
+) -> MaternalReminder:
     """Status only (reminded, done, referred): the clinical results stay with the health centre."""
     if status not in REMINDER_STATUSES:
         raise CaseworkError("未知的提醒状态。")
@@ -450,5 +591,11 @@ def record_payment(actor: HasRole, case_id: int, amount_fen: int, paid_on: dt.da
     if amount_fen <= 0:
         raise CaseworkError("发放金额须大于0。")
     _check_date(paid_on, "发放日期", _today())
-    return crud.update(actor, case, note="登记发放", paid_fen=case.paid_fen + amount_fen,
-                       last_paid_on=paid_on, application_status="paid")
+    return crud.update(
+        actor,
+        case,
+        note="登记发放",
+        paid_fen=case.paid_fen + amount_fen,
+        last_paid_on=paid_on,
+        application_status="paid",
+    )

@@ -103,8 +103,11 @@ def suggest_spouse(actor: HasRole, resident_id: int) -> PersonRef | None:
         return None
     mates = list(
         Resident.select()
-        .where((Resident.household == person.__data__["household"]) & (Resident.id != person.id)
-               & (Resident.status == "current"))
+        .where(
+            (Resident.household == person.__data__["household"])
+            & (Resident.id != person.id)
+            & (Resident.status == "current")
+        )
         .order_by(Resident.id)
     )
     opposite = [m for m in mates if m.sex != person.sex]
@@ -115,9 +118,15 @@ def suggest_spouse(actor: HasRole, resident_id: int) -> PersonRef | None:
     elif person.relation in CHILD_IN_LAW:
         # 儿媳 → a son, 女婿 → a daughter: the married one, or the only grown one.
         kin = SONS if person.relation == "38" else DAUGHTERS
-        grown = [m for m in opposite if m.relation in kin and m.relation not in ADOPTED_OR_STEP
-                 and m.birth_date and person.birth_date
-                 and abs((m.birth_date - person.birth_date).days) < 365 * 15]
+        grown = [
+            m
+            for m in opposite
+            if m.relation in kin
+            and m.relation not in ADOPTED_OR_STEP
+            and m.birth_date
+            and person.birth_date
+            and abs((m.birth_date - person.birth_date).days) < 365 * 15
+        ]
         married = [m for m in grown if m.marital_status == "20"]
         match = married if married else grown
     elif person.relation in CHILDREN_OF_HEAD:
@@ -152,12 +161,15 @@ def suggest_children(
     Children moved out still count; deceased ones are listed (they do not count). Children
     born on or after *born_before* (the child being registered) are left out.
     """
-    parents = [r for r in Resident.select().where(Resident.id.in_([i for i in (mother_id, father_id) if i]))]
+    parents = [
+        r
+        for r in Resident.select().where(Resident.id.in_([i for i in (mother_id, father_id) if i]))
+    ]
     found: dict[int, ChildSuggestion] = {}
     seen_households: set[int] = set()
-    couple_in_one_household = (
-        len(parents) == 2 and parents[0].__data__.get("household") == parents[1].__data__.get("household")
-    )
+    couple_in_one_household = len(parents) == 2 and parents[0].__data__.get("household") == parents[
+        1
+    ].__data__.get("household")
     for parent in parents:
         household_id = parent.__data__.get("household")
         if not household_id or household_id in seen_households:
@@ -171,16 +183,21 @@ def suggest_children(
             note = "同户孙辈，请核实父母"
         else:
             continue
-        query = (Resident.select()
-                 .where((Resident.household == household_id) & Resident.relation.in_(codes))
-                 .order_by(Resident.birth_date, Resident.id))
+        query = (
+            Resident.select()
+            .where((Resident.household == household_id) & Resident.relation.in_(codes))
+            .order_by(Resident.birth_date, Resident.id)
+        )
         for child in query:
             if child.id in (exclude_child_id, mother_id, father_id):
                 continue
             if born_before and child.birth_date and child.birth_date >= born_before:
                 continue
-            if parent.birth_date and child.birth_date and \
-                    child.birth_date < parent.birth_date + dt.timedelta(days=365 * 14):
+            if (
+                parent.birth_date
+                and child.birth_date
+                and child.birth_date < parent.birth_date + dt.timedelta(days=365 * 14)
+            ):
                 continue  # the parent's sibling, not the parent's child
             origin = "common"
             child_note = note
@@ -188,17 +205,26 @@ def suggest_children(
                 origin = "adopted"
                 child_note = "户籍登记为养子女或继子女"
             elif not couple_in_one_household:
-                child_note = (child_note + "；" if child_note else "") + "夫妻不同户，请核实是否共同生育"
+                child_note = (
+                    child_note + "；" if child_note else ""
+                ) + "夫妻不同户，请核实是否共同生育"
             if child.status == "moved_out":
                 child_note = (child_note + "；" if child_note else "") + "已迁出（仍计入）"
             found[child.id] = ChildSuggestion(
-                child.id, child.name, child.sex, child.birth_date, origin,
-                child.status == "deceased", child_note,
+                child.id,
+                child.name,
+                child.sex,
+                child.birth_date,
+                origin,
+                child.status == "deceased",
+                child_note,
             )
     return sorted(found.values(), key=lambda c: (c.birth_date or dt.date.max, c.name))
 
 
-def parents_in_household(child: Resident, members: list[Resident]) -> tuple[Resident | None, Resident | None]:
+def parents_in_household(
+    child: Resident, members: list[Resident]
+) -> tuple[Resident | None, Resident | None]:
     """Mother and father of *child* among its household's *members*, as the relations show them."""
     if child.relation in CHILDREN_OF_HEAD:
         pair = [m for m in members if m.relation in HEAD + HEAD_SPOUSE]
@@ -222,7 +248,10 @@ def suggest_parents(actor: HasRole, child_id: int) -> tuple[PersonRef | None, Pe
     child = Resident.get_or_none(Resident.id == child_id)
     if child is None or not child.__data__.get("household"):
         return None, None
-    members = list(Resident.select().where(
-        (Resident.household == child.__data__["household"]) & (Resident.status == "current")))
+    members = list(
+        Resident.select().where(
+            (Resident.household == child.__data__["household"]) & (Resident.status == "current")
+        )
+    )
     mother, father = parents_in_household(child, members)
     return (get_person(mother.id) if mother else None, get_person(father.id) if father else None)

@@ -69,16 +69,36 @@ class RateRow:
 
 def _rows(include_voided: bool = False) -> list[RateRow]:
     rows = [
-        RateRow(None, r.kind, RATE_KINDS[r.kind], r.start_date, r.monthly_fen, r.note, True,
-                False, "", "")
+        RateRow(
+            None,
+            r.kind,
+            RATE_KINDS[r.kind],
+            r.start_date,
+            r.monthly_fen,
+            r.note,
+            True,
+            False,
+            "",
+            "",
+        )
         for r in BUILT_IN
     ]
     query = CaseRate.select().order_by(CaseRate.id)
     if not include_voided:
         query = query.where(CaseRate.voided == False)  # noqa: E712
     rows += [
-        RateRow(r.id, r.kind, RATE_KINDS.get(r.kind, r.kind), r.start_date, r.monthly_fen, r.note,
-                False, r.voided, r.void_reason, r.username)
+        RateRow(
+            r.id,
+            r.kind,
+            RATE_KINDS.get(r.kind, r.kind),
+            r.start_date,
+            r.monthly_fen,
+            r.note,
+            False,
+            r.voided,
+            r.void_reason,
+            r.username,
+        )
         for r in query
     ]
     return rows
@@ -87,9 +107,15 @@ def _rows(include_voided: bool = False) -> list[RateRow]:
 def list_rates(include_voided: bool = True) -> list[RateRow]:
     """Every rate, by kind then start date; figures only, so anyone signed in may read them."""
     order = list(RATE_KINDS)
-    return sorted(_rows(include_voided),
-                  key=lambda r: (order.index(r.kind) if r.kind in order else 99, r.start_date,
-                                 not r.built_in, r.id or 0))
+    return sorted(
+        _rows(include_voided),
+        key=lambda r: (
+            order.index(r.kind) if r.kind in order else 99,
+            r.start_date,
+            not r.built_in,
+            r.id or 0,
+        ),
+    )
 
 
 class RateTable:
@@ -117,8 +143,9 @@ class RateTable:
 
 
 @service(Perm.RATES_EDIT)
-def add_rate(actor: HasRole, kind: str, start_date: dt.date, monthly_fen: int,
-             note: str = "") -> CaseRate:
+def add_rate(
+    actor: HasRole, kind: str, start_date: dt.date, monthly_fen: int, note: str = ""
+) -> CaseRate:
     """A new amount from *start_date* on; months before it keep their old rate."""
     if kind not in RATE_KINDS:
         raise RateError(f"未知的标准种类：{kind}")
@@ -126,9 +153,16 @@ def add_rate(actor: HasRole, kind: str, start_date: dt.date, monthly_fen: int,
         raise RateError("金额须大于0。")
     if start_date.day != 1:
         raise RateError("新标准须从某月1日起执行（按月发放）。")
-    return crud.create(actor, CaseRate, note, kind=kind, start_date=start_date,
-                       monthly_fen=monthly_fen, username=actor.username,
-                       columns={"note": note.strip()})
+    return crud.create(
+        actor,
+        CaseRate,
+        note,
+        kind=kind,
+        start_date=start_date,
+        monthly_fen=monthly_fen,
+        username=actor.username,
+        columns={"note": note.strip()},
+    )
 
 
 @service(Perm.RATES_EDIT)

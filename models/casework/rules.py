@@ -179,6 +179,7 @@ def assistance_months(start: dt.date, end: dt.date | None, until: dt.date) -> li
 
 # -- maternal health reminders -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class VisitWindow:
     visit: str

@@ -189,8 +189,9 @@ def subsidy_due(birth: dt.date, rates: RateTable) -> AmountDue:
 
 
 @service(Perm.CASEWORK_VIEW, write=False)
-def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
-             as_of: dt.date | None = None) -> CaseDetail:
+def get_case(
+    actor: HasRole, case_id: int, *, log_view: bool = True, as_of: dt.date | None = None
+) -> CaseDetail:
     """One case in full. Each opening is an audit row "view" (who, when, which case)."""
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
@@ -198,34 +199,61 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
     today = as_of or clock.today()
     if log_view:
         with database.atomic():
-            audit.record(actor.username, audit.Action.VIEW, "casework_case", case.id, note=case.case_no)
+            audit.record(
+                actor.username, audit.Action.VIEW, "casework_case", case.id, note=case.case_no
+            )
     data = case.__data__
     refs = people([data.get("mother"), data.get("father"), data.get("child"), data.get("person")])
     detail = CaseDetail(
-        id=case.id, case_no=case.case_no, case_type=case.case_type,
-        type_name=CASE_TYPES[case.case_type], status=case.status,
-        status_name=STATUSES[case.status], opened_on=case.opened_on, closed_on=case.closed_on,
-        mother=refs.get(data.get("mother") or 0), father=refs.get(data.get("father") or 0),
-        child=refs.get(data.get("child") or 0), person=refs.get(data.get("person") or 0),
-        subject=case.subject, notes=case.notes, created_by=case.created_by,
-        marriage_date=case.marriage_date, expected_date=case.expected_date,
-        birth_date=case.birth_date, discharge_date=case.discharge_date,
-        child_name=case.child_name, birth_order=case.birth_order,
-        suggested_order=case.suggested_order, order_reason=case.order_reason,
+        id=case.id,
+        case_no=case.case_no,
+        case_type=case.case_type,
+        type_name=CASE_TYPES[case.case_type],
+        status=case.status,
+        status_name=STATUSES[case.status],
+        opened_on=case.opened_on,
+        closed_on=case.closed_on,
+        mother=refs.get(data.get("mother") or 0),
+        father=refs.get(data.get("father") or 0),
+        child=refs.get(data.get("child") or 0),
+        person=refs.get(data.get("person") or 0),
+        subject=case.subject,
+        notes=case.notes,
+        created_by=case.created_by,
+        marriage_date=case.marriage_date,
+        expected_date=case.expected_date,
+        birth_date=case.birth_date,
+        discharge_date=case.discharge_date,
+        child_name=case.child_name,
+        birth_order=case.birth_order,
+        suggested_order=case.suggested_order,
+        order_reason=case.order_reason,
         application_status=case.application_status,
         application_name=APPLICATION_STATUSES.get(case.application_status, ""),
-        applied_on=case.applied_on, paid_fen=case.paid_fen, last_paid_on=case.last_paid_on,
-        category=case.category, category_name=CATEGORY_NAMES.get(case.category, ""),
-        start_date=case.start_date, end_date=case.end_date,
+        applied_on=case.applied_on,
+        paid_fen=case.paid_fen,
+        last_paid_on=case.last_paid_on,
+        category=case.category,
+        category_name=CATEGORY_NAMES.get(case.category, ""),
+        start_date=case.start_date,
+        end_date=case.end_date,
     )
     if case.case_type == BIRTH_REG:
         base = case.birth_date or case.expected_date
         detail.deadline = casework_rules.registration_deadline(base) if base else None
         detail.deadline_provisional = case.birth_date is None
         detail.children = [
-            ChildRow(c.name, c.sex, c.birth_date, c.origin, CHILD_ORIGINS.get(c.origin, c.origin),
-                     c.deceased, casework_rules.counts_for_order(c.origin, c.deceased), c.note,
-                     c.__data__.get("resident"))
+            ChildRow(
+                c.name,
+                c.sex,
+                c.birth_date,
+                c.origin,
+                CHILD_ORIGINS.get(c.origin, c.origin),
+                c.deceased,
+                casework_rules.counts_for_order(c.origin, c.deceased),
+                c.note,
+                c.__data__.get("resident"),
+            )
             for c in CaseChild.select().where(CaseChild.case == case.id).order_by(CaseChild.id)
         ]
     rates = RateTable()
@@ -237,17 +265,28 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
     if kind and case.case_type != SUBSIDY:
         detail.monthly_fen = rates.monthly_fen(kind, casework_rules.month_start(today))
     detail.history = [
-        StatusRow(s.on_date, STATUSES.get(s.from_status, ""), STATUSES[s.to_status], s.reason,
-                  s.username)
-        for s in CaseStatusChange.select().where(CaseStatusChange.case == case.id)
+        StatusRow(
+            s.on_date, STATUSES.get(s.from_status, ""), STATUSES[s.to_status], s.reason, s.username
+        )
+        for s in CaseStatusChange.select()
+        .where(CaseStatusChange.case == case.id)
         .order_by(CaseStatusChange.on_date, CaseStatusChange.id)
     ]
     detail.follow_ups = follow_up_rows(actor, case.id)
     detail.reminders = [
-        ReminderRow(r.id, r.visit, VISITS[r.visit], r.window_start, r.window_end, r.status,
-                    REMINDER_STATUSES[r.status], r.status_on,
-                    r.status == "pending" and r.window_end < today)
-        for r in MaternalReminder.select().where(MaternalReminder.case == case.id)
+        ReminderRow(
+            r.id,
+            r.visit,
+            VISITS[r.visit],
+            r.window_start,
+            r.window_end,
+            r.status,
+            REMINDER_STATUSES[r.status],
+            r.status_on,
+            r.status == "pending" and r.window_end < today,
+        )
+        for r in MaternalReminder.select()
+        .where(MaternalReminder.case == case.id)
         .order_by(MaternalReminder.window_start)
     ]
     detail.transitions = [(code, STATUSES[code]) for code in TRANSITIONS[case.status]]
@@ -258,9 +297,17 @@ def get_case(actor: HasRole, case_id: int, *, log_view: bool = True,
 def follow_up_rows(actor: HasRole, case_id: int) -> list[FollowUpRow]:
     """A case's follow-ups (what was said on each visit), for a role that may see casework."""
     return [
-        FollowUpRow(f.id, f.on_date, f.way, FOLLOW_UP_WAYS.get(f.way, f.way), f.note, f.next_date,
-                    f.username)
-        for f in FollowUp.select().where(FollowUp.case == case_id)
+        FollowUpRow(
+            f.id,
+            f.on_date,
+            f.way,
+            FOLLOW_UP_WAYS.get(f.way, f.way),
+            f.note,
+            f.next_date,
+            f.username,
+        )
+        for f in FollowUp.select()
+        .where(FollowUp.case == case_id)
         .order_by(FollowUp.on_date, FollowUp.id)
     ]
 
@@ -282,9 +329,11 @@ def latest_next_dates(case_ids: list[int]) -> dict[int, dt.date | None]:
     """The next-visit date of each case's latest follow-up (latest by date, then entry)."""
     latest: dict[int, dt.date | None] = {}
     for start in range(0, len(case_ids), 500):
-        for row in (FollowUp.select(FollowUp.case, FollowUp.next_date)
-                    .where(FollowUp.case.in_(case_ids[start:start + 500]))
-                    .order_by(FollowUp.on_date, FollowUp.id)):
+        for row in (
+            FollowUp.select(FollowUp.case, FollowUp.next_date)
+            .where(FollowUp.case.in_(case_ids[start : start + 500]))
+            .order_by(FollowUp.on_date, FollowUp.id)
+        ):
             latest[row.__data__["case"]] = row.next_date
     return latest
 
@@ -310,23 +359,41 @@ def list_cases(
     if text:
         lower = text.lower()
         match = Resident.select(Resident.id).where(
-            Resident.name.contains(text) | Resident.pinyin_initials.startswith(lower)
-            | Resident.pinyin.startswith(lower))
+            Resident.name.contains(text)
+            | Resident.pinyin_initials.startswith(lower)
+            | Resident.pinyin.startswith(lower)
+        )
         query = query.where(
-            Case.case_no.contains(text) | Case.mother.in_(match) | Case.father.in_(match)
-            | Case.child.in_(match) | Case.person.in_(match) | Case.child_name.contains(text)
-            | Case.subject.contains(text))
+            Case.case_no.contains(text)
+            | Case.mother.in_(match)
+            | Case.father.in_(match)
+            | Case.child.in_(match)
+            | Case.person.in_(match)
+            | Case.child_name.contains(text)
+            | Case.subject.contains(text)
+        )
     cases = list(query.limit(limit).offset(offset))
     refs = people([primary_person_id(c) for c in cases])
     next_dates = latest_next_dates([c.id for c in cases])
     rows = []
     for c in cases:
         ref = refs.get(primary_person_id(c) or 0)
-        rows.append(CaseRow(
-            c.id, c.case_no, c.case_type, CASE_TYPES[c.case_type], c.status, STATUSES[c.status],
-            c.opened_on, ref.name if ref else c.child_name, ref.masked_id if ref else "",
-            ref.compound if ref else "", _summary(c), next_dates.get(c.id),
-        ))
+        rows.append(
+            CaseRow(
+                c.id,
+                c.case_no,
+                c.case_type,
+                CASE_TYPES[c.case_type],
+                c.status,
+                STATUSES[c.status],
+                c.opened_on,
+                ref.name if ref else c.child_name,
+                ref.masked_id if ref else "",
+                ref.compound if ref else "",
+                _summary(c),
+                next_dates.get(c.id),
+            )
+        )
     return rows
 
 
@@ -341,7 +408,11 @@ def reveal_id(actor: HasRole, case_id: int, role: str) -> str:
     person = Resident.get_or_none(Resident.id == resident_id) if resident_id else None
     if person is None:
         raise CaseworkError("个案中没有该人员。")
-    audit.record(actor.username, audit.Action.REVEAL_ID, "resident", person.id,
-                 note=f"计生个案{case.case_no}")
+    audit.record(
+        actor.username,
+        audit.Action.REVEAL_ID,
+        "resident",
+        person.id,
+        note=f"计生个案{case.case_no}",
+    )
     return str(person.id_number or "")
-

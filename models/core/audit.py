@@ -76,12 +76,25 @@ class Action(str, Enum):
 
 
 _ACTION_LABELS: dict[Action, str] = {
-    Action.CREATE: "新增", Action.UPDATE: "修改", Action.ARCHIVE: "归档", Action.LOGIN: "登录",
-    Action.LOGIN_FAILED: "登录失败", Action.VIEW: "查看", Action.REVEAL_ID: "查看完整身份证号",
-    Action.RESET_PASSWORD: "重置密码", Action.CHANGE_PASSWORD: "修改密码",
-    Action.DEMO: "装入示范数据", Action.IMPORT: "导入", Action.EXPORT: "导出", Action.PRINT: "打印",
-    Action.VOID: "作废", Action.ISSUE: "开具", Action.REPRINT: "补打", Action.RESTORE: "恢复备份",
-    Action.SUBMIT: "报送", Action.FILL: "一表通填表",
+    Action.CREATE: "新增",
+    Action.UPDATE: "修改",
+    Action.ARCHIVE: "归档",
+    Action.LOGIN: "登录",
+    Action.LOGIN_FAILED: "登录失败",
+    Action.VIEW: "查看",
+    Action.REVEAL_ID: "查看完整身份证号",
+    Action.RESET_PASSWORD: "重置密码",
+    Action.CHANGE_PASSWORD: "修改密码",
+    Action.DEMO: "装入示范数据",
+    Action.IMPORT: "导入",
+    Action.EXPORT: "导出",
+    Action.PRINT: "打印",
+    Action.VOID: "作废",
+    Action.ISSUE: "开具",
+    Action.REPRINT: "补打",
+    Action.RESTORE: "恢复备份",
+    Action.SUBMIT: "报送",
+    Action.FILL: "一表通填表",
 }
 
 # Stored action -> its Chinese name, in the order of Action (the log's filter lists them so).
@@ -137,9 +150,16 @@ def record_many(username: str, entries: Iterable[Entry], at: dt.datetime | None 
     transaction of the changes the rows describe. Returns how many rows were written."""
     stamp = (at or now()).isoformat(" ")
     params = [
-        (stamp, username, Action(e.action).value, e.table_name,
-         None if e.record_id is None else str(e.record_id), _json(e.before), _json(e.after),
-         e.note)
+        (
+            stamp,
+            username,
+            Action(e.action).value,
+            e.table_name,
+            None if e.record_id is None else str(e.record_id),
+            _json(e.before),
+            _json(e.after),
+            e.note,
+        )
         for e in entries
     ]
     if not params:
@@ -148,7 +168,8 @@ def record_many(username: str, entries: Iterable[Entry], at: dt.datetime | None 
     db = database.obj if hasattr(database, "obj") else database
     marks = ", ".join([db.param] * len(_MANY_COLUMNS))
     db.cursor().executemany(
-        f'INSERT INTO "{AuditLog._meta.table_name}" ({columns}) VALUES ({marks})', params)
+        f'INSERT INTO "{AuditLog._meta.table_name}" ({columns}) VALUES ({marks})', params
+    )
     return len(params)
 
 
@@ -172,19 +193,44 @@ def recent(actor: Any, limit: int = 200, username: str | None = None) -> list[Au
 
 
 TABLE_NAMES: dict[str, str] = {
-    "user": "用户", "setting": "系统设置", "compound": "小区", "household": "住户",
-    "resident": "居民", "resident_tag": "特殊人群", "life_event": "人口变动",
-    "casework_case": "计生个案", "casework_child": "个案子女", "casework_follow_up": "随访",
-    "casework_rate": "补贴扶助标准", "casework_reminder": "孕产期提醒",
-    "casework_status_change": "个案状态", "certificate": "证明", "certificate_kind": "证明种类",
-    "event": "社区活动", "event_attendee": "活动签到", "event_budget_line": "活动预算",
-    "event_photo": "活动照片", "event_publicity": "活动宣传", "event_staff": "活动人员",
-    "event_task": "活动准备事项", "event_template": "活动模板", "facility_centre": "服务中心",
-    "facility_equipment": "设备", "facility_finding": "检查发现", "facility_inspection": "安全检查",
-    "facility_photo": "设施照片", "facility_space": "用房", "facility_standard": "建设标准",
-    "facility_standard_item": "标准项目", "backup": "备份",
-    "database": "数据库", "audit_log": "操作日志", "report_submission": "月报报送",
-    "saved_list": "名单", "fill_template": "一表通模板", "fill_run": "一表通生成记录",
+    "user": "用户",
+    "setting": "系统设置",
+    "compound": "小区",
+    "household": "住户",
+    "resident": "居民",
+    "resident_tag": "特殊人群",
+    "life_event": "人口变动",
+    "casework_case": "计生个案",
+    "casework_child": "个案子女",
+    "casework_follow_up": "随访",
+    "casework_rate": "补贴扶助标准",
+    "casework_reminder": "孕产期提醒",
+    "casework_status_change": "个案状态",
+    "certificate": "证明",
+    "certificate_kind": "证明种类",
+    "event": "社区活动",
+    "event_attendee": "活动签到",
+    "event_budget_line": "活动预算",
+    "event_photo": "活动照片",
+    "event_publicity": "活动宣传",
+    "event_staff": "活动人员",
+    "event_task": "活动准备事项",
+    "event_template": "活动模板",
+    "facility_centre": "服务中心",
+    "facility_equipment": "设备",
+    "facility_finding": "检查发现",
+    "facility_inspection": "安全检查",
+    "facility_photo": "设施照片",
+    "facility_space": "用房",
+    "facility_standard": "建设标准",
+    "facility_standard_item": "标准项目",
+    "backup": "备份",
+    "database": "数据库",
+    "audit_log": "操作日志",
+    "report_submission": "月报报送",
+    "saved_list": "名单",
+    "fill_template": "一表通模板",
+    "fill_run": "一表通生成记录",
     "monthly_report": "月度报表",
 }
 
@@ -206,8 +252,12 @@ def search_log(
     if table_name:
         query = query.where(AuditLog.table_name == table_name)
     if text:
-        like = (AuditLog.note.contains(text) | AuditLog.before.contains(text)
-                | AuditLog.after.contains(text) | (AuditLog.record_id == text))
+        like = (
+            AuditLog.note.contains(text)
+            | AuditLog.before.contains(text)
+            | AuditLog.after.contains(text)
+            | (AuditLog.record_id == text)
+        )
         query = query.where(like)
     if since:
         query = query.where(AuditLog.at >= dt.datetime.combine(since, dt.time.min))
@@ -217,10 +267,14 @@ def search_log(
 
 
 def log_users() -> list[str]:
-    return [row.username for row in AuditLog.select(AuditLog.username).distinct()
-            .order_by(AuditLog.username)]
+    return [
+        row.username
+        for row in AuditLog.select(AuditLog.username).distinct().order_by(AuditLog.username)
+    ]
 
 
 def log_tables() -> list[str]:
-    return [row.table_name for row in AuditLog.select(AuditLog.table_name).distinct()
-            .order_by(AuditLog.table_name)]
+    return [
+        row.table_name
+        for row in AuditLog.select(AuditLog.table_name).distinct().order_by(AuditLog.table_name)
+    ]

@@ -50,8 +50,19 @@ MAX_MANIFEST_BYTES = 64 << 20
 # Room left on the disk after extracting a backup (SQLite and the restored files need it).
 DISK_MARGIN_BYTES = 64 << 20
 # Already compressed: storing them saves time and gains nothing.
-_STORED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".zip",
-                    ".docx", ".xlsx", ".mp4"}
+_STORED_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".heic",
+    ".pdf",
+    ".zip",
+    ".docx",
+    ".xlsx",
+    ".mp4",
+}
 
 Progress = Callable[[int, int], Any]
 
@@ -156,7 +167,9 @@ def create_backup(
     except OSError as exc:
         raise DestinationError(f"无法使用备份文件夹“{dest.parent}”：{exc.strerror or exc}") from exc
     created = clock.now()
-    attachments = sorted(p for p in files_dir.rglob("*") if p.is_file()) if files_dir.is_dir() else []
+    attachments = (
+        sorted(p for p in files_dir.rglob("*") if p.is_file()) if files_dir.is_dir() else []
+    )
     total = 1 + len(attachments)
     partial = dest.with_name(dest.name + PARTIAL)
     # The copy of the database sits beside the backup, never in the temp folder: a backup
@@ -169,8 +182,9 @@ def create_backup(
             copy.unlink(missing_ok=True)
             sqlite_backup(live, copy)
         except (OSError, sqlite3.Error) as exc:
-            raise DestinationError(f"备份未能写入“{dest}”：{getattr(exc, 'strerror', None) or exc}"
-                                   ) from exc
+            raise DestinationError(
+                f"备份未能写入“{dest}”：{getattr(exc, 'strerror', None) or exc}"
+            ) from exc
         report = dbcheck.check_file(copy)
         if report.damaged:
             raise BackupError(
@@ -183,11 +197,15 @@ def create_backup(
                 _tick(progress, 1, total)
                 for done, path in enumerate(attachments, 2):
                     rel = path.relative_to(files_dir).as_posix()
-                    method = (zipfile.ZIP_STORED if path.suffix.lower() in _STORED_SUFFIXES
-                              else zipfile.ZIP_DEFLATED)
+                    method = (
+                        zipfile.ZIP_STORED
+                        if path.suffix.lower() in _STORED_SUFFIXES
+                        else zipfile.ZIP_DEFLATED
+                    )
                     zf.write(path, FILES_PREFIX + rel, compress_type=method)
-                    entries.append({"path": rel, "size": path.stat().st_size,
-                                    "sha256": _sha256(path)})
+                    entries.append(
+                        {"path": rel, "size": path.stat().st_size, "sha256": _sha256(path)}
+                    )
                     _tick(progress, done, total)
                 manifest = {
                     "format": FORMAT,
@@ -198,8 +216,11 @@ def create_backup(
                     "source": str(src_path),
                     "host": socket.gethostname(),
                     "counts": report.counts,
-                    "database": {"name": DB_MEMBER, "size": copy.stat().st_size,
-                                 "sha256": _sha256(copy)},
+                    "database": {
+                        "name": DB_MEMBER,
+                        "size": copy.stat().st_size,
+                        "sha256": _sha256(copy),
+                    },
                     "files": entries,
                 }
                 zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -212,8 +233,15 @@ def create_backup(
         for leftover in (copy, partial):
             with contextlib.suppress(OSError):
                 leftover.unlink(missing_ok=True)
-    return BackupInfo(dest, created, __version__, report.schema_version, report.counts,
-                      len(entries), dest.stat().st_size)
+    return BackupInfo(
+        dest,
+        created,
+        __version__,
+        report.schema_version,
+        report.counts,
+        len(entries),
+        dest.stat().st_size,
+    )
 
 
 # -- backups in a folder: names, rotation, the daily backup -----------------------------------
@@ -307,23 +335,28 @@ def backup_to_folder(
     return info, rotate(folder, stem, keep_daily, keep_monthly)
 
 
-def auto_backup(config: LocalConfig, db: peewee.Database | None = None,
-                progress: Progress | None = None) -> AutoBackupResult:
+def auto_backup(
+    config: LocalConfig, db: peewee.Database | None = None, progress: Progress | None = None
+) -> AutoBackupResult:
     """The automatic backup: to the chosen folder, or the default one if that is missing."""
     folder = config.backup_folder()
     warning = ""
     try:
-        info, removed = backup_to_folder(folder, db, config.keep_daily, config.keep_monthly,
-                                         progress)
+        info, removed = backup_to_folder(
+            folder, db, config.keep_daily, config.keep_monthly, progress
+        )
     except DestinationError:
         fallback = default_backup_dir()
         if folder == fallback:
             raise
-        warning = (f"备份文件夹“{folder}”不可用（U盘未插入或共享文件夹未连接？），"
-                   f"已改为备份到“{fallback}”。")
+        warning = (
+            f"备份文件夹“{folder}”不可用（U盘未插入或共享文件夹未连接？），"
+            f"已改为备份到“{fallback}”。"
+        )
         folder = fallback
-        info, removed = backup_to_folder(folder, db, config.keep_daily, config.keep_monthly,
-                                         progress)
+        info, removed = backup_to_folder(
+            folder, db, config.keep_daily, config.keep_monthly, progress
+        )
     return AutoBackupResult(info, folder, removed, warning)
 
 
@@ -338,8 +371,11 @@ def backup_folders(config: LocalConfig) -> list[Path]:
 def due(config: LocalConfig, stem: str, now: dt.datetime | None = None) -> bool:
     """True when no backup of today exists yet (the once-a-day backup)."""
     today = (now or clock.now()).date()
-    return not any(when.date() == today for folder in backup_folders(config)
-                   for when, _ in list_backups(folder, stem)[:1])
+    return not any(
+        when.date() == today
+        for folder in backup_folders(config)
+        for when, _ in list_backups(folder, stem)[:1]
+    )
 
 
 # -- checking a backup ----------------------------------------------------------------------
@@ -373,7 +409,9 @@ def verify(path: str | os.PathLike[str], extract_to: Path | None = None) -> Back
         elif head.startswith(b"PK\x03\x04"):
             raise BackupError(f"备份文件“{path.name}”不完整或已损坏（可能复制时中断），无法恢复。")
         else:
-            raise BackupError(f"“{path.name}”不是本程序的备份文件（既不是备份压缩包，也不是数据库文件）。")
+            raise BackupError(
+                f"“{path.name}”不是本程序的备份文件（既不是备份压缩包，也不是数据库文件）。"
+            )
         report = dbcheck.check_file(work / DB_MEMBER, full=True)
         if report.damaged or report.schema_version > report.latest:
             raise BackupError(f"备份中的数据库未通过检查：{report.summary()}")
@@ -390,7 +428,9 @@ def _verify_zip(path: Path, work: Path) -> BackupInfo:
     with zipfile.ZipFile(path) as zf:
         try:
             if zf.getinfo(MANIFEST).file_size > MAX_MANIFEST_BYTES:
-                raise BackupError("备份文件的清单大得不合理，文件已损坏或不是本程序的备份，已拒绝恢复。")
+                raise BackupError(
+                    "备份文件的清单大得不合理，文件已损坏或不是本程序的备份，已拒绝恢复。"
+                )
             manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
         except KeyError as exc:
             raise BackupError("备份文件缺少清单（manifest.json），可能不完整，无法恢复。") from exc
@@ -432,12 +472,21 @@ def _verify_zip(path: Path, work: Path) -> BackupInfo:
         created = dt.datetime.fromisoformat(str(manifest.get("created_at")))
     except ValueError:
         created = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    return BackupInfo(path, created, str(manifest.get("app_version", "")), schema, {},
-                      len(entries), path.stat().st_size, "zip")
+    return BackupInfo(
+        path,
+        created,
+        str(manifest.get("app_version", "")),
+        schema,
+        {},
+        len(entries),
+        path.stat().st_size,
+        "zip",
+    )
 
 
-def _check_sizes(zf: zipfile.ZipFile, db_meta: dict[str, Any], entries: list[Any],
-                 work: Path) -> None:
+def _check_sizes(
+    zf: zipfile.ZipFile, db_meta: dict[str, Any], entries: list[Any], work: Path
+) -> None:
     """Before anything is extracted: every member's size as the manifest says (a zip bomb
     declares small files that unpack to gigabytes), and room for all of it on the disk.
     Extraction reads at most a member's declared size, so these sizes bound what is written."""
@@ -456,7 +505,7 @@ def _check_sizes(zf: zipfile.ZipFile, db_meta: dict[str, Any], entries: list[Any
         try:
             info = zf.getinfo(name)
         except KeyError as exc:
-            what = "数据库" if name == DB_MEMBER else f"附件“{name[len(FILES_PREFIX):]}”"
+            what = "数据库" if name == DB_MEMBER else f"附件“{name[len(FILES_PREFIX) :]}”"
             raise BackupError(f"备份中缺少{what}，文件不完整，无法恢复。") from exc
         if not isinstance(size, int) or size < 0 or info.file_size != size:
             raise BackupError(f"备份中“{name}”的大小与清单不符，文件已损坏或被改动，已拒绝恢复。")
@@ -496,8 +545,9 @@ def _verify_sqlite(path: Path, work: Path) -> BackupInfo:
 
 def newest_good(folders: Iterable[Path], stem: str, limit: int = 20) -> BackupInfo | None:
     """The newest backup of database *stem* that passes verify(), or None."""
-    candidates = sorted((item for folder in folders for item in list_backups(folder, stem)),
-                        reverse=True)
+    candidates = sorted(
+        (item for folder in folders for item in list_backups(folder, stem)), reverse=True
+    )
     for _, path in candidates[:limit]:
         try:
             return verify(path)
@@ -585,9 +635,17 @@ def note_restored(result: RestoreResult, username: str) -> None:
     info = result.info
     with database.atomic():
         audit.record(
-            username, audit.Action.RESTORE, "database", None, None,
-            {"backup": str(info.path), "created_at": info.created_at.isoformat(),
-             "counts": info.counts, "files": info.files,
-             "kept_aside": str(result.aside_db) if result.aside_db else None},
+            username,
+            audit.Action.RESTORE,
+            "database",
+            None,
+            None,
+            {
+                "backup": str(info.path),
+                "created_at": info.created_at.isoformat(),
+                "counts": info.counts,
+                "files": info.files,
+                "kept_aside": str(result.aside_db) if result.aside_db else None,
+            },
             "恢复备份",
         )

@@ -65,8 +65,29 @@ def lookup(table: str, text: str | None) -> str | None:
 # The entries a clerk needs most days come first in a long list, the rest follow in code order.
 COMMON: dict[str, tuple[str, ...]] = {
     "relation": (
-        "02", "01", "10", "11", "12", "22", "23", "32", "33", "38", "28", "41", "42", "51", "52",
-        "20", "30", "21", "31", "43", "44", "55", "56",
+        "02",
+        "01",
+        "10",
+        "11",
+        "12",
+        "22",
+        "23",
+        "32",
+        "33",
+        "38",
+        "28",
+        "41",
+        "42",
+        "51",
+        "52",
+        "20",
+        "30",
+        "21",
+        "31",
+        "43",
+        "44",
+        "55",
+        "56",
     ),
     "sex": ("1", "2"),
 }
@@ -94,7 +115,7 @@ DISABILITY_TAG = "disabled"
 
 
 def disability_text(detail: str | None) -> str:
-    """"5类3级" → "智力残疾三级"; any other text as it is."""
+    """ "5类3级" → "智力残疾三级"; any other text as it is."""
     match = _DISABILITY.match((detail or "").strip())
     if not match:
         return detail or ""

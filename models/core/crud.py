@@ -39,8 +39,14 @@ def _refuse_audit_log(model: type[BaseModel]) -> None:
 # Each of these is one transaction (the door, models.core.service); the caller's role was
 # checked by the service that calls them.
 @service(None)
-def create(actor: HasRole, model: type[M], note: str = "", *,
-           columns: dict[str, Any] | None = None, **fields: Any) -> M:
+def create(
+    actor: HasRole,
+    model: type[M],
+    note: str = "",
+    *,
+    columns: dict[str, Any] | None = None,
+    **fields: Any,
+) -> M:
     """Insert a row and its "create" audit row (*note* is the audit row's note). A column
     named like a parameter here (a model's own ``note``) is given in *columns*."""
     fields = clean_fields(model, {**(columns or {}), **fields})

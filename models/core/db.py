@@ -94,8 +94,13 @@ def connect_database(path: str | os.PathLike[str]) -> peewee.Database:
         _check_sqlite_header(path)
     # IMMEDIATE: a transaction takes the write lock when it begins, so a second writer waits
     # (busy timeout) instead of failing when its read turns into a write.
-    db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False,
-                               timeout=BUSY_TIMEOUT_SECONDS, lock_type="IMMEDIATE")
+    db = peewee.SqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        lock_type="IMMEDIATE",
+    )
     try:
         db.connect(reuse_if_open=True)
     except peewee.DatabaseError as exc:
@@ -118,15 +123,19 @@ def parse_postgres_url(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
     name = unquote(parts.path.lstrip("/"))
     if not name or "/" in name:
-        raise DatabaseError(f"数据库地址“{redact_url(url)}”缺少数据库名，"
-                            "应写作 postgresql://用户名@服务器:端口/数据库名。")
+        raise DatabaseError(
+            f"数据库地址“{redact_url(url)}”缺少数据库名，"
+            "应写作 postgresql://用户名@服务器:端口/数据库名。"
+        )
     try:
         port = parts.port
     except ValueError as exc:
         raise DatabaseError(f"数据库地址“{redact_url(url)}”中的端口号不正确。") from exc
     # A host may be a folder holding the server's unix socket (%2Fvar%2Frun%2Fpostgresql).
-    params: dict[str, Any] = {"database": name,
-                              "host": unquote(parts.hostname) if parts.hostname else "localhost"}
+    params: dict[str, Any] = {
+        "database": name,
+        "host": unquote(parts.hostname) if parts.hostname else "localhost",
+    }
     if port:
         params["port"] = port
     if parts.username:
@@ -157,8 +166,10 @@ def connect_postgres(url: str) -> peewee.PostgresqlDatabase:
     try:
         import psycopg2  # noqa: F401  (peewee imports it too; here to say when it is missing)
     except ImportError as exc:
-        raise DatabaseError("未安装 PostgreSQL 驱动（psycopg2），无法连接数据库服务器。"
-                            "请安装 psycopg2-binary 后重试。") from exc
+        raise DatabaseError(
+            "未安装 PostgreSQL 驱动（psycopg2），无法连接数据库服务器。"
+            "请安装 psycopg2-binary 后重试。"
+        ) from exc
     name = params.pop("database")
     # peewee >= 3.17 rolls a failed statement back by itself (the connection is in autocommit
     # between transactions), so no autorollback; it connects again after a close.
@@ -188,8 +199,10 @@ def _check_postgres_server(db: peewee.PostgresqlDatabase, name: str) -> None:
         raise DatabaseError(f"数据库服务器的 PostgreSQL 版本是 {shown}，本程序需要 15 或更高版本。")
     encoding = db.execute_sql("SHOW server_encoding").fetchone()[0]
     if str(encoding).upper() not in {"UTF8", "UTF-8"}:
-        raise DatabaseError(f"数据库“{name}”的字符编码是 {encoding}，本程序需要 UTF8。"
-                            "请用 CREATE DATABASE … ENCODING 'UTF8' 新建数据库。")
+        raise DatabaseError(
+            f"数据库“{name}”的字符编码是 {encoding}，本程序需要 UTF8。"
+            "请用 CREATE DATABASE … ENCODING 'UTF8' 新建数据库。"
+        )
 
 
 def postgres_error_text(exc: BaseException, params: dict[str, Any], name: str) -> str:
@@ -199,38 +212,56 @@ def postgres_error_text(exc: BaseException, params: dict[str, Any], name: str) -
     host = params.get("host", "localhost")
     server = f"{host}:{params['port']}" if params.get("port") else str(host)
     user = params.get("user", "")
-    if "password authentication failed" in low or "no password supplied" in low \
-            or "authentication failed" in low:
-        return (f"数据库服务器 {server} 拒绝了用户“{user}”的登录（身份验证失败）：密码不对或没有提供密码。"
-                "密码可以写在 PGPASSFILE 或 ~/.pgpass 文件中，请向服务器管理员核对。")
+    if (
+        "password authentication failed" in low
+        or "no password supplied" in low
+        or "authentication failed" in low
+    ):
+        return (
+            f"数据库服务器 {server} 拒绝了用户“{user}”的登录（身份验证失败）：密码不对或没有提供密码。"
+            "密码可以写在 PGPASSFILE 或 ~/.pgpass 文件中，请向服务器管理员核对。"
+        )
     if 'role "' in low and "does not exist" in low:
         return f"数据库服务器 {server} 上没有用户“{user}”，请向服务器管理员核对用户名。"
     if "database" in low and "does not exist" in low:
         return f"数据库服务器 {server} 上没有名为“{name}”的数据库，请先由服务器管理员创建。"
     if "no pg_hba.conf entry" in low:
-        return (f"数据库服务器 {server} 不允许本机以用户“{user}”连接数据库“{name}”"
-                "（pg_hba.conf 中没有相应的规则），请向服务器管理员核对。")
-    if any(text in low for text in ("could not connect", "connection refused", "timeout expired",
-                                    "could not translate host name", "no route to host",
-                                    "network is unreachable", "server closed the connection")):
-        return (f"无法连接数据库服务器 {server}：服务器没有响应或拒绝连接。"
-                "请确认服务器已经启动、地址和端口正确、防火墙允许连接。")
+        return (
+            f"数据库服务器 {server} 不允许本机以用户“{user}”连接数据库“{name}”"
+            "（pg_hba.conf 中没有相应的规则），请向服务器管理员核对。"
+        )
+    if any(
+        text in low
+        for text in (
+            "could not connect",
+            "connection refused",
+            "timeout expired",
+            "could not translate host name",
+            "no route to host",
+            "network is unreachable",
+            "server closed the connection",
+        )
+    ):
+        return (
+            f"无法连接数据库服务器 {server}：服务器没有响应或拒绝连接。"
+            "请确认服务器已经启动、地址和端口正确、防火墙允许连接。"
+        )
     first = detail.splitlines()[0] if detail else type(exc).__name__
     return f"无法连接数据库服务器 {server}：{first}"
 
 
-EMPTY_FILE_TEXT = ("数据库文件“{path}”是空的（0 字节），其中的数据已经丢失或没有写完。"
-                   "请从备份恢复，程序不会把它当作新数据库使用。")
+EMPTY_FILE_TEXT = (
+    "数据库文件“{path}”是空的（0 字节），其中的数据已经丢失或没有写完。"
+    "请从备份恢复，程序不会把它当作新数据库使用。"
+)
 
 # The audit log is append-only: no service may change or remove a row (models.core.crud refuses
 # too); the triggers catch anything that goes round the services, even a raw SQL statement.
 _AUDIT_TRIGGERS = {
-    "audit_log_no_update":
-        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be changed'); END",
-    "audit_log_no_delete":
-        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END",
+    "audit_log_no_update": "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be changed'); END",
+    "audit_log_no_delete": "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END",
 }
 
 
@@ -258,13 +289,21 @@ PG_SCHEMA_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('neighbourhood-desk 
 
 def _protect_audit_log_postgres(db: peewee.Database) -> None:
     def missing() -> tuple[bool, list[str]]:
-        has_function = db.execute_sql(
-            "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-            " WHERE p.proname = %s AND n.nspname = current_schema()",
-            (_PG_AUDIT_FUNCTION,)).fetchone() is not None
-        present = {row[0] for row in db.execute_sql(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass"
-            " AND NOT tgisinternal")}
+        has_function = (
+            db.execute_sql(
+                "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE p.proname = %s AND n.nspname = current_schema()",
+                (_PG_AUDIT_FUNCTION,),
+            ).fetchone()
+            is not None
+        )
+        present = {
+            row[0]
+            for row in db.execute_sql(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass"
+                " AND NOT tgisinternal"
+            )
+        }
         return not has_function, [name for name in _PG_AUDIT_TRIGGERS if name not in present]
 
     if missing() == (False, []):
@@ -275,8 +314,10 @@ def _protect_audit_log_postgres(db: peewee.Database) -> None:
         if no_function:
             db.execute_sql(_PG_AUDIT_FUNCTION_SQL)
         for name in triggers:
-            db.execute_sql(f"CREATE TRIGGER {name} {_PG_AUDIT_TRIGGERS[name]}"
-                           f" EXECUTE FUNCTION {_PG_AUDIT_FUNCTION}()")
+            db.execute_sql(
+                f"CREATE TRIGGER {name} {_PG_AUDIT_TRIGGERS[name]}"
+                f" EXECUTE FUNCTION {_PG_AUDIT_FUNCTION}()"
+            )
 
 
 def protect_audit_log(db: peewee.Database) -> None:
@@ -287,8 +328,12 @@ def protect_audit_log(db: peewee.Database) -> None:
     if is_postgres(db):
         _protect_audit_log_postgres(db)
         return
-    present = {row[0] for row in db.execute_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")}
+    present = {
+        row[0]
+        for row in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        )
+    }
     missing = [sql for name, sql in _AUDIT_TRIGGERS.items() if name not in present]
     if missing:
         with db.atomic():

@@ -165,7 +165,7 @@ class DatabaseLock:
 
 
 def in_use_text(db_path: Path, info: dict[str, Any]) -> str:
-    """"数据库正在被另一个窗口使用（…）。…": who holds it, and what to do."""
+    """ "数据库正在被另一个窗口使用（…）。…": who holds it, and what to do."""
     who = holder_text(info)
     purpose = str(info.get("purpose") or "window")
     holder = _PURPOSES.get(purpose, "另一个程序")
@@ -176,8 +176,9 @@ def in_use_text(db_path: Path, info: dict[str, Any]) -> str:
 
 
 @contextmanager
-def writer_lock(db_path: str | os.PathLike[str], purpose: str,
-                wait_seconds: float = 0.0) -> Iterator[DatabaseLock]:
+def writer_lock(
+    db_path: str | os.PathLike[str], purpose: str, wait_seconds: float = 0.0
+) -> Iterator[DatabaseLock]:
     """Hold the one-window lock while a command-line writer (restore, import, demo, backup)
     works on *db_path*; refuse with WriterRefused when a window or another writer has it.
 

@@ -28,9 +28,10 @@ COUNT_LABELS: dict[str, str] = {
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """"12 个小区，80 户，253 人" (only what is known)."""
-    return "，".join(f"{counts[key]:,} {label}" for key, label in COUNT_LABELS.items()
-                    if key in counts)
+    """ "12 个小区，80 户，253 人" (only what is known)."""
+    return "，".join(
+        f"{counts[key]:,} {label}" for key, label in COUNT_LABELS.items() if key in counts
+    )
 
 
 @dataclass
@@ -127,8 +128,9 @@ def _run_checks(conn: sqlite3.Connection, report: CheckReport, full: bool) -> No
     if "schema_version" not in tables:
         report.problems.append("该文件不是本程序的数据库（缺少版本表）")
         return
-    report.schema_version = int(conn.execute("SELECT MAX(version) FROM schema_version")
-                                .fetchone()[0] or 0)
+    report.schema_version = int(
+        conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+    )
     if report.schema_version > report.latest:
         report.problems.append(
             f"该数据库由更新版本的程序创建（结构版本 {report.schema_version}，"

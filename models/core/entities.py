@@ -177,8 +177,7 @@ class ReportSubmission(BaseModel):
     compound = pw.ForeignKeyField(Compound, null=True, on_delete="RESTRICT")  # None: 全社区
     scope_name = pw.CharField(max_length=100)
     kind = pw.CharField(max_length=12, default="submit")  # submit / correction
-    corrects = pw.ForeignKeyField("self", null=True, backref="corrections",
-                                  on_delete="RESTRICT")
+    corrects = pw.ForeignKeyField("self", null=True, backref="corrections", on_delete="RESTRICT")
     reason = pw.TextField(default="")
     figures = pw.TextField()  # models.monthly.submissions.figures_to_json
     closing = pw.IntegerField(default=0)

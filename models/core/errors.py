@@ -21,5 +21,7 @@ def message_for(exc: BaseException) -> str:
         reason = exc.strerror or str(exc) or type(exc).__name__
         where = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
         return f"读写文件时出错{where}：{reason}"
-    return (f"程序内部出错（{type(exc).__name__}），这次操作没有完成。详细情况已记入日志文件，"
-            "请把它交给技术人员。")
+    return (
+        f"程序内部出错（{type(exc).__name__}），这次操作没有完成。详细情况已记入日志文件，"
+        "请把它交给技术人员。"
+    )

@@ -117,8 +117,9 @@ def remember_pdf_folder(kind: str, folder: str | os.PathLike[str]) -> None:
     config = load()
     value = str(Path(folder))
     if config.pdf_folders.get(kind) != value:
-        config.pdf_folders = {k: v for k, v in config.pdf_folders.items()
-                              if isinstance(k, str) and isinstance(v, str)}
+        config.pdf_folders = {
+            k: v for k, v in config.pdf_folders.items() if isinstance(k, str) and isinstance(v, str)
+        }
         config.pdf_folders[kind] = value
         with contextlib.suppress(OSError):  # a read-only profile only loses a convenience
             _write(config)

@@ -103,15 +103,26 @@ def file_handler() -> logging.handlers.RotatingFileHandler | None:
     return _state.file
 
 
-def log_exception(exc_type: type[BaseException], exc: BaseException,
-                  tb: TracebackType | None, what: str = "uncaught exception") -> None:
+def log_exception(
+    exc_type: type[BaseException],
+    exc: BaseException,
+    tb: TracebackType | None,
+    what: str = "uncaught exception",
+) -> None:
     """Write *exc* and its traceback to the file only (the caller prints it where it must)."""
-    log.error("%s: %s: %s", what, exc_type.__name__, exc, exc_info=(exc_type, exc, tb),
-              extra={FILE_ONLY: True})
+    log.error(
+        "%s: %s: %s",
+        what,
+        exc_type.__name__,
+        exc,
+        exc_info=(exc_type, exc, tb),
+        extra={FILE_ONLY: True},
+    )
 
 
-def _excepthook(exc_type: type[BaseException], exc: BaseException,
-                tb: TracebackType | None) -> None:
+def _excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
     log_exception(exc_type, exc, tb)
     previous = _state.excepthook or sys.__excepthook__
     if sys.stderr is not None:  # the traceback on the console, as Python prints it
@@ -122,8 +133,9 @@ def _threadhook(args: threading.ExceptHookArgs) -> None:
     if args.exc_type is not SystemExit:
         name = args.thread.name if args.thread is not None else "?"
         exc = args.exc_value if args.exc_value is not None else args.exc_type()
-        log_exception(args.exc_type, exc, args.exc_traceback,
-                      f"uncaught exception in thread {name}")
+        log_exception(
+            args.exc_type, exc, args.exc_traceback, f"uncaught exception in thread {name}"
+        )
     previous = _state.threadhook or threading.__excepthook__
     if sys.stderr is not None:
         previous(args)
@@ -141,8 +153,9 @@ def setup() -> Path | None:
         path: Path | None = log_path()
     except OSError:  # the data folder itself cannot be made
         path = None
-    if _state.file is not None and (path is None
-                                    or Path(_state.file.baseFilename) != path.resolve()):
+    if _state.file is not None and (
+        path is None or Path(_state.file.baseFilename) != path.resolve()
+    ):
         root.removeHandler(_state.file)
         _state.file.close()
         _state.file = None
@@ -150,7 +163,8 @@ def setup() -> Path | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handler = logging.handlers.RotatingFileHandler(
-                path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+                path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+            )
         except OSError:
             handler = None
         if handler is not None:
@@ -170,8 +184,13 @@ def setup() -> Path | None:
         _state.installed = True
         from models.core.version import __version__
 
-        log.info("社区工作台 %s, Python %s, %s, pid %d", __version__,
-                 platform.python_version(), platform.platform(), os.getpid())
+        log.info(
+            "社区工作台 %s, Python %s, %s, pid %d",
+            __version__,
+            platform.python_version(),
+            platform.platform(),
+            os.getpid(),
+        )
     return current_path()
 
 

@@ -33,10 +33,11 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
-
 # The hash of a random password nobody has (and that was thrown away): checked against for an
 # unknown user name, so that the answer takes as long as for a known one.
-_DUMMY_HASH = "scrypt$16384$8$1$7p7SgBdneDYUFquOwfG5Jw==$IrkvUgfPIIixpmBskOY1E2eMpCuPtz9V/1vjNnX2CPs="
+_DUMMY_HASH = (
+    "scrypt$16384$8$1$7p7SgBdneDYUFquOwfG5Jw==$IrkvUgfPIIixpmBskOY1E2eMpCuPtz9V/1vjNnX2CPs="
+)
 
 
 def dummy_verify(password: str) -> None:

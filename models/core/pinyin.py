@@ -6,10 +6,30 @@ from functools import lru_cache
 
 # Surnames whose everyday reading differs from the surname reading (syllables by spaces).
 _SURNAME_READINGS = {
-    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha",
-    "朴": "piao", "尉迟": "yu chi", "万俟": "mo qi", "乐": "yue", "盖": "ge", "缪": "miao",
-    "覃": "qin", "翟": "zhai", "折": "she", "黑": "he", "长孙": "zhang sun", "秘": "bi",
-    "繁": "po", "种": "chong", "沈": "shen", "召": "shao", "隗": "wei", "尉": "yu",
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "查": "zha",
+    "朴": "piao",
+    "尉迟": "yu chi",
+    "万俟": "mo qi",
+    "乐": "yue",
+    "盖": "ge",
+    "缪": "miao",
+    "覃": "qin",
+    "翟": "zhai",
+    "折": "she",
+    "黑": "he",
+    "长孙": "zhang sun",
+    "秘": "bi",
+    "繁": "po",
+    "种": "chong",
+    "沈": "shen",
+    "召": "shao",
+    "隗": "wei",
+    "尉": "yu",
 }
 
 
@@ -33,4 +53,3 @@ def keys(name: str) -> tuple[str, str]:
     syllables += lazy_pinyin(rest, style=Style.NORMAL, errors="ignore", v_to_u=False)
     syllables = [s.lower() for s in syllables if s]
     return "".join(syllables), "".join(s[0] for s in syllables)
-

@@ -48,24 +48,64 @@ class SettingSpec:
 
 SPECS: tuple[SettingSpec, ...] = (
     # 发文机关 / the name printed on reports and certificates.
-    SettingSpec("issuing_unit", "text", "城关街道南关社区居民委员会", "发文单位",
-                help="印在报表、证明和简报上。", required=True, mnemonic="U"),
-    SettingSpec("street_office", "text", "城关街道办事处", "街道办事处",
-                help="活动简报默认报送的单位（“报：”）。", mnemonic="S"),
+    SettingSpec(
+        "issuing_unit",
+        "text",
+        "城关街道南关社区居民委员会",
+        "发文单位",
+        help="印在报表、证明和简报上。",
+        required=True,
+        mnemonic="U",
+    ),
+    SettingSpec(
+        "street_office",
+        "text",
+        "城关街道办事处",
+        "街道办事处",
+        help="活动简报默认报送的单位（“报：”）。",
+        mnemonic="S",
+    ),
     # Empty: derived from the issuing unit (models.events.service.brief_title).
-    SettingSpec("brief_title", "text", "", "简报标题",
-                help="社区活动简报的标题；留空时由发文单位生成。", max_length=30, mnemonic="T"),
-    SettingSpec("date_style", "choice", "arabic", "日期写法",
-                choices=(("arabic", "阿拉伯数字，公文格式（2026年5月5日）"),
-                         ("chinese", "汉字数字（二〇二六年五月五日）")), mnemonic="D"),
+    SettingSpec(
+        "brief_title",
+        "text",
+        "",
+        "简报标题",
+        help="社区活动简报的标题；留空时由发文单位生成。",
+        max_length=30,
+        mnemonic="T",
+    ),
+    SettingSpec(
+        "date_style",
+        "choice",
+        "arabic",
+        "日期写法",
+        choices=(
+            ("arabic", "阿拉伯数字，公文格式（2026年5月5日）"),
+            ("chinese", "汉字数字（二〇二六年五月五日）"),
+        ),
+        mnemonic="D",
+    ),
     # Masking ID numbers on printouts and lists is the default; a role may still reveal them.
-    SettingSpec("mask_ids", "bool", "1", "默认遮盖身份证号",
-                help="名单和打印件中隐藏身份证号码中间位（如 6106**********1234）", mnemonic="M"),
+    SettingSpec(
+        "mask_ids",
+        "bool",
+        "1",
+        "默认遮盖身份证号",
+        help="名单和打印件中隐藏身份证号码中间位（如 6106**********1234）",
+        mnemonic="M",
+    ),
     # Override for the PDF / window font; empty: the first installed CJK font.
-    SettingSpec("font_path", "path", "", "报表字体",
-                help="须为 TrueType 字体（.ttf/.ttc）。", max_length=1000,
-                placeholder="自动（系统中的仿宋、宋体或文泉驿字体）",
-                file_filter="TrueType 字体 (*.ttf *.ttc);;所有文件 (*)"),
+    SettingSpec(
+        "font_path",
+        "path",
+        "",
+        "报表字体",
+        help="须为 TrueType 字体（.ttf/.ttc）。",
+        max_length=1000,
+        placeholder="自动（系统中的仿宋、宋体或文泉驿字体）",
+        file_filter="TrueType 字体 (*.ttf *.ttc);;所有文件 (*)",
+    ),
 )
 SPEC_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SPECS}
 DEFAULTS: dict[str, str] = {spec.key: spec.default for spec in SPECS}
@@ -106,7 +146,8 @@ def validate(key: str, value: str) -> str:
         raise SettingValueError(key, f"请填写{found.label}。")
     if len(text) > found.max_length:
         raise SettingValueError(
-            key, f"“{found.label}”最多 {found.max_length} 个字，现在是 {len(text)} 个字。")
+            key, f"“{found.label}”最多 {found.max_length} 个字，现在是 {len(text)} 个字。"
+        )
     return text
 
 

@@ -16,8 +16,9 @@ from models.core.errors import UserFacingError
 # Line and paragraph separators of other systems: a line break in a multi-line field.
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # C0 and C1 controls (not \n, \t), DEL; bidi embeddings, overrides, isolates and marks; BOM.
-_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f"
-                        "\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 class TextRuleError(UserFacingError, ValueError):
@@ -44,8 +45,10 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 # Area code 0xx or 0xxx, a number of 7 or 8 digits, an extension after 转, -, # or ext.
 LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})(?:(?:转|-|#|ext\.?|EXT\.?)(\d{1,6}))?")
 _SEPARATORS = re.compile(r"[/、]")
-_PHONE_ERROR = ("联系电话“{text}”不是有效的号码：手机号为11位（1开头），固定电话为区号加号码"
-                "（如 029-88123456，分机可写“转123”）；两个号码用 / 或 、 隔开。")
+_PHONE_ERROR = (
+    "联系电话“{text}”不是有效的号码：手机号为11位（1开头），固定电话为区号加号码"
+    "（如 029-88123456，分机可写“转123”）；两个号码用 / 或 、 隔开。"
+)
 
 
 def _one_phone(part: str) -> str | None:
@@ -63,7 +66,7 @@ def _one_phone(part: str) -> str | None:
 
 
 def normalize_phone(raw: str | None) -> str:
-    """"138 1234 5678" → "13812345678"; "029 8812 3456转12" → "029-88123456转12"; two numbers
+    """ "138 1234 5678" → "13812345678"; "029 8812 3456转12" → "029-88123456转12"; two numbers
     kept with their separator ("13812345678/029-12345678"). Raises TextRuleError."""
     text = unicodedata.normalize("NFKC", clean(raw or "")).strip()
     text = re.sub(r"\s+", "", text)

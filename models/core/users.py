@@ -20,8 +20,9 @@ MIN_PASSWORD_LENGTH = 8
 SYSTEM = "system"
 # One answer for an unknown name and for a known name with a wrong password, so that names
 # cannot be probed by the message (nor by the time: both run scrypt once).
-WRONG_CREDENTIALS = (f"用户名或密码错误。连续{MAX_FAILED_ATTEMPTS}次输错密码，"
-                     f"账户将锁定{LOCK_MINUTES}分钟。")
+WRONG_CREDENTIALS = (
+    f"用户名或密码错误。连续{MAX_FAILED_ATTEMPTS}次输错密码，账户将锁定{LOCK_MINUTES}分钟。"
+)
 
 
 class AuthError(UserFacingError):
@@ -75,9 +76,7 @@ def create_first_admin(username: str, display_name: str, password: str) -> User:
 
 
 @service(Perm.USERS_MANAGE)
-def create_user(
-    actor: HasRole, username: str, display_name: str, role: str, password: str
-) -> User:
+def create_user(actor: HasRole, username: str, display_name: str, role: str, password: str) -> User:
     if role not in ROLE_NAMES:
         raise UserError(f"未知角色“{role}”。")
     username = _check_username(username)
@@ -146,8 +145,10 @@ def authenticate(username: str, password: str, at: dt.datetime | None = None) ->
 
 def display_names() -> dict[str, str]:
     """username → the person's name, for showing who did something (登记人, 经办人)."""
-    return {u.username: u.display_name or u.username
-            for u in User.select(User.username, User.display_name)}
+    return {
+        u.username: u.display_name or u.username
+        for u in User.select(User.username, User.display_name)
+    }
 
 
 def display_name(username: str, names: dict[str, str] | None = None) -> str:
@@ -193,12 +194,15 @@ def reset_password(actor: HasRole, user: User, new_password: str) -> User:
     user.failed_attempts = 0
     user.locked_until = None
     user.save()
-    audit.record(actor.username, audit.Action.RESET_PASSWORD, "user", user.id, note="管理员重置密码")
+    audit.record(
+        actor.username, audit.Action.RESET_PASSWORD, "user", user.id, note="管理员重置密码"
+    )
     return user
 
 
-def change_own_password(user: User, old_password: str, new_password: str,
-                        at: dt.datetime | None = None) -> User:
+def change_own_password(
+    user: User, old_password: str, new_password: str, at: dt.datetime | None = None
+) -> User:
     """A wrong old password counts toward the lock like a wrong sign-in: the open window of
     someone who stepped away must not become a way to guess their password."""
     at = at or now()
@@ -207,8 +211,10 @@ def change_own_password(user: User, old_password: str, new_password: str,
         raise UserError(_locked_text(lock_minutes_left(stored, at)))
     if not verify_password(old_password, stored.password_hash):
         if _count_failure(stored, at, "修改密码时原密码错误"):
-            raise UserError(f"原密码错误次数过多，账户已锁定{LOCK_MINUTES}分钟，"
-                            "在此期间不能修改密码，也不能重新登录。")
+            raise UserError(
+                f"原密码错误次数过多，账户已锁定{LOCK_MINUTES}分钟，"
+                "在此期间不能修改密码，也不能重新登录。"
+            )
         left = MAX_FAILED_ATTEMPTS - stored.failed_attempts
         raise UserError(f"原密码不正确。再错{left}次账户将被锁定。")
     check_password_strength(new_password)

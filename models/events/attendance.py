@@ -65,16 +65,19 @@ def _writable(event_id: int, actor: HasRole) -> None:
 
 # -- sign-in list ---------------------------------------------------------------------
 def attendees(event_id: int, absent_only: bool = False) -> list[AttendeeRow]:
-    query = (EventAttendee.select(EventAttendee, Resident, Household, Compound)
-             .join(Resident, on=(EventAttendee.resident == Resident.id), join_type=pw.JOIN.LEFT_OUTER)
-             .join(Household, join_type=pw.JOIN.LEFT_OUTER)
-             .join(Compound, join_type=pw.JOIN.LEFT_OUTER)
-             .where((EventAttendee.event == event_id)
-                    & (EventAttendee.archived == False))  # noqa: E712
-             .order_by(EventAttendee.id))
+    query = (
+        EventAttendee.select(EventAttendee, Resident, Household, Compound)
+        .join(Resident, on=(EventAttendee.resident == Resident.id), join_type=pw.JOIN.LEFT_OUTER)
+        .join(Household, join_type=pw.JOIN.LEFT_OUTER)
+        .join(Compound, join_type=pw.JOIN.LEFT_OUTER)
+        .where((EventAttendee.event == event_id) & (EventAttendee.archived == False))  # noqa: E712
+        .order_by(EventAttendee.id)
+    )
     if absent_only:
-        query = query.where((EventAttendee.invited == True)  # noqa: E712
-                            & (EventAttendee.signed_in == False))  # noqa: E712
+        query = query.where(
+            (EventAttendee.invited == True)  # noqa: E712
+            & (EventAttendee.signed_in == False)
+        )  # noqa: E712
     rows = []
     for a in query:
         address, phone = "", ""
@@ -85,8 +88,19 @@ def attendees(event_id: int, absent_only: bool = False) -> list[AttendeeRow]:
             if h is not None:
                 address = f"{h.compound.name}{h.building}{h.unit}{h.room}"
                 phone = phone or h.phone
-        rows.append(AttendeeRow(a.id, a.__data__.get("resident"), a.name, address, phone,
-                                a.invited, a.signed_in, a.signed_at, a.follow_up))
+        rows.append(
+            AttendeeRow(
+                a.id,
+                a.__data__.get("resident"),
+                a.name,
+                address,
+                phone,
+                a.invited,
+                a.signed_in,
+                a.signed_at,
+                a.follow_up,
+            )
+        )
     return rows
 
 
@@ -102,23 +116,35 @@ def counts(event_id: int) -> AttendanceCounts:
 
 
 @service(Perm.EVENTS_EDIT)
-def add_residents(actor: HasRole, event_id: int, resident_ids: list[int],
-                  signed_in: bool = False) -> int:
+def add_residents(
+    actor: HasRole, event_id: int, resident_ids: list[int], signed_in: bool = False
+) -> int:
     """Put residents from the register on the list (invited); returns how many were new."""
     _writable(event_id, actor)
     require(actor, Perm.REGISTRY_VIEW)
     added = 0
-    present = {a.__data__.get("resident") for a in EventAttendee.select().where(
-        (EventAttendee.event == event_id) & (EventAttendee.archived == False))}  # noqa: E712
+    present = {
+        a.__data__.get("resident")
+        for a in EventAttendee.select().where(
+            (EventAttendee.event == event_id) & (EventAttendee.archived == False)
+        )
+    }  # noqa: E712
     for rid in dict.fromkeys(resident_ids):
         if rid in present:
             continue
         person = Resident.get_or_none(Resident.id == rid)
         if person is None:
             raise EventError("所选居民已不在登记簿中。")
-        crud.create(actor, EventAttendee, event=event_id, resident=rid, name=person.name,
-                    invited=True, signed_in=signed_in,
-                    signed_at=now() if signed_in else None)
+        crud.create(
+            actor,
+            EventAttendee,
+            event=event_id,
+            resident=rid,
+            name=person.name,
+            invited=True,
+            signed_in=signed_in,
+            signed_at=now() if signed_in else None,
+        )
         added += 1
     return added
 
@@ -130,8 +156,15 @@ def add_walk_in(actor: HasRole, event_id: int, name: str) -> int:
     name = name.strip()
     if not name:
         raise EventError("请填写姓名。")
-    row = crud.create(actor, EventAttendee, event=event_id, name=name[:50], invited=False,
-                      signed_in=True, signed_at=now())
+    row = crud.create(
+        actor,
+        EventAttendee,
+        event=event_id,
+        name=name[:50],
+        invited=False,
+        signed_in=True,
+        signed_at=now(),
+    )
     return row.id
 
 
@@ -181,9 +214,11 @@ def check_image(path: str | Path) -> tuple[int, int]:
 
 
 def photos(event_id: int) -> list[PhotoRow]:
-    query = (EventPhoto.select()
-             .where((EventPhoto.event == event_id) & (EventPhoto.archived == False))  # noqa: E712
-             .order_by(EventPhoto.sort, EventPhoto.id))
+    query = (
+        EventPhoto.select()
+        .where((EventPhoto.event == event_id) & (EventPhoto.archived == False))  # noqa: E712
+        .order_by(EventPhoto.sort, EventPhoto.id)
+    )
     return [PhotoRow(p.id, p.path, p.original_name, p.caption, p.in_brief) for p in query]
 
 
@@ -194,16 +229,29 @@ def add_photo(actor: HasRole, event_id: int, source: str | Path, caption: str = 
     source = Path(source)
     check_image(source)
     relative = files.store(source, PHOTO_AREA)
-    existing = EventPhoto.get_or_none((EventPhoto.event == event_id)
-                                      & (EventPhoto.path == relative)
-                                      & (EventPhoto.archived == False))  # noqa: E712
+    existing = EventPhoto.get_or_none(
+        (EventPhoto.event == event_id)
+        & (EventPhoto.path == relative)
+        & (EventPhoto.archived == False)
+    )  # noqa: E712
     if existing is not None:
         raise PhotoError(f"这张照片（“{source.name}”）已经添加过了。")
-    last = (EventPhoto.select(EventPhoto.sort).where(EventPhoto.event == event_id)
-            .order_by(EventPhoto.sort.desc()).scalar()) or 0
-    row = crud.create(actor, EventPhoto, event=event_id, path=relative,
-                      original_name=source.name[:200], caption=caption.strip()[:200],
-                      sort=last + 1, added_by=actor.username)
+    last = (
+        EventPhoto.select(EventPhoto.sort)
+        .where(EventPhoto.event == event_id)
+        .order_by(EventPhoto.sort.desc())
+        .scalar()
+    ) or 0
+    row = crud.create(
+        actor,
+        EventPhoto,
+        event=event_id,
+        path=relative,
+        original_name=source.name[:200],
+        caption=caption.strip()[:200],
+        sort=last + 1,
+        added_by=actor.username,
+    )
     return row.id
 
 

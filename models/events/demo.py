@@ -48,13 +48,21 @@ class _Spec:
 
 SPECS = [
     _Spec(1, 20, "", "迎新春·写春联送福到万家", "culture"),
-    _Spec(3, 5, "clean_day", "学雷锋志愿服务暨环境卫生清洁日", "volunteer", compound=2,
-          photo="clean_day.jpg"),
+    _Spec(
+        3,
+        5,
+        "clean_day",
+        "学雷锋志愿服务暨环境卫生清洁日",
+        "volunteer",
+        compound=2,
+        photo="clean_day.jpg",
+    ),
     _Spec(4, 15, "policy_health", "全民国家安全教育日法治宣传进社区"),
     _Spec(5, 12, "fire_drill", "防灾减灾日应急疏散演练", compound=1),
     _Spec(6, 18, "", "端午节包粽子邻里活动", "culture"),
-    _Spec(7, 18, "film_night", "“纳凉夏夜”社区露天电影放映活动", compound=0,
-          photo="film_night.jpg"),
+    _Spec(
+        7, 18, "film_night", "“纳凉夏夜”社区露天电影放映活动", compound=0, photo="film_night.jpg"
+    ),
     _Spec(8, 8, "clean_day", "小区环境卫生清洁日", compound=4, cancelled="暴雨预警，活动改期举行"),
     _Spec(9, 10, "policy_health", "义诊进社区暨医保政策宣传", "health"),
     _Spec(10, 18, "double_ninth", "", photo="double_ninth.jpg", sign_in=True),
@@ -67,15 +75,27 @@ SPECS = [
 ]
 
 _SCRATCH = {
-    "迎新春·写春联送福到万家": ("社区活动室", "社区居民", 60,
-                       "邀请书法爱好者现场书写春联、福字，免费赠送给居民。",
-                       ["采购红纸、墨汁和毛笔", "邀请书法爱好者", "在居民微信群发布通知"]),
-    "端午节包粽子邻里活动": ("社区活动室", "社区居民及其子女", 40,
-                    "居民一起包粽子，讲端午节的来历，粽子分送给独居老人。",
-                    ["采购糯米、粽叶和红枣", "在居民微信群发布通知", "联系志愿者分送粽子"]),
-    "迎元旦全民健步走": ("沿河步道", "社区居民", 120,
-                 "沿河步道健步走约5公里，终点发放纪念品。",
-                 ["确定路线并踩点", "联系派出所协助维护秩序", "采购纪念品", "在居民微信群发布通知"]),
+    "迎新春·写春联送福到万家": (
+        "社区活动室",
+        "社区居民",
+        60,
+        "邀请书法爱好者现场书写春联、福字，免费赠送给居民。",
+        ["采购红纸、墨汁和毛笔", "邀请书法爱好者", "在居民微信群发布通知"],
+    ),
+    "端午节包粽子邻里活动": (
+        "社区活动室",
+        "社区居民及其子女",
+        40,
+        "居民一起包粽子，讲端午节的来历，粽子分送给独居老人。",
+        ["采购糯米、粽叶和红枣", "在居民微信群发布通知", "联系志愿者分送粽子"],
+    ),
+    "迎元旦全民健步走": (
+        "沿河步道",
+        "社区居民",
+        120,
+        "沿河步道健步走约5公里，终点发放纪念品。",
+        ["确定路线并踩点", "联系派出所协助维护秩序", "采购纪念品", "在居民微信群发布通知"],
+    ),
 }
 
 
@@ -91,15 +111,25 @@ def _date_in_window(month: int, day: int, as_of: dt.date) -> dt.date:
 
 def _scratch_event(actor: _Actor, spec: _Spec, when: dt.date, compound_id: int | None) -> int:
     place, audience, expected, content, tasks = _SCRATCH[spec.title]
-    event_id = create_event(actor, PlanFields(
-        title=spec.title, event_type=spec.event_type or "other", compound_id=compound_id,
-        event_date=when, start_time="09:30", end_time="11:30", place=place, audience=audience,
-        expected_count=expected, content=content,
-        purpose="丰富居民文化生活，增进邻里感情。",
-        publicity_plan="提前三天在居民微信群和社区宣传栏发布通知。",
-        safety_plan="安排专人维持秩序，注意老人和儿童安全。",
-        cleanup="清理场地，归还物资，撰写简报。",
-    ))
+    event_id = create_event(
+        actor,
+        PlanFields(
+            title=spec.title,
+            event_type=spec.event_type or "other",
+            compound_id=compound_id,
+            event_date=when,
+            start_time="09:30",
+            end_time="11:30",
+            place=place,
+            audience=audience,
+            expected_count=expected,
+            content=content,
+            purpose="丰富居民文化生活，增进邻里感情。",
+            publicity_plan="提前三天在居民微信群和社区宣传栏发布通知。",
+            safety_plan="安排专人维持秩序，注意老人和儿童安全。",
+            cleanup="清理场地，归还物资，撰写简报。",
+        ),
+    )
     for i, title in enumerate(tasks):
         add_task(actor, event_id, title, STAFF_NAMES[i % 4], when - dt.timedelta(days=5 - i))
     save_staff(actor, event_id, [StaffLine(role) for role in ("总负责", "宣传员", "志愿者组长")])
@@ -128,14 +158,14 @@ def add_demo_events(rng: random.Random, as_of: dt.date, username: str) -> None:
         save_staff(actor, event_id, lines)
         _prepare(actor, event_id, when, as_of, rng, done_all=not spec.cancelled)
         if spec.cancelled:
-            crud.update(actor, load_event(event_id), status=CANCELLED,
-                        cancel_reason=spec.cancelled)
+            crud.update(actor, load_event(event_id), status=CANCELLED, cancel_reason=spec.cancelled)
         elif when < as_of:
             _hold(actor, event_id, when, as_of, rng, spec)
 
 
-def _prepare(actor: _Actor, event_id: int, when: dt.date, as_of: dt.date,
-             rng: random.Random, done_all: bool) -> None:
+def _prepare(
+    actor: _Actor, event_id: int, when: dt.date, as_of: dt.date, rng: random.Random, done_all: bool
+) -> None:
     """Tick the checklist as a real office would: past items mostly done, some forgotten."""
     past = when < as_of and done_all
     for task in EventTask.select().where(EventTask.event == event_id):
@@ -146,16 +176,19 @@ def _prepare(actor: _Actor, event_id: int, when: dt.date, as_of: dt.date,
                 continue
         done_at = dt.datetime.combine(min(due, as_of), dt.time(rng.randint(9, 17), 0))
         crud.update(actor, task, done=True, done_by=actor.username, done_at=done_at)
-    channels = [("居民微信群", "活动通知：时间、地点和注意事项，欢迎居民参加。"),
-                ("社区宣传栏", "张贴活动通知一张。")]
+    channels = [
+        ("居民微信群", "活动通知：时间、地点和注意事项，欢迎居民参加。"),
+        ("社区宣传栏", "张贴活动通知一张。"),
+    ]
     for channel, content in channels:
         posted = when - dt.timedelta(days=3)
         if posted <= as_of:
             add_publicity(actor, event_id, channel, posted, content)
 
 
-def _hold(actor: _Actor, event_id: int, when: dt.date, as_of: dt.date, rng: random.Random,
-          spec: _Spec) -> None:
+def _hold(
+    actor: _Actor, event_id: int, when: dt.date, as_of: dt.date, rng: random.Random, spec: _Spec
+) -> None:
     event = load_event(event_id)
     head = max(10, round(event.expected_count * rng.uniform(0.7, 1.25)))
     if spec.template == "film_night":
@@ -175,13 +208,17 @@ def _hold(actor: _Actor, event_id: int, when: dt.date, as_of: dt.date, rng: rand
         assign_brief_issue(actor, event_id, when + dt.timedelta(days=1))
 
 
-def _sign_in_list(actor: _Actor, event_id: int, when: dt.date, as_of: dt.date,
-                  rng: random.Random) -> None:
+def _sign_in_list(
+    actor: _Actor, event_id: int, when: dt.date, as_of: dt.date, rng: random.Random
+) -> None:
     """Invite older residents; most come, the absent ones are phoned afterwards."""
     cutoff = as_of.replace(year=as_of.year - 70)
-    elders = [r.id for r in Resident.select(Resident.id)
-              .where((Resident.status == "current") & (Resident.birth_date <= cutoff))
-              .order_by(Resident.id)]
+    elders = [
+        r.id
+        for r in Resident.select(Resident.id)
+        .where((Resident.status == "current") & (Resident.birth_date <= cutoff))
+        .order_by(Resident.id)
+    ]
     invited = rng.sample(elders, k=min(30, len(elders)))
     add_residents(actor, event_id, invited)
     from models.events.entities import EventAttendee
@@ -191,5 +228,14 @@ def _sign_in_list(actor: _Actor, event_id: int, when: dt.date, as_of: dt.date,
             arrived = dt.datetime.combine(when, dt.time(9, rng.randint(10, 40)))
             crud.update(actor, row, signed_in=True, signed_at=arrived)
         elif rng.random() < 0.6:
-            set_follow_up(actor, row.id, rng.choice(["电话联系：身体不适，已转告社区医生",
-                                                     "入户看望：外出探亲", "电话未接通，待再联系"]))
+            set_follow_up(
+                actor,
+                row.id,
+                rng.choice(
+                    [
+                        "电话联系：身体不适，已转告社区医生",
+                        "入户看望：外出探亲",
+                        "电话未接通，待再联系",
+                    ]
+                ),
+            )

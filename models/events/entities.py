@@ -27,15 +27,23 @@ EVENT_TYPES: dict[str, str] = {
 PLANNED, HELD, CANCELLED = "planned", "held", "cancelled"
 STATUS_NAMES: dict[str, str] = {PLANNED: "筹备中", HELD: "已举办", CANCELLED: "已取消"}
 
-PUBLICITY_CHANNELS = ["居民微信群", "QQ群", "社区宣传栏", "小区公告栏", "电话通知", "入户通知",
-                      "社区微信公众号"]
+PUBLICITY_CHANNELS = [
+    "居民微信群",
+    "QQ群",
+    "社区宣传栏",
+    "小区公告栏",
+    "电话通知",
+    "入户通知",
+    "社区微信公众号",
+]
 
 
 class Event(BaseModel):
     title = pw.CharField(max_length=100)  # 活动主题
     event_type = pw.CharField(max_length=20, default="other", index=True)
-    compound = pw.ForeignKeyField(Compound, null=True, backref="community_events",
-                                  on_delete="RESTRICT")  # None: the whole community
+    compound = pw.ForeignKeyField(
+        Compound, null=True, backref="community_events", on_delete="RESTRICT"
+    )  # None: the whole community
     event_date = pw.DateField(index=True)
     start_time = pw.CharField(max_length=5, default="")  # "19:00"
     end_time = pw.CharField(max_length=5, default="")
@@ -123,8 +131,9 @@ class EventAttendee(BaseModel):
     """A resident on the sign-in list: invited, signed in, and any follow-up of an absence."""
 
     event = pw.ForeignKeyField(Event, backref="attendees", on_delete="RESTRICT")
-    resident = pw.ForeignKeyField(Resident, null=True, backref="event_attendance",
-                                  on_delete="RESTRICT")
+    resident = pw.ForeignKeyField(
+        Resident, null=True, backref="event_attendance", on_delete="RESTRICT"
+    )
     name = pw.CharField(max_length=50)
     invited = pw.BooleanField(default=True)
     signed_in = pw.BooleanField(default=False)
@@ -187,7 +196,7 @@ def yuan(fen: int | None) -> str:
 
 
 def parse_yuan(text: str) -> int | None:
-    """"123.4" → 12340 fen; "" → None. Raises ValueError on anything else."""
+    """ "123.4" → 12340 fen; "" → None. Raises ValueError on anything else."""
     text = text.strip().replace(",", "").replace("，", "").replace("元", "").replace("¥", "")
     if not text:
         return None

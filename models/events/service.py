@@ -153,8 +153,10 @@ def _clean_plan(plan: PlanFields) -> PlanFields:
                 raise EventError(f"时间“{value}”的格式应为 19:00。") from exc
     if plan.start_time and plan.end_time and plan.end_time < plan.start_time:
         raise EventError("结束时间早于开始时间。")
-    if plan.compound_id is not None and not Compound.select().where(
-            Compound.id == plan.compound_id).exists():
+    if (
+        plan.compound_id is not None
+        and not Compound.select().where(Compound.id == plan.compound_id).exists()
+    ):
         raise EventError("所选小区不存在。")
     cleaned = replace(plan, title=title)
     for name in PLAN_FIELD_NAMES:
@@ -175,8 +177,12 @@ def create_event(actor: HasRole, plan: PlanFields, template_key: str = "") -> in
     """A new planned event; the brief's recipients start from the settings."""
     plan = _clean_plan(plan)
     event = crud.create(
-        actor, Event, template_key=template_key, created_by=actor.username,
-        brief_to=settings.get("street_office"), brief_cc="社区各小区牵头单位",
+        actor,
+        Event,
+        template_key=template_key,
+        created_by=actor.username,
+        brief_to=settings.get("street_office"),
+        brief_cc="社区各小区牵头单位",
         **_plan_values(plan),
     )
     return event.id
@@ -197,15 +203,25 @@ def compound_name(event: Event) -> str:
 def get_event(event_id: int) -> EventInfo:
     event = load_event(event_id)
     compound_id = event.__data__.get("compound")
-    plan = PlanFields(**{name: getattr(event, name) for name in PLAN_FIELD_NAMES
-                         if name != "compound_id"}, compound_id=compound_id)
+    plan = PlanFields(
+        **{name: getattr(event, name) for name in PLAN_FIELD_NAMES if name != "compound_id"},
+        compound_id=compound_id,
+    )
     return EventInfo(
-        id=event.id, plan=plan,
+        id=event.id,
+        plan=plan,
         compound_name=compound_name(event),
-        status=event.status, cancel_reason=event.cancel_reason, head_count=event.head_count,
-        summary=event.summary, brief_year=event.brief_year, brief_no=event.brief_no,
-        brief_date=event.brief_date, brief_to=event.brief_to, brief_cc=event.brief_cc,
-        brief_copies=event.brief_copies, template_key=event.template_key,
+        status=event.status,
+        cancel_reason=event.cancel_reason,
+        head_count=event.head_count,
+        summary=event.summary,
+        brief_year=event.brief_year,
+        brief_no=event.brief_no,
+        brief_date=event.brief_date,
+        brief_to=event.brief_to,
+        brief_cc=event.brief_cc,
+        brief_copies=event.brief_copies,
+        template_key=event.template_key,
         created_by=event.created_by,
     )
 
@@ -243,8 +259,9 @@ def reopen_event(actor: HasRole, event_id: int) -> None:
 
 
 @service(Perm.EVENTS_EDIT)
-def record_outcome(actor: HasRole, event_id: int, head_count: int | None, summary: str,
-                   mark_held: bool = True) -> None:
+def record_outcome(
+    actor: HasRole, event_id: int, head_count: int | None, summary: str, mark_held: bool = True
+) -> None:
     """Head count and summary after the day; marks the event held (not before its date)."""
     event = load_event(event_id)
     if event.status == CANCELLED:
@@ -263,13 +280,15 @@ def record_outcome(actor: HasRole, event_id: int, head_count: int | None, summar
 def set_brief_options(actor: HasRole, event_id: int, to: str, cc: str, copies: int) -> None:
     if copies < 1 or copies > 999:
         raise EventError("印数应在1至999份之间。")
-    crud.update(actor, load_event(event_id), brief_to=to.strip(), brief_cc=cc.strip(),
-                brief_copies=copies)
+    crud.update(
+        actor, load_event(event_id), brief_to=to.strip(), brief_cc=cc.strip(), brief_copies=copies
+    )
 
 
 @service(Perm.REPORTS_PRINT)
-def assign_brief_issue(actor: HasRole, event_id: int,
-                       on_date: dt.date | None = None) -> tuple[int, int, dt.date]:
+def assign_brief_issue(
+    actor: HasRole, event_id: int, on_date: dt.date | None = None
+) -> tuple[int, int, dt.date]:
     """The brief's issue number (第×期), counted per calendar year; a reprint keeps its number.
 
     The date is the day the brief is first printed (or the event's day, if that is later).
@@ -278,10 +297,12 @@ def assign_brief_issue(actor: HasRole, event_id: int,
     if event.brief_no is not None and event.brief_year is not None and event.brief_date:
         return event.brief_year, event.brief_no, event.brief_date
     day = on_date or max(clock.today(), event.event_date)
-    last = (Event.select(pw.fn.MAX(Event.brief_no))
-            .where(Event.brief_year == day.year).scalar()) or 0
-    crud.update(actor, event, note="编发简报", brief_year=day.year, brief_no=last + 1,
-                brief_date=day)
+    last = (
+        Event.select(pw.fn.MAX(Event.brief_no)).where(Event.brief_year == day.year).scalar()
+    ) or 0
+    crud.update(
+        actor, event, note="编发简报", brief_year=day.year, brief_no=last + 1, brief_date=day
+    )
     return day.year, last + 1, day
 
 
@@ -305,8 +326,9 @@ def _events_query(flt: EventFilter, today: dt.date) -> pw.ModelSelect[Event]:
         query = query.where((Event.event_date >= first) & (Event.event_date < after))
     text = flt.text.strip()
     if text:
-        query = query.where(Event.title.contains(text) | Event.place.contains(text)
-                            | Compound.name.contains(text))
+        query = query.where(
+            Event.title.contains(text) | Event.place.contains(text) | Compound.name.contains(text)
+        )
     return query
 
 
@@ -322,31 +344,52 @@ def list_events(flt: EventFilter | None = None, today: dt.date | None = None) ->
     events = list(query)
     ids = [e.id for e in events]
     open_tasks = (EventTask.archived == False) & EventTask.event.in_(ids)  # noqa: E712
-    total = as_dict(EventTask.select(EventTask.event, pw.fn.COUNT(EventTask.id))
-                    .where(open_tasks).group_by(EventTask.event))
-    done = as_dict(EventTask.select(EventTask.event, pw.fn.COUNT(EventTask.id))
-                   .where(open_tasks & (EventTask.done == True))  # noqa: E712
-                   .group_by(EventTask.event))
-    overdue = as_dict(EventTask.select(EventTask.event, pw.fn.COUNT(EventTask.id))
-                      .where(open_tasks & (EventTask.done == False)  # noqa: E712
-                             & (EventTask.due_date < today))
-                      .group_by(EventTask.event))
-    photos = as_dict(EventPhoto.select(EventPhoto.event, pw.fn.COUNT(EventPhoto.id))
-                     .where((EventPhoto.archived == False) & EventPhoto.event.in_(ids))  # noqa: E712
-                     .group_by(EventPhoto.event))
+    total = as_dict(
+        EventTask.select(EventTask.event, pw.fn.COUNT(EventTask.id))
+        .where(open_tasks)
+        .group_by(EventTask.event)
+    )
+    done = as_dict(
+        EventTask.select(EventTask.event, pw.fn.COUNT(EventTask.id))
+        .where(open_tasks & (EventTask.done == True))  # noqa: E712
+        .group_by(EventTask.event)
+    )
+    overdue = as_dict(
+        EventTask.select(EventTask.event, pw.fn.COUNT(EventTask.id))
+        .where(
+            open_tasks
+            & (EventTask.done == False)  # noqa: E712
+            & (EventTask.due_date < today)
+        )
+        .group_by(EventTask.event)
+    )
+    photos = as_dict(
+        EventPhoto.select(EventPhoto.event, pw.fn.COUNT(EventPhoto.id))
+        .where((EventPhoto.archived == False) & EventPhoto.event.in_(ids))  # noqa: E712
+        .group_by(EventPhoto.event)
+    )
     rows = []
     for e in events:
         compound_id = e.__data__.get("compound")
-        rows.append(EventRow(
-            id=e.id, event_date=e.event_date, start_time=e.start_time, title=e.title,
-            event_type=e.event_type, compound_id=compound_id,
-            compound_name=compound_name(e),
-            place=e.place, status=e.status, expected_count=e.expected_count,
-            head_count=e.head_count, tasks_total=total.get(e.id, 0),
-            tasks_done=done.get(e.id, 0),
-            tasks_overdue=0 if e.status == CANCELLED else overdue.get(e.id, 0),
-            photos=photos.get(e.id, 0),
-        ))
+        rows.append(
+            EventRow(
+                id=e.id,
+                event_date=e.event_date,
+                start_time=e.start_time,
+                title=e.title,
+                event_type=e.event_type,
+                compound_id=compound_id,
+                compound_name=compound_name(e),
+                place=e.place,
+                status=e.status,
+                expected_count=e.expected_count,
+                head_count=e.head_count,
+                tasks_total=total.get(e.id, 0),
+                tasks_done=done.get(e.id, 0),
+                tasks_overdue=0 if e.status == CANCELLED else overdue.get(e.id, 0),
+                photos=photos.get(e.id, 0),
+            )
+        )
     return rows
 
 
@@ -384,7 +427,7 @@ def audit_note(actor: HasRole, event_id: int, action: audit.Action, note: str) -
 
 
 def clock_text(hhmm: str) -> str:
-    """"19:00" → "19时", "09:30" → "9时30分" (the way official text writes a time)."""
+    """ "19:00" → "19时", "09:30" → "9时30分" (the way official text writes a time)."""
     hours, _, minutes = hhmm.partition(":")
     text = f"{int(hours)}时"
     return text + (f"{int(minutes)}分" if minutes and int(minutes) else "")

@@ -56,19 +56,27 @@ def builtin_templates() -> tuple[dict[str, Any], ...]:
 
 
 def list_templates() -> list[TemplateInfo]:
-    rows = [TemplateInfo(t["key"], t["name"], t["event_type"], True, len(t.get("tasks", [])))
-            for t in builtin_templates()]
-    for t in (EventTemplate.select().where(EventTemplate.archived == False)  # noqa: E712
-              .order_by(EventTemplate.id)):
+    rows = [
+        TemplateInfo(t["key"], t["name"], t["event_type"], True, len(t.get("tasks", [])))
+        for t in builtin_templates()
+    ]
+    for t in (
+        EventTemplate.select()
+        .where(EventTemplate.archived == False)  # noqa: E712
+        .order_by(EventTemplate.id)
+    ):
         data = json.loads(t.data)
-        rows.append(TemplateInfo(f"{USER_PREFIX}{t.id}", t.name, t.event_type, False,
-                                 len(data.get("tasks", []))))
+        rows.append(
+            TemplateInfo(
+                f"{USER_PREFIX}{t.id}", t.name, t.event_type, False, len(data.get("tasks", []))
+            )
+        )
     return rows
 
 
 def template_data(key: str) -> dict[str, Any]:
     if key.startswith(USER_PREFIX):
-        row = EventTemplate.get_or_none(EventTemplate.id == int(key[len(USER_PREFIX):]))
+        row = EventTemplate.get_or_none(EventTemplate.id == int(key[len(USER_PREFIX) :]))
         if row is None or row.archived:
             raise EventError("找不到该活动模板。")
         data: dict[str, Any] = json.loads(row.data)
@@ -79,8 +87,7 @@ def template_data(key: str) -> dict[str, Any]:
     raise EventError(f"找不到活动模板“{key}”。")
 
 
-def plan_from_template(key: str, event_date: dt.date,
-                       compound_id: int | None = None) -> PlanFields:
+def plan_from_template(key: str, event_date: dt.date, compound_id: int | None = None) -> PlanFields:
     data = template_data(key)
     plan = PlanFields(event_date=event_date, compound_id=compound_id)
     for name in _TEXT_FIELDS:
@@ -92,8 +99,9 @@ def plan_from_template(key: str, event_date: dt.date,
 
 
 @service(Perm.EVENTS_EDIT)
-def create_from_template(actor: HasRole, key: str, event_date: dt.date,
-                         compound_id: int | None = None, title: str = "") -> int:
+def create_from_template(
+    actor: HasRole, key: str, event_date: dt.date, compound_id: int | None = None, title: str = ""
+) -> int:
     """A new planned event with the template's plan, staff roles, budget and checklist.
 
     The checklist's due dates are the template's offsets resolved against *event_date*.
@@ -104,18 +112,38 @@ def create_from_template(actor: HasRole, key: str, event_date: dt.date,
         plan.title = title.strip()
     event_id = create_event(actor, plan, template_key=key)
     for sort, line in enumerate(data.get("staff", []), 1):
-        crud.create(actor, EventStaff, event=event_id, role=line.get("role", ""),
-                    name=line.get("name", ""), phone=line.get("phone", ""), sort=sort)
+        crud.create(
+            actor,
+            EventStaff,
+            event=event_id,
+            role=line.get("role", ""),
+            name=line.get("name", ""),
+            phone=line.get("phone", ""),
+            sort=sort,
+        )
     for sort, line in enumerate(data.get("budget", []), 1):
-        crud.create(actor, EventBudgetLine, event=event_id, item=line["item"],
-                    quantity=line.get("quantity", ""),
-                    budget_fen=int(line.get("budget_fen", 0)), note=line.get("note", ""),
-                    sort=sort)
+        crud.create(
+            actor,
+            EventBudgetLine,
+            event=event_id,
+            item=line["item"],
+            quantity=line.get("quantity", ""),
+            budget_fen=int(line.get("budget_fen", 0)),
+            note=line.get("note", ""),
+            sort=sort,
+        )
     for sort, task in enumerate(data.get("tasks", []), 1):
         offset = task.get("offset_days")
         due = event_date + dt.timedelta(days=int(offset)) if offset is not None else None
-        crud.create(actor, EventTask, event=event_id, title=task["title"],
-                    owner=task.get("owner", ""), due_date=due, sort=sort)
+        crud.create(
+            actor,
+            EventTask,
+            event=event_id,
+            title=task["title"],
+            owner=task.get("owner", ""),
+            due_date=due,
+            sort=sort,
+        )
     return event_id
 
 
@@ -124,13 +152,18 @@ def template_from_event(event_id: int) -> dict[str, Any]:
     info = get_event(event_id)
     data: dict[str, Any] = {name: getattr(info.plan, name) for name in _TEXT_FIELDS}
     data["staff"] = [{"role": s.role, "name": ""} for s in staff(event_id)]
-    data["budget"] = [{"item": b.item, "quantity": b.quantity, "budget_fen": b.budget_fen,
-                       "note": b.note} for b in budget(event_id)]
+    data["budget"] = [
+        {"item": b.item, "quantity": b.quantity, "budget_fen": b.budget_fen, "note": b.note}
+        for b in budget(event_id)
+    ]
     data["tasks"] = [
-        {"title": t.title, "owner": t.owner,
-         "offset_days": (t.due_date - info.plan.event_date).days if t.due_date else None}
-        for t in EventTask.select().where((EventTask.event == event_id)
-                                          & (EventTask.archived == False))  # noqa: E712
+        {
+            "title": t.title,
+            "owner": t.owner,
+            "offset_days": (t.due_date - info.plan.event_date).days if t.due_date else None,
+        }
+        for t in EventTask.select()
+        .where((EventTask.event == event_id) & (EventTask.archived == False))  # noqa: E712
         .order_by(EventTask.sort, EventTask.id)
     ]
     return data
@@ -147,9 +180,15 @@ def save_as_template(actor: HasRole, event_id: int, name: str) -> str:
         raise EventError(f"已有名为“{name}”的模板，请换一个名称。")
     data = template_from_event(event_id)
     data["name"] = name
-    row = crud.create(actor, EventTemplate, name=name[:100], event_type=data["event_type"],
-                      data=json.dumps(data, ensure_ascii=False), created_by=actor.username,
-                      created_at=now())
+    row = crud.create(
+        actor,
+        EventTemplate,
+        name=name[:100],
+        event_type=data["event_type"],
+        data=json.dumps(data, ensure_ascii=False),
+        created_by=actor.username,
+        created_at=now(),
+    )
     return f"{USER_PREFIX}{row.id}"
 
 
@@ -157,4 +196,4 @@ def save_as_template(actor: HasRole, event_id: int, name: str) -> str:
 def archive_template(actor: HasRole, key: str) -> None:
     if not key.startswith(USER_PREFIX):
         raise EventError("内置模板不能删除。")
-    crud.archive(actor, EventTemplate.get_by_id(int(key[len(USER_PREFIX):])), note="停用活动模板")
+    crud.archive(actor, EventTemplate.get_by_id(int(key[len(USER_PREFIX) :])), note="停用活动模板")

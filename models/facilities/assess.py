@@ -129,8 +129,9 @@ def _matches(required: str, name: str) -> bool:
 def equipment_gaps(item: StandardItem, equipment: list[EquipmentRow]) -> tuple[EquipmentGap, ...]:
     gaps = []
     for need in item.equipment:
-        present = sum(e.quantity for e in equipment
-                      if e.condition != "broken" and _matches(need.name, e.name))
+        present = sum(
+            e.quantity for e in equipment if e.condition != "broken" and _matches(need.name, e.name)
+        )
         if present < need.quantity:
             gaps.append(EquipmentGap(item.name, need.name, need.unit, need.quantity, present))
     return tuple(gaps)
@@ -140,14 +141,24 @@ def equipment_gaps(item: StandardItem, equipment: list[EquipmentRow]) -> tuple[E
 SAFETY_CATEGORIES = ("fire", "electrical", "structural")
 
 
-def assess_item(item: StandardItem, spaces: list[SpaceRow],
-                equipment: list[EquipmentRow],
-                hazard_spaces: frozenset[int] = frozenset()) -> ItemAssessment:
+def assess_item(
+    item: StandardItem,
+    spaces: list[SpaceRow],
+    equipment: list[EquipmentRow],
+    hazard_spaces: frozenset[int] = frozenset(),
+) -> ItemAssessment:
     present = [s for s in spaces if s.status != "missing"]
     if not present:
         # Everything the item needs is missing too: the gap a request for funds must cover.
-        return ItemAssessment(item, tuple(spaces), "missing", "missing", None,
-                              item.min_area or 0.0, equipment_gaps(item, []))
+        return ItemAssessment(
+            item,
+            tuple(spaces),
+            "missing",
+            "missing",
+            None,
+            item.min_area or 0.0,
+            equipment_gaps(item, []),
+        )
     statuses = {s.status for s in present}
     status = "unsafe" if "unsafe" in statuses else ("meets" if "meets" in statuses else "shared")
     known = [s.area for s in present if s.area is not None]
@@ -168,8 +179,9 @@ def assess_item(item: StandardItem, spaces: list[SpaceRow],
     return ItemAssessment(item, tuple(spaces), status, verdict, area, round(gap, 2), gaps)
 
 
-def assess(centre_id: int, standard: Standard | None = None,
-           today: dt.date | None = None) -> Compliance:
+def assess(
+    centre_id: int, standard: Standard | None = None, today: dt.date | None = None
+) -> Compliance:
     """The whole picture for one centre against the active (or a given) standard."""
     standard = standard or active_standard()
     centre = get_centre(centre_id)
@@ -177,11 +189,12 @@ def assess(centre_id: int, standard: Standard | None = None,
     equipment = list_equipment(centre_id=centre_id)
     codes = {i.code for i in standard.items}
     unsafe_spaces = frozenset(
-        h.space_id for h in hazards(centre_id, include_fixed=False, today=today)
-        if h.space_id is not None and h.category in SAFETY_CATEGORIES)
+        h.space_id
+        for h in hazards(centre_id, include_fixed=False, today=today)
+        if h.space_id is not None and h.category in SAFETY_CATEGORIES
+    )
     items = tuple(
-        assess_item(item, [s for s in spaces if s.item_code == item.code], equipment,
-                    unsafe_spaces)
+        assess_item(item, [s for s in spaces if s.item_code == item.code], equipment, unsafe_spaces)
         for item in standard.items
     )
     extra = tuple(s for s in spaces if s.item_code not in codes)
@@ -191,8 +204,9 @@ def assess(centre_id: int, standard: Standard | None = None,
         households=households,
         per_100_households=standard.per_100_households,
         min_total_area=standard.min_total_area,
-        required=round(required_area(households, standard.per_100_households,
-                                     standard.min_total_area), 1),
+        required=round(
+            required_area(households, standard.per_100_households, standard.min_total_area), 1
+        ),
         actual=round(sum((s.area or 0.0 for s in indoor), 0.0), 1),
         resident_area=round(sum((s.area or 0.0 for s in indoor if s.resident_use), 0.0), 1),
         resident_share_required=standard.resident_share,
@@ -208,8 +222,10 @@ def sorted_items(result: Compliance) -> list[ItemAssessment]:
 
 # -- the monthly report's facilities section --------------------------------------------
 
-def facilities_monthly_section(month_start: dt.date, month_end: dt.date,
-                               compound_id: int | None = None) -> dict[str, Any] | None:
+
+def facilities_monthly_section(
+    month_start: dt.date, month_end: dt.date, compound_id: int | None = None
+) -> dict[str, Any] | None:
     """Plain figures for the monthly report's 设施状况 section.
 
     compound_id None: every centre together. A compound: the centre that serves it (a
@@ -235,10 +251,16 @@ def facilities_monthly_section(month_start: dt.date, month_end: dt.date,
     totals: dict[str, Any] = {
         "centres": [c.name for c in centres],
         "standard": standard.name,
-        "items_meeting": 0, "items_total": 0, "items_missing": 0,
-        "area_actual": 0.0, "area_required": 0.0, "area_gap": 0.0,
-        "hazards_open": 0, "hazards_overdue": 0,
-        "hazards_found_in_month": 0, "hazards_fixed_in_month": 0,
+        "items_meeting": 0,
+        "items_total": 0,
+        "items_missing": 0,
+        "area_actual": 0.0,
+        "area_required": 0.0,
+        "area_gap": 0.0,
+        "hazards_open": 0,
+        "hazards_overdue": 0,
+        "hazards_found_in_month": 0,
+        "hazards_fixed_in_month": 0,
         "equipment_lines_missing": 0,
     }
     for centre in centres:

@@ -173,8 +173,7 @@ class FacilityPhoto(BaseModel):
     """A photo in the attachments folder: of a space, of a finding, or of a hazard's fix."""
 
     space = pw.ForeignKeyField(FacilitySpace, null=True, backref="photos", on_delete="RESTRICT")
-    finding = pw.ForeignKeyField(FacilityFinding, null=True, backref="photos",
-                                 on_delete="RESTRICT")
+    finding = pw.ForeignKeyField(FacilityFinding, null=True, backref="photos", on_delete="RESTRICT")
     space_id: int | None
     finding_id: int | None
     purpose = pw.CharField(max_length=10, default="space")  # PHOTO_PURPOSES

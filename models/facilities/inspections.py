@@ -104,25 +104,38 @@ def _check_finding(f: FindingInput, inspected_on: dt.date, centre_id: int) -> No
         raise FacilityError("请填写隐患整改责任人。")
 
 
-def _save_finding(actor: HasRole, inspection: FacilityInspection,
-                  f: FindingInput) -> FacilityFinding:
+def _save_finding(
+    actor: HasRole, inspection: FacilityInspection, f: FindingInput
+) -> FacilityFinding:
     finding = crud.create(
-        actor, FacilityFinding, "登记检查发现" + ("（隐患）" if f.is_hazard else ""),
-        inspection=inspection, space=f.space_id, description=f.description.strip(),
-        is_hazard=f.is_hazard, category=f.category if f.is_hazard else "",
+        actor,
+        FacilityFinding,
+        "登记检查发现" + ("（隐患）" if f.is_hazard else ""),
+        inspection=inspection,
+        space=f.space_id,
+        description=f.description.strip(),
+        is_hazard=f.is_hazard,
+        category=f.category if f.is_hazard else "",
         deadline=f.deadline if f.is_hazard else None,
         responsible=f.responsible.strip() if f.is_hazard else "",
     )
     for photo in f.photos:
-        store_photo(actor, photo, finding_id=finding.id, purpose="finding",
-                    taken_on=inspection.inspected_on)
+        store_photo(
+            actor, photo, finding_id=finding.id, purpose="finding", taken_on=inspection.inspected_on
+        )
     return finding
 
 
 @service(Perm.FACILITIES_EDIT)
-def record_inspection(actor: HasRole, centre_id: int, inspected_on: dt.date, inspector: str,
-                      findings: list[FindingInput], notes: str = "",
-                      today: dt.date | None = None) -> int:
+def record_inspection(
+    actor: HasRole,
+    centre_id: int,
+    inspected_on: dt.date,
+    inspector: str,
+    findings: list[FindingInput],
+    notes: str = "",
+    today: dt.date | None = None,
+) -> int:
     """Save an inspection with its findings (and their photos) in one transaction."""
     if not inspector.strip():
         raise FacilityError("请填写检查人。")
@@ -130,9 +143,16 @@ def record_inspection(actor: HasRole, centre_id: int, inspected_on: dt.date, ins
         raise FacilityError("检查日期不能晚于今天。")
     for f in findings:
         _check_finding(f, inspected_on, centre_id)
-    inspection = crud.create(actor, FacilityInspection, "登记安全检查", centre=centre_id,
-                             inspected_on=inspected_on, inspector=inspector.strip(),
-                             notes=notes.strip(), username=actor.username)
+    inspection = crud.create(
+        actor,
+        FacilityInspection,
+        "登记安全检查",
+        centre=centre_id,
+        inspected_on=inspected_on,
+        inspector=inspector.strip(),
+        notes=notes.strip(),
+        username=actor.username,
+    )
     for f in findings:
         _save_finding(actor, inspection, f)
     return inspection.id
@@ -149,8 +169,14 @@ def add_finding(actor: HasRole, inspection_id: int, finding: FindingInput) -> in
 
 
 @service(Perm.FACILITIES_EDIT)
-def close_hazard(actor: HasRole, finding_id: int, fixed_on: dt.date, fix_notes: str,
-                 photos: list[Path] | list[str], today: dt.date | None = None) -> None:
+def close_hazard(
+    actor: HasRole,
+    finding_id: int,
+    fixed_on: dt.date,
+    fix_notes: str,
+    photos: list[Path] | list[str],
+    today: dt.date | None = None,
+) -> None:
     """Mark a hazard fixed. A photo of the fix is required: the record is the evidence."""
     finding = FacilityFinding.get_by_id(finding_id)
     if not finding.is_hazard or finding.voided:
@@ -166,10 +192,15 @@ def close_hazard(actor: HasRole, finding_id: int, fixed_on: dt.date, fix_notes: 
     if not fix_notes.strip():
         raise FacilityError("请简要说明整改措施。")
     for photo in photos:
-        store_photo(actor, photo, finding_id=finding_id, purpose="fix",
-                    taken_on=fixed_on)
-    crud.update(actor, finding, "隐患整改销号", fixed_on=fixed_on,
-                fix_notes=fix_notes.strip(), fixed_by=actor.username)
+        store_photo(actor, photo, finding_id=finding_id, purpose="fix", taken_on=fixed_on)
+    crud.update(
+        actor,
+        finding,
+        "隐患整改销号",
+        fixed_on=fixed_on,
+        fix_notes=fix_notes.strip(),
+        fixed_by=actor.username,
+    )
 
 
 @service(Perm.FACILITIES_EDIT)
@@ -177,8 +208,13 @@ def void_finding(actor: HasRole, finding_id: int, reason: str) -> None:
     """A finding entered by mistake: voided with a reason, never deleted."""
     if not reason.strip():
         raise FacilityError("请说明作废原因。")
-    crud.update(actor, FacilityFinding.get_by_id(finding_id), "作废检查发现", voided=True,
-                void_reason=reason.strip()[:200])
+    crud.update(
+        actor,
+        FacilityFinding.get_by_id(finding_id),
+        "作废检查发现",
+        voided=True,
+        void_reason=reason.strip()[:200],
+    )
 
 
 @service(Perm.FACILITIES_EDIT)
@@ -189,13 +225,13 @@ def void_inspection(actor: HasRole, inspection_id: int, reason: str) -> None:
     inspection = FacilityInspection.get_by_id(inspection_id)
     crud.update(actor, inspection, f"作废安全检查：{reason.strip()}", voided=True)
     for finding in FacilityFinding.select().where(
-            (FacilityFinding.inspection == inspection_id)
-            & (FacilityFinding.voided == False)):  # noqa: E712
-        crud.update(actor, finding, "随检查记录作废", voided=True,
-                    void_reason=reason.strip()[:200])
+        (FacilityFinding.inspection == inspection_id) & (FacilityFinding.voided == False)
+    ):  # noqa: E712
+        crud.update(actor, finding, "随检查记录作废", voided=True, void_reason=reason.strip()[:200])
 
 
 # -- reading --------------------------------------------------------------------------------
+
 
 def _state(f: FacilityFinding, today: dt.date) -> tuple[str, int]:
     if not f.is_hazard:
@@ -211,25 +247,47 @@ def _finding_row(f: FacilityFinding, today: dt.date) -> FindingRow:
     state, late = _state(f, today)
     space = f.space if f.space_id is not None else None
     space_name = space.name if space is not None else ""
-    return FindingRow(f.id, f.inspection_id, f.inspection.inspected_on, f.inspection.inspector,
-                      f.space_id, space_name, f.description, bool(f.is_hazard), f.category,
-                      f.deadline, f.responsible, f.fixed_on, f.fix_notes, f.fixed_by, state, late)
+    return FindingRow(
+        f.id,
+        f.inspection_id,
+        f.inspection.inspected_on,
+        f.inspection.inspector,
+        f.space_id,
+        space_name,
+        f.description,
+        bool(f.is_hazard),
+        f.category,
+        f.deadline,
+        f.responsible,
+        f.fixed_on,
+        f.fix_notes,
+        f.fixed_by,
+        state,
+        late,
+    )
 
 
 def _findings_query(centre_id: int):  # type: ignore[no-untyped-def]
-    return (FacilityFinding.select(FacilityFinding, FacilityInspection)
-            .join(FacilityInspection)
-            .where((FacilityInspection.centre == centre_id)
-                   & (FacilityInspection.voided == False)  # noqa: E712
-                   & (FacilityFinding.voided == False)))  # noqa: E712
+    return (
+        FacilityFinding.select(FacilityFinding, FacilityInspection)
+        .join(FacilityInspection)
+        .where(
+            (FacilityInspection.centre == centre_id)
+            & (FacilityInspection.voided == False)  # noqa: E712
+            & (FacilityFinding.voided == False)
+        )
+    )  # noqa: E712
 
 
-def hazards(centre_id: int, include_fixed: bool = True,
-            today: dt.date | None = None) -> list[FindingRow]:
+def hazards(
+    centre_id: int, include_fixed: bool = True, today: dt.date | None = None
+) -> list[FindingRow]:
     """Overdue hazards first (longest overdue on top), then open ones by deadline, then fixed."""
     day = _today(today)
-    rows = [_finding_row(f, day) for f in
-            _findings_query(centre_id).where(FacilityFinding.is_hazard == True)]  # noqa: E712
+    rows = [
+        _finding_row(f, day)
+        for f in _findings_query(centre_id).where(FacilityFinding.is_hazard == True)
+    ]  # noqa: E712
     if not include_fixed:
         rows = [r for r in rows if r.state != "fixed"]
     rank = {"overdue": 0, "open": 1, "fixed": 2}
@@ -246,10 +304,12 @@ def hazards(centre_id: int, include_fixed: bool = True,
 
 def findings_of(inspection_id: int, today: dt.date | None = None) -> list[FindingRow]:
     day = _today(today)
-    query = (FacilityFinding.select(FacilityFinding, FacilityInspection).join(FacilityInspection)
-             .where((FacilityFinding.inspection == inspection_id)
-                    & (FacilityFinding.voided == False))  # noqa: E712
-             .order_by(FacilityFinding.id))
+    query = (
+        FacilityFinding.select(FacilityFinding, FacilityInspection)
+        .join(FacilityInspection)
+        .where((FacilityFinding.inspection == inspection_id) & (FacilityFinding.voided == False))  # noqa: E712
+        .order_by(FacilityFinding.id)
+    )
     return [_finding_row(f, day) for f in query]
 
 
@@ -259,17 +319,30 @@ def get_finding(finding_id: int, today: dt.date | None = None) -> FindingRow:
 
 def list_inspections(centre_id: int) -> list[InspectionRow]:
     result = []
-    query = (FacilityInspection.select()
-             .where((FacilityInspection.centre == centre_id)
-                    & (FacilityInspection.voided == False))  # noqa: E712
-             .order_by(FacilityInspection.inspected_on.desc(), FacilityInspection.id.desc()))
+    query = (
+        FacilityInspection.select()
+        .where((FacilityInspection.centre == centre_id) & (FacilityInspection.voided == False))  # noqa: E712
+        .order_by(FacilityInspection.inspected_on.desc(), FacilityInspection.id.desc())
+    )
     for ins in query:
-        found = list(FacilityFinding.select().where(
-            (FacilityFinding.inspection == ins.id) & (FacilityFinding.voided == False)))  # noqa: E712
+        found = list(
+            FacilityFinding.select().where(
+                (FacilityFinding.inspection == ins.id) & (FacilityFinding.voided == False)
+            )
+        )  # noqa: E712
         hazards_found = [f for f in found if f.is_hazard]
-        result.append(InspectionRow(
-            ins.id, ins.centre_id, ins.inspected_on, ins.inspector, ins.notes, len(found),
-            len(hazards_found), sum(1 for f in hazards_found if f.fixed_on is None)))
+        result.append(
+            InspectionRow(
+                ins.id,
+                ins.centre_id,
+                ins.inspected_on,
+                ins.inspector,
+                ins.notes,
+                len(found),
+                len(hazards_found),
+                sum(1 for f in hazards_found if f.fixed_on is None),
+            )
+        )
     return result
 
 
@@ -296,6 +369,12 @@ def hazards_between(centre_id: int, start: dt.date, end: dt.date) -> dict[str, i
 
 
 def photo_count(finding_id: int, purpose: str) -> int:
-    return FacilityPhoto.select().where(
-        (FacilityPhoto.finding == finding_id) & (FacilityPhoto.purpose == purpose)
-        & (FacilityPhoto.archived == False)).count()  # noqa: E712
+    return (
+        FacilityPhoto.select()
+        .where(
+            (FacilityPhoto.finding == finding_id)
+            & (FacilityPhoto.purpose == purpose)
+            & (FacilityPhoto.archived == False)
+        )
+        .count()
+    )  # noqa: E712

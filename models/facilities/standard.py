@@ -22,8 +22,9 @@ from models.core.service import service
 from models.facilities.entities import KIND_NAMES, FacilityStandard, FacilityStandardItem
 
 TEMPLATE_FORMAT = "neighbourhood-desk/facility-standard/1"
-DEFAULT_TEMPLATE = (Path(__file__).resolve().parents[2] / "resources"
-                    / "facility_standard_shaanxi_2012.json")
+DEFAULT_TEMPLATE = (
+    Path(__file__).resolve().parents[2] / "resources" / "facility_standard_shaanxi_2012.json"
+)
 SYSTEM = "system"
 
 
@@ -77,6 +78,7 @@ class Standard:
 
 # -- equipment lists ---------------------------------------------------------------------
 
+
 def parse_equipment(value: str) -> tuple[RequiredEquipment, ...]:
     """The JSON an item stores → required equipment (tolerant of an empty or bad value)."""
     try:
@@ -93,12 +95,16 @@ def _equipment_entry(entry: dict[str, Any]) -> RequiredEquipment:
         raise StandardError(f"设备“{entry.get('name')}”的数量不是整数。") from exc
     if not 1 <= quantity <= MAX_QUANTITY:
         raise StandardError(f"设备“{entry.get('name')}”的数量须在1至{MAX_QUANTITY}之间。")
-    return RequiredEquipment(str(entry["name"]).strip(), quantity, str(entry.get("unit", "")).strip())
+    return RequiredEquipment(
+        str(entry["name"]).strip(), quantity, str(entry.get("unit", "")).strip()
+    )
 
 
 def dump_equipment(items: tuple[RequiredEquipment, ...] | list[RequiredEquipment]) -> str:
-    return json.dumps([{"name": e.name, "quantity": e.quantity, "unit": e.unit} for e in items],
-                      ensure_ascii=False)
+    return json.dumps(
+        [{"name": e.name, "quantity": e.quantity, "unit": e.unit} for e in items],
+        ensure_ascii=False,
+    )
 
 
 _LINE = re.compile(r"^(?P<name>.+?)[\s×xX*]+(?P<qty>\d+)\s*(?P<unit>\S{0,3})$")
@@ -132,20 +138,39 @@ def format_equipment_lines(items: tuple[RequiredEquipment, ...]) -> str:
 
 # -- reading --------------------------------------------------------------------------------
 
+
 def _item_row(item: FacilityStandardItem) -> StandardItem:
-    return StandardItem(item.id, item.code, item.kind, item.name, item.min_area,
-                        parse_equipment(item.equipment), bool(item.resident_use),
-                        item.sort_order, item.notes)
+    return StandardItem(
+        item.id,
+        item.code,
+        item.kind,
+        item.name,
+        item.min_area,
+        parse_equipment(item.equipment),
+        bool(item.resident_use),
+        item.sort_order,
+        item.notes,
+    )
 
 
 def _standard_row(std: FacilityStandard) -> Standard:
-    items = (FacilityStandardItem.select()
-             .where((FacilityStandardItem.standard == std.id)
-                    & (FacilityStandardItem.archived == False))  # noqa: E712
-             .order_by(FacilityStandardItem.sort_order, FacilityStandardItem.id))
-    return Standard(std.id, std.name, std.region, std.source, std.per_100_households,
-                    std.min_total_area, std.resident_share, std.notes, bool(std.active),
-                    tuple(_item_row(i) for i in items))
+    items = (
+        FacilityStandardItem.select()
+        .where((FacilityStandardItem.standard == std.id) & (FacilityStandardItem.archived == False))  # noqa: E712
+        .order_by(FacilityStandardItem.sort_order, FacilityStandardItem.id)
+    )
+    return Standard(
+        std.id,
+        std.name,
+        std.region,
+        std.source,
+        std.per_100_households,
+        std.min_total_area,
+        std.resident_share,
+        std.notes,
+        bool(std.active),
+        tuple(_item_row(i) for i in items),
+    )
 
 
 def get_standard(standard_id: int) -> Standard:
@@ -153,16 +178,22 @@ def get_standard(standard_id: int) -> Standard:
 
 
 def list_standards() -> list[Standard]:
-    query = (FacilityStandard.select().where(FacilityStandard.archived == False)  # noqa: E712
-             .order_by(FacilityStandard.id))
+    query = (
+        FacilityStandard.select()
+        .where(FacilityStandard.archived == False)  # noqa: E712
+        .order_by(FacilityStandard.id)
+    )
     return [_standard_row(s) for s in query]
 
 
 def active_standard() -> Standard:
     """The standard the centres are held to; the shipped default on first use."""
-    std = (FacilityStandard.select()
-           .where((FacilityStandard.active == True) & (FacilityStandard.archived == False))  # noqa: E712
-           .order_by(FacilityStandard.id.desc()).first())
+    std = (
+        FacilityStandard.select()
+        .where((FacilityStandard.active == True) & (FacilityStandard.archived == False))  # noqa: E712
+        .order_by(FacilityStandard.id.desc())
+        .first()
+    )
     if std is None:
         std = _load_default()
     return _standard_row(std)
@@ -174,11 +205,13 @@ def _load_default() -> FacilityStandard:
         existing = FacilityStandard.select().where(FacilityStandard.active == True).first()  # noqa: E712
         if existing is not None:
             return existing
-        return _create_from_template(SYSTEM, read_template(DEFAULT_TEMPLATE),
-                                     "首次使用，载入默认标准")
+        return _create_from_template(
+            SYSTEM, read_template(DEFAULT_TEMPLATE), "首次使用，载入默认标准"
+        )
 
 
 # -- templates ------------------------------------------------------------------------------
+
 
 def read_template(path: str | Path) -> dict[str, Any]:
     path = Path(path)
@@ -240,7 +273,9 @@ def _check_item(raw: dict[str, Any], n: int, codes: set[str]) -> dict[str, Any]:
         raise StandardError(f"第{n}个项目缺少名称。")
     kind = str(raw.get("kind", "room"))
     if kind not in KIND_NAMES:
-        raise StandardError(f"项目“{item_name}”的类别“{kind}”无效（应为 room、station 或 square）。")
+        raise StandardError(
+            f"项目“{item_name}”的类别“{kind}”无效（应为 room、station 或 square）。"
+        )
     code = str(raw.get("code") or f"item_{n}").strip()
     if code in codes:
         raise StandardError(f"项目代码“{code}”重复。")
@@ -253,9 +288,12 @@ def _check_item(raw: dict[str, Any], n: int, codes: set[str]) -> dict[str, Any]:
         "code": code,
         "kind": kind,
         "name": item_name,
-        "min_area": None if min_area in (None, "") else _number(min_area, f"“{item_name}”的最低面积",
-                                                                0, 100000),
-        "equipment": [_equipment_entry(e) for e in equipment if isinstance(e, dict) and e.get("name")],
+        "min_area": None
+        if min_area in (None, "")
+        else _number(min_area, f"“{item_name}”的最低面积", 0, 100000),
+        "equipment": [
+            _equipment_entry(e) for e in equipment if isinstance(e, dict) and e.get("name")
+        ],
         "resident_use": bool(raw.get("resident_use", False)),
         "notes": str(raw.get("notes", "")).strip(),
     }
@@ -265,15 +303,26 @@ def _create_from_template(username: str, data: dict[str, Any], note: str) -> Fac
     clean = validate_template(data)
     FacilityStandard.update(active=False).where(FacilityStandard.active == True).execute()  # noqa: E712
     std = FacilityStandard.create(
-        name=clean["name"], region=clean["region"], source=clean["source"], notes=clean["notes"],
-        per_100_households=clean["per_100_households"], min_total_area=clean["min_total_area"],
-        resident_share=clean["resident_share"], active=True,
+        name=clean["name"],
+        region=clean["region"],
+        source=clean["source"],
+        notes=clean["notes"],
+        per_100_households=clean["per_100_households"],
+        min_total_area=clean["min_total_area"],
+        resident_share=clean["resident_share"],
+        active=True,
     )
     for order, item in enumerate(clean["items"], start=1):
         FacilityStandardItem.create(
-            standard=std, code=item["code"], kind=item["kind"], name=item["name"],
-            min_area=item["min_area"], equipment=dump_equipment(item["equipment"]),
-            resident_use=item["resident_use"], sort_order=order * 10, notes=item["notes"],
+            standard=std,
+            code=item["code"],
+            kind=item["kind"],
+            name=item["name"],
+            min_area=item["min_area"],
+            equipment=dump_equipment(item["equipment"]),
+            resident_use=item["resident_use"],
+            sort_order=order * 10,
+            notes=item["notes"],
         )
     after = audit.snapshot(std)
     after["items"] = [i["name"] for i in clean["items"]]
@@ -301,14 +350,23 @@ def export_template(standard_id: int) -> dict[str, Any]:
         "region": std.region,
         "source": std.source,
         "notes": std.notes,
-        "area_rule": {"per_100_households": std.per_100_households,
-                      "min_total_area": std.min_total_area,
-                      "resident_share": std.resident_share},
+        "area_rule": {
+            "per_100_households": std.per_100_households,
+            "min_total_area": std.min_total_area,
+            "resident_share": std.resident_share,
+        },
         "items": [
-            {"code": i.code, "kind": i.kind, "name": i.name, "min_area": i.min_area,
-             "resident_use": i.resident_use, "notes": i.notes,
-             "equipment": [{"name": e.name, "quantity": e.quantity, "unit": e.unit}
-                           for e in i.equipment]}
+            {
+                "code": i.code,
+                "kind": i.kind,
+                "name": i.name,
+                "min_area": i.min_area,
+                "resident_use": i.resident_use,
+                "notes": i.notes,
+                "equipment": [
+                    {"name": e.name, "quantity": e.quantity, "unit": e.unit} for e in i.equipment
+                ],
+            }
             for i in std.items
         ],
     }
@@ -316,12 +374,15 @@ def export_template(standard_id: int) -> dict[str, Any]:
 
 def save_template(standard_id: int, path: str | Path) -> Path:
     path = Path(path)
-    path.write_text(json.dumps(export_template(standard_id), ensure_ascii=False, indent=2) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(export_template(standard_id), ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
 # -- editing the active standard ---------------------------------------------------------
+
 
 @service(Perm.FACILITIES_STANDARD)
 def activate(actor: HasRole, standard_id: int) -> Standard:
@@ -330,15 +391,29 @@ def activate(actor: HasRole, standard_id: int) -> Standard:
     FacilityStandard.update(active=False).where(FacilityStandard.active == True).execute()  # noqa: E712
     target.active = True
     target.save()
-    audit.record(actor.username, audit.Action.UPDATE, "facility_standard", target.id,
-                 {"active": False, "previous_active": previous}, {"active": True}, "启用标准")
+    audit.record(
+        actor.username,
+        audit.Action.UPDATE,
+        "facility_standard",
+        target.id,
+        {"active": False, "previous_active": previous},
+        {"active": True},
+        "启用标准",
+    )
     return _standard_row(target)
 
 
 @service(Perm.FACILITIES_STANDARD)
-def update_rule(actor: HasRole, standard_id: int, *, name: str | None = None,
-                per_100_households: float | None = None, min_total_area: float | None = None,
-                resident_share: float | None = None, notes: str | None = None) -> Standard:
+def update_rule(
+    actor: HasRole,
+    standard_id: int,
+    *,
+    name: str | None = None,
+    per_100_households: float | None = None,
+    min_total_area: float | None = None,
+    resident_share: float | None = None,
+    notes: str | None = None,
+) -> Standard:
     """Change the floor-area parameters (or the name) of a standard."""
     changes: dict[str, Any] = {}
     if name is not None:
@@ -357,9 +432,14 @@ def update_rule(actor: HasRole, standard_id: int, *, name: str | None = None,
     return get_standard(standard_id)
 
 
-def _fields(name: str, kind: str, min_area: float | None,
-            equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment],
-            resident_use: bool, notes: str) -> dict[str, Any]:
+def _fields(
+    name: str,
+    kind: str,
+    min_area: float | None,
+    equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment],
+    resident_use: bool,
+    notes: str,
+) -> dict[str, Any]:
     name = name.strip()
     if not name:
         raise StandardError("项目名称不能为空。")
@@ -367,21 +447,33 @@ def _fields(name: str, kind: str, min_area: float | None,
         raise StandardError("请选择项目类别（室、站或场）。")
     if min_area is not None:  # NaN, 1e12 and -1 refused alike
         min_area = _number(min_area, "最低面积", 0, MAX_AREA)
-    return {"name": name, "kind": kind, "min_area": min_area,
-            "equipment": dump_equipment(tuple(equipment)), "resident_use": resident_use,
-            "notes": notes.strip()}
+    return {
+        "name": name,
+        "kind": kind,
+        "min_area": min_area,
+        "equipment": dump_equipment(tuple(equipment)),
+        "resident_use": resident_use,
+        "notes": notes.strip(),
+    }
 
 
 @service(Perm.FACILITIES_STANDARD)
-def add_item(actor: HasRole, standard_id: int, name: str, kind: str,
-             min_area: float | None = None,
-             equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment] = (),
-             resident_use: bool = False, notes: str = "", code: str = "") -> StandardItem:
+def add_item(
+    actor: HasRole,
+    standard_id: int,
+    name: str,
+    kind: str,
+    min_area: float | None = None,
+    equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment] = (),
+    resident_use: bool = False,
+    notes: str = "",
+    code: str = "",
+) -> StandardItem:
     """A new item in a standard (e.g. a province's fifth and sixth room)."""
     values = _fields(name, kind, min_area, equipment, resident_use, notes)
     live = FacilityStandardItem.select().where(
-        (FacilityStandardItem.standard == standard_id)
-        & (FacilityStandardItem.archived == False))  # noqa: E712
+        (FacilityStandardItem.standard == standard_id) & (FacilityStandardItem.archived == False)
+    )  # noqa: E712
     if any(i.name == values["name"] for i in live):
         raise StandardError(f"标准中已有项目“{values['name']}”。")
     used = {i.code for i in FacilityStandardItem.select(FacilityStandardItem.code)}
@@ -389,8 +481,15 @@ def add_item(actor: HasRole, standard_id: int, name: str, kind: str,
     if code in {i.code for i in live}:
         raise StandardError(f"项目代码“{code}”已被使用。")
     order = max([i.sort_order for i in live] or [0]) + 10
-    item = crud.create(actor, FacilityStandardItem, "增加标准项目", standard=standard_id,
-                       code=code, sort_order=order, **values)
+    item = crud.create(
+        actor,
+        FacilityStandardItem,
+        "增加标准项目",
+        standard=standard_id,
+        code=code,
+        sort_order=order,
+        **values,
+    )
     return _item_row(item)
 
 
@@ -402,15 +501,24 @@ def _new_code(used: set[str]) -> str:
 
 
 @service(Perm.FACILITIES_STANDARD)
-def update_item(actor: HasRole, item_id: int, name: str, kind: str, min_area: float | None,
-                equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment],
-                resident_use: bool, notes: str = "") -> StandardItem:
+def update_item(
+    actor: HasRole,
+    item_id: int,
+    name: str,
+    kind: str,
+    min_area: float | None,
+    equipment: tuple[RequiredEquipment, ...] | list[RequiredEquipment],
+    resident_use: bool,
+    notes: str = "",
+) -> StandardItem:
     values = _fields(name, kind, min_area, equipment, resident_use, notes)
     item = FacilityStandardItem.get_by_id(item_id)
     clash = FacilityStandardItem.select().where(
         (FacilityStandardItem.standard == item.standard_id)
         & (FacilityStandardItem.archived == False)  # noqa: E712
-        & (FacilityStandardItem.name == values["name"]) & (FacilityStandardItem.id != item_id))
+        & (FacilityStandardItem.name == values["name"])
+        & (FacilityStandardItem.id != item_id)
+    )
     if clash.exists():
         raise StandardError(f"标准中已有项目“{values['name']}”。")
     return _item_row(crud.update(actor, item, "修改标准项目", **values))

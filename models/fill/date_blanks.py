@@ -15,7 +15,8 @@ import re
 _BLANK = r"[ \t\u3000_＿]*"
 _DATE_BLANK_RE = re.compile(
     rf"(?P<y>\d{{4}}|{_BLANK})(?P<yw>\s*年)(?P<m>\d{{1,2}}|{_BLANK})(?P<mw>\s*月)"
-    rf"(?:(?P<d>\d{{1,2}}|{_BLANK})(?P<dw>\s*日))?")
+    rf"(?:(?P<d>\d{{1,2}}|{_BLANK})(?P<dw>\s*日))?"
+)
 
 
 def _to_fill(text: str, match: re.Match[str]) -> bool:
@@ -23,7 +24,7 @@ def _to_fill(text: str, match: re.Match[str]) -> bool:
     y, m, d = match.group("y"), match.group("m"), match.group("d")
     if all(p.isdigit() for p in (y, m) + ((d,) if d is not None else ())):
         return False
-    before = text[:match.start()].rstrip(" \t\u3000")
+    before = text[: match.start()].rstrip(" \t\u3000")
     # 出生年月日 in a note is a word; a blank follows a colon, a bracket or nothing.
     return bool(y) or not before or before[-1] in "：:（(【["
 
@@ -33,7 +34,7 @@ def has_date_blank(text: str) -> bool:
 
 
 def fill_placeholder(text: str, as_of: dt.date, period: dt.date | None = None) -> str:
-    """"2026年  月" -> "2026年12月", "填报日期：    年  月  日" -> "填报日期：2026年12月3日".
+    """ "2026年  月" -> "2026年12月", "填报日期：    年  月  日" -> "填报日期：2026年12月3日".
 
     A blank with a day is the day the sheet is filled (*as_of*); a 年 月 blank names the
     month the sheet is about (*period*, e.g. the year's end for 截至年底 lists; default as_of).

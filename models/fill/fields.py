@@ -53,7 +53,9 @@ def _sex(p: ListPerson) -> str:
     return codes.name("sex", p.sex) if p.sex in ("1", "2") else ""
 
 
-def _group(p: ListPerson, ctx: FillContext) -> tuple[str, str, dt.date | None, dt.date | None] | None:
+def _group(
+    p: ListPerson, ctx: FillContext
+) -> tuple[str, str, dt.date | None, dt.date | None] | None:
     for tag in p.tags:
         if tag[0] == ctx.tag:
             return tag
@@ -86,44 +88,57 @@ def _code(table: str, attr: str) -> Callable[[ListPerson, int, FillContext], Any
     return lambda p, i, c: codes.name(table, getattr(p, attr))
 
 
-FIELDS: dict[str, Field] = {f.key: f for f in [
-    Field("seq", "序号", lambda p, i, c: i),
-    Field("name", "姓名", lambda p, i, c: p.name),
-    Field("sex", "性别", lambda p, i, c: _sex(p)),
-    Field("ethnicity", "民族", _code("ethnicity", "ethnicity")),
-    Field("birth_date", "出生日期", lambda p, i, c: p.birth_date),
-    Field("birth_month", "出生年月", lambda p, i, c: p.birth_date.strftime("%Y.%m") if p.birth_date else ""),
-    Field("age", "年龄（周岁）", lambda p, i, c: _age(p, c)),
-    Field("id_masked", "身份证号码（隐去中间）", lambda p, i, c: p.masked_id),
-    Field(FULL_ID, "身份证号码（完整）", lambda p, i, c: p.id_number or p.masked_id),
-    Field("phone", "联系电话（本人，没有时用户主的）", lambda p, i, c: p.phone or p.household_phone or p.head_phone),
-    Field("own_phone", "本人电话", lambda p, i, c: p.phone),
-    Field("address", "现住址（小区楼栋单元门牌）", lambda p, i, c: p.address),
-    Field("community_address", "现住址（含社区名称）", lambda p, i, c: f"{c.community}{p.address}"),
-    Field("compound", "小区", lambda p, i, c: p.compound),
-    Field("building", "楼栋", lambda p, i, c: p.building),
-    Field("unit", "单元", lambda p, i, c: p.unit),
-    Field("room", "门牌（房号）", lambda p, i, c: p.room),
-    Field("hukou_address", "户籍地址", lambda p, i, c: p.hukou_address),
-    Field("household_no", "户号", lambda p, i, c: p.household_no),
-    Field("head_name", "户主姓名", lambda p, i, c: p.head_name),
-    Field("relation", "与户主关系", _code("relation", "relation")),
-    Field("category", "人员类别", _code("category", "category")),
-    Field("household_type", "户别", _code("household_type", "household_type")),
-    Field("education", "文化程度", _code("education", "education")),
-    Field("marital_status", "婚姻状况", _code("marital_status", "marital_status")),
-    Field("political_status", "政治面貌", _code("political_status", "political_status")),
-    Field("work_unit", "工作单位（职业）", lambda p, i, c: p.work_unit),
-    Field("arrived_on", "来本地日期", lambda p, i, c: p.arrived_on),
-    Field("groups", "特殊人群（全部）", lambda p, i, c: _open_groups(p)),
-    Field("group_detail", "名单所属人群的说明", lambda p, i, c: _group_part(p, c, "detail")),
-    Field("group_start", "纳入名单所属人群的日期", lambda p, i, c: _group_part(p, c, "start")),
-    Field("group_end", "退出名单所属人群的日期", lambda p, i, c: _group_part(p, c, "end")),
-    Field("disability_kind", "残疾类别", lambda p, i, c: _disability(p)[0]),
-    Field("disability_grade", "残疾等级", lambda p, i, c: _disability(p)[1]),
-    Field("community", "社区名称", lambda p, i, c: c.community),
-    Field("notes", "居民备注", lambda p, i, c: p.notes),
-]}
+FIELDS: dict[str, Field] = {
+    f.key: f
+    for f in [
+        Field("seq", "序号", lambda p, i, c: i),
+        Field("name", "姓名", lambda p, i, c: p.name),
+        Field("sex", "性别", lambda p, i, c: _sex(p)),
+        Field("ethnicity", "民族", _code("ethnicity", "ethnicity")),
+        Field("birth_date", "出生日期", lambda p, i, c: p.birth_date),
+        Field(
+            "birth_month",
+            "出生年月",
+            lambda p, i, c: p.birth_date.strftime("%Y.%m") if p.birth_date else "",
+        ),
+        Field("age", "年龄（周岁）", lambda p, i, c: _age(p, c)),
+        Field("id_masked", "身份证号码（隐去中间）", lambda p, i, c: p.masked_id),
+        Field(FULL_ID, "身份证号码（完整）", lambda p, i, c: p.id_number or p.masked_id),
+        Field(
+            "phone",
+            "联系电话（本人，没有时用户主的）",
+            lambda p, i, c: p.phone or p.household_phone or p.head_phone,
+        ),
+        Field("own_phone", "本人电话", lambda p, i, c: p.phone),
+        Field("address", "现住址（小区楼栋单元门牌）", lambda p, i, c: p.address),
+        Field(
+            "community_address", "现住址（含社区名称）", lambda p, i, c: f"{c.community}{p.address}"
+        ),
+        Field("compound", "小区", lambda p, i, c: p.compound),
+        Field("building", "楼栋", lambda p, i, c: p.building),
+        Field("unit", "单元", lambda p, i, c: p.unit),
+        Field("room", "门牌（房号）", lambda p, i, c: p.room),
+        Field("hukou_address", "户籍地址", lambda p, i, c: p.hukou_address),
+        Field("household_no", "户号", lambda p, i, c: p.household_no),
+        Field("head_name", "户主姓名", lambda p, i, c: p.head_name),
+        Field("relation", "与户主关系", _code("relation", "relation")),
+        Field("category", "人员类别", _code("category", "category")),
+        Field("household_type", "户别", _code("household_type", "household_type")),
+        Field("education", "文化程度", _code("education", "education")),
+        Field("marital_status", "婚姻状况", _code("marital_status", "marital_status")),
+        Field("political_status", "政治面貌", _code("political_status", "political_status")),
+        Field("work_unit", "工作单位（职业）", lambda p, i, c: p.work_unit),
+        Field("arrived_on", "来本地日期", lambda p, i, c: p.arrived_on),
+        Field("groups", "特殊人群（全部）", lambda p, i, c: _open_groups(p)),
+        Field("group_detail", "名单所属人群的说明", lambda p, i, c: _group_part(p, c, "detail")),
+        Field("group_start", "纳入名单所属人群的日期", lambda p, i, c: _group_part(p, c, "start")),
+        Field("group_end", "退出名单所属人群的日期", lambda p, i, c: _group_part(p, c, "end")),
+        Field("disability_kind", "残疾类别", lambda p, i, c: _disability(p)[0]),
+        Field("disability_grade", "残疾等级", lambda p, i, c: _disability(p)[1]),
+        Field("community", "社区名称", lambda p, i, c: c.community),
+        Field("notes", "居民备注", lambda p, i, c: p.notes),
+    ]
+}
 
 
 def label(key: str) -> str:
@@ -131,7 +146,7 @@ def label(key: str) -> str:
     if key == BLANK:
         return "（留空）"
     if key.startswith(TEXT_PREFIX):
-        return f"固定文字：{key[len(TEXT_PREFIX):]}"
+        return f"固定文字：{key[len(TEXT_PREFIX) :]}"
     field = FIELDS.get(key)
     return field.label if field else f"（未知：{key}）"
 
@@ -140,7 +155,7 @@ def value(key: str, person: ListPerson, seq: int, ctx: FillContext) -> Any:
     if key == BLANK:
         return None
     if key.startswith(TEXT_PREFIX):
-        return key[len(TEXT_PREFIX):]
+        return key[len(TEXT_PREFIX) :]
     return FIELDS[key].value(person, seq, ctx)
 
 
@@ -209,4 +224,3 @@ def propose(header_label: str, may_reveal: bool) -> str:
 
 def text_columns(mapping: dict[int, str]) -> set[int]:
     return {column for column, key in mapping.items() if key in TEXT_KEYS}
-

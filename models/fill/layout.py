@@ -42,16 +42,87 @@ from models.registry.workbook.table import FOOTER_WORDS
 HEADER_SCAN_ROWS = 30
 
 # Words seen in the headers of department lists; a header row holds several of them.
-HEADER_WORDS = ("序号", "姓名", "性别", "身份证", "证件", "出生", "年龄", "地址", "住址", "电话",
-                "手机", "户主", "关系", "民族", "类别", "备注", "小区", "楼", "单元", "门牌", "残疾",
-                "等级", "补贴", "金额", "户籍", "社区", "村", "组", "职业", "单位", "文化", "婚姻",
-                "政治", "人数", "标准", "类型", "状况", "日期", "时间", "编号", "证号", "签字",
-                "银行", "账号", "卡号", "原因", "对象", "家庭", "人口", "户号", "省", "市", "县",
-                "区", "街道", "乡镇", "门", "室", "号")
+HEADER_WORDS = (
+    "序号",
+    "姓名",
+    "性别",
+    "身份证",
+    "证件",
+    "出生",
+    "年龄",
+    "地址",
+    "住址",
+    "电话",
+    "手机",
+    "户主",
+    "关系",
+    "民族",
+    "类别",
+    "备注",
+    "小区",
+    "楼",
+    "单元",
+    "门牌",
+    "残疾",
+    "等级",
+    "补贴",
+    "金额",
+    "户籍",
+    "社区",
+    "村",
+    "组",
+    "职业",
+    "单位",
+    "文化",
+    "婚姻",
+    "政治",
+    "人数",
+    "标准",
+    "类型",
+    "状况",
+    "日期",
+    "时间",
+    "编号",
+    "证号",
+    "签字",
+    "银行",
+    "账号",
+    "卡号",
+    "原因",
+    "对象",
+    "家庭",
+    "人口",
+    "户号",
+    "省",
+    "市",
+    "县",
+    "区",
+    "街道",
+    "乡镇",
+    "门",
+    "室",
+    "号",
+)
 # Lines under the table; "注" only with its colon or number (注：… / 注1.…), not 注销.
-_FOOTER_START = tuple(dict.fromkeys(
-    ("制表人", "填表人", "审核人", "负责人", "联系电话", "填报日期", "日期", "说明", "合计", "总计",
-     "备注：", "备注:") + FOOTER_WORDS))
+_FOOTER_START = tuple(
+    dict.fromkeys(
+        (
+            "制表人",
+            "填表人",
+            "审核人",
+            "负责人",
+            "联系电话",
+            "填报日期",
+            "日期",
+            "说明",
+            "合计",
+            "总计",
+            "备注：",
+            "备注:",
+        )
+        + FOOTER_WORDS
+    )
+)
 _NOTE_RE = re.compile(r"^注\s*[:：\d一二三1-9.、]")
 
 
@@ -86,6 +157,7 @@ def sheet_names(source: Source) -> list[str]:
 
 # -- analysis ---------------------------------------------------------------------------------
 
+
 def _row_score(values: list[Any]) -> int:
     """How much a row looks like a header: short text cells, most of them list words."""
     texts = [cell_label(v) for v in values if isinstance(v, str) and cell_label(v)]
@@ -93,8 +165,9 @@ def _row_score(values: list[Any]) -> int:
     short = [t for t in texts if len(t) <= 14 and "：" not in t and ":" not in t]
     if len(short) < 2:
         return 0
-    known = sum(1 for t in short
-                if header_field(t) or any(word in clean_header(t) for word in HEADER_WORDS))
+    known = sum(
+        1 for t in short if header_field(t) or any(word in clean_header(t) for word in HEADER_WORDS)
+    )
     if known < 2:
         return 0
     # A title or a 填报单位 line is one or two long cells; numbers mean a data row.
@@ -162,8 +235,9 @@ def _analyse_sheet(ws: Any) -> TemplateLayout | None:
         return None
     top = best_row
     # The row above may be the top of a two-row header whose cells reach down to this row.
-    if top > 1 and any(box[0] == top - 1 and box[1] >= top
-                       for (r, _c), box in grid.merge_at.items() if r == top):
+    if top > 1 and any(
+        box[0] == top - 1 and box[1] >= top for (r, _c), box in grid.merge_at.items() if r == top
+    ):
         top -= 1
     bottom = top
     if top + 1 <= last:
@@ -176,8 +250,9 @@ def _analyse_sheet(ws: Any) -> TemplateLayout | None:
                 continue
             if box[1] > top:
                 reach = max(reach, box[1])
-            elif box[3] > box[2] and any(cell_label(grid.own(top + 1, k))
-                                         for k in range(box[2], box[3] + 1)):
+            elif box[3] > box[2] and any(
+                cell_label(grid.own(top + 1, k)) for k in range(box[2], box[3] + 1)
+            ):
                 reach = max(reach, top + 1)
         bottom = min(reach, top + 2, last)
     columns: list[TemplateColumn] = []
@@ -221,8 +296,7 @@ def _analyse_sheet(ws: Any) -> TemplateLayout | None:
         for c, value in sorted(texts_by_row[r]):
             if "年" in value and has_date_blank(value):
                 placeholders.append(f"{_letter(c)}{r}")
-    return TemplateLayout(ws.title, top, bottom, first, footer, tuple(deduped),
-                          tuple(placeholders))
+    return TemplateLayout(ws.title, top, bottom, first, footer, tuple(deduped), tuple(placeholders))
 
 
 def analyse(source: Source, sheet: str | None = None) -> TemplateLayout:
@@ -241,8 +315,7 @@ def analyse(source: Source, sheet: str | None = None) -> TemplateLayout:
         if layout is not None:
             return layout
     where = f"工作表“{sheet}”" if sheet else template_name(source)
-    raise TemplateError(f"没有找到表头：{where}的前{HEADER_SCAN_ROWS}行中没有“序号”“姓名”"
-                        "“身份证号码”等列名组成的一行。")
-
-
-
+    raise TemplateError(
+        f"没有找到表头：{where}的前{HEADER_SCAN_ROWS}行中没有“序号”“姓名”"
+        "“身份证号码”等列名组成的一行。"
+    )

@@ -34,8 +34,11 @@ DATE_RULES: dict[str, str] = {
 
 SORTS: dict[str, tuple[str, str]] = {
     "household": ("按户（户主在前）", "h.household_no, r.relation, r.id"),
-    "address": ("按住址", "c.name, length(h.building), h.building, length(h.unit), h.unit,"
-                          " length(h.room), h.room, r.relation, r.id"),
+    "address": (
+        "按住址",
+        "c.name, length(h.building), h.building, length(h.unit), h.unit,"
+        " length(h.room), h.room, r.relation, r.id",
+    ),
     "name": ("按姓名拼音", "r.pinyin, r.id"),
     "birth_date": ("按出生日期（年长在前）", "r.birth_date IS NULL, r.birth_date, r.id"),
 }
@@ -63,7 +66,9 @@ class ListCriteria:
     date_rule: str = "as_of"  # the reference day for ages and groups (DATE_RULES or a date)
 
     def to_json(self) -> str:
-        data = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()}
+        data = {
+            k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items()
+        }
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -145,7 +150,9 @@ def reference_day(rule: str, as_of: dt.date | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(rule)
     except ValueError as exc:
-        raise ListError(f"日期规则“{rule}”无效：应为{'、'.join(DATE_RULES.values())}或 YYYY-MM-DD。") from exc
+        raise ListError(
+            f"日期规则“{rule}”无效：应为{'、'.join(DATE_RULES.values())}或 YYYY-MM-DD。"
+        ) from exc
 
 
 def rule_text(rule: str) -> str:
@@ -163,10 +170,12 @@ def _month_start(text: str, label: str) -> dt.date:
 
 def check(criteria: ListCriteria) -> ListCriteria:
     """*criteria* if it makes sense, else ListError naming what is wrong."""
-    for table, value, label in (("category", criteria.category, "人员类别"),
-                                ("sex", criteria.sex, "性别"),
-                                ("household_type", criteria.household_type, "户别"),
-                                ("special_group", criteria.tag, "特殊人群")):
+    for table, value, label in (
+        ("category", criteria.category, "人员类别"),
+        ("sex", criteria.sex, "性别"),
+        ("household_type", criteria.household_type, "户别"),
+        ("special_group", criteria.tag, "特殊人群"),
+    ):
         if value and value not in codes.codes(table):
             raise ListError(f"{label}代码“{value}”无效。")
     if criteria.status and criteria.status not in codes.codes("resident_status"):
@@ -174,27 +183,37 @@ def check(criteria: ListCriteria) -> ListCriteria:
     for age, label in ((criteria.min_age, "最小年龄"), (criteria.max_age, "最大年龄")):
         if age is not None and not 0 <= age <= 150:
             raise ListError(f"{label}应在0到150岁之间。")
-    if criteria.min_age is not None and criteria.max_age is not None \
-            and criteria.min_age > criteria.max_age:
+    if (
+        criteria.min_age is not None
+        and criteria.max_age is not None
+        and criteria.min_age > criteria.max_age
+    ):
         raise ListError("最小年龄大于最大年龄，名单会是空的。")
     start = _month_start(criteria.born_from, "出生起始年月") if criteria.born_from else None
     end = _month_start(criteria.born_to, "出生截止年月") if criteria.born_to else None
     if start and end and start > end:
         raise ListError("出生起始年月晚于截止年月。")
-    if criteria.tag_started_from and criteria.tag_started_to \
-            and criteria.tag_started_from > criteria.tag_started_to:
+    if (
+        criteria.tag_started_from
+        and criteria.tag_started_to
+        and criteria.tag_started_from > criteria.tag_started_to
+    ):
         raise ListError("特殊人群起始日期的范围前后颠倒了。")
-    if (criteria.tag_started_from or criteria.tag_started_to or criteria.tag_ended) \
-            and not criteria.tag:
+    if (
+        criteria.tag_started_from or criteria.tag_started_to or criteria.tag_ended
+    ) and not criteria.tag:
         raise ListError("按起止日期筛选时，请先选择特殊人群。")
-    if criteria.compound_id is not None and not Compound.select().where(
-            Compound.id == criteria.compound_id).exists():
+    if (
+        criteria.compound_id is not None
+        and not Compound.select().where(Compound.id == criteria.compound_id).exists()
+    ):
         raise ListError("所选小区不存在。")
     reference_day(criteria.date_rule)
     return criteria
 
 
 # -- the query ----------------------------------------------------------------------------
+
 
 def _where(criteria: ListCriteria, day: dt.date) -> tuple[str, list[Any]]:
     parts: list[str] = ["1"]
@@ -230,8 +249,10 @@ def _where(criteria: ListCriteria, day: dt.date) -> tuple[str, list[Any]]:
             tag_sql.append("t.end_date IS NOT NULL AND t.end_date <= ?")
             tag_params.append(day.isoformat())
         else:  # a member on the reference day
-            tag_sql.append("(t.start_date IS NULL OR t.start_date <= ?)"
-                           " AND (t.end_date IS NULL OR t.end_date > ?)")
+            tag_sql.append(
+                "(t.start_date IS NULL OR t.start_date <= ?)"
+                " AND (t.end_date IS NULL OR t.end_date > ?)"
+            )
             tag_params += [day.isoformat(), day.isoformat()]
         if criteria.tag_started_from:
             tag_sql.append("t.start_date >= ?")
@@ -243,8 +264,10 @@ def _where(criteria: ListCriteria, day: dt.date) -> tuple[str, list[Any]]:
     return " AND ".join(parts), params
 
 
-_FROM = (" FROM resident r LEFT JOIN household h ON h.id = r.household_id"
-         " LEFT JOIN compound c ON c.id = h.compound_id")
+_FROM = (
+    " FROM resident r LEFT JOIN household h ON h.id = r.household_id"
+    " LEFT JOIN compound c ON c.id = h.compound_id"
+)
 _COLUMNS = (
     "r.id, r.name, r.sex, r.birth_date, r.id_number, r.ethnicity, r.relation, r.education,"
     " r.marital_status, r.political_status, r.category, r.status, r.phone, r.hukou_address,"
@@ -274,8 +297,13 @@ def count(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None) 
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
-def people(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None,
-           sort: str = "household", limit: int | None = None) -> list[ListPerson]:
+def people(
+    actor: HasRole,
+    criteria: ListCriteria,
+    as_of: dt.date | None = None,
+    sort: str = "household",
+    limit: int | None = None,
+) -> list[ListPerson]:
     """The list's residents on the reference day, in *sort* order. Full ID numbers only for
     roles that may see them (the caller logs a reveal when it prints them)."""
     if sort not in SORTS:
@@ -290,35 +318,84 @@ def people(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None,
     reveal = can(actor, Perm.REVEAL_ID)
     result = []
     for row in rows:
-        (rid, name, sex, birth, number, ethnicity, relation, education, marital, political,
-         category, status, phone, hukou, work, arrived, notes, household_no, household_type,
-         household_phone, compound, building, unit, room, head, head_phone) = row
-        result.append(ListPerson(
-            id=rid, name=name, sex=sex, birth_date=as_date(birth),
-            id_number=number if reveal else None, masked_id=idcard.mask(number),
-            ethnicity=ethnicity, relation=relation, education=education,
-            marital_status=marital, political_status=political, category=category,
-            status=status, phone=phone, hukou_address=hukou, work_unit=work,
-            arrived_on=as_date(arrived), notes=notes, household_no=household_no,
-            household_type=household_type, household_phone=household_phone,
-            compound=compound, building=building, unit=unit, room=room, head_name=head,
-            head_phone=head_phone,
-            tags=tuple(tags.get(rid, ()))))
+        (
+            rid,
+            name,
+            sex,
+            birth,
+            number,
+            ethnicity,
+            relation,
+            education,
+            marital,
+            political,
+            category,
+            status,
+            phone,
+            hukou,
+            work,
+            arrived,
+            notes,
+            household_no,
+            household_type,
+            household_phone,
+            compound,
+            building,
+            unit,
+            room,
+            head,
+            head_phone,
+        ) = row
+        result.append(
+            ListPerson(
+                id=rid,
+                name=name,
+                sex=sex,
+                birth_date=as_date(birth),
+                id_number=number if reveal else None,
+                masked_id=idcard.mask(number),
+                ethnicity=ethnicity,
+                relation=relation,
+                education=education,
+                marital_status=marital,
+                political_status=political,
+                category=category,
+                status=status,
+                phone=phone,
+                hukou_address=hukou,
+                work_unit=work,
+                arrived_on=as_date(arrived),
+                notes=notes,
+                household_no=household_no,
+                household_type=household_type,
+                household_phone=household_phone,
+                compound=compound,
+                building=building,
+                unit=unit,
+                room=room,
+                head_name=head,
+                head_phone=head_phone,
+                tags=tuple(tags.get(rid, ())),
+            )
+        )
     return result
 
 
-def _tags(ids: list[int], day: dt.date) -> dict[int, list[tuple[str, str, dt.date | None,
-                                                                 dt.date | None]]]:
+def _tags(
+    ids: list[int], day: dt.date
+) -> dict[int, list[tuple[str, str, dt.date | None, dt.date | None]]]:
     """Each resident's groups that had begun by *day* (ended ones too: a list of those who
     left a group asks for their dates)."""
     found: dict[int, list[tuple[str, str, dt.date | None, dt.date | None]]] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         cursor = database.execute_sql(
             f"SELECT resident_id, tag, detail, start_date, end_date FROM resident_tag"
             f" WHERE resident_id IN ({marks}) AND (start_date IS NULL OR start_date <= ?)"
-            f" ORDER BY id", [*chunk, day.isoformat()])
+            f" ORDER BY id",
+            [*chunk, day.isoformat()],
+        )
         for rid, tag, detail, started, ended in cursor.fetchall():
             found.setdefault(rid, []).append((tag, detail or "", as_date(started), as_date(ended)))
     return found
@@ -368,8 +445,11 @@ def describe(criteria: ListCriteria) -> str:
 # -- saved lists --------------------------------------------------------------------------
 def _info(row: SavedList) -> ListInfo:
     criteria = ListCriteria.from_json(row.criteria)
-    used = FillTemplate.select().where((FillTemplate.saved_list == row.id)
-                                       & (FillTemplate.archived == False)).count()  # noqa: E712
+    used = (
+        FillTemplate.select()
+        .where((FillTemplate.saved_list == row.id) & (FillTemplate.archived == False))
+        .count()
+    )  # noqa: E712
     return ListInfo(row.id, row.name, criteria, describe(criteria), row.notes, row.starter, used)
 
 
@@ -388,8 +468,14 @@ def get_list(actor: HasRole, list_id: int) -> ListInfo:
 
 
 @service(Perm.REGISTRY_VIEW)
-def save_list(actor: HasRole, name: str, criteria: ListCriteria, notes: str = "",
-              list_id: int | None = None, starter: bool = False) -> ListInfo:
+def save_list(
+    actor: HasRole,
+    name: str,
+    criteria: ListCriteria,
+    notes: str = "",
+    list_id: int | None = None,
+    starter: bool = False,
+) -> ListInfo:
     """保存为名单: a new list, or the criteria of list *list_id* changed (audited)."""
     name = text_rules.clean(name or "").strip()
     if not name:
@@ -401,15 +487,28 @@ def save_list(actor: HasRole, name: str, criteria: ListCriteria, notes: str = ""
     if clash.exists():
         raise ListError(f"已有名为“{name}”的名单，请换一个名字或打开它修改。")
     if list_id is None:
-        row = crud.create(actor, SavedList, note=f"保存名单“{name}”", name=name,
-                          criteria=criteria.to_json(), notes=notes, starter=starter,
-                          created_by=actor.username)
+        row = crud.create(
+            actor,
+            SavedList,
+            note=f"保存名单“{name}”",
+            name=name,
+            criteria=criteria.to_json(),
+            notes=notes,
+            starter=starter,
+            created_by=actor.username,
+        )
     else:
         stored = SavedList.get_or_none(SavedList.id == list_id)
         if stored is None:
             raise ListError("该名单不存在。")
-        row = crud.update(actor, stored, note=f"修改名单“{name}”", name=name,
-                          criteria=criteria.to_json(), notes=notes)
+        row = crud.update(
+            actor,
+            stored,
+            note=f"修改名单“{name}”",
+            name=name,
+            criteria=criteria.to_json(),
+            notes=notes,
+        )
     return _info(row)
 
 
@@ -419,16 +518,25 @@ def archive_list(actor: HasRole, list_id: int) -> None:
     row = SavedList.get_or_none(SavedList.id == list_id)
     if row is None:
         raise ListError("该名单不存在。")
-    users = [t.name for t in FillTemplate.select().where(
-        (FillTemplate.saved_list == list_id) & (FillTemplate.archived == False))]  # noqa: E712
+    users = [
+        t.name
+        for t in FillTemplate.select().where(
+            (FillTemplate.saved_list == list_id) & (FillTemplate.archived == False)
+        )
+    ]  # noqa: E712
     if users:
         raise ListError(f"名单“{row.name}”正被模板“{'、'.join(users)}”使用，不能停用。")
     # The name is freed for a new list (names are unique, archived ones included).
-    crud.update(actor, row, note=f"停用名单“{row.name}”", archived=True,
-                name=archived_name(row.name, row.id))
+    crud.update(
+        actor,
+        row,
+        note=f"停用名单“{row.name}”",
+        archived=True,
+        name=archived_name(row.name, row.id),
+    )
 
 
 def archived_name(name: str, row_id: int) -> str:
-    """"高龄老人" → "高龄老人（已停用#12）", within the 60 characters a name may have."""
+    """ "高龄老人" → "高龄老人（已停用#12）", within the 60 characters a name may have."""
     tail = f"（已停用#{row_id}）"
-    return name[:60 - len(tail)] + tail
+    return name[: 60 - len(tail)] + tail

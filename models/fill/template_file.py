@@ -93,7 +93,8 @@ def load_template(source: Source) -> Any:
         # anything; the clerk gets one sentence either way.
         raise TemplateError(
             f"{name}已损坏、设有密码或不是有效的 Excel 工作簿（{type(exc).__name__}: "
-            f"{str(exc)[:120]}）。") from exc
+            f"{str(exc)[:120]}）。"
+        ) from exc
 
 
 def cell_label(value: Any) -> str:

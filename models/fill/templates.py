@@ -27,13 +27,13 @@ from models.core.permissions import HasRole, Perm, can
 from models.core.service import service
 from models.fill import fields as fill_fields
 from models.fill import layout as fill_layout
-from models.fill.write import fill_workbook
 from models.fill import lists as fill_lists
 from models.fill import starters as fill_starters
 from models.fill.entities import FillRun, FillTemplate, SavedList
 from models.fill.layout import TemplateColumn, TemplateLayout
 from models.fill.lists import ListCriteria, ListError
 from models.fill.template_file import TemplateError
+from models.fill.write import fill_workbook
 
 Progress = Callable[[int, int], bool]
 SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -76,8 +76,12 @@ class TemplateDraft:
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
-def read_file(actor: HasRole, path: str | os.PathLike[str], sheet: str | None = None,
-              previous: dict[str, str] | None = None) -> TemplateDraft:
+def read_file(
+    actor: HasRole,
+    path: str | os.PathLike[str],
+    sheet: str | None = None,
+    previous: dict[str, str] | None = None,
+) -> TemplateDraft:
     """Analyse the department's file; *previous* ({header label: key}) keeps the choices of
     the template it replaces where the same header is still there."""
     file = Path(path)
@@ -91,8 +95,13 @@ def read_file(actor: HasRole, path: str | os.PathLike[str], sheet: str | None = 
 
 
 @service(None, write=False)
-def draft_from_bytes(actor: HasRole, filename: str, source: bytes, sheet: str | None = None,
-                     previous: dict[str, str] | None = None) -> TemplateDraft:
+def draft_from_bytes(
+    actor: HasRole,
+    filename: str,
+    source: bytes,
+    sheet: str | None = None,
+    previous: dict[str, str] | None = None,
+) -> TemplateDraft:
     try:
         sheets = tuple(fill_layout.sheet_names(source))
         layout = fill_layout.analyse(source, sheet)
@@ -136,15 +145,28 @@ def _list_id(row: FillTemplate) -> int | None:
 
 def _info(row: FillTemplate) -> TemplateInfo:
     saved = SavedList.get_or_none(SavedList.id == _list_id(row)) if _list_id(row) else None
-    last = (FillRun.select(FillRun.made_at).where(FillRun.template == row.id)
-            .order_by(FillRun.id.desc()).first())
+    last = (
+        FillRun.select(FillRun.made_at)
+        .where(FillRun.template == row.id)
+        .order_by(FillRun.id.desc())
+        .first()
+    )
     return TemplateInfo(
-        id=row.id, name=row.name, department=row.department, filename=row.filename,
-        sheet=row.sheet, layout=layout_from_json(row.layout),
-        mapping=_mapping_from_json(row.mapping), list_id=_list_id(row),
-        list_name=saved.name if saved else "", sort=row.sort, date_rule=row.date_rule,
-        starter=row.starter, runs=FillRun.select().where(FillRun.template == row.id).count(),
-        last_run=last.made_at if last else None)
+        id=row.id,
+        name=row.name,
+        department=row.department,
+        filename=row.filename,
+        sheet=row.sheet,
+        layout=layout_from_json(row.layout),
+        mapping=_mapping_from_json(row.mapping),
+        list_id=_list_id(row),
+        list_name=saved.name if saved else "",
+        sort=row.sort,
+        date_rule=row.date_rule,
+        starter=row.starter,
+        runs=FillRun.select().where(FillRun.template == row.id).count(),
+        last_run=last.made_at if last else None,
+    )
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
@@ -176,7 +198,9 @@ def _row(template_id: int) -> FillTemplate:
     return row
 
 
-def _check_mapping(actor: HasRole, layout: TemplateLayout, mapping: dict[int, str]) -> dict[int, str]:
+def _check_mapping(
+    actor: HasRole, layout: TemplateLayout, mapping: dict[int, str]
+) -> dict[int, str]:
     columns = {c.index for c in layout.columns}
     clean: dict[int, str] = {}
     for column, key in mapping.items():
@@ -187,9 +211,11 @@ def _check_mapping(actor: HasRole, layout: TemplateLayout, mapping: dict[int, st
         except ValueError as exc:
             raise FillError(str(exc)) from exc
         if key == fill_fields.FULL_ID and not can(actor, Perm.REVEAL_ID):
-            raise FillError("您的角色不能查看完整身份证号码，请把该列设为“身份证号码（隐去中间）”。")
+            raise FillError(
+                "您的角色不能查看完整身份证号码，请把该列设为“身份证号码（隐去中间）”。"
+            )
         if key.startswith(fill_fields.TEXT_PREFIX):
-            key = fill_fields.TEXT_PREFIX + text_rules.clean(key[len(fill_fields.TEXT_PREFIX):])
+            key = fill_fields.TEXT_PREFIX + text_rules.clean(key[len(fill_fields.TEXT_PREFIX) :])
         clean[column] = key
     if not any(key for key in clean.values()):
         raise FillError("还没有任何一列对应到人口信息，请至少为一列选择填充内容。")
@@ -197,10 +223,18 @@ def _check_mapping(actor: HasRole, layout: TemplateLayout, mapping: dict[int, st
 
 
 @service(Perm.REGISTRY_VIEW)
-def save_template(actor: HasRole, draft: TemplateDraft, name: str, department: str,
-                  mapping: dict[int, str], list_id: int | None, sort: str = "household",
-                  date_rule: str = "as_of", template_id: int | None = None,
-                  starter: bool = False) -> TemplateInfo:
+def save_template(
+    actor: HasRole,
+    draft: TemplateDraft,
+    name: str,
+    department: str,
+    mapping: dict[int, str],
+    list_id: int | None,
+    sort: str = "household",
+    date_rule: str = "as_of",
+    template_id: int | None = None,
+    starter: bool = False,
+) -> TemplateInfo:
     """Save the mapping as a template (new, or template *template_id* changed: its file
     replaced when *draft* holds a different one). Audited; the old file stays in the log's
     history as its checksum."""
@@ -210,8 +244,10 @@ def save_template(actor: HasRole, draft: TemplateDraft, name: str, department: s
         raise FillError("请给模板起一个名字，例如“80周岁以上老人名单（民政）”。")
     if len(name) > 60 or len(department) > 60:
         raise FillError("模板名称和部门名称最多60个字。")
-    if list_id is None or SavedList.get_or_none(
-            (SavedList.id == list_id) & (SavedList.archived == False)) is None:  # noqa: E712
+    if (
+        list_id is None
+        or SavedList.get_or_none((SavedList.id == list_id) & (SavedList.archived == False)) is None
+    ):  # noqa: E712
         raise FillError("请选择这张表要填哪些人（名单）。")
     if sort not in fill_lists.SORTS:
         raise FillError(f"未知的排序方式“{sort}”。")
@@ -220,19 +256,34 @@ def save_template(actor: HasRole, draft: TemplateDraft, name: str, department: s
     except ListError as exc:
         raise FillError(str(exc)) from exc
     mapping = _check_mapping(actor, draft.layout, mapping)
-    clash = FillTemplate.select().where((FillTemplate.name == name)
-                                        & (FillTemplate.id != (template_id or 0)))
+    clash = FillTemplate.select().where(
+        (FillTemplate.name == name) & (FillTemplate.id != (template_id or 0))
+    )
     if clash.exists():
         raise FillError(f"已有名为“{name}”的模板，请换一个名字。")
     values: dict[str, Any] = dict(
-        name=name, department=department, filename=draft.filename, sheet=draft.layout.sheet,
-        layout=layout_to_json(draft.layout), mapping=_mapping_to_json(mapping),
-        saved_list=list_id, sort=sort, date_rule=date_rule)
+        name=name,
+        department=department,
+        filename=draft.filename,
+        sheet=draft.layout.sheet,
+        layout=layout_to_json(draft.layout),
+        mapping=_mapping_to_json(mapping),
+        saved_list=list_id,
+        sort=sort,
+        date_rule=date_rule,
+    )
     digest = hashlib.sha256(draft.source).hexdigest()
     if template_id is None:
-        row = crud.create(actor, FillTemplate, note=f"保存模板“{name}”", source=draft.source,
-                          source_sha256=digest, created_by=actor.username, starter=starter,
-                          **values)
+        row = crud.create(
+            actor,
+            FillTemplate,
+            note=f"保存模板“{name}”",
+            source=draft.source,
+            source_sha256=digest,
+            created_by=actor.username,
+            starter=starter,
+            **values,
+        )
     else:
         stored = _row(template_id)
         if stored.source_sha256 != digest:
@@ -250,15 +301,21 @@ def stored_draft(actor: HasRole, template_id: int) -> TemplateDraft:
         sheets = tuple(fill_layout.sheet_names(source))
     except TemplateError as exc:
         raise FillError(str(exc)) from exc
-    return TemplateDraft(row.filename, source, sheets, layout_from_json(row.layout),
-                         _mapping_from_json(row.mapping))
+    return TemplateDraft(
+        row.filename, source, sheets, layout_from_json(row.layout), _mapping_from_json(row.mapping)
+    )
 
 
 @service(Perm.REGISTRY_VIEW)
 def archive_template(actor: HasRole, template_id: int) -> None:
     row = _row(template_id)
-    crud.update(actor, row, note=f"停用模板“{row.name}”", archived=True,
-                name=fill_lists.archived_name(row.name, row.id))
+    crud.update(
+        actor,
+        row,
+        note=f"停用模板“{row.name}”",
+        archived=True,
+        name=fill_lists.archived_name(row.name, row.id),
+    )
 
 
 # -- filling ------------------------------------------------------------------------------
@@ -284,8 +341,13 @@ def _criteria(row: FillTemplate) -> ListCriteria:
     return dataclasses.replace(ListCriteria.from_json(saved.criteria), date_rule=row.date_rule)
 
 
-def _prepare(actor: HasRole, row: FillTemplate, as_of: dt.date | None, limit: int | None = None,
-             preview: bool = False) -> tuple[TemplateLayout, list[list[Any]], dt.date, bool, bool]:
+def _prepare(
+    actor: HasRole,
+    row: FillTemplate,
+    as_of: dt.date | None,
+    limit: int | None = None,
+    preview: bool = False,
+) -> tuple[TemplateLayout, list[list[Any]], dt.date, bool, bool]:
     """(layout, rows, reference day, full IDs written, full IDs asked for but masked)."""
     layout = layout_from_json(row.layout)
     mapping = _mapping_from_json(row.mapping)
@@ -298,14 +360,17 @@ def _prepare(actor: HasRole, row: FillTemplate, as_of: dt.date | None, limit: in
     full = wants_full and can(actor, Perm.REVEAL_ID) and not preview
     if not full:  # a preview is not a reveal; a role that may not see them gets them masked
         keys = ["id_masked" if key == fill_fields.FULL_ID else key for key in keys]
-    rows = [[fill_fields.value(key, person, seq, ctx) for key in keys]
-            for seq, person in enumerate(people, start=1)]
+    rows = [
+        [fill_fields.value(key, person, seq, ctx) for key in keys]
+        for seq, person in enumerate(people, start=1)
+    ]
     return layout, rows, day, full, wants_full and not full and not preview
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
-def preview(actor: HasRole, template_id: int, as_of: dt.date | None = None,
-            limit: int = 50) -> tuple[list[str], list[list[Any]], int]:
+def preview(
+    actor: HasRole, template_id: int, as_of: dt.date | None = None, limit: int = 50
+) -> tuple[list[str], list[list[Any]], int]:
     """Column labels, the first rows as they will be written (IDs masked) and how many rows
     the fill will have."""
     row = _row(template_id)
@@ -315,9 +380,15 @@ def preview(actor: HasRole, template_id: int, as_of: dt.date | None = None,
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
-def fill(actor: HasRole, template_id: int, out: str | os.PathLike[str], *,
-         as_of: dt.date | None = None, recipient: str = "",
-         progress: Progress | None = None) -> FillResult:
+def fill(
+    actor: HasRole,
+    template_id: int,
+    out: str | os.PathLike[str],
+    *,
+    as_of: dt.date | None = None,
+    recipient: str = "",
+    progress: Progress | None = None,
+) -> FillResult:
     """生成: the department's file with the list's rows under its header, saved at *out*
     (always .xlsx); the run kept with its file, one audit row. Cancelled through *progress*
     (models.fill.write.FillCancelled): no file, no run."""
@@ -332,9 +403,16 @@ def fill(actor: HasRole, template_id: int, out: str | os.PathLike[str], *,
     mapping = _mapping_from_json(row.mapping)
     text_columns = fill_fields.text_columns(mapping)
     try:
-        written = fill_workbook(bytes(row.source), layout, rows, path,
-                                            as_of=as_of or clock.today(), period=day,
-                                            text_columns=text_columns, progress=progress)
+        written = fill_workbook(
+            bytes(row.source),
+            layout,
+            rows,
+            path,
+            as_of=as_of or clock.today(),
+            period=day,
+            text_columns=text_columns,
+            progress=progress,
+        )
     except TemplateError as exc:
         raise FillError(str(exc)) from exc
     except OSError as exc:
@@ -347,22 +425,50 @@ def fill(actor: HasRole, template_id: int, out: str | os.PathLike[str], *,
     return FillResult(path, written, full, masked, day, run_id)
 
 
-def _record_run(actor: HasRole, row: FillTemplate, path: Path, day: dt.date, written: int,
-                full: bool, masked: bool, recipient: str) -> int:
+def _record_run(
+    actor: HasRole,
+    row: FillTemplate,
+    path: Path,
+    day: dt.date,
+    written: int,
+    full: bool,
+    masked: bool,
+    recipient: str,
+) -> int:
     output = path.read_bytes()
     ids = "含完整身份证号码" if full else ("身份证号码已按权限隐去中间部分" if masked else "")
     what = "打印" if path.suffix.lower() == ".pdf" else "生成"
     with database.atomic():
-        run = FillRun.create(template=row.id, as_of=day, rows=written, full_ids=full,
-                             recipient=recipient, filename=path.name, output=output,
-                             output_sha256=hashlib.sha256(output).hexdigest(),
-                             username=actor.username, made_at=clock.now())
-        audit.record(actor.username, audit.Action.FILL, "fill_template", row.id,
-                     after={"run": run.id, "rows": written, "full_ids": full,
-                            "as_of": day.isoformat(), "recipient": recipient,
-                            "file": path.name, "sha256": run.output_sha256},
-                     note=f"{what}“{row.name}”{written}行" + (f"（{ids}）" if ids else "")
-                          + (f"，报送{recipient}" if recipient else ""))
+        run = FillRun.create(
+            template=row.id,
+            as_of=day,
+            rows=written,
+            full_ids=full,
+            recipient=recipient,
+            filename=path.name,
+            output=output,
+            output_sha256=hashlib.sha256(output).hexdigest(),
+            username=actor.username,
+            made_at=clock.now(),
+        )
+        audit.record(
+            actor.username,
+            audit.Action.FILL,
+            "fill_template",
+            row.id,
+            after={
+                "run": run.id,
+                "rows": written,
+                "full_ids": full,
+                "as_of": day.isoformat(),
+                "recipient": recipient,
+                "file": path.name,
+                "sha256": run.output_sha256,
+            },
+            note=f"{what}“{row.name}”{written}行"
+            + (f"（{ids}）" if ids else "")
+            + (f"，报送{recipient}" if recipient else ""),
+        )
     return int(run.id)
 
 
@@ -385,19 +491,33 @@ def printable(actor: HasRole, template_id: int, as_of: dt.date | None = None) ->
     if row.archived:
         raise FillError(f"模板“{row.name}”已停用。")
     layout, rows, day, full, masked = _prepare(actor, row, as_of)
-    subtitle = (f"（{row.department + ' · ' if row.department else ''}"
-                f"按{day.year}年{day.month}月{day.day}日计，共{len(rows)}人）")
-    return Printable(row.name, subtitle, [c.label for c in layout.columns], rows, day, full,
-                     masked)
+    subtitle = (
+        f"（{row.department + ' · ' if row.department else ''}"
+        f"按{day.year}年{day.month}月{day.day}日计，共{len(rows)}人）"
+    )
+    return Printable(row.name, subtitle, [c.label for c in layout.columns], rows, day, full, masked)
 
 
 @service(None)
-def record_printed(actor: HasRole, template_id: int, path: str | os.PathLike[str],
-                   printed: Printable, recipient: str = "") -> int:
+def record_printed(
+    actor: HasRole,
+    template_id: int,
+    path: str | os.PathLike[str],
+    printed: Printable,
+    recipient: str = "",
+) -> int:
     """The printed copy kept in the history like a filled workbook (one audit row)."""
     recipient = text_rules.clean(recipient or "").strip()[:100]
-    return _record_run(actor, _row(template_id), Path(path), printed.day, len(printed.rows),
-                       printed.full_ids, printed.masked_for_role, recipient)
+    return _record_run(
+        actor,
+        _row(template_id),
+        Path(path),
+        printed.day,
+        len(printed.rows),
+        printed.full_ids,
+        printed.masked_for_role,
+        recipient,
+    )
 
 
 # -- history ------------------------------------------------------------------------------
@@ -418,20 +538,50 @@ class RunInfo:
 
 @service(Perm.REGISTRY_VIEW, write=False)
 def history(actor: HasRole, template_id: int | None = None, limit: int = 500) -> list[RunInfo]:
-    query = (FillRun.select(FillRun.id, FillRun.template, FillRun.as_of, FillRun.rows,
-                            FillRun.full_ids, FillRun.recipient, FillRun.filename,
-                            FillRun.username, FillRun.made_at, FillTemplate.name,
-                            FillTemplate.department)
-             .join(FillTemplate).order_by(FillRun.id.desc()).limit(limit))
+    query = (
+        FillRun.select(
+            FillRun.id,
+            FillRun.template,
+            FillRun.as_of,
+            FillRun.rows,
+            FillRun.full_ids,
+            FillRun.recipient,
+            FillRun.filename,
+            FillRun.username,
+            FillRun.made_at,
+            FillTemplate.name,
+            FillTemplate.department,
+        )
+        .join(FillTemplate)
+        .order_by(FillRun.id.desc())
+        .limit(limit)
+    )
     if template_id is not None:
         query = query.where(FillRun.template == template_id)
-    return [RunInfo(r.id, r.__data__["template"], r.template.name, r.template.department,
-                    fill_lists.as_date(r.as_of) or day_of(r.made_at), r.rows, r.full_ids,
-                    r.recipient, r.filename, r.username, r.made_at) for r in query]
+    return [
+        RunInfo(
+            r.id,
+            r.__data__["template"],
+            r.template.name,
+            r.template.department,
+            fill_lists.as_date(r.as_of) or day_of(r.made_at),
+            r.rows,
+            r.full_ids,
+            r.recipient,
+            r.filename,
+            r.username,
+            r.made_at,
+        )
+        for r in query
+    ]
 
 
 def day_of(moment: Any) -> dt.date:
-    return moment.date() if isinstance(moment, dt.datetime) else dt.date.fromisoformat(str(moment)[:10])
+    return (
+        moment.date()
+        if isinstance(moment, dt.datetime)
+        else dt.date.fromisoformat(str(moment)[:10])
+    )
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
@@ -449,9 +599,14 @@ def save_run_copy(actor: HasRole, run_id: int, out: str | os.PathLike[str]) -> P
     path = Path(out)
     path.write_bytes(data)
     with database.atomic():
-        audit.record(actor.username, audit.Action.EXPORT, "fill_run", run.id,
-                     after={"file": path.name, "full_ids": run.full_ids},
-                     note=f"另存已生成的“{run.template.name}”（{run.made_at:%Y-%m-%d}）")
+        audit.record(
+            actor.username,
+            audit.Action.EXPORT,
+            "fill_run",
+            run.id,
+            after={"file": path.name, "full_ids": run.full_ids},
+            note=f"另存已生成的“{run.template.name}”（{run.made_at:%Y-%m-%d}）",
+        )
     return path
 
 
@@ -470,10 +625,16 @@ def ensure_starters() -> None:
     with database.atomic():
         for starter in fill_starters.STARTERS:
             saved = SavedList.get_or_none(SavedList.name == starter.list_name)
-            list_id = saved.id if saved is not None else fill_lists.save_list(
-                actor, starter.list_name, starter.criteria, notes="程序预置", starter=True).id
+            list_id = (
+                saved.id
+                if saved is not None
+                else fill_lists.save_list(
+                    actor, starter.list_name, starter.criteria, notes="程序预置", starter=True
+                ).id
+            )
             draft = draft_from_bytes(
-                actor, f"{starter.name}.xlsx", fill_starters.build_workbook(starter, community))
+                actor, f"{starter.name}.xlsx", fill_starters.build_workbook(starter, community)
+            )
             mapping = dict(draft.mapping)
             overrides = dict(starter.overrides)
             for column in draft.layout.columns:
@@ -482,5 +643,14 @@ def ensure_starters() -> None:
             name = starter.name
             if FillTemplate.select().where(FillTemplate.name == name).exists():
                 name = f"{name}（预置）"
-            save_template(actor, draft, name, starter.department, mapping, list_id,
-                                         starter.sort, starter.date_rule, starter=True)
+            save_template(
+                actor,
+                draft,
+                name,
+                starter.department,
+                mapping,
+                list_id,
+                starter.sort,
+                starter.date_rule,
+                starter=True,
+            )

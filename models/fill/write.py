@@ -187,10 +187,17 @@ def _clean_str(value: str) -> str:
     return value[:MAX_CELL_CHARS]
 
 
-def fill_workbook(source: Source, layout: TemplateLayout, rows: Sequence[Sequence[Any]],
-                  out: str | Path, *, as_of: dt.date, period: dt.date | None = None,
-                  text_columns: Collection[int] = (),
-                  progress: Progress | None = None) -> int:
+def fill_workbook(
+    source: Source,
+    layout: TemplateLayout,
+    rows: Sequence[Sequence[Any]],
+    out: str | Path,
+    *,
+    as_of: dt.date,
+    period: dt.date | None = None,
+    text_columns: Collection[int] = (),
+    progress: Progress | None = None,
+) -> int:
     """Write a copy of *source* to *out* (.xlsx) with *rows* under the header; returns the
     number of rows written. The source is never changed; on failure or cancel no file is
     left at *out* (the copy is written to a temporary file next to it and renamed)."""
@@ -224,8 +231,13 @@ def fill_workbook(source: Source, layout: TemplateLayout, rows: Sequence[Sequenc
             prepared += 1
         # One blank row between the table and the footer is kept when the template had it.
         above = footer - 1
-        gap = 1 if space > prepared and not _formatted(ws, above, cols) and not any(
-            cell_label(cell.value) for (r, _c), cell in ws._cells.items() if r == above) else 0
+        gap = (
+            1
+            if space > prepared
+            and not _formatted(ws, above, cols)
+            and not any(cell_label(cell.value) for (r, _c), cell in ws._cells.items() if r == above)
+            else 0
+        )
         shift = max(0, first + total + gap - footer)
         model_row: int | None = first if space > 0 else None
     else:
@@ -235,8 +247,11 @@ def fill_workbook(source: Source, layout: TemplateLayout, rows: Sequence[Sequenc
     if model_row is not None:
         style_cols |= {c for (r, c) in ws._cells if r == model_row}
         model_cells = {c: ws._cells.get((model_row, c)) for c in style_cols}
-    height = ws.row_dimensions[model_row].height if model_row is not None \
-        and model_row in ws.row_dimensions else None
+    height = (
+        ws.row_dimensions[model_row].height
+        if model_row is not None and model_row in ws.row_dimensions
+        else None
+    )
     if shift:
         _shift_down(ws, footer, shift)  # type: ignore[arg-type]
     last = first + total - 1
@@ -272,8 +287,7 @@ def fill_workbook(source: Source, layout: TemplateLayout, rows: Sequence[Sequenc
                 cell.data_type = "s"
             elif isinstance(value, str):
                 text = _clean_str(value)
-                cell._style = copy(st.plain_quoted if text.startswith(FORMULA_STARTS)
-                                   else st.plain)
+                cell._style = copy(st.plain_quoted if text.startswith(FORMULA_STARTS) else st.plain)
                 cell._value = text
                 cell.data_type = "s"  # never a formula, never an error code
             elif isinstance(value, (dt.date, dt.datetime)):

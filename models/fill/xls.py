@@ -16,11 +16,31 @@ DATE = "yyyy-mm-dd"  # as models.fill.write writes dates
 class XlsError(UserFacingError):
     """The .xls holds nothing to fill; one sentence for the clerk."""
 
-_XLS_BORDERS = {1: "thin", 2: "medium", 3: "dashed", 4: "dotted", 5: "thick", 6: "double",
-                7: "hair", 8: "mediumDashed", 9: "dashDot", 10: "mediumDashDot",
-                11: "dashDotDot", 12: "mediumDashDotDot", 13: "slantDashDot"}
-_XLS_HALIGN = {1: "left", 2: "center", 3: "right", 4: "fill", 5: "justify",
-               6: "centerContinuous", 7: "distributed"}
+
+_XLS_BORDERS = {
+    1: "thin",
+    2: "medium",
+    3: "dashed",
+    4: "dotted",
+    5: "thick",
+    6: "double",
+    7: "hair",
+    8: "mediumDashed",
+    9: "dashDot",
+    10: "mediumDashDot",
+    11: "dashDotDot",
+    12: "mediumDashDotDot",
+    13: "slantDashDot",
+}
+_XLS_HALIGN = {
+    1: "left",
+    2: "center",
+    3: "right",
+    4: "fill",
+    5: "justify",
+    6: "centerContinuous",
+    7: "distributed",
+}
 _XLS_VALIGN = {0: "top", 1: "center", 2: "bottom", 3: "justify", 4: "distributed"}
 
 
@@ -41,10 +61,14 @@ def _xls_styles(book: Any) -> dict[int, dict[str, Any]]:
         try:
             f = book.font_list[xf.font_index]
             colour = _xls_colour(book, f.colour_index)
-            style["font"] = Font(name=f.name or None, size=f.height / 20 if f.height else None,
-                                 bold=bool(f.bold), italic=bool(f.italic),
-                                 underline="single" if f.underline_type else None,
-                                 color=colour if colour and colour != "FF000000" else None)
+            style["font"] = Font(
+                name=f.name or None,
+                size=f.height / 20 if f.height else None,
+                bold=bool(f.bold),
+                italic=bool(f.italic),
+                underline="single" if f.underline_type else None,
+                color=colour if colour and colour != "FF000000" else None,
+            )
             b = xf.border
 
             def side(style_code: int, colour_index: int) -> Any:
@@ -55,11 +79,14 @@ def _xls_styles(book: Any) -> dict[int, dict[str, Any]]:
                 left=side(b.left_line_style, b.left_colour_index),
                 right=side(b.right_line_style, b.right_colour_index),
                 top=side(b.top_line_style, b.top_colour_index),
-                bottom=side(b.bottom_line_style, b.bottom_colour_index))
+                bottom=side(b.bottom_line_style, b.bottom_colour_index),
+            )
             a = xf.alignment
-            style["alignment"] = Alignment(horizontal=_XLS_HALIGN.get(a.hor_align),
-                                           vertical=_XLS_VALIGN.get(a.vert_align),
-                                           wrap_text=bool(a.text_wrapped) or None)
+            style["alignment"] = Alignment(
+                horizontal=_XLS_HALIGN.get(a.hor_align),
+                vertical=_XLS_VALIGN.get(a.vert_align),
+                wrap_text=bool(a.text_wrapped) or None,
+            )
             fmt = book.format_map.get(xf.format_key)
             if fmt is not None and fmt.format_str and fmt.format_str != "General":
                 style["number_format"] = fmt.format_str
@@ -121,8 +148,7 @@ def xls_to_openpyxl(data: bytes) -> Any:
                     cell.number_format = DATE
         for r1, r2, c1, c2 in sheet.merged_cells:
             if r2 - r1 > 1 or c2 - c1 > 1:
-                ws.merge_cells(start_row=r1 + 1, end_row=r2, start_column=c1 + 1,
-                               end_column=c2)
+                ws.merge_cells(start_row=r1 + 1, end_row=r2, start_column=c1 + 1, end_column=c2)
         default_width = getattr(sheet, "defcolwidth", None)
         if default_width:
             ws.sheet_format.defaultColWidth = default_width

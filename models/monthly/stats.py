@@ -160,8 +160,17 @@ class CompoundFigures:
 
     @property
     def expected_closing(self) -> int:
-        return (self.opening + self.corrections + self.births - self.deaths + self.moved_in
-                - self.moved_out + self.enrolled + self.transfers_in - self.transfers_out)
+        return (
+            self.opening
+            + self.corrections
+            + self.births
+            - self.deaths
+            + self.moved_in
+            - self.moved_out
+            + self.enrolled
+            + self.transfers_in
+            - self.transfers_out
+        )
 
     @property
     def difference(self) -> int:
@@ -178,8 +187,11 @@ class CompoundFigures:
             self.extra[key] = self.extra.get(key, 0) + value
 
 
-_SUMMED = [name for name, f in CompoundFigures.__dataclass_fields__.items()
-           if f.type == "int" and name != "compound_id"]
+_SUMMED = [
+    name
+    for name, f in CompoundFigures.__dataclass_fields__.items()
+    if f.type == "int" and name != "compound_id"
+]
 
 
 @dataclass
@@ -241,8 +253,9 @@ def compound_by_name(name: str) -> Compound:
     return compound
 
 
-def monthly(month: Month, compound_id: int | None = None, *, sections: bool = True
-            ) -> MonthlyFigures:
+def monthly(
+    month: Month, compound_id: int | None = None, *, sections: bool = True
+) -> MonthlyFigures:
     """The month's figures for the whole community (compound_id None) or one compound."""
     compounds = list(Compound.select().order_by(Compound.id))
     names = {c.id: c.name for c in compounds}
@@ -251,16 +264,26 @@ def monthly(month: Month, compound_id: int | None = None, *, sections: bool = Tr
     d0, d1 = month.previous_end, month.last
     household_compound: dict[int, int] = {}
     household_by_no: dict[str, int] = {}
-    for hid, no, cid in rows_of(Household.select(Household.id, Household.household_no,
-                                                 Household.compound)):
+    for hid, no, cid in rows_of(
+        Household.select(Household.id, Household.household_no, Household.compound)
+    ):
         household_compound[hid] = cid
         household_by_no[no] = hid
 
     # Straight from the cursor: a district has a quarter of a million residents, and the
     # birth date (read by _closing_figures through _as_date) is the only value peewee converts.
-    residents = list(database.execute(Resident.select(
-        Resident.id, Resident.household, Resident.status, Resident.category, Resident.sex,
-        Resident.birth_date)).fetchall())
+    residents = list(
+        database.execute(
+            Resident.select(
+                Resident.id,
+                Resident.household,
+                Resident.status,
+                Resident.category,
+                Resident.sex,
+                Resident.birth_date,
+            )
+        ).fetchall()
+    )
     events = _events_after(d0)
     homeless = [rid for rid, hid, *_ in residents if hid is None]
     last_household = _last_event_household(homeless) if homeless else {}
@@ -294,8 +317,11 @@ def monthly(month: Month, compound_id: int | None = None, *, sections: bool = Tr
     _closing_figures(rows, household_compound, closing_people, d1)
     extra_columns = _extra_figures(rows, month)
     warnings: list[str] = []
-    scoped = [rows[compound_id]] if compound_id is not None else [
-        r for c, r in rows.items() if _shown(r, c, compounds)]
+    scoped = (
+        [rows[compound_id]]
+        if compound_id is not None
+        else [r for c, r in rows.items() if _shown(r, c, compounds)]
+    )
     total = CompoundFigures(None, "合计")
     for row in scoped:
         total.add(row)
@@ -327,11 +353,23 @@ def _shown(row: CompoundFigures, compound_id: int, compounds: list[Compound]) ->
 
 def _events_after(day: dt.date) -> dict[int, list[tuple[Any, ...]]]:
     """Non-voided events dated after day, per resident, latest first."""
-    query = (LifeEvent.select(LifeEvent.resident, LifeEvent.kind, LifeEvent.event_date,
-                              LifeEvent.from_value, LifeEvent.to_value, LifeEvent.household)
-             .where((LifeEvent.event_date > day) & (LifeEvent.voided == False)  # noqa: E712
-                    & LifeEvent.resident.is_null(False) & LifeEvent.kind.in_(COUNTED_KINDS))
-             .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc()))
+    query = (
+        LifeEvent.select(
+            LifeEvent.resident,
+            LifeEvent.kind,
+            LifeEvent.event_date,
+            LifeEvent.from_value,
+            LifeEvent.to_value,
+            LifeEvent.household,
+        )
+        .where(
+            (LifeEvent.event_date > day)
+            & (LifeEvent.voided == False)  # noqa: E712
+            & LifeEvent.resident.is_null(False)
+            & LifeEvent.kind.in_(COUNTED_KINDS)
+        )
+        .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc())
+    )
     events: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for rid, kind, day_, from_value, to_value, hid in rows_of(query):
         events[rid].append((kind, _as_date(day_), from_value, to_value, hid))
@@ -349,10 +387,12 @@ def _as_date(value: Any) -> dt.date:
 def _last_event_household(resident_ids: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     for start in range(0, len(resident_ids), 500):
-        chunk = resident_ids[start:start + 500]
-        query = (LifeEvent.select(LifeEvent.resident, LifeEvent.household)
-                 .where(LifeEvent.resident.in_(chunk) & LifeEvent.household.is_null(False))
-                 .order_by(LifeEvent.event_date, LifeEvent.id))
+        chunk = resident_ids[start : start + 500]
+        query = (
+            LifeEvent.select(LifeEvent.resident, LifeEvent.household)
+            .where(LifeEvent.resident.in_(chunk) & LifeEvent.household.is_null(False))
+            .order_by(LifeEvent.event_date, LifeEvent.id)
+        )
         for rid, hid in rows_of(query):
             found[rid] = hid  # the latest wins
     return found
@@ -372,8 +412,13 @@ def _undo(state: _State, event: tuple[Any, ...], household_by_no: Mapping[str, i
         state.category = from_value
 
 
-def _count(rows: dict[int, CompoundFigures], household_compound: Mapping[int, int],
-           state: _State, event: tuple[Any, ...], household_by_no: Mapping[str, int]) -> None:
+def _count(
+    rows: dict[int, CompoundFigures],
+    household_compound: Mapping[int, int],
+    state: _State,
+    event: tuple[Any, ...],
+    household_by_no: Mapping[str, int],
+) -> None:
     """Count one event of the month in the compound of the person's household that day."""
     kind, _day, from_value, _to_value, event_household = event
     household = state.household or event_household
@@ -409,8 +454,12 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _closing_figures(rows: dict[int, CompoundFigures], household_compound: Mapping[int, int],
-                     people: list[tuple[int, _State, str, dt.date | None]], day: dt.date) -> None:
+def _closing_figures(
+    rows: dict[int, CompoundFigures],
+    household_compound: Mapping[int, int],
+    people: list[tuple[int, _State, str, dt.date | None]],
+    day: dt.date,
+) -> None:
     tags = _active_tags(day)
     born_by = years_before(day, 60)
     households: dict[int, set[int]] = defaultdict(set)
@@ -443,10 +492,11 @@ def _closing_figures(rows: dict[int, CompoundFigures], household_compound: Mappi
 
 
 def _active_tags(day: dt.date) -> dict[int, set[str]]:
-    query = (ResidentTag.select(ResidentTag.resident, ResidentTag.tag)
-             .where(ResidentTag.tag.in_(("dibao", "disabled", "fp_assist"))
-                    & (ResidentTag.start_date.is_null() | (ResidentTag.start_date <= day))
-                    & (ResidentTag.end_date.is_null() | (ResidentTag.end_date > day))))
+    query = ResidentTag.select(ResidentTag.resident, ResidentTag.tag).where(
+        ResidentTag.tag.in_(("dibao", "disabled", "fp_assist"))
+        & (ResidentTag.start_date.is_null() | (ResidentTag.start_date <= day))
+        & (ResidentTag.end_date.is_null() | (ResidentTag.end_date > day))
+    )
     tags: dict[int, set[str]] = defaultdict(set)
     for rid, tag in rows_of(query):
         tags[rid].add(tag)

@@ -57,8 +57,13 @@ from models.monthly.stats import (
 
 SUBMIT_ROLES = ("supervisor", "admin")  # 主任 sends the report upward (and IT, who may all)
 KIND_NAMES = {"submit": "报送", "correction": "补报/更正"}
-_LABELS = {"birth": "补报出生", "death": "补报死亡", "move_in": "补报迁入", "move_out": "补报迁出",
-           "household_change": "补报社区内迁移"}
+_LABELS = {
+    "birth": "补报出生",
+    "death": "补报死亡",
+    "move_in": "补报迁入",
+    "move_out": "补报迁出",
+    "household_change": "补报社区内迁移",
+}
 _LABELS["enrolled"] = "补报登记入册"
 _EFFECT = {"birth": 1, "move_in": 1, "enrolled": 1, "death": -1, "move_out": -1}
 
@@ -69,7 +74,7 @@ class SubmissionError(UserFacingError, ValueError):
 
 # -- what a month prints ----------------------------------------------------------------------
 def month_state(month: Month, today: dt.date | None = None) -> str:
-    """"past", "current" (not over yet) or "future"."""
+    """ "past", "current" (not over yet) or "future"."""
     today = today or clock.today()
     if month.first > today:
         return "future"
@@ -81,8 +86,13 @@ def check_printable(month: Month, today: dt.date | None = None) -> None:
         raise StatsError(f"{month.label}尚未开始，不能生成该月报表。请选择本月或以前的月份。")
 
 
-def report_figures(month: Month, compound_id: int | None = None, *, sections: bool = True,
-                   today: dt.date | None = None) -> MonthlyFigures:
+def report_figures(
+    month: Month,
+    compound_id: int | None = None,
+    *,
+    sections: bool = True,
+    today: dt.date | None = None,
+) -> MonthlyFigures:
     """The month's figures as a report prints them (not a sent report: see sent_figures)."""
     today = today or clock.today()
     check_printable(month, today)
@@ -105,10 +115,17 @@ def basis(month: Month, compound_id: int | None) -> ReportSubmission | None:
 
 def latest(month: Month, compound_id: int | None) -> ReportSubmission | None:
     """The report in force for month and exactly this scope: the newest one sent."""
-    scope = (ReportSubmission.compound.is_null() if compound_id is None
-             else ReportSubmission.compound == compound_id)
-    return (ReportSubmission.select().where((ReportSubmission.month == str(month)) & scope)
-            .order_by(ReportSubmission.id.desc()).first())
+    scope = (
+        ReportSubmission.compound.is_null()
+        if compound_id is None
+        else ReportSubmission.compound == compound_id
+    )
+    return (
+        ReportSubmission.select()
+        .where((ReportSubmission.month == str(month)) & scope)
+        .order_by(ReportSubmission.id.desc())
+        .first()
+    )
 
 
 def sent_figures(submission: ReportSubmission) -> MonthlyFigures:
@@ -134,13 +151,23 @@ def _correction_lines(figures: MonthlyFigures, previous: ReportSubmission) -> li
     """The late events behind each row's correction; what they do not explain is 其他更正."""
     shown = {r.compound_id: r for r in figures.rows}
     end = Month.parse(previous.month).last
-    query = (LifeEvent.select(LifeEvent.kind, LifeEvent.event_date, LifeEvent.household,
-                              LifeEvent.from_value, Resident.household)
-             .join(Resident, on=(LifeEvent.resident == Resident.id))
-             .where((LifeEvent.id > previous.last_event_id) & (LifeEvent.event_date <= end)
-                    & (LifeEvent.voided == False)  # noqa: E712
-                    & LifeEvent.kind.in_(COUNTED_KINDS))
-             .order_by(LifeEvent.event_date, LifeEvent.id))
+    query = (
+        LifeEvent.select(
+            LifeEvent.kind,
+            LifeEvent.event_date,
+            LifeEvent.household,
+            LifeEvent.from_value,
+            Resident.household,
+        )
+        .join(Resident, on=(LifeEvent.resident == Resident.id))
+        .where(
+            (LifeEvent.id > previous.last_event_id)
+            & (LifeEvent.event_date <= end)
+            & (LifeEvent.voided == False)  # noqa: E712
+            & LifeEvent.kind.in_(COUNTED_KINDS)
+        )
+        .order_by(LifeEvent.event_date, LifeEvent.id)
+    )
     compound_of = dict(rows_of(Household.select(Household.id, Household.compound)))
     by_no = dict(rows_of(Household.select(Household.household_no, Household.compound)))
     grouped: dict[tuple[int, str], list[tuple[int, dt.date]]] = defaultdict(list)
@@ -162,13 +189,19 @@ def _correction_lines(figures: MonthlyFigures, previous: ReportSubmission) -> li
             continue
         effect = sum(e for e, _ in items)
         explained[cid] += effect
-        lines.append(CorrectionLine(shown[cid].name, _LABELS[kind], len(items), effect,
-                                    _dates(sorted(d for _, d in items))))
+        lines.append(
+            CorrectionLine(
+                shown[cid].name,
+                _LABELS[kind],
+                len(items),
+                effect,
+                _dates(sorted(d for _, d in items)),
+            )
+        )
     for cid, row in shown.items():
         rest = row.corrections - explained[cid]
         if rest:
-            lines.append(CorrectionLine(row.name, "其他更正", 0, rest,
-                                        "报送后修改或作废的登记"))
+            lines.append(CorrectionLine(row.name, "其他更正", 0, rest, "报送后修改或作废的登记"))
     order = {r.compound_id: i for i, r in enumerate(figures.rows)}
     name_order = {r.name: order[r.compound_id] for r in figures.rows}
     lines.sort(key=lambda line: (name_order.get(line.compound, 0), line.label == "其他更正"))
@@ -195,8 +228,9 @@ Render = Callable[[MonthlyFigures], bytes]
 
 
 @service(Perm.REPORTS_PRINT)
-def submit(actor: HasRole, month: Month, compound_id: int | None, render: Render,
-           reason: str = "") -> ReportSubmission:
+def submit(
+    actor: HasRole, month: Month, compound_id: int | None, render: Render, reason: str = ""
+) -> ReportSubmission:
     """Send the month's report for this scope: freeze its figures and its PDF.
 
     render(figures) makes the PDF (figures.submission already says serial, who and when). A
@@ -214,33 +248,63 @@ def submit(actor: HasRole, month: Month, compound_id: int | None, render: Render
     if first is not None and not reason:
         raise SubmissionError(
             f"{month.label}{first.scope_name}的报表已于{_when(first.submitted_at)}报送"
-            f"（编号{first.serial}）。如需补报或更正，请写明理由。")
+            f"（编号{first.serial}）。如需补报或更正，请写明理由。"
+        )
     last_event = LifeEvent.select(pw.fn.MAX(LifeEvent.id)).scalar() or 0
     figures = report_figures(month, compound_id, today=today)
-    number = (ReportSubmission.select(pw.fn.MAX(ReportSubmission.number))
-              .where(ReportSubmission.year == month.year).scalar() or 0) + 1
+    number = (
+        ReportSubmission.select(pw.fn.MAX(ReportSubmission.number))
+        .where(ReportSubmission.year == month.year)
+        .scalar()
+        or 0
+    ) + 1
     serial = f"{month.year:04d}-{month.month:02d}-{number:03d}"
     at = clock.now()
     figures.submission = SubmissionStamp(
-        serial=serial, username=actor.username, display_name=_display_name(actor.username),
+        serial=serial,
+        username=actor.username,
+        display_name=_display_name(actor.username),
         submitted_at=at.isoformat(sep=" "),
         kind="correction" if first is not None else "submit",
-        corrects=first.serial if first is not None else "", reason=reason)
+        corrects=first.serial if first is not None else "",
+        reason=reason,
+    )
     pdf = render(figures)
     row = ReportSubmission.create(
-        serial=serial, year=month.year, number=number, month=str(month),
-        compound=compound_id, scope_name=figures.scope_name,
-        kind=figures.submission.kind, corrects=first, reason=reason,
-        figures=figures_to_json(figures), closing=figures.total.closing,
-        last_event_id=last_event, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        username=actor.username, submitted_at=at)
+        serial=serial,
+        year=month.year,
+        number=number,
+        month=str(month),
+        compound=compound_id,
+        scope_name=figures.scope_name,
+        kind=figures.submission.kind,
+        corrects=first,
+        reason=reason,
+        figures=figures_to_json(figures),
+        closing=figures.total.closing,
+        last_event_id=last_event,
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        username=actor.username,
+        submitted_at=at,
+    )
     action = "更正报送" if first is not None else "报送"
-    audit.record(actor.username, audit.Action.SUBMIT, "report_submission", row.id,
-                 after={"serial": serial, "month": str(month), "scope": figures.scope_name,
-                        "closing": row.closing, "pdf_sha256": row.pdf_sha256,
-                        "corrects": first.serial if first is not None else None},
-                 note=f"{action}{month.label}{figures.scope_name}月度报表，编号{serial}"
-                      + (f"；理由：{reason}" if reason else ""))
+    audit.record(
+        actor.username,
+        audit.Action.SUBMIT,
+        "report_submission",
+        row.id,
+        after={
+            "serial": serial,
+            "month": str(month),
+            "scope": figures.scope_name,
+            "closing": row.closing,
+            "pdf_sha256": row.pdf_sha256,
+            "corrects": first.serial if first is not None else None,
+        },
+        note=f"{action}{month.label}{figures.scope_name}月度报表，编号{serial}"
+        + (f"；理由：{reason}" if reason else ""),
+    )
     return row
 
 
@@ -277,25 +341,47 @@ class SubmissionRow:
 def history(actor: HasRole, month: Month | None = None) -> list[SubmissionRow]:
     """Every report sent, newest first."""
     query = ReportSubmission.select(
-        ReportSubmission.id, ReportSubmission.serial, ReportSubmission.month,
-        ReportSubmission.compound, ReportSubmission.scope_name, ReportSubmission.kind,
-        ReportSubmission.username, ReportSubmission.submitted_at, ReportSubmission.reason,
-        ReportSubmission.corrects, ReportSubmission.closing).order_by(ReportSubmission.id.desc())
+        ReportSubmission.id,
+        ReportSubmission.serial,
+        ReportSubmission.month,
+        ReportSubmission.compound,
+        ReportSubmission.scope_name,
+        ReportSubmission.kind,
+        ReportSubmission.username,
+        ReportSubmission.submitted_at,
+        ReportSubmission.reason,
+        ReportSubmission.corrects,
+        ReportSubmission.closing,
+    ).order_by(ReportSubmission.id.desc())
     if month is not None:
         query = query.where(ReportSubmission.month == str(month))
     rows = list(query)
     names = {u.username: u.display_name for u in User.select(User.username, User.display_name)}
-    serials = {r.id: r.serial for r in ReportSubmission.select(ReportSubmission.id,
-                                                                 ReportSubmission.serial)}
+    serials = {
+        r.id: r.serial
+        for r in ReportSubmission.select(ReportSubmission.id, ReportSubmission.serial)
+    }
     seen: set[tuple[str, int | None]] = set()
     result = []
     for r in rows:
         scope = (r.month, r.__data__.get("compound"))
-        result.append(SubmissionRow(
-            r.id, r.serial, r.month, Month.parse(r.month).label, r.scope_name,
-            KIND_NAMES.get(r.kind, r.kind), r.username, names.get(r.username, r.username),
-            r.submitted_at, r.reason, serials.get(r.__data__.get("corrects") or 0, ""),
-            r.closing, scope not in seen))
+        result.append(
+            SubmissionRow(
+                r.id,
+                r.serial,
+                r.month,
+                Month.parse(r.month).label,
+                r.scope_name,
+                KIND_NAMES.get(r.kind, r.kind),
+                r.username,
+                names.get(r.username, r.username),
+                r.submitted_at,
+                r.reason,
+                serials.get(r.__data__.get("corrects") or 0, ""),
+                r.closing,
+                scope not in seen,
+            )
+        )
         seen.add(scope)
     return result
 
@@ -309,23 +395,40 @@ def reprint(actor: HasRole, submission_id: int) -> tuple[ReportSubmission, bytes
     pdf = bytes(row.pdf)
     if hashlib.sha256(pdf).hexdigest() != row.pdf_sha256:
         raise SubmissionError(f"报送记录{row.serial}的PDF与报送时的校验值不符，文件可能已损坏。")
-    audit.record(actor.username, audit.Action.REPRINT, "report_submission", row.id,
-                 note=f"重印已报送的{Month.parse(row.month).label}{row.scope_name}月度报表，"
-                      f"编号{row.serial}")
+    audit.record(
+        actor.username,
+        audit.Action.REPRINT,
+        "report_submission",
+        row.id,
+        note=f"重印已报送的{Month.parse(row.month).label}{row.scope_name}月度报表，"
+        f"编号{row.serial}",
+    )
     return row, pdf
 
 
 def log_print(username: str, figures: MonthlyFigures, note: str = "") -> None:
     """A month's report printed (not sent): who, which month and scope, with its closing."""
-    state = (f"未结束，截至{figures.as_of.year}年{figures.as_of.month}月{figures.as_of.day}日"
-             if figures.as_of else "")
+    state = (
+        f"未结束，截至{figures.as_of.year}年{figures.as_of.month}月{figures.as_of.day}日"
+        if figures.as_of
+        else ""
+    )
     with database.atomic():
-        audit.record(username, audit.Action.PRINT, "monthly_report", str(figures.month),
-                     after={"month": str(figures.month), "scope": figures.scope_name,
-                            "closing": figures.total.closing,
-                            "opening_from": figures.opening_from or None},
-                     note=f"打印{figures.month.label}{figures.scope_name}月度报表"
-                          + (f"（{state}）" if state else "") + (f"；{note}" if note else ""))
+        audit.record(
+            username,
+            audit.Action.PRINT,
+            "monthly_report",
+            str(figures.month),
+            after={
+                "month": str(figures.month),
+                "scope": figures.scope_name,
+                "closing": figures.total.closing,
+                "opening_from": figures.opening_from or None,
+            },
+            note=f"打印{figures.month.label}{figures.scope_name}月度报表"
+            + (f"（{state}）" if state else "")
+            + (f"；{note}" if note else ""),
+        )
 
 
 # -- the snapshot as JSON -------------------------------------------------------------------------

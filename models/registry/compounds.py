@@ -41,8 +41,9 @@ def create_compound(actor: HasRole, name: str, lead_unit: str = "", address: str
         raise CompoundError("小区名称不能为空。")
     if Compound.select().where(Compound.name == name).exists():
         raise CompoundError(f"小区“{name}”已存在。")
-    return crud.create(actor, Compound, name=name, lead_unit=lead_unit.strip(),
-                       address=address.strip())
+    return crud.create(
+        actor, Compound, name=name, lead_unit=lead_unit.strip(), address=address.strip()
+    )
 
 
 @service(Perm.REGISTRY_EDIT)

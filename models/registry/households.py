@@ -107,37 +107,73 @@ def current_members(household_id: int) -> list[Resident]:
 def head_count(household_id: int) -> int:
     return (
         Resident.select()
-        .where((Resident.household == household_id) & (Resident.status == "current")
-               & (Resident.relation == HEAD))
+        .where(
+            (Resident.household == household_id)
+            & (Resident.status == "current")
+            & (Resident.relation == HEAD)
+        )
         .count()
     )
 
 
 def _member(r: Resident) -> MemberRow:
-    return MemberRow(r.id, r.name, r.sex, r.birth_date, r.id_number, idcard.mask(r.id_number),
-                     r.relation, r.category, r.status, r.phone)
+    return MemberRow(
+        r.id,
+        r.name,
+        r.sex,
+        r.birth_date,
+        r.id_number,
+        idcard.mask(r.id_number),
+        r.relation,
+        r.category,
+        r.status,
+        r.phone,
+    )
 
 
 def detail(household_id: int) -> HouseholdDetail:
-    h = Household.select(Household, Compound).join(Compound).where(
-        Household.id == household_id).get()
+    h = (
+        Household.select(Household, Compound)
+        .join(Compound)
+        .where(Household.id == household_id)
+        .get()
+    )
     people = list(
-        Resident.select(Resident.id, Resident.name, Resident.sex, Resident.birth_date,
-                        Resident.id_number, Resident.relation, Resident.category, Resident.status,
-                        Resident.phone)  # what MemberRow shows
+        Resident.select(
+            Resident.id,
+            Resident.name,
+            Resident.sex,
+            Resident.birth_date,
+            Resident.id_number,
+            Resident.relation,
+            Resident.category,
+            Resident.status,
+            Resident.phone,
+        )  # what MemberRow shows
         .where(Resident.household == household_id)
         .order_by(Resident.relation, Resident.birth_date, Resident.id)
     )
     return HouseholdDetail(
-        id=h.id, household_no=h.household_no, compound_id=h.compound.id, compound=h.compound.name,
-        building=h.building, unit=h.unit, room=h.room, address=address_of(h),
-        household_type=h.household_type, phone=h.phone, notes=h.notes, archived=h.archived,
+        id=h.id,
+        household_no=h.household_no,
+        compound_id=h.compound.id,
+        compound=h.compound.name,
+        building=h.building,
+        unit=h.unit,
+        room=h.room,
+        address=address_of(h),
+        household_type=h.household_type,
+        phone=h.phone,
+        notes=h.notes,
+        archived=h.archived,
         members=[_member(p) for p in people if p.status == "current"],
         former=[_member(p) for p in people if p.status != "current"],
     )
 
 
-def find_households(text: str, limit: int = 50, exclude_id: int | None = None) -> list[HouseholdRow]:
+def find_households(
+    text: str, limit: int = 50, exclude_id: int | None = None
+) -> list[HouseholdRow]:
     """Households whose number, address or a current member matches *text*."""
     ids: list[int] = []
     text = text.strip()
@@ -151,22 +187,33 @@ def find_households(text: str, limit: int = 50, exclude_id: int | None = None) -
     ids = [i for i in ids if i != exclude_id][:limit]
     if not ids:
         return []
-    houses = {h.id: h for h in Household.select(Household, Compound).join(Compound)
-              .where(Household.id.in_(ids))}
+    houses = {
+        h.id: h
+        for h in Household.select(Household, Compound).join(Compound).where(Household.id.in_(ids))
+    }
     sizes = as_dict(
         Resident.select(Resident.household, pw.fn.COUNT(Resident.id))
         .where(Resident.household.in_(ids) & (Resident.status == "current"))
         .group_by(Resident.household)
     )
     heads = as_dict(
-        Resident.select(Resident.household, Resident.name)
-        .where(Resident.household.in_(ids) & (Resident.status == "current")
-               & (Resident.relation == HEAD))
+        Resident.select(Resident.household, Resident.name).where(
+            Resident.household.in_(ids)
+            & (Resident.status == "current")
+            & (Resident.relation == HEAD)
+        )
     )
     return [
-        HouseholdRow(i, houses[i].household_no, address_of(houses[i]), heads.get(i, ""),
-                     sizes.get(i, 0), houses[i].archived)
-        for i in ids if i in houses
+        HouseholdRow(
+            i,
+            houses[i].household_no,
+            address_of(houses[i]),
+            heads.get(i, ""),
+            sizes.get(i, 0),
+            houses[i].archived,
+        )
+        for i in ids
+        if i in houses
     ]
 
 
@@ -174,7 +221,8 @@ def next_household_no(compound_id: int) -> str:
     """Compound number (two digits) + serial (five), as the demo and most registers number."""
     prefix = f"{compound_id:02d}"
     query = Household.select(Household.household_no).where(
-        Household.household_no.startswith(prefix))
+        Household.household_no.startswith(prefix)
+    )
     taken = [h.household_no for h in query]
     taken = [no for no in taken if len(no) == 7 and no.isdigit()]
     serial = max((int(no[2:]) for no in taken), default=0) + 1
@@ -230,8 +278,9 @@ def create_household(actor: HasRole, addr: AddressInput, household_no: str = "")
 
 
 @service(Perm.REGISTRY_EDIT)
-def update_household(actor: HasRole, household_id: int, addr: AddressInput,
-                     household_no: str | None = None) -> Household:
+def update_household(
+    actor: HasRole, household_id: int, addr: AddressInput, household_no: str | None = None
+) -> Household:
     household = Household.get_by_id(household_id)
     values = _check_address(addr)
     if household_no is not None:
@@ -319,23 +368,41 @@ def relation_through(head_rel: str, rel: str, sex: str) -> str:
     if head_rel == "38":  # 儿媳: her husband is the head's son
         return "20" if spouse else _by_sex(sex, "41", "42", "40") if child else "97"
     if head_rel[:1] == "2":  # a son
-        return _by_sex(sex, "97", "38", "97") if spouse else \
-            _by_sex(sex, "41", "42", "40") if child else "97"
+        return (
+            _by_sex(sex, "97", "38", "97")
+            if spouse
+            else _by_sex(sex, "41", "42", "40")
+            if child
+            else "97"
+        )
     if head_rel[:1] == "3":  # a daughter
-        return _by_sex(sex, "28", "97", "97") if spouse else \
-            _by_sex(sex, "43", "44", "40") if child else "97"
+        return (
+            _by_sex(sex, "28", "97", "97")
+            if spouse
+            else _by_sex(sex, "43", "44", "40")
+            if child
+            else "97"
+        )
     if head_rel in ("50", "51", "52", "57", "58", "59"):  # a parent
         return _by_sex(sex, "51", "52", "50") if spouse else "70" if child else "97"
     if head_rel in _SIBLING_SPOUSE:
         if spouse:
             return _SIBLING_SPOUSE[head_rel]
         if child:
-            return _by_sex(sex, "93", "94", "97") if head_rel in ("71", "73") else \
-                _by_sex(sex, "95", "96", "97")
+            return (
+                _by_sex(sex, "93", "94", "97")
+                if head_rel in ("71", "73")
+                else _by_sex(sex, "95", "96", "97")
+            )
         return "97"
     if head_rel[:1] == "4" and head_rel not in ("45", "46"):  # a grandchild
-        return _by_sex(sex, "46", "45", "97") if spouse else \
-            _by_sex(sex, "47", "48", "97") if child else "97"
+        return (
+            _by_sex(sex, "46", "45", "97")
+            if spouse
+            else _by_sex(sex, "47", "48", "97")
+            if child
+            else "97"
+        )
     return "97"
 
 
@@ -347,8 +414,14 @@ def _check_relations(relations: dict[int, str]) -> None:
 
 
 def _install_head(
-    actor: HasRole, household: Household, new_head: Resident, old_head: Resident | None,
-    relations: dict[int, str], event_date: dt.date, reason: str, leaving: int | None = None,
+    actor: HasRole,
+    household: Household,
+    new_head: Resident,
+    old_head: Resident | None,
+    relations: dict[int, str],
+    event_date: dt.date,
+    reason: str,
+    leaving: int | None = None,
 ) -> None:
     """Make *new_head* the head; set the others' relations (not *leaving*'s) from *relations*."""
     _check_relations(relations)
@@ -361,16 +434,25 @@ def _install_head(
             crud.update(actor, m, note=_reason(CHANGE_HEAD, reason), relation=rel)
     crud.update(actor, new_head, note=_reason(CHANGE_HEAD, reason), relation=HEAD)
     add_event(
-        actor, "household_change", event_date, resident_id=new_head.id, household_id=household.id,
+        actor,
+        "household_change",
+        event_date,
+        resident_id=new_head.id,
+        household_id=household.id,
         reason=_reason(CHANGE_HEAD, reason + (f"（原户主{old_head.name}）" if old_head else "")),
-        from_value=household.household_no, to_value=household.household_no,
+        from_value=household.household_no,
+        to_value=household.household_no,
     )
 
 
 @service(None)
 def handle_departure(
-    actor: HasRole, person: Resident, new_head_id: int | None, relations: dict[int, str] | None,
-    event_date: dt.date, reason: str,
+    actor: HasRole,
+    person: Resident,
+    new_head_id: int | None,
+    relations: dict[int, str] | None,
+    event_date: dt.date,
+    reason: str,
 ) -> None:
     """*person* is leaving their household (already marked so, or about to be moved).
 
@@ -385,13 +467,20 @@ def handle_departure(
             raise RegistryError(f"{person.name}是户主，请在本户留下的人员中指定新户主。")
         rels = dict(relations or {})
         rels.pop(person.id, None)
-        _install_head(actor, household, new_head, person, rels, event_date, reason,
-                      leaving=person.id)
+        _install_head(
+            actor, household, new_head, person, rels, event_date, reason, leaving=person.id
+        )
     if not remaining and not household.archived:
         crud.archive(actor, household, note=_reason(CLOSE, "户内已无在册人员"))
-        add_event(actor, "household_change", event_date, resident_id=person.id,
-                  household_id=household.id, reason=_reason(CLOSE, "户内已无在册人员"),
-                  from_value=household.household_no)
+        add_event(
+            actor,
+            "household_change",
+            event_date,
+            resident_id=person.id,
+            household_id=household.id,
+            reason=_reason(CLOSE, "户内已无在册人员"),
+            from_value=household.household_no,
+        )
 
 
 def _current(resident_id: int) -> Resident:
@@ -403,8 +492,14 @@ def _current(resident_id: int) -> Resident:
 
 @service(Perm.REGISTRY_EDIT)
 def move_resident(
-    actor: HasRole, resident_id: int, to_household_id: int, relation: str, event_date: dt.date,
-    reason: str = "", new_head_id: int | None = None, relations: dict[int, str] | None = None,
+    actor: HasRole,
+    resident_id: int,
+    to_household_id: int,
+    relation: str,
+    event_date: dt.date,
+    reason: str = "",
+    new_head_id: int | None = None,
+    relations: dict[int, str] | None = None,
 ) -> None:
     """Move a person to another household of the community (not a move out)."""
     check_event_date(event_date)
@@ -421,17 +516,27 @@ def move_resident(
     handle_departure(actor, person, new_head_id, relations, event_date, reason)
     if target.archived:
         crud.update(actor, target, note="户内有在册人员，恢复户", archived=False)
-    crud.update(actor, person, note=_reason(MOVE, reason), household=target.id,
-                relation=relation)
-    add_event(actor, "household_change", event_date, resident_id=person.id,
-              household_id=target.id, reason=_reason(MOVE, reason),
-              from_value=old.household_no, to_value=target.household_no)
+    crud.update(actor, person, note=_reason(MOVE, reason), household=target.id, relation=relation)
+    add_event(
+        actor,
+        "household_change",
+        event_date,
+        resident_id=person.id,
+        household_id=target.id,
+        reason=_reason(MOVE, reason),
+        from_value=old.household_no,
+        to_value=target.household_no,
+    )
 
 
 @service(Perm.REGISTRY_EDIT)
 def change_head(
-    actor: HasRole, household_id: int, new_head_id: int, relations: dict[int, str],
-    event_date: dt.date, reason: str = "",
+    actor: HasRole,
+    household_id: int,
+    new_head_id: int,
+    relations: dict[int, str],
+    event_date: dt.date,
+    reason: str = "",
 ) -> None:
     check_event_date(event_date)
     household = Household.get_by_id(household_id)
@@ -448,9 +553,16 @@ def change_head(
 
 @service(Perm.REGISTRY_EDIT)
 def split_household(
-    actor: HasRole, household_id: int, member_ids: list[int], new_head_id: int,
-    relations: dict[int, str], addr: AddressInput, event_date: dt.date, reason: str = "",
-    household_no: str = "", stay_head_id: int | None = None,
+    actor: HasRole,
+    household_id: int,
+    member_ids: list[int],
+    new_head_id: int,
+    relations: dict[int, str],
+    addr: AddressInput,
+    event_date: dt.date,
+    reason: str = "",
+    household_no: str = "",
+    stay_head_id: int | None = None,
     stay_relations: dict[int, str] | None = None,
 ) -> Household:
     """Some members form a new household (分户). *relations*: to the new head.
@@ -475,8 +587,7 @@ def split_household(
         if stay_head is None:
             raise RegistryError("原户主分出后，请在留下的人员中指定原户的新户主。")
     new = create_household(actor, addr, household_no)
-    _move_all(actor, moving, new, new_head_id, relations, old, event_date,
-              _reason(SPLIT, reason))
+    _move_all(actor, moving, new, new_head_id, relations, old, event_date, _reason(SPLIT, reason))
     if stay_head is not None:
         # Only those who stay are left in the old household now.
         rels = {k: v for k, v in (stay_relations or {}).items() if k not in member_ids}
@@ -485,22 +596,40 @@ def split_household(
 
 
 def _move_all(
-    actor: HasRole, people: list[Resident], target: Household, head_id: int | None,
-    relations: dict[int, str], source: Household, event_date: dt.date, reason: str,
+    actor: HasRole,
+    people: list[Resident],
+    target: Household,
+    head_id: int | None,
+    relations: dict[int, str],
+    source: Household,
+    event_date: dt.date,
+    reason: str,
 ) -> None:
     for m in people:
         rel = HEAD if m.id == head_id else relations.get(m.id, m.relation)
         if m.id != head_id and rel == HEAD:
             raise RegistryError(f"请为{m.name}选择与新户主的关系。")
         crud.update(actor, m, note=reason, household=target.id, relation=rel)
-        add_event(actor, "household_change", event_date, resident_id=m.id, household_id=target.id,
-                  reason=reason, from_value=source.household_no, to_value=target.household_no)
+        add_event(
+            actor,
+            "household_change",
+            event_date,
+            resident_id=m.id,
+            household_id=target.id,
+            reason=reason,
+            from_value=source.household_no,
+            to_value=target.household_no,
+        )
 
 
 @service(Perm.REGISTRY_EDIT)
 def merge_households(
-    actor: HasRole, source_id: int, target_id: int, relations: dict[int, str],
-    event_date: dt.date, reason: str = "",
+    actor: HasRole,
+    source_id: int,
+    target_id: int,
+    relations: dict[int, str],
+    event_date: dt.date,
+    reason: str = "",
 ) -> None:
     """All current members of *source_id* join *target_id* (合户); the source is closed.
 
@@ -521,8 +650,9 @@ def merge_households(
         head_id = next((m.id for m in people if m.relation == HEAD), people[0].id)
     for m in people:
         if m.id != head_id and relations.get(m.id, m.relation) == HEAD:
-            raise RegistryError(f"请为{m.name}选择与户主{target_head.name if target_head else ''}"
-                                "的关系。")
+            raise RegistryError(
+                f"请为{m.name}选择与户主{target_head.name if target_head else ''}的关系。"
+            )
     if target.archived:
         crud.update(actor, target, note="户内有在册人员，恢复户", archived=False)
     label = _reason(MERGE, reason)

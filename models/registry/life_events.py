@@ -82,14 +82,22 @@ class EventRow:
         if self.kind == "death":
             return "死亡"
         if self.kind == "move_in":
-            return f"自{self.from_value}迁入户{self.to_value}" if self.from_value else \
-                f"迁入户{self.to_value}"
+            return (
+                f"自{self.from_value}迁入户{self.to_value}"
+                if self.from_value
+                else f"迁入户{self.to_value}"
+            )
         if self.kind == "move_out":
-            return f"自户{self.from_value}迁出至{self.to_value}" if self.to_value else \
-                f"自户{self.from_value}迁出"
+            return (
+                f"自户{self.from_value}迁出至{self.to_value}"
+                if self.to_value
+                else f"自户{self.from_value}迁出"
+            )
         if self.kind == "category_change":
-            return (f"{codes.name('category', self.from_value)} → "
-                    f"{codes.name('category', self.to_value)}")
+            return (
+                f"{codes.name('category', self.from_value)} → "
+                f"{codes.name('category', self.to_value)}"
+            )
         if self.kind == "household_change":
             if self.from_value and self.to_value and self.from_value != self.to_value:
                 return f"户{self.from_value} → 户{self.to_value}"
@@ -104,7 +112,7 @@ class EventRow:
 
 
 def _fix_line(old: str, new: str) -> str:
-    """"姓名：王小名；电话：1" and "姓名：王小明；电话：2" read as "姓名：王小名 → 王小明；…"."""
+    """ "姓名：王小名；电话：1" and "姓名：王小明；电话：2" read as "姓名：王小名 → 王小明；…"."""
     before, after = old.split("；"), new.split("；")
     pairs = [(b.partition("："), a.partition("：")) for b, a in zip(before, after, strict=False)]
     if len(before) != len(after) or any(b[0] != a[0] or not b[1] for b, a in pairs):
@@ -115,7 +123,9 @@ def _fix_line(old: str, new: str) -> str:
 def _person(resident_id: int, status: str | None = "current") -> Resident:
     person = Resident.get_by_id(resident_id)
     if status and person.status != status:
-        raise RegistryError(f"{person.name}不是在册人员（当前状态：{_status_name(person.status)}）。")
+        raise RegistryError(
+            f"{person.name}不是在册人员（当前状态：{_status_name(person.status)}）。"
+        )
     return person
 
 
@@ -136,7 +146,9 @@ def _not_before_birth(person: Resident | ResidentData, day: dt.date) -> None:
 
 # -- entering the register --------------------------------------------------------------
 @service(Perm.REGISTRY_EDIT)
-def record_birth(actor: HasRole, household_id: int, data: ResidentData, reason: str = "") -> Resident:
+def record_birth(
+    actor: HasRole, household_id: int, data: ResidentData, reason: str = ""
+) -> Resident:
     """A child born into *household_id*: a new resident and a birth event on the birth date."""
     if data.birth_date is None:
         raise RegistryError("请填写出生日期。")
@@ -147,15 +159,26 @@ def record_birth(actor: HasRole, household_id: int, data: ResidentData, reason: 
     if data.relation == HEAD:
         raise RegistryError("新生儿不能登记为户主，请选择与户主的关系。")
     person = insert(actor, household, data, note="出生登记")
-    add_event(actor, "birth", born, resident_id=person.id,
-              household_id=household.id, reason=reason, to_value=household.household_no)
+    add_event(
+        actor,
+        "birth",
+        born,
+        resident_id=person.id,
+        household_id=household.id,
+        reason=reason,
+        to_value=household.household_no,
+    )
     return person
 
 
 @service(Perm.REGISTRY_EDIT)
 def record_move_in(
-    actor: HasRole, household_id: int, data: ResidentData, event_date: dt.date,
-    from_place: str = "", reason: str = "",
+    actor: HasRole,
+    household_id: int,
+    data: ResidentData,
+    event_date: dt.date,
+    from_place: str = "",
+    reason: str = "",
 ) -> Resident:
     """Someone new comes to live in *household_id* (户口迁入 or a newcomer)."""
     check_event_date(event_date)
@@ -168,15 +191,28 @@ def record_move_in(
         data.relation = HEAD
     data.arrived_on = data.arrived_on or event_date
     person = insert(actor, household, data, note="迁入登记")
-    add_event(actor, "move_in", event_date, resident_id=person.id, household_id=household.id,
-              reason=reason, from_value=from_place.strip(), to_value=household.household_no)
+    add_event(
+        actor,
+        "move_in",
+        event_date,
+        resident_id=person.id,
+        household_id=household.id,
+        reason=reason,
+        from_value=from_place.strip(),
+        to_value=household.household_no,
+    )
     return person
 
 
 @service(Perm.REGISTRY_EDIT)
 def record_return(
-    actor: HasRole, resident_id: int, household_id: int, relation: str, event_date: dt.date,
-    from_place: str = "", reason: str = "",
+    actor: HasRole,
+    resident_id: int,
+    household_id: int,
+    relation: str,
+    event_date: dt.date,
+    from_place: str = "",
+    reason: str = "",
 ) -> None:
     """Someone who had moved out comes back (the same person, matched by ID number)."""
     check_event_date(event_date)
@@ -195,17 +231,38 @@ def record_return(
         raise RegistryError("请选择与户主关系。")
     if household.archived:
         crud.update(actor, household, note="户内有在册人员，恢复户", archived=False)
-    crud.update(actor, person, note="迁入登记", status="current", household=household.id,
-                relation=relation, arrived_on=event_date)
-    add_event(actor, "move_in", event_date, resident_id=person.id, household_id=household.id,
-              reason=reason, from_value=from_place.strip(), to_value=household.household_no)
+    crud.update(
+        actor,
+        person,
+        note="迁入登记",
+        status="current",
+        household=household.id,
+        relation=relation,
+        arrived_on=event_date,
+    )
+    add_event(
+        actor,
+        "move_in",
+        event_date,
+        resident_id=person.id,
+        household_id=household.id,
+        reason=reason,
+        from_value=from_place.strip(),
+        to_value=household.household_no,
+    )
 
 
 def _latest(resident_id: int, kinds: tuple[str, ...]) -> dt.date | None:
-    event = (LifeEvent.select(LifeEvent.event_date)
-             .where((LifeEvent.resident == resident_id) & LifeEvent.kind.in_(kinds)
-                    & (LifeEvent.voided == False))  # noqa: E712
-             .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc()).first())
+    event = (
+        LifeEvent.select(LifeEvent.event_date)
+        .where(
+            (LifeEvent.resident == resident_id)
+            & LifeEvent.kind.in_(kinds)
+            & (LifeEvent.voided == False)
+        )  # noqa: E712
+        .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc())
+        .first()
+    )
     return event.event_date if event is not None else None
 
 
@@ -221,8 +278,15 @@ def last_entry(resident_id: int) -> dt.date | None:
 
 # -- leaving the register ---------------------------------------------------------------
 def _leave(
-    actor: HasRole, kind: str, status: str, resident_id: int, event_date: dt.date, reason: str,
-    to_value: str, new_head_id: int | None, relations: dict[int, str] | None,
+    actor: HasRole,
+    kind: str,
+    status: str,
+    resident_id: int,
+    event_date: dt.date,
+    reason: str,
+    to_value: str,
+    new_head_id: int | None,
+    relations: dict[int, str] | None,
 ) -> LifeEvent:
     require(actor, Perm.REGISTRY_EDIT)
     check_event_date(event_date)
@@ -231,14 +295,22 @@ def _leave(
         _not_before_birth(person, event_date)
         came = last_entry(resident_id)
         if came is not None and event_date < came:
-            raise RegistryError(f"日期{event_date.isoformat()}早于此人最近一次迁入（出生）日期"
-                                f"{came.isoformat()}。")
+            raise RegistryError(
+                f"日期{event_date.isoformat()}早于此人最近一次迁入（出生）日期{came.isoformat()}。"
+            )
         household_id = household_of(person)
         number = _household_no(household_id)
         stored = crud.update(actor, person, note=KINDS[kind], status=status)
-        event = add_event(actor, kind, event_date, resident_id=person.id,
-                          household_id=household_id, reason=reason, from_value=number,
-                          to_value=to_value)
+        event = add_event(
+            actor,
+            kind,
+            event_date,
+            resident_id=person.id,
+            household_id=household_id,
+            reason=reason,
+            from_value=number,
+            to_value=to_value,
+        )
         if household_id:  # after the exit, so that the history reads in order
             handle_departure(actor, stored, new_head_id, relations, event_date, reason)
         return event
@@ -246,25 +318,48 @@ def _leave(
 
 @service(Perm.REGISTRY_EDIT)
 def record_death(
-    actor: HasRole, resident_id: int, event_date: dt.date, reason: str = "",
-    new_head_id: int | None = None, relations: dict[int, str] | None = None,
+    actor: HasRole,
+    resident_id: int,
+    event_date: dt.date,
+    reason: str = "",
+    new_head_id: int | None = None,
+    relations: dict[int, str] | None = None,
 ) -> LifeEvent:
-    return _leave(actor, "death", "deceased", resident_id, event_date, reason, "",
-                  new_head_id, relations)
+    return _leave(
+        actor, "death", "deceased", resident_id, event_date, reason, "", new_head_id, relations
+    )
 
 
 @service(Perm.REGISTRY_EDIT)
 def record_move_out(
-    actor: HasRole, resident_id: int, event_date: dt.date, destination: str = "",
-    reason: str = "", new_head_id: int | None = None, relations: dict[int, str] | None = None,
+    actor: HasRole,
+    resident_id: int,
+    event_date: dt.date,
+    destination: str = "",
+    reason: str = "",
+    new_head_id: int | None = None,
+    relations: dict[int, str] | None = None,
 ) -> LifeEvent:
-    return _leave(actor, "move_out", "moved_out", resident_id, event_date, reason,
-                  destination.strip(), new_head_id, relations)
+    return _leave(
+        actor,
+        "move_out",
+        "moved_out",
+        resident_id,
+        event_date,
+        reason,
+        destination.strip(),
+        new_head_id,
+        relations,
+    )
 
 
 @service(Perm.REGISTRY_EDIT)
 def record_category_change(
-    actor: HasRole, resident_id: int, category: str, event_date: dt.date, reason: str = "",
+    actor: HasRole,
+    resident_id: int,
+    category: str,
+    event_date: dt.date,
+    reason: str = "",
 ) -> LifeEvent:
     check_event_date(event_date)
     if category not in codes.codes("category"):
@@ -274,9 +369,16 @@ def record_category_change(
         raise RegistryError(f"{person.name}已是{codes.name('category', category)}。")
     old = person.category
     crud.update(actor, person, note="类别变更", category=category)
-    return add_event(actor, "category_change", event_date, resident_id=person.id,
-                     household_id=household_of(person), reason=reason, from_value=old,
-                     to_value=category)
+    return add_event(
+        actor,
+        "category_change",
+        event_date,
+        resident_id=person.id,
+        household_id=household_of(person),
+        reason=reason,
+        from_value=old,
+        to_value=category,
+    )
 
 
 # -- corrections ------------------------------------------------------------------------
@@ -307,24 +409,36 @@ def revocable(row: EventRow) -> bool:
     person = Resident.get_by_id(row.resident_id)
     if row.kind == "category_change":
         return bool(person.category == row.to_value)
-    return (person.status == ("deceased" if row.kind == "death" else "moved_out")
-            and _latest_exit_id(row.resident_id) == row.id)
+    return (
+        person.status == ("deceased" if row.kind == "death" else "moved_out")
+        and _latest_exit_id(row.resident_id) == row.id
+    )
 
 
 def _latest_exit_id(resident_id: int) -> int | None:
     """The standing exit that made the person's present status (an older one, before a
     return, is history: undoing it would bring back someone who left again)."""
-    event = (LifeEvent.select(LifeEvent.id)
-             .where((LifeEvent.resident == resident_id) & LifeEvent.kind.in_(EXITS)
-                    & (LifeEvent.voided == False))  # noqa: E712
-             .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc()).first())
+    event = (
+        LifeEvent.select(LifeEvent.id)
+        .where(
+            (LifeEvent.resident == resident_id)
+            & LifeEvent.kind.in_(EXITS)
+            & (LifeEvent.voided == False)
+        )  # noqa: E712
+        .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc())
+        .first()
+    )
     return event.id if event is not None else None
 
 
 @service(Perm.REGISTRY_EDIT)
 def correct_event(
-    actor: HasRole, event_id: int, event_date: dt.date, reason: str,
-    from_value: str | None = None, to_value: str | None = None,
+    actor: HasRole,
+    event_id: int,
+    event_date: dt.date,
+    reason: str,
+    from_value: str | None = None,
+    to_value: str | None = None,
 ) -> LifeEvent:
     """A corrected copy of the event replaces it (the old one is voided, both are kept)."""
     check_event_date(event_date)
@@ -336,9 +450,14 @@ def correct_event(
     resident_id = old.__data__.get("resident")
     if resident_id:
         _not_before_birth(Resident.get_by_id(resident_id), event_date)
-    new = replace_event(actor, old, event_date, reason,
-                   old.from_value if from_value is None else from_value.strip(),
-                   old.to_value if to_value is None else to_value.strip())
+    new = replace_event(
+        actor,
+        old,
+        event_date,
+        reason,
+        old.from_value if from_value is None else from_value.strip(),
+        old.to_value if to_value is None else to_value.strip(),
+    )
     if old.kind == "move_in" and resident_id:
         person = Resident.get_by_id(resident_id)
         if person.arrived_on == old.event_date:
@@ -358,21 +477,25 @@ def cancel_needs_relation(event_id: int) -> bool:
 
 
 @service(Perm.REGISTRY_EDIT)
-def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | None = None) -> LifeEvent:
+def cancel_event(
+    actor: HasRole, event_id: int, reason: str, relation: str | None = None
+) -> LifeEvent:
     """Undo a death, move out or category change recorded in error (a "void" event)."""
     if not reason.strip():
         raise RegistryError("请填写撤销原因。")
     old = _open_event(event_id)
     resident_id = old.__data__.get("resident")
     if old.kind not in REVOCABLE or not resident_id:
-        raise RegistryError("出生、迁入和户内变动登记不能撤销；如有错误，请更正日期或原因，"
-                            "或另行办理迁出、迁移。")
+        raise RegistryError(
+            "出生、迁入和户内变动登记不能撤销；如有错误，请更正日期或原因，或另行办理迁出、迁移。"
+        )
     person = Resident.get_by_id(resident_id)
     if old.kind in EXITS:
         expected = "deceased" if old.kind == "death" else "moved_out"
         if person.status != expected:
-            raise RegistryError(f"{person.name}现在的状态是{_status_name(person.status)}，"
-                                "不能撤销这条登记。")
+            raise RegistryError(
+                f"{person.name}现在的状态是{_status_name(person.status)}，不能撤销这条登记。"
+            )
         if _latest_exit_id(resident_id) != old.id:
             raise RegistryError("此后另有迁出或死亡登记，只能撤销最近的一条。")
         changes: dict[str, object] = {"status": "current"}
@@ -384,8 +507,10 @@ def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | Non
                 changes["relation"] = HEAD
             elif person.relation == HEAD:
                 if not relation or relation == HEAD or relation not in codes.codes("relation"):
-                    raise RegistryError(f"户{household.household_no}已有户主{head.name}，"
-                                        f"请选择{person.name}与户主的关系。")
+                    raise RegistryError(
+                        f"户{household.household_no}已有户主{head.name}，"
+                        f"请选择{person.name}与户主的关系。"
+                    )
                 changes["relation"] = relation
             if household.archived:
                 crud.update(actor, household, note="撤销迁出/死亡登记，恢复户", archived=False)
@@ -395,10 +520,17 @@ def cancel_event(actor: HasRole, event_id: int, reason: str, relation: str | Non
             raise RegistryError("此后类别又有变更，请先撤销后来的变更。")
         crud.update(actor, person, note="撤销类别变更", category=old.from_value)
     crud.update(actor, old, note="撤销", voided=True)
-    return add_event(actor, "void", clock.today(), resident_id=resident_id,
-                     household_id=old.__data__.get("household"), reason=reason,
-                     from_value=KINDS[old.kind], to_value=old.event_date.isoformat(),
-                     corrects=old.id)
+    return add_event(
+        actor,
+        "void",
+        clock.today(),
+        resident_id=resident_id,
+        household_id=old.__data__.get("household"),
+        reason=reason,
+        from_value=KINDS[old.kind],
+        to_value=old.event_date.isoformat(),
+        corrects=old.id,
+    )
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -410,10 +542,21 @@ def _rows(where: pw.Expression) -> list[EventRow]:
     """
     query = (
         LifeEvent.select(
-            LifeEvent.id, LifeEvent.kind, LifeEvent.event_date, LifeEvent.resident, Resident.name,
-            LifeEvent.household, Household.household_no, LifeEvent.reason, LifeEvent.from_value,
-            LifeEvent.to_value, LifeEvent.voided, LifeEvent.corrects, LifeEvent.username,
-            LifeEvent.created_at)
+            LifeEvent.id,
+            LifeEvent.kind,
+            LifeEvent.event_date,
+            LifeEvent.resident,
+            Resident.name,
+            LifeEvent.household,
+            Household.household_no,
+            LifeEvent.reason,
+            LifeEvent.from_value,
+            LifeEvent.to_value,
+            LifeEvent.voided,
+            LifeEvent.corrects,
+            LifeEvent.username,
+            LifeEvent.created_at,
+        )
         .join(Resident, pw.JOIN.LEFT_OUTER, on=(LifeEvent.resident == Resident.id))
         .switch(LifeEvent)
         .join(Household, pw.JOIN.LEFT_OUTER, on=(LifeEvent.household == Household.id))
@@ -421,12 +564,38 @@ def _rows(where: pw.Expression) -> list[EventRow]:
         .order_by(LifeEvent.event_date, LifeEvent.id)
     )
     return [
-        EventRow(id=eid, kind=kind, event_date=day, resident_id=rid, resident_name=name or "",
-                 household_id=hid, household_no=number or "", reason=reason,
-                 from_value=from_value, to_value=to_value, voided=voided, corrects_id=corrects,
-                 username=username, created_at=created)
-        for (eid, kind, day, rid, name, hid, number, reason, from_value, to_value, voided,
-             corrects, username, created) in rows_of(query)
+        EventRow(
+            id=eid,
+            kind=kind,
+            event_date=day,
+            resident_id=rid,
+            resident_name=name or "",
+            household_id=hid,
+            household_no=number or "",
+            reason=reason,
+            from_value=from_value,
+            to_value=to_value,
+            voided=voided,
+            corrects_id=corrects,
+            username=username,
+            created_at=created,
+        )
+        for (
+            eid,
+            kind,
+            day,
+            rid,
+            name,
+            hid,
+            number,
+            reason,
+            from_value,
+            to_value,
+            voided,
+            corrects,
+            username,
+            created,
+        ) in rows_of(query)
     ]
 
 
@@ -441,15 +610,20 @@ def history(resident_id: int) -> list[EventRow]:
 
 def household_history(household_id: int) -> list[EventRow]:
     number = _household_no(household_id)
-    return _rows((LifeEvent.household == household_id) | (LifeEvent.from_value == number)
-                 | (LifeEvent.to_value == number))
+    return _rows(
+        (LifeEvent.household == household_id)
+        | (LifeEvent.from_value == number)
+        | (LifeEvent.to_value == number)
+    )
 
 
 def counts(start: dt.date, end: dt.date) -> dict[str, int]:
     """Non-voided events per kind dated start..end (both included)."""
-    query = (LifeEvent.select(LifeEvent.kind, pw.fn.COUNT(LifeEvent.id))
-             .where(LifeEvent.event_date.between(start, end) & (LifeEvent.voided == False))  # noqa: E712
-             .group_by(LifeEvent.kind))
+    query = (
+        LifeEvent.select(LifeEvent.kind, pw.fn.COUNT(LifeEvent.id))
+        .where(LifeEvent.event_date.between(start, end) & (LifeEvent.voided == False))  # noqa: E712
+        .group_by(LifeEvent.kind)
+    )
     return {str(kind): int(n) for kind, n in as_dict(query).items()}
 
 

@@ -81,10 +81,16 @@ def _id_policy(actor: HasRole, full_ids: bool, reason: str) -> Callable[[str | N
 
 def _log(actor: HasRole, what: str, people: int, full_ids: bool, reason: str) -> None:
     with database.atomic():
-        audit.record(actor.username, audit.Action.PRINT, "resident", None, None,
-                     {"printout": what, "people": people, "full_ids": full_ids},
-                     f"打印{what}（{people}人，{'完整' if full_ids else '遮盖'}身份证号）"
-                     + (f"：{reason.strip()}" if full_ids else ""))
+        audit.record(
+            actor.username,
+            audit.Action.PRINT,
+            "resident",
+            None,
+            None,
+            {"printout": what, "people": people, "full_ids": full_ids},
+            f"打印{what}（{people}人，{'完整' if full_ids else '遮盖'}身份证号）"
+            + (f"：{reason.strip()}" if full_ids else ""),
+        )
 
 
 def _date(day: dt.date | None) -> str:
@@ -93,8 +99,11 @@ def _date(day: dt.date | None) -> str:
 
 def _tags() -> dict[int, list[str]]:
     groups: dict[int, list[str]] = defaultdict(list)
-    query = (ResidentTag.select(ResidentTag.resident, ResidentTag.tag, ResidentTag.detail)
-             .where(ResidentTag.end_date.is_null()).order_by(ResidentTag.id))
+    query = (
+        ResidentTag.select(ResidentTag.resident, ResidentTag.tag, ResidentTag.detail)
+        .where(ResidentTag.end_date.is_null())
+        .order_by(ResidentTag.id)
+    )
     for rid, tag, detail in rows_of(query):
         groups[rid].append(codes.tag_text(tag, detail))
     return groups
@@ -123,9 +132,12 @@ def household_sheets(
 ) -> list[HouseholdSheet]:
     """One sheet per household (current members only), in household-number order."""
     show_id = _id_policy(actor, full_ids, reason)
-    query = (Household.select(Household, Compound).join(Compound)
-             .where(Household.archived == False)  # noqa: E712
-             .order_by(Household.household_no))
+    query = (
+        Household.select(Household, Compound)
+        .join(Compound)
+        .where(Household.archived == False)  # noqa: E712
+        .order_by(Household.household_no)
+    )
     if compound_id is not None:
         query = query.where(Household.compound == compound_id)
     if household_ids is not None:
@@ -143,19 +155,22 @@ def household_sheets(
     tags = _tags()
     sheets = []
     for h in households:
-        rows = sorted(members.get(h.id, []), key=lambda p: (*_order(p.relation), p.birth_date
-                                                             or dt.date.min))
+        rows = sorted(
+            members.get(h.id, []), key=lambda p: (*_order(p.relation), p.birth_date or dt.date.min)
+        )
         head = next((p.name for p in rows if p.relation in ("02", "01")), "")
-        sheets.append(HouseholdSheet(
-            id=h.id,
-            household_no=h.household_no,
-            household_type=codes.name("household_type", h.household_type),
-            compound=h.compound.name,
-            address="".join(p for p in (h.building, h.unit, h.room) if p),
-            phone=h.phone or next((p.phone for p in rows if p.phone), ""),
-            head=head,
-            members=[_member(p, show_id, tags.get(p.id, [])) for p in rows],
-        ))
+        sheets.append(
+            HouseholdSheet(
+                id=h.id,
+                household_no=h.household_no,
+                household_type=codes.name("household_type", h.household_type),
+                compound=h.compound.name,
+                address="".join(p for p in (h.building, h.unit, h.room) if p),
+                phone=h.phone or next((p.phone for p in rows if p.phone), ""),
+                head=head,
+                members=[_member(p, show_id, tags.get(p.id, [])) for p in rows],
+            )
+        )
     _log(actor, "人口信息登记表", sum(len(s.members) for s in sheets), full_ids, reason)
     return sheets
 
@@ -181,18 +196,27 @@ def _member(p: Resident, show_id: Callable[[str | None], str], groups: list[str]
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
-def resident_list(actor: HasRole, compound_id: int | None, *, full_ids: bool = False,
-                  reason: str = "") -> list[ListRow]:
+def resident_list(
+    actor: HasRole, compound_id: int | None, *, full_ids: bool = False, reason: str = ""
+) -> list[ListRow]:
     """Current residents of a compound (or everyone), by household, heads first."""
     show_id = _id_policy(actor, full_ids, reason)
-    query = (Resident.select(Resident, Household).join(Household)
-             .where((Resident.status == "current") & (Household.archived == False)))  # noqa: E712
+    query = (
+        Resident.select(Resident, Household)
+        .join(Household)
+        .where((Resident.status == "current") & (Household.archived == False))
+    )  # noqa: E712
     if compound_id is not None:
         query = query.where(Household.compound == compound_id)
     # The inner join guarantees a household for every row.
     pairs = [(p, p.household) for p in query if p.household is not None]
-    pairs.sort(key=lambda ph: (ph[1].household_no, *_order(ph[0].relation),
-                               ph[0].birth_date or dt.date.min))
+    pairs.sort(
+        key=lambda ph: (
+            ph[1].household_no,
+            *_order(ph[0].relation),
+            ph[0].birth_date or dt.date.min,
+        )
+    )
     rows = [
         ListRow(
             household_no=h.household_no,

@@ -230,9 +230,21 @@ def validate(
 
 # -- writing ----------------------------------------------------------------------------
 _FIELDS = (
-    "name", "id_number", "sex", "birth_date", "ethnicity", "relation", "education",
-    "marital_status", "political_status", "category", "phone", "hukou_address", "work_unit",
-    "arrived_on", "notes",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "relation",
+    "education",
+    "marital_status",
+    "political_status",
+    "category",
+    "phone",
+    "hukou_address",
+    "work_unit",
+    "arrived_on",
+    "notes",
 )
 
 
@@ -244,13 +256,17 @@ def _values(data: ResidentData) -> dict[str, Any]:
 
 @service(None)
 def insert(
-    actor: HasRole, household: Household, data: ResidentData, note: str,
+    actor: HasRole,
+    household: Household,
+    data: ResidentData,
+    note: str,
     today: dt.date | None = None,
 ) -> Resident:
     """Add a person to *household* (already checked: one head). Call inside a transaction."""
     validate(data, today=today)
-    resident = crud.create(actor, Resident, note=note, household=household.id, status="current",
-                           **_values(data))
+    resident = crud.create(
+        actor, Resident, note=note, household=household.id, status="current", **_values(data)
+    )
     _sync_tags(actor, resident, data.tags, today or clock.today())
     if household.archived:  # someone lives there again
         crud.update(actor, household, note="户内有在册人员，恢复户", archived=False)
@@ -258,7 +274,9 @@ def insert(
 
 
 @service(Perm.REGISTRY_EDIT)
-def create_resident(actor: HasRole, household_id: int, data: ResidentData, note: str = "补录") -> Resident:
+def create_resident(
+    actor: HasRole, household_id: int, data: ResidentData, note: str = "补录"
+) -> Resident:
     """Add someone already living here who is missing from the register (no life event).
 
     Arrivals and births go through models.registry.life_events so that the monthly report counts them.
@@ -272,8 +290,9 @@ def create_resident(actor: HasRole, household_id: int, data: ResidentData, note:
 
 
 @service(Perm.REGISTRY_EDIT)
-def update_resident(actor: HasRole, resident_id: int, data: ResidentData,
-                    note: str = "") -> list[str]:
+def update_resident(
+    actor: HasRole, resident_id: int, data: ResidentData, note: str = ""
+) -> list[str]:
     """Save the form's fields; returns the warnings (birth date or sex against the ID)."""
     resident = Resident.get_by_id(resident_id)
     if data.keep_id_number:
@@ -292,15 +311,30 @@ def update_resident(actor: HasRole, resident_id: int, data: ResidentData,
 
 # What a correction line in the person's history names, in the form's order.
 _FIX_LABELS = {
-    "name": "姓名", "id_number": "公民身份号码", "sex": "性别", "birth_date": "出生日期",
-    "ethnicity": "民族", "relation": "与户主关系", "education": "文化程度",
-    "marital_status": "婚姻状况", "political_status": "政治面貌", "phone": "联系电话",
-    "hukou_address": "户籍地址", "work_unit": "工作单位/职业", "arrived_on": "来本地日期",
-    "notes": "备注", "tags": "特殊人群",
+    "name": "姓名",
+    "id_number": "公民身份号码",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "relation": "与户主关系",
+    "education": "文化程度",
+    "marital_status": "婚姻状况",
+    "political_status": "政治面貌",
+    "phone": "联系电话",
+    "hukou_address": "户籍地址",
+    "work_unit": "工作单位/职业",
+    "arrived_on": "来本地日期",
+    "notes": "备注",
+    "tags": "特殊人群",
 }
-_FIX_CODES = {"sex": "sex", "ethnicity": "ethnicity", "relation": "relation",
-              "education": "education", "marital_status": "marital_status",
-              "political_status": "political_status"}
+_FIX_CODES = {
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "relation": "relation",
+    "education": "education",
+    "marital_status": "marital_status",
+    "political_status": "political_status",
+}
 
 
 def _fix_value(key: str, value: Any) -> str:
@@ -325,8 +359,9 @@ def _fix_view(data: ResidentData) -> dict[str, str]:
 
 
 @service(Perm.REGISTRY_EDIT)
-def correct_resident(actor: HasRole, resident_id: int, data: ResidentData,
-                     reason: str) -> list[str]:
+def correct_resident(
+    actor: HasRole, resident_id: int, data: ResidentData, reason: str
+) -> list[str]:
     """更正: a record entered wrongly is put right, with a reason, and the change is a line
     in the person's history (a "record_fix" event, not counted in any figure) beside the
     audit rows. Returns the same warnings as update_resident."""
@@ -341,9 +376,16 @@ def correct_resident(actor: HasRole, resident_id: int, data: ResidentData,
         raise RegistryError("没有修改任何内容，无需更正。")
     old = "；".join(f"{_FIX_LABELS[k]}：{before[k]}" for k in keys)
     new = "；".join(f"{_FIX_LABELS[k]}：{after[k]}" for k in keys)
-    add_event(actor, "record_fix", clock.today(), resident_id=resident_id,
-              household_id=household_of(Resident.get_by_id(resident_id)), reason=reason,
-              from_value=old, to_value=new)
+    add_event(
+        actor,
+        "record_fix",
+        clock.today(),
+        resident_id=resident_id,
+        household_id=household_of(Resident.get_by_id(resident_id)),
+        reason=reason,
+        from_value=old,
+        to_value=new,
+    )
     return warnings
 
 
@@ -351,8 +393,11 @@ def _follow_birth_date(actor: HasRole, resident_id: int, birth_date: dt.date) ->
     """A corrected birth date corrects the birth event too (a new event voids the old)."""
     event = (
         LifeEvent.select()
-        .where((LifeEvent.resident == resident_id) & (LifeEvent.kind == "birth")
-               & (LifeEvent.voided == False))  # noqa: E712
+        .where(
+            (LifeEvent.resident == resident_id)
+            & (LifeEvent.kind == "birth")
+            & (LifeEvent.voided == False)
+        )  # noqa: E712
         .first()
     )
     if event is not None and event.event_date != birth_date:
@@ -369,8 +414,14 @@ def _sync_tags(actor: HasRole, resident: Resident, tags: list[TagInput], today: 
         elif want.detail != row.detail:
             crud.update(actor, row, detail=want.detail)
     for tag in wanted.values():
-        crud.create(actor, ResidentTag, resident=resident.id, tag=tag.tag, detail=tag.detail,
-                    start_date=tag.start_date or today)
+        crud.create(
+            actor,
+            ResidentTag,
+            resident=resident.id,
+            tag=tag.tag,
+            detail=tag.detail,
+            start_date=tag.start_date or today,
+        )
 
 
 def open_tags(resident_id: int) -> list[ResidentTag]:
@@ -384,8 +435,11 @@ def open_tags(resident_id: int) -> list[ResidentTag]:
 def current_head(household_id: int) -> Resident | None:
     return (
         Resident.select()
-        .where((Resident.household == household_id) & (Resident.status == "current")
-               & (Resident.relation == HEAD))
+        .where(
+            (Resident.household == household_id)
+            & (Resident.status == "current")
+            & (Resident.relation == HEAD)
+        )
         .first()
     )
 
@@ -485,7 +539,9 @@ class PaneViews:
 def reveal_id(actor: HasRole, resident_id: int) -> str:
     """The full ID number, for a role that may see it; every reveal leaves an audit row."""
     resident = Resident.get_by_id(resident_id)
-    audit.record(actor.username, audit.Action.REVEAL_ID, "resident", resident_id, note="查看完整身份证号码")
+    audit.record(
+        actor.username, audit.Action.REVEAL_ID, "resident", resident_id, note="查看完整身份证号码"
+    )
     return resident.id_number or ""
 
 
@@ -504,9 +560,17 @@ def add_event(
 ) -> LifeEvent:
     """One dated life event with its audit row (call inside the change's transaction)."""
     return crud.create(
-        actor, LifeEvent, resident=resident_id, household=household_id, kind=kind,
-        event_date=event_date, reason=reason[:200], from_value=from_value[:200],
-        to_value=to_value[:200], corrects=corrects, username=actor.username,
+        actor,
+        LifeEvent,
+        resident=resident_id,
+        household=household_id,
+        kind=kind,
+        event_date=event_date,
+        reason=reason[:200],
+        from_value=from_value[:200],
+        to_value=to_value[:200],
+        corrects=corrects,
+        username=actor.username,
     )
 
 
@@ -521,14 +585,21 @@ def check_event_date(day: dt.date | None, today: dt.date | None = None) -> dt.da
 
 
 @service(None)
-def replace_event(actor: HasRole, old: LifeEvent, event_date: dt.date, reason: str,
-                  from_value: str, to_value: str) -> LifeEvent:
+def replace_event(
+    actor: HasRole, old: LifeEvent, event_date: dt.date, reason: str, from_value: str, to_value: str
+) -> LifeEvent:
     """A corrected copy of *old* (which is voided; both rows are kept)."""
     crud.update(actor, old, note="更正", voided=True)
     return add_event(
-        actor, old.kind, event_date, resident_id=old.__data__.get("resident"),
-        household_id=old.__data__.get("household"), reason=reason, from_value=from_value,
-        to_value=to_value, corrects=old.id,
+        actor,
+        old.kind,
+        event_date,
+        resident_id=old.__data__.get("resident"),
+        household_id=old.__data__.get("household"),
+        reason=reason,
+        from_value=from_value,
+        to_value=to_value,
+        corrects=old.id,
     )
 
 
@@ -544,13 +615,18 @@ class IdFeedback:
     duplicate_id: int | None = None
 
 
-def id_feedback(raw: str, exclude_id: int | None = None, today: dt.date | None = None) -> IdFeedback:
+def id_feedback(
+    raw: str, exclude_id: int | None = None, today: dt.date | None = None
+) -> IdFeedback:
     """Check an ID number while it is typed: length, characters, date, check character."""
     text = idcard.normalize(raw)
     if not text:
         return IdFeedback("", "")
-    bad = [(i, c) for i, c in enumerate(text, start=1)
-           if not (c.isdigit() or (c == "X" and i in (15, 18) and i == len(text)))]
+    bad = [
+        (i, c)
+        for i, c in enumerate(text, start=1)
+        if not (c.isdigit() or (c == "X" and i in (15, 18) and i == len(text)))
+    ]
     if bad:
         i, c = bad[0]
         return IdFeedback("error", f"字符有误：第{i}位“{c}”不是数字（只有最后一位可以是X）")
@@ -571,13 +647,25 @@ def id_feedback(raw: str, exclude_id: int | None = None, today: dt.date | None =
             "duplicate",
             f"该号码已登记：{other.name}（{STATUS_NAMES.get(other.status, other.status)}{where}），"
             "不能重复登记",
-            result.number, result.birth_date, result.sex, other.id,
+            result.number,
+            result.birth_date,
+            result.sex,
+            other.id,
         )
     sex = codes.name("sex", result.sex)
-    born = f"{result.birth_date.year}年{result.birth_date.month}月{result.birth_date.day}日" \
-        if result.birth_date else ""
+    born = (
+        f"{result.birth_date.year}年{result.birth_date.month}月{result.birth_date.day}日"
+        if result.birth_date
+        else ""
+    )
     if result.converted_from_15:
-        return IdFeedback("ok", f"15位旧号码，保存时转换为18位：{result.number}（{born}出生，{sex}）",
-                          result.number, result.birth_date, result.sex)
-    return IdFeedback("ok", f"号码有效：{born}出生，{sex}", result.number, result.birth_date,
-                      result.sex)
+        return IdFeedback(
+            "ok",
+            f"15位旧号码，保存时转换为18位：{result.number}（{born}出生，{sex}）",
+            result.number,
+            result.birth_date,
+            result.sex,
+        )
+    return IdFeedback(
+        "ok", f"号码有效：{born}出生，{sex}", result.number, result.birth_date, result.sex
+    )

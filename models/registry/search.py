@@ -103,7 +103,6 @@ def tokens(text: str) -> list[str]:
     return parts
 
 
-
 def _birth_range(flt: ResidentFilter) -> tuple[dt.date | None, dt.date | None]:
     """Birth dates (earliest exclusive-free, latest inclusive) for the age band."""
     today = flt.as_of or clock.today()
@@ -341,8 +340,9 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
             values.append(latest.isoformat())
         check = _Check(" AND ".join(f"+r.{b}" for b in bounds), values)
         checks.append(check)
-        candidates.append((f"SELECT id FROM resident WHERE {' AND '.join(bounds)}", values,
-                           [check]))
+        candidates.append(
+            (f"SELECT id FROM resident WHERE {' AND '.join(bounds)}", values, [check])
+        )
     plan = _Plan(checks, fts_parts, fts_checks, needs_household=bool(parts or flt.compound_id))
     best: _Driver | None = None
     for sql, params, covers in candidates:
@@ -407,17 +407,26 @@ def search(
     return [_row(values, full_ids) for values in cursor.fetchall()]
 
 
-def count(text: str = "", flt: ResidentFilter | None = None, cap: int | None = None, *,
-          actor: HasRole | None = None) -> int:
+def count(
+    text: str = "",
+    flt: ResidentFilter | None = None,
+    cap: int | None = None,
+    *,
+    actor: HasRole | None = None,
+) -> int:
     """How many residents match; with *cap*, counting stops at cap + 1 (quick for the window)."""
     if actor is not None:
         require(actor, Perm.REGISTRY_VIEW)
     flt = flt or ResidentFilter()
     plan = _plan(text, flt)
     joins = (
-        " CROSS JOIN household h ON h.id = r.household_id"
-        " CROSS JOIN compound c ON c.id = h.compound_id"
-    ) if plan.needs_household else ""
+        (
+            " CROSS JOIN household h ON h.id = r.household_id"
+            " CROSS JOIN compound c ON c.id = h.compound_id"
+        )
+        if plan.needs_household
+        else ""
+    )
     if plan.driver is None and plan.fts_parts:
         # Many matches: stream them from the trigram index rather than test every row.
         fts_where, fts_params = _fts(plan.fts_parts)
@@ -444,8 +453,24 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _row(values: tuple, full_id: bool = False) -> ResidentRow:
-    (rid, name, sex, birth, number, relation, category, status, phone, household_id,
-     household_no, compound, building, unit, room, compound_id) = values
+    (
+        rid,
+        name,
+        sex,
+        birth,
+        number,
+        relation,
+        category,
+        status,
+        phone,
+        household_id,
+        household_no,
+        compound,
+        building,
+        unit,
+        room,
+        compound_id,
+    ) = values
     return ResidentRow(
         id=rid,
         name=name,

@@ -133,8 +133,9 @@ PG_REBUILD_SQL = [
 def ensure_pg_extension(db: pw.Database) -> None:
     """Install pg_trgm in the database unless it is there. It is a trusted extension: the
     database's owner may install it; any other role needs the server's administrator to."""
-    present = db.execute_sql("SELECT 1 FROM pg_extension WHERE extname = %s",
-                             (PG_EXTENSION,)).fetchone()
+    present = db.execute_sql(
+        "SELECT 1 FROM pg_extension WHERE extname = %s", (PG_EXTENSION,)
+    ).fetchone()
     if present:
         return
     try:

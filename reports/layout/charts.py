@@ -14,8 +14,14 @@ from reports.layout.official import TEXT_WIDTH, Styles
 BAR_COLOUR = colors.HexColor("#4A6FA5")
 
 
-def bar_chart(st: Styles, labels: Sequence[str], values: Sequence[int], title: str = "",
-              width: float = TEXT_WIDTH, bar_mm: float = 6.5) -> Drawing:
+def bar_chart(
+    st: Styles,
+    labels: Sequence[str],
+    values: Sequence[int],
+    title: str = "",
+    width: float = TEXT_WIDTH,
+    bar_mm: float = 6.5,
+) -> Drawing:
     """Horizontal bars, one per label, the value printed at the end of each bar.
 
     Horizontal so that Chinese names read across instead of being turned on their side.
@@ -57,6 +63,14 @@ def bar_chart(st: Styles, labels: Sequence[str], values: Sequence[int], title: s
     chart.groupSpacing = 4
     drawing.add(chart)
     if title:
-        drawing.add(String(width / 2, height - 12, title, fontName=st.title_font, fontSize=11,
-                           textAnchor="middle"))
+        drawing.add(
+            String(
+                width / 2,
+                height - 12,
+                title,
+                fontName=st.title_font,
+                fontSize=11,
+                textAnchor="middle",
+            )
+        )
     return drawing

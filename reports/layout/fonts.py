@@ -49,23 +49,44 @@ def _windows_candidates(role: str) -> list[FontFile]:
     fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
     local = Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft" / "Windows" / "Fonts"
     # 仿宋_GB2312 (an office install) before FangSong (simfang.ttf, shipped with Windows).
-    body = [("FSGB2312.ttf", "仿宋_GB2312"), ("simfang.ttf", "仿宋"), ("simsun.ttc", "宋体"),
-            ("simkai.ttf", "楷体"), ("msyh.ttc", "微软雅黑"), ("simhei.ttf", "黑体")]
-    title = [("FZXBSJW.TTF", "方正小标宋简体"), ("FZXBSK.TTF", "方正小标宋简体"),
-             ("simhei.ttf", "黑体"), ("msyh.ttc", "微软雅黑"), ("simsun.ttc", "宋体")]
+    body = [
+        ("FSGB2312.ttf", "仿宋_GB2312"),
+        ("simfang.ttf", "仿宋"),
+        ("simsun.ttc", "宋体"),
+        ("simkai.ttf", "楷体"),
+        ("msyh.ttc", "微软雅黑"),
+        ("simhei.ttf", "黑体"),
+    ]
+    title = [
+        ("FZXBSJW.TTF", "方正小标宋简体"),
+        ("FZXBSK.TTF", "方正小标宋简体"),
+        ("simhei.ttf", "黑体"),
+        ("msyh.ttc", "微软雅黑"),
+        ("simsun.ttc", "宋体"),
+    ]
     names = title if role == TITLE else body
     return [FontFile(root / name, 0, label) for name, label in names for root in (fonts, local)]
 
 
 # Debian packages of the faces below, in the order they are preferred (scripts/dev.sh).
-DEBIAN_PACKAGES = ("fonts-arphic-ukai", "fonts-arphic-uming", "fonts-wqy-zenhei",
-                   "fonts-wqy-microhei")
+DEBIAN_PACKAGES = (
+    "fonts-arphic-ukai",
+    "fonts-arphic-uming",
+    "fonts-wqy-zenhei",
+    "fonts-wqy-microhei",
+)
 
 
 def _unix_candidates(role: str) -> list[FontFile]:
-    roots = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
-             Path.home() / ".local/share/fonts", Path("/Library/Fonts"),
-             Path("/System/Library/Fonts"), Path("/System/Library/Fonts/Supplemental")]
+    roots = [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        Path.home() / ".fonts",
+        Path.home() / ".local/share/fonts",
+        Path("/Library/Fonts"),
+        Path("/System/Library/Fonts"),
+        Path("/System/Library/Fonts/Supplemental"),
+    ]
     # Face 0 of the AR PL collections is the CN one (mainland glyph forms).
     body = [
         ("truetype/arphic/ukai.ttc", 0, "AR PL UKai CN"),
@@ -146,8 +167,10 @@ def find_cjk_font(configured: str | os.PathLike[str] | None = None, role: str = 
 
 def install_hint() -> str:
     if sys.platform.startswith("win"):
-        return ("未找到中文字体（仿宋 simfang.ttf 或宋体 simsun.ttc），无法生成PDF。"
-                "请在 Windows 设置中安装中文补充字体，或在设置中指定一个 .ttf/.ttc 字体文件。")
+        return (
+            "未找到中文字体（仿宋 simfang.ttf 或宋体 simsun.ttc），无法生成PDF。"
+            "请在 Windows 设置中安装中文补充字体，或在设置中指定一个 .ttf/.ttc 字体文件。"
+        )
     return (
         "未找到可嵌入的中文 TrueType 字体，无法生成PDF。请以管理员身份运行："
         f"sudo apt-get install {' '.join(DEBIAN_PACKAGES)}，"
@@ -171,8 +194,9 @@ def _register(font: FontFile) -> str:
             raise FontNotFound(f"字体“{font.path}”无法读取：{exc}") from exc
         missing = [ch for ch in _PROBE if ord(ch) not in ttf.face.charToGlyph]
         if missing:
-            raise FontNotFound(f"字体“{font.path}”不含中文字形（缺“{''.join(missing)}”），"
-                               "请换用中文字体。")
+            raise FontNotFound(
+                f"字体“{font.path}”不含中文字形（缺“{''.join(missing)}”），请换用中文字体。"
+            )
         pdfmetrics.registerFont(ttf)
         _REGISTERED[key] = name
     return _REGISTERED[key]

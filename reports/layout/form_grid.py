@@ -53,10 +53,19 @@ class FormGrid(Flowable):
     top to bottom. It splits only between rows that no span joins.
     """
 
-    def __init__(self, rows: Sequence[Sequence[Cell]], widths: Sequence[float], style: GridStyle,
-                 *, spans: Sequence[Span] = (), heavy: Sequence[int] = (), header_rows: int = 0,
-                 centre_header: bool = False, centre_columns: Iterable[int] = (),
-                 shade_columns: Sequence[int] = ()) -> None:
+    def __init__(
+        self,
+        rows: Sequence[Sequence[Cell]],
+        widths: Sequence[float],
+        style: GridStyle,
+        *,
+        spans: Sequence[Span] = (),
+        heavy: Sequence[int] = (),
+        header_rows: int = 0,
+        centre_header: bool = False,
+        centre_columns: Iterable[int] = (),
+        shade_columns: Sequence[int] = (),
+    ) -> None:
         super().__init__()
         self.hAlign = "CENTER"  # as Table
         self.rows = [list(r) for r in rows]
@@ -72,8 +81,9 @@ class FormGrid(Flowable):
         self._sizes: dict[tuple[int, int], tuple[float, float]] = {}
 
     # -- geometry ------------------------------------------------------------------------
-    def _span_map(self) -> tuple[dict[tuple[int, int], Span], set[tuple[int, int]],
-                                 set[tuple[int, int]]]:
+    def _span_map(
+        self,
+    ) -> tuple[dict[tuple[int, int], Span], set[tuple[int, int]], set[tuple[int, int]]]:
         """Top-left cell -> its span; cells a span hides; cells inside a span over rows."""
         tops: dict[tuple[int, int], Span] = {}
         hidden: set[tuple[int, int]] = set()
@@ -89,7 +99,7 @@ class FormGrid(Flowable):
         return tops, hidden, row_spanned
 
     def _cell_width(self, c: int, span: Span | None) -> float:
-        return sum(self.widths[c:span[2] + 1]) if span else self.widths[c]
+        return sum(self.widths[c : span[2] + 1]) if span else self.widths[c]
 
     def _row_heights(self) -> list[float]:
         """Row heights as Table computes them (string cells: lines × leading; flowables: their
@@ -122,7 +132,7 @@ class FormGrid(Flowable):
                 h = max(h, t)
             heights.append(h)
         for (r0, r1), need in needs.items():
-            have = sum(heights[r0:r1 + 1])
+            have = sum(heights[r0 : r1 + 1])
             if have < need:
                 extra = (need - have) / (r1 - r0 + 1)
                 for r in range(r0, r1 + 1):
@@ -154,15 +164,25 @@ class FormGrid(Flowable):
         keep = list(range(self.header_rows)) if start >= self.header_rows else []
         keep += list(range(start, end))
         new_index = {old: new for new, old in enumerate(keep)}
-        spans = [(c0, new_index[r0], c1, new_index[r1]) for c0, r0, c1, r1 in self.spans
-                 if r0 in new_index and r1 in new_index]
+        spans = [
+            (c0, new_index[r0], c1, new_index[r1])
+            for c0, r0, c1, r1 in self.spans
+            if r0 in new_index and r1 in new_index
+        ]
         # A heavier rule above the first row of the next part is also drawn under this one.
         heavy = [new_index[r] for r in self.heavy if r in new_index]
         heavy += [len(keep)] if end in self.heavy else []
-        part = FormGrid([self.rows[r] for r in keep], self.widths, self.style, spans=spans,
-                        heavy=heavy,
-                        header_rows=self.header_rows, centre_header=self.centre_header,
-                        centre_columns=self.centre_columns, shade_columns=self.shade_columns)
+        part = FormGrid(
+            [self.rows[r] for r in keep],
+            self.widths,
+            self.style,
+            spans=spans,
+            heavy=heavy,
+            header_rows=self.header_rows,
+            centre_header=self.centre_header,
+            centre_columns=self.centre_columns,
+            shade_columns=self.shade_columns,
+        )
         return part
 
     # -- drawing ------------------------------------------------------------------------
@@ -192,7 +212,8 @@ class FormGrid(Flowable):
                 x, width = xs[c], xs[c1 + 1] - xs[c]
                 bottom, height = ys[r1 + 1], ys[r] - ys[r1 + 1]
                 centre = (r < self.header_rows and self.centre_header) or (
-                    r >= self.header_rows and c in self.centre_columns)
+                    r >= self.header_rows and c in self.centre_columns
+                )
                 if isinstance(value, Flowable):
                     w, h = self._sizes[c, r]
                     y = bottom + (height + st.bottom - st.top + h) / 2.0 - h
@@ -205,8 +226,11 @@ class FormGrid(Flowable):
                     if line:
                         left = x + st.left
                         if centre:
-                            left = x + (width + st.left - st.right) * 0.5 - 0.5 * stringWidth(
-                                line, st.font, st.size)
+                            left = (
+                                x
+                                + (width + st.left - st.right) * 0.5
+                                - 0.5 * stringWidth(line, st.font, st.size)
+                            )
                         text.setTextOrigin(left, y)
                         text.textOut(line)
                     y -= st.leading
@@ -222,8 +246,7 @@ class FormGrid(Flowable):
             return
         canv.setFillColor(st.shade)
         if self.header_rows:
-            canv.rect(xs[0], ys[0], xs[-1] - xs[0], ys[self.header_rows] - ys[0], stroke=0,
-                      fill=1)
+            canv.rect(xs[0], ys[0], xs[-1] - xs[0], ys[self.header_rows] - ys[0], stroke=0, fill=1)
         for c in self.shade_columns:
             canv.rect(xs[c], ys[0], xs[c + 1] - xs[c], ys[-1] - ys[0], stroke=0, fill=1)
 
@@ -251,12 +274,18 @@ class FormGrid(Flowable):
         canv.lines(segments)
         if self.heavy:
             canv.setLineWidth(st.heavy_rule)
-            canv.lines([(a, ys[r], b, ys[r]) for r in self.heavy
-                        for a, b in _open_runs(xs[0], xs[-1], h_blocks.get(r, []))])
+            canv.lines(
+                [
+                    (a, ys[r], b, ys[r])
+                    for r in self.heavy
+                    for a, b in _open_runs(xs[0], xs[-1], h_blocks.get(r, []))
+                ]
+            )
 
 
-def _open_runs(start: float, end: float, blocks: list[tuple[float, float]]
-               ) -> list[tuple[float, float]]:
+def _open_runs(
+    start: float, end: float, blocks: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
     """The parts of start..end outside the blocked intervals."""
     runs = []
     at = start

@@ -27,9 +27,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-CANNOT_START = frozenset(
-    "，。、；：？！,.;:?!”’）》」』】〕〗〙〛〉］｝)]}％%‰℃°·・～"
-)
+CANNOT_START = frozenset("，。、；：？！,.;:?!”’）》」』】〕〗〙〛〉］｝)]}％%‰℃°·・～")
 CANNOT_END = frozenset("“‘（《「『【〔〖〘〚〈［｛([{￥$#")
 # Pairs that must stay together: 2-character dash and ellipsis.
 _PAIRED = frozenset("—…")
@@ -123,8 +121,7 @@ def break_spans(
     return _mend_widows(text, widths, max_widths, spans, hard_ends, glued)
 
 
-def _step_back(text: Sequence[str], start: int, overflow: int,
-               glued: frozenset[int]) -> int | None:
+def _step_back(text: Sequence[str], start: int, overflow: int, glued: frozenset[int]) -> int | None:
     """The last allowed break in text[start + 1 .. overflow], or None."""
     end = overflow
     while end > start and not can_break(text, end, glued):
@@ -134,13 +131,17 @@ def _step_back(text: Sequence[str], start: int, overflow: int,
 
 def _counted(chars: Sequence[str]) -> int:
     """Characters that make a line's length: punctuation and spaces do not."""
-    return sum(1 for ch in chars
-               if ch.strip() and ch not in CANNOT_START and ch not in CANNOT_END)
+    return sum(1 for ch in chars if ch.strip() and ch not in CANNOT_START and ch not in CANNOT_END)
 
 
-def _mend_widows(text: Sequence[str], widths: Sequence[float], max_widths: Sequence[float],
-                 spans: list[tuple[int, int]], hard_ends: list[bool],
-                 glued: frozenset[int]) -> list[tuple[int, int]]:
+def _mend_widows(
+    text: Sequence[str],
+    widths: Sequence[float],
+    max_widths: Sequence[float],
+    spans: list[tuple[int, int]],
+    hard_ends: list[bool],
+    glued: frozenset[int],
+) -> list[tuple[int, int]]:
     """Pull characters down from the line above a paragraph's too-short last line.
 
     A paragraph here is a run of lines up to a forced break or the end. The line above keeps
@@ -164,8 +165,13 @@ def _mend_widows(text: Sequence[str], widths: Sequence[float], max_widths: Seque
     return spans
 
 
-def word_split(word: Any, maxWidths: Any, fontName: str, fontSize: float,  # noqa: N803
-               encoding: str = "utf8") -> list[list[Any]]:
+def word_split(
+    word: Any,
+    maxWidths: Any,
+    fontName: str,
+    fontSize: float,  # noqa: N803
+    encoding: str = "utf8",
+) -> list[list[Any]]:
     """Replacement for reportlab.lib.textsplit.wordSplit (single-style CJK paragraphs)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -184,8 +190,12 @@ def word_split(word: Any, maxWidths: Any, fontName: str, fontSize: float,  # noq
     return lines
 
 
-def cjk_frag_split(frags: Any, maxWidths: Any, calcBounds: Any,  # noqa: N803
-                   encoding: str = "utf8") -> Any:
+def cjk_frag_split(
+    frags: Any,
+    maxWidths: Any,
+    calcBounds: Any,  # noqa: N803
+    encoding: str = "utf8",
+) -> Any:
     """Replacement for reportlab.platypus.paragraph.cjkFragSplit (mixed-style paragraphs)."""
     from reportlab.platypus import paragraph as rp
 
@@ -212,8 +222,11 @@ def cjk_frag_split(frags: Any, maxWidths: Any, calcBounds: Any,  # noqa: N803
     for k, (a, b) in enumerate(spans):
         max_width = maxWidths[min(k, len(maxWidths) - 1)]
         used = sum(widths[a:b])
-        lines.append(rp.makeCJKParaLine(units[a:b], max_width, used, max_width - used,
-                                        forced[b - 1], calcBounds))
+        lines.append(
+            rp.makeCJKParaLine(
+                units[a:b], max_width, used, max_width - used, forced[b - 1], calcBounds
+            )
+        )
     return rp.ParaLines(kind=1, lines=lines)
 
 
@@ -227,8 +240,12 @@ def install() -> None:
         return
     from reportlab.platypus import paragraph as rp
 
-    if not (hasattr(rp, "wordSplit") and hasattr(rp, "cjkFragSplit")
-            and hasattr(rp, "makeCJKParaLine") and hasattr(rp, "cjkU")):
+    if not (
+        hasattr(rp, "wordSplit")
+        and hasattr(rp, "cjkFragSplit")
+        and hasattr(rp, "makeCJKParaLine")
+        and hasattr(rp, "cjkU")
+    ):
         raise RuntimeError("this reportlab version has no CJK splitter to replace")
     rp.wordSplit = word_split  # type: ignore[attr-defined]
     rp.cjkFragSplit = cjk_frag_split

@@ -42,8 +42,16 @@ from reports.layout.fonts import register_pdf_fonts
 
 linebreak.install()
 
-__all__ = ["Document", "styles", "data_table", "format_date", "esc", "spacer", "heading",
-           "KeepWithNext"]
+__all__ = [
+    "Document",
+    "styles",
+    "data_table",
+    "format_date",
+    "esc",
+    "spacer",
+    "heading",
+    "KeepWithNext",
+]
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TOP_MARGIN = 37 * mm
@@ -67,6 +75,7 @@ SIZE_SMALL_5 = 9.0  # 小五: wide tables
 # 28 characters to a 156 mm line, as GB/T 9704 counts them: 3号 (16 pt) is 0.2 pt too wide
 # for that, so body text is set 1.3 % smaller (what a word processor's 文档网格 does).
 BODY_SIZE = TEXT_WIDTH / 28
+
 
 class ReportError(UserFacingError):
     """A printout that cannot be made (unwritable file, no font…); the message is for the user."""
@@ -123,35 +132,73 @@ class Styles:
         head = {"fontName": self.title_font, "wordWrap": "CJK"}
         # Titles and headings keep with what follows them (Document groups them with the
         # start of the next flowable, which may still split: see KeepWithNext).
-        self.title = ParagraphStyle("title", fontSize=SIZE_2, leading=SIZE_2 * 1.5,
-                                    alignment=TA_CENTER, spaceAfter=SIZE_3, keepWithNext=1,
-                                    **head)
-        self.subtitle = ParagraphStyle("subtitle", fontSize=SIZE_3, leading=SIZE_3 * 1.5,
-                                       alignment=TA_CENTER, spaceAfter=SIZE_3 / 2,
-                                       keepWithNext=1, **base)
+        self.title = ParagraphStyle(
+            "title",
+            fontSize=SIZE_2,
+            leading=SIZE_2 * 1.5,
+            alignment=TA_CENTER,
+            spaceAfter=SIZE_3,
+            keepWithNext=1,
+            **head,
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle",
+            fontSize=SIZE_3,
+            leading=SIZE_3 * 1.5,
+            alignment=TA_CENTER,
+            spaceAfter=SIZE_3 / 2,
+            keepWithNext=1,
+            **base,
+        )
         # 一级标题 in 黑体 (the title face stands in for it).
-        self.heading = ParagraphStyle("heading", fontSize=SIZE_3, leading=SIZE_3 * 1.75,
-                                      spaceBefore=SIZE_3 / 2, spaceAfter=SIZE_3 / 4,
-                                      keepWithNext=1, **head)
+        self.heading = ParagraphStyle(
+            "heading",
+            fontSize=SIZE_3,
+            leading=SIZE_3 * 1.75,
+            spaceBefore=SIZE_3 / 2,
+            spaceAfter=SIZE_3 / 4,
+            keepWithNext=1,
+            **head,
+        )
         # 28 characters a line, 22 lines a page: 3号 type on a 28.9 pt line.
-        self.body = ParagraphStyle("body", fontSize=BODY_SIZE, leading=28.9,
-                                   firstLineIndent=2 * BODY_SIZE, alignment=TA_JUSTIFY, **base)
+        self.body = ParagraphStyle(
+            "body",
+            fontSize=BODY_SIZE,
+            leading=28.9,
+            firstLineIndent=2 * BODY_SIZE,
+            alignment=TA_JUSTIFY,
+            **base,
+        )
         self.cell = ParagraphStyle("cell", fontSize=SIZE_5, leading=SIZE_5 * 1.35, **base)
         self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
         self.cell_head = ParagraphStyle("cell_head", parent=self.cell, alignment=TA_CENTER)
         self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
         self.small = ParagraphStyle("small", fontSize=SIZE_5, leading=SIZE_5 * 1.5, **base)
-        self.right = ParagraphStyle("right", fontSize=SIZE_3, leading=SIZE_3 * 1.75,
-                                    alignment=TA_RIGHT, **base)
-        self.warning = ParagraphStyle("warning", fontSize=SIZE_SMALL_4, leading=SIZE_SMALL_4 * 1.5,
-                                      textColor=colors.HexColor("#B00000"), alignment=TA_LEFT,
-                                      borderColor=colors.HexColor("#B00000"), borderWidth=0.8,
-                                      borderPadding=4, spaceBefore=6, spaceAfter=8, **head)
+        self.right = ParagraphStyle(
+            "right", fontSize=SIZE_3, leading=SIZE_3 * 1.75, alignment=TA_RIGHT, **base
+        )
+        self.warning = ParagraphStyle(
+            "warning",
+            fontSize=SIZE_SMALL_4,
+            leading=SIZE_SMALL_4 * 1.5,
+            textColor=colors.HexColor("#B00000"),
+            alignment=TA_LEFT,
+            borderColor=colors.HexColor("#B00000"),
+            borderWidth=0.8,
+            borderPadding=4,
+            spaceBefore=6,
+            spaceAfter=8,
+            **head,
+        )
 
     def sized(self, style: ParagraphStyle, size: float, name: str = "") -> ParagraphStyle:
         """A copy of style at another size (leading scaled alike)."""
-        return ParagraphStyle(name or f"{style.name}_{size}", parent=style, fontSize=size,
-                              leading=size * style.leading / style.fontSize)
+        return ParagraphStyle(
+            name or f"{style.name}_{size}",
+            parent=style,
+            fontSize=size,
+            leading=size * style.leading / style.fontSize,
+        )
 
 
 def styles(font_path: str | os.PathLike[str] | None = None) -> Styles:
@@ -275,9 +322,13 @@ def esc(text: Any) -> str:
 
     A full-width space (第　　期, a blank to fill in) is kept as a character reference:
     reportlab collapses a literal one into a single half-width space."""
-    return (str("" if text is None else text)
-            .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\u3000", "&#12288;"))
+    return (
+        str("" if text is None else text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\u3000", "&#12288;")
+    )
 
 
 def data_table(
@@ -298,7 +349,9 @@ def data_table(
         [Paragraph(esc(v), right if i in numeric else cell) for i, v in enumerate(row)]
         for row in rows
     ]
-    widths = [w * mm for w in widths_mm] if widths_mm else [TEXT_WIDTH / len(headers)] * len(headers)
+    widths = (
+        [w * mm for w in widths_mm] if widths_mm else [TEXT_WIDTH / len(headers)] * len(headers)
+    )
     table = Table([head, *body], colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(table_style(total_row=total_row and bool(rows))))
     return table
@@ -359,15 +412,22 @@ def signature_line(st: Styles, items: Sequence[tuple[str, str]], size: float = S
         cells.append(Paragraph("", style))
         widths.append(TEXT_WIDTH - sum(widths))
     table = Table([cells], colWidths=widths)
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), st.font),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 10),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        *[("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.5, colors.black)
-          for i, (_, value) in enumerate(items) if not value],
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), st.font),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 10),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                *[
+                    ("LINEBELOW", (2 * i + 1, 0), (2 * i + 1, 0), 0.5, colors.black)
+                    for i, (_, value) in enumerate(items)
+                    if not value
+                ],
+            ]
+        )
+    )
     return table
 
 
@@ -377,8 +437,14 @@ def closing(st: Styles, unit: str, day_text: str) -> list[Paragraph]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     size = st.body.fontSize
-    date_style = ParagraphStyle("closing_date", parent=st.right, fontName=st.font,
-                                fontSize=size, leading=st.body.leading, rightIndent=4 * size)
+    date_style = ParagraphStyle(
+        "closing_date",
+        parent=st.right,
+        fontName=st.font,
+        fontSize=size,
+        leading=st.body.leading,
+        rightIndent=4 * size,
+    )
     date_width = stringWidth(day_text, st.font, size)
     unit_width = stringWidth(unit, st.font, size)
     centre = TEXT_WIDTH - 4 * size - date_width / 2
@@ -387,9 +453,14 @@ def closing(st: Styles, unit: str, day_text: str) -> list[Paragraph]:
     return [Paragraph(esc(unit), unit_style), Paragraph(esc(day_text), date_style)]
 
 
-def sign_off(st: Styles, unit: str, day_text: str,
-             signers: Sequence[str] = ("单位负责人", "制表人", "审核人"),
-             phone: bool = True, seal: bool = True) -> KeepTogether:
+def sign_off(
+    st: Styles,
+    unit: str,
+    day_text: str,
+    signers: Sequence[str] = ("单位负责人", "制表人", "审核人"),
+    phone: bool = True,
+    seal: bool = True,
+) -> KeepTogether:
     """The foot of a list or report sent upward: ruled lines for each signer (fixed widths,
     not spaces that collapse), 联系电话 and 填报日期, and the unit with room for its seal."""
     lines: list[Any] = [spacer(6), signature_line(st, [(name, "") for name in signers])]
@@ -421,8 +492,9 @@ class Document:
     page_numbers: bool = True
     landscape: bool = False  # wide lists (一表通 sheets of ten or more columns)
 
-    def build(self, story: list[Flowable], progress: Progress | None = None,
-              pages: int | None = None) -> Path:
+    def build(
+        self, story: list[Flowable], progress: Progress | None = None, pages: int | None = None
+    ) -> Path:
         """Write the PDF; a cancelled or failed build leaves no file behind.
 
         progress(done, total) is called as the build goes (pages when the expected page
@@ -438,9 +510,16 @@ class Document:
         except OSError as exc:
             raise ReportError(_write_error(self.path, exc)) from exc
         pagesize, left, bottom, width, height = (
-            ((PAGE_HEIGHT, PAGE_WIDTH), LANDSCAPE_MARGIN, LANDSCAPE_MARGIN, LANDSCAPE_WIDTH,
-             LANDSCAPE_HEIGHT) if self.landscape
-            else (A4, LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT))
+            (
+                (PAGE_HEIGHT, PAGE_WIDTH),
+                LANDSCAPE_MARGIN,
+                LANDSCAPE_MARGIN,
+                LANDSCAPE_WIDTH,
+                LANDSCAPE_HEIGHT,
+            )
+            if self.landscape
+            else (A4, LEFT_MARGIN, BOTTOM_MARGIN, TEXT_WIDTH, TEXT_HEIGHT)
+        )
         doc = BaseDocTemplate(
             str(part),
             pagesize=pagesize,
@@ -459,8 +538,17 @@ class Document:
         )
         doc.keepTogetherClass = KeepWithNext
         # The frame has no padding of its own: the text block is exactly 156 × 225 mm.
-        frame = Frame(left, bottom, width, height, leftPadding=0,
-                      rightPadding=0, topPadding=0, bottomPadding=0, id="text_block")
+        frame = Frame(
+            left,
+            bottom,
+            width,
+            height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="text_block",
+        )
         if progress is not None:
             doc.setProgressCallBack(_progress_callback(progress, pages))
 

@@ -156,15 +156,18 @@ class AuditDialog(QDialog):
         row2.addWidget(self.export_button)
 
         # -- the list
-        self.model = LogTableModel([
-            Column(self.tr("时间"), lambda e: e.time),
-            Column(self.tr("用户"), lambda e: e.user),
-            Column(self.tr("操作"), lambda e: e.action_name),
-            Column(self.tr("记录类型"), lambda e: e.table_label),
-            Column(self.tr("记录"), lambda e: e.record),
-            Column(self.tr("内容"), lambda e: e.content),
-            Column(self.tr("说明"), lambda e: e.note),
-        ], self)
+        self.model = LogTableModel(
+            [
+                Column(self.tr("时间"), lambda e: e.time),
+                Column(self.tr("用户"), lambda e: e.user),
+                Column(self.tr("操作"), lambda e: e.action_name),
+                Column(self.tr("记录类型"), lambda e: e.table_label),
+                Column(self.tr("记录"), lambda e: e.record),
+                Column(self.tr("内容"), lambda e: e.content),
+                Column(self.tr("说明"), lambda e: e.note),
+            ],
+            self,
+        )
         self.view = QTableView()
         self.view.setObjectName("audit_table")
         self.view.setModel(self.model)
@@ -181,18 +184,23 @@ class AuditDialog(QDialog):
         header.setSectionResizeMode(CONTENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.model.rowsInserted.connect(lambda *_a: self._update_count())  # a page more
         self.view.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self._show(current.row()))
+            lambda current, _previous: self._show(current.row())
+        )
 
         # -- the selected row, field by field
         self.heading = QLabel()
         self.heading.setObjectName("audit_heading")
         self.heading.setWordWrap(True)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.changes = RowsTableModel([
-            Column(self.tr("项目"), lambda c: c.label),
-            Column(self.tr("修改前"), lambda c: "" if c.before is None else c.before),
-            Column(self.tr("修改后"), lambda c: "" if c.after is None else c.after),
-        ], (), self)
+        self.changes = RowsTableModel(
+            [
+                Column(self.tr("项目"), lambda c: c.label),
+                Column(self.tr("修改前"), lambda c: "" if c.before is None else c.before),
+                Column(self.tr("修改后"), lambda c: "" if c.after is None else c.after),
+            ],
+            (),
+            self,
+        )
         self.detail = QTableView()
         self.detail.setObjectName("audit_detail")
         self.detail.setModel(self.changes)
@@ -228,8 +236,11 @@ class AuditDialog(QDialog):
         self.status.setObjectName("audit_status")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
-        for button in (self.clear_button, self.export_button,
-                       self.buttons.button(QDialogButtonBox.StandardButton.Close)):
+        for button in (
+            self.clear_button,
+            self.export_button,
+            self.buttons.button(QDialogButtonBox.StandardButton.Close),
+        ):
             # Enter in a filter box applies it; it must not press a button (close the dialog).
             button.setAutoDefault(False)
             button.setDefault(False)
@@ -244,12 +255,19 @@ class AuditDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
 
-        for first, second in [(self.person, self.who), (self.who, self.action),
-                              (self.action, self.table_filter), (self.table_filter, self.by_date),
-                              (self.by_date, self.since), (self.since, self.until),
-                              (self.until, self.text), (self.text, self.clear_button),
-                              (self.clear_button, self.export_button),
-                              (self.export_button, self.view), (self.view, self.detail)]:
+        for first, second in [
+            (self.person, self.who),
+            (self.who, self.action),
+            (self.action, self.table_filter),
+            (self.table_filter, self.by_date),
+            (self.by_date, self.since),
+            (self.since, self.until),
+            (self.until, self.text),
+            (self.text, self.clear_button),
+            (self.clear_button, self.export_button),
+            (self.export_button, self.view),
+            (self.view, self.detail),
+        ]:
             QWidget.setTabOrder(first, second)
 
         # -- what changes the list: typing waits for a pause, Enter and the lists at once
@@ -276,9 +294,11 @@ class AuditDialog(QDialog):
     def current_filter(self) -> LogFilter:
         dated = self.by_date.isChecked()
         return LogFilter(
-            person=self.person.text().strip(), username=self.who.currentData() or "",
+            person=self.person.text().strip(),
+            username=self.who.currentData() or "",
             action=self.action.currentData() or "",
-            table_name=self.table_filter.currentData() or "", text=self.text.text().strip(),
+            table_name=self.table_filter.currentData() or "",
+            text=self.text.text().strip(),
             # QDate.toPython() is typed object in the stubs; it gives a datetime.date.
             since=cast(dt.date, self.since.date().toPython()) if dated else None,
             until=cast(dt.date, self.until.date().toPython()) if dated else None,
@@ -320,8 +340,9 @@ class AuditDialog(QDialog):
         user = self.user
         page = audit_view.search(user, flt)
         self._total = page.total
-        self.model.show_page(page, lambda before_id: audit_view.search(user, flt,
-                                                                        before_id=before_id))
+        self.model.show_page(
+            page, lambda before_id: audit_view.search(user, flt, before_id=before_id)
+        )
         self._show_people(flt, page)
         self._update_count()
         if page.entries:
@@ -340,8 +361,11 @@ class AuditDialog(QDialog):
         elif page.people_count == 1:
             self.people.setText(page.people[0])
         else:
-            self.people.setText(self.tr("%1 人：%2").replace("%1", str(page.people_count))
-                                .replace("%2", "、".join(page.people[:2]) + "…"))
+            self.people.setText(
+                self.tr("%1 人：%2")
+                .replace("%1", str(page.people_count))
+                .replace("%2", "、".join(page.people[:2]) + "…")
+            )
         self.people.setToolTip("\n".join(page.people))
 
     def _update_count(self) -> None:
@@ -350,8 +374,11 @@ class AuditDialog(QDialog):
         if total is None or shown >= total:
             self.count.setText(self.tr("共 %1 条").replace("%1", f"{shown:,}"))
         else:
-            self.count.setText(self.tr("共 %1 条，已显示最新的 %2 条（向下滚动显示更多）")
-                               .replace("%1", f"{total:,}").replace("%2", f"{shown:,}"))
+            self.count.setText(
+                self.tr("共 %1 条，已显示最新的 %2 条（向下滚动显示更多）")
+                .replace("%1", f"{total:,}")
+                .replace("%2", f"{shown:,}")
+            )
 
     # -- the selected row ---------------------------------------------------------------------
 
@@ -378,8 +405,9 @@ class AuditDialog(QDialog):
 
     def export(self) -> None:
         default = Path.home() / f"操作日志-{clock.today():%Y%m%d}.xlsx"
-        chosen = save_file(self, self.tr("导出操作日志"), str(default),
-                           self.tr("Excel 工作簿 (*.xlsx)"))
+        chosen = save_file(
+            self, self.tr("导出操作日志"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
+        )
         if chosen is None:
             return
         path = str(chosen)
@@ -395,15 +423,24 @@ class AuditDialog(QDialog):
         def work(progress):
             return audit_view.export_workbook(user, flt, path, progress)
 
-        self._job = run_with_progress(self, self.tr("导出操作日志"), self.tr("正在导出操作日志…"),
-                                      work, self._exported, self._export_failed)
+        self._job = run_with_progress(
+            self,
+            self.tr("导出操作日志"),
+            self.tr("正在导出操作日志…"),
+            work,
+            self._exported,
+            self._export_failed,
+        )
 
     def _exported(self, result: audit_view.ExportResult) -> None:
         self._job = None
         self.export_button.setEnabled(True)
         self.refresh()  # the export is itself a row of the log
-        self.status.setText(self.tr("已导出 %1 条到 %2").replace("%1", f"{result.rows:,}")
-                            .replace("%2", str(result.path)))
+        self.status.setText(
+            self.tr("已导出 %1 条到 %2")
+            .replace("%1", f"{result.rows:,}")
+            .replace("%2", str(result.path))
+        )
         self.exported = result
 
     def _export_failed(self, message: str) -> None:

@@ -127,16 +127,24 @@ def backup_now(window) -> None:
         return backup.auto_backup(config, progress=progress)
 
     def done(result: backup.AutoBackupResult) -> None:
-        text = window.tr("已备份到：\n%1\n\n%2").replace("%1", str(result.info.path)).replace(
-            "%2", result.info.describe())
+        text = (
+            window.tr("已备份到：\n%1\n\n%2")
+            .replace("%1", str(result.info.path))
+            .replace("%2", result.info.describe())
+        )
         if result.warning:
             text += "\n\n" + result.warning
-        window.statusBar().showMessage(window.tr("已备份到 %1").replace("%1", str(result.info.path)),
-                                       8000)
+        window.statusBar().showMessage(
+            window.tr("已备份到 %1").replace("%1", str(result.info.path)), 8000
+        )
         inform(window, window.tr("备份完成"), text)
 
     window._backup_job = run_with_progress(
-        window, window.tr("备份"), window.tr("正在备份数据库和附件…"), work, done,
+        window,
+        window.tr("备份"),
+        window.tr("正在备份数据库和附件…"),
+        work,
+        done,
         lambda msg: error(window, window.tr("备份失败"), msg),
     )
 
@@ -149,8 +157,9 @@ def backup_to_file(window) -> None:
         return
     folder = local_config.load().backup_folder()
     default = folder / backup.backup_name(src.stem, clock.now())
-    chosen = save_file(window, window.tr("备份到文件"), str(default),
-                       window.tr("社区工作台备份 (*.zip)"))
+    chosen = save_file(
+        window, window.tr("备份到文件"), str(default), window.tr("社区工作台备份 (*.zip)")
+    )
     if chosen is None:
         return
     path = str(chosen)
@@ -159,13 +168,18 @@ def backup_to_file(window) -> None:
 
     def done(info: backup.BackupInfo) -> None:
         window.statusBar().showMessage(window.tr("已备份到 %1").replace("%1", path), 8000)
-        inform(window, window.tr("备份完成"),
-               window.tr("已备份到：\n%1\n\n%2").replace("%1", path)
-               .replace("%2", info.describe()))
+        inform(
+            window,
+            window.tr("备份完成"),
+            window.tr("已备份到：\n%1\n\n%2").replace("%1", path).replace("%2", info.describe()),
+        )
 
     window._backup_job = run_with_progress(
-        window, window.tr("备份"), window.tr("正在备份数据库和附件…"),
-        lambda progress: backup.create_backup(path, progress=progress), done,
+        window,
+        window.tr("备份"),
+        window.tr("正在备份数据库和附件…"),
+        lambda progress: backup.create_backup(path, progress=progress),
+        done,
         lambda msg: error(window, window.tr("备份失败"), msg),
     )
 
@@ -174,8 +188,12 @@ def choose_restore(window) -> None:
     """Pick a backup, check it, confirm, then ask the controller to restore and restart."""
     require(window.user, Perm.SETTINGS_EDIT)
     folder = local_config.load().backup_folder()
-    path = open_file(window, window.tr("恢复备份"),
-                     str(folder if folder.is_dir() else Path.home()), window.tr(BACKUP_FILTER))
+    path = open_file(
+        window,
+        window.tr("恢复备份"),
+        str(folder if folder.is_dir() else Path.home()),
+        window.tr(BACKUP_FILTER),
+    )
     if path is None:
         return
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -186,10 +204,14 @@ def choose_restore(window) -> None:
         error(window, window.tr("无法恢复"), str(exc))
         return
     QGuiApplication.restoreOverrideCursor()
-    text = window.tr(
-        "将用下面的备份替换当前数据库：\n\n%1\n文件：%2\n\n"
-        "当前数据库不会被删除，它会改名保留在原文件夹中。恢复后需要重新登录。\n\n确定要恢复吗？"
-    ).replace("%1", info.describe()).replace("%2", str(info.path))
+    text = (
+        window.tr(
+            "将用下面的备份替换当前数据库：\n\n%1\n文件：%2\n\n"
+            "当前数据库不会被删除，它会改名保留在原文件夹中。恢复后需要重新登录。\n\n确定要恢复吗？"
+        )
+        .replace("%1", info.describe())
+        .replace("%2", str(info.path))
+    )
     if info.warnings:
         text += "\n\n" + window.tr("注意：") + "；".join(info.warnings)
     if confirm(window, window.tr("恢复备份"), text, default_no=True):

@@ -185,10 +185,16 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("保留每日备份："), self.keep_daily)
         form.addRow(self.tr("保留每月备份："), self.keep_monthly)
         form.addRow(self.tr("最近一次备份："), self.last_backup)
-        form.addRow("", _hint(self.tr(
-            "每个备份是一个 .zip 文件，包含数据库、照片和附件。建议把备份文件夹设在U盘或另一台电脑的"
-            "共享文件夹上：与数据库在同一块硬盘上的备份防不了硬盘损坏。U盘未插入时程序会改为备份到"
-            "默认文件夹，并提示您。备份文件夹是本电脑的设置。")))
+        form.addRow(
+            "",
+            _hint(
+                self.tr(
+                    "每个备份是一个 .zip 文件，包含数据库、照片和附件。建议把备份文件夹设在U盘或另一台电脑的"
+                    "共享文件夹上：与数据库在同一块硬盘上的备份防不了硬盘损坏。U盘未插入时程序会改为备份到"
+                    "默认文件夹，并提示您。备份文件夹是本电脑的设置。"
+                )
+            ),
+        )
         return page
 
     def _database_page(self) -> QWidget:
@@ -201,11 +207,17 @@ class SettingsDialog(QDialog):
         open_folder = QPushButton(self.tr("打开所在文件夹(&O)"))
         open_folder.clicked.connect(self._open_db_folder)
         form.addRow(self.tr("数据库文件："), _row(self.db_location, open_folder))
-        form.addRow("", _hint(self.tr(
-            "如何移动数据库：先“备份 → 立即备份”，关闭本程序，把数据库文件和旁边同名的“-files”"
-            "附件文件夹一起移到新位置，再启动程序，用“文件 → 打开数据库”打开新位置的文件；"
-            "程序会记住它。数据库必须放在本机硬盘上，不能放在网络共享文件夹中。\n"
-            "也可以在新电脑上用“备份 → 恢复备份”从备份文件恢复。")))
+        form.addRow(
+            "",
+            _hint(
+                self.tr(
+                    "如何移动数据库：先“备份 → 立即备份”，关闭本程序，把数据库文件和旁边同名的“-files”"
+                    "附件文件夹一起移到新位置，再启动程序，用“文件 → 打开数据库”打开新位置的文件；"
+                    "程序会记住它。数据库必须放在本机硬盘上，不能放在网络共享文件夹中。\n"
+                    "也可以在新电脑上用“备份 → 恢复备份”从备份文件恢复。"
+                )
+            ),
+        )
         return page
 
     # -- values -----------------------------------------------------------------------------
@@ -231,15 +243,19 @@ class SettingsDialog(QDialog):
 
     def restore_defaults(self) -> None:
         """Fill in every default; nothing is saved until OK."""
-        defaults = LocalConfig(last_database=self._config.last_database,
-                               pdf_folders=self._config.pdf_folders)
+        defaults = LocalConfig(
+            last_database=self._config.last_database, pdf_folders=self._config.pdf_folders
+        )
         self.load(dict(settings.DEFAULTS), defaults)
 
     def _show_last_backup(self, config: LocalConfig) -> None:
         path = database_path()
         found = sorted(
-            (item for folder in backup.backup_folders(config)
-             for item in backup.list_backups(folder, path.stem if path else None)[:1]),
+            (
+                item
+                for folder in backup.backup_folders(config)
+                for item in backup.list_backups(folder, path.stem if path else None)[:1]
+            ),
             reverse=True,
         )
         if found:
@@ -263,8 +279,7 @@ class SettingsDialog(QDialog):
     def _show_derived_title(self) -> None:
         """An empty brief title means the one derived from the issuing unit: show which."""
         derived = events_service.brief_title(issuing_unit=self.line_edit("issuing_unit").text())
-        self.line_edit("brief_title").setPlaceholderText(
-            self.tr("自动：%1").replace("%1", derived))
+        self.line_edit("brief_title").setPlaceholderText(self.tr("自动：%1").replace("%1", derived))
 
     def _check_font(self) -> bool:
         text = self.line_edit("font_path").text().strip()
@@ -275,21 +290,25 @@ class SettingsDialog(QDialog):
             self.font_status.setStyleSheet("color: #b00020;")
             return False
         self.font_status.setStyleSheet("color: #555;")
-        self.font_status.setText(self.tr("报表将使用：%1（%2）")
-                                 .replace("%1", font.label or font.path.stem)
-                                 .replace("%2", str(font.path)))
+        self.font_status.setText(
+            self.tr("报表将使用：%1（%2）")
+            .replace("%1", font.label or font.path.stem)
+            .replace("%2", str(font.path))
+        )
         return True
 
     def _choose_file(self, spec: settings.SettingSpec) -> None:
         edit = self.line_edit(spec.key)
-        path = open_file(self, self.tr("选择%1").replace("%1", spec.label), edit.text() or "",
-                         spec.file_filter)
+        path = open_file(
+            self, self.tr("选择%1").replace("%1", spec.label), edit.text() or "", spec.file_filter
+        )
         if path is not None:
             edit.setText(str(path))
 
     def _choose_backup_dir(self) -> None:
-        path = choose_dir(self, self.tr("选择备份文件夹"),
-                          self.backup_dir.text() or str(default_backup_dir()))
+        path = choose_dir(
+            self, self.tr("选择备份文件夹"), self.backup_dir.text() or str(default_backup_dir())
+        )
         if path is not None:
             self.backup_dir.setText(str(path))
 
@@ -309,8 +328,11 @@ class SettingsDialog(QDialog):
             with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as exc:
-            return self.tr("备份文件夹“%1”无法写入：%2").replace("%1", str(folder)).replace(
-                "%2", exc.strerror or str(exc))
+            return (
+                self.tr("备份文件夹“%1”无法写入：%2")
+                .replace("%1", str(folder))
+                .replace("%2", exc.strerror or str(exc))
+            )
         return None
 
     def save(self) -> None:

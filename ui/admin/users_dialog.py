@@ -140,8 +140,13 @@ class UsersDialog(QDialog):
             return
         labels = list(ROLE_NAMES.values())
         current = labels.index(ROLE_NAMES.get(user.role, labels[0]))
-        label = ask_item(self, self.tr("更改角色"),
-                         self.tr("%1 的角色：").replace("%1", user.display_name), labels, current)
+        label = ask_item(
+            self,
+            self.tr("更改角色"),
+            self.tr("%1 的角色：").replace("%1", user.display_name),
+            labels,
+            current,
+        )
         if label is not None:
             code = next(c for c, n in ROLE_NAMES.items() if n == label)
             self._run(lambda: users.set_role(self.actor, user, code))
@@ -151,9 +156,11 @@ class UsersDialog(QDialog):
         if user is None:
             return
         password = ask_text(
-            self, self.tr("重置密码"),
+            self,
+            self.tr("重置密码"),
             self.tr("为 %1 设置新密码（至少8位，含字母和数字）：").replace("%1", user.display_name),
-            password=True)
+            password=True,
+        )
         if password is not None:
             self._run(lambda p=password: users.reset_password(self.actor, user, p))
 

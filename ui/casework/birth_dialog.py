@@ -82,15 +82,30 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
 
         self.children_table = QTableWidget(0, 7)
         self.children_table.setObjectName("birth_children")
-        self.children_table.setHorizontalHeaderLabels([
-            self.tr("姓名"), self.tr("性别"), self.tr("出生日期"), self.tr("情况"), self.tr("已故"),
-            self.tr("计入孩次"), self.tr("备注")])
+        self.children_table.setHorizontalHeaderLabels(
+            [
+                self.tr("姓名"),
+                self.tr("性别"),
+                self.tr("出生日期"),
+                self.tr("情况"),
+                self.tr("已故"),
+                self.tr("计入孩次"),
+                self.tr("备注"),
+            ]
+        )
         self.children_table.verticalHeader().hide()
         self.children_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.children_table.horizontalHeader().setSectionResizeMode(
-            COL_NOTE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((COL_NAME, 90), (COL_SEX, 50), (COL_BIRTH, 130), (COL_ORIGIN, 140),
-                           (COL_DECEASED, 50), (COL_COUNTS, 70)):
+            COL_NOTE, QHeaderView.ResizeMode.Stretch
+        )
+        for col, width in (
+            (COL_NAME, 90),
+            (COL_SEX, 50),
+            (COL_BIRTH, 130),
+            (COL_ORIGIN, 140),
+            (COL_DECEASED, 50),
+            (COL_COUNTS, 70),
+        ):
             self.children_table.setColumnWidth(col, width)
         self.children_table.itemChanged.connect(lambda _item: self._recount())
         self._child_meta: list[tuple[int | None, str]] = []  # (resident id, sex) per row
@@ -99,7 +114,9 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
         add_button = QPushButton(self.tr("从人口信息添加…"))
         add_button.clicked.connect(self._add_from_register)
         manual_button = QPushButton(self.tr("手工添加"))
-        manual_button.clicked.connect(lambda: self._add_row(None, "", "0", None, "common", False, ""))
+        manual_button.clicked.connect(
+            lambda: self._add_row(None, "", "0", None, "common", False, "")
+        )
         remove_button = QPushButton(self.tr("移除所选"))
         remove_button.clicked.connect(self._remove_selected)
         child_buttons = QHBoxLayout()
@@ -114,7 +131,9 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
         self.order.setObjectName("birth_order")
         self.order.valueChanged.connect(lambda _v: self._order_changed())
         self.order_reason = QLineEdit()
-        self.order_reason.setPlaceholderText(self.tr("孩次与计算结果不同时必填，如：另有子女户籍不在本社区"))
+        self.order_reason.setPlaceholderText(
+            self.tr("孩次与计算结果不同时必填，如：另有子女户籍不在本社区")
+        )
         order_row = QWidget()
         orow = QHBoxLayout(order_row)
         orow.setContentsMargins(0, 0, 0, 0)
@@ -183,8 +202,12 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
             return
         before = self.birth_date.value() if self.born.isChecked() else None
         for c in casework_people.suggest_children(
-                self.user, self.mother.person_id(), self.father.person_id(),
-                exclude_child_id=self.child.person_id(), born_before=before):
+            self.user,
+            self.mother.person_id(),
+            self.father.person_id(),
+            exclude_child_id=self.child.person_id(),
+            born_before=before,
+        ):
             self._add_row(c.resident_id, c.name, c.sex, c.birth_date, c.origin, c.deceased, c.note)
         self._recount()
 
@@ -192,11 +215,20 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
         picker = ResidentPicker(self, self.tr("添加子女"), user=self.user)
         if run_modal(picker) and picker.chosen is not None:
             row = picker.chosen
-            self._add_row(row.id, row.name, row.sex, row.birth_date, "common",
-                          row.status == "deceased", "")
+            self._add_row(
+                row.id, row.name, row.sex, row.birth_date, "common", row.status == "deceased", ""
+            )
 
-    def _add_row(self, resident_id: int | None, name: str, sex: str, birth: dt.date | None,
-                 origin: str, deceased: bool, note: str) -> None:
+    def _add_row(
+        self,
+        resident_id: int | None,
+        name: str,
+        sex: str,
+        birth: dt.date | None,
+        origin: str,
+        deceased: bool,
+        note: str,
+    ) -> None:
         self.children_table.blockSignals(True)
         row = self.children_table.rowCount()
         self.children_table.insertRow(row)
@@ -244,10 +276,17 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
             dead = self.children_table.cellWidget(row, COL_DECEASED)
             assert isinstance(birth, DateField) and isinstance(origin, QComboBox)
             assert isinstance(dead, QCheckBox)
-            out.append(ChildInput(
-                name=name_item.text() if name_item else "", birth_date=birth.value(), sex=sex,
-                origin=origin.currentData(), deceased=dead.isChecked(), resident_id=resident_id,
-                note=note_item.text() if note_item else ""))
+            out.append(
+                ChildInput(
+                    name=name_item.text() if name_item else "",
+                    birth_date=birth.value(),
+                    sex=sex,
+                    origin=origin.currentData(),
+                    deceased=dead.isChecked(),
+                    resident_id=resident_id,
+                    note=note_item.text() if note_item else "",
+                )
+            )
         return out
 
     # -- 孩次 and deadline ----------------------------------------------------------------
@@ -262,11 +301,14 @@ class BirthRegistrationDialog(DiscardGuard, FormDialog):
                 cell.setText(self.tr("计入") if counts else self.tr("不计入"))
         self.children_table.blockSignals(False)
         self._suggested_order = casework_rules.birth_order(
-            casework_rules.ChildInfo(c.name, c.birth_date, c.origin, c.deceased) for c in inputs)
+            casework_rules.ChildInfo(c.name, c.birth_date, c.origin, c.deceased) for c in inputs
+        )
         counted = self._suggested_order - 1
         self.suggested.setText(
             self.tr("（按规则：现有共同生育子女 %1 个，应为第 %2 孩）")
-            .replace("%1", str(counted)).replace("%2", str(self._suggested_order)))
+            .replace("%1", str(counted))
+            .replace("%2", str(self._suggested_order))
+        )
         # Follow the suggestion unless the officer has given a reason for another 孩次.
         if not self.order_reason.text().strip():
             self.order.setValue(self._suggested_order)

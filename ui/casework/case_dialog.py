@@ -48,8 +48,12 @@ from ui.common.dialogs import ask_number, ask_text, confirm, inform, run_modal, 
 from ui.common.table_model import Column, RowsTableModel
 
 ROLE_LABELS = {"mother": "女方／母亲", "father": "男方／父亲", "child": "子女", "person": "对象"}
-ACTION_LABELS = {"in_progress": "开始办理", "closed": "办结", "transferred": "转办…",
-                 "cancelled": "撤销…"}
+ACTION_LABELS = {
+    "in_progress": "开始办理",
+    "closed": "办结",
+    "transferred": "转办…",
+    "cancelled": "撤销…",
+}
 
 
 def _d(day: dt.date | None) -> str:
@@ -145,17 +149,23 @@ class CaseDialog(QDialog):
             form.addRow(self.tr("结婚日期"), QLabel(_d(d.marriage_date)))
             order = self.tr("第%1孩").replace("%1", str(d.birth_order))
             if d.order_reason:
-                order += self.tr("（按规则为第%1孩；%2）").replace("%1", str(d.suggested_order)) \
+                order += (
+                    self.tr("（按规则为第%1孩；%2）")
+                    .replace("%1", str(d.suggested_order))
                     .replace("%2", d.order_reason)
+                )
             form.addRow(self.tr("登记孩次"), QLabel(order))
-            kids = "、".join(f"{c.name}（{c.origin_name}{'，已故' if c.deceased else ''}）"
-                            for c in d.children) or self.tr("无")
+            kids = "、".join(
+                f"{c.name}（{c.origin_name}{'，已故' if c.deceased else ''}）" for c in d.children
+            ) or self.tr("无")
             kids_label = QLabel(kids)
             kids_label.setWordWrap(True)
             form.addRow(self.tr("现有子女"), kids_label)
             form.addRow(self.tr("预产期"), QLabel(_d(d.expected_date)))
             form.addRow(self.tr("出生日期"), QLabel(_d(d.birth_date)))
-            deadline = _d(d.deadline) + (self.tr("（按预产期推算）") if d.deadline_provisional else "")
+            deadline = _d(d.deadline) + (
+                self.tr("（按预产期推算）") if d.deadline_provisional else ""
+            )
             self.deadline_label = QLabel(deadline)
             form.addRow(self.tr("登记时限"), self.deadline_label)
             if self.editable and d.birth_date is None:
@@ -163,16 +173,30 @@ class CaseDialog(QDialog):
         elif d.case_type == SUBSIDY and d.subsidy is not None:
             due = d.subsidy
             months = due.months
-            span = (f"{months[0].year}年{months[0].month}月至{months[-1].year}年{months[-1].month}月"
-                    if months else "")
-            self.subsidy_label = QLabel(self.tr("%1 个月（%2），共 %3 元")
-                                        .replace("%1", str(due.month_count)).replace("%2", span)
-                                        .replace("%3", yuan(due.total_fen)))
+            span = (
+                f"{months[0].year}年{months[0].month}月至{months[-1].year}年{months[-1].month}月"
+                if months
+                else ""
+            )
+            self.subsidy_label = QLabel(
+                self.tr("%1 个月（%2），共 %3 元")
+                .replace("%1", str(due.month_count))
+                .replace("%2", span)
+                .replace("%3", yuan(due.total_fen))
+            )
             self.subsidy_label.setWordWrap(True)
             form.addRow(self.tr("应享补贴"), self.subsidy_label)
-            form.addRow(self.tr("截至本月应发"), QLabel(yuan(d.subsidy_due_to_date_fen) + self.tr(" 元")))
-            form.addRow(self.tr("已发放"), QLabel(yuan(d.paid_fen) + self.tr(" 元")
-                                               + (f"（{_d(d.last_paid_on)}）" if d.last_paid_on else "")))
+            form.addRow(
+                self.tr("截至本月应发"), QLabel(yuan(d.subsidy_due_to_date_fen) + self.tr(" 元"))
+            )
+            form.addRow(
+                self.tr("已发放"),
+                QLabel(
+                    yuan(d.paid_fen)
+                    + self.tr(" 元")
+                    + (f"（{_d(d.last_paid_on)}）" if d.last_paid_on else "")
+                ),
+            )
             form.addRow(self.tr("满3周岁"), QLabel(_d(d.third_birthday)))
             self.application = QComboBox()
             for code, label in APPLICATION_STATUSES.items():
@@ -186,9 +210,14 @@ class CaseDialog(QDialog):
                 form.addRow("", self._button(self.tr("登记发放…"), self._record_payment))
         elif d.case_type in (SPECIAL_ASSIST, REWARD_ASSIST):
             form.addRow(self.tr("类别"), QLabel(d.category_name))
-            form.addRow(self.tr("本月标准"), QLabel(
-                self.tr("每人每月 %1 元").replace("%1", yuan(d.monthly_fen)) if d.monthly_fen is not None
-                else self.tr("无适用标准")))
+            form.addRow(
+                self.tr("本月标准"),
+                QLabel(
+                    self.tr("每人每月 %1 元").replace("%1", yuan(d.monthly_fen))
+                    if d.monthly_fen is not None
+                    else self.tr("无适用标准")
+                ),
+            )
             form.addRow(self.tr("起始日期"), QLabel(_d(d.start_date)))
             form.addRow(self.tr("终止日期"), QLabel(_d(d.end_date) or self.tr("（未终止）")))
             if self.editable and d.end_date is None:
@@ -215,20 +244,32 @@ class CaseDialog(QDialog):
     def _reminders_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("孕产期健康提醒（由卫生院提供服务，此处只记提醒和完成情况）"))
         layout = QVBoxLayout(box)
-        self.reminder_model = FlaggedTableModel([
-            Column(self.tr("项目"), lambda r: r.label),
-            Column(self.tr("开始"), lambda r: r.window_start),
-            Column(self.tr("截止"), lambda r: r.window_end),
-            Column(self.tr("状态"), lambda r: r.status_name + (self.tr("（已逾期）") if r.overdue else "")),
-            Column(self.tr("日期"), lambda r: r.status_on or ""),
-        ], self.detail.reminders)
+        self.reminder_model = FlaggedTableModel(
+            [
+                Column(self.tr("项目"), lambda r: r.label),
+                Column(self.tr("开始"), lambda r: r.window_start),
+                Column(self.tr("截止"), lambda r: r.window_end),
+                Column(
+                    self.tr("状态"),
+                    lambda r: r.status_name + (self.tr("（已逾期）") if r.overdue else ""),
+                ),
+                Column(self.tr("日期"), lambda r: r.status_on or ""),
+            ],
+            self.detail.reminders,
+        )
         self.reminder_table = self._table(self.reminder_model)
         layout.addWidget(self.reminder_table)
         if self.editable:
             row = QHBoxLayout()
-            for status, text in (("reminded", "已提醒"), ("done", "已完成"), ("referred", "已转介"),
-                                 ("pending", "改回待提醒")):
-                row.addWidget(self._button(self.tr(text), lambda _=False, s=status: self._set_reminder(s)))
+            for status, text in (
+                ("reminded", "已提醒"),
+                ("done", "已完成"),
+                ("referred", "已转介"),
+                ("pending", "改回待提醒"),
+            ):
+                row.addWidget(
+                    self._button(self.tr(text), lambda _=False, s=status: self._set_reminder(s))
+                )
             row.addStretch(1)
             layout.addLayout(row)
         return box
@@ -236,13 +277,16 @@ class CaseDialog(QDialog):
     def _follow_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("随访记录"))
         layout = QVBoxLayout(box)
-        self.follow_model = RowsTableModel([
-            Column(self.tr("日期"), lambda r: r.on_date),
-            Column(self.tr("方式"), lambda r: r.way_name),
-            Column(self.tr("情况"), lambda r: r.note),
-            Column(self.tr("下次随访"), lambda r: r.next_date or ""),
-            Column(self.tr("经办人"), lambda r: users.display_name(r.username, self._names)),
-        ], self.detail.follow_ups)
+        self.follow_model = RowsTableModel(
+            [
+                Column(self.tr("日期"), lambda r: r.on_date),
+                Column(self.tr("方式"), lambda r: r.way_name),
+                Column(self.tr("情况"), lambda r: r.note),
+                Column(self.tr("下次随访"), lambda r: r.next_date or ""),
+                Column(self.tr("经办人"), lambda r: users.display_name(r.username, self._names)),
+            ],
+            self.detail.follow_ups,
+        )
         layout.addWidget(self._table(self.follow_model))
         if self.editable:
             row = QHBoxLayout()
@@ -266,20 +310,24 @@ class CaseDialog(QDialog):
     def _status_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("办理过程"))
         layout = QHBoxLayout(box)
-        model = RowsTableModel([
-            Column(self.tr("日期"), lambda r: r.on_date),
-            Column(self.tr("由"), lambda r: r.from_name),
-            Column(self.tr("改为"), lambda r: r.to_name),
-            Column(self.tr("原因"), lambda r: r.reason),
-            Column(self.tr("经办人"), lambda r: users.display_name(r.username, self._names)),
-        ], self.detail.history)
+        model = RowsTableModel(
+            [
+                Column(self.tr("日期"), lambda r: r.on_date),
+                Column(self.tr("由"), lambda r: r.from_name),
+                Column(self.tr("改为"), lambda r: r.to_name),
+                Column(self.tr("原因"), lambda r: r.reason),
+                Column(self.tr("经办人"), lambda r: users.display_name(r.username, self._names)),
+            ],
+            self.detail.history,
+        )
         layout.addWidget(self._table(model), 1)
         if self.editable:
             buttons = QVBoxLayout()
             self.status_buttons: dict[str, QPushButton] = {}
             for code, _name in self.detail.transitions:
-                button = self._button(self.tr(ACTION_LABELS[code]),
-                                      lambda _=False, c=code: self._change_status(c))
+                button = self._button(
+                    self.tr(ACTION_LABELS[code]), lambda _=False, c=code: self._change_status(c)
+                )
                 self.status_buttons[code] = button
                 buttons.addWidget(button)
             buttons.addStretch(1)
@@ -317,19 +365,27 @@ class CaseDialog(QDialog):
     def _change_status(self, code: str) -> None:
         reason = ""
         if code in NEEDS_REASON:
-            answer = ask_text(self, self.tr(ACTION_LABELS[code].rstrip("…")),
-                              self.tr("请填写原因（必填）："))
+            answer = ask_text(
+                self, self.tr(ACTION_LABELS[code].rstrip("…")), self.tr("请填写原因（必填）：")
+            )
             if answer is None:
                 return
             reason = answer
-        elif code == "closed" and not confirm(self, self.tr("办结"), self.tr("确认办结此个案？"),
-                                              default_no=False):
+        elif code == "closed" and not confirm(
+            self, self.tr("办结"), self.tr("确认办结此个案？"), default_no=False
+        ):
             return
         self._run(casework_cases.change_status, self.case_id, code, clock.today(), reason)
 
     def _add_follow_up(self) -> None:
-        self._run(casework_cases.add_follow_up, self.case_id, self.follow_date.value(),
-                  self.follow_way.currentData(), self.follow_note.text(), self.follow_next.value())
+        self._run(
+            casework_cases.add_follow_up,
+            self.case_id,
+            self.follow_date.value(),
+            self.follow_way.currentData(),
+            self.follow_note.text(),
+            self.follow_next.value(),
+        )
 
     def _set_reminder(self, status: str) -> None:
         rows = self.reminder_table.selectionModel().selectedRows()
@@ -348,19 +404,28 @@ class CaseDialog(QDialog):
             self._run(casework_cases.update_case, self.case_id, **changes)
 
     def _record_payment(self) -> None:
-        amount = ask_number(self, self.tr("登记发放"), self.tr("本次发放金额（元）："),
-                            300.0, 0.01, 1_000_000.0, 2)
+        amount = ask_number(
+            self, self.tr("登记发放"), self.tr("本次发放金额（元）："), 300.0, 0.01, 1_000_000.0, 2
+        )
         if amount is not None:
-            self._run(casework_cases.record_payment, self.case_id, round(amount * 100), clock.today())
+            self._run(
+                casework_cases.record_payment, self.case_id, round(amount * 100), clock.today()
+            )
 
     def _end_assistance(self) -> None:
-        dialog = _DatesDialog(self, self.tr("终止扶助"), [(self.tr("终止日期"), clock.today(), False)])
+        dialog = _DatesDialog(
+            self, self.tr("终止扶助"), [(self.tr("终止日期"), clock.today(), False)]
+        )
         if run_modal(dialog):
             self._run(casework_cases.update_case, self.case_id, end_date=dialog.values[0])
 
     def _record_birth(self) -> None:
-        dialog = _DatesDialog(self, self.tr("登记出生"), [(self.tr("出生日期"), clock.today(), False)],
-                              person=self.tr("新生儿（已入户的可选择）"))
+        dialog = _DatesDialog(
+            self,
+            self.tr("登记出生"),
+            [(self.tr("出生日期"), clock.today(), False)],
+            person=self.tr("新生儿（已入户的可选择）"),
+        )
         if run_modal(dialog):
             changes: dict = {"birth_date": dialog.values[0]}
             if dialog.person_field is not None and dialog.person_field.person is not None:
@@ -369,17 +434,31 @@ class CaseDialog(QDialog):
 
     def _record_delivery(self) -> None:
         d = self.detail
-        dialog = _DatesDialog(self, self.tr("登记分娩／出院"), [
-            (self.tr("分娩日期"), d.birth_date or clock.today(), False),
-            (self.tr("出院日期"), d.discharge_date, True)])
+        dialog = _DatesDialog(
+            self,
+            self.tr("登记分娩／出院"),
+            [
+                (self.tr("分娩日期"), d.birth_date or clock.today(), False),
+                (self.tr("出院日期"), d.discharge_date, True),
+            ],
+        )
         if run_modal(dialog):
-            self._run(casework_cases.update_case, self.case_id, birth_date=dialog.values[0],
-                      discharge_date=dialog.values[1])
+            self._run(
+                casework_cases.update_case,
+                self.case_id,
+                birth_date=dialog.values[0],
+                discharge_date=dialog.values[1],
+            )
 
 
 class _DatesDialog(QDialog):
-    def __init__(self, parent, title: str, fields: list[tuple[str, dt.date | None, bool]],
-                 person: str | None = None) -> None:
+    def __init__(
+        self,
+        parent,
+        title: str,
+        fields: list[tuple[str, dt.date | None, bool]],
+        person: str | None = None,
+    ) -> None:
         from PySide6.QtWidgets import QDialogButtonBox
 
         super().__init__(parent)
@@ -392,7 +471,9 @@ class _DatesDialog(QDialog):
         if person:
             self.person_field = PersonField(person, optional=True)
             form.addRow(person, self.person_field)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

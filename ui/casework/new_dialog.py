@@ -37,8 +37,15 @@ from ui.casework.widgets import DateField, PersonField
 from ui.common.discard_guard import DiscardGuard
 from ui.common.form_dialog import FormDialog
 
-GENERAL_SUBJECTS = ["育儿补贴政策咨询", "婴幼儿照护服务咨询", "托育机构信息咨询", "孕前优生健康检查告知",
-                    "生育登记办理咨询", "基本公共卫生服务告知", "计生特殊家庭关怀"]
+GENERAL_SUBJECTS = [
+    "育儿补贴政策咨询",
+    "婴幼儿照护服务咨询",
+    "托育机构信息咨询",
+    "孕前优生健康检查告知",
+    "生育登记办理咨询",
+    "基本公共卫生服务告知",
+    "计生特殊家庭关怀",
+]
 
 
 class NewCaseDialog(DiscardGuard, FormDialog):
@@ -59,9 +66,13 @@ class NewCaseDialog(DiscardGuard, FormDialog):
         self.opened_on = DateField(clock.today())
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(70)
-        build = {SUBSIDY: self._build_subsidy, SPECIAL_ASSIST: self._build_assistance,
-                 REWARD_ASSIST: self._build_assistance, MATERNAL: self._build_maternal,
-                 GENERAL: self._build_general}[case_type]
+        build = {
+            SUBSIDY: self._build_subsidy,
+            SPECIAL_ASSIST: self._build_assistance,
+            REWARD_ASSIST: self._build_assistance,
+            MATERNAL: self._build_maternal,
+            GENERAL: self._build_general,
+        }[case_type]
         build()
         self.form.addRow(self.tr("登记日期"), self.opened_on)
         self.form.addRow(self.tr("备注"), self.notes)
@@ -159,28 +170,47 @@ class NewCaseDialog(DiscardGuard, FormDialog):
             if child is not None and child.birth_date:
                 months = casework_rules.subsidy_months(child.birth_date)
                 if not months:
-                    text = self.tr("该婴幼儿不在育儿补贴范围内（2022年1月1日及以后出生的婴幼儿可享受，补至满3周岁当月）。")
+                    text = self.tr(
+                        "该婴幼儿不在育儿补贴范围内（2022年1月1日及以后出生的婴幼儿可享受，补至满3周岁当月）。"
+                    )
                 else:
                     rates = RateTable()
-                    due = casework_rules.amount_due(months, lambda m: rates.monthly_fen("subsidy", m))
-                    span = (self.tr("%2年%3月") if len(months) == 1
-                            else self.tr("%2年%3月至%4年%5月"))
-                    text = (self.tr("应享补贴 %1 个月（%span），共 %6 元。").replace("%span", span)
-                            .replace("%1", str(due.month_count))
-                            .replace("%2", str(months[0].year)).replace("%3", str(months[0].month))
-                            .replace("%4", str(months[-1].year)).replace("%5", str(months[-1].month))
-                            .replace("%6", yuan(due.total_fen)))
+                    due = casework_rules.amount_due(
+                        months, lambda m: rates.monthly_fen("subsidy", m)
+                    )
+                    span = (
+                        self.tr("%2年%3月") if len(months) == 1 else self.tr("%2年%3月至%4年%5月")
+                    )
+                    text = (
+                        self.tr("应享补贴 %1 个月（%span），共 %6 元。")
+                        .replace("%span", span)
+                        .replace("%1", str(due.month_count))
+                        .replace("%2", str(months[0].year))
+                        .replace("%3", str(months[0].month))
+                        .replace("%4", str(months[-1].year))
+                        .replace("%5", str(months[-1].month))
+                        .replace("%6", yuan(due.total_fen))
+                    )
         elif self.case_type in (SPECIAL_ASSIST, REWARD_ASSIST):
             start = self.start_date.value() or clock.today()
-            fen = RateTable().monthly_fen(self.category.currentData(), casework_rules.month_start(start))
-            text = (self.tr("起始月标准：每人每月 %1 元。").replace("%1", yuan(fen)) if fen is not None
-                    else self.tr("起始月没有适用的标准，请先由系统管理员录入标准。"))
+            fen = RateTable().monthly_fen(
+                self.category.currentData(), casework_rules.month_start(start)
+            )
+            text = (
+                self.tr("起始月标准：每人每月 %1 元。").replace("%1", yuan(fen))
+                if fen is not None
+                else self.tr("起始月没有适用的标准，请先由系统管理员录入标准。")
+            )
         elif self.case_type == MATERNAL:
             expected = self.expected_date.value()
             if expected:
-                lines = [f"{w.label}：{format_date(w.start)}至{format_date(w.end)}"
-                         for w in casework_rules.maternal_windows(expected)]
-                text = self.tr("将生成以下提醒（只记录提醒和完成情况，不记录检查结果）：\n") + "\n".join(lines)
+                lines = [
+                    f"{w.label}：{format_date(w.start)}至{format_date(w.end)}"
+                    for w in casework_rules.maternal_windows(expected)
+                ]
+                text = self.tr(
+                    "将生成以下提醒（只记录提醒和完成情况，不记录检查结果）：\n"
+                ) + "\n".join(lines)
         self.preview.setText(text)
 
     # -- save ---------------------------------------------------------------------------
@@ -189,36 +219,54 @@ class NewCaseDialog(DiscardGuard, FormDialog):
         notes = self.notes.toPlainText()
         if self.case_type == SUBSIDY:
             case = casework_cases.create_subsidy(
-                self.user, child_id=self.child.person_id() or 0,
-                mother_id=self.mother.person_id(), father_id=self.father.person_id(),
+                self.user,
+                child_id=self.child.person_id() or 0,
+                mother_id=self.mother.person_id(),
+                father_id=self.father.person_id(),
                 application_status=self.application.currentData(),
-                applied_on=self.applied_on.value(), opened_on=opened, notes=notes)
+                applied_on=self.applied_on.value(),
+                opened_on=opened,
+                notes=notes,
+            )
         elif self.case_type in (SPECIAL_ASSIST, REWARD_ASSIST):
             case = self._save_assistance(opened, notes)
         elif self.case_type == MATERNAL:
             case = casework_cases.create_maternal(
-                self.user, mother_id=self.mother.person_id() or 0,
+                self.user,
+                mother_id=self.mother.person_id() or 0,
                 father_id=self.father.person_id(),
                 expected_date=self.expected_date.value() or clock.today(),
-                opened_on=opened, notes=notes)
+                opened_on=opened,
+                notes=notes,
+            )
         else:
             case = casework_cases.create_general(
-                self.user, person_id=self.person.person_id() or 0,
-                subject=self.subject.currentText(), opened_on=opened, notes=notes)
+                self.user,
+                person_id=self.person.person_id() or 0,
+                subject=self.subject.currentText(),
+                opened_on=opened,
+                notes=notes,
+            )
         self.case_id = case.id
         self.case_no = case.case_no
 
     def _save_assistance(self, opened: dt.date | None, notes: str):
         person_id = self.person.person_id() or 0
-        kwargs = dict(case_type=self.case_type, category=self.category.currentData(),
-                      start_date=self.start_date.value() or clock.today(),
-                      end_date=self.end_date.value(),
-                      child_id=self.assist_child.person_id() if self.case_type == SPECIAL_ASSIST else None,
-                      opened_on=opened, notes=notes)
+        kwargs = dict(
+            case_type=self.case_type,
+            category=self.category.currentData(),
+            start_date=self.start_date.value() or clock.today(),
+            end_date=self.end_date.value(),
+            child_id=self.assist_child.person_id() if self.case_type == SPECIAL_ASSIST else None,
+            opened_on=opened,
+            notes=notes,
+        )
         ids = [person_id]
         if self.with_spouse.isChecked() and person_id:
             spouse = casework_people.suggest_spouse(self.user, person_id)
             if spouse is None:
-                raise CaseworkError("人口信息中找不到其配偶；请取消“同时为配偶建案”，再为配偶单独建案。")
+                raise CaseworkError(
+                    "人口信息中找不到其配偶；请取消“同时为配偶建案”，再为配偶单独建案。"
+                )
             ids.append(spouse.id)
         return casework_cases.create_assistance_for(self.user, ids, **kwargs)[0]

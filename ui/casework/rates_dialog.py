@@ -37,22 +37,37 @@ class RatesDialog(QDialog):
         self.user = user
         self.setWindowTitle(self.tr("补贴和扶助标准"))
         self.resize(860, 460)
-        self.model = RowsTableModel([
-            Column(self.tr("种类"), lambda r: r.kind_name),
-            Column(self.tr("起始日期"), lambda r: r.start_date),
-            Column(self.tr("每月金额（元）"), lambda r: yuan(r.monthly_fen)),
-            Column(self.tr("来源"), lambda r: self.tr("内置") if r.built_in else r.username),
-            Column(self.tr("说明"), lambda r: r.note + (self.tr("〔已作废：%1〕").replace("%1", r.void_reason)
-                                                      if r.voided else "")),
-        ])
+        self.model = RowsTableModel(
+            [
+                Column(self.tr("种类"), lambda r: r.kind_name),
+                Column(self.tr("起始日期"), lambda r: r.start_date),
+                Column(self.tr("每月金额（元）"), lambda r: yuan(r.monthly_fen)),
+                Column(self.tr("来源"), lambda r: self.tr("内置") if r.built_in else r.username),
+                Column(
+                    self.tr("说明"),
+                    lambda r: (
+                        r.note
+                        + (
+                            self.tr("〔已作废：%1〕").replace("%1", r.void_reason)
+                            if r.voided
+                            else ""
+                        )
+                    ),
+                ),
+            ]
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
-        note = QLabel(self.tr("每月按当月1日执行的标准计算。新增标准只影响其起始日期以后的月份，"
-                              "此前各月应发金额不变。录错的标准可作废（保留记录）。"))
+        note = QLabel(
+            self.tr(
+                "每月按当月1日执行的标准计算。新增标准只影响其起始日期以后的月份，"
+                "此前各月应发金额不变。录错的标准可作废（保留记录）。"
+            )
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -84,8 +99,13 @@ class RatesDialog(QDialog):
         if not run_modal(dialog):
             return
         try:
-            casework_rates.add_rate(self.user, dialog.kind.currentData(), dialog.start_value(),
-                                    round(dialog.amount.value() * 100), dialog.note.text())
+            casework_rates.add_rate(
+                self.user,
+                dialog.kind.currentData(),
+                dialog.start_value(),
+                round(dialog.amount.value() * 100),
+                dialog.note.text(),
+            )
         except (RateError, PermissionDenied) as exc:
             warn(self, self.tr("补贴和扶助标准"), str(exc))
             return
@@ -97,9 +117,13 @@ class RatesDialog(QDialog):
             return
         rate = self.model.row_at(rows[0].row())
         if rate.built_in or rate.voided:
-            inform(self, self.tr("补贴和扶助标准"),
-                   self.tr("内置标准不能作废，可新增同一起始日期的标准予以更正。")
-                   if rate.built_in else self.tr("该标准已作废。"))
+            inform(
+                self,
+                self.tr("补贴和扶助标准"),
+                self.tr("内置标准不能作废，可新增同一起始日期的标准予以更正。")
+                if rate.built_in
+                else self.tr("该标准已作废。"),
+            )
             return
         reason = ask_text(self, self.tr("作废标准"), self.tr("作废原因（必填）："))
         if reason is None:
@@ -132,7 +156,9 @@ class NewRateDialog(QDialog):
         form.addRow(self.tr("起始日期（按月，取当月1日）"), self.start)
         form.addRow(self.tr("每月金额"), self.amount)
         form.addRow(self.tr("依据／说明"), self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

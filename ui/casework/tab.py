@@ -87,10 +87,13 @@ class CaseworkTab(QWidget):
 
     # -- a role that may not see cases -------------------------------------------------
     def _build_locked(self, layout: QVBoxLayout) -> None:
-        self.message = QLabel(self.tr(
-            "计生服务个案涉及孕产、健康和未成年人等敏感个人信息，"
-            "只有计生专干、主任和系统管理员可以查看和办理。\n"
-            "如需办理生育登记、育儿补贴等事项，请联系计生专干。"))
+        self.message = QLabel(
+            self.tr(
+                "计生服务个案涉及孕产、健康和未成年人等敏感个人信息，"
+                "只有计生专干、主任和系统管理员可以查看和办理。\n"
+                "如需办理生育登记、育儿补贴等事项，请联系计生专干。"
+            )
+        )
         self.message.setObjectName("casework_locked")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size: 11pt; color: #444;")
@@ -147,16 +150,18 @@ class CaseworkTab(QWidget):
         filters.addWidget(self.work_filter)
         filters.addStretch(1)
         wl.addLayout(filters)
-        self.work_model = FlaggedTableModel([
-            Column(self.tr("分组"), lambda w: GROUPS[w.group]),
-            Column(self.tr("到期日"), lambda w: w.due),
-            Column(self.tr("事项"), lambda w: w.what),
-            Column(self.tr("类型"), lambda w: w.type_name),
-            Column(self.tr("个案编号"), lambda w: w.case_no),
-            Column(self.tr("姓名"), lambda w: w.person_name),
-            Column(self.tr("身份证号"), lambda w: w.masked_id),
-            Column(self.tr("小区"), lambda w: w.compound),
-        ])
+        self.work_model = FlaggedTableModel(
+            [
+                Column(self.tr("分组"), lambda w: GROUPS[w.group]),
+                Column(self.tr("到期日"), lambda w: w.due),
+                Column(self.tr("事项"), lambda w: w.what),
+                Column(self.tr("类型"), lambda w: w.type_name),
+                Column(self.tr("个案编号"), lambda w: w.case_no),
+                Column(self.tr("姓名"), lambda w: w.person_name),
+                Column(self.tr("身份证号"), lambda w: w.masked_id),
+                Column(self.tr("小区"), lambda w: w.compound),
+            ]
+        )
         self.work_table = self._table(self.work_model, "casework_worklist")
         wl.addWidget(self.work_table)
         self.pages.addTab(work, self.tr("待办事项"))
@@ -186,17 +191,19 @@ class CaseworkTab(QWidget):
         filters.addWidget(self.status_filter)
         filters.addWidget(find)
         cl.addLayout(filters)
-        self.case_model = RowsTableModel([
-            Column(self.tr("个案编号"), lambda c: c.case_no),
-            Column(self.tr("类型"), lambda c: c.type_name),
-            Column(self.tr("状态"), lambda c: c.status_name),
-            Column(self.tr("登记日期"), lambda c: c.opened_on),
-            Column(self.tr("姓名"), lambda c: c.person_name),
-            Column(self.tr("身份证号"), lambda c: c.masked_id),
-            Column(self.tr("小区"), lambda c: c.compound),
-            Column(self.tr("下次随访"), lambda c: c.next_date or ""),
-            Column(self.tr("摘要"), lambda c: c.summary),
-        ])
+        self.case_model = RowsTableModel(
+            [
+                Column(self.tr("个案编号"), lambda c: c.case_no),
+                Column(self.tr("类型"), lambda c: c.type_name),
+                Column(self.tr("状态"), lambda c: c.status_name),
+                Column(self.tr("登记日期"), lambda c: c.opened_on),
+                Column(self.tr("姓名"), lambda c: c.person_name),
+                Column(self.tr("身份证号"), lambda c: c.masked_id),
+                Column(self.tr("小区"), lambda c: c.compound),
+                Column(self.tr("下次随访"), lambda c: c.next_date or ""),
+                Column(self.tr("摘要"), lambda c: c.summary),
+            ]
+        )
         self.case_table = self._table(self.case_model, "casework_cases")
         cl.addWidget(self.case_table)
         self.case_count = QLabel()
@@ -231,8 +238,10 @@ class CaseworkTab(QWidget):
         n = {g: sum(1 for i in self.items if i.group == g) for g in GROUPS}
         self.heading.setText(
             self.tr("计生服务待办：已逾期 %1 项，本周到期 %2 项，30天内到期 %3 项")
-            .replace("%1", str(n["overdue"])).replace("%2", str(n["week"]))
-            .replace("%3", str(n["coming"])))
+            .replace("%1", str(n["overdue"]))
+            .replace("%2", str(n["week"]))
+            .replace("%3", str(n["coming"]))
+        )
         self._fill_worklist()
         self._fill_cases()
         self.counts_changed.emit()
@@ -244,13 +253,18 @@ class CaseworkTab(QWidget):
         self.work_table.resizeColumnsToContents()
 
     def _fill_cases(self) -> None:
-        rows = casework_views.list_cases(self.user, self.search.text(),
-                                         self.type_filter.currentData(),
-                                         self.status_filter.currentData())
+        rows = casework_views.list_cases(
+            self.user,
+            self.search.text(),
+            self.type_filter.currentData(),
+            self.status_filter.currentData(),
+        )
         self.case_model.set_rows(rows)
         self.case_table.resizeColumnsToContents()
-        self.case_count.setText(self.tr("共 %1 个个案").replace("%1", str(len(rows)))
-                                + (self.tr("（只显示最近500个，请用查找缩小范围）") if len(rows) >= 500 else ""))
+        self.case_count.setText(
+            self.tr("共 %1 个个案").replace("%1", str(len(rows)))
+            + (self.tr("（只显示最近500个，请用查找缩小范围）") if len(rows) >= 500 else "")
+        )
 
     def selected_case_id(self) -> int | None:
         table = self.work_table if self.pages.currentIndex() == 0 else self.case_table
@@ -286,7 +300,8 @@ class CaseworkTab(QWidget):
             from ui.casework.birth_dialog import BirthRegistrationDialog
 
             dialog: BirthRegistrationDialog | NewCaseDialog = BirthRegistrationDialog(
-                self.user, self)
+                self.user, self
+            )
         else:
             from ui.casework.new_dialog import NewCaseDialog
 
@@ -360,11 +375,15 @@ class CaseworkTab(QWidget):
         if row is None or row.case_type != BIRTH_REG:
             inform(self, self.tr("生育登记表"), self.tr("请先在列表中选择一个生育登记个案。"))
             return
-        path = self._save_path("casework-birth-form", self.tr("保存生育登记表"),
-                               pdf_output.file_name("生育登记表", extra=row.case_no))
+        path = self._save_path(
+            "casework-birth-form",
+            self.tr("保存生育登记表"),
+            pdf_output.file_name("生育登记表", extra=row.case_no),
+        )
         if path:
-            self._print("casework-birth-form", self.tr("生育登记表"), birth_registration_pdf,
-                        case_id, path)
+            self._print(
+                "casework-birth-form", self.tr("生育登记表"), birth_registration_pdf, case_id, path
+            )
 
     def print_payments(self) -> None:
         from reports.casework_lists import payments_pdf
@@ -380,15 +399,21 @@ class CaseworkTab(QWidget):
         if label is None:
             return
         month = months[labels.index(label)]
-        path = self._save_path("casework-payments", self.tr("保存发放名单"),
-                               pdf_output.file_name("补贴和扶助发放名单", month, month=True))
+        path = self._save_path(
+            "casework-payments",
+            self.tr("保存发放名单"),
+            pdf_output.file_name("补贴和扶助发放名单", month, month=True),
+        )
         if path:
             self._print("casework-payments", self.tr("发放名单"), payments_pdf, month, path)
 
     def print_worklist(self) -> None:
         from reports.casework_lists import worklist_pdf
 
-        path = self._save_path("casework-worklist", self.tr("保存待办工作清单"),
-                               pdf_output.file_name("计生待办清单", clock.today()))
+        path = self._save_path(
+            "casework-worklist",
+            self.tr("保存待办工作清单"),
+            pdf_output.file_name("计生待办清单", clock.today()),
+        )
         if path:
             self._print("casework-worklist", self.tr("待办工作清单"), worklist_pdf, path)

@@ -62,8 +62,9 @@ class PersonField(QWidget):
 
     changed = Signal(object)  # PersonRef | None
 
-    def __init__(self, what: str, flt: ResidentFilter | None = None, optional: bool = False,
-                 parent=None) -> None:
+    def __init__(
+        self, what: str, flt: ResidentFilter | None = None, optional: bool = False, parent=None
+    ) -> None:
         super().__init__(parent)
         self.what = what
         self.flt = flt

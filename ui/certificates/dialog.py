@@ -39,8 +39,9 @@ from ui.common.table_model import Column, RowsTableModel
 
 
 class CertificateDialog(QDialog):
-    def __init__(self, user: Any, parent: QWidget | None = None,
-                 resident_id: int | None = None) -> None:
+    def __init__(
+        self, user: Any, parent: QWidget | None = None, resident_id: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.setWindowTitle(self.tr("开具证明"))
@@ -92,15 +93,19 @@ class CertificateDialog(QDialog):
         form.addRow("", ids)
         form.addRow(self.tr("正文预览："), self.text)
 
-        self.log_model = RowsTableModel([
-            Column(self.tr("编号"), lambda r: r.serial),
-            Column(self.tr("种类"), lambda r: r.kind_name),
-            Column(self.tr("姓名"), lambda r: r.resident_name),
-            Column(self.tr("用途"), lambda r: r.purpose),
-            Column(self.tr("开具人"), lambda r: r.issued_by),
-            Column(self.tr("开具时间"), lambda r: r.issued_at.strftime("%Y-%m-%d %H:%M")),
-            Column(self.tr("状态"), lambda r: self.tr("已作废") if r.voided else self.tr("有效")),
-        ])
+        self.log_model = RowsTableModel(
+            [
+                Column(self.tr("编号"), lambda r: r.serial),
+                Column(self.tr("种类"), lambda r: r.kind_name),
+                Column(self.tr("姓名"), lambda r: r.resident_name),
+                Column(self.tr("用途"), lambda r: r.purpose),
+                Column(self.tr("开具人"), lambda r: r.issued_by),
+                Column(self.tr("开具时间"), lambda r: r.issued_at.strftime("%Y-%m-%d %H:%M")),
+                Column(
+                    self.tr("状态"), lambda r: self.tr("已作废") if r.voided else self.tr("有效")
+                ),
+            ]
+        )
         self.log_view = QTableView()
         self.log_view.setObjectName("cert_log")
         self.log_view.setModel(self.log_model)
@@ -170,8 +175,13 @@ class CertificateDialog(QDialog):
             return
         purpose = self.purpose.text().strip() or self.tr("（用途）")
         try:  # the service masks the ID in the preview, whatever the tick says
-            shown = certificates.preview(self.user, self.resident_id, self.kind.currentData(),
-                                         purpose, self.full_id.isChecked())
+            shown = certificates.preview(
+                self.user,
+                self.resident_id,
+                self.kind.currentData(),
+                purpose,
+                self.full_id.isChecked(),
+            )
         except (certificates.CertificateError, PermissionDenied) as exc:
             self.text.setPlainText(str(exc))
             return
@@ -186,15 +196,23 @@ class CertificateDialog(QDialog):
             return
         kind_name = self.kind.currentText()
         if not confirm(
-                self, self.tr("开具证明"),
-                self.tr("为 %1 开具“%2”？\n开具后自动编号并记入证明登记簿。")
-                .replace("%1", residents.detail(self.user, self.resident_id).data.name)
-                .replace("%2", kind_name), default_no=False):
+            self,
+            self.tr("开具证明"),
+            self.tr("为 %1 开具“%2”？\n开具后自动编号并记入证明登记簿。")
+            .replace("%1", residents.detail(self.user, self.resident_id).data.name)
+            .replace("%2", kind_name),
+            default_no=False,
+        ):
             return
         try:
-            cert = certificates.issue(self.user, self.resident_id, self.kind.currentData(),
-                                      self.purpose.text(), full_id=self.full_id.isChecked(),
-                                      reason=self.reason.text())
+            cert = certificates.issue(
+                self.user,
+                self.resident_id,
+                self.kind.currentData(),
+                self.purpose.text(),
+                full_id=self.full_id.isChecked(),
+                reason=self.reason.text(),
+            )
         except (certificates.CertificateError, PermissionDenied) as exc:
             warn(self, self.tr("开具证明"), str(exc))
             return
@@ -214,9 +232,15 @@ class CertificateDialog(QDialog):
             warn(self, self.tr("打印证明"), str(exc))
             return
         self.last_pdf = path
-        run_modal(PdfPreviewDialog(path, self.tr("%1 %2").replace("%1", kind_name)
-                                   .replace("%2", serial), self, f"{kind_name}-{serial}.pdf",
-                                   kind="certificate"))
+        run_modal(
+            PdfPreviewDialog(
+                path,
+                self.tr("%1 %2").replace("%1", kind_name).replace("%2", serial),
+                self,
+                f"{kind_name}-{serial}.pdf",
+                kind="certificate",
+            )
+        )
 
     def refresh_log(self) -> None:
         self.log_model.set_rows(certificates.log(limit=200))
@@ -242,9 +266,12 @@ class CertificateDialog(QDialog):
         if row is None or row.voided:
             return
         reason = ask_text(
-            self, self.tr("作废证明"),
-            self.tr("作废证明 %1（%2）。请填写原因：").replace("%1", row.serial)
-            .replace("%2", row.resident_name))
+            self,
+            self.tr("作废证明"),
+            self.tr("作废证明 %1（%2）。请填写原因：")
+            .replace("%1", row.serial)
+            .replace("%2", row.resident_name),
+        )
         if reason is None:
             return
         try:

@@ -36,11 +36,15 @@ class CertificateKindsDialog(QDialog):
         self.user = user
         self.setWindowTitle(self.tr("证明种类管理"))
         self.resize(860, 680)
-        self.model = RowsTableModel([
-            Column(self.tr("名称"), lambda k: k.name),
-            Column(self.tr("状态"), lambda k: self.tr("启用") if k.enabled else self.tr("停用")),
-            Column(self.tr("法律依据"), lambda k: k.legal_basis),
-        ])
+        self.model = RowsTableModel(
+            [
+                Column(self.tr("名称"), lambda k: k.name),
+                Column(
+                    self.tr("状态"), lambda k: self.tr("启用") if k.enabled else self.tr("停用")
+                ),
+                Column(self.tr("法律依据"), lambda k: k.legal_basis),
+            ]
+        )
         self.table = QTableView()
         self.table.setObjectName("kinds_table")
         self.table.setModel(self.model)
@@ -52,9 +56,15 @@ class CertificateKindsDialog(QDialog):
         self.name.setObjectName("kind_name")
         self.basis = QLineEdit()
         self.basis.setObjectName("kind_basis")
-        self.basis.setPlaceholderText(self.tr("法律、法规或规章的名称和条款，例如《居住证暂行条例》"))
-        self.basis.setToolTip(self.tr("民发〔2020〕20号：居委会只出具法律法规有依据的证明；"
-                                      "亲属关系、婚姻状况、健在等20类证明不得出具。"))
+        self.basis.setPlaceholderText(
+            self.tr("法律、法规或规章的名称和条款，例如《居住证暂行条例》")
+        )
+        self.basis.setToolTip(
+            self.tr(
+                "民发〔2020〕20号：居委会只出具法律法规有依据的证明；"
+                "亲属关系、婚姻状况、健在等20类证明不得出具。"
+            )
+        )
         self.enabled = QCheckBox(self.tr("启用"))
         self.enabled.setObjectName("kind_enabled")
         self.enabled.setChecked(True)
@@ -72,10 +82,14 @@ class CertificateKindsDialog(QDialog):
         forbidden = QTextBrowser()
         forbidden.setObjectName("kinds_forbidden")
         forbidden.setHtml(
-            "<p>" + self.tr("以下证明居委会不再出具（名称中含有相关字样的种类一律不能新增或启用）：")
-            + "</p><ul>" + "".join(
-                f"<li><b>{k.name}</b>：{k.authority}</li>" for k in certificates.FORBIDDEN_KINDS)
-            + "</ul>")
+            "<p>"
+            + self.tr("以下证明居委会不再出具（名称中含有相关字样的种类一律不能新增或启用）：")
+            + "</p><ul>"
+            + "".join(
+                f"<li><b>{k.name}</b>：{k.authority}</li>" for k in certificates.FORBIDDEN_KINDS
+            )
+            + "</ul>"
+        )
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)
 
@@ -126,15 +140,20 @@ class CertificateKindsDialog(QDialog):
     def save(self) -> None:
         try:
             if self.editing is None:
-                kind = certificates.add_kind(self.user, self.name.text(), self.body.toPlainText(),
-                                             self.basis.text())
+                kind = certificates.add_kind(
+                    self.user, self.name.text(), self.body.toPlainText(), self.basis.text()
+                )
                 if not self.enabled.isChecked():
                     certificates.update_kind(self.user, kind.id, enabled=False)
             else:
-                certificates.update_kind(self.user, self.editing, name=self.name.text(),
-                                         body=self.body.toPlainText(),
-                                         legal_basis=self.basis.text(),
-                                         enabled=self.enabled.isChecked())
+                certificates.update_kind(
+                    self.user,
+                    self.editing,
+                    name=self.name.text(),
+                    body=self.body.toPlainText(),
+                    legal_basis=self.basis.text(),
+                    enabled=self.enabled.isChecked(),
+                )
         except (certificates.CertificateError, PermissionDenied) as exc:
             warn(self, self.tr("证明种类"), str(exc))
             return

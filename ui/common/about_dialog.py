@@ -20,9 +20,11 @@ class AboutDialog(QDialog):
         self.setMinimumWidth(520)
         self.log_file = logfile.current_path() or logfile.log_path()
         self.text = QLabel(
-            self.tr("<h3>社区工作台 %1</h3><p>居委会户籍人口、计生服务、社区活动与设施台账的离线工作程序。</p>"
-                    "<p>数据库文件：<br>%2</p>"
-                    "<p>日志文件（程序出错时的详细情况，供技术人员查看）：<br>%3</p>")
+            self.tr(
+                "<h3>社区工作台 %1</h3><p>居委会户籍人口、计生服务、社区活动与设施台账的离线工作程序。</p>"
+                "<p>数据库文件：<br>%2</p>"
+                "<p>日志文件（程序出错时的详细情况，供技术人员查看）：<br>%3</p>"
+            )
             .replace("%1", html.escape(__version__))
             .replace("%2", html.escape(str(database_path() or "")))
             .replace("%3", html.escape(str(self.log_file)))

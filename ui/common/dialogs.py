@@ -26,15 +26,28 @@ from PySide6.QtWidgets import (
 Yes = QMessageBox.StandardButton.Yes
 No = QMessageBox.StandardButton.No
 
-Kind = Literal["confirm", "save_discard", "inform", "warn", "error", "open_file", "open_files",
-               "save_file", "choose_dir", "ask_text", "ask_item", "ask_number"]
+Kind = Literal[
+    "confirm",
+    "save_discard",
+    "inform",
+    "warn",
+    "error",
+    "open_file",
+    "open_files",
+    "save_file",
+    "choose_dir",
+    "ask_text",
+    "ask_item",
+    "ask_number",
+]
 
 
 class Script(Protocol):
     """What answers the boxes instead of the user (tests only)."""
 
-    def ask(self, kind: Kind, parent: QWidget | None, title: str, text: str,
-            details: dict[str, object]) -> object: ...
+    def ask(
+        self, kind: Kind, parent: QWidget | None, title: str, text: str, details: dict[str, object]
+    ) -> object: ...
 
     def run(self, dialog: QDialog) -> int: ...
 
@@ -49,8 +62,7 @@ def install_script(script: Script | None) -> Script | None:
     return previous
 
 
-def _ask(kind: Kind, parent: QWidget | None, title: str, text: str, /,
-         **details: object) -> object:
+def _ask(kind: Kind, parent: QWidget | None, title: str, text: str, /, **details: object) -> object:
     assert _script is not None
     return _script.ask(kind, parent, title, text, details)
 
@@ -69,15 +81,18 @@ def confirm(parent: QWidget | None, title: str, text: str, *, default_no: bool =
     return answer == Yes
 
 
-def save_discard(parent: QWidget | None, title: str, text: str) -> Literal["save", "discard"] | None:
+def save_discard(
+    parent: QWidget | None, title: str, text: str
+) -> Literal["save", "discard"] | None:
     """保存 / 放弃 / 取消 (保存 the default): "save", "discard", or None for 取消."""
     if _script is not None:
         answer = _ask("save_discard", parent, title, text)
         assert answer in ("save", "discard", None), answer
         return answer  # type: ignore[return-value]
     buttons = QMessageBox.StandardButton
-    reply = QMessageBox.question(parent, title, text,
-                                 buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+    reply = QMessageBox.question(
+        parent, title, text, buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save
+    )
     if reply == buttons.Save:
         return "save"
     return "discard" if reply == buttons.Discard else None
@@ -111,8 +126,9 @@ def _path(value: object) -> Path | None:
     return Path(str(value)) if value else None
 
 
-def open_file(parent: QWidget | None, title: str, directory: str = "",
-              file_filter: str = "") -> Path | None:
+def open_file(
+    parent: QWidget | None, title: str, directory: str = "", file_filter: str = ""
+) -> Path | None:
     """One existing file, or None if the user cancelled."""
     if _script is not None:
         return _path(_ask("open_file", parent, title, "", directory=directory, filter=file_filter))
@@ -120,8 +136,9 @@ def open_file(parent: QWidget | None, title: str, directory: str = "",
     return Path(chosen) if chosen else None
 
 
-def open_files(parent: QWidget | None, title: str, directory: str = "",
-               file_filter: str = "") -> list[Path]:
+def open_files(
+    parent: QWidget | None, title: str, directory: str = "", file_filter: str = ""
+) -> list[Path]:
     """Several existing files ([] if the user cancelled)."""
     if _script is not None:
         answer = _ask("open_files", parent, title, "", directory=directory, filter=file_filter)
@@ -130,8 +147,9 @@ def open_files(parent: QWidget | None, title: str, directory: str = "",
     return [Path(p) for p in chosen]
 
 
-def save_file(parent: QWidget | None, title: str, path: str = "",
-              file_filter: str = "") -> Path | None:
+def save_file(
+    parent: QWidget | None, title: str, path: str = "", file_filter: str = ""
+) -> Path | None:
     """Where to write a file (starting at *path*), or None if the user cancelled."""
     if _script is not None:
         return _path(_ask("save_file", parent, title, "", path=path, filter=file_filter))
@@ -149,8 +167,9 @@ def choose_dir(parent: QWidget | None, title: str, directory: str = "") -> Path 
 # --- input ----------------------------------------------------------------------------------
 
 
-def ask_text(parent: QWidget | None, title: str, label: str, text: str = "", *,
-             password: bool = False) -> str | None:
+def ask_text(
+    parent: QWidget | None, title: str, label: str, text: str = "", *, password: bool = False
+) -> str | None:
     """A line of text (possibly empty), or None if the user cancelled."""
     if _script is not None:
         answer = _ask("ask_text", parent, title, label, text=text, password=password)
@@ -160,8 +179,9 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "", *,
     return value if ok else None
 
 
-def ask_item(parent: QWidget | None, title: str, label: str, items: list[str],
-             current: int = 0) -> str | None:
+def ask_item(
+    parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0
+) -> str | None:
     """One of *items* (not editable), or None if the user cancelled."""
     if _script is not None:
         answer = _ask("ask_item", parent, title, label, items=list(items), current=current)
@@ -171,12 +191,27 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str],
     return value if ok else None
 
 
-def ask_number(parent: QWidget | None, title: str, label: str, value: float, minimum: float,
-               maximum: float, decimals: int) -> float | None:
+def ask_number(
+    parent: QWidget | None,
+    title: str,
+    label: str,
+    value: float,
+    minimum: float,
+    maximum: float,
+    decimals: int,
+) -> float | None:
     """A decimal number in [minimum, maximum], or None if the user cancelled."""
     if _script is not None:
-        answer = _ask("ask_number", parent, title, label, value=value, minimum=minimum,
-                      maximum=maximum, decimals=decimals)
+        answer = _ask(
+            "ask_number",
+            parent,
+            title,
+            label,
+            value=value,
+            minimum=minimum,
+            maximum=maximum,
+            decimals=decimals,
+        )
         return None if answer is None else float(answer)  # type: ignore[arg-type]
     number, ok = QInputDialog.getDouble(parent, title, label, value, minimum, maximum, decimals)
     return number if ok else None

@@ -26,8 +26,12 @@ from ui.common.dialogs import run_modal
 
 def ask_discard(parent: QWidget) -> bool:
     """True when the clerk chooses to discard the changes (tests replace this function)."""
-    box = QMessageBox(QMessageBox.Icon.Question, parent.tr("放弃修改"),
-                      parent.tr("表单中有尚未保存的内容。放弃这些内容并关闭吗？"), parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        parent.tr("放弃修改"),
+        parent.tr("表单中有尚未保存的内容。放弃这些内容并关闭吗？"),
+        parent=parent,
+    )
     discard = box.addButton(parent.tr("放弃并关闭(&D)"), QMessageBox.ButtonRole.DestructiveRole)
     keep = box.addButton(parent.tr("继续填写(&K)"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)

@@ -74,8 +74,9 @@ class ErrorReporter(QObject):
         self.box: QMessageBox | None = None
         self.count = 0
         self._showing = False
-        self._previous_hook: Callable[
-            [type[BaseException], BaseException, TracebackType | None], Any] | None = None
+        self._previous_hook: (
+            Callable[[type[BaseException], BaseException, TracebackType | None], Any] | None
+        ) = None
         self._previous_thread_hook: Callable[[threading.ExceptHookArgs], Any] | None = None
         self.occurred.connect(self.show_box)
 
@@ -107,11 +108,14 @@ class ErrorReporter(QObject):
     def message(self, detail: str) -> str:
         path = logfile.current_path()
         if path is not None:
-            where = self.tr("详细情况已写入日志文件：\n%1\n如果问题反复出现，请把这个文件交给技术人员。"
-                            ).replace("%1", str(path))
+            where = self.tr(
+                "详细情况已写入日志文件：\n%1\n如果问题反复出现，请把这个文件交给技术人员。"
+            ).replace("%1", str(path))
         else:
             where = self.tr("日志文件无法写入，详细情况没有保存。")
-        text = self.tr("程序出了点问题，刚才的操作没有完成。\n已保存的数据不受影响，程序可以继续使用。")
+        text = self.tr(
+            "程序出了点问题，刚才的操作没有完成。\n已保存的数据不受影响，程序可以继续使用。"
+        )
         if self.count > 1:
             text += self.tr("\n（已发生 %1 次）").replace("%1", str(self.count))
         return f"{text}\n\n{self.tr('错误：')}{detail}\n\n{where}"
@@ -134,8 +138,9 @@ class ErrorReporter(QObject):
             self.box.setText(self.message(detail))
             return
         self.count = 1
-        box = QMessageBox(QMessageBox.Icon.Critical, self.tr("社区工作台"), "",
-                          parent=QApplication.activeWindow())
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, self.tr("社区工作台"), "", parent=QApplication.activeWindow()
+        )
         box.setObjectName("error_report")
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         folder = box.addButton(self.tr("打开日志文件夹(&L)"), QMessageBox.ButtonRole.ActionRole)

@@ -61,16 +61,21 @@ class FormDialog(QDialog):
 
     errors: tuple[type[Exception], ...] = ()
 
-    def __init__(self, parent: QWidget | None = None, *,
-                 ok: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
-                 arrange: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        ok: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
+        arrange: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.form = QFormLayout()
         self.error = error_label()
         self.buttons = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button: QPushButton = self.buttons.button(ok)
         self.cancel_button: QPushButton = self.buttons.button(
-            QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.cancel)
         self._first_shown = False
@@ -98,8 +103,12 @@ class FormDialog(QDialog):
         for _ in range(10_000):
             if widget is None or widget is self:
                 return
-            if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isEnabled()
-                    and widget.isVisibleTo(self) and not self.buttons.isAncestorOf(widget)):
+            if (
+                widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.isEnabled()
+                and widget.isVisibleTo(self)
+                and not self.buttons.isAncestorOf(widget)
+            ):
                 widget.setFocus(Qt.FocusReason.TabFocusReason)
                 return
             widget = widget.nextInFocusChain()
@@ -116,8 +125,7 @@ class FormDialog(QDialog):
         self.reject()
 
     # -- the error line ---------------------------------------------------------------------
-    def show_error(self, message: str, field: QWidget | None = None,
-                   select: bool = False) -> None:
+    def show_error(self, message: str, field: QWidget | None = None, select: bool = False) -> None:
         self.error.setText(message)
         self.error.show()
         if field is not None:

@@ -24,34 +24,96 @@ from PySide6.QtWidgets import (
 def _tasks(w: QWidget) -> list[tuple[str, list[str]]]:
     tr = w.tr
     return [
-        (tr("找到一位居民"), [
-            tr("在“户籍人口”标签页的搜索框输入姓名、拼音首字母（王建国 → wjg）、身份证号或电话的任意几位、户号或地址（3号楼2单元）。"),
-            tr("空格分开的几段须同时符合（南关 302）；按 ↓ 进入列表，Enter 打开居民信息表。")]),
-        (tr("登记一位新居民"), [
-            tr("选中他要加入的户，按 Ctrl+N；新的一户先按 Ctrl+Shift+N 建户。"),
-            tr("输入身份证号后出生日期和性别自动填好；Ctrl+S 或“保存”。")]),
-        (tr("登记出生、死亡、迁出、迁回"), [
-            tr("选中居民后按 Alt+S（出生）、Alt+D（死亡）、Alt+O（迁出）、Alt+I（迁回），填写日期和原因。"),
-            tr("这些都是带日期的变动记录，月报据此统计；录错了在“个人变动记录”中右键“更正”或“撤销”，原记录保留。")]),
-        (tr("户的变更：换户主、分户、并户、迁往他户"), [
-            tr("Ctrl+H 打开户信息，在窗口下方选择要做的变更；每一步都会先说明结果再确认。")]),
-        (tr("导入现有的花名册工作簿"), [
-            tr("文件 → 导入花名册…，选择 .xlsx / .xls / .csv。程序逐行检查，红色是不能导入的行（写明原因），黄色是提醒。"),
-            tr("确认后导入有效的行，可随时取消（取消则一行也不写入）；退回的行可另存为工作簿，改好后再导入。")]),
-        (tr("打印月度报表"), [
-            tr("报表 → 月度报表（Ctrl+P），选月份和范围，“生成”，再打印或另存为 PDF。"),
-            tr("报表中人口平衡（期初 + 出生 − 死亡 + 迁入 − 迁出 = 期末）不平时会标明。")]),
-        (tr("开具居住证明"), [
-            tr("报表 → 开具证明（Ctrl+Shift+C），选择居民、证明种类和用途；每份证明有编号并记入开具记录。"),
-            tr("民发〔2020〕20号取消的证明（亲属关系、婚姻状况、健在等）不能开具。")]),
-        (tr("计生服务的待办"), [
-            tr("“计生服务”标签页打开即是待办清单：已逾期、本周到期、30天内到期。双击办理，记录随访。")]),
-        (tr("组织一次社区活动"), [
-            tr("“社区活动”标签页按 Ctrl+N 从模板新建（如露天电影放映），逐项勾选筹备清单，活动后登记签到和照片，Ctrl+P 打印简报。")]),
-        (tr("设施检查和隐患整改"), [
-            tr("“设施台账”标签页按 Ctrl+I 登记检查，发现的隐患列在上方，逾期的排在最前；整改后 Ctrl+Shift+F 销号，须附整改照片。")]),
-        (tr("备份与恢复"), [
-            tr("程序每天和关闭时自动备份；备份 → 立即备份（Ctrl+Shift+B）或备份到U盘。恢复备份由系统管理员在 备份 → 恢复备份 中进行。")]),
+        (
+            tr("找到一位居民"),
+            [
+                tr(
+                    "在“户籍人口”标签页的搜索框输入姓名、拼音首字母（王建国 → wjg）、身份证号或电话的任意几位、户号或地址（3号楼2单元）。"
+                ),
+                tr("空格分开的几段须同时符合（南关 302）；按 ↓ 进入列表，Enter 打开居民信息表。"),
+            ],
+        ),
+        (
+            tr("登记一位新居民"),
+            [
+                tr("选中他要加入的户，按 Ctrl+N；新的一户先按 Ctrl+Shift+N 建户。"),
+                tr("输入身份证号后出生日期和性别自动填好；Ctrl+S 或“保存”。"),
+            ],
+        ),
+        (
+            tr("登记出生、死亡、迁出、迁回"),
+            [
+                tr(
+                    "选中居民后按 Alt+S（出生）、Alt+D（死亡）、Alt+O（迁出）、Alt+I（迁回），填写日期和原因。"
+                ),
+                tr(
+                    "这些都是带日期的变动记录，月报据此统计；录错了在“个人变动记录”中右键“更正”或“撤销”，原记录保留。"
+                ),
+            ],
+        ),
+        (
+            tr("户的变更：换户主、分户、并户、迁往他户"),
+            [tr("Ctrl+H 打开户信息，在窗口下方选择要做的变更；每一步都会先说明结果再确认。")],
+        ),
+        (
+            tr("导入现有的花名册工作簿"),
+            [
+                tr(
+                    "文件 → 导入花名册…，选择 .xlsx / .xls / .csv。程序逐行检查，红色是不能导入的行（写明原因），黄色是提醒。"
+                ),
+                tr(
+                    "确认后导入有效的行，可随时取消（取消则一行也不写入）；退回的行可另存为工作簿，改好后再导入。"
+                ),
+            ],
+        ),
+        (
+            tr("打印月度报表"),
+            [
+                tr("报表 → 月度报表（Ctrl+P），选月份和范围，“生成”，再打印或另存为 PDF。"),
+                tr("报表中人口平衡（期初 + 出生 − 死亡 + 迁入 − 迁出 = 期末）不平时会标明。"),
+            ],
+        ),
+        (
+            tr("开具居住证明"),
+            [
+                tr(
+                    "报表 → 开具证明（Ctrl+Shift+C），选择居民、证明种类和用途；每份证明有编号并记入开具记录。"
+                ),
+                tr("民发〔2020〕20号取消的证明（亲属关系、婚姻状况、健在等）不能开具。"),
+            ],
+        ),
+        (
+            tr("计生服务的待办"),
+            [
+                tr(
+                    "“计生服务”标签页打开即是待办清单：已逾期、本周到期、30天内到期。双击办理，记录随访。"
+                )
+            ],
+        ),
+        (
+            tr("组织一次社区活动"),
+            [
+                tr(
+                    "“社区活动”标签页按 Ctrl+N 从模板新建（如露天电影放映），逐项勾选筹备清单，活动后登记签到和照片，Ctrl+P 打印简报。"
+                )
+            ],
+        ),
+        (
+            tr("设施检查和隐患整改"),
+            [
+                tr(
+                    "“设施台账”标签页按 Ctrl+I 登记检查，发现的隐患列在上方，逾期的排在最前；整改后 Ctrl+Shift+F 销号，须附整改照片。"
+                )
+            ],
+        ),
+        (
+            tr("备份与恢复"),
+            [
+                tr(
+                    "程序每天和关闭时自动备份；备份 → 立即备份（Ctrl+Shift+B）或备份到U盘。恢复备份由系统管理员在 备份 → 恢复备份 中进行。"
+                )
+            ],
+        ),
     ]
 
 
@@ -91,14 +153,16 @@ def menu_shortcuts(bar: QMenuBar) -> list[tuple[str, str, str]]:
         for action in menu.actions():
             if isinstance(action, QAction) and not action.shortcut().isEmpty():
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                rows.append((top.text().split("(")[0], action.text().split("(")[0].rstrip("…"),
-                             keys))
+                rows.append(
+                    (top.text().split("(")[0], action.text().split("(")[0].rstrip("…"), keys)
+                )
     return rows
 
 
 class HelpDialog(QDialog):
-    def __init__(self, menu_bar: QMenuBar | None = None, parent: QWidget | None = None,
-                 page: int = 0) -> None:
+    def __init__(
+        self, menu_bar: QMenuBar | None = None, parent: QWidget | None = None, page: int = 0
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("使用说明"))
         self.resize(760, 620)
@@ -128,10 +192,16 @@ class HelpDialog(QDialog):
 
     def _keys_html(self, bar: QMenuBar | None) -> str:
         rows = (menu_shortcuts(bar) if bar is not None else []) + _tab_keys(self)
-        head = "".join(f"<th align='left'>{html.escape(h)}</th>"
-                       for h in (self.tr("位置"), self.tr("操作"), self.tr("按键")))
+        head = "".join(
+            f"<th align='left'>{html.escape(h)}</th>"
+            for h in (self.tr("位置"), self.tr("操作"), self.tr("按键"))
+        )
         body = "".join(
             f"<tr><td>{html.escape(where)}</td><td>{html.escape(what)}</td>"
-            f"<td><b>{html.escape(keys)}</b></td></tr>" for where, what, keys in rows)
-        return (f"<h2>{html.escape(self.tr('快捷键'))}</h2>"
-                f"<table cellspacing='0' cellpadding='4'><tr>{head}</tr>{body}</table>")
+            f"<td><b>{html.escape(keys)}</b></td></tr>"
+            for where, what, keys in rows
+        )
+        return (
+            f"<h2>{html.escape(self.tr('快捷键'))}</h2>"
+            f"<table cellspacing='0' cellpadding='4'><tr>{head}</tr>{body}</table>"
+        )

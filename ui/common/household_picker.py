@@ -46,6 +46,9 @@ class HouseholdPicker(SearchPicker):
         if not text:
             return ""
         if rows:
-            return (self.tr("找到 %1 户（最多显示%2户）").replace("%1", str(len(rows)))
-                    .replace("%2", str(self.LIMIT)))
+            return (
+                self.tr("找到 %1 户（最多显示%2户）")
+                .replace("%1", str(len(rows)))
+                .replace("%2", str(self.LIMIT))
+            )
         return self.tr("没有找到。已注销的户请输入完整户号。")

@@ -34,5 +34,8 @@ class MonthCalendar(QCalendarWidget):
         self._show_header()
 
     def _show_header(self) -> None:
-        self.header.setText(self.tr("%1年%2月").replace("%1", str(self.yearShown()))
-                            .replace("%2", str(self.monthShown())))
+        self.header.setText(
+            self.tr("%1年%2月")
+            .replace("%1", str(self.yearShown()))
+            .replace("%2", str(self.monthShown()))
+        )

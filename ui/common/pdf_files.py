@@ -69,10 +69,14 @@ def linux_has_pdf_handler() -> bool:
     """Whether some application on this Linux PC says it opens PDF files (a .desktop file or a
     mimeapps.list entry); xdg-open without one starts nothing and says nothing."""
     home = Path.home()
-    data = [Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share"),
-            *_linux_dirs("XDG_DATA_DIRS", "/usr/local/share:/usr/share")]
-    config = [Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config"),
-              *_linux_dirs("XDG_CONFIG_DIRS", "/etc/xdg")]
+    data = [
+        Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share"),
+        *_linux_dirs("XDG_DATA_DIRS", "/usr/local/share:/usr/share"),
+    ]
+    config = [
+        Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config"),
+        *_linux_dirs("XDG_CONFIG_DIRS", "/etc/xdg"),
+    ]
     lists = [folder / "mimeapps.list" for folder in config]
     for folder in data:
         apps = folder / "applications"
@@ -115,11 +119,19 @@ def open_folder(path: Path) -> bool:
 
 def no_viewer_text(widget: QWidget, path: Path | None = None) -> str:
     """What to say when nothing opens a PDF; *path* None: the window shows the path already."""
-    where = (widget.tr("文件已保存在：\n%1\n").replace("%1", str(path)) if path is not None
-             else widget.tr("文件已保存在上面的位置。"))
-    return (widget.tr("这台电脑上没有可以打开 PDF 文件的程序（PDF 阅读器）。") + where
-            + widget.tr("请安装 PDF 阅读器（如 WPS Office、福昕阅读器）后再打开，"
-                        "或把文件复制到其他电脑上打开和打印。"))
+    where = (
+        widget.tr("文件已保存在：\n%1\n").replace("%1", str(path))
+        if path is not None
+        else widget.tr("文件已保存在上面的位置。")
+    )
+    return (
+        widget.tr("这台电脑上没有可以打开 PDF 文件的程序（PDF 阅读器）。")
+        + where
+        + widget.tr(
+            "请安装 PDF 阅读器（如 WPS Office、福昕阅读器）后再打开，"
+            "或把文件复制到其他电脑上打开和打印。"
+        )
+    )
 
 
 # -- the "已保存到" window --------------------------------------------------------------------
@@ -128,15 +140,23 @@ class SavedDialog(QDialog):
     that opens the program's own preview of the note's file: ui.common.pdf_output gives it
     where Qt's PDF module is installed)."""
 
-    def __init__(self, path: Path, title: str, parent: QWidget | None = None,
-                 kind: str = "", preview: Callable[[SavedDialog], object] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        title: str,
+        parent: QWidget | None = None,
+        kind: str = "",
+        preview: Callable[[SavedDialog], object] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._preview = preview
         self.path = Path(path)
         self.kind = kind
         self.title = title
         self.setObjectName("pdf_saved")
-        self.setWindowTitle(self.tr("已保存：%1").replace("%1", title) if title else self.tr("已保存"))
+        self.setWindowTitle(
+            self.tr("已保存：%1").replace("%1", title) if title else self.tr("已保存")
+        )
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(480)
         heading = QLabel(self.tr("已保存到"))
@@ -172,8 +192,12 @@ class SavedDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         row.addStretch(1)
-        for button in (self.preview_button, self.open_button, self.folder_button,
-                       self.close_button):
+        for button in (
+            self.preview_button,
+            self.open_button,
+            self.folder_button,
+            self.close_button,
+        ):
             row.addWidget(button)
         layout.addLayout(row)
 
@@ -184,12 +208,16 @@ class SavedDialog(QDialog):
         layout = self.layout()
         assert layout is not None  # set in __init__
         layout.activate()
-        self.resize(self.width(), max(self.minimumSizeHint().height(),
-                                      layout.totalHeightForWidth(self.width())))
+        self.resize(
+            self.width(),
+            max(self.minimumSizeHint().height(), layout.totalHeightForWidth(self.width())),
+        )
 
     def open_pdf(self) -> bool:
         if not self.path.is_file():
-            self._say(self.tr("文件已不在原处（可能已被移走或删除）：\n%1").replace("%1", str(self.path)))
+            self._say(
+                self.tr("文件已不在原处（可能已被移走或删除）：\n%1").replace("%1", str(self.path))
+            )
             return False
         if open_file(self.path):
             self.close()
@@ -210,8 +238,13 @@ class SavedDialog(QDialog):
             self._preview(self)
 
 
-def show_note(parent: QWidget, kind: str, path: Path, title: str = "",
-              preview: Callable[[SavedDialog], object] | None = None) -> SavedDialog:
+def show_note(
+    parent: QWidget,
+    kind: str,
+    path: Path,
+    title: str = "",
+    preview: Callable[[SavedDialog], object] | None = None,
+) -> SavedDialog:
     """Remember the folder for *kind*, then show the 已保存到 window (replacing an earlier one
     of the same window, so that saved notes do not pile up)."""
     remember(kind, path)

@@ -44,21 +44,24 @@ def safe_name(text: str, fallback: str = "打印") -> str:
     return "".join(c for c in text if c not in '\\/:*?"<>|“”\n\r\t').strip()[:40] or fallback
 
 
-def file_name(label: str, day: dt.date | None = None, *, month: bool = False,
-              extra: str = "") -> str:
+def file_name(
+    label: str, day: dt.date | None = None, *, month: bool = False, extra: str = ""
+) -> str:
     """'计生待办清单-2026年11月27日.pdf', '发放名单-2026年11月.pdf': the kind, then when."""
     parts = [safe_name(label)]
     if extra:
         parts.append(safe_name(extra))
     if day is not None:
-        parts.append(f"{day.year}年{day.month}月" if month
-                     else f"{day.year}年{day.month}月{day.day}日")
+        parts.append(
+            f"{day.year}年{day.month}月" if month else f"{day.year}年{day.month}月{day.day}日"
+        )
     return "-".join(parts) + ".pdf"
 
 
 # -- the "已保存到" window --------------------------------------------------------------------
-def show_saved(parent: QWidget, kind: str, path: Path, title: str = "",
-               preview: bool = True) -> SavedDialog:
+def show_saved(
+    parent: QWidget, kind: str, path: Path, title: str = "", preview: bool = True
+) -> SavedDialog:
     """Remember the folder for *kind*, then show the 已保存到 window (replacing an earlier one
     of the same window, so that saved notes do not pile up); with 预览 where Qt's PDF module
     is installed, unless *preview* is False."""
@@ -70,5 +73,8 @@ def show_saved(parent: QWidget, kind: str, path: Path, title: str = "",
 def _preview(note: SavedDialog) -> None:
     from ui.common.pdf_preview import PdfPreviewDialog
 
-    run_modal(PdfPreviewDialog(note.path, note.title or note.path.name, note,
-                               note.path.name, kind=note.kind))
+    run_modal(
+        PdfPreviewDialog(
+            note.path, note.title or note.path.name, note, note.path.name, kind=note.kind
+        )
+    )

@@ -45,8 +45,9 @@ except ImportError:  # pragma: no cover - depends on the installation
 class PdfPreview(QWidget):
     """A page view with 打印 / 另存为 / 用系统程序打开 under it."""
 
-    def __init__(self, parent: QWidget | None = None, suggested_name: str = "报表.pdf",
-                 kind: str = "report") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, suggested_name: str = "报表.pdf", kind: str = "report"
+    ) -> None:
         super().__init__(parent)
         self.path: Path | None = None
         self.suggested_name = suggested_name
@@ -142,9 +143,13 @@ class PdfPreview(QWidget):
         try:
             shutil.copyfile(self.path, target)
         except OSError as exc:
-            warn(self, self.tr("另存为"),
-                 self.tr("无法保存到“%1”：%2").replace("%1", str(target))
-                 .replace("%2", exc.strerror or str(exc)))
+            warn(
+                self,
+                self.tr("另存为"),
+                self.tr("无法保存到“%1”：%2")
+                .replace("%1", str(target))
+                .replace("%2", exc.strerror or str(exc)),
+            )
             return None
         self.info.setStyleSheet("")
         self.info.setText(self.tr("已保存到 %1").replace("%1", str(target)))
@@ -175,8 +180,9 @@ def make_printer() -> QPrinter:
     return printer
 
 
-def print_document(document: QPdfDocument, printer: QPrinter, first: int = 0,
-                   last: int | None = None) -> int:
+def print_document(
+    document: QPdfDocument, printer: QPrinter, first: int = 0, last: int | None = None
+) -> int:
     """Render each page at the printer's resolution onto the paper; returns pages printed."""
     count = document.pageCount()
     if count == 0:
@@ -210,8 +216,14 @@ def print_document(document: QPdfDocument, printer: QPrinter, first: int = 0,
 class PdfPreviewDialog(QDialog):
     """A window around PdfPreview, for a single printout (a certificate, a reprint)."""
 
-    def __init__(self, path: Path, title: str, parent: QWidget | None = None,
-                 suggested_name: str = "证明.pdf", kind: str = "certificate") -> None:
+    def __init__(
+        self,
+        path: Path,
+        title: str,
+        parent: QWidget | None = None,
+        suggested_name: str = "证明.pdf",
+        kind: str = "certificate",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(760, 680)

@@ -57,8 +57,7 @@ class SearchPicker(QDialog):
         raise NotImplementedError
 
     # -- the dialog ---------------------------------------------------------------------------
-    def __init__(self, parent: QWidget | None = None, title: str = "",
-                 multi: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, title: str = "", multi: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title or self.default_title())
         self.resize(*self.SIZE)
@@ -75,7 +74,8 @@ class SearchPicker(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(
             QAbstractItemView.SelectionMode.ExtendedSelection
-            if multi else QAbstractItemView.SelectionMode.SingleSelection
+            if multi
+            else QAbstractItemView.SelectionMode.SingleSelection
         )
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -101,8 +101,11 @@ class SearchPicker(QDialog):
         self.query.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if obj is self.query and isinstance(event, QKeyEvent) \
-                and event.type() == QEvent.Type.KeyPress:
+        if (
+            obj is self.query
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.run_search()
                 if self.ENTER_TAKES_ONLY_A_SINGLE_MATCH:

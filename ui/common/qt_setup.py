@@ -15,8 +15,16 @@ from reports.layout.fonts import FontNotFound, find_cjk_font
 log = logging.getLogger(__name__)
 
 # Faces preferred for the window, in order; the first one installed wins.
-UI_FAMILIES = ["Microsoft YaHei", "微软雅黑", "WenQuanYi Micro Hei", "Noto Sans CJK SC",
-               "PingFang SC", "SimSun", "宋体", "AR PL UMing CN"]
+UI_FAMILIES = [
+    "Microsoft YaHei",
+    "微软雅黑",
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+    "PingFang SC",
+    "SimSun",
+    "宋体",
+    "AR PL UMing CN",
+]
 
 CHINA = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
@@ -52,7 +60,7 @@ class _StaleQtStrings(QTranslator):
         at = source_text.find("&")
         if at < 0 or at + 1 >= len(source_text) or source_text[at + 1] in "& ":
             return None
-        plain = source_text[:at] + source_text[at + 1:]
+        plain = source_text[:at] + source_text[at + 1 :]
         text = self._base.translate(context, plain, disambiguation, n)
         if not text and disambiguation:
             text = self._base.translate(context, plain, None, n)
@@ -69,8 +77,11 @@ def _translation_dirs() -> list[str]:
     import PySide6
 
     package = Path(PySide6.__file__).resolve().parent
-    dirs = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-            str(package / "Qt" / "translations"), str(package / "translations")]
+    dirs = [
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(package / "Qt" / "translations"),
+        str(package / "translations"),
+    ]
     return list(dict.fromkeys(d for d in dirs if d))
 
 

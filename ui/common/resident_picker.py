@@ -18,8 +18,14 @@ class ResidentPicker(SearchPicker):
     chosen: ResidentRow | None
     chosen_rows: list[ResidentRow]
 
-    def __init__(self, parent=None, title: str = "", flt: ResidentFilter | None = None,
-                 multi: bool = False, user=None) -> None:
+    def __init__(
+        self,
+        parent=None,
+        title: str = "",
+        flt: ResidentFilter | None = None,
+        multi: bool = False,
+        user=None,
+    ) -> None:
         super().__init__(parent, title, multi)
         self.user = user  # None: rows without full IDs (the picker shows masked ones only)
         self.flt = flt or ResidentFilter()

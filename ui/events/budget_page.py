@@ -43,15 +43,23 @@ class BudgetPage(QWidget):
         super().__init__(parent)
         self.staff = _grid([self.tr("职责"), self.tr("姓名"), self.tr("联系电话")])
         self.staff.setObjectName("staff_table")
-        self.budget = _grid([self.tr("物资/项目"), self.tr("数量"), self.tr("预算（元）"),
-                             self.tr("实际支出（元）"), self.tr("备注")])
+        self.budget = _grid(
+            [
+                self.tr("物资/项目"),
+                self.tr("数量"),
+                self.tr("预算（元）"),
+                self.tr("实际支出（元）"),
+                self.tr("备注"),
+            ]
+        )
         self.budget.setObjectName("budget_table")
         self.totals = QLabel()
         self.totals.setObjectName("budget_totals")
         layout = QVBoxLayout(self)
         for title, table, add_text in (
-                (self.tr("人员分工"), self.staff, self.tr("添加人员")),
-                (self.tr("物资与经费（预算与实际支出）"), self.budget, self.tr("添加项目"))):
+            (self.tr("人员分工"), self.staff, self.tr("添加人员")),
+            (self.tr("物资与经费（预算与实际支出）"), self.budget, self.tr("添加项目")),
+        ):
             box = QGroupBox(title)
             inner = QVBoxLayout(box)
             inner.addWidget(table)
@@ -110,8 +118,13 @@ class BudgetPage(QWidget):
 
     def set_lines(self, staff: list[StaffLine], budget: list[BudgetLine]) -> None:
         self._fill(self.staff, [(s.id, [s.role, s.name, s.phone]) for s in staff])
-        self._fill(self.budget, [(b.id, [b.item, b.quantity, yuan(b.budget_fen),
-                                         yuan(b.actual_fen), b.note]) for b in budget])
+        self._fill(
+            self.budget,
+            [
+                (b.id, [b.item, b.quantity, yuan(b.budget_fen), yuan(b.actual_fen), b.note])
+                for b in budget
+            ],
+        )
         self.update_totals()
 
     def _line_id(self, table: QTableWidget, row: int) -> int | None:
@@ -119,8 +132,15 @@ class BudgetPage(QWidget):
         return item.data(_ID) if item else None
 
     def staff_lines(self) -> list[StaffLine]:
-        return [StaffLine(_text(self.staff, r, 0), _text(self.staff, r, 1), _text(self.staff, r, 2),
-                          self._line_id(self.staff, r)) for r in range(self.staff.rowCount())]
+        return [
+            StaffLine(
+                _text(self.staff, r, 0),
+                _text(self.staff, r, 1),
+                _text(self.staff, r, 2),
+                self._line_id(self.staff, r),
+            )
+            for r in range(self.staff.rowCount())
+        ]
 
     def budget_lines(self) -> list[BudgetLine]:
         """The grid as lines; ValueError names the cell whose amount is not a number."""
@@ -132,8 +152,16 @@ class BudgetPage(QWidget):
                 actual = parse_yuan(_text(self.budget, r, 3))
             except ValueError as exc:
                 raise ValueError(f"第{r + 1}行“{item}”：{exc}") from exc
-            lines.append(BudgetLine(item, _text(self.budget, r, 1), planned, actual,
-                                    _text(self.budget, r, 4), self._line_id(self.budget, r)))
+            lines.append(
+                BudgetLine(
+                    item,
+                    _text(self.budget, r, 1),
+                    planned,
+                    actual,
+                    _text(self.budget, r, 4),
+                    self._line_id(self.budget, r),
+                )
+            )
         return lines
 
     def update_totals(self) -> None:
@@ -145,8 +173,11 @@ class BudgetPage(QWidget):
             return
         planned = sum(x.budget_fen for x in lines)
         spent = sum(x.actual_fen or 0 for x in lines)
-        text = self.tr("预算合计 %1 元，实际支出 %2 元").replace("%1", yuan(planned)).replace(
-            "%2", yuan(spent))
+        text = (
+            self.tr("预算合计 %1 元，实际支出 %2 元")
+            .replace("%1", yuan(planned))
+            .replace("%2", yuan(spent))
+        )
         if spent > planned:
             text += self.tr("，超支 %1 元").replace("%1", yuan(spent - planned))
             self.totals.setStyleSheet("color: #b00020; font-weight: bold;")

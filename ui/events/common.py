@@ -64,8 +64,10 @@ def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
         inform(parent, parent.tr("活动简报"), parent.tr("该活动已取消，不编发简报。"))
         return None
     if info.brief_no is None and not confirm(
-            parent, parent.tr("活动简报"),
-            parent.tr("将为本活动编发新一期简报（期号按年度顺延，编定后不再改变）。继续吗？")):
+        parent,
+        parent.tr("活动简报"),
+        parent.tr("将为本活动编发新一期简报（期号按年度顺延，编定后不再改变）。继续吗？"),
+    ):
         return None
     try:
         year, number, _day = events_service.assign_brief_issue(user, event_id)
@@ -78,7 +80,9 @@ def save_brief_pdf(parent: QWidget, user: User, event_id: int) -> Path | None:
         return None
     try:
         build_brief(event_id, path)
-        events_service.audit_note(user, event_id, audit.Action.PRINT, f"打印简报第{number}期：{path.name}")
+        events_service.audit_note(
+            user, event_id, audit.Action.PRINT, f"打印简报第{number}期：{path.name}"
+        )
     except USER_ERRORS as exc:
         show_error(parent, parent.tr("活动简报"), exc)
         return None

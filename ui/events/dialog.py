@@ -87,8 +87,9 @@ class EventDialog(QDialog):
         info = events_service.get_event(self.event_id)
         self.info = info
         self.plan_page.set_plan(info.plan)
-        self.budget_page.set_lines(events_prep.staff(self.event_id),
-                                   events_prep.budget(self.event_id))
+        self.budget_page.set_lines(
+            events_prep.staff(self.event_id), events_prep.budget(self.event_id)
+        )
         self.outcome_page.set_info(info)
         self.prep_page.refresh()
         self.signin_page.refresh()
@@ -100,15 +101,18 @@ class EventDialog(QDialog):
             read_only_page.set_read_only(cancelled)
         self.save_button.setEnabled(not cancelled)
         self.banner.setText(self._banner_text(info))
-        self.banner.setStyleSheet("color: #b00020; font-weight: bold;" if cancelled
-                                  else "font-weight: bold;")
+        self.banner.setStyleSheet(
+            "color: #b00020; font-weight: bold;" if cancelled else "font-weight: bold;"
+        )
         self.setWindowTitle(f"{info.plan.title} — {info.status_name}")
         self.dirty = False
 
     def _banner_text(self, info: events_service.EventInfo) -> str:
         where = info.compound_name or self.tr("全社区")
-        text = f"{info.plan.event_date:%Y-%m-%d} {info.time_text}  {where}  {info.type_name}  " \
-               f"【{info.status_name}】"
+        text = (
+            f"{info.plan.event_date:%Y-%m-%d} {info.time_text}  {where}  {info.type_name}  "
+            f"【{info.status_name}】"
+        )
         if info.status == CANCELLED:
             text += self.tr("  取消原因：%1").replace("%1", info.cancel_reason)
         return text
@@ -123,11 +127,16 @@ class EventDialog(QDialog):
             budget = self.budget_page.budget_lines()
             page = self.outcome_page
             outcome = events_prep.OutcomeInput(
-                held=page.held.isChecked(), head_count=page.head_count_value(),
-                summary=page.summary.toPlainText(), brief_to=page.brief_to.text(),
-                brief_cc=page.brief_cc.text(), copies=page.copies.value())
-            events_prep.save_event(self.user, self.event_id, self.plan_page.plan(), staff,
-                                   budget, outcome)
+                held=page.held.isChecked(),
+                head_count=page.head_count_value(),
+                summary=page.summary.toPlainText(),
+                brief_to=page.brief_to.text(),
+                brief_cc=page.brief_cc.text(),
+                copies=page.copies.value(),
+            )
+            events_prep.save_event(
+                self.user, self.event_id, self.plan_page.plan(), staff, budget, outcome
+            )
         except USER_ERRORS as exc:
             show_error(self, self.tr("保存活动"), exc)
             return False

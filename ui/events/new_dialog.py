@@ -40,8 +40,9 @@ class NewEventDialog(DiscardGuard, FormDialog):
 
     errors = USER_ERRORS
 
-    def __init__(self, user: User, parent=None, day: dt.date | None = None,
-                 compound_id: int | None = None) -> None:
+    def __init__(
+        self, user: User, parent=None, day: dt.date | None = None, compound_id: int | None = None
+    ) -> None:
         super().__init__(parent, arrange=False)  # the template list beside the form
         self.user = user
         self.event_id: int | None = None
@@ -60,8 +61,9 @@ class NewEventDialog(DiscardGuard, FormDialog):
         blank.setData(Qt.ItemDataRole.UserRole, BLANK)
         self.templates.addItem(blank)
         # Wide enough for the longest template's name: a clipped name hides what it holds.
-        self.templates.setMinimumWidth(self.templates.sizeHintForColumn(0)
-                                       + 2 * self.templates.frameWidth() + 24)
+        self.templates.setMinimumWidth(
+            self.templates.sizeHintForColumn(0) + 2 * self.templates.frameWidth() + 24
+        )
         self.templates.currentItemChanged.connect(lambda *_: self._template_chosen())
         self.templates.itemDoubleClicked.connect(lambda _item: self._submit())
         self.date = QDateEdit()
@@ -115,17 +117,23 @@ class NewEventDialog(DiscardGuard, FormDialog):
         tasks = data.get("tasks", [])
         first = "；".join(t["title"] for t in tasks[:3])
         self.hint.setText(
-            self.tr("模板带有活动方案全文、人员分工、物资预算和%1项准备事项（截止日期按活动日期推算），如：%2…")
-            .replace("%1", str(len(tasks))).replace("%2", first))
+            self.tr(
+                "模板带有活动方案全文、人员分工、物资预算和%1项准备事项（截止日期按活动日期推算），如：%2…"
+            )
+            .replace("%1", str(len(tasks)))
+            .replace("%2", first)
+        )
 
     def save(self) -> None:
         key = self.template_key()
         day = from_qdate(self.date.date())
         compound_id = self.compound.currentData()
         if key == BLANK:
-            plan = events_service.PlanFields(title=self.title.text(), event_date=day,
-                                             compound_id=compound_id)
+            plan = events_service.PlanFields(
+                title=self.title.text(), event_date=day, compound_id=compound_id
+            )
             self.event_id = events_service.create_event(self.user, plan)
         else:
             self.event_id = events_templates.create_from_template(
-                self.user, key, day, compound_id, self.title.text())
+                self.user, key, day, compound_id, self.title.text()
+            )

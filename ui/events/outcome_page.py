@@ -44,7 +44,9 @@ class OutcomePage(QWidget):
         self.from_list.clicked.connect(self._count_from_list)
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("summary")
-        self.summary.setPlaceholderText(self.tr("活动情况总结，印作简报正文。可先点“生成草稿”再修改。"))
+        self.summary.setPlaceholderText(
+            self.tr("活动情况总结，印作简报正文。可先点“生成草稿”再修改。")
+        )
         self.draft = QPushButton(self.tr("生成草稿"))
         self.draft.setObjectName("draft_summary")
         self.draft.clicked.connect(self._draft)
@@ -84,8 +86,14 @@ class OutcomePage(QWidget):
         self.copies.valueChanged.connect(lambda _v: self.changed.emit())
 
     def set_info(self, info: EventInfo) -> None:
-        widgets = [self.held, self.head_count, self.summary, self.brief_to, self.brief_cc,
-                   self.copies]
+        widgets = [
+            self.held,
+            self.head_count,
+            self.summary,
+            self.brief_to,
+            self.brief_cc,
+            self.copies,
+        ]
         for w in widgets:
             w.blockSignals(True)
         self.held.setChecked(info.status == HELD)
@@ -99,9 +107,12 @@ class OutcomePage(QWidget):
         for w in widgets:
             w.blockSignals(False)
         if info.brief_no:
-            self.brief_state.setText(self.tr("%1年第%2期（%3编发）").replace("%1", str(info.brief_year))
-                                     .replace("%2", str(info.brief_no))
-                                     .replace("%3", f"{info.brief_date:%Y-%m-%d}"))
+            self.brief_state.setText(
+                self.tr("%1年第%2期（%3编发）")
+                .replace("%1", str(info.brief_year))
+                .replace("%2", str(info.brief_no))
+                .replace("%3", f"{info.brief_date:%Y-%m-%d}")
+            )
         else:
             self.brief_state.setText(self.tr("尚未编发（首次打印简报时按年度顺序编号）"))
 
@@ -114,7 +125,9 @@ class OutcomePage(QWidget):
 
     def _draft(self) -> None:
         if self.summary.toPlainText().strip() and not confirm(
-                self, self.tr("生成草稿"), self.tr("用草稿替换已写的总结吗？")):
+            self, self.tr("生成草稿"), self.tr("用草稿替换已写的总结吗？")
+        ):
             return
-        self.summary.setPlainText(events_brief.draft_summary(self.event_id,
-                                                               self.head_count_value()))
+        self.summary.setPlainText(
+            events_brief.draft_summary(self.event_id, self.head_count_value())
+        )

@@ -98,13 +98,19 @@ class PhotosPage(QWidget):
             self.list.addItem(item)
         self.list.blockSignals(False)
         chosen = sum(1 for p in self.rows if p.in_brief)
-        self.note.setText(self.tr("共 %1 张，%2 张印入简报（照片保存在数据库旁的附件文件夹，随备份一起保存）")
-                          .replace("%1", str(len(self.rows))).replace("%2", str(chosen)))
+        self.note.setText(
+            self.tr("共 %1 张，%2 张印入简报（照片保存在数据库旁的附件文件夹，随备份一起保存）")
+            .replace("%1", str(len(self.rows)))
+            .replace("%2", str(chosen))
+        )
 
     def add_photos(self) -> None:
         paths = open_files(
-            self, self.tr("添加活动照片"), "",
-            self.tr("照片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)"))
+            self,
+            self.tr("添加活动照片"),
+            "",
+            self.tr("照片 (*.jpg *.jpeg *.png *.bmp *.gif);;所有文件 (*)"),
+        )
         problems = []
         for path in paths:
             try:
@@ -122,8 +128,9 @@ class PhotosPage(QWidget):
     def _item_changed(self, item: QListWidgetItem) -> None:
         photo = self.rows[self.list.row(item)]
         try:
-            attendance.set_photo(self.user, photo.id, photo.caption,
-                                 item.checkState() == Qt.CheckState.Checked)
+            attendance.set_photo(
+                self.user, photo.id, photo.caption, item.checkState() == Qt.CheckState.Checked
+            )
         except USER_ERRORS as exc:
             show_error(self, self.tr("照片"), exc)
         self.refresh()
@@ -132,7 +139,9 @@ class PhotosPage(QWidget):
         photo = self._current()
         if photo is None:
             return
-        text = ask_text(self, self.tr("照片说明"), self.tr("说明（印在简报照片下方）："), photo.caption)
+        text = ask_text(
+            self, self.tr("照片说明"), self.tr("说明（印在简报照片下方）："), photo.caption
+        )
         if text is None:
             return
         try:
@@ -143,8 +152,11 @@ class PhotosPage(QWidget):
 
     def remove_photo(self) -> None:
         photo = self._current()
-        if photo is None or not confirm(self, self.tr("移除照片"),
-                                        self.tr("从本活动中移除这张照片吗？（文件仍保留在附件文件夹中）")):
+        if photo is None or not confirm(
+            self,
+            self.tr("移除照片"),
+            self.tr("从本活动中移除这张照片吗？（文件仍保留在附件文件夹中）"),
+        ):
             return
         try:
             attendance.remove_photo(self.user, photo.id)

@@ -127,15 +127,30 @@ class PlanPage(QWidget):
             widget.blockSignals(False)
 
     def _widgets(self) -> list[QWidget]:
-        return [self.title, self.event_type, self.compound, self.date, self.start_time,
-                self.end_time, self.place, self.audience, self.expected, *self.texts.values()]
+        return [
+            self.title,
+            self.event_type,
+            self.compound,
+            self.date,
+            self.start_time,
+            self.end_time,
+            self.place,
+            self.audience,
+            self.expected,
+            *self.texts.values(),
+        ]
 
     def plan(self) -> PlanFields:
         values = {name: edit.toPlainText() for name, edit in self.texts.items()}
         return PlanFields(
-            title=self.title.text(), event_type=self.event_type.currentData(),
-            compound_id=self.compound.currentData(), event_date=from_qdate(self.date.date()),
-            start_time=self.start_time.text().strip(), end_time=self.end_time.text().strip(),
-            place=self.place.text(), audience=self.audience.text(),
-            expected_count=self.expected.value(), **values,
+            title=self.title.text(),
+            event_type=self.event_type.currentData(),
+            compound_id=self.compound.currentData(),
+            event_date=from_qdate(self.date.date()),
+            start_time=self.start_time.text().strip(),
+            end_time=self.end_time.text().strip(),
+            place=self.place.text(),
+            audience=self.audience.text(),
+            expected_count=self.expected.value(),
+            **values,
         )

@@ -39,8 +39,9 @@ DONE_FG = QColor("#777777")
 
 
 class TaskDialog(QDialog):
-    def __init__(self, parent=None, title: str = "", owner: str = "",
-                 due: dt.date | None = None) -> None:
+    def __init__(
+        self, parent=None, title: str = "", owner: str = "", due: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("准备事项"))
         self.title = QLineEdit(title)
@@ -59,7 +60,8 @@ class TaskDialog(QDialog):
         form.addRow(self.tr("负责人："), self.owner)
         form.addRow(self.has_due, self.due)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -92,11 +94,15 @@ class DoneOnDialog(QDialog):
         self.day.setDisplayFormat("yyyy年M月d日")
         self.day.setMaximumDate(to_qdate(clock.today()))
         self.day.setDate(to_qdate(held))
-        note = QLabel(self.tr("该活动已于 %1 举办。这一项是哪天完成的？")
-                      .replace("%1", f"{held.year}年{held.month}月{held.day}日"))
+        note = QLabel(
+            self.tr("该活动已于 %1 举办。这一项是哪天完成的？").replace(
+                "%1", f"{held.year}年{held.month}月{held.day}日"
+            )
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -122,16 +128,28 @@ class PrepPage(QWidget):
         self.rows: list[events_prep.TaskRow] = []
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("task_table")
-        self.table.setHorizontalHeaderLabels([self.tr("完成"), self.tr("准备事项"), self.tr("负责人"),
-                                              self.tr("截止日期"), self.tr("完成人"), self.tr("完成时间")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("完成"),
+                self.tr("准备事项"),
+                self.tr("负责人"),
+                self.tr("截止日期"),
+                self.tr("完成人"),
+                self.tr("完成时间"),
+            ]
+        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemChanged.connect(self._item_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_task())
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self.table, self.toggle_current,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Space),
+            self.table,
+            self.toggle_current,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.progress = QLabel()
         self.progress.setObjectName("task_progress")
         add = QPushButton(self.tr("添加事项…"))
@@ -153,8 +171,9 @@ class PrepPage(QWidget):
 
         self.publicity = QTableWidget(0, 4)
         self.publicity.setObjectName("publicity_table")
-        self.publicity.setHorizontalHeaderLabels([self.tr("日期"), self.tr("渠道"), self.tr("发布内容"),
-                                                  self.tr("记录人")])
+        self.publicity.setHorizontalHeaderLabels(
+            [self.tr("日期"), self.tr("渠道"), self.tr("发布内容"), self.tr("记录人")]
+        )
         self.publicity.verticalHeader().hide()
         self.publicity.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.publicity.horizontalHeader().setStretchLastSection(True)
@@ -193,16 +212,25 @@ class PrepPage(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, task in enumerate(self.rows):
             check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-                           | Qt.ItemFlag.ItemIsSelectable)
+            check.setFlags(
+                Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+            )
             check.setCheckState(Qt.CheckState.Checked if task.done else Qt.CheckState.Unchecked)
             due = f"{task.due_date:%Y-%m-%d}" if task.due_date else ""
             if task.overdue:
                 due += self.tr("（逾期%1天）").replace(
-                    "%1", str((clock.today() - task.due_date).days) if task.due_date else "")
-            cells = [check, QTableWidgetItem(task.title), QTableWidgetItem(task.owner),
-                     QTableWidgetItem(due), QTableWidgetItem(task.done_by),
-                     QTableWidgetItem(_done_text(task.done_at))]
+                    "%1", str((clock.today() - task.due_date).days) if task.due_date else ""
+                )
+            cells = [
+                check,
+                QTableWidgetItem(task.title),
+                QTableWidgetItem(task.owner),
+                QTableWidgetItem(due),
+                QTableWidgetItem(task.done_by),
+                QTableWidgetItem(_done_text(task.done_at)),
+            ]
             for c, item in enumerate(cells):
                 if task.overdue:
                     item.setBackground(QBrush(OVERDUE_BG))
@@ -215,7 +243,9 @@ class PrepPage(QWidget):
         self.table.setColumnWidth(1, min(max(self.table.columnWidth(1), 200), 460))
         done = sum(1 for t in self.rows if t.done)
         overdue = sum(1 for t in self.rows if t.overdue)
-        text = self.tr("已完成 %1/%2 项").replace("%1", str(done)).replace("%2", str(len(self.rows)))
+        text = (
+            self.tr("已完成 %1/%2 项").replace("%1", str(done)).replace("%2", str(len(self.rows)))
+        )
         if overdue:
             text += self.tr("，%1 项逾期").replace("%1", str(overdue))
         self.progress.setText(text)
@@ -284,8 +314,11 @@ class PrepPage(QWidget):
         if not 0 <= row < len(self.rows):
             return
         task = self.rows[row]
-        if not confirm(self, self.tr("移除准备事项"),
-                       self.tr("从清单中移除“%1”吗？（记录保留在操作日志中）").replace("%1", task.title)):
+        if not confirm(
+            self,
+            self.tr("移除准备事项"),
+            self.tr("从清单中移除“%1”吗？（记录保留在操作日志中）").replace("%1", task.title),
+        ):
             return
         try:
             events_prep.archive_task(self.user, task.id)
@@ -299,15 +332,26 @@ class PrepPage(QWidget):
         names = users.display_names()
         self.publicity.setRowCount(len(rows))
         for r, p in enumerate(rows):
-            for c, value in enumerate([f"{p.posted_on:%Y-%m-%d}", p.channel, p.content,
-                                       users.display_name(p.username, names)]):
+            for c, value in enumerate(
+                [
+                    f"{p.posted_on:%Y-%m-%d}",
+                    p.channel,
+                    p.content,
+                    users.display_name(p.username, names),
+                ]
+            ):
                 self.publicity.setItem(r, c, QTableWidgetItem(value))
         self.publicity.resizeColumnsToContents()
 
     def add_publicity(self) -> None:
         try:
-            events_prep.add_publicity(self.user, self.event_id, self.channel.currentText(),
-                                      from_qdate(self.posted_on.date()), self.content.text())
+            events_prep.add_publicity(
+                self.user,
+                self.event_id,
+                self.channel.currentText(),
+                from_qdate(self.posted_on.date()),
+                self.content.text(),
+            )
         except USER_ERRORS as exc:
             show_error(self, self.tr("宣传记录"), exc)
             return
@@ -316,5 +360,11 @@ class PrepPage(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.table.setEnabled(not read_only)
-        for widget in (*self.task_buttons, self.add_pub, self.content, self.channel, self.posted_on):
+        for widget in (
+            *self.task_buttons,
+            self.add_pub,
+            self.content,
+            self.channel,
+            self.posted_on,
+        ):
             widget.setEnabled(not read_only)

@@ -34,15 +34,27 @@ class SignInPage(QWidget):
         self.rows: list[attendance.AttendeeRow] = []
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("attendee_table")
-        self.table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("住址"), self.tr("电话"),
-                                              self.tr("签到"), self.tr("签到时间"), self.tr("未到回访")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("姓名"),
+                self.tr("住址"),
+                self.tr("电话"),
+                self.tr("签到"),
+                self.tr("签到时间"),
+                self.tr("未到回访"),
+            ]
+        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemChanged.connect(self._item_changed)
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self.table, self.toggle_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Space),
+            self.table,
+            self.toggle_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.absent_only = QCheckBox(self.tr("只看未到"))
         self.absent_only.setObjectName("absent_only")
         self.absent_only.toggled.connect(lambda _on: self.refresh())
@@ -65,8 +77,12 @@ class SignInPage(QWidget):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.absent_only)
-        hint = QLabel(self.tr("签到名单可选：邀请的居民到场时勾选“签到”，活动后对未到的居民逐一回访。"
-                              "实到总人数在“举办与总结”页登记。"))
+        hint = QLabel(
+            self.tr(
+                "签到名单可选：邀请的居民到场时勾选“签到”，活动后对未到的居民逐一回访。"
+                "实到总人数在“举办与总结”页登记。"
+            )
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
@@ -82,14 +98,21 @@ class SignInPage(QWidget):
         self.table.setRowCount(len(self.rows))
         for r, a in enumerate(self.rows):
             check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
-                           | Qt.ItemFlag.ItemIsSelectable)
+            check.setFlags(
+                Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+            )
             check.setCheckState(Qt.CheckState.Checked if a.signed_in else Qt.CheckState.Unchecked)
             name = a.name if a.invited else a.name + self.tr("（现场登记）")
-            cells = [QTableWidgetItem(name), QTableWidgetItem(a.address), QTableWidgetItem(a.phone),
-                     check,
-                     QTableWidgetItem(f"{a.signed_at:%m-%d %H:%M}" if a.signed_at else ""),
-                     QTableWidgetItem(a.follow_up)]
+            cells = [
+                QTableWidgetItem(name),
+                QTableWidgetItem(a.address),
+                QTableWidgetItem(a.phone),
+                check,
+                QTableWidgetItem(f"{a.signed_at:%m-%d %H:%M}" if a.signed_at else ""),
+                QTableWidgetItem(a.follow_up),
+            ]
             for c, item in enumerate(cells):
                 if a.absent and c != 3:
                     item.setForeground(QBrush(ABSENT_FG))
@@ -99,8 +122,11 @@ class SignInPage(QWidget):
         totals = attendance.counts(self.event_id)
         self.counts.setText(
             self.tr("邀请 %1 人，已签到 %2 人，未到 %3 人（已回访 %4 人）")
-            .replace("%1", str(totals.invited)).replace("%2", str(totals.signed_in))
-            .replace("%3", str(totals.absent)).replace("%4", str(totals.followed_up)))
+            .replace("%1", str(totals.invited))
+            .replace("%2", str(totals.signed_in))
+            .replace("%3", str(totals.absent))
+            .replace("%4", str(totals.followed_up))
+        )
 
     def _selected(self) -> list[attendance.AttendeeRow]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
@@ -125,7 +151,9 @@ class SignInPage(QWidget):
         self.refresh()
 
     def invite_residents(self) -> None:
-        picker = ResidentPicker(self, self.tr("添加到签到名单（可多选）"), multi=True, user=self.user)
+        picker = ResidentPicker(
+            self, self.tr("添加到签到名单（可多选）"), multi=True, user=self.user
+        )
         if run_modal(picker) != QDialog.DialogCode.Accepted:
             return
         try:
@@ -149,8 +177,11 @@ class SignInPage(QWidget):
         if not rows:
             return
         note = ask_text(
-            self, self.tr("回访记录"), self.tr("%1 的回访情况：").replace("%1", rows[0].name),
-            rows[0].follow_up)
+            self,
+            self.tr("回访记录"),
+            self.tr("%1 的回访情况：").replace("%1", rows[0].name),
+            rows[0].follow_up,
+        )
         if note is None:
             return
         try:
@@ -162,8 +193,11 @@ class SignInPage(QWidget):
 
     def remove_selected(self) -> None:
         rows = self._selected()
-        if not rows or not confirm(self, self.tr("移出名单"),
-                                   self.tr("将所选 %1 人移出签到名单吗？").replace("%1", str(len(rows)))):
+        if not rows or not confirm(
+            self,
+            self.tr("移出名单"),
+            self.tr("将所选 %1 人移出签到名单吗？").replace("%1", str(len(rows))),
+        ):
             return
         try:
             for row in rows:

@@ -67,22 +67,33 @@ class EventsTab(QWidget):
         # -- actions ------------------------------------------------------------------
         self.new_button = self._button(self.tr("新建活动"), self.new_event, "Ctrl+N", "new_event")
         self.open_button = self._button(self.tr("打开"), self.open_selected, None, "open_event")
-        self.cancel_button = self._button(self.tr("取消活动"), self.cancel_selected, None,
-                                          "cancel_event")
+        self.cancel_button = self._button(
+            self.tr("取消活动"), self.cancel_selected, None, "cancel_event"
+        )
         self.template_button = self._button(self.tr("另存为模板"), self.save_template)
         self.plan_button = self._button(self.tr("活动方案 PDF"), self.print_plan, "Ctrl+Shift+P")
-        self.brief_button = self._button(self.tr("简报 PDF"), self.print_brief, "Ctrl+P",
-                                         "print_brief")
+        self.brief_button = self._button(
+            self.tr("简报 PDF"), self.print_brief, "Ctrl+P", "print_brief"
+        )
         actions = QHBoxLayout()
-        for b in (self.new_button, self.open_button, self.cancel_button, self.template_button,
-                  self.plan_button, self.brief_button):
+        for b in (
+            self.new_button,
+            self.open_button,
+            self.cancel_button,
+            self.template_button,
+            self.plan_button,
+            self.brief_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         # -- filters ------------------------------------------------------------------
         self.when = QComboBox()
         self.when.setObjectName("when_filter")
-        for label, value in ((self.tr("即将开展"), "upcoming"), (self.tr("已过去"), "past"),
-                             (self.tr("全部活动"), "all")):
+        for label, value in (
+            (self.tr("即将开展"), "upcoming"),
+            (self.tr("已过去"), "past"),
+            (self.tr("全部活动"), "all"),
+        ):
             self.when.addItem(label, value)
         self.compound = QComboBox()
         self.compound.setObjectName("compound_filter")
@@ -96,8 +107,12 @@ class EventsTab(QWidget):
         self.search.setObjectName("event_search")
         self.search.setPlaceholderText(self.tr("按主题、地点或小区查找（Ctrl+F）"))
         self.search.setClearButtonEnabled(True)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence.StandardKey.Find,
+            self,
+            self.search.setFocus,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.day_label = QLabel()
         self.day_label.setStyleSheet("color: #1a5fb4; font-weight: bold;")
         self.all_days = QPushButton(self.tr("显示所有日期"))
@@ -119,11 +134,16 @@ class EventsTab(QWidget):
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.currentPageChanged.connect(lambda _y, _m: self.paint_calendar())
         self.calendar.clicked.connect(self.choose_day)
-        legend = QLabel(self.tr("日历底色：<span style='background:%1'>　筹备中　</span> "
-                                "<span style='background:%2'>　已举办　</span> "
-                                "<span style='background:%3'>　已取消　</span>")
-                        .replace("%1", DAY_COLOURS[PLANNED]).replace("%2", DAY_COLOURS[HELD])
-                        .replace("%3", DAY_COLOURS[CANCELLED]))
+        legend = QLabel(
+            self.tr(
+                "日历底色：<span style='background:%1'>　筹备中　</span> "
+                "<span style='background:%2'>　已举办　</span> "
+                "<span style='background:%3'>　已取消　</span>"
+            )
+            .replace("%1", DAY_COLOURS[PLANNED])
+            .replace("%2", DAY_COLOURS[HELD])
+            .replace("%3", DAY_COLOURS[CANCELLED])
+        )
         self.details = QLabel()
         self.details.setObjectName("event_details")
         self.details.setWordWrap(True)
@@ -136,22 +156,41 @@ class EventsTab(QWidget):
         left_layout.addWidget(legend)
         left_layout.addWidget(self.details, 1)
         # -- list ---------------------------------------------------------------------
-        self.model = EventsTableModel([
-            Column(self.tr("日期"), lambda r: f"{r.event_date:%Y-%m-%d}", sort_key=lambda r: r.event_date),
-            Column(self.tr("时间"), lambda r: r.start_time),
-            Column(self.tr("活动主题"), lambda r: r.title),
-            Column(self.tr("类型"), lambda r: r.type_name),
-            Column(self.tr("小区"), lambda r: r.compound_name or self.tr("全社区")),
-            Column(self.tr("状态"), lambda r: r.status_name),
-            Column(self.tr("准备进度"), lambda r: r.progress_text,
-                   sort_key=lambda r: (r.tasks_overdue, r.tasks_done)),
-            Column(self.tr("预计人数"), lambda r: r.expected_count or "", _RIGHT,
-                   sort_key=lambda r: r.expected_count),
-            Column(self.tr("实到人数"), lambda r: "" if r.head_count is None else r.head_count,
-                   _RIGHT, sort_key=lambda r: r.head_count or 0),
-            Column(self.tr("照片"), lambda r: r.photos or "", _RIGHT, sort_key=lambda r: r.photos),
-            Column(self.tr("地点"), lambda r: r.place),
-        ])
+        self.model = EventsTableModel(
+            [
+                Column(
+                    self.tr("日期"),
+                    lambda r: f"{r.event_date:%Y-%m-%d}",
+                    sort_key=lambda r: r.event_date,
+                ),
+                Column(self.tr("时间"), lambda r: r.start_time),
+                Column(self.tr("活动主题"), lambda r: r.title),
+                Column(self.tr("类型"), lambda r: r.type_name),
+                Column(self.tr("小区"), lambda r: r.compound_name or self.tr("全社区")),
+                Column(self.tr("状态"), lambda r: r.status_name),
+                Column(
+                    self.tr("准备进度"),
+                    lambda r: r.progress_text,
+                    sort_key=lambda r: (r.tasks_overdue, r.tasks_done),
+                ),
+                Column(
+                    self.tr("预计人数"),
+                    lambda r: r.expected_count or "",
+                    _RIGHT,
+                    sort_key=lambda r: r.expected_count,
+                ),
+                Column(
+                    self.tr("实到人数"),
+                    lambda r: "" if r.head_count is None else r.head_count,
+                    _RIGHT,
+                    sort_key=lambda r: r.head_count or 0,
+                ),
+                Column(
+                    self.tr("照片"), lambda r: r.photos or "", _RIGHT, sort_key=lambda r: r.photos
+                ),
+                Column(self.tr("地点"), lambda r: r.place),
+            ]
+        )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -186,8 +225,7 @@ class EventsTab(QWidget):
         layout.addWidget(splitter, 1)
         self.refresh()
 
-    def _button(self, text: str, slot, shortcut: str | None = None,
-                name: str = "") -> QPushButton:
+    def _button(self, text: str, slot, shortcut: str | None = None, name: str = "") -> QPushButton:
         button = QPushButton(text)
         if name:
             button.setObjectName(name)
@@ -214,16 +252,22 @@ class EventsTab(QWidget):
     # -- data ---------------------------------------------------------------------------
     def _sort_for_range(self) -> None:
         """Upcoming: soonest first; past and all: most recent first."""
-        order = (Qt.SortOrder.AscendingOrder if self.when.currentData() == "upcoming"
-                 else Qt.SortOrder.DescendingOrder)
+        order = (
+            Qt.SortOrder.AscendingOrder
+            if self.when.currentData() == "upcoming"
+            else Qt.SortOrder.DescendingOrder
+        )
         self.table.sortByColumn(0, order)
         self.refresh()
 
     def current_filter(self) -> EventFilter:
         return EventFilter(
-            compound_id=self.compound.currentData(), event_type=self.event_type.currentData(),
-            when="all" if self.day else self.when.currentData(), text=self.search.text(),
-            day=self.day)
+            compound_id=self.compound.currentData(),
+            event_type=self.event_type.currentData(),
+            when="all" if self.day else self.when.currentData(),
+            text=self.search.text(),
+            day=self.day,
+        )
 
     def refresh(self, select_id: int | None = None) -> None:
         selected = select_id or self.selected_id()
@@ -236,8 +280,9 @@ class EventsTab(QWidget):
         if overdue:
             text += self.tr("，其中 %1 项有逾期的准备事项（红色）").replace("%1", str(overdue))
         self.count_label.setText(text)
-        self.day_label.setText(self.tr("%1 的活动").replace("%1", f"{self.day:%Y-%m-%d}")
-                               if self.day else "")
+        self.day_label.setText(
+            self.tr("%1 的活动").replace("%1", f"{self.day:%Y-%m-%d}") if self.day else ""
+        )
         self.all_days.setVisible(self.day is not None)
         self.when.setEnabled(self.day is None)
         if selected is not None:
@@ -286,28 +331,40 @@ class EventsTab(QWidget):
 
     def show_details(self) -> None:
         row = self.selected_row()
-        self.cancel_button.setText(self.tr("恢复活动") if row and row.status == CANCELLED
-                                   else self.tr("取消活动"))
+        self.cancel_button.setText(
+            self.tr("恢复活动") if row and row.status == CANCELLED else self.tr("取消活动")
+        )
         self.cancel_button.setEnabled(row is not None and row.status != HELD)
         for b in (self.open_button, self.template_button, self.plan_button):
             b.setEnabled(row is not None)
         self.brief_button.setEnabled(row is not None and row.status == HELD)
         if row is None:
-            self.details.setText(self.tr("<p style='color:#555'>选中一项活动查看详情；"
-                                         "Ctrl+N 从模板新建活动，回车键打开。</p>"))
+            self.details.setText(
+                self.tr(
+                    "<p style='color:#555'>选中一项活动查看详情；"
+                    "Ctrl+N 从模板新建活动，回车键打开。</p>"
+                )
+            )
             return
         tasks = events_prep.tasks(row.id)
-        lines = [f"<b>{_html(row.title)}</b>",
-                 f"{row.event_date:%Y年%m月%d日} {row.start_time}　{_html(row.place)}",
-                 f"{row.compound_name or self.tr('全社区')}　{row.type_name}　【{row.status_name}】"]
+        lines = [
+            f"<b>{_html(row.title)}</b>",
+            f"{row.event_date:%Y年%m月%d日} {row.start_time}　{_html(row.place)}",
+            f"{row.compound_name or self.tr('全社区')}　{row.type_name}　【{row.status_name}】",
+        ]
         if row.head_count is not None:
-            lines.append(self.tr("实到 %1 人（预计 %2 人）").replace("%1", str(row.head_count))
-                         .replace("%2", str(row.expected_count)))
+            lines.append(
+                self.tr("实到 %1 人（预计 %2 人）")
+                .replace("%1", str(row.head_count))
+                .replace("%2", str(row.expected_count))
+            )
         if tasks:
             lines.append(self.tr("准备：%1").replace("%1", row.progress_text))
             for t in [t for t in tasks if t.overdue][:4]:
-                lines.append(f"<span style='color:#b00020'>● {_html(t.title)}"
-                             f"（{t.owner}，{t.due_date:%m-%d}前）</span>")
+                lines.append(
+                    f"<span style='color:#b00020'>● {_html(t.title)}"
+                    f"（{t.owner}，{t.due_date:%m-%d}前）</span>"
+                )
             upcoming = [t for t in tasks if not t.done and not t.overdue][:3]
             for t in upcoming:
                 due = f"，{t.due_date:%m-%d}前" if t.due_date else ""
@@ -318,8 +375,9 @@ class EventsTab(QWidget):
     def new_event(self) -> None:
         from ui.events.new_dialog import NewEventDialog
 
-        dialog = NewEventDialog(self.user, self, day=self.day,
-                                compound_id=self.compound.currentData())
+        dialog = NewEventDialog(
+            self.user, self, day=self.day, compound_id=self.compound.currentData()
+        )
         if run_modal(dialog) and dialog.event_id is not None:
             self.refresh(select_id=dialog.event_id)
             self.open_event(dialog.event_id)
@@ -344,22 +402,32 @@ class EventsTab(QWidget):
             return
         try:
             if row.status == CANCELLED:
-                if confirm(self, self.tr("恢复活动"),
-                           self.tr("恢复已取消的活动“%1”吗？").replace("%1", row.title)):
+                if confirm(
+                    self,
+                    self.tr("恢复活动"),
+                    self.tr("恢复已取消的活动“%1”吗？").replace("%1", row.title),
+                ):
                     events_service.reopen_event(self.user, row.id)
             else:
                 reason = ask_text(
-                    self, self.tr("取消活动"),
-                    self.tr("取消“%1”（%2）的原因：").replace("%1", row.title)
-                    .replace("%2", f"{row.event_date:%Y-%m-%d}"))
+                    self,
+                    self.tr("取消活动"),
+                    self.tr("取消“%1”（%2）的原因：")
+                    .replace("%1", row.title)
+                    .replace("%2", f"{row.event_date:%Y-%m-%d}"),
+                )
                 if reason is None:
                     return
                 if not reason.strip():
                     show_error(self, self.tr("取消活动"), ValueError(self.tr("请填写取消原因。")))
                     return
-                if not confirm(self, self.tr("取消活动"),
-                               self.tr("确定取消活动“%1”吗？\n活动不会被删除，仍可在“全部活动”中查看。")
-                               .replace("%1", row.title)):
+                if not confirm(
+                    self,
+                    self.tr("取消活动"),
+                    self.tr(
+                        "确定取消活动“%1”吗？\n活动不会被删除，仍可在“全部活动”中查看。"
+                    ).replace("%1", row.title),
+                ):
                     return
                 events_service.cancel_event(self.user, row.id, reason)
         except USER_ERRORS as exc:
@@ -370,8 +438,12 @@ class EventsTab(QWidget):
         row = self.selected_row()
         if row is None:
             return
-        name = ask_text(self, self.tr("另存为模板"), self.tr("模板名称："),
-                        row.title.strip("“”") + self.tr("模板"))
+        name = ask_text(
+            self,
+            self.tr("另存为模板"),
+            self.tr("模板名称："),
+            row.title.strip("“”") + self.tr("模板"),
+        )
         if name is None:
             return
         try:

@@ -28,9 +28,16 @@ from ui.facilities.widgets import from_qdate, to_qdate
 
 
 class EquipmentDialog(DiscardGuard, FormDialog):
-    def __init__(self, user: User, spaces: list[SpaceRow], standard: Standard,
-                 equipment: EquipmentRow | None = None, space_id: int | None = None,
-                 name: str = "", parent=None) -> None:
+    def __init__(
+        self,
+        user: User,
+        spaces: list[SpaceRow],
+        standard: Standard,
+        equipment: EquipmentRow | None = None,
+        space_id: int | None = None,
+        name: str = "",
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.spaces = spaces
@@ -122,10 +129,16 @@ class EquipmentDialog(DiscardGuard, FormDialog):
             raise Invalid(self.tr("请先登记用房，再登记其中的设备。"))
         value = parse_value(self.value.text())
         self.saved = save_equipment(
-            self.user, self.space.currentData(),
+            self.user,
+            self.space.currentData(),
             self.equipment.id if self.equipment else None,
-            name=self.name.currentText(), quantity=self.quantity.value(),
-            condition=self.condition.currentData(), asset_tag=self.asset_tag.text(),
+            name=self.name.currentText(),
+            quantity=self.quantity.value(),
+            condition=self.condition.currentData(),
+            asset_tag=self.asset_tag.text(),
             purchase_date=from_qdate(self.purchase_date.date())
-            if self.has_date.isChecked() else None,
-            value=value, notes=self.notes.toPlainText())
+            if self.has_date.isChecked()
+            else None,
+            value=value,
+            notes=self.notes.toPlainText(),
+        )

@@ -51,8 +51,13 @@ def _date_edit(day: dt.date, name: str) -> QDateEdit:
 class FindingDialog(DiscardGuard, FormDialog):
     """One finding: what, where, and, for a hazard, its category, deadline and who fixes it."""
 
-    def __init__(self, spaces: list[SpaceRow], inspected_on: dt.date,
-                 finding: FindingInput | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        spaces: list[SpaceRow],
+        inspected_on: dt.date,
+        finding: FindingInput | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("检查发现"))
         self.resize(500, 440)
@@ -64,7 +69,9 @@ class FindingDialog(DiscardGuard, FormDialog):
             self.space.addItem(s.name, s.id)
         self.description = QPlainTextEdit()
         self.description.setObjectName("finding_description")
-        self.description.setPlaceholderText(self.tr("发现的情况，例如：木板隔断，可燃物多，无应急照明"))
+        self.description.setPlaceholderText(
+            self.tr("发现的情况，例如：木板隔断，可燃物多，无应急照明")
+        )
         self.description.setMaximumHeight(90)
         self.is_hazard = QCheckBox(self.tr("这是安全隐患，需要整改(&H)"))
         self.is_hazard.setObjectName("finding_is_hazard")
@@ -72,8 +79,9 @@ class FindingDialog(DiscardGuard, FormDialog):
         self.category.setObjectName("finding_category")
         for code, label in HAZARD_NAMES.items():
             self.category.addItem(self.tr(label), code)
-        self.deadline = _date_edit(inspected_on + dt.timedelta(days=DEFAULT_DEADLINE_DAYS),
-                                   "finding_deadline")
+        self.deadline = _date_edit(
+            inspected_on + dt.timedelta(days=DEFAULT_DEADLINE_DAYS), "finding_deadline"
+        )
         self.responsible = QLineEdit()
         self.responsible.setObjectName("finding_responsible")
         self.responsible.setPlaceholderText(self.tr("整改责任人姓名"))
@@ -111,13 +119,17 @@ class FindingDialog(DiscardGuard, FormDialog):
         hazard = self.is_hazard.isChecked()
         if hazard and not self.responsible.text().strip():
             raise Invalid(self.tr("请填写隐患整改责任人。"))
-        self._store(FindingInput(
-            description=self.description.toPlainText().strip(),
-            space_id=self.space.currentData(), is_hazard=hazard,
-            category=self.category.currentData() if hazard else "",
-            deadline=from_qdate(self.deadline.date()) if hazard else None,
-            responsible=self.responsible.text().strip() if hazard else "",
-            photos=list(self.photos.paths)))
+        self._store(
+            FindingInput(
+                description=self.description.toPlainText().strip(),
+                space_id=self.space.currentData(),
+                is_hazard=hazard,
+                category=self.category.currentData() if hazard else "",
+                deadline=from_qdate(self.deadline.date()) if hazard else None,
+                responsible=self.responsible.text().strip() if hazard else "",
+                photos=list(self.photos.paths),
+            )
+        )
 
     def _store(self, finding: FindingInput) -> None:
         """A finding of an inspection being recorded: kept until the inspection is saved."""
@@ -140,8 +152,14 @@ def _finding_columns(parent: QDialog, spaces: list[SpaceRow]) -> list[Column]:
 class InspectionDialog(DiscardGuard, FormDialog):
     """Date, inspector, notes and any number of findings, saved together."""
 
-    def __init__(self, user: User, centre_id: int, spaces: list[SpaceRow],
-                 today: dt.date | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        user: User,
+        centre_id: int,
+        spaces: list[SpaceRow],
+        today: dt.date | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent, ok=QDialogButtonBox.StandardButton.Save)
         self.user = user
         self.centre_id = centre_id
@@ -221,15 +239,27 @@ class InspectionDialog(DiscardGuard, FormDialog):
 
     def save(self) -> None:
         self.saved_id = record_inspection(
-            self.user, self.centre_id, from_qdate(self.inspected_on.date()),
-            self.inspector.text(), self.findings, self.notes.text(), today=self.today)
+            self.user,
+            self.centre_id,
+            from_qdate(self.inspected_on.date()),
+            self.inspector.text(),
+            self.findings,
+            self.notes.text(),
+            today=self.today,
+        )
 
 
 class AddFindingDialog(FindingDialog):
     """A finding added later to an inspection already on record."""
 
-    def __init__(self, user: User, inspection_id: int, inspected_on: dt.date,
-                 spaces: list[SpaceRow], parent=None) -> None:
+    def __init__(
+        self,
+        user: User,
+        inspection_id: int,
+        inspected_on: dt.date,
+        spaces: list[SpaceRow],
+        parent=None,
+    ) -> None:
         super().__init__(spaces, inspected_on, None, parent)
         self.user = user
         self.inspection_id = inspection_id
@@ -244,25 +274,30 @@ class AddFindingDialog(FindingDialog):
 class CloseHazardDialog(DiscardGuard, FormDialog):
     """整改销号: date fixed, what was done, and at least one photo of the result."""
 
-    def __init__(self, user: User, hazard: FindingRow, today: dt.date | None = None,
-                 parent=None) -> None:
+    def __init__(
+        self, user: User, hazard: FindingRow, today: dt.date | None = None, parent=None
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.hazard = hazard
         self.today = today or clock.today()
         self.setWindowTitle(self.tr("隐患整改销号"))
         self.resize(520, 400)
-        what = QLabel(self.tr("%1隐患（%2发现）：%3")
-                      .replace("%1", hazard.category_name)
-                      .replace("%2", hazard.inspected_on.isoformat())
-                      .replace("%3", hazard.description))
+        what = QLabel(
+            self.tr("%1隐患（%2发现）：%3")
+            .replace("%1", hazard.category_name)
+            .replace("%2", hazard.inspected_on.isoformat())
+            .replace("%3", hazard.description)
+        )
         what.setWordWrap(True)
         self.fixed_on = _date_edit(self.today, "fix_date")
         self.fixed_on.setMaximumDate(to_qdate(self.today))
         self.fixed_on.setMinimumDate(to_qdate(hazard.inspected_on))
         self.fix_notes = QPlainTextEdit()
         self.fix_notes.setObjectName("fix_notes")
-        self.fix_notes.setPlaceholderText(self.tr("整改措施，例如：拆除木板隔断，改为轻钢龙骨防火板"))
+        self.fix_notes.setPlaceholderText(
+            self.tr("整改措施，例如：拆除木板隔断，改为轻钢龙骨防火板")
+        )
         self.fix_notes.setMaximumHeight(90)
         self.photos = PendingPhotos(self.tr("选择整改后的照片"))
         # A photo added answers "必须有整改后的照片": the old error would only mislead.
@@ -277,5 +312,11 @@ class CloseHazardDialog(DiscardGuard, FormDialog):
         self.main_layout.insertWidget(0, what)
 
     def save(self) -> None:
-        close_hazard(self.user, self.hazard.id, from_qdate(self.fixed_on.date()),
-                     self.fix_notes.toPlainText(), self.photos.paths, today=self.today)
+        close_hazard(
+            self.user,
+            self.hazard.id,
+            from_qdate(self.fixed_on.date()),
+            self.fix_notes.toPlainText(),
+            self.photos.paths,
+            today=self.today,
+        )

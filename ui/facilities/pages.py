@@ -35,8 +35,14 @@ from ui.common.table_model import Column
 from ui.facilities.widgets import AMBER, GREEN, GREY, RED, ColouredRowsModel, PhotoStrip
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-VERDICT_COLOURS = {"missing": RED, "unsafe": RED, "shared": AMBER, "area_short": AMBER,
-                   "equipment_short": AMBER, "meets": GREEN}
+VERDICT_COLOURS = {
+    "missing": RED,
+    "unsafe": RED,
+    "shared": AMBER,
+    "area_short": AMBER,
+    "equipment_short": AMBER,
+    "meets": GREEN,
+}
 
 
 def table_view(name: str, model: Any) -> QTableView:
@@ -103,18 +109,37 @@ class SpacesPage(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.model = ColouredRowsModel([
-            Column(self.tr("标准项目"), lambda r: r.item.name if r.item else self.tr("（标准以外）")),
-            Column(self.tr("类别"), lambda r: KIND_NAMES.get(r.item.kind, "") if r.item else ""),
-            Column(self.tr("要求面积"), lambda r: format_area(r.item.min_area) if r.item else "",
-                   _RIGHT),
-            Column(self.tr("现有用房"), lambda r: r.space.name if r.space else self.tr("（无）")),
-            Column(self.tr("状况"), lambda r: r.space.status_name if r.space else self.tr("缺失")),
-            Column(self.tr("面积"), lambda r: format_area(r.space.area) if r.space else "", _RIGHT),
-            Column(self.tr("评定"), lambda r: VERDICT_NAMES.get(r.verdict, "")),
-            Column(self.tr("差距"), self._gap),
-            Column(self.tr("照片"), lambda r: r.space.photos if r.space and r.space.photos else ""),
-        ], lambda r: VERDICT_COLOURS.get(r.verdict))
+        self.model = ColouredRowsModel(
+            [
+                Column(
+                    self.tr("标准项目"),
+                    lambda r: r.item.name if r.item else self.tr("（标准以外）"),
+                ),
+                Column(
+                    self.tr("类别"), lambda r: KIND_NAMES.get(r.item.kind, "") if r.item else ""
+                ),
+                Column(
+                    self.tr("要求面积"),
+                    lambda r: format_area(r.item.min_area) if r.item else "",
+                    _RIGHT,
+                ),
+                Column(
+                    self.tr("现有用房"), lambda r: r.space.name if r.space else self.tr("（无）")
+                ),
+                Column(
+                    self.tr("状况"), lambda r: r.space.status_name if r.space else self.tr("缺失")
+                ),
+                Column(
+                    self.tr("面积"), lambda r: format_area(r.space.area) if r.space else "", _RIGHT
+                ),
+                Column(self.tr("评定"), lambda r: VERDICT_NAMES.get(r.verdict, "")),
+                Column(self.tr("差距"), self._gap),
+                Column(
+                    self.tr("照片"), lambda r: r.space.photos if r.space and r.space.photos else ""
+                ),
+            ],
+            lambda r: VERDICT_COLOURS.get(r.verdict),
+        )
         self.table = table_view("spaces_table", self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit_space.emit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_detail())
@@ -174,7 +199,8 @@ class SpacesPage(QWidget):
         if current is not None:
             for i, line in enumerate(self.model.rows):
                 if (line.space and current.space and line.space.id == current.space.id) or (
-                        not line.space and not current.space and line.item == current.item):
+                    not line.space and not current.space and line.item == current.item
+                ):
                     self.table.selectRow(i)
                     break
         if selected(self.table) is None and self.model.rows:
@@ -192,8 +218,11 @@ class SpacesPage(QWidget):
             return
         parts = []
         if line.item:
-            area = (self.tr("，最低%1m²").replace("%1", format_area(line.item.min_area))
-                    if line.item.min_area else "")
+            area = (
+                self.tr("，最低%1m²").replace("%1", format_area(line.item.min_area))
+                if line.item.min_area
+                else ""
+            )
             parts.append(f"<b>{line.item.name}</b>（{line.item.kind_name}{area}）")
         if line.space:
             s = line.space
@@ -208,7 +237,9 @@ class SpacesPage(QWidget):
             if s.notes:
                 parts.append(f"<span style='color:{GREY}'>{s.notes}</span>")
         else:
-            parts.append(f"<span style='color:{RED}'>{self.tr('尚未登记对应的用房（缺失）')}</span>")
+            parts.append(
+                f"<span style='color:{RED}'>{self.tr('尚未登记对应的用房（缺失）')}</span>"
+            )
         if line.assessment and line.item and line.item.equipment:
             gaps = {g.equipment: g for g in line.assessment.equipment_gaps}
             rows = []
@@ -217,15 +248,18 @@ class SpacesPage(QWidget):
                 if gap is None:
                     mark = f"<span style='color:{GREEN}'>✓ {self.tr('齐全')}</span>"
                 else:
-                    mark = (f"<span style='color:{RED}'>"
-                            + self.tr("缺%1").replace("%1", f"{gap.missing}{need.unit}")
-                            + "</span>")
-                rows.append(f"<tr><td>{need.name}</td><td align='right'>{need.quantity}{need.unit}"
-                            f"</td><td>&nbsp;{mark}</td></tr>")
+                    mark = (
+                        f"<span style='color:{RED}'>"
+                        + self.tr("缺%1").replace("%1", f"{gap.missing}{need.unit}")
+                        + "</span>"
+                    )
+                rows.append(
+                    f"<tr><td>{need.name}</td><td align='right'>{need.quantity}{need.unit}"
+                    f"</td><td>&nbsp;{mark}</td></tr>"
+                )
             parts.append(self.tr("必备设备核对：") + "<table>" + "".join(rows) + "</table>")
         self.detail.setText("<br>".join(parts))
-        self.photos.set_photos(centre_svc.list_photos(space_id=line.space.id) if line.space
-                               else [])
+        self.photos.set_photos(centre_svc.list_photos(space_id=line.space.id) if line.space else [])
 
 
 @dataclass(frozen=True)
@@ -244,19 +278,38 @@ class EquipmentPage(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.model = ColouredRowsModel([
-            Column(self.tr("用房"), lambda r: r.item_name if isinstance(r, GapLine) else r.space_name),
-            Column(self.tr("设备"), lambda r: r.gap.equipment if isinstance(r, GapLine) else r.name),
-            Column(self.tr("数量"), self._quantity, _RIGHT),
-            Column(self.tr("状况"), lambda r: self.tr("缺少") if isinstance(r, GapLine)
-                   else r.condition_name),
-            Column(self.tr("资产编号"), lambda r: "" if isinstance(r, GapLine) else r.asset_tag),
-            Column(self.tr("购置日期"), lambda r: "" if isinstance(r, GapLine)
-                   else (r.purchase_date or "")),
-            Column(self.tr("价值（元）"), lambda r: "" if isinstance(r, GapLine) or r.value is None
-                   else f"{r.value:,.2f}", _RIGHT),
-            Column(self.tr("备注"), lambda r: "" if isinstance(r, GapLine) else r.notes),
-        ], self._colour)
+        self.model = ColouredRowsModel(
+            [
+                Column(
+                    self.tr("用房"),
+                    lambda r: r.item_name if isinstance(r, GapLine) else r.space_name,
+                ),
+                Column(
+                    self.tr("设备"), lambda r: r.gap.equipment if isinstance(r, GapLine) else r.name
+                ),
+                Column(self.tr("数量"), self._quantity, _RIGHT),
+                Column(
+                    self.tr("状况"),
+                    lambda r: self.tr("缺少") if isinstance(r, GapLine) else r.condition_name,
+                ),
+                Column(
+                    self.tr("资产编号"), lambda r: "" if isinstance(r, GapLine) else r.asset_tag
+                ),
+                Column(
+                    self.tr("购置日期"),
+                    lambda r: "" if isinstance(r, GapLine) else (r.purchase_date or ""),
+                ),
+                Column(
+                    self.tr("价值（元）"),
+                    lambda r: (
+                        "" if isinstance(r, GapLine) or r.value is None else f"{r.value:,.2f}"
+                    ),
+                    _RIGHT,
+                ),
+                Column(self.tr("备注"), lambda r: "" if isinstance(r, GapLine) else r.notes),
+            ],
+            self._colour,
+        )
         self.table = table_view("equipment_table", self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit_equipment.emit())
         self.show_gaps = QCheckBox(self.tr("同时列出缺少的必备设备(&G)"))
@@ -266,7 +319,9 @@ class EquipmentPage(QWidget):
         self.buttons = [
             button(self.tr("登记设备…"), self.add_equipment.emit, "add_equipment", "Ctrl+Shift+N"),
             button(self.tr("修改…"), self.edit_equipment.emit, "edit_equipment", "双击"),
-            button(self.tr("注销设备…"), self.dispose_equipment.emit, "dispose_equipment", "Delete"),
+            button(
+                self.tr("注销设备…"), self.dispose_equipment.emit, "dispose_equipment", "Delete"
+            ),
         ]
         row = QHBoxLayout()
         for b in self.buttons:
@@ -299,10 +354,12 @@ class EquipmentPage(QWidget):
             space = next((s.id for s in a.spaces if s.status != "missing"), None)
             self._gaps += [GapLine(a.item.name, space, g) for g in a.equipment_gaps]
         value = sum((r.value for r in rows if r.value is not None), start=0)
-        self.total.setText(self.tr("共 %1 项，%2 件，价值 %3 元")
-                           .replace("%1", str(len(rows)))
-                           .replace("%2", str(sum(r.quantity for r in rows)))
-                           .replace("%3", f"{value:,.2f}"))
+        self.total.setText(
+            self.tr("共 %1 项，%2 件，价值 %3 元")
+            .replace("%1", str(len(rows)))
+            .replace("%2", str(sum(r.quantity for r in rows)))
+            .replace("%3", f"{value:,.2f}")
+        )
         self._fill()
 
     def _fill(self) -> None:
@@ -325,25 +382,31 @@ class InspectionsPage(QWidget):
         self.centre_id: int | None = None
         self.spaces: list[SpaceRow] = []
         self.today = clock.today
-        self.model = ColouredRowsModel([
-            Column(self.tr("检查日期"), lambda r: r.inspected_on),
-            Column(self.tr("检查人"), lambda r: r.inspector),
-            Column(self.tr("检查内容"), lambda r: r.notes),
-            Column(self.tr("发现"), lambda r: r.findings, _RIGHT),
-            Column(self.tr("隐患"), lambda r: r.hazards, _RIGHT),
-            Column(self.tr("未整改"), lambda r: r.open_hazards or "", _RIGHT),
-        ], lambda r: RED if r.open_hazards else None)
+        self.model = ColouredRowsModel(
+            [
+                Column(self.tr("检查日期"), lambda r: r.inspected_on),
+                Column(self.tr("检查人"), lambda r: r.inspector),
+                Column(self.tr("检查内容"), lambda r: r.notes),
+                Column(self.tr("发现"), lambda r: r.findings, _RIGHT),
+                Column(self.tr("隐患"), lambda r: r.hazards, _RIGHT),
+                Column(self.tr("未整改"), lambda r: r.open_hazards or "", _RIGHT),
+            ],
+            lambda r: RED if r.open_hazards else None,
+        )
         self.table = table_view("inspections_table", self.model)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_findings())
-        self.findings = ColouredRowsModel([
-            Column(self.tr("状态"), lambda f: f.state_name),
-            Column(self.tr("类别"), lambda f: f.category_name),
-            Column(self.tr("位置"), lambda f: f.space_name),
-            Column(self.tr("情况"), lambda f: f.description),
-            Column(self.tr("整改期限"), lambda f: f.deadline or ""),
-            Column(self.tr("责任人"), lambda f: f.responsible),
-            Column(self.tr("整改日期"), lambda f: f.fixed_on or ""),
-        ], lambda f: {"overdue": RED, "open": AMBER, "fixed": GREEN}.get(f.state))
+        self.findings = ColouredRowsModel(
+            [
+                Column(self.tr("状态"), lambda f: f.state_name),
+                Column(self.tr("类别"), lambda f: f.category_name),
+                Column(self.tr("位置"), lambda f: f.space_name),
+                Column(self.tr("情况"), lambda f: f.description),
+                Column(self.tr("整改期限"), lambda f: f.deadline or ""),
+                Column(self.tr("责任人"), lambda f: f.responsible),
+                Column(self.tr("整改日期"), lambda f: f.fixed_on or ""),
+            ],
+            lambda f: {"overdue": RED, "open": AMBER, "fixed": GREEN}.get(f.state),
+        )
         self.findings_table = table_view("findings_table", self.findings)
         self.buttons = [
             button(self.tr("登记检查(&I)…"), self.record.emit, "record_inspection", "Ctrl+I"),
@@ -384,8 +447,9 @@ class InspectionsPage(QWidget):
         if current is None:
             inform(self, self.tr("补充发现"), self.tr("请先选择一次检查。"))
             return
-        if run_modal(AddFindingDialog(self.user, current.id, current.inspected_on, self.spaces,
-                            self)):
+        if run_modal(
+            AddFindingDialog(self.user, current.id, current.inspected_on, self.spaces, self)
+        ):
             self.changed.emit()
 
     def _reason(self, title: str, prompt: str) -> str | None:
@@ -402,9 +466,12 @@ class InspectionsPage(QWidget):
         if finding is None:
             inform(self, self.tr("作废发现"), self.tr("请先在下方选择一条发现。"))
             return
-        reason = self._reason(self.tr("作废发现"),
-                              self.tr("作废“%1”？记录会保留但不再统计。\n作废原因：")
-                              .replace("%1", finding.description[:30]))
+        reason = self._reason(
+            self.tr("作废发现"),
+            self.tr("作废“%1”？记录会保留但不再统计。\n作废原因：").replace(
+                "%1", finding.description[:30]
+            ),
+        )
         if reason is None:
             return
         try:
@@ -419,9 +486,12 @@ class InspectionsPage(QWidget):
         if current is None:
             inform(self, self.tr("作废检查记录"), self.tr("请先选择一次检查。"))
             return
-        reason = self._reason(self.tr("作废检查记录"),
-                              self.tr("作废%1的检查记录及其全部发现？记录会保留但不再统计。\n作废原因：")
-                              .replace("%1", str(current.inspected_on)))
+        reason = self._reason(
+            self.tr("作废检查记录"),
+            self.tr("作废%1的检查记录及其全部发现？记录会保留但不再统计。\n作废原因：").replace(
+                "%1", str(current.inspected_on)
+            ),
+        )
         if reason is None:
             return
         try:

@@ -60,17 +60,25 @@ class CentreDialog(DiscardGuard, FormDialog):
         form.addRow(self.tr("名称："), self.name)
         form.addRow(self.tr("地址："), self.address)
         form.addRow(self.tr("服务的小区："), self.compounds)
-        form.addRow("", QLabel(self.tr("（都不勾选表示服务全部小区；面积要求按这些小区的户数计算）")))
+        form.addRow(
+            "", QLabel(self.tr("（都不勾选表示服务全部小区；面积要求按这些小区的户数计算）"))
+        )
         form.addRow(self.tr("备注："), self.notes)
 
     def chosen_compounds(self) -> list[int]:
-        return [self.compounds.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.compounds.count())
-                if self.compounds.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.compounds.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.compounds.count())
+            if self.compounds.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def save(self) -> None:
-        args = (self.name.text(), self.address.text(), self.chosen_compounds(),
-                self.notes.toPlainText())
+        args = (
+            self.name.text(),
+            self.address.text(),
+            self.chosen_compounds(),
+            self.notes.toPlainText(),
+        )
         if self.centre is None:
             self.saved = create_centre(self.user, *args)
         else:
@@ -82,9 +90,15 @@ class SpaceDialog(DiscardGuard, FormDialog):
 
     NOT_IN_STANDARD = ""
 
-    def __init__(self, user: User, centre_id: int, standard: Standard,
-                 space: SpaceRow | None = None, item_code: str | None = None,
-                 parent=None) -> None:
+    def __init__(
+        self,
+        user: User,
+        centre_id: int,
+        standard: Standard,
+        space: SpaceRow | None = None,
+        item_code: str | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.centre_id = centre_id
@@ -145,8 +159,12 @@ class SpaceDialog(DiscardGuard, FormDialog):
             self.outdoor.setChecked(space.outdoor)
             self.notes.setPlainText(space.notes)
         else:
-            self._select(self.item, item_code if item_code is not None else
-                         (standard.items[0].code if standard.items else ""))
+            self._select(
+                self.item,
+                item_code
+                if item_code is not None
+                else (standard.items[0].code if standard.items else ""),
+            )
             self._item_changed()
         self._status_changed()
 
@@ -178,13 +196,21 @@ class SpaceDialog(DiscardGuard, FormDialog):
         except ValueError:
             raise Invalid(self.tr("面积须为数字（平方米）。"), self.area) from None
         self.saved = save_space(
-            self.user, self.centre_id, self.space.id if self.space else None,
-            name=self.name.text(), item_code=self.item.currentData(),
-            status=self.status.currentData(), area=area, location=self.location.text(),
+            self.user,
+            self.centre_id,
+            self.space.id if self.space else None,
+            name=self.name.text(),
+            item_code=self.item.currentData(),
+            status=self.status.currentData(),
+            area=area,
+            location=self.location.text(),
             shared_with=self.shared_with.text() if self.shared_with.isEnabled() else "",
-            resident_use=self.resident_use.isChecked(), outdoor=self.outdoor.isChecked(),
-            notes=self.notes.toPlainText())
+            resident_use=self.resident_use.isChecked(),
+            outdoor=self.outdoor.isChecked(),
+            notes=self.notes.toPlainText(),
+        )
         self.space = self.saved  # a failed photo below must not make a second space
         if self.photos.paths:
-            add_photos(self.user, self.photos.paths, space_id=self.saved.id,
-                       caption=self.saved.name)
+            add_photos(
+                self.user, self.photos.paths, space_id=self.saved.id, caption=self.saved.name
+            )

@@ -54,8 +54,9 @@ class ItemDialog(DiscardGuard, FormDialog):
 
     errors = (ValueError,)  # a minimum area that is not a number
 
-    def __init__(self, user: User, standard_id: int, item: StandardItem | None = None,
-                 parent=None) -> None:
+    def __init__(
+        self, user: User, standard_id: int, item: StandardItem | None = None, parent=None
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.standard_id = standard_id
@@ -71,17 +72,21 @@ class ItemDialog(DiscardGuard, FormDialog):
             self.kind.addItem(self.tr(label), code)
         if item:
             self.kind.setCurrentIndex(max(self.kind.findData(item.kind), 0))
-        self.min_area = QLineEdit("" if not item or item.min_area is None
-                                  else format_area(item.min_area))
+        self.min_area = QLineEdit(
+            "" if not item or item.min_area is None else format_area(item.min_area)
+        )
         self.min_area.setObjectName("item_min_area")
         self.min_area.setValidator(QDoubleValidator(0.0, 100000.0, 1, self.min_area))
         self.min_area.setPlaceholderText(self.tr("平方米；不要求面积可不填"))
         self.resident_use = QCheckBox(self.tr("居民活动用房"))
         self.resident_use.setChecked(bool(item and item.resident_use))
-        self.equipment = QPlainTextEdit(standards.format_equipment_lines(item.equipment)
-                                        if item else "")
+        self.equipment = QPlainTextEdit(
+            standards.format_equipment_lines(item.equipment) if item else ""
+        )
         self.equipment.setObjectName("item_equipment")
-        self.equipment.setPlaceholderText(self.tr("每行一项：名称 数量单位，例如\n办公桌 2张\n灭火器 2具"))
+        self.equipment.setPlaceholderText(
+            self.tr("每行一项：名称 数量单位，例如\n办公桌 2张\n灭火器 2具")
+        )
         self.notes = QLineEdit(item.notes if item else "")
         form = self.form
         form.addRow(self.tr("名称(&N)："), self.name)
@@ -93,9 +98,14 @@ class ItemDialog(DiscardGuard, FormDialog):
 
     def save(self) -> None:
         equipment = standards.parse_equipment_lines(self.equipment.toPlainText())
-        args = dict(name=self.name.text(), kind=self.kind.currentData(),
-                    min_area=_float(self.min_area), equipment=equipment,
-                    resident_use=self.resident_use.isChecked(), notes=self.notes.text())
+        args = dict(
+            name=self.name.text(),
+            kind=self.kind.currentData(),
+            min_area=_float(self.min_area),
+            equipment=equipment,
+            resident_use=self.resident_use.isChecked(),
+            notes=self.notes.text(),
+        )
         if self.item is None:
             standards.add_item(self.user, self.standard_id, **args)
         else:
@@ -120,22 +130,26 @@ class StandardDialog(QDialog):
         self.save_rule = QPushButton(self.tr("保存参数(&V)"))
         self.save_rule.clicked.connect(self.save_parameters)
         rule = QHBoxLayout()
-        for label, widget, unit in [(self.tr("每百户不少于"), self.per_100, self.tr("m²，总面积不少于")),
-                                    (None, self.min_total, self.tr("m²，居民活动用房不少于")),
-                                    (None, self.share, "%")]:
+        for label, widget, unit in [
+            (self.tr("每百户不少于"), self.per_100, self.tr("m²，总面积不少于")),
+            (None, self.min_total, self.tr("m²，居民活动用房不少于")),
+            (None, self.share, "%"),
+        ]:
             if label:
                 rule.addWidget(QLabel(label))
             rule.addWidget(widget)
             rule.addWidget(QLabel(unit))
         rule.addStretch()
         rule.addWidget(self.save_rule)
-        self.model = RowsTableModel([
-            Column(self.tr("项目"), lambda i: i.name),
-            Column(self.tr("类别"), lambda i: i.kind_name),
-            Column(self.tr("最低面积（m²）"), lambda i: format_area(i.min_area), _RIGHT),
-            Column(self.tr("居民活动"), lambda i: self.tr("是") if i.resident_use else ""),
-            Column(self.tr("必备设备"), lambda i: "、".join(e.label() for e in i.equipment)),
-        ])
+        self.model = RowsTableModel(
+            [
+                Column(self.tr("项目"), lambda i: i.name),
+                Column(self.tr("类别"), lambda i: i.kind_name),
+                Column(self.tr("最低面积（m²）"), lambda i: format_area(i.min_area), _RIGHT),
+                Column(self.tr("居民活动"), lambda i: self.tr("是") if i.resident_use else ""),
+                Column(self.tr("必备设备"), lambda i: "、".join(e.label() for e in i.equipment)),
+            ]
+        )
         self.table = QTableView()
         self.table.setObjectName("standard_items")
         self.table.setModel(self.model)
@@ -212,9 +226,13 @@ class StandardDialog(QDialog):
         try:
             share = _float(self.share)
             standards.update_rule(
-                self.user, self.standard.id, name=self.name.text(),
-                per_100_households=_float(self.per_100), min_total_area=_float(self.min_total),
-                resident_share=None if share is None else share / 100)
+                self.user,
+                self.standard.id,
+                name=self.name.text(),
+                per_100_households=_float(self.per_100),
+                min_total_area=_float(self.min_total),
+                resident_share=None if share is None else share / 100,
+            )
         except (StandardError, PermissionDenied, ValueError) as exc:
             self.error.setText(str(exc))
             return
@@ -226,8 +244,11 @@ class StandardDialog(QDialog):
 
     def edit_item(self) -> None:
         item = self._selected()
-        if item is not None and self.may_edit and run_modal(ItemDialog(self.user, self.standard.id, item,
-                                                             self)):
+        if (
+            item is not None
+            and self.may_edit
+            and run_modal(ItemDialog(self.user, self.standard.id, item, self))
+        ):
             self._done()
 
     def remove_item(self) -> None:
@@ -235,9 +256,13 @@ class StandardDialog(QDialog):
         if item is None:
             return
         if not confirm(
-                self, self.tr("移除项目"),
-                self.tr("从标准中移除“%1”？\n已登记的对应用房不会删除，将列为“标准以外的用房”。")
-                .replace("%1", item.name), default_no=False):
+            self,
+            self.tr("移除项目"),
+            self.tr(
+                "从标准中移除“%1”？\n已登记的对应用房不会删除，将列为“标准以外的用房”。"
+            ).replace("%1", item.name),
+            default_no=False,
+        ):
             return
         try:
             standards.remove_item(self.user, item.id)
@@ -248,13 +273,18 @@ class StandardDialog(QDialog):
 
     def _confirm_replace(self, what: str) -> bool:
         return confirm(
-            self, self.tr("更换标准"),
-            self.tr("用“%1”替换当前标准？\n当前标准会保留在数据库中（停用），各中心将按新标准重新评定。")
-            .replace("%1", what), default_no=False)
+            self,
+            self.tr("更换标准"),
+            self.tr(
+                "用“%1”替换当前标准？\n当前标准会保留在数据库中（停用），各中心将按新标准重新评定。"
+            ).replace("%1", what),
+            default_no=False,
+        )
 
     def load_template(self) -> None:
-        path = open_file(self, self.tr("载入标准模板"), str(Path.home()),
-                         self.tr("标准模板 (*.json)"))
+        path = open_file(
+            self, self.tr("载入标准模板"), str(Path.home()), self.tr("标准模板 (*.json)")
+        )
         if path is None or not self._confirm_replace(path.name):
             return
         try:
@@ -276,8 +306,11 @@ class StandardDialog(QDialog):
 
     def export_template(self) -> None:
         chosen = save_file(
-            self, self.tr("导出标准模板"), str(Path.home() / f"{self.standard.name}.json"),
-            self.tr("标准模板 (*.json)"))
+            self,
+            self.tr("导出标准模板"),
+            str(Path.home() / f"{self.standard.name}.json"),
+            self.tr("标准模板 (*.json)"),
+        )
         if chosen is None:
             return
         path = str(chosen)

@@ -78,23 +78,36 @@ class FacilitiesTab(QWidget):
         top.addWidget(self.new_centre_button)
         top.addStretch()
         top.addWidget(button(self.tr("建设标准(&S)…"), self.edit_standard, "edit_standard"))
-        self.print_button = button(self.tr("打印达标报告(&Y)…"), self.print_report, "print_report",
-                                   "Ctrl+P")
+        self.print_button = button(
+            self.tr("打印达标报告(&Y)…"), self.print_report, "print_report", "Ctrl+P"
+        )
         top.addWidget(self.print_button)
 
         self.summary = SummaryPanel()
 
-        self.hazard_model = ColouredRowsModel([
-            Column(self.tr("状态"), lambda h: h.state_name + (
-                self.tr("（%1天）").replace("%1", str(h.days_overdue)) if h.days_overdue else "")),
-            Column(self.tr("类别"), lambda h: h.category_name),
-            Column(self.tr("位置"), lambda h: h.space_name),
-            Column(self.tr("情况"), lambda h: h.description),
-            Column(self.tr("发现日期"), lambda h: h.inspected_on),
-            Column(self.tr("整改期限"), lambda h: h.deadline or ""),
-            Column(self.tr("责任人"), lambda h: h.responsible),
-            Column(self.tr("整改日期"), lambda h: h.fixed_on or ""),
-        ], lambda h: {"overdue": RED, "open": AMBER, "fixed": GREEN}.get(h.state))
+        self.hazard_model = ColouredRowsModel(
+            [
+                Column(
+                    self.tr("状态"),
+                    lambda h: (
+                        h.state_name
+                        + (
+                            self.tr("（%1天）").replace("%1", str(h.days_overdue))
+                            if h.days_overdue
+                            else ""
+                        )
+                    ),
+                ),
+                Column(self.tr("类别"), lambda h: h.category_name),
+                Column(self.tr("位置"), lambda h: h.space_name),
+                Column(self.tr("情况"), lambda h: h.description),
+                Column(self.tr("发现日期"), lambda h: h.inspected_on),
+                Column(self.tr("整改期限"), lambda h: h.deadline or ""),
+                Column(self.tr("责任人"), lambda h: h.responsible),
+                Column(self.tr("整改日期"), lambda h: h.fixed_on or ""),
+            ],
+            lambda h: {"overdue": RED, "open": AMBER, "fixed": GREEN}.get(h.state),
+        )
         self.hazards = table_view("hazards_table", self.hazard_model)
         self.hazards.selectionModel().selectionChanged.connect(lambda *_: self._hazard_photos())
         self.hazards.doubleClicked.connect(lambda _i: self.close_hazard())
@@ -104,10 +117,12 @@ class FacilitiesTab(QWidget):
         self.show_fixed = QCheckBox(self.tr("显示已整改的隐患(&X)"))
         self.show_fixed.setObjectName("show_fixed")
         self.show_fixed.toggled.connect(lambda _on: self._fill_hazards())
-        self.close_button = button(self.tr("整改销号(&Z)…"), self.close_hazard, "close_hazard",
-                                   "Ctrl+Shift+F / 双击")
-        self.record_button = button(self.tr("登记检查(&I)…"), self.record_inspection,
-                                    "record_inspection_top", "Ctrl+I")
+        self.close_button = button(
+            self.tr("整改销号(&Z)…"), self.close_hazard, "close_hazard", "Ctrl+Shift+F / 双击"
+        )
+        self.record_button = button(
+            self.tr("登记检查(&I)…"), self.record_inspection, "record_inspection_top", "Ctrl+I"
+        )
         hazard_buttons = QHBoxLayout()
         hazard_buttons.addWidget(self.record_button)
         hazard_buttons.addWidget(self.close_button)
@@ -157,15 +172,23 @@ class FacilitiesTab(QWidget):
             self.spaces_page.photos.remover = self.remove_photo
             self.hazard_photos.remover = self.remove_photo
         self.edit_widgets: list[QPushButton] = [
-            self.centre_button, self.new_centre_button, self.close_button, self.record_button,
-            *self.spaces_page.buttons, *self.equipment_page.buttons,
-            *self.inspections_page.buttons]
+            self.centre_button,
+            self.new_centre_button,
+            self.close_button,
+            self.record_button,
+            *self.spaces_page.buttons,
+            *self.equipment_page.buttons,
+            *self.inspections_page.buttons,
+        ]
         for widget in self.edit_widgets:
             widget.setEnabled(may_edit)
         bindings: list[tuple[str | QKeySequence.StandardKey, Callable[[], object]]] = [
-            ("Ctrl+N", self.add_space), ("Ctrl+E", self.edit_space),
-            ("Ctrl+Shift+N", self.add_equipment), ("Ctrl+I", self.record_inspection),
-            ("Ctrl+Shift+F", self.close_hazard), ("Ctrl+P", self.print_report),
+            ("Ctrl+N", self.add_space),
+            ("Ctrl+E", self.edit_space),
+            ("Ctrl+Shift+N", self.add_equipment),
+            ("Ctrl+I", self.record_inspection),
+            ("Ctrl+Shift+F", self.close_hazard),
+            ("Ctrl+P", self.print_report),
             (QKeySequence.StandardKey.Delete, self.delete_selected),
         ]
         for keys, slot in bindings:
@@ -193,14 +216,28 @@ class FacilitiesTab(QWidget):
     def reload(self) -> None:
         centre_id = self.centre_id()
         has_centre = centre_id is not None
-        for widget in (self.centre_button, self.print_button, self.pages, self.close_button,
-                       self.record_button):
-            widget.setEnabled(has_centre and (widget in (self.print_button, self.pages)
-                                              or can(self.user, Perm.FACILITIES_EDIT)))
+        for widget in (
+            self.centre_button,
+            self.print_button,
+            self.pages,
+            self.close_button,
+            self.record_button,
+        ):
+            widget.setEnabled(
+                has_centre
+                and (
+                    widget in (self.print_button, self.pages)
+                    or can(self.user, Perm.FACILITIES_EDIT)
+                )
+            )
         if centre_id is None:
             self.result = None
-            self.summary.show_empty(self.tr("尚未登记服务中心：点击“新建中心”登记本社区的综合服务中心，"
-                                            "再按建设标准逐项登记用房、设备和安全检查。"))
+            self.summary.show_empty(
+                self.tr(
+                    "尚未登记服务中心：点击“新建中心”登记本社区的综合服务中心，"
+                    "再按建设标准逐项登记用房、设备和安全检查。"
+                )
+            )
             self.hazard_model.set_rows([])
             return
         self.result = assess(centre_id, today=self.today())
@@ -212,8 +249,13 @@ class FacilitiesTab(QWidget):
 
     def _fill_hazards(self) -> None:
         centre_id = self.centre_id()
-        rows = [] if centre_id is None else inspections.hazards(
-            centre_id, include_fixed=self.show_fixed.isChecked(), today=self.today())
+        rows = (
+            []
+            if centre_id is None
+            else inspections.hazards(
+                centre_id, include_fixed=self.show_fixed.isChecked(), today=self.today()
+            )
+        )
         current = selected(self.hazards)
         self.hazard_model.set_rows(rows)
         self.hazards.resizeColumnsToContents()
@@ -225,8 +267,9 @@ class FacilitiesTab(QWidget):
 
     def _hazard_photos(self) -> None:
         hazard = selected(self.hazards)
-        self.hazard_photos.set_photos(centre_svc.list_photos(finding_id=hazard.id) if hazard
-                                      else [])
+        self.hazard_photos.set_photos(
+            centre_svc.list_photos(finding_id=hazard.id) if hazard else []
+        )
 
     def _spaces(self) -> list:
         centre_id = self.centre_id()
@@ -248,8 +291,9 @@ class FacilitiesTab(QWidget):
         from ui.facilities.space_dialog import CentreDialog
 
         centre_id = self.centre_id()
-        if centre_id is not None and run_modal(CentreDialog(self.user, centre_svc.get_centre(centre_id),
-                                                  self)):
+        if centre_id is not None and run_modal(
+            CentreDialog(self.user, centre_svc.get_centre(centre_id), self)
+        ):
             self.refresh()
 
     def edit_standard(self) -> None:
@@ -291,9 +335,12 @@ class FacilitiesTab(QWidget):
         if line is None or line.space is None:
             return
         reason = ask_text(
-            self, self.tr("停用用房"),
-            self.tr("停用“%1”？它和其中的设备将不再列出（记录保留）。\n原因（例如：退还出租方、拆除）：")
-            .replace("%1", line.space.name))
+            self,
+            self.tr("停用用房"),
+            self.tr(
+                "停用“%1”？它和其中的设备将不再列出（记录保留）。\n原因（例如：退还出租方、拆除）："
+            ).replace("%1", line.space.name),
+        )
         if reason is None:
             return
         try:
@@ -312,16 +359,25 @@ class FacilitiesTab(QWidget):
         if not paths:
             return
         try:
-            centre_svc.add_photos(self.user, paths, space_id=line.space.id,
-                                  caption=line.space.name, taken_on=self.today())
+            centre_svc.add_photos(
+                self.user,
+                paths,
+                space_id=line.space.id,
+                caption=line.space.name,
+                taken_on=self.today(),
+            )
         except (FacilityError, PermissionDenied) as exc:
             self._fail(self.tr("添加照片"), exc)
             return
         self.reload()
 
     def remove_photo(self, photo) -> bool:
-        if not confirm(self, self.tr("移除照片"),
-                       self.tr("移除这张照片？它不再显示和打印（文件和记录保留）。"), default_no=False):
+        if not confirm(
+            self,
+            self.tr("移除照片"),
+            self.tr("移除这张照片？它不再显示和打印（文件和记录保留）。"),
+            default_no=False,
+        ):
             return False
         try:
             centre_svc.remove_photo(self.user, photo.id)
@@ -365,9 +421,14 @@ class FacilitiesTab(QWidget):
         if current is None or isinstance(current, GapLine):
             return
         reason = ask_text(
-            self, self.tr("注销设备"),
-            self.tr("注销“%1”（%2件）？它将不再计入设备台账（记录保留）。\n原因（例如：报废、丢失、移交）：")
-            .replace("%1", current.name).replace("%2", str(current.quantity)))
+            self,
+            self.tr("注销设备"),
+            self.tr(
+                "注销“%1”（%2件）？它将不再计入设备台账（记录保留）。\n原因（例如：报废、丢失、移交）："
+            )
+            .replace("%1", current.name)
+            .replace("%2", str(current.quantity)),
+        )
         if reason is None:
             return
         try:
@@ -403,8 +464,11 @@ class FacilitiesTab(QWidget):
             inform(self, self.tr("整改销号"), self.tr("请先在隐患列表中选择一条隐患。"))
             return
         if hazard.state == "fixed":
-            inform(self, self.tr("整改销号"),
-                   self.tr("该隐患已于%1整改销号。").replace("%1", str(hazard.fixed_on)))
+            inform(
+                self,
+                self.tr("整改销号"),
+                self.tr("该隐患已于%1整改销号。").replace("%1", str(hazard.fixed_on)),
+            )
             return
         if run_modal(CloseHazardDialog(self.user, hazard, self.today(), self)):
             self.reload()

@@ -53,15 +53,17 @@ def error_label() -> QLabel:
 
 def pick_photos(parent: QWidget, title: str) -> list[Path]:
     """Ask for photo files (JPG or PNG); an empty list when cancelled."""
-    return open_files(parent, title, str(Path.home()),
-                      parent.tr("照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)"))
+    return open_files(
+        parent, title, str(Path.home()), parent.tr("照片 (*.jpg *.jpeg *.png *.JPG *.JPEG *.PNG)")
+    )
 
 
 class ColouredRowsModel(RowsTableModel):
     """RowsTableModel whose text colour comes from the row (e.g. red for overdue)."""
 
-    def __init__(self, columns: Sequence[Column], colour: Callable[[Any], str | None],
-                 parent=None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], colour: Callable[[Any], str | None], parent=None
+    ) -> None:
         super().__init__(columns, parent=parent)
         self._colour = colour
 
@@ -116,8 +118,13 @@ class PendingPhotos(QWidget):
 class PhotoViewer(QDialog):
     """A photo at a readable size; with *remover*, a button that takes it off the record."""
 
-    def __init__(self, photo: PhotoRow, title: str, parent=None,
-                 remover: Callable[[PhotoRow], bool] | None = None) -> None:
+    def __init__(
+        self,
+        photo: PhotoRow,
+        title: str,
+        parent=None,
+        remover: Callable[[PhotoRow], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         label = QLabel()
@@ -125,14 +132,21 @@ class PhotoViewer(QDialog):
         if pixmap.isNull():
             label.setText(self.tr("照片文件缺失：%1").replace("%1", str(photo.file)))
         else:
-            label.setPixmap(pixmap.scaled(900, 650, Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.SmoothTransformation))
+            label.setPixmap(
+                pixmap.scaled(
+                    900,
+                    650,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
         caption = QLabel(photo.caption or photo.purpose_name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         if remover is not None:
-            remove = buttons.addButton(self.tr("移除此照片…"),
-                                       QDialogButtonBox.ButtonRole.DestructiveRole)
+            remove = buttons.addButton(
+                self.tr("移除此照片…"), QDialogButtonBox.ButtonRole.DestructiveRole
+            )
 
             def remove_and_close() -> None:
                 if remover(photo):
@@ -188,8 +202,11 @@ class PhotoStrip(QScrollArea):
             if pixmap.isNull():
                 thumb.setText(self.tr("文件缺失"))
             else:
-                thumb.setPixmap(pixmap.scaledToHeight(self.thumb_height,
-                                                      Qt.TransformationMode.SmoothTransformation))
+                thumb.setPixmap(
+                    pixmap.scaledToHeight(
+                        self.thumb_height, Qt.TransformationMode.SmoothTransformation
+                    )
+                )
             thumb.setToolTip(photo.caption or photo.purpose_name)
             thumb.setCursor(Qt.CursorShape.PointingHandCursor)
             thumb.clicked.connect(lambda p=photo: self.open(p))
@@ -251,29 +268,38 @@ class SummaryPanel(QWidget):
         missing = [a.item.name for a in r.missing_items]
         self.items.show_value(
             f"{r.items_meeting} / {r.items_total}",
-            self.tr("缺失：%1").replace("%1", "、".join(missing)) if missing
+            self.tr("缺失：%1").replace("%1", "、".join(missing))
+            if missing
             else self.tr("没有缺失的项目"),
-            GREEN if r.items_meeting == r.items_total else (RED if missing else AMBER))
+            GREEN if r.items_meeting == r.items_total else (RED if missing else AMBER),
+        )
         a = r.area
         self.area.show_value(
             f"{format_area(a.actual)} / {format_area(a.required)}",
-            self.tr("缺口 %1 m²（%2 户）").replace("%1", format_area(a.gap))
-            .replace("%2", f"{a.households:,}") if a.gap > 0
+            self.tr("缺口 %1 m²（%2 户）")
+            .replace("%1", format_area(a.gap))
+            .replace("%2", f"{a.households:,}")
+            if a.gap > 0
             else self.tr("达到要求（%1 户）").replace("%1", f"{a.households:,}"),
-            RED if a.gap > 0 else GREEN)
+            RED if a.gap > 0 else GREEN,
+        )
         self.share.show_value(
             f"{a.resident_share * 100:.0f}%",
             self.tr("要求不低于 %1%").replace("%1", f"{a.resident_share_required * 100:.0f}"),
-            GREEN if a.resident_share >= a.resident_share_required else RED)
+            GREEN if a.resident_share >= a.resident_share_required else RED,
+        )
         self.equipment.show_value(
             self.tr("%1 项").replace("%1", str(r.missing_equipment_count)),
             self.tr("按标准的设备清单核对（含缺失用房）"),
-            GREEN if r.missing_equipment_count == 0 else AMBER)
+            GREEN if r.missing_equipment_count == 0 else AMBER,
+        )
         self.hazards.show_value(
             self.tr("%1 处").replace("%1", str(r.open_hazards)),
-            self.tr("其中逾期 %1 处").replace("%1", str(r.overdue_hazards)) if r.overdue_hazards
+            self.tr("其中逾期 %1 处").replace("%1", str(r.overdue_hazards))
+            if r.overdue_hazards
             else self.tr("没有逾期的隐患"),
-            RED if r.overdue_hazards else (AMBER if r.open_hazards else GREEN))
+            RED if r.overdue_hazards else (AMBER if r.open_hazards else GREEN),
+        )
         self.standard.setText(self.tr("对照标准：%1").replace("%1", r.standard.name))
 
     def show_empty(self, message: str) -> None:

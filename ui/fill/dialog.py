@@ -88,19 +88,22 @@ class FillDialog(QDialog):
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.templates_model = RowsTableModel([
-            Column(self.tr("名称"), lambda t: t.name),
-            Column(self.tr("部门"), lambda t: t.department),
-            Column(self.tr("名单"), lambda t: t.list_name or self.tr("（未选名单）")),
-            Column(self.tr("生成次数"), lambda t: t.runs, _RIGHT),
-            Column(self.tr("上次生成"), lambda t: _when(t.last_run)),
-        ])
+        self.templates_model = RowsTableModel(
+            [
+                Column(self.tr("名称"), lambda t: t.name),
+                Column(self.tr("部门"), lambda t: t.department),
+                Column(self.tr("名单"), lambda t: t.list_name or self.tr("（未选名单）")),
+                Column(self.tr("生成次数"), lambda t: t.runs, _RIGHT),
+                Column(self.tr("上次生成"), lambda t: _when(t.last_run)),
+            ]
+        )
         self.templates = _table("fill_templates", self.templates_model)
         char = self.fontMetrics().horizontalAdvance("中")
         for column, chars in enumerate([14, 5, 14, 4]):
             self.templates.horizontalHeader().resizeSection(column, chars * char + 16)
         self.templates.selectionModel().currentRowChanged.connect(
-            lambda _c, _p: self._template_chosen())
+            lambda _c, _p: self._template_chosen()
+        )
         self.templates.activated.connect(lambda _i: self.change())
 
         self.preview_label = QLabel()
@@ -126,7 +129,12 @@ class FillDialog(QDialog):
             ("new", "新建模板…(Ctrl+N)", self.new, "选择部门发来的 Excel 表格，对应好每一列"),
             ("change", "修改…(Enter)", self.change, "修改所选模板的名单、排序和每一列的填充内容"),
             ("fill", "生成…(Ctrl+G)", self.generate, "按所选模板用当前户籍信息生成部门的表格"),
-            ("print", "打印…(Ctrl+P)", self.print_pdf, "把所选模板的名单生成 PDF，供需要纸质表的部门"),
+            (
+                "print",
+                "打印…(Ctrl+P)",
+                self.print_pdf,
+                "把所选模板的名单生成 PDF，供需要纸质表的部门",
+            ),
             ("lists", "名单…(Ctrl+L)", self.open_lists, "按条件挑选居民，保存为名单"),
             ("archive", "停用", self.archive, "停用所选模板（记录保留）"),
         ]:
@@ -148,15 +156,20 @@ class FillDialog(QDialog):
         page_layout.addLayout(row)
         page_layout.addWidget(splitter, 1)
 
-        self.history_model = RowsTableModel([
-            Column(self.tr("时间"), lambda r: _when(r.made_at)),
-            Column(self.tr("模板"), lambda r: r.template),
-            Column(self.tr("部门"), lambda r: r.department),
-            Column(self.tr("行数"), lambda r: r.rows, _RIGHT),
-            Column(self.tr("报送对象"), lambda r: r.recipient),
-            Column(self.tr("身份证"), lambda r: self.tr("完整") if r.full_ids else self.tr("隐去中间")),
-            Column(self.tr("操作人"), lambda r: r.username),
-        ])
+        self.history_model = RowsTableModel(
+            [
+                Column(self.tr("时间"), lambda r: _when(r.made_at)),
+                Column(self.tr("模板"), lambda r: r.template),
+                Column(self.tr("部门"), lambda r: r.department),
+                Column(self.tr("行数"), lambda r: r.rows, _RIGHT),
+                Column(self.tr("报送对象"), lambda r: r.recipient),
+                Column(
+                    self.tr("身份证"),
+                    lambda r: self.tr("完整") if r.full_ids else self.tr("隐去中间"),
+                ),
+                Column(self.tr("操作人"), lambda r: r.username),
+            ]
+        )
         self.history = _table("fill_history", self.history_model)
         for column, chars in enumerate([9, 14, 5, 3, 10, 5]):
             self.history.horizontalHeader().resizeSection(column, chars * char + 16)
@@ -191,8 +204,12 @@ class FillDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
-        for keys, slot in [("Ctrl+N", self.new), ("Ctrl+G", self.generate),
-                           ("Ctrl+P", self.print_pdf), ("Ctrl+L", self.open_lists)]:
+        for keys, slot in [
+            ("Ctrl+N", self.new),
+            ("Ctrl+G", self.generate),
+            ("Ctrl+P", self.print_pdf),
+            ("Ctrl+L", self.open_lists),
+        ]:
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
 
     def _error(self, text: str) -> None:
@@ -254,16 +271,31 @@ class FillDialog(QDialog):
         self.preview_model.set_rows(rows)
         header = self.preview.horizontalHeader()
         for column, label in enumerate(labels):
-            header.resizeSection(column, max(60, min(220, (len(label.split("·")[-1]) + 2)
-                                                     * self.fontMetrics().horizontalAdvance("中"))))
+            header.resizeSection(
+                column,
+                max(
+                    60,
+                    min(
+                        220,
+                        (len(label.split("·")[-1]) + 2)
+                        * self.fontMetrics().horizontalAdvance("中"),
+                    ),
+                ),
+            )
         self.preview.resizeColumnsToContents()
         for column in range(len(labels)):
             header.resizeSection(column, min(header.sectionSize(column), 260))
-        more = self.tr("，下表为前 %1 行").replace("%1", str(PREVIEW_ROWS)) \
-            if total > PREVIEW_ROWS else ""
+        more = (
+            self.tr("，下表为前 %1 行").replace("%1", str(PREVIEW_ROWS))
+            if total > PREVIEW_ROWS
+            else ""
+        )
         self.preview_label.setText(
             self.tr("“%1”将填写：共 %2 行%3（身份证号码在预览中隐去中间部分）")
-            .replace("%1", info.name).replace("%2", f"{total:,}").replace("%3", more))
+            .replace("%1", info.name)
+            .replace("%2", f"{total:,}")
+            .replace("%3", more)
+        )
 
     def _update_buttons(self) -> None:
         chosen = self.current() is not None
@@ -305,9 +337,13 @@ class FillDialog(QDialog):
         if info is None:
             return
         if not confirm(
-                self, self.tr("停用模板"),
-                self.tr("停用模板“%1”吗？停用后不再列出，已生成的记录仍保留。").replace("%1", info.name),
-                default_no=False):
+            self,
+            self.tr("停用模板"),
+            self.tr("停用模板“%1”吗？停用后不再列出，已生成的记录仍保留。").replace(
+                "%1", info.name
+            ),
+            default_no=False,
+        ):
             return
         try:
             fill_templates.archive_template(self.user, info.id)
@@ -321,8 +357,9 @@ class FillDialog(QDialog):
     def ask_recipient(self) -> str | None:
         settings = QSettings()
         last = str(settings.value("fill/recipient", "") or "")
-        text = ask_text(self, self.tr("生成"), self.tr("报送对象（可不填，例如：街道民政科）："),
-                        last)
+        text = ask_text(
+            self, self.tr("生成"), self.tr("报送对象（可不填，例如：街道民政科）："), last
+        )
         if text is None:
             return None
         settings.setValue("fill/recipient", text.strip())
@@ -345,13 +382,19 @@ class FillDialog(QDialog):
 
         def work(progress):
             try:
-                return fill_templates.fill(user, template_id, out, recipient=recipient,
-                                           progress=progress)
+                return fill_templates.fill(
+                    user, template_id, out, recipient=recipient, progress=progress
+                )
             except FillCancelled:
                 return None
 
-        self._start(info, self.tr("生成"), self.tr("正在填写“%1”…"), work,
-                    lambda result: self._filled(info, result))
+        self._start(
+            info,
+            self.tr("生成"),
+            self.tr("正在填写“%1”…"),
+            work,
+            lambda result: self._filled(info, result),
+        )
 
     def print_pdf(self) -> None:
         """The template's rows as a PDF (reports.fill_list), kept in the history too."""
@@ -372,22 +415,35 @@ class FillDialog(QDialog):
             from reports.layout.official import BuildCancelled
 
             try:
-                return print_template(user, template_id, out, recipient=recipient,
-                                      progress=progress)[0]
+                return print_template(
+                    user, template_id, out, recipient=recipient, progress=progress
+                )[0]
             except BuildCancelled:
                 return None
 
-        self._start(info, self.tr("打印"), self.tr("正在排版“%1”…"), work,
-                    lambda path: self._printed(info, path))
+        self._start(
+            info,
+            self.tr("打印"),
+            self.tr("正在排版“%1”…"),
+            work,
+            lambda path: self._printed(info, path),
+        )
 
-    def _start(self, info: TemplateInfo, title: str, label: str, work: Callable[..., Any],
-               done: Callable[[Any], None]) -> None:
+    def _start(
+        self,
+        info: TemplateInfo,
+        title: str,
+        label: str,
+        work: Callable[..., Any],
+        done: Callable[[Any], None],
+    ) -> None:
         """Run *work* off the GUI thread with a cancellable progress window; *done* gets its
         result (None when cancelled)."""
         self.last_error = ""
         self._say(label.replace("%1", info.name))
-        self._job = run_with_progress(self, title, label.replace("%1", info.name), work, done,
-                                      self._failed)
+        self._job = run_with_progress(
+            self, title, label.replace("%1", info.name), work, done, self._failed
+        )
         self._update_buttons()
 
     def _cancelled(self, result: Any) -> bool:
@@ -409,8 +465,12 @@ class FillDialog(QDialog):
         if self._cancelled(result) or result is None:
             return
         self.last_result = result
-        text = self.tr("已生成“%1”%2 行（按 %3 计算）。").replace("%1", info.name) \
-            .replace("%2", str(result.rows)).replace("%3", f"{result.day:%Y年%m月%d日}")
+        text = (
+            self.tr("已生成“%1”%2 行（按 %3 计算）。")
+            .replace("%1", info.name)
+            .replace("%2", str(result.rows))
+            .replace("%3", f"{result.day:%Y年%m月%d日}")
+        )
         if result.masked_for_role:
             text += self.tr("模板要求完整身份证号码，但您的角色不能查看，已隐去中间部分。")
         elif result.full_ids:
@@ -441,8 +501,11 @@ class FillDialog(QDialog):
         kind = PDF_KIND if suffix == ".pdf" else KIND
         start = pdf_output.start_folder(kind) / run.filename
         chosen = save_file(
-            self, self.tr("另存生成的表格"), str(start),
-            self.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else self.tr(XLSX_FILTER))
+            self,
+            self.tr("另存生成的表格"),
+            str(start),
+            self.tr("PDF 文件 (*.pdf)") if suffix == ".pdf" else self.tr(XLSX_FILTER),
+        )
         if chosen is None:
             return
         out = chosen if chosen.name.lower().endswith(suffix) else Path(f"{chosen}{suffix}")

@@ -65,8 +65,9 @@ class ListBuilderDialog(QDialog):
 
     ``saved_id`` is the list last saved here (the template dialog selects it afterwards)."""
 
-    def __init__(self, user: User, parent: QWidget | None = None,
-                 list_id: int | None = None) -> None:
+    def __init__(
+        self, user: User, parent: QWidget | None = None, list_id: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.current_id: int | None = None  # the saved list whose criteria are shown
@@ -87,10 +88,12 @@ class ListBuilderDialog(QDialog):
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.lists_model = RowsTableModel([
-            Column(self.tr("名单"), lambda info: info.name),
-            Column(self.tr("条件"), lambda info: info.description),
-        ])
+        self.lists_model = RowsTableModel(
+            [
+                Column(self.tr("名单"), lambda info: info.name),
+                Column(self.tr("条件"), lambda info: info.description),
+            ]
+        )
         self.lists = QTableView()
         self.lists.setObjectName("fill_lists_table")
         self.lists.setModel(self.lists_model)
@@ -134,9 +137,13 @@ class ListBuilderDialog(QDialog):
         self.f_date_rule.setObjectName("list_date_rule")
         for key, text in DATE_RULES.items():
             self.f_date_rule.addItem(self.tr(text), key)
-        self.f_date_rule.setToolTip(self.tr("年龄和特殊人群按这一天计算（例如“截至12月31日满80周岁”）"))
+        self.f_date_rule.setToolTip(
+            self.tr("年龄和特殊人群按这一天计算（例如“截至12月31日满80周岁”）")
+        )
         month = QRegularExpressionValidator(QRegularExpression(r"\d{0,4}(-\d{0,2})?"), self)
-        day = QRegularExpressionValidator(QRegularExpression(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?"), self)
+        day = QRegularExpressionValidator(
+            QRegularExpression(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?"), self
+        )
         self.f_born_from = self._line("list_born_from", self.tr("如 1946-01"), month)
         self.f_born_to = self._line("list_born_to", self.tr("如 1946-12"), month)
         self.f_tag_from = self._line("list_tag_from", self.tr("如 2026-01-01"), day)
@@ -145,8 +152,15 @@ class ListBuilderDialog(QDialog):
         self.f_tag_ended.setObjectName("list_tag_ended")
         self.f_tag_ended.setToolTip(self.tr("只列出在计算日之前已退出所选特殊人群的人"))
 
-        for combo in (self.f_compound, self.f_category, self.f_sex, self.f_tag, self.f_status,
-                      self.f_household_type, self.f_date_rule):
+        for combo in (
+            self.f_compound,
+            self.f_category,
+            self.f_sex,
+            self.f_tag,
+            self.f_status,
+            self.f_household_type,
+            self.f_date_rule,
+        ):
             combo.currentIndexChanged.connect(self._changed)
         for spin in (self.f_min_age, self.f_max_age):
             spin.valueChanged.connect(self._changed)
@@ -283,13 +297,17 @@ class ListBuilderDialog(QDialog):
 
     def criteria(self) -> ListCriteria:
         """What the filters say; ListError naming a field that cannot be read."""
+
         def month(line: QLineEdit, label: str) -> str | None:
             text = line.text().strip()
             if not text:
                 return None
             if not _MONTH_RE.match(text):
-                raise ListError(self.tr("%1“%2”应写成 YYYY-MM，例如 1946-01。")
-                                .replace("%1", label).replace("%2", text))
+                raise ListError(
+                    self.tr("%1“%2”应写成 YYYY-MM，例如 1946-01。")
+                    .replace("%1", label)
+                    .replace("%2", text)
+                )
             year, number = text.split("-")
             return f"{year}-{int(number):02d}"
 
@@ -303,8 +321,11 @@ class ListBuilderDialog(QDialog):
                 year, number, of = (int(part) for part in text.split("-"))
                 return dt.date(year, number, of)
             except ValueError:
-                raise ListError(self.tr("%1“%2”不是日期，应写成 YYYY-MM-DD，例如 2026-01-01。")
-                                .replace("%1", label).replace("%2", text)) from None
+                raise ListError(
+                    self.tr("%1“%2”不是日期，应写成 YYYY-MM-DD，例如 2026-01-01。")
+                    .replace("%1", label)
+                    .replace("%2", text)
+                ) from None
 
         low, high = self.f_min_age.value(), self.f_max_age.value()
         return ListCriteria(
@@ -334,10 +355,12 @@ class ListBuilderDialog(QDialog):
             self.f_sex.set_code(criteria.sex)
             self.f_household_type.set_code(criteria.household_type)
             self.f_tag.set_code(criteria.tag)
-            self.f_tag_from.setText(criteria.tag_started_from.isoformat()
-                                    if criteria.tag_started_from else "")
-            self.f_tag_to.setText(criteria.tag_started_to.isoformat()
-                                  if criteria.tag_started_to else "")
+            self.f_tag_from.setText(
+                criteria.tag_started_from.isoformat() if criteria.tag_started_from else ""
+            )
+            self.f_tag_to.setText(
+                criteria.tag_started_to.isoformat() if criteria.tag_started_to else ""
+            )
             self.f_tag_ended.setChecked(criteria.tag_ended)
             self.f_min_age.setValue(-1 if criteria.min_age is None else criteria.min_age)
             self.f_max_age.setValue(-1 if criteria.max_age is None else criteria.max_age)
@@ -374,11 +397,17 @@ class ListBuilderDialog(QDialog):
         self._say("")
         self.total = total
         self.count_label.setText(self.tr("符合条件：%1 人").replace("%1", f"{total:,}"))
-        shown = self.tr("（下表列出前 %1 人）").replace("%1", str(PREVIEW_ROWS)) \
-            if total > PREVIEW_ROWS else ""
+        shown = (
+            self.tr("（下表列出前 %1 人）").replace("%1", str(PREVIEW_ROWS))
+            if total > PREVIEW_ROWS
+            else ""
+        )
         self.description.setText(fill_lists.describe(criteria) + shown)
-        ctx = fill_fields.FillContext(day=fill_lists.reference_day(criteria.date_rule),
-                                      tag=criteria.tag, community=community_name())
+        ctx = fill_fields.FillContext(
+            day=fill_lists.reference_day(criteria.date_rule),
+            tag=criteria.tag,
+            community=community_name(),
+        )
         rows: list[tuple[ListPerson, fill_fields.FillContext]] = [(p, ctx) for p in people]
         self.people_model.set_rows(rows)
         self._update_buttons()
@@ -442,8 +471,9 @@ class ListBuilderDialog(QDialog):
         except ListError as exc:
             self._say(str(exc))
 
-    def _save(self, name: str, criteria: ListCriteria, list_id: int | None,
-              notes: str = "") -> None:
+    def _save(
+        self, name: str, criteria: ListCriteria, list_id: int | None, notes: str = ""
+    ) -> None:
         try:
             saved = fill_lists.save_list(self.user, name, criteria, notes=notes, list_id=list_id)
         except ListError as exc:
@@ -452,17 +482,20 @@ class ListBuilderDialog(QDialog):
         self.saved_id = saved.id
         self.load_lists(select=saved.id)
         self._say("")
-        self.description.setText(self.tr("已保存名单“%1”。").replace("%1", saved.name)
-                                 + " " + saved.description)
+        self.description.setText(
+            self.tr("已保存名单“%1”。").replace("%1", saved.name) + " " + saved.description
+        )
 
     def archive(self) -> None:
         info = self.current_list()
         if info is None:
             return
         if not confirm(
-                self, self.tr("停用名单"),
-                self.tr("停用名单“%1”吗？停用后不再列出（记录仍保留）。").replace("%1", info.name),
-                default_no=False):
+            self,
+            self.tr("停用名单"),
+            self.tr("停用名单“%1”吗？停用后不再列出（记录仍保留）。").replace("%1", info.name),
+            default_no=False,
+        ):
             return
         try:
             fill_lists.archive_list(self.user, info.id)

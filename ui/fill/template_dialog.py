@@ -53,10 +53,16 @@ def found_text(widget: QWidget, layout: TemplateLayout) -> str:
     if layout.header_top == layout.header_bottom:
         header = widget.tr("表头：第%1行").replace("%1", str(layout.header_top))
     else:
-        header = widget.tr("表头：第%1–%2行").replace("%1", str(layout.header_top)) \
+        header = (
+            widget.tr("表头：第%1–%2行")
+            .replace("%1", str(layout.header_top))
             .replace("%2", str(layout.header_bottom))
-    footer = (widget.tr("表尾在第%1行").replace("%1", str(layout.footer_row))
-              if layout.footer_row else widget.tr("没有表尾"))
+        )
+    footer = (
+        widget.tr("表尾在第%1行").replace("%1", str(layout.footer_row))
+        if layout.footer_row
+        else widget.tr("没有表尾")
+    )
     first = widget.tr("数据从第%1行起").replace("%1", str(layout.first_data_row))
     return f"{header}；{first}；{footer}"
 
@@ -69,8 +75,14 @@ def ask_file(parent: QWidget, title: str, start: str = "") -> str:
 class TemplateDialog(DiscardGuard, QDialog):
     """New template from *draft*, or template *template* changed. ``saved`` after 保存."""
 
-    def __init__(self, user: User, draft: TemplateDraft, parent: QWidget | None = None,
-                 template: TemplateInfo | None = None, path: str = "") -> None:
+    def __init__(
+        self,
+        user: User,
+        draft: TemplateDraft,
+        parent: QWidget | None = None,
+        template: TemplateInfo | None = None,
+        path: str = "",
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.draft = draft
@@ -106,7 +118,9 @@ class TemplateDialog(DiscardGuard, QDialog):
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.change_file = QPushButton(self.tr("更换文件…"))
         self.change_file.setObjectName("template_change_file")
-        self.change_file.setToolTip(self.tr("部门发来了新版的表：换成新文件，表头相同的列保留原来的选择"))
+        self.change_file.setToolTip(
+            self.tr("部门发来了新版的表：换成新文件，表头相同的列保留原来的选择")
+        )
         self.change_file.clicked.connect(self.replace_file)
         self.sheet = QComboBox()
         self.sheet.setObjectName("template_sheet")
@@ -170,8 +184,9 @@ class TemplateDialog(DiscardGuard, QDialog):
 
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("template_mapping")
-        self.table.setHorizontalHeaderLabels([self.tr("列"), self.tr("表头"), self.tr("填充内容"),
-                                              self.tr("示例（名单第一人）")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("列"), self.tr("表头"), self.tr("填充内容"), self.tr("示例（名单第一人）")]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -190,8 +205,9 @@ class TemplateDialog(DiscardGuard, QDialog):
         self.error.setStyleSheet(_ERROR)
         self.error.hide()
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText(self.tr("保存模板(Ctrl+S)"))
         self.save_button.setObjectName("template_save")
@@ -248,8 +264,9 @@ class TemplateDialog(DiscardGuard, QDialog):
         if sheet == self.draft.layout.sheet:
             return
         try:
-            draft = fill_templates.draft_from_bytes(self.user, self.draft.filename,
-                                                    self.draft.source, sheet, self.by_label())
+            draft = fill_templates.draft_from_bytes(
+                self.user, self.draft.filename, self.draft.source, sheet, self.by_label()
+            )
         except FillError as exc:
             self._say(str(exc))
             self.sheet.setCurrentIndex(max(self.sheet.findText(self.draft.layout.sheet), 0))
@@ -258,8 +275,9 @@ class TemplateDialog(DiscardGuard, QDialog):
         self._show_draft(draft)
 
     def replace_file(self) -> None:
-        path = ask_file(self, self.tr("选择部门发来的新表格"), str(Path(self.path).parent)
-                        if self.path else "")
+        path = ask_file(
+            self, self.tr("选择部门发来的新表格"), str(Path(self.path).parent) if self.path else ""
+        )
         if path:
             self.load_file(path)
 
@@ -307,8 +325,11 @@ class TemplateDialog(DiscardGuard, QDialog):
     def _key_chosen(self, box: QComboBox) -> None:
         if box.currentData() == ASK_TEXT:
             old = box.itemData(int(box.property("previous") or 0)) or ""
-            start = old[len(fill_fields.TEXT_PREFIX):] if old.startswith(fill_fields.TEXT_PREFIX) \
+            start = (
+                old[len(fill_fields.TEXT_PREFIX) :]
+                if old.startswith(fill_fields.TEXT_PREFIX)
                 else ""
+            )
             answer = ask_text(self, self.tr("固定文字"), self.tr("每一行都填入这段文字："), start)
             text = (answer or "").strip()
             if text:
@@ -334,12 +355,14 @@ class TemplateDialog(DiscardGuard, QDialog):
         self.list_combo.addItem(self.tr("请选择名单…"), None)
         for info in fill_lists.saved_lists(self.user):
             self.list_combo.addItem(info.name, info.id)
-            self.list_combo.setItemData(self.list_combo.count() - 1, info.description,
-                                        Qt.ItemDataRole.ToolTipRole)
+            self.list_combo.setItemData(
+                self.list_combo.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
+            )
         self.list_combo.insertSeparator(self.list_combo.count())
         self.list_combo.addItem(self.tr("新建名单…"), NEW_LIST)
-        self.list_combo.setCurrentIndex(max(self.list_combo.findData(select), 0)
-                                        if select is not None else 0)
+        self.list_combo.setCurrentIndex(
+            max(self.list_combo.findData(select), 0) if select is not None else 0
+        )
         self._previous_list = self.list_combo.currentIndex()
         self._show_list()
 
@@ -395,13 +418,17 @@ class TemplateDialog(DiscardGuard, QDialog):
         if list_id is not None:
             try:
                 info = fill_lists.get_list(self.user, list_id)
-                criteria = dataclasses.replace(info.criteria,
-                                               date_rule=self.date_rule.currentData() or "as_of")
-                first = fill_lists.people(self.user, criteria, sort=self.sort.currentData(),
-                                          limit=1)
+                criteria = dataclasses.replace(
+                    info.criteria, date_rule=self.date_rule.currentData() or "as_of"
+                )
+                first = fill_lists.people(
+                    self.user, criteria, sort=self.sort.currentData(), limit=1
+                )
                 self._ctx = fill_fields.FillContext(
-                    day=fill_lists.reference_day(criteria.date_rule), tag=criteria.tag,
-                    community=fill_templates.community_name())
+                    day=fill_lists.reference_day(criteria.date_rule),
+                    tag=criteria.tag,
+                    community=fill_templates.community_name(),
+                )
                 self._example = first[0] if first else None
             except ListError as exc:
                 self._say(str(exc))
@@ -426,18 +453,25 @@ class TemplateDialog(DiscardGuard, QDialog):
     def save(self) -> None:
         try:
             self.saved = fill_templates.save_template(
-                self.user, self.draft, self.name.text(), self.department.text(), self.mapping(),
-                self.list_id(), sort=self.sort.currentData(),
+                self.user,
+                self.draft,
+                self.name.text(),
+                self.department.text(),
+                self.mapping(),
+                self.list_id(),
+                sort=self.sort.currentData(),
                 date_rule=self.date_rule.currentData() or "as_of",
-                template_id=self.template.id if self.template else None)
+                template_id=self.template.id if self.template else None,
+            )
         except FillError as exc:
             self._say(str(exc))
             return
         self.accept()
 
 
-def new_template(user: User, parent: QWidget, say: Callable[[str], None],
-                 path: str = "") -> TemplateInfo | None:
+def new_template(
+    user: User, parent: QWidget, say: Callable[[str], None], path: str = ""
+) -> TemplateInfo | None:
     """新建模板…: choose the department's file, map it; the saved template or None. A file
     that cannot be used is said through *say* (the calling window's message line)."""
     path = path or ask_file(parent, parent.tr("选择部门发来的表格"))
@@ -453,8 +487,9 @@ def new_template(user: User, parent: QWidget, say: Callable[[str], None],
     return dialog.saved
 
 
-def change_template(user: User, template_id: int, parent: QWidget,
-                    say: Callable[[str], None]) -> TemplateInfo | None:
+def change_template(
+    user: User, template_id: int, parent: QWidget, say: Callable[[str], None]
+) -> TemplateInfo | None:
     """修改…: the stored file and mapping in the mapping dialog."""
     try:
         info = fill_templates.get_template(user, template_id)

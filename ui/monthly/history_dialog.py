@@ -34,16 +34,18 @@ class ReportHistoryDialog(QDialog):
         self.last_reprint: Path | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="ndesk-sent-"))
         tr = self.tr
-        self.model = RowsTableModel([
-            Column(tr("报送编号"), lambda r: r.serial),
-            Column(tr("月份"), lambda r: r.month_label),
-            Column(tr("范围"), lambda r: r.scope_name),
-            Column(tr("类型"), lambda r: r.kind),
-            Column(tr("报送人"), lambda r: r.display_name),
-            Column(tr("报送时间"), lambda r: f"{r.submitted_at:%Y-%m-%d %H:%M}"),
-            Column(tr("期末人口"), lambda r: r.closing, _RIGHT),
-            Column(tr("说明"), lambda r: _note(self, r)),
-        ])
+        self.model = RowsTableModel(
+            [
+                Column(tr("报送编号"), lambda r: r.serial),
+                Column(tr("月份"), lambda r: r.month_label),
+                Column(tr("范围"), lambda r: r.scope_name),
+                Column(tr("类型"), lambda r: r.kind),
+                Column(tr("报送人"), lambda r: r.display_name),
+                Column(tr("报送时间"), lambda r: f"{r.submitted_at:%Y-%m-%d %H:%M}"),
+                Column(tr("期末人口"), lambda r: r.closing, _RIGHT),
+                Column(tr("说明"), lambda r: _note(self, r)),
+            ]
+        )
         self.view = QTableView()
         self.view.setObjectName("history_table")
         self.view.setModel(self.model)
@@ -95,11 +97,19 @@ class ReportHistoryDialog(QDialog):
             warn(self, self.tr("重印"), str(exc))
             return
         self.last_reprint = target
-        title = self.tr("重印 %1（%2，%3）").replace("%1", row.serial).replace(
-            "%2", row.month_label).replace("%3", row.scope_name)
-        dialog = PdfPreviewDialog(target, title, self,
-                                  suggested_name=f"{row.month_label}{row.scope_name}月报"
-                                                 f"（{row.serial}）.pdf", kind="report")
+        title = (
+            self.tr("重印 %1（%2，%3）")
+            .replace("%1", row.serial)
+            .replace("%2", row.month_label)
+            .replace("%3", row.scope_name)
+        )
+        dialog = PdfPreviewDialog(
+            target,
+            title,
+            self,
+            suggested_name=f"{row.month_label}{row.scope_name}月报（{row.serial}）.pdf",
+            kind="report",
+        )
         run_modal(dialog)
 
     def done(self, result: int) -> None:

@@ -75,9 +75,11 @@ class ReportDialog(QDialog):
 
         self.kind = QComboBox()
         self.kind.setObjectName("report_kind")
-        for label, key in [(self.tr("月度报表"), MONTHLY),
-                           (self.tr("人口信息登记表（每户一页）"), HOUSEHOLDS),
-                           (self.tr("居民花名册"), RESIDENTS)]:
+        for label, key in [
+            (self.tr("月度报表"), MONTHLY),
+            (self.tr("人口信息登记表（每户一页）"), HOUSEHOLDS),
+            (self.tr("居民花名册"), RESIDENTS),
+        ]:
             self.kind.addItem(label, key)
         self.month = QDateEdit()
         self.month.setObjectName("report_month")
@@ -203,17 +205,24 @@ class ReportDialog(QDialog):
         if state == "future":
             text = self.tr("%1尚未开始，不能生成报表。").replace("%1", month.label)
         elif state == "current":
-            text = self.tr("%1尚未结束：报表数字截至%2，标注“未结束”，月末以后才能报送。").replace(
-                "%1", month.label).replace("%2", _day(clock.today()))
+            text = (
+                self.tr("%1尚未结束：报表数字截至%2，标注“未结束”，月末以后才能报送。")
+                .replace("%1", month.label)
+                .replace("%2", _day(clock.today()))
+            )
         elif sent is not None:
-            text = self.tr("已报送，编号%1（%2，%3）。打印即为报送时的原件；"
-                           "如需更正，点“补报/更正”。").replace("%1", sent.serial).replace(
-                "%2", sent.username).replace("%3", f"{sent.submitted_at:%Y-%m-%d %H:%M}")
+            text = (
+                self.tr("已报送，编号%1（%2，%3）。打印即为报送时的原件；如需更正，点“补报/更正”。")
+                .replace("%1", sent.serial)
+                .replace("%2", sent.username)
+                .replace("%3", f"{sent.submitted_at:%Y-%m-%d %H:%M}")
+            )
         else:
             text = self.tr("未报送。")
         self.status.setText(text)
-        self.submit_button.setText(self.tr("补报/更正(&S)…") if sent is not None
-                                   else self.tr("报送(&S)…"))
+        self.submit_button.setText(
+            self.tr("补报/更正(&S)…") if sent is not None else self.tr("报送(&S)…")
+        )
         self.submit_button.setEnabled(may and state == "past")
         if not may:
             self.submit_button.setToolTip(self.tr("只有主任可以报送月度报表"))
@@ -241,15 +250,19 @@ class ReportDialog(QDialog):
             title = self.tr("%1居民花名册").replace("%1", scope_name)
 
         def work(progress):
-            return build(key, target, user, month, compound_id, scope_name, full, reason,
-                         progress)
+            return build(key, target, user, month, compound_id, scope_name, full, reason, progress)
 
         self.error = None
         self.generate_button.setEnabled(False)
         self.preview.clear()
         self._job = run_with_progress(
-            self, self.tr("报表"), self.tr("正在生成“%1”…").replace("%1", title), work,
-            lambda result: self._done(result, title), self._failed)
+            self,
+            self.tr("报表"),
+            self.tr("正在生成“%1”…").replace("%1", title),
+            work,
+            lambda result: self._done(result, title),
+            self._failed,
+        )
 
     # -- sending ----------------------------------------------------------------------
     def submit(self) -> None:
@@ -261,24 +274,32 @@ class ReportDialog(QDialog):
             warn(self, self.tr("报送"), self.tr("只有主任可以报送月度报表。"))
             return
         if report_submissions.month_state(month) != "past":
-            warn(self, self.tr("报送"),
-                 self.tr("%1尚未结束，月末以后才能报送。").replace("%1", month.label))
+            warn(
+                self,
+                self.tr("报送"),
+                self.tr("%1尚未结束，月末以后才能报送。").replace("%1", month.label),
+            )
             return
         sent = report_submissions.latest(month, compound_id)
         reason = ""
         if sent is not None:
             answer = ask_text(
-                self, self.tr("补报/更正"),
+                self,
+                self.tr("补报/更正"),
                 self.tr("%1已报送（编号%2）。再次报送为补报/更正，原报表保留。\n更正理由：")
-                .replace("%1", what).replace("%2", sent.serial))
+                .replace("%1", what)
+                .replace("%2", sent.serial),
+            )
             if answer is None:
                 return
             reason = answer.strip()
             if not reason:
                 warn(self, self.tr("补报/更正"), self.tr("补报/更正须写明理由。"))
                 return
-        question = self.tr("确定报送%1？\n报送后该月的数字和报表文件即固定、编号存档；"
-                           "以后补登的该月变动计入下月的“上月数据更正”。").replace("%1", what)
+        question = self.tr(
+            "确定报送%1？\n报送后该月的数字和报表文件即固定、编号存档；"
+            "以后补登的该月变动计入下月的“上月数据更正”。"
+        ).replace("%1", what)
         if not confirm(self, self.tr("报送"), question, default_no=False):
             return
         target = self._tmp / f"{MONTHLY}-sent-{uuid.uuid4().hex[:12]}.pdf"
@@ -287,8 +308,9 @@ class ReportDialog(QDialog):
         def work(progress):
             from reports.monthly import submit_monthly_report
 
-            done = submit_monthly_report(user, month, compound_id, reason, path=target,
-                                         progress=progress)
+            done = submit_monthly_report(
+                user, month, compound_id, reason, path=target, progress=progress
+            )
             return done.path, done.figures
 
         self.error = None
@@ -297,8 +319,13 @@ class ReportDialog(QDialog):
         self.submit_button.setEnabled(False)
         self.preview.clear()
         self._job = run_with_progress(
-            self, self.tr("报送"), self.tr("正在报送“%1”…").replace("%1", what), work,
-            lambda result: self._submitted(result, what), self._failed)
+            self,
+            self.tr("报送"),
+            self.tr("正在报送“%1”…").replace("%1", what),
+            work,
+            lambda result: self._submitted(result, what),
+            self._failed,
+        )
 
     def _submitted(self, result: tuple[Path, MonthlyFigures], title: str) -> None:
         _path, figures = result
@@ -338,30 +365,39 @@ class ReportDialog(QDialog):
         super().done(result)
 
 
-def build(key: str, target: Path, user: Any, month: Month, compound_id: int | None,
-          scope_name: str, full_ids: bool, reason: str, progress) -> tuple[Path, Any]:
+def build(
+    key: str,
+    target: Path,
+    user: Any,
+    month: Month,
+    compound_id: int | None,
+    scope_name: str,
+    full_ids: bool,
+    reason: str,
+    progress,
+) -> tuple[Path, Any]:
     """The work of one report (runs in the worker thread, Qt-free apart from its caller)."""
     if key == MONTHLY:
         from reports.monthly import print_monthly_report
 
         # A month already sent prints as sent; any other as the register now (logged).
-        done = print_monthly_report(target, month, compound_id, user.username,
-                                    progress=progress)
+        done = print_monthly_report(target, month, compound_id, user.username, progress=progress)
         return done.path, done.figures
     if key == HOUSEHOLDS:
         from reports.household_form import build_household_forms
 
-        sheets = printouts.household_sheets(user, compound_id=compound_id, full_ids=full_ids,
-                                            reason=reason)
+        sheets = printouts.household_sheets(
+            user, compound_id=compound_id, full_ids=full_ids, reason=reason
+        )
         if not sheets:
             raise ValueError(f"{scope_name}没有在册住户。")
-        return build_household_forms(target, sheets, progress=progress,
-                                     masked=not full_ids), None
+        return build_household_forms(target, sheets, progress=progress, masked=not full_ids), None
     from reports.resident_list import build_resident_list
 
     rows = printouts.resident_list(user, compound_id, full_ids=full_ids, reason=reason)
-    return build_resident_list(target, rows, scope_name, progress=progress,
-                               masked=not full_ids), None
+    return build_resident_list(
+        target, rows, scope_name, progress=progress, masked=not full_ids
+    ), None
 
 
 def _day(day: dt.date) -> str:
@@ -375,23 +411,45 @@ def _rows_with_total(figures: MonthlyFigures) -> list[CompoundFigures]:
 def _figure_columns(owner: QWidget) -> list[Column]:
     tr = owner.tr
     spec = [
-        (tr("小区"), "name"), (tr("户数"), "households"), (tr("户籍男"), "registered_male"),
-        (tr("户籍女"), "registered_female"), (tr("户籍人口"), "registered"),
-        (tr("常住人口"), "resident_population"), (tr("流动人口"), "floating"),
-        (tr("人户分离"), "separated"), (tr("60岁以上"), "aged_60_plus"),
-        (tr("低保户"), "dibao_households"), (tr("低保人数"), "dibao_people"),
-        (tr("残疾人"), "disabled"), (tr("特别扶助"), "special_assistance"),
+        (tr("小区"), "name"),
+        (tr("户数"), "households"),
+        (tr("户籍男"), "registered_male"),
+        (tr("户籍女"), "registered_female"),
+        (tr("户籍人口"), "registered"),
+        (tr("常住人口"), "resident_population"),
+        (tr("流动人口"), "floating"),
+        (tr("人户分离"), "separated"),
+        (tr("60岁以上"), "aged_60_plus"),
+        (tr("低保户"), "dibao_households"),
+        (tr("低保人数"), "dibao_people"),
+        (tr("残疾人"), "disabled"),
+        (tr("特别扶助"), "special_assistance"),
         (tr("奖励扶助"), "reward_assistance"),
-        (tr("期初人口"), "opening"), (tr("上月数据更正"), "corrections"),
-        (tr("出生"), "births"), (tr("死亡"), "deaths"),
-        (tr("迁入"), "moved_in"), (tr("迁出"), "moved_out"), (tr("登记入册"), "enrolled"),
+        (tr("期初人口"), "opening"),
+        (tr("上月数据更正"), "corrections"),
+        (tr("出生"), "births"),
+        (tr("死亡"), "deaths"),
+        (tr("迁入"), "moved_in"),
+        (tr("迁出"), "moved_out"),
+        (tr("登记入册"), "enrolled"),
         (tr("社区内转入"), "transfers_in"),
-        (tr("社区内转出"), "transfers_out"), (tr("期末人口"), "closing"),
+        (tr("社区内转出"), "transfers_out"),
+        (tr("期末人口"), "closing"),
     ]
-    columns = [Column(header, attrgetter(attr),
-                      Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                      if attr == "name" else _RIGHT)
-               for header, attr in spec]
-    columns.append(Column(tr("核对"), lambda r: tr("平衡") if r.balanced
-                          else tr("差%1").replace("%1", f"{r.difference:+d}")))
+    columns = [
+        Column(
+            header,
+            attrgetter(attr),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            if attr == "name"
+            else _RIGHT,
+        )
+        for header, attr in spec
+    ]
+    columns.append(
+        Column(
+            tr("核对"),
+            lambda r: tr("平衡") if r.balanced else tr("差%1").replace("%1", f"{r.difference:+d}"),
+        )
+    )
     return columns

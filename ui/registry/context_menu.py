@@ -68,8 +68,12 @@ def action_of(menu: QMenu, key: str):
 class _ViewHooks(QObject):
     """Right-click and Delete on one table view."""
 
-    def __init__(self, view: QTableView, items_for: Callable[[], Entries],
-                 on_delete: Callable[[], object] | None) -> None:
+    def __init__(
+        self,
+        view: QTableView,
+        items_for: Callable[[], Entries],
+        on_delete: Callable[[], object] | None,
+    ) -> None:
         super().__init__(view)
         self.view = view
         self.items_for = items_for
@@ -97,18 +101,25 @@ class _ViewHooks(QObject):
         return self.menu
 
     def eventFilter(self, obj, event) -> bool:
-        if (obj is self.view and self.on_delete is not None
-                and event.type() == QEvent.Type.KeyPress
-                and event.key() == Qt.Key.Key_Delete and event.modifiers() in (
-                    Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)):
+        if (
+            obj is self.view
+            and self.on_delete is not None
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Delete
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
             if self.view.selectionModel().hasSelection():
                 self.on_delete()
             return True
         return super().eventFilter(obj, event)
 
 
-def attach(view: QTableView, items_for: Callable[[], Entries],
-           on_delete: Callable[[], object] | None = None) -> _ViewHooks:
+def attach(
+    view: QTableView,
+    items_for: Callable[[], Entries],
+    on_delete: Callable[[], object] | None = None,
+) -> _ViewHooks:
     """Give *view* a right-click menu (items_for() builds it for the selected row) and, with
     on_delete, the Delete key."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -118,8 +129,9 @@ def attach(view: QTableView, items_for: Callable[[], Entries],
 
 
 # -- what applies to whom ---------------------------------------------------------------
-def resident_items(parent: QWidget, status: str, editable: bool,
-                   slots: dict[str, Callable[[], object]]) -> Entries:
+def resident_items(
+    parent: QWidget, status: str, editable: bool, slots: dict[str, Callable[[], object]]
+) -> Entries:
     """A person's actions; only those with a slot in *slots* are offered."""
     tr = parent.tr
     state = STATUS_NAMES.get(status, status)
@@ -132,19 +144,32 @@ def resident_items(parent: QWidget, status: str, editable: bool,
         None,
         ("move_out", tr("迁出(&O)…"), editable and current, not_current if not current else ""),
         ("death", tr("死亡注销(&D)…"), editable and current, not_current if not current else ""),
-        ("move_back", tr("迁回(&I)…"), editable and status == "moved_out",
-         "" if status == "moved_out" else tr("只有已迁出的人员可以迁回")),
+        (
+            "move_back",
+            tr("迁回(&I)…"),
+            editable and status == "moved_out",
+            "" if status == "moved_out" else tr("只有已迁出的人员可以迁回"),
+        ),
         ("category", tr("类别变更(&K)…"), editable and current, not_current if not current else ""),
-        ("move_member", tr("迁至他户(&M)…"), editable and current,
-         not_current if not current else ""),
+        (
+            "move_member",
+            tr("迁至他户(&M)…"),
+            editable and current,
+            not_current if not current else "",
+        ),
         None,
         ("history", tr("查看历史(&H)"), True, ""),
     ]
     return _entries(rows, slots, editable, no_right)
 
 
-def household_items(parent: QWidget, archived: bool, has_members: bool, editable: bool,
-                    slots: dict[str, Callable[[], object]]) -> Entries:
+def household_items(
+    parent: QWidget,
+    archived: bool,
+    has_members: bool,
+    editable: bool,
+    slots: dict[str, Callable[[], object]],
+) -> Entries:
     tr = parent.tr
     no_right = tr("您没有修改户籍信息的权限")
     closed = tr("该户已注销")
@@ -154,14 +179,22 @@ def household_items(parent: QWidget, archived: bool, has_members: bool, editable
         ("household", tr("户信息(&F)…"), True, ""),
         ("change_head", tr("变更户主(&Z)…"), editable and open_, closed if not open_ else ""),
         ("split", tr("分户(&P)…"), editable and open_, closed if not open_ else ""),
-        ("merge", tr("合户/注销本户(&G)…"), editable and open_,
-         closed if not open_ else tr("本户人员并入他户，本户注销（记录保留）")),
+        (
+            "merge",
+            tr("合户/注销本户(&G)…"),
+            editable and open_,
+            closed if not open_ else tr("本户人员并入他户，本户注销（记录保留）"),
+        ),
     ]
     return _entries(rows, slots, editable, no_right)
 
 
-def event_items(parent: QWidget, row: life_events.EventRow, editable: bool,
-                slots: dict[str, Callable[[], object]]) -> Entries:
+def event_items(
+    parent: QWidget,
+    row: life_events.EventRow,
+    editable: bool,
+    slots: dict[str, Callable[[], object]],
+) -> Entries:
     tr = parent.tr
     no_right = tr("您没有修改户籍信息的权限")
     correctable = life_events.correctable(row)
@@ -185,8 +218,12 @@ def event_items(parent: QWidget, row: life_events.EventRow, editable: bool,
     return _entries(rows, slots, editable, no_right)
 
 
-def _entries(rows: list[tuple[str, str, bool, str] | None],
-             slots: dict[str, Callable[[], object]], editable: bool, no_right: str) -> Entries:
+def _entries(
+    rows: list[tuple[str, str, bool, str] | None],
+    slots: dict[str, Callable[[], object]],
+    editable: bool,
+    no_right: str,
+) -> Entries:
     out: Entries = []
     for row in rows:
         if row is None:
@@ -211,20 +248,26 @@ class EndingChooser(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("%1不再在本社区在册，原因是：").replace("%1", name)))
         self.group = QButtonGroup(self)
-        for i, (kind, text) in enumerate([("move_out", self.tr("迁出(&O)")),
-                                           ("death", self.tr("死亡注销(&D)"))]):
+        for i, (kind, text) in enumerate(
+            [("move_out", self.tr("迁出(&O)")), ("death", self.tr("死亡注销(&D)"))]
+        ):
             button = QRadioButton(text)
             button.setObjectName(f"ending_{kind}")
             button.setChecked(i == 0)
             self.group.addButton(button, i)
             layout.addWidget(button)
-        note = QLabel(self.tr("登记不会被删除：状态改为“已迁出”或“已死亡”，历史记录保留。"
-                              "如是误录，请在变动记录中撤销或更正。"))
+        note = QLabel(
+            self.tr(
+                "登记不会被删除：状态改为“已迁出”或“已死亡”，历史记录保留。"
+                "如是误录，请在变动记录中撤销或更正。"
+            )
+        )
         note.setWordWrap(True)
         note.setStyleSheet(INFO_STYLE)
         layout.addWidget(note)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("下一步(&N)…"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self._ok)
@@ -240,14 +283,16 @@ class EndingChooser(QDialog):
 def choose_ending(parent: QWidget, name: str, status: str, editable: bool) -> str | None:
     """The ending the clerk picks for Delete on a person ("move_out", "death"), or None."""
     if not editable:
-        inform(parent, parent.tr("结束在册登记"),
-                                parent.tr("您没有修改户籍信息的权限。"))
+        inform(parent, parent.tr("结束在册登记"), parent.tr("您没有修改户籍信息的权限。"))
         return None
     if status != "current":
         inform(
-            parent, parent.tr("结束在册登记"),
+            parent,
+            parent.tr("结束在册登记"),
             parent.tr("%1%2，已不在册；登记不能删除。如是误录，请在其变动记录中撤销。")
-            .replace("%1", name).replace("%2", STATUS_NAMES.get(status, status)))
+            .replace("%1", name)
+            .replace("%2", STATUS_NAMES.get(status, status)),
+        )
         return None
     chooser = EndingChooser(name, parent)
     try:
@@ -260,5 +305,4 @@ def explain_not_revocable(parent: QWidget, row: life_events.EventRow) -> None:
     """Delete on an event that cannot be revoked: say why instead of doing nothing."""
     items = event_items(parent, row, True, {"revoke_event": lambda: None})
     tip = items[0].tip if items and items[0] is not None else ""
-    inform(parent, parent.tr("撤销登记"),
-                            tip or parent.tr("这条登记不能撤销。"))
+    inform(parent, parent.tr("撤销登记"), tip or parent.tr("这条登记不能撤销。"))

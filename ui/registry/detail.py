@@ -41,10 +41,19 @@ class PersonPane(QWidget):
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.fields: dict[str, QLabel] = {}
         grid = QGridLayout()
-        names = [("sex_age", "性别/年龄"), ("id", "身份证号"), ("ethnicity", "民族"),
-                 ("category", "人员类别"), ("status", "状态"), ("phone", "联系电话"),
-                 ("household", "户号"), ("address", "住址"), ("hukou", "户籍地址"),
-                 ("work", "工作单位/职业"), ("groups", "特殊人群")]
+        names = [
+            ("sex_age", "性别/年龄"),
+            ("id", "身份证号"),
+            ("ethnicity", "民族"),
+            ("category", "人员类别"),
+            ("status", "状态"),
+            ("phone", "联系电话"),
+            ("household", "户号"),
+            ("address", "住址"),
+            ("hukou", "户籍地址"),
+            ("work", "工作单位/职业"),
+            ("groups", "特殊人群"),
+        ]
         for i, (key, label) in enumerate(names):
             caption = QLabel(self.tr(label) + "：")
             caption.setStyleSheet("color: #555;")
@@ -66,7 +75,8 @@ class PersonPane(QWidget):
         grid.addLayout(id_row, 1, 1)
 
         self.members = read_only_table(
-            [self.tr(h) for h in ["姓名", "与户主关系", "年龄", "状态"]], "pane_members")
+            [self.tr(h) for h in ["姓名", "与户主关系", "年龄", "状态"]], "pane_members"
+        )
         self.members.setMinimumHeight(110)
         self.members.setMaximumHeight(160)
         self.members.doubleClicked.connect(self._member_activated)
@@ -109,8 +119,10 @@ class PersonPane(QWidget):
         self.title.setText(d.name)
         f = self.fields
         born = d.birth_date.isoformat() if d.birth_date else self.tr("出生日期未填")
-        f["sex_age"].setText(f"{codes.name('sex', d.sex)}　"
-                             f"{'' if age is None else str(age) + self.tr('岁')}（{born}）")
+        f["sex_age"].setText(
+            f"{codes.name('sex', d.sex)}　"
+            f"{'' if age is None else str(age) + self.tr('岁')}（{born}）"
+        )
         f["id"].setText(info.masked_id or self.tr("（未登记）"))
         f["ethnicity"].setText(codes.name("ethnicity", d.ethnicity))
         f["category"].setText(codes.name("category", d.category))
@@ -118,8 +130,11 @@ class PersonPane(QWidget):
         f["phone"].setText(d.phone)
         relation = codes.name("relation", d.relation)
         if info.status != "current":  # the relation is history now: say so
-            relation = self.tr("%1前为%2").replace(
-                "%1", STATUS_NAMES.get(info.status, "").removeprefix("已")).replace("%2", relation)
+            relation = (
+                self.tr("%1前为%2")
+                .replace("%1", STATUS_NAMES.get(info.status, "").removeprefix("已"))
+                .replace("%2", relation)
+            )
         f["household"].setText(f"{info.household_no}（{relation}）")
         f["address"].setText(info.address)
         f["hukou"].setText(d.hukou_address)
@@ -129,12 +144,21 @@ class PersonPane(QWidget):
         if info.household_id:
             house = households.detail(info.household_id)
             people = house.members
-            fill_table(self.members,
-                       [[m.name, codes.name("relation", m.relation),
-                         "" if age_on(m.birth_date, today) is None
-                         else str(age_on(m.birth_date, today)),
-                         STATUS_NAMES.get(m.status, m.status)] for m in people],
-                       [m.id for m in people])
+            fill_table(
+                self.members,
+                [
+                    [
+                        m.name,
+                        codes.name("relation", m.relation),
+                        ""
+                        if age_on(m.birth_date, today) is None
+                        else str(age_on(m.birth_date, today)),
+                        STATUS_NAMES.get(m.status, m.status),
+                    ]
+                    for m in people
+                ],
+                [m.id for m in people],
+            )
             for row, m in enumerate(people):
                 if m.id == resident_id:
                     self.members.selectRow(row)

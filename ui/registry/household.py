@@ -35,8 +35,9 @@ from ui.common.discard_guard import DiscardGuard, field_values
 from ui.registry.widgets import CodeCombo, error_label
 
 
-def fill_table(table: QTableWidget, rows: list[list[str]], ids: list[int],
-               grey: list[bool] | None = None) -> None:
+def fill_table(
+    table: QTableWidget, rows: list[list[str]], ids: list[int], grey: list[bool] | None = None
+) -> None:
     table.setRowCount(0)
     for r, values in enumerate(rows):
         table.insertRow(r)
@@ -88,12 +89,21 @@ def event_rows(events: list[life_events.EventRow]) -> tuple[list[list[str]], lis
         description = e.description
         if e.voided:
             note = {None: "（已更正/撤销）", "void": "（已撤销）"}.get(
-                replaced_by.get(e.id), "（已更正）")
+                replaced_by.get(e.id), "（已更正）"
+            )
         elif e.corrects_id and e.kind != "void":
             note = "（更正）"
             description += _was(e, by_id.get(e.corrects_id))
-        rows.append([e.event_date.isoformat(), e.kind_name + note, e.resident_name,
-                     description, e.reason, e.username])
+        rows.append(
+            [
+                e.event_date.isoformat(),
+                e.kind_name + note,
+                e.resident_name,
+                description,
+                e.reason,
+                e.username,
+            ]
+        )
     return rows, [e.id for e in events], [e.voided or e.kind == "void" for e in events]
 
 
@@ -102,9 +112,11 @@ def fill_events(table: QTableWidget, events: list[life_events.EventRow]) -> None
     rows, ids, grey = event_rows(events)
     fill_table(table, rows, ids, grey)
     for r, e in enumerate(events):
-        tip = (f"登记人：{e.username}　录入时间：{str(e.created_at)[:16]}"
-               + (f"\n原因/说明：{e.reason}" if e.reason else "")
-               + f"\n{e.kind_name}：{rows[r][3]}")
+        tip = (
+            f"登记人：{e.username}　录入时间：{str(e.created_at)[:16]}"
+            + (f"\n原因/说明：{e.reason}" if e.reason else "")
+            + f"\n{e.kind_name}：{rows[r][3]}"
+        )
         for c in range(table.columnCount()):
             item = table.item(r, c)
             if item is None:
@@ -134,8 +146,14 @@ class HouseholdDialog(DiscardGuard, QDialog):
 
     关闭, Esc and the close button ask before dropping an address typed but not saved."""
 
-    def __init__(self, user, household_id: int | None = None, parent=None,
-                 compound_id: int | None = None, first_mode: str = "move_in") -> None:
+    def __init__(
+        self,
+        user,
+        household_id: int | None = None,
+        parent=None,
+        compound_id: int | None = None,
+        first_mode: str = "move_in",
+    ) -> None:
         super().__init__(parent)
         self.user = user
         self.household_id = household_id
@@ -180,9 +198,16 @@ class HouseholdDialog(DiscardGuard, QDialog):
 
         box = QGroupBox(self.tr("户信息"))
         grid = QGridLayout(box)
-        labels = [("小区*", self.compound), ("楼栋", self.building), ("单元", self.unit),
-                  ("门牌", self.room), ("户号", self.number), ("户别", self.household_type),
-                  ("联系电话", self.phone), ("备注", self.notes)]
+        labels = [
+            ("小区*", self.compound),
+            ("楼栋", self.building),
+            ("单元", self.unit),
+            ("门牌", self.room),
+            ("户号", self.number),
+            ("户别", self.household_type),
+            ("联系电话", self.phone),
+            ("备注", self.notes),
+        ]
         for i, (label, widget) in enumerate(labels):
             grid.addWidget(QLabel(self.tr(label)), i // 4, (i % 4) * 2)
             grid.addWidget(widget, i // 4, (i % 4) * 2 + 1)
@@ -190,8 +215,21 @@ class HouseholdDialog(DiscardGuard, QDialog):
 
         self.members_box = QGroupBox(self.tr("家庭成员"))
         self.members = read_only_table(
-            [self.tr(h) for h in ["姓名", "与户主关系", "性别", "年龄", "身份证号", "人员类别",
-                                  "联系电话", "状态"]], "members")
+            [
+                self.tr(h)
+                for h in [
+                    "姓名",
+                    "与户主关系",
+                    "性别",
+                    "年龄",
+                    "身份证号",
+                    "人员类别",
+                    "联系电话",
+                    "状态",
+                ]
+            ],
+            "members",
+        )
         self.members.doubleClicked.connect(lambda _i: self.open_member())
         self.show_former = QCheckBox(self.tr("显示已迁出、已死亡的人员"))
         self.show_former.toggled.connect(lambda _b: self.refresh())
@@ -257,8 +295,12 @@ class HouseholdDialog(DiscardGuard, QDialog):
         info = households.detail(self.household_id)
         self.info = info
         state = self.tr("（已注销）") if info.archived else ""
-        self.setWindowTitle(self.tr("户信息：%1 %2%3").replace("%1", info.household_no)
-                            .replace("%2", info.address).replace("%3", state))
+        self.setWindowTitle(
+            self.tr("户信息：%1 %2%3")
+            .replace("%1", info.household_no)
+            .replace("%2", info.address)
+            .replace("%3", state)
+        )
         self.compound.setCurrentIndex(max(0, self.compound.findData(info.compound_id)))
         self.building.setText(info.building)
         self.unit.setText(info.unit)
@@ -271,17 +313,30 @@ class HouseholdDialog(DiscardGuard, QDialog):
         today = clock.today()
         fill_table(
             self.members,
-            [[m.name, codes.name("relation", m.relation), codes.name("sex", m.sex),
-              _age(m.birth_date, today), m.masked_id, codes.name("category", m.category),
-              m.phone, STATUS_NAMES.get(m.status, m.status)] for m in people],
-            [m.id for m in people], [m.status != "current" for m in people],
+            [
+                [
+                    m.name,
+                    codes.name("relation", m.relation),
+                    codes.name("sex", m.sex),
+                    _age(m.birth_date, today),
+                    m.masked_id,
+                    codes.name("category", m.category),
+                    m.phone,
+                    STATUS_NAMES.get(m.status, m.status),
+                ]
+                for m in people
+            ],
+            [m.id for m in people],
+            [m.status != "current" for m in people],
         )
         if info.members:
             self.members.selectRow(0)
         fill_events(self.history, life_events.household_history(self.household_id))
-        self.members_box.setTitle(self.tr("家庭成员（在册%1人，户主：%2）")
-                                  .replace("%1", str(len(info.members)))
-                                  .replace("%2", info.head.name if info.head else self.tr("无")))
+        self.members_box.setTitle(
+            self.tr("家庭成员（在册%1人，户主：%2）")
+            .replace("%1", str(len(info.members)))
+            .replace("%2", info.head.name if info.head else self.tr("无"))
+        )
         self._settled()
 
     def selected_member(self) -> int | None:
@@ -298,9 +353,15 @@ class HouseholdDialog(DiscardGuard, QDialog):
     # -- actions ----------------------------------------------------------------------
     def save(self) -> None:
         self.error.clear()
-        addr = AddressInput(self.compound.currentData() or 0, self.building.text(),
-                            self.unit.text(), self.room.text(), self.household_type.code(),
-                            self.phone.text(), self.notes.text())
+        addr = AddressInput(
+            self.compound.currentData() or 0,
+            self.building.text(),
+            self.unit.text(),
+            self.room.text(),
+            self.household_type.code(),
+            self.phone.text(),
+            self.notes.text(),
+        )
         try:
             if self.household_id:
                 households.update_household(self.user, self.household_id, addr, self.number.text())
@@ -439,17 +500,32 @@ class HouseholdDialog(DiscardGuard, QDialog):
         if member is None:
             return []
         status = residents.detail(self.user, member).status
-        items = resident_items(self, status, self.editable, {
-            "edit": self.open_member, "correct": self.correct_member,
-            "move_out": lambda: self.member_event("move_out"),
-            "death": lambda: self.member_event("death"), "move_member": self.move_member,
-        })
+        items = resident_items(
+            self,
+            status,
+            self.editable,
+            {
+                "edit": self.open_member,
+                "correct": self.correct_member,
+                "move_out": lambda: self.member_event("move_out"),
+                "death": lambda: self.member_event("death"),
+                "move_member": self.move_member,
+            },
+        )
         info = getattr(self, "info", None)
         archived = bool(info and info.archived)
         has_members = bool(info and info.members)
-        return items + household_items(self, archived, has_members, self.editable, {
-            "change_head": self.change_head, "split": self.split, "merge": self.merge,
-        })
+        return items + household_items(
+            self,
+            archived,
+            has_members,
+            self.editable,
+            {
+                "change_head": self.change_head,
+                "split": self.split,
+                "merge": self.merge,
+            },
+        )
 
     def event_menu_items(self) -> list:
         from ui.registry.context_menu import event_items
@@ -457,7 +533,12 @@ class HouseholdDialog(DiscardGuard, QDialog):
         event_id = self.selected_event()
         if event_id is None:
             return []
-        return event_items(self, life_events.event_row(event_id), self.editable, {
-            "correct_event": self.correct_event, "revoke_event": self.revoke_event,
-        })
-
+        return event_items(
+            self,
+            life_events.event_row(event_id),
+            self.editable,
+            {
+                "correct_event": self.correct_event,
+                "revoke_event": self.revoke_event,
+            },
+        )

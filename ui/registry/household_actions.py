@@ -65,18 +65,27 @@ class ChangeHeadDialog(_EventDialog):
         if head_id is None:
             return
         suggested = households.suggest_relations(self.household_id, head_id)
-        self.table.set_people([(m.id, m.name, m.relation, suggested[m.id])
-                               for m in self.members if m.id != head_id])
+        self.table.set_people(
+            [(m.id, m.name, m.relation, suggested[m.id]) for m in self.members if m.id != head_id]
+        )
 
     def apply(self) -> bool:
         if self.head.currentData() is None:
             raise RegistryError("本户没有可以担任户主的其他在册人员。")
-        if not confirm(self, self.windowTitle(), self.tr("确认将户主变更为%1？")
-                       .replace("%1", self.head.currentText())):
+        if not confirm(
+            self,
+            self.windowTitle(),
+            self.tr("确认将户主变更为%1？").replace("%1", self.head.currentText()),
+        ):
             return False
-        households.change_head(self.user, self.household_id, self.head.currentData(),
-                               self.table.relations(), self.date.date() or clock.today(),
-                               self.reason.text())
+        households.change_head(
+            self.user,
+            self.household_id,
+            self.head.currentData(),
+            self.table.relations(),
+            self.date.date() or clock.today(),
+            self.reason.text(),
+        )
         return True
 
 
@@ -90,7 +99,9 @@ class MoveDialog(_EventDialog):
         self.source_id = info.household_id or 0
         self.person_name = info.data.name
         self.target: HouseholdRow | None = None
-        self.form.addRow(self.tr("居民"), QLabel(f"{info.data.name}（{self.tr('原户')}{info.household_no}）"))
+        self.form.addRow(
+            self.tr("居民"), QLabel(f"{info.data.name}（{self.tr('原户')}{info.household_no}）")
+        )
         self.target_label = QLabel(self.tr("（未选择）"))
         self.target_label.setObjectName("target")
         pick = QPushButton(self.tr("选择目标户(&T)…"))
@@ -109,8 +120,11 @@ class MoveDialog(_EventDialog):
         self.form.addRow(self.tr("日期*"), self.date)
         self.form.addRow(self.tr("原因/说明"), self.reason)
         others = [m for m in households.current_members(self.source_id) if m.id != resident_id]
-        self.succession = (SuccessionBox(self.source_id, resident_id)
-                           if info.data.relation == HEAD and others else None)
+        self.succession = (
+            SuccessionBox(self.source_id, resident_id)
+            if info.data.relation == HEAD and others
+            else None
+        )
         if self.succession:
             self.layout_.addWidget(self.succession)
         self.finish_layout()
@@ -128,12 +142,21 @@ class MoveDialog(_EventDialog):
     def apply(self) -> bool:
         if self.target is None:
             raise RegistryError("请选择要迁入的户。")
-        if not confirm(self, self.windowTitle(), self.tr("确认把%1迁入户%2？")
-                       .replace("%1", self.person_name).replace("%2", self.target.household_no)):
+        if not confirm(
+            self,
+            self.windowTitle(),
+            self.tr("确认把%1迁入户%2？")
+            .replace("%1", self.person_name)
+            .replace("%2", self.target.household_no),
+        ):
             return False
         households.move_resident(
-            self.user, self.resident_id, self.target.id, self.relation.code(),
-            self.date.date() or clock.today(), self.reason.text(),
+            self.user,
+            self.resident_id,
+            self.target.id,
+            self.relation.code(),
+            self.date.date() or clock.today(),
+            self.reason.text(),
             self.succession.new_head_id() if self.succession else None,
             self.succession.relations() if self.succession else None,
         )
@@ -200,9 +223,11 @@ class SplitDialog(_EventDialog):
         self.resize(640, 640)
 
     def checked(self) -> list[int]:
-        return [self.people.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.people.count())
-                if self.people.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.people.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.people.count())
+            if self.people.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_checked(self, ids: list[int]) -> None:
         for i in range(self.people.count()):
@@ -238,10 +263,13 @@ class SplitDialog(_EventDialog):
             self.table.set_people([])
             return
         suggested = households.suggest_relations(self.household_id, head_id)
-        self.table.set_people([
-            (m, self.members[m].name, self.members[m].relation, suggested.get(m, "97"))
-            for m in self.checked() if m != head_id
-        ])
+        self.table.set_people(
+            [
+                (m, self.members[m].name, self.members[m].relation, suggested.get(m, "97"))
+                for m in self.checked()
+                if m != head_id
+            ]
+        )
 
     def _stay_relations(self) -> None:
         head_id = self.stay_head.currentData()
@@ -250,23 +278,39 @@ class SplitDialog(_EventDialog):
             self.stay_table.set_people([])
             return
         suggested = households.suggest_relations(self.household_id, head_id)
-        self.stay_table.set_people([
-            (m.id, m.name, m.relation, suggested.get(m.id, m.relation))
-            for m in self.members.values() if m.id not in chosen and m.id != head_id
-        ])
+        self.stay_table.set_people(
+            [
+                (m.id, m.name, m.relation, suggested.get(m.id, m.relation))
+                for m in self.members.values()
+                if m.id not in chosen and m.id != head_id
+            ]
+        )
 
     def apply(self) -> bool:
         chosen = self.checked()
         if not chosen or self.head.currentData() is None:
             raise RegistryError("请勾选分出的人员并指定新户户主。")
         names = "、".join(self.members[m].name for m in chosen)
-        if not confirm(self, self.windowTitle(), self.tr("确认将%1分出，另立新户？").replace("%1", names)):
+        if not confirm(
+            self, self.windowTitle(), self.tr("确认将%1分出，另立新户？").replace("%1", names)
+        ):
             return False
-        addr = AddressInput(self.compound.currentData(), self.building.text(), self.unit.text(),
-                            self.room.text(), self.household_type.code())
+        addr = AddressInput(
+            self.compound.currentData(),
+            self.building.text(),
+            self.unit.text(),
+            self.room.text(),
+            self.household_type.code(),
+        )
         self.new_household = households.split_household(
-            self.user, self.household_id, chosen, self.head.currentData(),
-            self.table.relations(), addr, self.date.date() or clock.today(), self.reason.text(),
+            self.user,
+            self.household_id,
+            chosen,
+            self.head.currentData(),
+            self.table.relations(),
+            addr,
+            self.date.date() or clock.today(),
+            self.reason.text(),
             stay_head_id=self.stay_head.currentData() if self.stay_box.isVisibleTo(self) else None,
             stay_relations=self.stay_table.relations(),
         )
@@ -301,9 +345,12 @@ class MergeDialog(_EventDialog):
         self.source_head = next((m for m in self.members if m.relation == HEAD), None)
         if self.source_head is not None:
             self.table.combo_for(self.source_head.id).currentIndexChanged.connect(
-                lambda _i: self._follow_head())
+                lambda _i: self._follow_head()
+            )
         self.headless = False
-        self.form.addRow(QLabel(self.tr("各人与并入户户主的关系（先选本户户主的，其他人随之建议）：")))
+        self.form.addRow(
+            QLabel(self.tr("各人与并入户户主的关系（先选本户户主的，其他人随之建议）："))
+        )
         self.form.addRow(self.table)
         self.head_note = head_note()
         self.form.addRow(self.head_note)
@@ -328,22 +375,34 @@ class MergeDialog(_EventDialog):
                 self.table.combo_for(m.id).set_code(m.relation if headless else "97")
         self.headless = headless
         self.table.setEnabled(not headless)
-        self.head_note.setText(self.tr("并入户现无在册户主：本户户主为合户后的户主，"
-                                       "其他人与户主的关系不变。") if headless else "")
+        self.head_note.setText(
+            self.tr("并入户现无在册户主：本户户主为合户后的户主，其他人与户主的关系不变。")
+            if headless
+            else ""
+        )
         self.head_note.setVisible(headless)
 
     def apply(self) -> bool:
         if self.target is None:
             raise RegistryError("请选择要并入的户。")
-        text = self.tr("确认将户%1的%2人并入户%3？户%1将注销（记录保留）。") \
-            .replace("%1", self.source_no).replace("%2", str(len(self.members))) \
+        text = (
+            self.tr("确认将户%1的%2人并入户%3？户%1将注销（记录保留）。")
+            .replace("%1", self.source_no)
+            .replace("%2", str(len(self.members)))
             .replace("%3", self.target.household_no)
+        )
         if not confirm(self, self.windowTitle(), text):
             return False
         # Into a household without a head, this head heads it and the others keep theirs.
         relations = {} if self.headless else self.table.relations()
-        households.merge_households(self.user, self.source_id, self.target.id, relations,
-                                    self.date.date() or clock.today(), self.reason.text())
+        households.merge_households(
+            self.user,
+            self.source_id,
+            self.target.id,
+            relations,
+            self.date.date() or clock.today(),
+            self.reason.text(),
+        )
         return True
 
     def _follow_head(self) -> None:
@@ -353,4 +412,5 @@ class MergeDialog(_EventDialog):
         for m in self.members:
             if m.id != self.source_head.id:
                 self.table.combo_for(m.id).set_code(
-                    households.relation_through(head_rel, m.relation, m.sex))
+                    households.relation_through(head_rel, m.relation, m.sex)
+                )

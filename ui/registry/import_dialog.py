@@ -104,26 +104,35 @@ class ImportDialog(QDialog):
         top.addWidget(self.path_edit, 1)
         top.addWidget(self.choose_button)
 
-        self.summary = QLabel(self.tr("尚未选择文件。导入前会逐行检查，有问题的行标为黄色（警告）或红色（退回）。"))
+        self.summary = QLabel(
+            self.tr("尚未选择文件。导入前会逐行检查，有问题的行标为黄色（警告）或红色（退回）。")
+        )
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
         self.only_problems = QCheckBox(self.tr("只看有问题的行(&P)"))
         self.only_problems.setObjectName("only_problems")
         self.only_problems.toggled.connect(self._filter_changed)
 
-        self.model = PreviewModel([
-            Column(self.tr("状态"), lambda r: STATUS_NAMES[r.status]),
-            Column(self.tr("工作表"), lambda r: r.sheet),
-            Column(self.tr("行"), lambda r: r.row, Qt.AlignmentFlag.AlignRight
-                   | Qt.AlignmentFlag.AlignVCenter),
-            Column(self.tr("户号"), lambda r: r.household_no),
-            Column(self.tr("姓名"), lambda r: r.name),
-            Column(self.tr("身份证号码"), lambda r: _shown_id(r, reveal)),
-            Column(self.tr("与户主关系"),
-                   lambda r: codes.name("relation", r.person.get("relation"))),
-            Column(self.tr("处理"), lambda r: _ACTIONS.get(r.action, "—")),
-            Column(self.tr("问题"), lambda r: r.reason()),
-        ])
+        self.model = PreviewModel(
+            [
+                Column(self.tr("状态"), lambda r: STATUS_NAMES[r.status]),
+                Column(self.tr("工作表"), lambda r: r.sheet),
+                Column(
+                    self.tr("行"),
+                    lambda r: r.row,
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                ),
+                Column(self.tr("户号"), lambda r: r.household_no),
+                Column(self.tr("姓名"), lambda r: r.name),
+                Column(self.tr("身份证号码"), lambda r: _shown_id(r, reveal)),
+                Column(
+                    self.tr("与户主关系"),
+                    lambda r: codes.name("relation", r.person.get("relation")),
+                ),
+                Column(self.tr("处理"), lambda r: _ACTIONS.get(r.action, "—")),
+                Column(self.tr("问题"), lambda r: r.reason()),
+            ]
+        )
         self.proxy = _ProblemFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -147,18 +156,20 @@ class ImportDialog(QDialog):
         for box_signal in (self.choices.category.currentIndexChanged,):
             box_signal.connect(self._choices_changed)
         self.choices.enrolled.dateChanged.connect(self._date_changed)
-        self.households = RowsTableModel([
-            Column(self.tr("户号"), lambda v: v.number + ("（新编）" if v.generated else "")),
-            Column(self.tr("工作表"), lambda v: v.sheet),
-            Column(self.tr("起始行"), lambda v: v.first_row),
-            Column(self.tr("小区"), lambda v: v.compound),
-            Column(self.tr("住址"), lambda v: v.address),
-            Column(self.tr("户主"), lambda v: v.head),
-            Column(self.tr("人数"), lambda v: v.members),
-            Column(self.tr("可导入"), lambda v: v.accepted),
-            Column(self.tr("处理"), lambda v: v.action),
-            Column(self.tr("问题"), lambda v: v.problem),
-        ])
+        self.households = RowsTableModel(
+            [
+                Column(self.tr("户号"), lambda v: v.number + ("（新编）" if v.generated else "")),
+                Column(self.tr("工作表"), lambda v: v.sheet),
+                Column(self.tr("起始行"), lambda v: v.first_row),
+                Column(self.tr("小区"), lambda v: v.compound),
+                Column(self.tr("住址"), lambda v: v.address),
+                Column(self.tr("户主"), lambda v: v.head),
+                Column(self.tr("人数"), lambda v: v.members),
+                Column(self.tr("可导入"), lambda v: v.accepted),
+                Column(self.tr("处理"), lambda v: v.action),
+                Column(self.tr("问题"), lambda v: v.problem),
+            ]
+        )
         self.household_table = QTableView()
         self.household_table.setObjectName("household_table")
         self.household_table.setModel(self.households)
@@ -231,8 +242,14 @@ class ImportDialog(QDialog):
         def work(progress):
             return wi.preview(user, path, progress, options=options)
 
-        self._job = run_with_progress(self, self.tr("导入花名册"), self.tr("正在读取并检查花名册…"),
-                                      work, self._show_preview, self._failed)
+        self._job = run_with_progress(
+            self,
+            self.tr("导入花名册"),
+            self.tr("正在读取并检查花名册…"),
+            work,
+            self._show_preview,
+            self._failed,
+        )
         self._update_buttons()
 
     def recheck(self) -> None:
@@ -247,7 +264,9 @@ class ImportDialog(QDialog):
         if self.preview is None or self._showing:
             return
         self.dirty = True
-        self.summary.setText(self.tr("选择已更改：请点“按以上选择重新检查”，看按新选择导入的结果。"))
+        self.summary.setText(
+            self.tr("选择已更改：请点“按以上选择重新检查”，看按新选择导入的结果。")
+        )
         self._update_buttons()
 
     def _date_changed(self, *_args: Any) -> None:
@@ -301,8 +320,11 @@ class ImportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         pv = self.preview
-        self.import_button.setEnabled(bool(pv and pv.accepted and not pv.questions)
-                                      and self.import_result is None and not self.dirty)
+        self.import_button.setEnabled(
+            bool(pv and pv.accepted and not pv.questions)
+            and self.import_result is None
+            and not self.dirty
+        )
         self.save_button.setEnabled(bool(pv and pv.rejected))
 
     # -- importing ---------------------------------------------------------------------
@@ -310,21 +332,29 @@ class ImportDialog(QDialog):
         pv = self.preview
         if pv is None or not pv.accepted or pv.questions or self.dirty:
             return
-        question = self.tr("将导入 %1 行（新增 %2 人、更新 %3 人；新增 %4 户），退回 %5 行。\n"
-                           "全部在一个事务中写入，可随时取消。继续吗？")
-        for key, value in (("%1", len(pv.accepted)), ("%2", pv.new_residents),
-                           ("%3", pv.updated_residents), ("%4", pv.new_households),
-                           ("%5", len(pv.rejected))):
+        question = self.tr(
+            "将导入 %1 行（新增 %2 人、更新 %3 人；新增 %4 户），退回 %5 行。\n"
+            "全部在一个事务中写入，可随时取消。继续吗？"
+        )
+        for key, value in (
+            ("%1", len(pv.accepted)),
+            ("%2", pv.new_residents),
+            ("%3", pv.updated_residents),
+            ("%4", pv.new_households),
+            ("%5", len(pv.rejected)),
+        ):
             question = question.replace(key, str(value))
         added, changed, ended = pv.tag_counts()
         if added or changed or ended:
             # Ended tags leave the lists and the monthly report: say so before writing.
-            question += "\n" + self.tr("特殊人群：新增 %1 项、修改 %2 项、结束 %3 项（结束的保留记录）。").replace(
-                "%1", str(added)).replace("%2", str(changed)).replace("%3", str(ended))
+            question += "\n" + self.tr(
+                "特殊人群：新增 %1 项、修改 %2 项、结束 %3 项（结束的保留记录）。"
+            ).replace("%1", str(added)).replace("%2", str(changed)).replace("%3", str(ended))
         if pv.new_residents:
             # Whoever is new enters the monthly figures from a date: say which.
-            question += "\n" + self.tr("新增人员：有来本地日期的按该日迁入，其余自 %1 起登记入册。").replace(
-                "%1", f"{pv.enrolled_on:%Y-%m-%d}")
+            question += "\n" + self.tr(
+                "新增人员：有来本地日期的按该日迁入，其余自 %1 起登记入册。"
+            ).replace("%1", f"{pv.enrolled_on:%Y-%m-%d}")
         if not confirm(self, self.tr("导入花名册"), question, default_no=False):
             return
         user = self.user
@@ -333,23 +363,36 @@ class ImportDialog(QDialog):
         def work(progress):
             return wi.apply(user, pv, progress)
 
-        self._job = run_with_progress(self, self.tr("导入花名册"), self.tr("正在写入数据库…"),
-                                      work, self._imported, self._import_failed)
+        self._job = run_with_progress(
+            self,
+            self.tr("导入花名册"),
+            self.tr("正在写入数据库…"),
+            work,
+            self._imported,
+            self._import_failed,
+        )
 
     def _imported(self, result: wi.ImportResult) -> None:
         self.import_result = result
         self.imported = True
         self._show_preview(result.preview)  # the rows as checked inside the transaction
         done = self.tr("导入完成：新增 %1 户、%2 人，更新 %3 户、%4 人；退回 %5 行。")
-        for key, value in (("%1", result.new_households), ("%2", result.new_residents),
-                           ("%3", result.updated_households), ("%4", result.updated_residents),
-                           ("%5", len(result.rejected))):
+        for key, value in (
+            ("%1", result.new_households),
+            ("%2", result.new_residents),
+            ("%3", result.updated_households),
+            ("%4", result.updated_residents),
+            ("%5", len(result.rejected)),
+        ):
             done = done.replace(key, str(value))
         self.summary.setText(done)
         if result.rejected:
-            if confirm(self, self.tr("导入花名册"),
-                       done + "\n\n" + self.tr("要把退回的行另存为工作簿，改正后再导入吗？"),
-                       default_no=False):
+            if confirm(
+                self,
+                self.tr("导入花名册"),
+                done + "\n\n" + self.tr("要把退回的行另存为工作簿，改正后再导入吗？"),
+                default_no=False,
+            ):
                 self.save_rejected()
         else:
             inform(self, self.tr("导入花名册"), done)
@@ -365,8 +408,9 @@ class ImportDialog(QDialog):
         if pv is None or not pv.rejected:
             return
         default = pv.path.with_name(f"{pv.path.stem}-退回{clock.today():%Y%m%d}.xlsx")
-        chosen = save_file(self, self.tr("保存退回的行"), str(default),
-                           self.tr("Excel 工作簿 (*.xlsx)"))
+        chosen = save_file(
+            self, self.tr("保存退回的行"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
+        )
         if chosen is None:
             return
         path = str(chosen)
@@ -377,8 +421,11 @@ class ImportDialog(QDialog):
         except OSError as exc:
             error(self, self.tr("保存退回的行"), str(exc))
             return
-        self.summary.setText(self.summary.text() + " " + self.tr("已把 %1 行退回的行保存到 %2。")
-                             .replace("%1", str(count)).replace("%2", path))
+        self.summary.setText(
+            self.summary.text()
+            + " "
+            + self.tr("已把 %1 行退回的行保存到 %2。").replace("%1", str(count)).replace("%2", path)
+        )
 
 
 def export_register(parent: QWidget, user: User, done: Any = None) -> Job | None:
@@ -386,8 +433,9 @@ def export_register(parent: QWidget, user: User, done: Any = None) -> Job | None
     from models.registry.workbook import export as workbook_export
 
     default = Path.home() / f"花名册-{clock.today():%Y%m%d}.xlsx"
-    chosen = save_file(parent, parent.tr("导出花名册"), str(default),
-                       parent.tr("Excel 工作簿 (*.xlsx)"))
+    chosen = save_file(
+        parent, parent.tr("导出花名册"), str(default), parent.tr("Excel 工作簿 (*.xlsx)")
+    )
     if chosen is None:
         return None
     path = str(chosen)
@@ -402,6 +450,10 @@ def export_register(parent: QWidget, user: User, done: Any = None) -> Job | None
             done(summary)
 
     return run_with_progress(
-        parent, parent.tr("导出花名册"), parent.tr("正在导出花名册…"), work, finished,
+        parent,
+        parent.tr("导出花名册"),
+        parent.tr("正在导出花名册…"),
+        work,
+        finished,
         lambda msg: warn(parent, parent.tr("导出花名册"), msg),
     )

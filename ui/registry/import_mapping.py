@@ -73,7 +73,11 @@ class ChoicesPanel(QGroupBox):
         self.enrolled.setMaximumDate(_qdate(today))
         self.enrolled.setMinimumDate(QDate(1900, 1, 1))
         self.enrolled.setDate(_qdate(today))
-        self.enrolled.setToolTip(self.tr("表中没有来本地日期的新增人员，从这一天起计入登记簿（月报不会把他们算进此前的月份）"))
+        self.enrolled.setToolTip(
+            self.tr(
+                "表中没有来本地日期的新增人员，从这一天起计入登记簿（月报不会把他们算进此前的月份）"
+            )
+        )
         self.recheck_button = QPushButton(self.tr("按以上选择重新检查(&R)"))
         self.recheck_button.setObjectName("import_recheck")
         self.recheck_button.clicked.connect(self.recheck.emit)
@@ -126,9 +130,11 @@ class ChoicesPanel(QGroupBox):
 
     def fill(self, options: wi.ImportOptions) -> None:
         """Put the answers into *options* (the mapping is MappingTable's)."""
-        options.compounds = {sheet: box.currentText().strip()
-                             for sheet, box in self.compound_boxes.items()
-                             if box.currentText().strip()}
+        options.compounds = {
+            sheet: box.currentText().strip()
+            for sheet, box in self.compound_boxes.items()
+            if box.currentText().strip()
+        }
         if not self.category.isHidden():
             options.category = self.category.currentData() or ""
         options.enrolled_on = date_of(self.enrolled)
@@ -142,8 +148,15 @@ class MappingTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 5, parent)
         self.setObjectName("import_mapping")
-        self.setHorizontalHeaderLabels([self.tr("工作表"), self.tr("列"), self.tr("表头"),
-                                        self.tr("第一行的内容"), self.tr("导入为")])
+        self.setHorizontalHeaderLabels(
+            [
+                self.tr("工作表"),
+                self.tr("列"),
+                self.tr("表头"),
+                self.tr("第一行的内容"),
+                self.tr("导入为"),
+            ]
+        )
         self.verticalHeader().hide()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setStretchLastSection(True)
@@ -184,6 +197,7 @@ class MappingTable(QTableWidget):
         def changed(_index: int) -> None:
             self.chosen[key] = box.currentData() or ""
             self.changed.emit()
+
         return changed
 
     def choose(self, header: str, field: str) -> None:

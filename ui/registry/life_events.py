@@ -79,8 +79,9 @@ def head_note() -> QLabel:
 def show_headless(relation: QComboBox, note: QLabel, headless: bool) -> None:
     """A household with no head in the register: whoever comes heads it (the service says so)."""
     relation.setEnabled(not headless)
-    note.setText(note.tr("该户现无在册户主（已注销的户会恢复），迁入后此人即为户主。")
-                 if headless else "")
+    note.setText(
+        note.tr("该户现无在册户主（已注销的户会恢复），迁入后此人即为户主。") if headless else ""
+    )
     note.setVisible(headless)
 
 
@@ -109,8 +110,13 @@ class SuccessionBox(QGroupBox):
         if head_id is None:
             return
         suggested = households.suggest_relations(self.household_id, head_id)
-        self.table.set_people([(m.id, m.name, m.relation, suggested.get(m.id, m.relation))
-                               for m in self.stay if m.id != head_id])
+        self.table.set_people(
+            [
+                (m.id, m.name, m.relation, suggested.get(m.id, m.relation))
+                for m in self.stay
+                if m.id != head_id
+            ]
+        )
 
     def new_head_id(self) -> int | None:
         return self.head.currentData()
@@ -138,9 +144,13 @@ class LeaveDialog(_EventDialog):
         self.kind, self.resident_id = kind, resident_id
         info = residents.detail(user, resident_id)
         self.person_name = info.data.name
-        self.form.addRow(self.tr("居民"), QLabel(
-            f"{info.data.name}　{info.masked_id}　{self.tr('户号')}{info.household_no}"))
-        self.form.addRow(self.tr("死亡日期*") if kind == "death" else self.tr("迁出日期*"), self.date)
+        self.form.addRow(
+            self.tr("居民"),
+            QLabel(f"{info.data.name}　{info.masked_id}　{self.tr('户号')}{info.household_no}"),
+        )
+        self.form.addRow(
+            self.tr("死亡日期*") if kind == "death" else self.tr("迁出日期*"), self.date
+        )
         self.destination = QLineEdit()
         self.destination.setObjectName("destination")
         if kind == "move_out":
@@ -154,20 +164,32 @@ class LeaveDialog(_EventDialog):
 
     def apply(self) -> bool:
         what = self.tr("死亡") if self.kind == "death" else self.tr("迁出")
-        text = self.tr("确认登记%1%2（%3）？登记后其状态改为“%4”，不再计入在册人口。") \
-            .replace("%1", self.person_name).replace("%2", what) \
-            .replace("%3", (self.date.date() or clock.today()).isoformat()) \
+        text = (
+            self.tr("确认登记%1%2（%3）？登记后其状态改为“%4”，不再计入在册人口。")
+            .replace("%1", self.person_name)
+            .replace("%2", what)
+            .replace("%3", (self.date.date() or clock.today()).isoformat())
             .replace("%4", self.tr("已死亡") if self.kind == "death" else self.tr("已迁出"))
+        )
         if not confirm(self, self.windowTitle(), text):
             return False
         head = self.succession.new_head_id() if self.succession else None
         rels = self.succession.relations() if self.succession else None
         day = self.date.date() or clock.today()
         if self.kind == "death":
-            life_events.record_death(self.user, self.resident_id, day, self.reason.text(), head, rels)
+            life_events.record_death(
+                self.user, self.resident_id, day, self.reason.text(), head, rels
+            )
         else:
-            life_events.record_move_out(self.user, self.resident_id, day, self.destination.text(),
-                                        self.reason.text(), head, rels)
+            life_events.record_move_out(
+                self.user,
+                self.resident_id,
+                day,
+                self.destination.text(),
+                self.reason.text(),
+                head,
+                rels,
+            )
         return True
 
 
@@ -187,8 +209,13 @@ class CategoryDialog(_EventDialog):
         self.finish_layout()
 
     def apply(self) -> bool:
-        life_events.record_category_change(self.user, self.resident_id, self.category.code(),
-                                           self.date.date() or clock.today(), self.reason.text())
+        life_events.record_category_change(
+            self.user,
+            self.resident_id,
+            self.category.code(),
+            self.date.date() or clock.today(),
+            self.reason.text(),
+        )
         return True
 
 
@@ -201,8 +228,9 @@ class ReturnDialog(_EventDialog):
         info = residents.detail(user, resident_id)
         self.household_id = info.household_id
         self.form.addRow(self.tr("居民"), QLabel(f"{info.data.name}（{self.tr('已迁出')}）"))
-        self.household = QLabel(f"{info.household_no}　{info.address}" if info.household_no
-                                else self.tr("（未选择）"))
+        self.household = QLabel(
+            f"{info.household_no}　{info.address}" if info.household_no else self.tr("（未选择）")
+        )
         self.household.setObjectName("household")
         pick = QPushButton(self.tr("选择其他户(&T)…"))
         pick.setObjectName("pick_household")
@@ -242,9 +270,15 @@ class ReturnDialog(_EventDialog):
     def apply(self) -> bool:
         if not self.household_id:
             raise RegistryError("请选择迁入的户。")
-        life_events.record_return(self.user, self.resident_id, self.household_id,
-                                  self.relation.code(), self.date.date() or clock.today(),
-                                  self.from_place.text(), self.reason.text())
+        life_events.record_return(
+            self.user,
+            self.resident_id,
+            self.household_id,
+            self.relation.code(),
+            self.date.date() or clock.today(),
+            self.from_place.text(),
+            self.reason.text(),
+        )
         return True
 
 
@@ -256,18 +290,22 @@ class CorrectionDialog(_EventDialog):
         self.event_id = event_id
         row = life_events.event_row(event_id)
         self.row = row
-        self.form.addRow(self.tr("事项"), QLabel(f"{row.kind_name}　{row.resident_name}　"
-                                               f"{row.event_date.isoformat()}"))
+        self.form.addRow(
+            self.tr("事项"),
+            QLabel(f"{row.kind_name}　{row.resident_name}　{row.event_date.isoformat()}"),
+        )
         self.form.addRow(self.tr("内容"), QLabel(row.description))
         self.date.set_date(row.event_date)
         self.form.addRow(self.tr("日期*"), self.date)
         self.from_value = QLineEdit(row.from_value)
         self.to_value = QLineEdit(row.to_value)
         if row.kind in ("move_in", "move_out"):
-            self.form.addRow(self.tr("迁自") if row.kind == "move_in" else self.tr("原户号"),
-                             self.from_value)
-            self.form.addRow(self.tr("迁入户号") if row.kind == "move_in" else self.tr("迁往"),
-                             self.to_value)
+            self.form.addRow(
+                self.tr("迁自") if row.kind == "move_in" else self.tr("原户号"), self.from_value
+            )
+            self.form.addRow(
+                self.tr("迁入户号") if row.kind == "move_in" else self.tr("迁往"), self.to_value
+            )
         self.reason.setText(row.reason)
         self.form.addRow(self.tr("原因/说明"), self.reason)
         self.cancel_relation = CodeCombo("relation", exclude=("01", HEAD))
@@ -277,8 +315,9 @@ class CorrectionDialog(_EventDialog):
             self.form.addRow(self.tr("撤销后与户主关系"), self.cancel_relation)
         # Here cancel_button is 撤销此登记 (the tests press it by that name); 取消 is still the
         # button box's Cancel.
-        self.cancel_button = self.buttons.addButton(self.tr("撤销此登记(&V)"),
-                                                    QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = self.buttons.addButton(
+            self.tr("撤销此登记(&V)"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.cancel_button.setObjectName("cancel_event")
         self.cancel_button.clicked.connect(self._cancel)
         self.cancel_button.setEnabled(row.kind in ("death", "move_out", "category_change"))
@@ -288,7 +327,10 @@ class CorrectionDialog(_EventDialog):
     def apply(self) -> bool:
         kind = self.row.kind
         life_events.correct_event(
-            self.user, self.event_id, self.date.date() or self.row.event_date, self.reason.text(),
+            self.user,
+            self.event_id,
+            self.date.date() or self.row.event_date,
+            self.reason.text(),
             self.from_value.text() if kind in ("move_in", "move_out") else None,
             self.to_value.text() if kind in ("move_in", "move_out") else None,
         )
@@ -299,17 +341,22 @@ class CorrectionDialog(_EventDialog):
         if not self.reason.text().strip():
             self.error.setText(self.tr("请在“原因/说明”中写明撤销的原因。"))
             return
-        text = self.tr("确认撤销这条%1登记？原登记保留并标为已撤销。").replace("%1", self.row.kind_name)
+        text = self.tr("确认撤销这条%1登记？原登记保留并标为已撤销。").replace(
+            "%1", self.row.kind_name
+        )
         if not confirm(self, self.tr("撤销登记"), text):
             return
         try:
-            life_events.cancel_event(self.user, self.event_id, self.reason.text(),
-                                     self.cancel_relation.code() if self._needs_relation else None)
+            life_events.cancel_event(
+                self.user,
+                self.event_id,
+                self.reason.text(),
+                self.cancel_relation.code() if self._needs_relation else None,
+            )
         except (RegistryError, PermissionError) as exc:
             self.error.setText(str(exc))
             return
         self.accept()
-
 
 
 class RevokeDialog(_EventDialog):
@@ -320,8 +367,10 @@ class RevokeDialog(_EventDialog):
         self.event_id = event_id
         row = life_events.event_row(event_id)
         self.row = row
-        self.form.addRow(self.tr("事项"), QLabel(f"{row.kind_name}　{row.resident_name}　"
-                                               f"{row.event_date.isoformat()}"))
+        self.form.addRow(
+            self.tr("事项"),
+            QLabel(f"{row.kind_name}　{row.resident_name}　{row.event_date.isoformat()}"),
+        )
         self.form.addRow(self.tr("内容"), QLabel(row.description))
         self.reason.setPlaceholderText(self.tr("如 误录，此人未迁出"))
         self.form.addRow(self.tr("撤销原因*"), self.reason)
@@ -331,8 +380,9 @@ class RevokeDialog(_EventDialog):
         self._needs_relation = life_events.cancel_needs_relation(event_id)
         if self._needs_relation:
             self.form.addRow(self.tr("撤销后与户主关系"), self.relation)
-        note = QLabel(self.tr("原登记保留并标为“已撤销”，撤销记入历史和操作日志；"
-                              "月报不再统计这条登记。"))
+        note = QLabel(
+            self.tr("原登记保留并标为“已撤销”，撤销记入历史和操作日志；月报不再统计这条登记。")
+        )
         note.setWordWrap(True)
         note.setStyleSheet(INFO_STYLE)
         self.form.addRow(note)
@@ -342,11 +392,18 @@ class RevokeDialog(_EventDialog):
     def apply(self) -> bool:
         if not self.reason.text().strip():
             raise RegistryError("请填写撤销原因。")
-        text = self.tr("确认撤销这条%1登记（%2，%3）？原登记保留并标为已撤销。") \
-            .replace("%1", self.row.kind_name).replace("%2", self.row.resident_name) \
+        text = (
+            self.tr("确认撤销这条%1登记（%2，%3）？原登记保留并标为已撤销。")
+            .replace("%1", self.row.kind_name)
+            .replace("%2", self.row.resident_name)
             .replace("%3", self.row.event_date.isoformat())
+        )
         if not confirm(self, self.windowTitle(), text):
             return False
-        life_events.cancel_event(self.user, self.event_id, self.reason.text(),
-                                 self.relation.code() if self._needs_relation else None)
+        life_events.cancel_event(
+            self.user,
+            self.event_id,
+            self.reason.text(),
+            self.relation.code() if self._needs_relation else None,
+        )
         return True

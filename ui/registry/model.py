@@ -47,7 +47,9 @@ def _age(row: ResidentRow) -> str:
 class ResidentPageModel(QAbstractTableModel):
     def __init__(self, parent=None, user=None) -> None:
         super().__init__(parent)
-        self.user = user  # the signed-in user: search() gives full IDs only to those who may see them
+        self.user = (
+            user  # the signed-in user: search() gives full IDs only to those who may see them
+        )
         self.columns = [
             _Col(self.tr("姓名"), lambda r: r.name, "name"),
             _Col(self.tr("性别"), lambda r: codes.name("sex", r.sex), "sex"),
@@ -74,8 +76,14 @@ class ResidentPageModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.rows = search.search(self.text, self.flt, limit=PAGE, sort=self.sort_key,
-                                  descending=self.descending, actor=self.user)
+        self.rows = search.search(
+            self.text,
+            self.flt,
+            limit=PAGE,
+            sort=self.sort_key,
+            descending=self.descending,
+            actor=self.user,
+        )
         self._more = len(self.rows) == PAGE
         self.endResetModel()
 
@@ -85,8 +93,15 @@ class ResidentPageModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self._more:
             return
-        page = search.search(self.text, self.flt, limit=PAGE, offset=len(self.rows),
-                             sort=self.sort_key, descending=self.descending, actor=self.user)
+        page = search.search(
+            self.text,
+            self.flt,
+            limit=PAGE,
+            offset=len(self.rows),
+            sort=self.sort_key,
+            descending=self.descending,
+            actor=self.user,
+        )
         self._more = len(page) == PAGE
         if page:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
@@ -140,8 +155,9 @@ class ResidentPageModel(QAbstractTableModel):
             return row
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section].header
         return None
@@ -158,8 +174,9 @@ class CountJob(QRunnable):
     Python still refers to; a job whose query is no longer the latest does nothing.
     """
 
-    def __init__(self, generation: int, latest: list[int], text: str, flt: ResidentFilter,
-                 user=None) -> None:
+    def __init__(
+        self, generation: int, latest: list[int], text: str, flt: ResidentFilter, user=None
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.generation, self.latest, self.text, self.flt = generation, latest, text, flt

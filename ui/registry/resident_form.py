@@ -45,17 +45,33 @@ from ui.registry.widgets import (
 
 OPEN_OTHER = 2  # dialog result: the clerk chose to open the person who holds the number
 
-_TITLES = {"edit": "居民信息", "correct": "更正居民信息", "register": "补录居民",
-           "move_in": "迁入登记", "birth": "出生登记"}
-_LEVEL_STYLE = {"": INFO_STYLE, "info": INFO_STYLE, "ok": OK_STYLE, "error": ERROR_STYLE,
-                "duplicate": ERROR_STYLE}
+_TITLES = {
+    "edit": "居民信息",
+    "correct": "更正居民信息",
+    "register": "补录居民",
+    "move_in": "迁入登记",
+    "birth": "出生登记",
+}
+_LEVEL_STYLE = {
+    "": INFO_STYLE,
+    "info": INFO_STYLE,
+    "ok": OK_STYLE,
+    "error": ERROR_STYLE,
+    "duplicate": ERROR_STYLE,
+}
 
 
 class ResidentForm(DiscardGuard, QDialog):
     """Esc, 取消 and the close button ask before discarding what was typed (DiscardGuard)."""
 
-    def __init__(self, user, mode: str = "edit", resident_id: int | None = None,
-                 household_id: int | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        user,
+        mode: str = "edit",
+        resident_id: int | None = None,
+        household_id: int | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.user, self.mode = user, mode
         self.resident_id = resident_id
@@ -231,8 +247,10 @@ class ResidentForm(DiscardGuard, QDialog):
         info = households.detail(household_id)
         head = info.head.name if info.head else self.tr("无")
         self.household_label.setText(
-            self.tr("户号 %1　%2　户主：%3").replace("%1", info.household_no)
-            .replace("%2", info.address).replace("%3", head)
+            self.tr("户号 %1　%2　户主：%3")
+            .replace("%1", info.household_no)
+            .replace("%2", info.address)
+            .replace("%3", head)
         )
 
     def _defaults(self) -> None:
@@ -294,15 +312,18 @@ class ResidentForm(DiscardGuard, QDialog):
         self.tags.set_tags(d.tags)
         self.event_box.hide()
         status = residents.STATUS_NAMES.get(info.status, info.status)
-        self.setWindowTitle(self.tr("居民信息：%1（%2）").replace("%1", d.name).replace("%2", status))
+        self.setWindowTitle(
+            self.tr("居民信息：%1（%2）").replace("%1", d.name).replace("%2", status)
+        )
         if self.mode == "correct":
             self._correct_layout(d.name, status)
         residents.log_view(self.user, resident_id)
 
     def _correct_layout(self, name: str, status: str) -> None:
         """更正: only the reason of the event box, required; the history shows old and new."""
-        self.setWindowTitle(self.tr("更正居民信息：%1（%2）").replace("%1", name)
-                            .replace("%2", status))
+        self.setWindowTitle(
+            self.tr("更正居民信息：%1（%2）").replace("%1", name).replace("%2", status)
+        )
         self.event_box.setTitle(self.tr("更正说明"))
         for widget in (self.event_date_label, self.event_date, self.from_label, self.from_place):
             widget.hide()
@@ -342,8 +363,9 @@ class ResidentForm(DiscardGuard, QDialog):
         fb = self._feedback
         problems = []
         if fb.birth_date and self.birth.date() and self.birth.date() != fb.birth_date:
-            problems.append(self.tr("出生日期与身份证号码（%1）不一致")
-                            .replace("%1", fb.birth_date.isoformat()))
+            problems.append(
+                self.tr("出生日期与身份证号码（%1）不一致").replace("%1", fb.birth_date.isoformat())
+            )
         if fb.sex and self.sex.code() in ("1", "2") and self.sex.code() != fb.sex:
             problems.append(self.tr("性别与身份证号码不一致"))
         self.id_warning.setText(("⚠ " + "；".join(problems)) if problems else "")
@@ -408,7 +430,10 @@ class ResidentForm(DiscardGuard, QDialog):
         text = self.relation.problem(self.tr("与户主关系"))
         if text:
             return text
-        for field, label in [(self.birth, self.tr("出生日期")), (self.arrived, self.tr("来本地日期"))]:
+        for field, label in [
+            (self.birth, self.tr("出生日期")),
+            (self.arrived, self.tr("来本地日期")),
+        ]:
             text = field.problem(label)
             if text:
                 return text
@@ -426,8 +451,9 @@ class ResidentForm(DiscardGuard, QDialog):
             return
         fb = self._feedback
         if not self._id_hidden and fb.level == "duplicate":
-            if confirm(self, self.tr("号码已登记"),
-                       fb.message + self.tr("。\n\n要打开此人的信息吗？")):
+            if confirm(
+                self, self.tr("号码已登记"), fb.message + self.tr("。\n\n要打开此人的信息吗？")
+            ):
                 self._open_other()
             else:
                 self.error.setText(fb.message)
@@ -436,7 +462,8 @@ class ResidentForm(DiscardGuard, QDialog):
             self.error.setText(self.tr("身份证号码有误：%1").replace("%1", fb.message))
             return
         if self.id_warning.text() and not confirm(
-            self, self.tr("与身份证号码不一致"),
+            self,
+            self.tr("与身份证号码不一致"),
             self.id_warning.text().lstrip("⚠ ") + self.tr("。\n\n仍按填写的内容保存吗？"),
         ):
             return
@@ -445,7 +472,9 @@ class ResidentForm(DiscardGuard, QDialog):
         except RegistryError as exc:
             duplicate = getattr(exc, "resident_id", None)
             self.error.setText(str(exc))
-            if duplicate and confirm(self, self.tr("号码已登记"), str(exc) + self.tr("\n\n要打开此人的信息吗？")):
+            if duplicate and confirm(
+                self, self.tr("号码已登记"), str(exc) + self.tr("\n\n要打开此人的信息吗？")
+            ):
                 self.open_resident_id = duplicate
                 self.done(OPEN_OTHER)
             return
@@ -468,16 +497,21 @@ class ResidentForm(DiscardGuard, QDialog):
             person = life_events.record_birth(self.user, household_id, data, self.reason.text())
         elif self.mode == "move_in":
             person = life_events.record_move_in(
-                self.user, household_id, data, self.event_date.date() or clock.today(),
-                self.from_place.text(), self.reason.text(),
+                self.user,
+                household_id,
+                data,
+                self.event_date.date() or clock.today(),
+                self.from_place.text(),
+                self.reason.text(),
             )
         else:
             person = residents.create_resident(self.user, household_id, data)
         self.saved_id = person.id
 
 
-def open_resident(user, resident_id: int, parent: QWidget | None = None,
-                  mode: str = "edit") -> int | None:
+def open_resident(
+    user, resident_id: int, parent: QWidget | None = None, mode: str = "edit"
+) -> int | None:
     """Open a person's form ("edit" or "correct"); follows "open that person" offers.
     Returns the last saved id."""
     saved = None

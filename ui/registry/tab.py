@@ -46,9 +46,21 @@ from ui.registry.model import Counter, ResidentPageModel
 from ui.registry.widgets import CodeCombo
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-AGE_BANDS = [("全部年龄", None, None), ("0–2岁", 0, 2), ("3–6岁", 3, 6), ("7–17岁", 7, 17),
-             ("18–59岁", 18, 59), ("60岁及以上", 60, None), ("80岁及以上", 80, None)]
-STATUSES = [("在册", "current"), ("已迁出", "moved_out"), ("已死亡", "deceased"), ("全部状态", None)]
+AGE_BANDS = [
+    ("全部年龄", None, None),
+    ("0–2岁", 0, 2),
+    ("3–6岁", 3, 6),
+    ("7–17岁", 7, 17),
+    ("18–59岁", 18, 59),
+    ("60岁及以上", 60, None),
+    ("80岁及以上", 80, None),
+]
+STATUSES = [
+    ("在册", "current"),
+    ("已迁出", "moved_out"),
+    ("已死亡", "deceased"),
+    ("全部状态", None),
+]
 
 
 class RegistryTab(QWidget):
@@ -71,8 +83,11 @@ class RegistryTab(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("registry_search")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr(
-            "查找：姓名、拼音首字母（如 wjg）、全拼、身份证号任意几位、电话、户号、地址…（Ctrl+F）"))
+        self.search.setPlaceholderText(
+            self.tr(
+                "查找：姓名、拼音首字母（如 wjg）、全拼、身份证号任意几位、电话、户号、地址…（Ctrl+F）"
+            )
+        )
         self.search.setStyleSheet("font-size: 12pt; padding: 4px;")
         self.search.installEventFilter(self)
         self.search.returnPressed.connect(self._search_enter)
@@ -99,8 +114,14 @@ class RegistryTab(QWidget):
         clear.clicked.connect(self.clear_filters)
         filters = QHBoxLayout()
         filters.addWidget(QLabel(self.tr("筛选：")))
-        for combo in (self.f_compound, self.f_category, self.f_tag, self.f_age, self.f_sex,
-                      self.f_status):
+        for combo in (
+            self.f_compound,
+            self.f_category,
+            self.f_tag,
+            self.f_age,
+            self.f_sex,
+            self.f_status,
+        ):
             combo.currentIndexChanged.connect(lambda _i: self._timer.start())
             filters.addWidget(combo)
         filters.addWidget(clear)
@@ -156,12 +177,14 @@ class RegistryTab(QWidget):
         self.pane.setObjectName("person_pane")
         self.pane.person_activated.connect(self.select_person)
         self.pane.event_activated.connect(self.correct_event)
-        self.summary_model = RowsTableModel([
-            Column(self.tr("小区"), lambda s: s.name),
-            Column(self.tr("牵头单位"), lambda s: s.lead_unit),
-            Column(self.tr("户数"), lambda s: f"{s.households:,}", _RIGHT),
-            Column(self.tr("在册人数"), lambda s: f"{s.residents:,}", _RIGHT),
-        ])
+        self.summary_model = RowsTableModel(
+            [
+                Column(self.tr("小区"), lambda s: s.name),
+                Column(self.tr("牵头单位"), lambda s: s.lead_unit),
+                Column(self.tr("户数"), lambda s: f"{s.households:,}", _RIGHT),
+                Column(self.tr("在册人数"), lambda s: f"{s.residents:,}", _RIGHT),
+            ]
+        )
         self.summary = QTableView()
         self.summary.setObjectName("compound_table")
         self.summary.setModel(self.summary_model)
@@ -204,9 +227,13 @@ class RegistryTab(QWidget):
         attach(self.pane.history, self.event_menu_items, self.revoke_selected_event)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in [("Ctrl+F", self.focus_search), ("Ctrl+N", self.new_resident),
-                           ("Ctrl+Shift+N", lambda: self.new_household()),
-                           ("Ctrl+H", self.open_household), ("Ctrl+Shift+Y", self.open_fill)]:
+        for keys, slot in [
+            ("Ctrl+F", self.focus_search),
+            ("Ctrl+N", self.new_resident),
+            ("Ctrl+Shift+N", lambda: self.new_household()),
+            ("Ctrl+H", self.open_household),
+            ("Ctrl+Shift+Y", self.open_fill),
+        ]:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
             shortcut.activated.connect(slot)
@@ -256,8 +283,14 @@ class RegistryTab(QWidget):
         )
 
     def clear_filters(self) -> None:
-        for combo in (self.f_compound, self.f_category, self.f_tag, self.f_age, self.f_sex,
-                      self.f_status):
+        for combo in (
+            self.f_compound,
+            self.f_category,
+            self.f_tag,
+            self.f_age,
+            self.f_sex,
+            self.f_status,
+        ):
             combo.setCurrentIndex(0)
 
     def run_search(self, keep: int | None = None) -> None:
@@ -268,8 +301,9 @@ class RegistryTab(QWidget):
             self.counter.cancel()
             self._counted(self.model.rowCount())
         else:
-            self.count_label.setText(self.tr("找到 %1+ 人，正在统计…")
-                                     .replace("%1", str(self.model.rowCount())))
+            self.count_label.setText(
+                self.tr("找到 %1+ 人，正在统计…").replace("%1", str(self.model.rowCount()))
+            )
             self.counter.start(self.search.text(), self.current_filter())
         row = self.model.row_of(keep) if keep else -1
         if row < 0 and self.model.rowCount():
@@ -278,7 +312,8 @@ class RegistryTab(QWidget):
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
         else:
             self.pane.clear()
 
@@ -317,8 +352,9 @@ class RegistryTab(QWidget):
             self.counter.cancel()
             household = self._household_of(resident_id)
             self.model.set_query("", ResidentFilter(status=None, household_id=household))
-            self.count_label.setText(self.tr("本户 %1 人（含已迁出、已死亡）")
-                                     .replace("%1", str(self.model.rowCount())))
+            self.count_label.setText(
+                self.tr("本户 %1 人（含已迁出、已死亡）").replace("%1", str(self.model.rowCount()))
+            )
             row = self.model.row_of(resident_id)
         if row >= 0:
             self.table.selectRow(row)
@@ -382,8 +418,13 @@ class RegistryTab(QWidget):
         from ui.registry.household import HouseholdDialog
 
         row = self.selected_row()
-        dialog = HouseholdDialog(self.user, None, self, compound_id=row.compound_id if row else None,
-                                 first_mode=first_mode)
+        dialog = HouseholdDialog(
+            self.user,
+            None,
+            self,
+            compound_id=row.compound_id if row else None,
+            first_mode=first_mode,
+        )
         run_modal(dialog)
         if dialog.changed:
             self.refresh()
@@ -421,7 +462,11 @@ class RegistryTab(QWidget):
         from ui.registry.life_events import LeaveDialog
 
         row = self.selected_row()
-        if row and row.status == "current" and run_modal(LeaveDialog(self.user, row.id, kind, self)):
+        if (
+            row
+            and row.status == "current"
+            and run_modal(LeaveDialog(self.user, row.id, kind, self))
+        ):
             self._changed(row.id)
 
     def move_back(self) -> None:
@@ -513,19 +558,36 @@ class RegistryTab(QWidget):
         row = self.selected_row()
         if row is None:
             return []
-        items = resident_items(self, row.status, self.editable, {
-            "edit": self.open_selected, "correct": self.correct_selected,
-            "move_out": lambda: self.leave("move_out"), "death": lambda: self.leave("death"),
-            "move_back": self.move_back, "category": self.change_category,
-            "move_member": self.move_member, "history": self.show_history,
-        })
+        items = resident_items(
+            self,
+            row.status,
+            self.editable,
+            {
+                "edit": self.open_selected,
+                "correct": self.correct_selected,
+                "move_out": lambda: self.leave("move_out"),
+                "death": lambda: self.leave("death"),
+                "move_back": self.move_back,
+                "category": self.change_category,
+                "move_member": self.move_member,
+                "history": self.show_history,
+            },
+        )
         if not row.household_id:
             return items
         info = households.detail(row.household_id)
-        return items + household_items(self, info.archived, bool(info.members), self.editable, {
-            "household": self.open_household, "change_head": self.change_head,
-            "split": self.split_household, "merge": self.merge_household,
-        })
+        return items + household_items(
+            self,
+            info.archived,
+            bool(info.members),
+            self.editable,
+            {
+                "household": self.open_household,
+                "change_head": self.change_head,
+                "split": self.split_household,
+                "merge": self.merge_household,
+            },
+        )
 
     def end_selected(self) -> None:
         """Delete on a person: 迁出 or 死亡注销, chosen then confirmed; nothing is deleted."""
@@ -544,10 +606,15 @@ class RegistryTab(QWidget):
         event_id = self._selected_event()
         if event_id is None:
             return []
-        return event_items(self, life_events.event_row(event_id), self.editable, {
-            "correct_event": lambda: self.correct_event(event_id),
-            "revoke_event": lambda: self.revoke_event(event_id),
-        })
+        return event_items(
+            self,
+            life_events.event_row(event_id),
+            self.editable,
+            {
+                "correct_event": lambda: self.correct_event(event_id),
+                "revoke_event": lambda: self.revoke_event(event_id),
+            },
+        )
 
     def revoke_selected_event(self) -> None:
         event_id = self._selected_event()
@@ -558,8 +625,11 @@ class RegistryTab(QWidget):
 class NewResidentChooser(QDialog):
     """Where the new person goes and how they came: the choice before the form opens."""
 
-    MODES = [("move_in", "迁入登记（新迁来）"), ("birth", "出生登记"),
-             ("register", "补录（已在此居住，登记时遗漏）")]
+    MODES = [
+        ("move_in", "迁入登记（新迁来）"),
+        ("birth", "出生登记"),
+        ("register", "补录（已在此居住，登记时遗漏）"),
+    ]
 
     def __init__(self, row: ResidentRow | None, parent=None) -> None:
         super().__init__(parent)
@@ -568,8 +638,12 @@ class NewResidentChooser(QDialog):
         self.mode = "move_in"
         layout = QVBoxLayout(self)
         self.to_selected = QRadioButton(
-            self.tr("加入所选居民的户：%1（%2）").replace("%1", row.household_no)
-            .replace("%2", row.address) if row and row.household_id else self.tr("加入所选居民的户"))
+            self.tr("加入所选居民的户：%1（%2）")
+            .replace("%1", row.household_no)
+            .replace("%2", row.address)
+            if row and row.household_id
+            else self.tr("加入所选居民的户")
+        )
         self.to_new = QRadioButton(self.tr("新建一户"))
         self.to_selected.setEnabled(bool(row and row.household_id and row.status == "current"))
         (self.to_selected if self.to_selected.isEnabled() else self.to_new).setChecked(True)
@@ -592,7 +666,8 @@ class NewResidentChooser(QDialog):
         self.to_new.toggled.connect(self._where_changed)
         self._where_changed()
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

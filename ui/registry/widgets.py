@@ -52,9 +52,17 @@ class CodeCombo(QComboBox):
     from the list only (性别: 男/女 by arrows, 未知/未说明 not by accident).
     """
 
-    def __init__(self, table: str, blank: str | None = None, parent=None,
-                 exclude: tuple[str, ...] = (), *, searchable: bool = False,
-                 common_first: bool = False, arrow_codes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        table: str,
+        blank: str | None = None,
+        parent=None,
+        exclude: tuple[str, ...] = (),
+        *,
+        searchable: bool = False,
+        common_first: bool = False,
+        arrow_codes: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(parent)
         self.table = table
         self.arrow_codes = arrow_codes
@@ -129,8 +137,11 @@ class CodeCombo(QComboBox):
         text = self.currentText().strip()
         if not text:
             return self.tr("请选择%1。").replace("%1", label)
-        return self.tr("%1“%2”不是可选的项目，请从列表中选择（可输入名称、拼音或首字母查找）。") \
-            .replace("%1", label).replace("%2", text)
+        return (
+            self.tr("%1“%2”不是可选的项目，请从列表中选择（可输入名称、拼音或首字母查找）。")
+            .replace("%1", label)
+            .replace("%2", text)
+        )
 
     def set_code(self, code: str | None) -> None:
         index = self.findData(code or "")
@@ -166,8 +177,12 @@ class CodeCombo(QComboBox):
     def keyPressEvent(self, event) -> None:
         key = event.key()
         if self.arrow_codes and not (event.modifiers() & Qt.KeyboardModifier.AltModifier):
-            moves = {Qt.Key.Key_Up: (-1, False), Qt.Key.Key_Down: (1, False),
-                     Qt.Key.Key_PageUp: (-1, True), Qt.Key.Key_PageDown: (1, True)}
+            moves = {
+                Qt.Key.Key_Up: (-1, False),
+                Qt.Key.Key_Down: (1, False),
+                Qt.Key.Key_PageUp: (-1, True),
+                Qt.Key.Key_PageDown: (1, True),
+            }
             if not self.isEditable():
                 moves |= {Qt.Key.Key_Home: (-1, True), Qt.Key.Key_End: (1, True)}
             if key in moves:
@@ -229,8 +244,11 @@ class DateField(QLineEdit):
         if not self.text().strip():
             return self.tr("请填写%1。").replace("%1", label) if self.required else ""
         if self.date() is None:
-            return self.tr("%1“%2”不是有效日期（可写作2026-05-01或20260501）。") \
-                .replace("%1", label).replace("%2", self.text().strip())
+            return (
+                self.tr("%1“%2”不是有效日期（可写作2026-05-01或20260501）。")
+                .replace("%1", label)
+                .replace("%2", self.text().strip())
+            )
         return ""
 
 

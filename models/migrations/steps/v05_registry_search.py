@@ -21,8 +21,10 @@ def _add_resident_search(db: pw.Database, migrator: SchemaMigrator) -> None:
     missing = db.execute_sql("SELECT id, name FROM resident WHERE pinyin = ''").fetchall()
     for resident_id, name in missing:
         full, initials = pinyin_keys(name or "")
-        db.execute_sql("UPDATE resident SET pinyin = ?, pinyin_initials = ? WHERE id = ?",
-                       (full, initials, resident_id))
+        db.execute_sql(
+            "UPDATE resident SET pinyin = ?, pinyin_initials = ? WHERE id = ?",
+            (full, initials, resident_id),
+        )
     key = (
         "r.name || '|' || r.pinyin || '|' || r.pinyin_initials || '|' || IFNULL(r.id_number, '')"
         " || '|' || REPLACE(REPLACE(r.phone, '-', ''), ' ', '') || '|' || IFNULL(h.household_no, '')"

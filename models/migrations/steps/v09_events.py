@@ -152,5 +152,15 @@ def _add_events(db: pw.Database, migrator: SchemaMigrator) -> None:
         class Meta:
             table_name = "event_template"
 
-    db.create_tables([Event, EventStaff, EventBudgetLine, EventTask, EventPublicity,
-                      EventAttendee, EventPhoto, EventTemplate])
+    db.create_tables(
+        [
+            Event,
+            EventStaff,
+            EventBudgetLine,
+            EventTask,
+            EventPublicity,
+            EventAttendee,
+            EventPhoto,
+            EventTemplate,
+        ]
+    )

@@ -140,5 +140,15 @@ def _add_facilities(db: pw.Database, migrator: SchemaMigrator) -> None:
         class Meta:
             table_name = "facility_photo"
 
-    db.create_tables([FacilityStandard, FacilityStandardItem, FacilityCentre, FacilitySpace,
-                      FacilityEquipment, FacilityInspection, FacilityFinding, FacilityPhoto])
+    db.create_tables(
+        [
+            FacilityStandard,
+            FacilityStandardItem,
+            FacilityCentre,
+            FacilitySpace,
+            FacilityEquipment,
+            FacilityInspection,
+            FacilityFinding,
+            FacilityPhoto,
+        ]
+    )

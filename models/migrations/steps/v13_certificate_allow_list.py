@@ -30,8 +30,10 @@ def _certificate_allow_list(db: pw.Database, migrator: SchemaMigrator) -> None:
     if "legal_basis" not in {c.name for c in db.get_columns("certificate_kind")}:
         # Plain SQL (SQLite and PostgreSQL alike): peewee's migrator would rebuild the table
         # to make the column NOT NULL, which the certificates' foreign key forbids.
-        db.execute_sql('ALTER TABLE "certificate_kind" ADD COLUMN "legal_basis" '
-                       "VARCHAR(200) NOT NULL DEFAULT ''")
+        db.execute_sql(
+            'ALTER TABLE "certificate_kind" ADD COLUMN "legal_basis" '
+            "VARCHAR(200) NOT NULL DEFAULT ''"
+        )
 
     class Base(pw.Model):
         id = pw.AutoField()
@@ -63,10 +65,16 @@ def _certificate_allow_list(db: pw.Database, migrator: SchemaMigrator) -> None:
             table_name = "audit_log"
 
     def log(kind_id: int, before: dict, after: dict, note: str) -> None:
-        AuditLog.create(at=clock.now(), username="system", action="update",
-                        table_name="certificate_kind", record_id=str(kind_id),
-                        before=json.dumps(before, ensure_ascii=False, sort_keys=True),
-                        after=json.dumps(after, ensure_ascii=False, sort_keys=True), note=note)
+        AuditLog.create(
+            at=clock.now(),
+            username="system",
+            action="update",
+            table_name="certificate_kind",
+            record_id=str(kind_id),
+            before=json.dumps(before, ensure_ascii=False, sort_keys=True),
+            after=json.dumps(after, ensure_ascii=False, sort_keys=True),
+            note=note,
+        )
 
     for kind in CertificateKind.select():
         reason = forbidden_reason(kind.name)
@@ -80,12 +88,20 @@ def _certificate_allow_list(db: pw.Database, migrator: SchemaMigrator) -> None:
             kind.legal_basis = RESIDENCE_BASIS
             kind.updated_at = clock.now()
             kind.save()
-            log(kind.id, {"legal_basis": before}, {"legal_basis": RESIDENCE_BASIS},
-                "升级：补填居住证明的法律依据")
+            log(
+                kind.id,
+                {"legal_basis": before},
+                {"legal_basis": RESIDENCE_BASIS},
+                "升级：补填居住证明的法律依据",
+            )
         elif kind.enabled and not kind.legal_basis.strip():  # enabled only with its basis
             kind.enabled = False
             kind.updated_at = clock.now()
             kind.save()
-            log(kind.id, {"enabled": True}, {"enabled": False},
+            log(
+                kind.id,
+                {"enabled": True},
+                {"enabled": False},
                 f"升级停用：“{kind.name}”未填写法律依据（民发〔2020〕20号：居委会只出具法律法规"
-                "有依据的证明事项），请补填后再启用")
+                "有依据的证明事项），请补填后再启用",
+            )

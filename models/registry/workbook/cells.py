@@ -104,8 +104,11 @@ class DateParts:
         return dt.date(self.year, self.month, self.day)
 
     def matches(self, other: dt.date) -> bool:
-        return (self.year == other.year and self.month in (None, other.month)
-                and self.day in (None, other.day))
+        return (
+            self.year == other.year
+            and self.month in (None, other.month)
+            and self.day in (None, other.day)
+        )
 
 
 def date_from_cell(value: Any) -> DateParts | None | str:

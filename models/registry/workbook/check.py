@@ -45,22 +45,38 @@ def tuples(query: Any) -> list[tuple[Any, ...]]:
 
 def chunks(items: list[Any]) -> Iterable[list[Any]]:
     for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
+        yield items[start : start + CHUNK]
 
 
-PERSON_FIELDS = ("name", "sex", "birth_date", "ethnicity", "relation", "education",
-                 "marital_status", "political_status", "category", "status", "phone",
-                 "hukou_address", "work_unit", "arrived_on", "notes")
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "relation",
+    "education",
+    "marital_status",
+    "political_status",
+    "category",
+    "status",
+    "phone",
+    "hukou_address",
+    "work_unit",
+    "arrived_on",
+    "notes",
+)
 
 
 def _load_people(ids: list[str]) -> dict[str, _Person]:
     people: dict[str, _Person] = {}
     columns = [Resident.id, Resident.household, Resident.id_number] + [
-        getattr(Resident, name) for name in PERSON_FIELDS]
+        getattr(Resident, name) for name in PERSON_FIELDS
+    ]
     for part in chunks(ids):
         for values in tuples(Resident.select(*columns).where(Resident.id_number.in_(part))):
-            people[values[2]] = _Person(values[0], values[1], dict(zip(PERSON_FIELDS, values[3:],
-                                                                        strict=True)))
+            people[values[2]] = _Person(
+                values[0], values[1], dict(zip(PERSON_FIELDS, values[3:], strict=True))
+            )
     return people
 
 
@@ -75,30 +91,57 @@ class _House:
 def _load_households(numbers: list[str], ids: list[int]) -> dict[str, _House]:
     houses: dict[str, _House] = {}
     compound_names = dict(tuples(Compound.select(Compound.id, Compound.name)))
-    columns = (Household.id, Household.household_no, Household.archived, Household.compound,
-               Household.building, Household.unit, Household.room, Household.household_type,
-               Household.phone, Household.notes)
+    columns = (
+        Household.id,
+        Household.household_no,
+        Household.archived,
+        Household.compound,
+        Household.building,
+        Household.unit,
+        Household.room,
+        Household.household_type,
+        Household.phone,
+        Household.notes,
+    )
     for key, values in (("no", numbers), ("id", ids)):
         for part in chunks(values):
             cond = Household.household_no.in_(part) if key == "no" else Household.id.in_(part)
-            for hid, no, archived, compound, building, unit, room, kind, phone, notes in \
-                    tuples(Household.select(*columns).where(cond)):
-                houses[no] = _House(hid, no, bool(archived), {
-                    "compound": compound_names.get(compound, ""), "building": building,
-                    "unit": unit, "room": room, "household_type": kind, "phone": phone,
-                    "notes": notes})
+            for hid, no, archived, compound, building, unit, room, kind, phone, notes in tuples(
+                Household.select(*columns).where(cond)
+            ):
+                houses[no] = _House(
+                    hid,
+                    no,
+                    bool(archived),
+                    {
+                        "compound": compound_names.get(compound, ""),
+                        "building": building,
+                        "unit": unit,
+                        "room": room,
+                        "household_type": kind,
+                        "phone": phone,
+                        "notes": notes,
+                    },
+                )
     return houses
 
 
 def _open_tags(resident_ids: list[int]) -> dict[int, list[StoredTag]]:
     """resident id -> open tags (end_date not set), oldest first."""
     tags: dict[int, list[StoredTag]] = {}
-    columns = (ResidentTag.id, ResidentTag.resident, ResidentTag.tag, ResidentTag.detail,
-               ResidentTag.start_date)
+    columns = (
+        ResidentTag.id,
+        ResidentTag.resident,
+        ResidentTag.tag,
+        ResidentTag.detail,
+        ResidentTag.start_date,
+    )
     for part in chunks(resident_ids):
-        query = (ResidentTag.select(*columns)
-                 .where(ResidentTag.resident.in_(part) & ResidentTag.end_date.is_null())
-                 .order_by(ResidentTag.id))
+        query = (
+            ResidentTag.select(*columns)
+            .where(ResidentTag.resident.in_(part) & ResidentTag.end_date.is_null())
+            .order_by(ResidentTag.id)
+        )
         for tid, rid, tag, detail, start in tuples(query):
             tags.setdefault(rid, []).append(StoredTag(tid, tag, detail, start))
     return tags
@@ -108,9 +151,15 @@ def _current_members(household_ids: list[int]) -> dict[int, dict[str, tuple[str,
     """household id -> {person key: (relation, name)} of its current members."""
     members: dict[int, dict[str, tuple[str, str]]] = {}
     for part in chunks(household_ids):
-        query = tuples(Resident.select(Resident.id, Resident.household, Resident.id_number,
-                                        Resident.relation, Resident.name)
-                        .where(Resident.household.in_(part) & (Resident.status == "current")))
+        query = tuples(
+            Resident.select(
+                Resident.id,
+                Resident.household,
+                Resident.id_number,
+                Resident.relation,
+                Resident.name,
+            ).where(Resident.household.in_(part) & (Resident.status == "current"))
+        )
         for rid, hid, number, relation, name in query:
             members.setdefault(hid, {})[number or f"#{rid}"] = (relation, name)
     return members
@@ -154,8 +203,14 @@ class RegisterCheck:
         by_id = {h.id: h for h in self.houses.values()}
         prefix = f"{self.pv.today:%y%m}-"
         used = {r.household_no for r in self.pv.rows if r.household_no and not r.group}
-        used.update(no for (no,) in tuples(Household.select(Household.household_no).where(
-            Household.household_no.startswith(prefix))))
+        used.update(
+            no
+            for (no,) in tuples(
+                Household.select(Household.household_no).where(
+                    Household.household_no.startswith(prefix)
+                )
+            )
+        )
         seq = 0
         for rows in groups.values():
             number = ""
@@ -182,7 +237,11 @@ class RegisterCheck:
         for row in self.pv.accepted:
             house = self.houses.get(row.household_no)
             if house is not None and house.archived:
-                self.reject(row, "household_no", f"户号{row.household_no}已注销（归档），请先在户籍人口页处理")
+                self.reject(
+                    row,
+                    "household_no",
+                    f"户号{row.household_no}已注销（归档），请先在户籍人口页处理",
+                )
         self._compounds()
         for _ in range(10):  # each pass may reject rows that leave another household headless
             if not self._heads():
@@ -201,13 +260,16 @@ class RegisterCheck:
             if first[0] == compound:
                 continue
             where = "登记簿中" if first[1] is None else where_text(row, first[1])
-            self.reject(row, "compound" if "compound" in self.pv.sheets[row.sheet].columns
-                        else "household_no",
-                        f"户号{row.household_no}在{where}属于小区“{first[0]}”，这里是“{compound}”："
-                        "户号须在全社区唯一（可加小区前缀）；整户换小区请在户籍人口页办理")
+            self.reject(
+                row,
+                "compound" if "compound" in self.pv.sheets[row.sheet].columns else "household_no",
+                f"户号{row.household_no}在{where}属于小区“{first[0]}”，这里是“{compound}”："
+                "户号须在全社区唯一（可加小区前缀）；整户换小区请在户籍人口页办理",
+            )
 
-    def _final_members(self) -> tuple[dict[str, dict[str, tuple[str, RowResult | None]]],
-                                      dict[str, set[str]]]:
+    def _final_members(
+        self,
+    ) -> tuple[dict[str, dict[str, tuple[str, RowResult | None]]], dict[str, set[str]]]:
         """household number -> {person key: (relation, file row)}, for current people after
         the import; and, per household number, the people the import takes away from it."""
         final: dict[str, dict[str, tuple[str, RowResult | None]]] = {}
@@ -222,8 +284,9 @@ class RegisterCheck:
                 if old != row.household_no:
                     final.get(old, {}).pop(row.id_number, None)
                     leaving.setdefault(old, set()).add(row.id_number)
-            current = (known.values["status"] if known else row.person.get("status", "current")) \
-                == "current"
+            current = (
+                known.values["status"] if known else row.person.get("status", "current")
+            ) == "current"
             members = final.setdefault(row.household_no, {})
             if current:
                 members[row.id_number] = (row.person["relation"], row)
@@ -249,32 +312,46 @@ class RegisterCheck:
                     continue  # only people who left or died: nothing to lead
                 house = self.houses.get(number)
                 if house is not None and not any(
-                        rel == HEAD for rel, _ in self.members.get(house.id, {}).values()):
+                    rel == HEAD for rel, _ in self.members.get(house.id, {}).values()
+                ):
                     self.headless.add(number)  # already so in the register: not this file's doing
                     continue
-                failed = [r for r in all_by_house[number]
-                          if r.rejected and r.person.get("relation") == HEAD]
+                failed = [
+                    r
+                    for r in all_by_house[number]
+                    if r.rejected and r.person.get("relation") == HEAD
+                ]
                 # Said with the head's own reason: the family waits for one fixed cell.
-                message = (f"本户户主{failed[0].name}（{where_text(rows[0], failed[0])}）未能导入："
-                           f"{_first_reason(failed[0])}；本户成员随户主暂不导入，改正户主那一行后整户"
-                           "重新导入" if failed else
-                           f"户号{number}没有户主（与户主关系为“户主”的成员）")
+                message = (
+                    f"本户户主{failed[0].name}（{where_text(rows[0], failed[0])}）未能导入："
+                    f"{_first_reason(failed[0])}；本户成员随户主暂不导入，改正户主那一行后整户"
+                    "重新导入"
+                    if failed
+                    else f"户号{number}没有户主（与户主关系为“户主”的成员）"
+                )
                 for row in rows:
                     self.reject(row, "relation", message)
                 changed = True
             elif len(heads) > 1:
                 registered = [members_key for members_key, row in heads if row is None]
-                file_heads = sorted((row for _, row in heads if row is not None),
-                                    key=lambda r: self.position[id(r)])
+                file_heads = sorted(
+                    (row for _, row in heads if row is not None), key=lambda r: self.position[id(r)]
+                )
                 if registered:
                     name = self.members_name(number, registered[0])
                     for row in file_heads:
-                        self.reject(row, "relation", f"户号{number}在登记簿中已有户主{name}；"
-                                "更换户主请在户籍人口页办理")
+                        self.reject(
+                            row,
+                            "relation",
+                            f"户号{number}在登记簿中已有户主{name}；更换户主请在户籍人口页办理",
+                        )
                 else:
                     for row in file_heads[1:]:
-                        self.reject(row, "relation",
-                                f"同一户只能有一个户主，{where_text(row, file_heads[0])}已是户主")
+                        self.reject(
+                            row,
+                            "relation",
+                            f"同一户只能有一个户主，{where_text(row, file_heads[0])}已是户主",
+                        )
                 changed = True
         for number, keys in leaving.items():
             if number in by_house:
@@ -286,8 +363,11 @@ class RegisterCheck:
             if was_head and left and not any(rel == HEAD for rel, _ in left.values()):
                 for row in self.pv.accepted:
                     if row.id_number in was_head:
-                        self.reject(row, "household_no", f"此人是户号{number}的户主，迁到别户前请先在"
-                                "户籍人口页为原户更换户主")
+                        self.reject(
+                            row,
+                            "household_no",
+                            f"此人是户号{number}的户主，迁到别户前请先在户籍人口页为原户更换户主",
+                        )
                         changed = True
         return changed
 
@@ -317,10 +397,16 @@ class RegisterCheck:
                     setter[(row.household_no, name)] = row
                 elif values[name] != mine:
                     lead = setter[(row.household_no, name)]
-                    row.issues.append(Issue(
-                        WARNING, "", "", f"{_household_label(name)}“{_show(name, mine)}”与本户"
-                        f"{where_text(row, lead)}的“{_show(name, values[name])}”不一致，"
-                        f"以{where_text(row, lead)}为准"))
+                    row.issues.append(
+                        Issue(
+                            WARNING,
+                            "",
+                            "",
+                            f"{_household_label(name)}“{_show(name, mine)}”与本户"
+                            f"{where_text(row, lead)}的“{_show(name, values[name])}”不一致，"
+                            f"以{where_text(row, lead)}为准",
+                        )
+                    )
             compound = values.get("compound", "")
             if compound and compound not in known_compounds and compound not in new_compounds:
                 new_compounds.append(compound)
@@ -334,8 +420,15 @@ class RegisterCheck:
                 pv.updated_households += 1
         for row in pv.accepted:
             if row.household_no in self.headless:
-                row.issues.append(Issue(WARNING, "", "户主", f"户号{row.household_no}在登记簿中没有"
-                                        "在册的户主，本次导入也未指定；请在户籍人口页指定户主"))
+                row.issues.append(
+                    Issue(
+                        WARNING,
+                        "",
+                        "户主",
+                        f"户号{row.household_no}在登记簿中没有"
+                        "在册的户主，本次导入也未指定；请在户籍人口页指定户主",
+                    )
+                )
             known = self.people.get(row.id_number)
             row.tag_plan = self._tag_plan(row, known)
             if known is None:
@@ -344,29 +437,44 @@ class RegisterCheck:
                 continue
             status = row.person.get("status")
             if status and status != known.values["status"]:
-                row.issues.append(Issue(
-                    WARNING, "", "人员状态",
-                    f"登记簿中为“{codes.name('resident_status', known.values['status'])}”，"
-                    "导入不改变人员状态；迁出、死亡等请在户籍人口页登记"))
+                row.issues.append(
+                    Issue(
+                        WARNING,
+                        "",
+                        "人员状态",
+                        f"登记簿中为“{codes.name('resident_status', known.values['status'])}”，"
+                        "导入不改变人员状态；迁出、死亡等请在户籍人口页登记",
+                    )
+                )
             stored_name = known.values["name"]
             if row.name and stored_name != row.name:
-                row.issues.append(Issue(
-                    WARNING, "", "姓名", f"登记簿中此身份证号码的姓名为“{stored_name}”，将改为"
-                    f"“{row.name}”；若是号码填错，请改正后再导入"))
+                row.issues.append(
+                    Issue(
+                        WARNING,
+                        "",
+                        "姓名",
+                        f"登记簿中此身份证号码的姓名为“{stored_name}”，将改为"
+                        f"“{row.name}”；若是号码填错，请改正后再导入",
+                    )
+                )
             house = self.houses.get(row.household_no)
             moved = house is None or house.id != known.household_id
             old_house = self.house_by_id.get(known.household_id or 0)
             if moved and old_house is not None:
-                row.issues.append(Issue(
-                    WARNING, "", "户号", f"此人在登记簿中属户号{old_house.number}，将移到户号"
-                    f"{row.household_no}"))
+                row.issues.append(
+                    Issue(
+                        WARNING,
+                        "",
+                        "户号",
+                        f"此人在登记簿中属户号{old_house.number}，将移到户号{row.household_no}",
+                    )
+                )
             if moved or person_changes(known.values, row.person) or row.tag_plan:
                 row.action = "update"
                 pv.updated_residents += 1
             else:
                 row.action = "same"
                 pv.unchanged_residents += 1
-
 
     def _tag_plan(self, row: RowResult, known: _Person | None) -> TagPlan | None:
         """The file's 特殊人群 against the person's open tags; only when the file has the
@@ -376,10 +484,15 @@ class RegisterCheck:
         result = plan(self.tags.get(known.id, []) if known else [], row.tags)
         if result.end:
             names = "、".join(codes.name("special_group", t.tag, t.tag) for t in result.end)
-            row.issues.append(make_issue(
-                self.pv.sheets[row.sheet], WARNING, "special_groups",
-                f"登记簿中的“{names}”表中未填，导入后将结束（结束日期为{self.pv.today:%Y-%m-%d}，"
-                "记录保留）"))
+            row.issues.append(
+                make_issue(
+                    self.pv.sheets[row.sheet],
+                    WARNING,
+                    "special_groups",
+                    f"登记簿中的“{names}”表中未填，导入后将结束（结束日期为{self.pv.today:%Y-%m-%d}，"
+                    "记录保留）",
+                )
+            )
         return result
 
 
@@ -389,8 +502,15 @@ def _first_reason(row: RowResult) -> str:
 
 
 def _household_label(name: str) -> str:
-    return {"compound": "小区", "building": "楼栋", "unit": "单元", "room": "门牌",
-            "household_type": "户别", "phone": "户电话", "notes": "户备注"}[name]
+    return {
+        "compound": "小区",
+        "building": "楼栋",
+        "unit": "单元",
+        "room": "门牌",
+        "household_type": "户别",
+        "phone": "户电话",
+        "notes": "户备注",
+    }[name]
 
 
 def _show(name: str, value: str) -> str:

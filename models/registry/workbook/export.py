@@ -85,26 +85,45 @@ class ExportSummary:
 
 # The selected values, in COLUMNS order; special_groups is filled in from the tags.
 _SELECTED: list[tuple[str, Any]] = [
-    ("compound", Compound.name), ("household_no", Household.household_no),
-    ("building", Household.building), ("unit", Household.unit), ("room", Household.room),
-    ("household_type", Household.household_type), ("household_phone", Household.phone),
-    ("household_notes", Household.notes), ("name", Resident.name),
-    ("relation", Resident.relation), ("id_number", Resident.id_number), ("sex", Resident.sex),
-    ("birth_date", Resident.birth_date), ("ethnicity", Resident.ethnicity),
-    ("education", Resident.education), ("marital_status", Resident.marital_status),
-    ("political_status", Resident.political_status), ("category", Resident.category),
-    ("status", Resident.status), ("phone", Resident.phone),
-    ("hukou_address", Resident.hukou_address), ("work_unit", Resident.work_unit),
-    ("arrived_on", Resident.arrived_on), ("notes", Resident.notes), ("resident_id", Resident.id),
+    ("compound", Compound.name),
+    ("household_no", Household.household_no),
+    ("building", Household.building),
+    ("unit", Household.unit),
+    ("room", Household.room),
+    ("household_type", Household.household_type),
+    ("household_phone", Household.phone),
+    ("household_notes", Household.notes),
+    ("name", Resident.name),
+    ("relation", Resident.relation),
+    ("id_number", Resident.id_number),
+    ("sex", Resident.sex),
+    ("birth_date", Resident.birth_date),
+    ("ethnicity", Resident.ethnicity),
+    ("education", Resident.education),
+    ("marital_status", Resident.marital_status),
+    ("political_status", Resident.political_status),
+    ("category", Resident.category),
+    ("status", Resident.status),
+    ("phone", Resident.phone),
+    ("hukou_address", Resident.hukou_address),
+    ("work_unit", Resident.work_unit),
+    ("arrived_on", Resident.arrived_on),
+    ("notes", Resident.notes),
+    ("resident_id", Resident.id),
 ]
 
 
 def _tag_texts() -> dict[int, str]:
     """resident id -> the 特殊人群 cell: open tags, oldest first."""
     tags: dict[int, list[tuple[str, str, dt.date | None]]] = {}
-    query = (ResidentTag.select(ResidentTag.resident, ResidentTag.tag, ResidentTag.detail,
-                                ResidentTag.start_date)
-             .where(ResidentTag.end_date.is_null()).order_by(ResidentTag.id).tuples())
+    query = (
+        ResidentTag.select(
+            ResidentTag.resident, ResidentTag.tag, ResidentTag.detail, ResidentTag.start_date
+        )
+        .where(ResidentTag.end_date.is_null())
+        .order_by(ResidentTag.id)
+        .tuples()
+    )
     for rid, tag, detail, start in query.iterator():
         tags.setdefault(rid, []).append((tag, detail, start))
     return {rid: format_tags(items) for rid, items in tags.items()}
@@ -117,39 +136,53 @@ def _rows() -> Any:
         .join(Household)
         .join(Compound)
         .where(Household.archived == False)  # noqa: E712
-        .order_by(Compound.id, Household.household_no, head_first, Resident.relation,
-                  Resident.id)
+        .order_by(Compound.id, Household.household_no, head_first, Resident.relation, Resident.id)
         .tuples()
     )
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
-def export_register(actor: HasRole, path: str | os.PathLike[str],
-                    progress: Progress | None = None) -> ExportSummary:
+def export_register(
+    actor: HasRole, path: str | os.PathLike[str], progress: Progress | None = None
+) -> ExportSummary:
     """Write the register to *path* (.xlsx). The export is audited. Full ID numbers are
     written only for a role that may reveal them (the file then re-imports unchanged); for
     any other role they are masked, like every list the program shows that role."""
     full_ids = can(actor, Perm.REVEAL_ID)
     path = Path(path)
     with database.atomic():  # one read transaction: the count and the rows agree
-        total = Resident.select().join(Household).where(
-            Household.archived == False).count()  # noqa: E712
+        total = Resident.select().join(Household).where(Household.archived == False).count()  # noqa: E712
         summary = _write(path, total, progress, full_ids)
     with database.atomic():
-        audit.record(actor.username, audit.Action.EXPORT, "resident", None, None,
-                     {"file": path.name, "compounds": summary.compounds,
-                      "households": summary.households, "residents": summary.residents,
-                      "full_ids": full_ids},
-                     "导出花名册（" + ("含完整身份证号码" if full_ids else "身份证号码已遮盖") + "）")
+        audit.record(
+            actor.username,
+            audit.Action.EXPORT,
+            "resident",
+            None,
+            None,
+            {
+                "file": path.name,
+                "compounds": summary.compounds,
+                "households": summary.households,
+                "residents": summary.residents,
+                "full_ids": full_ids,
+            },
+            "导出花名册（" + ("含完整身份证号码" if full_ids else "身份证号码已遮盖") + "）",
+        )
     if progress:
         progress(total, max(total, 1))
     return summary
 
 
 def _compound_names() -> list[str]:
-    query: Any = (Compound.select(Compound.name).join(Household)
-                  .where(Household.archived == False)  # noqa: E712
-                  .group_by(Compound.id).order_by(Compound.id).tuples())
+    query: Any = (
+        Compound.select(Compound.name)
+        .join(Household)
+        .where(Household.archived == False)  # noqa: E712
+        .group_by(Compound.id)
+        .order_by(Compound.id)
+        .tuples()
+    )
     return [row[0] for row in query]
 
 
@@ -191,8 +224,9 @@ def text_cell(ws: Any, value: str, fmt: str = "") -> Any:
     return cell
 
 
-def _write(path: Path, total: int, progress: Progress | None,
-           full_ids: bool = True) -> ExportSummary:
+def _write(
+    path: Path, total: int, progress: Progress | None, full_ids: bool = True
+) -> ExportSummary:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

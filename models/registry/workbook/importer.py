@@ -71,8 +71,18 @@ from models.registry.workbook.table import SheetTable, WorkbookData, iter_rows
 Progress = Callable[[int, int], bool]
 
 __all__ = [
-    "ImportBlocked", "ImportCancelled", "ImportOptions", "ImportResult", "Preview",
-    "WorkbookReadError", "apply", "import_file", "preview", "OK", "WARNING", "REJECTED",
+    "ImportBlocked",
+    "ImportCancelled",
+    "ImportOptions",
+    "ImportResult",
+    "Preview",
+    "WorkbookReadError",
+    "apply",
+    "import_file",
+    "preview",
+    "OK",
+    "WARNING",
+    "REJECTED",
 ]
 ENROLLED = "enrolled"  # life event kind: 登记入册 (in the register from this day, arrival unknown)
 CATEGORY_CHOICES = ("1", "4", "3", "2")  # 户籍, 流动, 人户分离, 常住: as the preview offers them
@@ -139,8 +149,11 @@ class Preview:
     def tag_counts(self) -> tuple[int, int, int]:
         """(added, changed, ended) special-group tags over the rows that will be imported."""
         plans = [r.tag_plan for r in self.accepted if r.tag_plan]
-        return (sum(len(p.add) for p in plans), sum(len(p.change) for p in plans),
-                sum(len(p.end) for p in plans))
+        return (
+            sum(len(p.add) for p in plans),
+            sum(len(p.change) for p in plans),
+            sum(len(p.end) for p in plans),
+        )
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -166,8 +179,18 @@ class Preview:
             view = views.get(row.household_no)
             if view is None:
                 view = views[row.household_no] = HouseholdView(
-                    row.household_no, row.household_no in self.generated, row.sheet, row.row,
-                    row.household.get("compound", ""), row.address, "", 0, 0, "", "")
+                    row.household_no,
+                    row.household_no in self.generated,
+                    row.sheet,
+                    row.row,
+                    row.household.get("compound", ""),
+                    row.address,
+                    "",
+                    0,
+                    0,
+                    "",
+                    "",
+                )
             view.members += 1
             view.accepted += not row.rejected
             if row.person.get("relation") == HEAD and not view.head:
@@ -186,7 +209,8 @@ class Preview:
     def summary(self) -> str:
         if self.questions:
             return f"共{len(self.rows)}行。导入前请先回答上方的问题：" + "；".join(
-                q.text for q in self.questions)
+                q.text for q in self.questions
+            )
         return (
             f"共{len(self.rows)}行：可导入{len(self.accepted)}行（新增{self.new_residents}人、"
             f"更新{self.updated_residents}人、无变化{self.unchanged_residents}人；"
@@ -195,7 +219,6 @@ class Preview:
             + self._tag_text()
             + f"），其中有警告{self.count(WARNING)}行；退回{self.count(REJECTED)}行。"
         )
-
 
     def _tag_text(self) -> str:
         added, changed, ended = self.tag_counts()
@@ -246,9 +269,14 @@ def rejected_entry(row: RowResult) -> dict[str, Any]:
 
 # -- reading and the file's own rules ------------------------------------------------------
 
-def parse_file(path: str | os.PathLike[str], progress: Progress | None = None,
-               today: dt.date | None = None, options: ImportOptions | None = None,
-               recall: Callable[[SheetTable], dict[str, Any]] | None = None) -> Preview:
+
+def parse_file(
+    path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    options: ImportOptions | None = None,
+    recall: Callable[[SheetTable], dict[str, Any]] | None = None,
+) -> Preview:
     """Read *path* and check every row on its own and against the other rows of the file.
 
     *recall* gives the choices remembered for a sheet's layout (models.registry.workbook.layouts);
@@ -274,13 +302,21 @@ def parse_file(path: str | os.PathLike[str], progress: Progress | None = None,
     for row in rows:
         row.file_issues = list(row.issues)
     return Preview(
-        Path(path), data.kind, data.encoding, rows, sheets,
-        notes=_notes(data), today=today, options=options, plans=plans,
+        Path(path),
+        data.kind,
+        data.encoding,
+        rows,
+        sheets,
+        notes=_notes(data),
+        today=today,
+        options=options,
+        plans=plans,
     )
 
 
-def _form_households(rows: list[RowResult], sheets: dict[str, SheetTable],
-                     plans: dict[str, SheetPlan]) -> None:
+def _form_households(
+    rows: list[RowResult], sheets: dict[str, SheetTable], plans: dict[str, SheetPlan]
+) -> None:
     """No 户号 column: a 户主 row starts a household, the rows under it up to the next head
     belong to it. A member whose address differs from the head's is shown, not moved."""
     head: dict[str, RowResult] = {}
@@ -294,22 +330,37 @@ def _form_households(rows: list[RowResult], sheets: dict[str, SheetTable],
             continue
         lead = head.get(row.sheet)
         if lead is None:
-            row.issues.append(make_issue(sheets[row.sheet], REJECTED, "relation",
-                                         "表中没有户号，此行上面也没有户主，不知道属于哪一户；"
-                                         "请把本户户主放在本户第一行"))
+            row.issues.append(
+                make_issue(
+                    sheets[row.sheet],
+                    REJECTED,
+                    "relation",
+                    "表中没有户号，此行上面也没有户主，不知道属于哪一户；"
+                    "请把本户户主放在本户第一行",
+                )
+            )
             continue
         row.group = lead.group
         mine = _address_key(row)
         if mine and _address_key(lead) and mine != _address_key(lead):
-            row.issues.append(Issue(
-                WARNING, "", "住址", f"住址“{row.address}”与本户户主{lead.name}（第{lead.row}行）"
-                f"的“{lead.address}”不同；如是另一户，请在其户主行填“户主”"))
+            row.issues.append(
+                Issue(
+                    WARNING,
+                    "",
+                    "住址",
+                    f"住址“{row.address}”与本户户主{lead.name}（第{lead.row}行）"
+                    f"的“{lead.address}”不同；如是另一户，请在其户主行填“户主”",
+                )
+            )
 
 
 def _address_key(row: RowResult) -> str:
     parts = [row.household.get(n, "") for n in ("compound", "building", "unit", "room")]
-    return re.sub(r"\s+", "", "|".join(parts) + "|" + row.address) if any(parts[1:]) or \
-        row.address else ""
+    return (
+        re.sub(r"\s+", "", "|".join(parts) + "|" + row.address)
+        if any(parts[1:]) or row.address
+        else ""
+    )
 
 
 def _questions(pv: Preview) -> list[Question]:
@@ -321,18 +372,38 @@ def _questions(pv: Preview) -> list[Question]:
         if not any(r.sheet == name for r in pv.rows):
             continue
         for missing in plan.missing:
-            questions.append(Question("column", name, f"工作表“{name}”没有“{FIELD_LABELS[missing]}”"
-                                      "列：请在“列对应”中指出是哪一列"))
+            questions.append(
+                Question(
+                    "column",
+                    name,
+                    f"工作表“{name}”没有“{FIELD_LABELS[missing]}”列：请在“列对应”中指出是哪一列",
+                )
+            )
         if plan.compound_from == "":
-            questions.append(Question("compound", name, f"工作表“{name}”没有“小区”列：请选择或"
-                                      "输入这些住户所在的小区"))
+            questions.append(
+                Question(
+                    "compound", name, f"工作表“{name}”没有“小区”列：请选择或输入这些住户所在的小区"
+                )
+            )
         elif plan.compound_from == "sheet" and plan.compound not in known:
-            questions.append(Question("compound", name, f"工作表“{name}”没有“小区”列：要按工作表名"
-                                      f"新建小区“{plan.compound}”吗？请确认或改选",
-                                      plan.compound))
+            questions.append(
+                Question(
+                    "compound",
+                    name,
+                    f"工作表“{name}”没有“小区”列：要按工作表名"
+                    f"新建小区“{plan.compound}”吗？请确认或改选",
+                    plan.compound,
+                )
+            )
         if plan.category_from == "" and name in has_new:
-            questions.append(Question("category", name, f"工作表“{name}”没有“人员类别”列：这些人是"
-                                      "户籍人口、流动人口还是人户分离？请选择"))
+            questions.append(
+                Question(
+                    "category",
+                    name,
+                    f"工作表“{name}”没有“人员类别”列：这些人是"
+                    "户籍人口、流动人口还是人户分离？请选择",
+                )
+            )
     return questions
 
 
@@ -340,24 +411,39 @@ def _plan_notes(pv: Preview) -> list[str]:
     notes = []
     for name, plan in pv.plans.items():
         if plan.compound_from == "sheet" and not any(
-                q.kind == "compound" and q.sheet == name for q in pv.questions):
+            q.kind == "compound" and q.sheet == name for q in pv.questions
+        ):
             notes.append(f"工作表“{name}”没有小区列，按工作表名归入小区“{plan.compound}”")
         if plan.compound_from == "saved":
             notes.append(f"工作表“{name}”按上次同格式文件的选择归入小区“{plan.compound}”")
         if plan.category_from in ("proposed", "saved"):
-            why = f"按表头“{plan.category_hint}”推定" if plan.category_from == "proposed" else \
-                "按上次同格式文件的选择"
-            notes.append(f"工作表“{name}”没有人员类别列，新增人员{why}为"
-                         f"{codes.name('category', plan.category)}；如不对请在上方改选")
+            why = (
+                f"按表头“{plan.category_hint}”推定"
+                if plan.category_from == "proposed"
+                else "按上次同格式文件的选择"
+            )
+            notes.append(
+                f"工作表“{name}”没有人员类别列，新增人员{why}为"
+                f"{codes.name('category', plan.category)}；如不对请在上方改选"
+            )
         if plan.generated and "relation" not in plan.missing:
-            numbers = sorted({r.household_no for r in pv.rows
-                              if r.sheet == name and r.household_no in pv.generated})
+            numbers = sorted(
+                {
+                    r.household_no
+                    for r in pv.rows
+                    if r.sheet == name and r.household_no in pv.generated
+                }
+            )
             if numbers:
-                notes.append(f"工作表“{name}”没有户号列，按户主成户：新编户号{numbers[0]}"
-                             + (f"至{numbers[-1]}" if len(numbers) > 1 else "")
-                             + f"共{len(numbers)}户")
+                notes.append(
+                    f"工作表“{name}”没有户号列，按户主成户：新编户号{numbers[0]}"
+                    + (f"至{numbers[-1]}" if len(numbers) > 1 else "")
+                    + f"共{len(numbers)}户"
+                )
         if plan.census:
-            notes.append(f"工作表“{name}”按人口普查表读取（与户主关系0-9、受教育程度1-9为普查代码）")
+            notes.append(
+                f"工作表“{name}”按人口普查表读取（与户主关系0-9、受教育程度1-9为普查代码）"
+            )
     return notes
 
 
@@ -378,13 +464,24 @@ def _duplicate_ids(rows: list[RowResult], sheets: dict[str, SheetTable]) -> None
         if seen is None:
             first[row.id_number] = row
             continue
-        row.issues.append(make_issue(sheets[row.sheet], REJECTED, "id_number",
-                                     f"与{where_text(row, seen)}的身份证号码重复（保留先出现的一行）"))
+        row.issues.append(
+            make_issue(
+                sheets[row.sheet],
+                REJECTED,
+                "id_number",
+                f"与{where_text(row, seen)}的身份证号码重复（保留先出现的一行）",
+            )
+        )
 
 
 @service(Perm.REGISTRY_IMPORT, write=False)
-def preview(actor: HasRole, path: str | os.PathLike[str], progress: Progress | None = None,
-            today: dt.date | None = None, options: ImportOptions | None = None) -> Preview:
+def preview(
+    actor: HasRole,
+    path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    options: ImportOptions | None = None,
+) -> Preview:
     """Read and check *path* against the register; writes nothing."""
     from models.registry.workbook import layouts as workbook_layouts
 
@@ -410,15 +507,28 @@ def _check_options(pv: Preview) -> None:
         raise ImportBlocked("入册日期不能晚于今天。" if day > pv.today else "入册日期不合理。")
     category = pv.options.category
     if category and category not in CATEGORY_CHOICES:
-        raise ImportBlocked(f"人员类别“{category}”无效（可选：户籍人口 1、流动人口 4、人户分离 3、常住人口 2）。")
+        raise ImportBlocked(
+            f"人员类别“{category}”无效（可选：户籍人口 1、流动人口 4、人户分离 3、常住人口 2）。"
+        )
 
 
 # -- writing --------------------------------------------------------------------------------
 
 _RESIDENT_DEFAULTS: dict[str, Any] = {
-    "sex": "0", "birth_date": None, "ethnicity": "01", "relation": "99", "education": "",
-    "marital_status": "", "political_status": "", "category": "1", "status": "current",
-    "phone": "", "hukou_address": "", "work_unit": "", "arrived_on": None, "notes": "",
+    "sex": "0",
+    "birth_date": None,
+    "ethnicity": "01",
+    "relation": "99",
+    "education": "",
+    "marital_status": "",
+    "political_status": "",
+    "category": "1",
+    "status": "current",
+    "phone": "",
+    "hukou_address": "",
+    "work_unit": "",
+    "arrived_on": None,
+    "notes": "",
 }
 
 
@@ -443,8 +553,14 @@ class _Writer:
         if self.progress and due and self.progress(min(self.done, self.total), self.total) is False:
             raise ImportCancelled()
 
-    def audit(self, action: audit.Action, table: str, record_id: Any,
-              before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    def audit(
+        self,
+        action: audit.Action,
+        table: str,
+        record_id: Any,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+    ) -> None:
         self.audit_rows.append(audit.Entry(action, table, record_id, before, after, self.note))
         if len(self.audit_rows) >= CHUNK:
             self.flush()
@@ -467,24 +583,46 @@ class _Writer:
             values["compound"] = compound_ids[values["compound"]]
             house = check.houses.get(number)
             if house is None:
-                created.append({"household_no": number, "building": "", "unit": "", "room": "",
-                                "household_type": "2", "phone": "", "notes": "",
-                                "archived": False, "created_at": self.stamp,
-                                "updated_at": self.stamp, **values})
+                created.append(
+                    {
+                        "household_no": number,
+                        "building": "",
+                        "unit": "",
+                        "room": "",
+                        "household_type": "2",
+                        "phone": "",
+                        "notes": "",
+                        "archived": False,
+                        "created_at": self.stamp,
+                        "updated_at": self.stamp,
+                        **values,
+                    }
+                )
                 continue
             stored = dict(house.values, compound=compound_ids.get(house.values["compound"]))
             changes = household_changes(stored, values)
             if changes:
                 Household.update(**changes, updated_at=self.stamp).where(
-                    Household.id == house.id).execute()
-                self.audit(audit.Action.UPDATE, "household", house.id,
-                           {k: stored.get(k) for k in changes}, changes)
+                    Household.id == house.id
+                ).execute()
+                self.audit(
+                    audit.Action.UPDATE,
+                    "household",
+                    house.id,
+                    {k: stored.get(k) for k in changes},
+                    changes,
+                )
         for part in chunks(created):
             bulk_insert(Household, part)
         ids: dict[str, int] = {}
         for part in chunks(list(self.pv.households)):
-            ids.update(tuples(Household.select(Household.household_no, Household.id)
-                               .where(Household.household_no.in_(part))))
+            ids.update(
+                tuples(
+                    Household.select(Household.household_no, Household.id).where(
+                        Household.household_no.in_(part)
+                    )
+                )
+            )
         self.house_numbers = {hid: number for number, hid in ids.items()}
         for values in created:
             snap = {k: _plain(v) for k, v in values.items()}
@@ -498,8 +636,14 @@ class _Writer:
         for row in self.pv.accepted:
             household = house_ids[row.household_no]
             if row.action == "new":
-                values = {**_RESIDENT_DEFAULTS, **row.defaults, **row.person, "household": household,
-                          "created_at": self.stamp, "updated_at": self.stamp}
+                values = {
+                    **_RESIDENT_DEFAULTS,
+                    **row.defaults,
+                    **row.person,
+                    "household": household,
+                    "created_at": self.stamp,
+                    "updated_at": self.stamp,
+                }
                 values["pinyin"], values["pinyin_initials"] = pinyin_keys(values["name"])
                 created.append(values)
                 if len(created) >= CHUNK:
@@ -516,9 +660,15 @@ class _Writer:
                     changes["pinyin"], changes["pinyin_initials"] = pinyin_keys(changes["name"])
                 if changes:  # not when only the special groups change
                     Resident.update(**changes, updated_at=self.stamp).where(
-                        Resident.id == known.id).execute()
-                    self.audit(audit.Action.UPDATE, "resident", known.id, before,
-                               {k: _plain(v) for k, v in changes.items()})
+                        Resident.id == known.id
+                    ).execute()
+                    self.audit(
+                        audit.Action.UPDATE,
+                        "resident",
+                        known.id,
+                        before,
+                        {k: _plain(v) for k, v in changes.items()},
+                    )
                 updated += 1
             self.tick()
         self._insert_people(created)
@@ -528,9 +678,13 @@ class _Writer:
         if not rows:
             return
         bulk_insert(Resident, rows)
-        ids: dict[str, int] = dict(tuples(
-            Resident.select(Resident.id_number, Resident.id)
-            .where(Resident.id_number.in_([r["id_number"] for r in rows]))))
+        ids: dict[str, int] = dict(
+            tuples(
+                Resident.select(Resident.id_number, Resident.id).where(
+                    Resident.id_number.in_([r["id_number"] for r in rows])
+                )
+            )
+        )
         self.new_ids.update(ids)
         for values in rows:
             snap = {k: _plain(v) for k, v in values.items()}
@@ -548,26 +702,38 @@ class _Writer:
             birth = values.get("birth_date")
             if birth is not None and day < birth:
                 day = birth  # enrolled before birth: a baby in the file is here from birth
-            events.append({
-                "resident": ids[values["id_number"]], "household": values["household"],
-                "kind": "move_in" if arrived else ENROLLED, "event_date": day,
-                "reason": self.note[:200], "from_value": "",
-                "to_value": self.house_numbers.get(values["household"], ""),
-                "corrects": None, "voided": False, "username": self.actor.username,
-                "created_at": self.stamp,
-            })
+            events.append(
+                {
+                    "resident": ids[values["id_number"]],
+                    "household": values["household"],
+                    "kind": "move_in" if arrived else ENROLLED,
+                    "event_date": day,
+                    "reason": self.note[:200],
+                    "from_value": "",
+                    "to_value": self.house_numbers.get(values["household"], ""),
+                    "corrects": None,
+                    "voided": False,
+                    "username": self.actor.username,
+                    "created_at": self.stamp,
+                }
+            )
         bulk_insert(LifeEvent, events)
         self.events += len(events)
-        event_ids = dict(tuples(
-            LifeEvent.select(LifeEvent.resident, LifeEvent.id)
-            .where(LifeEvent.resident.in_([e["resident"] for e in events])
-                   & LifeEvent.kind.in_(("move_in", ENROLLED))
-                   & (LifeEvent.created_at == self.stamp)).order_by(LifeEvent.id)))
+        event_ids = dict(
+            tuples(
+                LifeEvent.select(LifeEvent.resident, LifeEvent.id)
+                .where(
+                    LifeEvent.resident.in_([e["resident"] for e in events])
+                    & LifeEvent.kind.in_(("move_in", ENROLLED))
+                    & (LifeEvent.created_at == self.stamp)
+                )
+                .order_by(LifeEvent.id)
+            )
+        )
         for values in events:
             snap = {k: _plain(v) for k, v in values.items()}
             snap["id"] = event_ids.get(values["resident"])
             self.audit(audit.Action.CREATE, "life_event", snap["id"], None, snap)
-
 
     def tags(self, check: RegisterCheck) -> None:
         """Bring open special-group tags in line with the file: add, correct, end (dated)."""
@@ -579,27 +745,45 @@ class _Writer:
             known = check.people.get(row.id_number)
             resident = known.id if known is not None else self.new_ids[row.id_number]
             for value in tag_plan.add:
-                added.append({"resident": resident, "tag": value.tag, "detail": value.detail,
-                              "start_date": value.start_date, "end_date": None,
-                              "created_at": self.stamp})
+                added.append(
+                    {
+                        "resident": resident,
+                        "tag": value.tag,
+                        "detail": value.detail,
+                        "start_date": value.start_date,
+                        "end_date": None,
+                        "created_at": self.stamp,
+                    }
+                )
             for tag_id, before, after in tag_plan.change:
                 ResidentTag.update(**after).where(ResidentTag.id == tag_id).execute()
-                self.audit(audit.Action.UPDATE, "resident_tag", tag_id,
-                           {k: _plain(v) for k, v in before.items()},
-                           {k: _plain(v) for k, v in after.items()})
+                self.audit(
+                    audit.Action.UPDATE,
+                    "resident_tag",
+                    tag_id,
+                    {k: _plain(v) for k, v in before.items()},
+                    {k: _plain(v) for k, v in after.items()},
+                )
             for stored in tag_plan.end:
                 ResidentTag.update(end_date=self.pv.today).where(
-                    ResidentTag.id == stored.id).execute()
-                self.audit(audit.Action.UPDATE, "resident_tag", stored.id, {"end_date": None},
-                           {"end_date": self.pv.today.isoformat()})
+                    ResidentTag.id == stored.id
+                ).execute()
+                self.audit(
+                    audit.Action.UPDATE,
+                    "resident_tag",
+                    stored.id,
+                    {"end_date": None},
+                    {"end_date": self.pv.today.isoformat()},
+                )
         for part in chunks(added):
             bulk_insert(ResidentTag, part)
             ids: dict[tuple[int, str], int] = {}
             residents = sorted({values["resident"] for values in part})
             for tag_id, resident, tag in tuples(
-                    ResidentTag.select(ResidentTag.id, ResidentTag.resident, ResidentTag.tag)
-                    .where(ResidentTag.resident.in_(residents) & ResidentTag.end_date.is_null())
-                    .order_by(ResidentTag.id)):
+                ResidentTag.select(ResidentTag.id, ResidentTag.resident, ResidentTag.tag)
+                .where(ResidentTag.resident.in_(residents) & ResidentTag.end_date.is_null())
+                .order_by(ResidentTag.id)
+            ):
                 ids[(resident, tag)] = tag_id  # the newest open row of that tag: this one
             for values in part:
                 snap = {k: _plain(v) for k, v in values.items()}
@@ -615,11 +799,15 @@ def bulk_insert(model: Any, rows: list[dict[str, Any]]) -> None:
     names = list(rows[0])
     fields = [model._meta.fields[name] for name in names]
     db = database.obj if hasattr(database, "obj") else database
-    sql = (f'INSERT INTO "{model._meta.table_name}" '
-           f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
-           f"VALUES ({', '.join([db.param] * len(fields))})")
-    params = [[_sql_value(f.db_value(row[name])) for f, name in zip(fields, names, strict=True)]
-              for row in rows]
+    sql = (
+        f'INSERT INTO "{model._meta.table_name}" '
+        f"({', '.join(f'{chr(34)}{f.column_name}{chr(34)}' for f in fields)}) "
+        f"VALUES ({', '.join([db.param] * len(fields))})"
+    )
+    params = [
+        [_sql_value(f.db_value(row[name])) for f, name in zip(fields, names, strict=True)]
+        for row in rows
+    ]
     db.cursor().executemany(sql, params)
 
 
@@ -639,8 +827,9 @@ def _plain(value: Any) -> Any:
 
 
 @service(Perm.REGISTRY_IMPORT, write=False)
-def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
-          dry_run: bool = False) -> ImportResult:
+def apply(
+    actor: HasRole, pv: Preview, progress: Progress | None = None, dry_run: bool = False
+) -> ImportResult:
     """Write the preview's valid rows in one transaction (or, dry_run, only check them).
 
     The register is checked again inside the transaction, so the counts are those of the
@@ -671,22 +860,38 @@ def apply(actor: HasRole, pv: Preview, progress: Progress | None = None,
         writer.flush()
         result.events = writer.events
         audit.record(
-            actor.username, audit.Action.IMPORT, "resident", None, None,
-            {"file": pv.path.name, "compounds": result.new_compounds, "events": writer.events,
-             "households": result.new_households, "households_updated": result.updated_households,
-             "residents": result.new_residents, "residents_updated": result.updated_residents,
-             "tags_added": result.tags_added, "tags_changed": result.tags_changed,
-             "tags_ended": result.tags_ended,
-             "rejected": len(pv.rejected)},
+            actor.username,
+            audit.Action.IMPORT,
+            "resident",
+            None,
+            None,
+            {
+                "file": pv.path.name,
+                "compounds": result.new_compounds,
+                "events": writer.events,
+                "households": result.new_households,
+                "households_updated": result.updated_households,
+                "residents": result.new_residents,
+                "residents_updated": result.updated_residents,
+                "tags_added": result.tags_added,
+                "tags_changed": result.tags_changed,
+                "tags_ended": result.tags_ended,
+                "rejected": len(pv.rejected),
+            },
             writer.note,
         )
     return result
 
 
 @service(Perm.REGISTRY_IMPORT, write=False)
-def import_file(actor: HasRole, path: str | os.PathLike[str], dry_run: bool = False,
-                progress: Progress | None = None, today: dt.date | None = None,
-                options: ImportOptions | None = None) -> ImportResult:
+def import_file(
+    actor: HasRole,
+    path: str | os.PathLike[str],
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    options: ImportOptions | None = None,
+) -> ImportResult:
     """Preview and apply in one go (the command line). Raises ImportBlocked while the file
     leaves a question open (a sheet's compound, the people's category, a missing column)."""
     return apply(actor, preview(actor, path, None, today, options), progress, dry_run)

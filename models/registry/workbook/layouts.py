@@ -71,6 +71,12 @@ def remember(actor: HasRole, pv: Preview) -> None:
         if old is not None and old.value == value:
             continue
         Setting.insert(key=key, value=value).on_conflict_replace().execute()
-        audit.record(actor.username, audit.Action.UPDATE, "setting", key,
-                     None if old is None else {key: old.value}, {key: value},
-                     f"记住花名册格式（工作表“{sheet.name}”）")
+        audit.record(
+            actor.username,
+            audit.Action.UPDATE,
+            "setting",
+            key,
+            None if old is None else {key: old.value},
+            {key: value},
+            f"记住花名册格式（工作表“{sheet.name}”）",
+        )

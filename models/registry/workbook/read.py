@@ -45,7 +45,9 @@ def _col_index(letters: bytes) -> int:
     return index - 1
 
 
-def _xlsx_layout(archive: zipfile.ZipFile, member: str) -> tuple[int, list[tuple[int, int, int, int]]]:
+def _xlsx_layout(
+    archive: zipfile.ZipFile, member: str
+) -> tuple[int, list[tuple[int, int, int, int]]]:
     """(row count, merged ranges as (first row, last row, first col, last col), rows 1-based).
 
     Read-only openpyxl reports no merged cells, and no size when the writer left out the
@@ -93,12 +95,15 @@ def _read_xlsx(path: Path, progress: Progress | None) -> WorkbookData:
     data = WorkbookData(path, "xlsx", [])
     try:
         archive = zipfile.ZipFile(path)
-        sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        sheets = [
+            ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"
+        ]
         layouts = []
         for ws in sheets:
             member = getattr(ws, "_worksheet_path", None)
-            layouts.append(_xlsx_layout(archive, member.lstrip("/")) if member
-                           else (ws.max_row or 0, []))
+            layouts.append(
+                _xlsx_layout(archive, member.lstrip("/")) if member else (ws.max_row or 0, [])
+            )
         archive.close()
         total = sum(count for count, _ in layouts) or 1
         done = 0
@@ -130,7 +135,8 @@ def _collect(data: WorkbookData, name: str, rows: list[tuple[int, list[Any]]]) -
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise WorkbookReadError(
                     f"“{data.path.name}”的“{name}”第 {number} 行 {column_letter(index)} 列超过 "
-                    f"{MAX_CELL_CHARS} 个字符，不像花名册，没有导入任何内容。")
+                    f"{MAX_CELL_CHARS} 个字符，不像花名册，没有导入任何内容。"
+                )
     result = sheet_from_rows(name, rows)
     if isinstance(result, SheetTable):
         data.sheets.append(result)
@@ -140,11 +146,19 @@ def _collect(data: WorkbookData, name: str, rows: list[tuple[int, list[Any]]]) -
 
 # -- .xls -----------------------------------------------------------------------------------
 
+
 def _read_xls(path: Path, progress: Progress | None) -> WorkbookData:
     import xlrd
 
-    errors = (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError,
-              NotImplementedError)
+    errors = (
+        xlrd.XLRDError,
+        OSError,
+        ValueError,
+        AssertionError,
+        IndexError,
+        KeyError,
+        NotImplementedError,
+    )
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except errors:
@@ -201,8 +215,9 @@ def _xls_value(cell: Any, datemode: int) -> Any:
 
 # -- CSV ------------------------------------------------------------------------------------
 
+
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when *raw* clearly is UTF-16 saved without its BOM, else None.
+    """ "utf-16-le" or "utf-16-be" when *raw* clearly is UTF-16 saved without its BOM, else None.
 
     A register's commas, digits and line ends are ASCII, whose UTF-16 code units have a zero
     high byte: many zeros on one side of the code units (odd positions for LE, even for BE)
@@ -231,7 +246,9 @@ def decode_text(raw: bytes) -> tuple[str, str]:
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:  # an odd byte count or a lone surrogate
-            raise WorkbookReadError("文件以 UTF-16 编码开头，但内容残缺或已损坏，无法读取。") from exc
+            raise WorkbookReadError(
+                "文件以 UTF-16 编码开头，但内容残缺或已损坏，无法读取。"
+            ) from exc
     # Before UTF-8: UTF-16 of ASCII is valid UTF-8 too (full of NULs).
     utf16 = _utf16_without_bom(raw)
     if utf16:
@@ -265,13 +282,16 @@ def _read_csv(path: Path, progress: Progress | None) -> WorkbookData:
     # newline="": lines may end in \r alone (old Mac exports); csv splits them itself.
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
-        rows = [(n, [cell if cell != "" else None for cell in values])
-                for n, values in enumerate(reader, start=1)]
+        rows = [
+            (n, [cell if cell != "" else None for cell in values])
+            for n, values in enumerate(reader, start=1)
+        ]
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise WorkbookReadError(
                 f"“{path.name}”第 {reader.line_num} 行有一格超过 {csv.field_size_limit()} 个字符，"
-                "不像花名册，没有导入任何内容。") from exc
+                "不像花名册，没有导入任何内容。"
+            ) from exc
         raise WorkbookReadError(
             f"“{path.name}”第 {reader.line_num} 行无法按 CSV 格式读取（{exc}），没有导入任何内容。"
         ) from exc

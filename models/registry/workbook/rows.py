@@ -43,24 +43,76 @@ CODED_FIELDS = {
     "status": "resident_status",
 }
 FIELD_LABELS = {
-    "compound": "小区", "household_no": "户号", "building": "楼栋", "unit": "单元",
-    "room": "门牌", "household_type": "户别", "name": "姓名", "id_number": "身份证号码",
-    "sex": "性别", "birth_date": "出生日期", "ethnicity": "民族", "relation": "与户主关系",
-    "education": "文化程度", "marital_status": "婚姻状况", "political_status": "政治面貌",
-    "category": "人员类别", "status": "人员状态", "phone": "联系电话",
-    "hukou_address": "户籍地址", "work_unit": "工作单位", "arrived_on": "来本地日期",
-    "notes": "备注", "household_phone": "户电话", "household_notes": "户备注",
-    "special_groups": "特殊人群", "address": "住址", "extra": "记入备注",
+    "compound": "小区",
+    "household_no": "户号",
+    "building": "楼栋",
+    "unit": "单元",
+    "room": "门牌",
+    "household_type": "户别",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "relation": "与户主关系",
+    "education": "文化程度",
+    "marital_status": "婚姻状况",
+    "political_status": "政治面貌",
+    "category": "人员类别",
+    "status": "人员状态",
+    "phone": "联系电话",
+    "hukou_address": "户籍地址",
+    "work_unit": "工作单位",
+    "arrived_on": "来本地日期",
+    "notes": "备注",
+    "household_phone": "户电话",
+    "household_notes": "户备注",
+    "special_groups": "特殊人群",
+    "address": "住址",
+    "extra": "记入备注",
 }
 # Fields a clerk may give a column in the preview, in the order the drop-down lists them.
-MAPPABLE = ("name", "id_number", "relation", "household_no", "compound", "address", "building",
-            "unit", "room", "household_type", "sex", "birth_date", "ethnicity", "education",
-            "marital_status", "political_status", "category", "status", "phone",
-            "hukou_address", "work_unit", "arrived_on", "notes", "household_phone",
-            "household_notes", "special_groups", "extra")
-TEXT_LIMITS = {"name": 50, "phone": 30, "hukou_address": 200, "work_unit": 100,
-               "household_no": 30, "building": 20, "unit": 20, "room": 20, "compound": 100,
-               "household_phone": 30}
+MAPPABLE = (
+    "name",
+    "id_number",
+    "relation",
+    "household_no",
+    "compound",
+    "address",
+    "building",
+    "unit",
+    "room",
+    "household_type",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "marital_status",
+    "political_status",
+    "category",
+    "status",
+    "phone",
+    "hukou_address",
+    "work_unit",
+    "arrived_on",
+    "notes",
+    "household_phone",
+    "household_notes",
+    "special_groups",
+    "extra",
+)
+TEXT_LIMITS = {
+    "name": 50,
+    "phone": 30,
+    "hukou_address": 200,
+    "work_unit": 100,
+    "household_no": 30,
+    "building": 20,
+    "unit": 20,
+    "room": 20,
+    "compound": 100,
+    "household_phone": 30,
+}
 HOUSEHOLD_FIELDS = ("compound", "building", "unit", "room", "household_type", "phone", "notes")
 # Household columns of free text: file field -> Household field.
 HOUSEHOLD_TEXT_FIELDS = {"household_phone": "phone", "household_notes": "notes"}
@@ -68,8 +120,11 @@ PERSON_TEXT_FIELDS = ("phone", "hukou_address", "work_unit", "notes")
 # The same few names repeat thousands of times in a register; look each up once.
 lookup = lru_cache(maxsize=8192)(codes.lookup)
 # Sheet names that a spreadsheet program makes up: never taken for a compound's name.
-_DEFAULT_SHEET = re.compile(r"^(sheet|工作表|表|页)\s*\d*$|^.$|人口|花名册|名册|登记|采集|信息|统计|普查|"
-                            r"模板|户籍|居民|人员|导入|导出", re.IGNORECASE)
+_DEFAULT_SHEET = re.compile(
+    r"^(sheet|工作表|表|页)\s*\d*$|^.$|人口|花名册|名册|登记|采集|信息|统计|普查|"
+    r"模板|户籍|居民|人员|导入|导出",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -164,14 +219,21 @@ def make_issue(sheet: SheetTable, level: str, name: str, message: str) -> Issue:
 
 def where_text(row: RowResult, other: RowResult) -> str:
     """Where *other* is, as seen from *row*: 第8行, or 工作表“南关小区”第8行 on another sheet."""
-    return f"第{other.row}行" if other.sheet == row.sheet else f"工作表“{other.sheet}”第{other.row}行"
+    return (
+        f"第{other.row}行" if other.sheet == row.sheet else f"工作表“{other.sheet}”第{other.row}行"
+    )
 
 
 class RowParser:
     """Parses the rows of one sheet (the header decides which fields are present)."""
 
-    def __init__(self, sheet: SheetTable, today: dt.date,
-                 options: ImportOptions | None = None, saved: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sheet: SheetTable,
+        today: dt.date,
+        options: ImportOptions | None = None,
+        saved: dict[str, Any] | None = None,
+    ) -> None:
         self.sheet = sheet
         self.today = today
         options = options or ImportOptions()
@@ -198,7 +260,10 @@ class RowParser:
         if options.category:
             plan.category, plan.category_from = options.category, plan.category_from or "chosen"
         elif saved.get("category"):
-            plan.category, plan.category_from = str(saved["category"]), plan.category_from or "saved"
+            plan.category, plan.category_from = (
+                str(saved["category"]),
+                plan.category_from or "saved",
+            )
         elif "household_type" in sheet.columns and not plan.census and not plan.category_from:
             plan.category_from = "household_type"  # 流动户 -> 流动人口, else 户籍人口
         if not plan.category:
@@ -290,7 +355,9 @@ class RowParser:
     def _name(self, result: RowResult, row: SourceRow) -> None:
         raw = self.text(row, "name")
         # 王  芳: spaces typed to line names up are not part of the name; 阿依古丽·买买提 keeps its dot.
-        name = re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
+        name = (
+            re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
+        )
         result.name = name
         if not name:
             self.reject(result, "name", "姓名为空")
@@ -327,8 +394,11 @@ class RowParser:
             elif len(number) > TEXT_LIMITS["household_no"]:
                 self.reject(result, "household_no", "户号过长")
             result.household_no = number
-        compound = self.text(row, "compound") if "compound" in self.sheet.columns \
+        compound = (
+            self.text(row, "compound")
+            if "compound" in self.sheet.columns
             else self.compound_from_sheet
+        )
         compound = " ".join(compound.split())
         if not compound:
             if "compound" in self.sheet.columns:
@@ -364,8 +434,9 @@ class RowParser:
         if columns and room_typed:
             parts.append(room_typed)  # 门牌名 + 门牌号 read as one address
         text = "".join(" ".join(p.split()) for p in parts if p)
-        result.address = text or "".join(result.household.get(n, "") for n in
-                                         ("building", "unit", "room"))
+        result.address = text or "".join(
+            result.household.get(n, "") for n in ("building", "unit", "room")
+        )
         if not text:
             return
         building, unit, room = workbook_words.split_address(text)
@@ -394,8 +465,10 @@ class RowParser:
             approximate = False
             if name == "relation":
                 code, approximate, problem = workbook_words.relation(
-                    raw, result.person.get("sex") or lookup("sex", self.text(row, "sex")),
-                    plan.census)
+                    raw,
+                    result.person.get("sex") or lookup("sex", self.text(row, "sex")),
+                    plan.census,
+                )
                 if problem:
                     self.reject(result, name, problem)
                     continue
@@ -410,12 +483,15 @@ class RowParser:
                 continue
             if approximate:
                 typed = clean_text(raw)
-                census_words = {"relation": workbook_words.CENSUS_RELATION,
-                                "education": workbook_words.CENSUS_EDUCATION}.get(name, {})
+                census_words = {
+                    "relation": workbook_words.CENSUS_RELATION,
+                    "education": workbook_words.CENSUS_EDUCATION,
+                }.get(name, {})
                 if plan.census and typed in census_words:
                     typed = f"{typed} {census_words[typed]}"
-                label = header_label(self.sheet.headers[self.sheet.columns[name]]) or \
-                    FIELD_LABELS[name]
+                label = (
+                    header_label(self.sheet.headers[self.sheet.columns[name]]) or FIELD_LABELS[name]
+                )
                 self._note(result, f"{label}填写为“{typed}”")
             result.person[name] = code
         if not result.person.get("category"):
@@ -436,15 +512,26 @@ class RowParser:
                 if code is None:
                     self.warn(result, "sex", f"性别“{raw}”无法识别，已按身份证号码")
                 elif from_id_sex and code != from_id_sex:
-                    self.warn(result, "sex", f"填写为“{codes.name('sex', code)}”，与身份证号码"
-                              f"（{codes.name('sex', from_id_sex)}）不符，已按身份证号码")
+                    self.warn(
+                        result,
+                        "sex",
+                        f"填写为“{codes.name('sex', code)}”，与身份证号码"
+                        f"（{codes.name('sex', from_id_sex)}）不符，已按身份证号码",
+                    )
         if "birth_date" in self.sheet.columns:
             parts = date_from_cell(self.sheet.value(row, "birth_date"))
             if isinstance(parts, str):
                 self.warn(result, "birth_date", f"“{parts}”不是可识别的日期，已按身份证号码")
             elif parts is not None and from_id_birth and not parts.matches(from_id_birth):
-                shown = f"{parts.year}年" + (f"{parts.month}月" if parts.month else "") + (
-                    f"{parts.day}日" if parts.day else "")
-                self.warn(result, "birth_date", f"填写为{shown}，与身份证号码"
-                          f"（{from_id_birth.year}年{from_id_birth.month}月{from_id_birth.day}日）"
-                          "不符，已按身份证号码")
+                shown = (
+                    f"{parts.year}年"
+                    + (f"{parts.month}月" if parts.month else "")
+                    + (f"{parts.day}日" if parts.day else "")
+                )
+                self.warn(
+                    result,
+                    "birth_date",
+                    f"填写为{shown}，与身份证号码"
+                    f"（{from_id_birth.year}年{from_id_birth.month}月{from_id_birth.day}日）"
+                    "不符，已按身份证号码",
+                )

@@ -19,9 +19,29 @@ from models.registry.workbook.headers import FIELD_HEADERS, MULTI_FIELDS, header
 
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "总数")
 # Signature lines under a table (制表人：张三  审核人：李四  填报日期：…), in any column.
-FOOTER_WORDS = ("制表人", "制表日期", "制表单位", "审核人", "审核", "填报日期", "填报人", "填报单位",
-                "填表人", "填表日期", "负责人", "单位负责人", "统计人", "经办人", "核对人", "报送日期",
-                "采集人", "采集日期", "登记人", "签字", "盖章")
+FOOTER_WORDS = (
+    "制表人",
+    "制表日期",
+    "制表单位",
+    "审核人",
+    "审核",
+    "填报日期",
+    "填报人",
+    "填报单位",
+    "填表人",
+    "填表日期",
+    "负责人",
+    "单位负责人",
+    "统计人",
+    "经办人",
+    "核对人",
+    "报送日期",
+    "采集人",
+    "采集日期",
+    "登记人",
+    "签字",
+    "盖章",
+)
 _ID_LIKE = re.compile(r"\d{15}|\d{17}[\dXx]")
 HEADER_SCAN_ROWS = 20
 
@@ -119,8 +139,9 @@ def sheet_from_rows(name: str, rows: Iterable[tuple[int, list[Any]]]) -> SheetTa
             columns, multi = map_columns(list(values))
             if _is_header(columns):
                 headers = ["" if v is None else str(v).strip() for v in values]
-                table = SheetTable(name, number, headers, columns, title=" ".join(above),
-                                   multi=multi)
+                table = SheetTable(
+                    name, number, headers, columns, title=" ".join(above), multi=multi
+                )
             elif scanned >= HEADER_SCAN_ROWS:
                 break
             else:
@@ -141,7 +162,8 @@ def _add_row(table: SheetTable, row: SourceRow) -> None:
         table.skipped.append((row.number, "合计行"))
         return
     if any(t.startswith(FOOTER_WORDS) for t in texts) and not any(
-            _ID_LIKE.search(t) for t in texts):
+        _ID_LIKE.search(t) for t in texts
+    ):
         table.skipped.append((row.number, "表尾签名行"))
         return
     name_cell = clean_text(table.value(row, "name"))

@@ -32,12 +32,23 @@ TABLE = "special_group"
 DISABILITY = "disabled"
 NONE_WORDS = ("无", "没有", "否", "-", "--", "—", "——", "/", "\\")
 DETAIL_LIMIT = 100
-_KIND_BY_NAME = {"视力": "1", "听力": "2", "言语": "3", "语言": "3", "肢体": "4", "智力": "5",
-                 "精神": "6", "多重": "7", "综合": "7"}
+_KIND_BY_NAME = {
+    "视力": "1",
+    "听力": "2",
+    "言语": "3",
+    "语言": "3",
+    "肢体": "4",
+    "智力": "5",
+    "精神": "6",
+    "多重": "7",
+    "综合": "7",
+}
 _GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
 _CODED = re.compile(r"^([1-7])类([1-4一二三四])级$")
-_NAMED = re.compile(r"^(视力|听力|言语|语言|肢体|智力|精神|多重|综合)(?:残疾)?(?:([1-7])类)?"
-                    r"([1-4一二三四])级$")
+_NAMED = re.compile(
+    r"^(视力|听力|言语|语言|肢体|智力|精神|多重|综合)(?:残疾)?(?:([1-7])类)?"
+    r"([1-4一二三四])级$"
+)
 _KIND_ONLY = re.compile(r"^(视力|听力|言语|语言|肢体|智力|精神|多重|综合)(?:残疾)?$")
 _SEPARATORS = ";,、/|\n\t "
 _NAME_SUFFIXES = ("人员", "对象", "家庭", "户", "人")
@@ -59,6 +70,7 @@ class ParsedCell:
 
 # -- writing -----------------------------------------------------------------------------
 
+
 def format_tag(tag: str, detail: str, start_date: dt.date | None) -> str:
     parts = [detail] if detail else []
     if start_date is not None:
@@ -73,8 +85,9 @@ def format_tags(tags: Iterable[tuple[str, str, dt.date | None]]) -> str:
 
 # -- reading -----------------------------------------------------------------------------
 
+
 def disability_detail(text: str) -> str | None:
-    """"4类2级" from 4类2级, 肢体残疾二级, 肢体2级, 肢体4类2级; None when not such a text."""
+    """ "4类2级" from 4类2级, 肢体残疾二级, 肢体2级, 肢体4类2级; None when not such a text."""
     match = _CODED.match(text)
     if match:
         return f"{match.group(1)}类{_GRADES[match.group(2)]}级"
@@ -176,7 +189,9 @@ def parse_cell(raw: str, today: dt.date) -> ParsedCell:
             elif code == DISABILITY:
                 found = disability_detail(re.sub(r"\s+", "", part))
                 if found is None:
-                    out.errors.append(f"残疾类别和等级“{part}”无法识别（如“4类2级”或“肢体残疾二级”）")
+                    out.errors.append(
+                        f"残疾类别和等级“{part}”无法识别（如“4类2级”或“肢体残疾二级”）"
+                    )
                 else:
                     detail = found
             else:
@@ -187,13 +202,16 @@ def parse_cell(raw: str, today: dt.date) -> ParsedCell:
             out.errors.append(f"{label}的说明过长（最多{DETAIL_LIMIT}字）")
             continue
         if code == DISABILITY and not detail:
-            out.warnings.append("残疾人未注明残疾类别和等级（如“残疾人（4类2级）”），请在户籍人口页补上")
+            out.warnings.append(
+                "残疾人未注明残疾类别和等级（如“残疾人（4类2级）”），请在户籍人口页补上"
+            )
         value = TagValue(code, detail, start)
         seen = by_code.get(code)
         if seen is None:
             by_code[code] = value
         elif (seen.detail and detail and seen.detail != detail) or (
-                seen.start_date and start and seen.start_date != start):
+            seen.start_date and start and seen.start_date != start
+        ):
             out.errors.append(f"{label}重复填写且内容不一致")
         else:
             by_code[code] = TagValue(code, seen.detail or detail, seen.start_date or start)
@@ -202,6 +220,7 @@ def parse_cell(raw: str, today: dt.date) -> ParsedCell:
 
 
 # -- bringing a person's open tags in line with the file ----------------------------------
+
 
 @dataclass(frozen=True)
 class StoredTag:

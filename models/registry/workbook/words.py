@@ -18,41 +18,86 @@ MALE, FEMALE = "1", "2"
 
 # Word -> (code for a man, code for a woman); exact when both are the same word's meaning.
 _BY_SEX: dict[str, tuple[str, str]] = {
-    "子女": ("20", "30"), "儿女": ("20", "30"), "孩子": ("20", "30"),
-    "媳婿": ("28", "38"), "儿媳女婿": ("28", "38"), "女婿儿媳": ("28", "38"),
-    "孙子女": ("41", "42"), "孙辈": ("41", "42"),
+    "子女": ("20", "30"),
+    "儿女": ("20", "30"),
+    "孩子": ("20", "30"),
+    "媳婿": ("28", "38"),
+    "儿媳女婿": ("28", "38"),
+    "女婿儿媳": ("28", "38"),
+    "孙子女": ("41", "42"),
+    "孙辈": ("41", "42"),
     "外孙子女": ("43", "44"),
     "父母": ("51", "52"),
-    "配偶": ("11", "12"), "夫妻": ("11", "12"),
-    "岳父母": ("55", "56"), "公婆": ("53", "54"),
+    "配偶": ("11", "12"),
+    "夫妻": ("11", "12"),
+    "岳父母": ("55", "56"),
+    "公婆": ("53", "54"),
 }
 # Words that name a group: the code is the group's or a guess, so the word is kept too.
 _APPROXIMATE: dict[str, tuple[str, str]] = {
-    "岳父母或公婆": ("50", "50"), "公婆或岳父母": ("50", "50"),
-    "祖父母": ("61", "62"), "祖父母或外祖父母": ("60", "60"),
-    "兄弟姐妹": ("70", "70"), "兄弟": ("70", "70"), "姐妹": ("70", "70"),
-    "其他": ("97", "97"), "其它": ("97", "97"), "其他亲属": ("97", "97"),
+    "岳父母或公婆": ("50", "50"),
+    "公婆或岳父母": ("50", "50"),
+    "祖父母": ("61", "62"),
+    "祖父母或外祖父母": ("60", "60"),
+    "兄弟姐妹": ("70", "70"),
+    "兄弟": ("70", "70"),
+    "姐妹": ("70", "70"),
+    "其他": ("97", "97"),
+    "其它": ("97", "97"),
+    "其他亲属": ("97", "97"),
 }
 # 第七次全国人口普查 人口普查表 R2 与户主关系.
 CENSUS_RELATION: dict[str, str] = {
-    "0": "户主", "1": "配偶", "2": "子女", "3": "父母", "4": "岳父母或公婆", "5": "祖父母",
-    "6": "媳婿", "7": "孙子女", "8": "兄弟姐妹", "9": "其他",
+    "0": "户主",
+    "1": "配偶",
+    "2": "子女",
+    "3": "父母",
+    "4": "岳父母或公婆",
+    "5": "祖父母",
+    "6": "媳婿",
+    "7": "孙子女",
+    "8": "兄弟姐妹",
+    "9": "其他",
 }
 # 第七次全国人口普查 受教育程度.
 CENSUS_EDUCATION: dict[str, str] = {
-    "1": "未上过学", "2": "学前教育", "3": "小学", "4": "初中", "5": "高中", "6": "大学专科",
-    "7": "大学本科", "8": "硕士研究生", "9": "博士研究生",
+    "1": "未上过学",
+    "2": "学前教育",
+    "3": "小学",
+    "4": "初中",
+    "5": "高中",
+    "6": "大学专科",
+    "7": "大学本科",
+    "8": "硕士研究生",
+    "9": "博士研究生",
 }
 # Education words not in the code table: (code, exact?).
 _EDUCATION: dict[str, tuple[str, bool]] = {
-    "未上过学": ("90", False), "没上过学": ("90", False), "学前教育": ("90", False),
-    "学前": ("90", False), "文盲或半文盲": ("90", False), "文盲半文盲": ("90", False),
-    "初中及以下": ("70", False), "初中以下": ("80", False), "小学及以下": ("80", False),
-    "高中及中专": ("60", False), "高中或中专": ("60", False), "高中/中专": ("60", False),
-    "大专及以上": ("30", False), "本科及以上": ("20", False), "大学及以上": ("20", False),
-    "硕士": ("10", True), "博士": ("10", True), "博士研究生": ("10", True),
-    "硕士研究生": ("10", True), "研究生及以上": ("10", True), "大学本科": ("20", True),
-    "大学专科": ("30", True), "高中": ("60", True), "初中": ("70", True), "小学": ("80", True),
+    "未上过学": ("90", False),
+    "没上过学": ("90", False),
+    "学前教育": ("90", False),
+    "学前": ("90", False),
+    "文盲或半文盲": ("90", False),
+    "文盲半文盲": ("90", False),
+    "初中及以下": ("70", False),
+    "初中以下": ("80", False),
+    "小学及以下": ("80", False),
+    "高中及中专": ("60", False),
+    "高中或中专": ("60", False),
+    "高中/中专": ("60", False),
+    "大专及以上": ("30", False),
+    "本科及以上": ("20", False),
+    "大学及以上": ("20", False),
+    "硕士": ("10", True),
+    "博士": ("10", True),
+    "博士研究生": ("10", True),
+    "硕士研究生": ("10", True),
+    "研究生及以上": ("10", True),
+    "大学本科": ("20", True),
+    "大学专科": ("30", True),
+    "高中": ("60", True),
+    "初中": ("70", True),
+    "小学": ("80", True),
 }
 # 户别 words that say what kind of household it is, not 农业/城镇: (code or "", note).
 HOUSEHOLD_KINDS: dict[str, str] = {"家庭户": "", "集体户": "4", "集体户口": "4"}
@@ -76,8 +121,14 @@ def relation(text: str, sex: str | None, census: bool) -> tuple[str | None, bool
     if census and value in CENSUS_RELATION:
         value = CENSUS_RELATION[value]
     elif value.isdigit() and len(value) == 1:
-        return None, False, (f"“{value}”是代码而不是关系名称（只有人口普查表的与户主关系列按"
-                             "0-9代码读取）；请填写“户主”“配偶”“子女”等")
+        return (
+            None,
+            False,
+            (
+                f"“{value}”是代码而不是关系名称（只有人口普查表的与户主关系列按"
+                "0-9代码读取）；请填写“户主”“配偶”“子女”等"
+            ),
+        )
     if value in ("户主", "本人", "户主本人"):
         return "02", False, ""
     stripped = _OF_HEAD.sub("", value) if len(value) > 2 else value  # 户主之子 -> 子
@@ -100,8 +151,15 @@ def relation(text: str, sex: str | None, census: bool) -> tuple[str | None, bool
             if sex == FEMALE:
                 return pair[1], approximate, ""
             return pair[0][0] + "0", True, ""  # sex unknown: the group's code (子 -> 20)
-        single = {"子": "20", "女": "30", "妻": "12", "夫": "11", "孙": "41", "媳": "38",
-                  "婿": "28"}.get(word)
+        single = {
+            "子": "20",
+            "女": "30",
+            "妻": "12",
+            "夫": "11",
+            "孙": "41",
+            "媳": "38",
+            "婿": "28",
+        }.get(word)
         if single:
             return single, False, ""
     return None, False, ""
@@ -146,24 +204,51 @@ def household_kind(text: str, census: bool = False) -> tuple[str | None, bool]:
 
 # 人员类别 as grid and police registers word it.
 _CATEGORY: dict[str, str] = {
-    "人户一致": "1", "户在人在": "1", "本地户籍": "1", "户籍人员": "1", "常住户籍": "1",
-    "人户分离": "3", "户在人不在": "3", "人在户不在": "2", "寄住": "2", "寄住人口": "2",
-    "外来": "4", "外来人员": "4", "流动人员": "4", "暂住人口": "4", "暂住人员": "4",
+    "人户一致": "1",
+    "户在人在": "1",
+    "本地户籍": "1",
+    "户籍人员": "1",
+    "常住户籍": "1",
+    "人户分离": "3",
+    "户在人不在": "3",
+    "人在户不在": "2",
+    "寄住": "2",
+    "寄住人口": "2",
+    "外来": "4",
+    "外来人员": "4",
+    "流动人员": "4",
+    "暂住人口": "4",
+    "暂住人员": "4",
 }
 
 
 def category(text: str) -> str | None:
     """A 人员类别 cell: the code table's names and aliases, then the words above."""
     value = _clean(text)
-    return codes.lookup("category", value) or codes.lookup(
-        "category", value.removesuffix("人口")) or _CATEGORY.get(value)
+    return (
+        codes.lookup("category", value)
+        or codes.lookup("category", value.removesuffix("人口"))
+        or _CATEGORY.get(value)
+    )
 
 
 # -- what kind of layout a sheet is ----------------------------------------------------------
 
 CENSUS_MARKERS = ("普查", "应登记人数", "离开户口登记地", "受教育程度", "户口登记地", "普查时点")
-FLOATING_MARKERS = ("居住事由", "拟居住期限", "暂住事由", "居住证", "暂住证", "流动人口",
-                    "来本地日期", "来本地时间", "来本地居住", "房东", "房主", "出租")
+FLOATING_MARKERS = (
+    "居住事由",
+    "拟居住期限",
+    "暂住事由",
+    "居住证",
+    "暂住证",
+    "流动人口",
+    "来本地日期",
+    "来本地时间",
+    "来本地居住",
+    "房东",
+    "房主",
+    "出租",
+)
 SEPARATED_MARKERS = ("人户分离",)
 
 
@@ -203,11 +288,11 @@ def split_address(text: str) -> tuple[str, str, str]:
     rest = value
     if match:
         building = match.group(1) + match.group(2)
-        rest = value[match.end():]
+        rest = value[match.end() :]
     match = _UNIT.search(rest)
     if match:
         unit = match.group(1) + "单元"
-        rest = rest[match.end():]
+        rest = rest[match.end() :]
     if building or unit:
         match = _ROOM.search(rest.strip())
         if match and match.group(1):
