@@ -20,8 +20,9 @@ APT_RUNTIME="libglib2.0-0 libfontconfig1 libfreetype6 libx11-6 libxkbcommon0 lib
   libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
   fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming"
 # The tests read PDFs back (pdftotext, pdffonts, pdftoppm; poppler-data to render the control
-# PDF whose font is not embedded) and run once more at a later date under faketime.
-APT_TEST="poppler-utils poppler-data faketime"
+# PDF whose font is not embedded) and run once more at a later date under faketime; the
+# data-layer tests also run on a throwaway PostgreSQL cluster (scripts/pg_cluster.sh).
+APT_TEST="poppler-utils poppler-data faketime postgresql postgresql-contrib"
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -88,6 +89,7 @@ case "$MODE" in
   test)
     export QT_QPA_PLATFORM=offscreen
     "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check --quiet . || { say "请先运行 ruff format / run ruff format first"; exit 1; }
     "$VENV/bin/mypy"
     [ $# -gt 0 ] && exec "$VENV/bin/python" -m pytest "$@"   # a chosen part: one run
     "$VENV/bin/python" -m pytest
