@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from models.core.db import DatabaseTarget
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear sentence, non-zero exit
+    def error(self, message: str) -> NoReturn:  # one clear sentence, non-zero exit
         self.print_usage(sys.stderr)
         self.exit(2, f"参数错误：{message}\n")
 
@@ -20,7 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="main.py",
         description="社区工作台：居委会户籍人口、计生服务、社区活动与设施台账。不带子命令时打开窗口。",
     )
-    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认在用户数据文件夹中）")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="数据库文件（默认在用户数据文件夹中），或办公室服务器 postgresql://用户@主机/库名",
+    )
     parser.add_argument("--version", action="version", version=f"社区工作台 {__version__}")
     parser.add_argument(
         "--self-test",
@@ -57,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, metavar="FILE.pdf", help="输出的PDF文件")
     report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库文件")
     add_backup_commands(sub)
+    add_migrate_command(sub)
     return parser
 
 
@@ -115,10 +124,10 @@ def _add_workbook_commands(sub) -> None:
 
 
 def _open(args: argparse.Namespace):
-    from models.core.db import default_db_path
+    from models.core.db import database_target
     from models.migrations import open_database
 
-    path = Path(args.db) if args.db else default_db_path()
+    path = database_target(args.db)
     open_database(path)
     return path
 
@@ -154,12 +163,15 @@ def refused_when_busy(command):
     return run
 
 
-def check_before_writing(path: Path) -> None:
+def check_before_writing(path: DatabaseTarget) -> None:
     """Refuse to write into a file `check` calls damaged (an empty file included); name the
-    newest good backup. A missing file is fine: it becomes a new database."""
+    newest good backup. A missing file is fine: it becomes a new database. (A server keeps
+    its own pages; there is no file to check.)"""
     from models.core import backup, dbcheck, local_config
     from models.core.db import DatabaseError
 
+    if not isinstance(path, Path):
+        return
     report = dbcheck.check_file(path)
     if report.ok:
         return
@@ -174,11 +186,11 @@ def check_before_writing(path: Path) -> None:
 @refused_when_busy
 def cmd_demo(args: argparse.Namespace) -> int:
     from models import demo
-    from models.core.db import default_db_path
+    from models.core.db import database_target
     from models.core.db_lock import writer_lock
     from models.migrations import open_database
 
-    path = Path(args.db) if args.db else default_db_path()
+    path = database_target(args.db)
     with writer_lock(path, "demo"):
         check_before_writing(path)
         open_database(path)
@@ -282,7 +294,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import json
     from contextlib import nullcontext
 
-    from models.core.db import default_db_path
+    from models.core.db import database_target
     from models.core.db_lock import WriterRefused, writer_lock
     from models.registry.workbook import importer as wi
 
@@ -297,7 +309,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     # A dry run writes nothing and may run beside the window; an import holds the writer lock.
-    path = Path(args.db) if args.db else default_db_path()
+    path = database_target(args.db)
     try:
         with nullcontext() if args.dry_run else writer_lock(path, "import"):
             _open(args)
@@ -362,7 +374,8 @@ def _import_options(args: argparse.Namespace):
         category = codes.lookup("category", args.category) or ""
         if not category:
             raise ValueError(
-                f"人员类别“{args.category}”无效（可选：1 户籍人口、4 流动人口、3 人户分离、2 常住人口）"
+                f"人员类别“{args.category}”无效"
+                "（可选：1 户籍人口、4 流动人口、3 人户分离、2 常住人口）"
             )
     enrolled = None
     if args.enrolled_on:
@@ -401,12 +414,12 @@ def cmd_fill(args: argparse.Namespace) -> int:
     """Exit 0: filled (or listed); 2: wrong arguments, unknown template, or nothing written."""
     import datetime as dt
 
-    from models.core.db import DatabaseError, default_db_path
+    from models.core.db import DatabaseError, database_target
     from models.core.db_lock import writer_lock
     from models.fill import lists as fill_lists
     from models.fill import templates as fill_templates
 
-    path = Path(args.db) if args.db else default_db_path()
+    path = database_target(args.db)
     try:
         if args.list:
             _open(args)
@@ -453,7 +466,8 @@ def cmd_fill(args: argparse.Namespace) -> int:
         else ""
     )
     print(
-        f"已生成“{info.name}”{result.rows}行（按{result.day:%Y年%m月%d日}计）到 {result.path}{ids}。"
+        f"已生成“{info.name}”{result.rows}行（按{result.day:%Y年%m月%d日}计）"
+        f"到 {result.path}{ids}。"
     )
     return 0
 
@@ -468,16 +482,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     from types import SimpleNamespace
 
     from models.certificates.service import CertificateError
-    from models.core.db import default_db_path
+    from models.core.db import database_target
     from models.monthly import stats
     from models.registry import printouts
     from reports.layout.fonts import FontNotFound
     from reports.layout.official import ReportError
 
-    db = Path(args.db) if args.db else default_db_path()
+    db = database_target(args.db)
     out = Path(args.out)
     try:
-        if not db.is_file():
+        if isinstance(db, Path) and not db.is_file():
             raise ReportError(f"数据库文件“{db}”不存在。")
         month = None
         if args.kind == "monthly":
@@ -543,17 +557,18 @@ def add_backup_commands(sub) -> None:
     COMMANDS.update({"backup": cmd_backup, "restore": cmd_restore, "check": cmd_check})
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+def _db_path(args: argparse.Namespace) -> DatabaseTarget:
+    from models.core.db import database_target
     from models.core.local_config import database_to_open
 
-    return Path(args.db) if args.db else database_to_open()
+    return database_target(args.db) if args.db else database_to_open()
 
 
-def _existing_db(args: argparse.Namespace) -> Path:
+def _existing_db(args: argparse.Namespace) -> DatabaseTarget:
     from models.core.db import DatabaseError
 
     path = _db_path(args)
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         raise DatabaseError(f"找不到数据库文件“{path}”。")
     return path
 
@@ -616,20 +631,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from models.core import backup, dbcheck, local_config
+    from models.core.db import target_text
 
     path = _existing_db(args)
     report = dbcheck.check_file(path, full=True)
-    print(f"数据库：{path}")
+    print(f"数据库：{target_text(path)}")
     if report.schema_version:
         note = "（打开时会自动升级）" if report.schema_version < report.latest else ""
         print(f"结构版本：{report.schema_version}（本程序 {report.latest}）{note}")
     if report.counts:
         print(f"内容：{dbcheck.describe_counts(report.counts)}")
+    if report.ok and report.notes:  # a server: what was checked, and what only files have
+        print("检查通过：结构版本、操作日志保护和搜索索引均正常。" + "；".join(report.notes) + "。")
+        return 0
     if report.ok:
         print("检查通过：完整性、外键和结构版本均正常。")
         return 0
     print(f"检查未通过：{report.summary()}", file=sys.stderr)
-    if report.damaged:
+    if report.damaged and isinstance(path, Path):
         good = backup.newest_good(backup.backup_folders(local_config.load()), path.stem)
         if good is not None:
             print(
@@ -639,11 +658,73 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+# -- migrate-to (issue 17) ----------------------------------------------------------------------
+def add_migrate_command(sub) -> None:
+    cmd = sub.add_parser(
+        "migrate-to",
+        help="把本机数据库（含操作日志、照片和附件）迁移到办公室服务器上的空 PostgreSQL 数据库",
+    )
+    cmd.add_argument("url", metavar="postgresql://用户@主机/库名", help="服务器上的空数据库")
+    cmd.add_argument(
+        "--db",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="要迁移的数据库文件（默认为上次打开的数据库）",
+    )
+    COMMANDS["migrate-to"] = cmd_migrate_to
+
+
+@refused_when_busy
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    import getpass
+
+    from models.core import local_config, migrate_to
+    from models.core.db import DatabaseError, close_database
+    from models.core.db_lock import writer_lock
+
+    source = _existing_db(args)
+    if not isinstance(source, Path):
+        raise DatabaseError("--db 应是本机的数据库文件（要迁移的那一份），不是服务器地址。")
+    check_before_writing(source)
+    shown = [-1]
+
+    def progress(done: int, total: int) -> bool:
+        tenth = done * 10 // max(total, 1)
+        if tenth != shown[0]:
+            shown[0] = tenth
+            print(f"已复制 {done}/{total}", file=sys.stderr)
+        return True
+
+    with writer_lock(source, "migrate-to"):
+        try:
+            result = migrate_to.migrate_to(
+                source, args.url, username=f"命令行:{getpass.getuser()}", progress=progress
+            )
+        except migrate_to.MigrateError as exc:
+            print(f"迁移失败：{exc}", file=sys.stderr)
+            return 1
+        finally:
+            close_database()
+    local_config.remember_database(args.url)  # the window opens the server from now on
+    print(result.summary())
+    print(result.advice())
+    return 0
+
+
 def _utf8_output() -> None:
     # A bare system (C locale, no LANG) would print Chinese as an encoding error.
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and (stream.encoding or "").lower() in ("ascii", "ansi_x3.4-1968"):
             stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+
+
+def _gui_target(arg: str | None) -> DatabaseTarget | None:
+    """--db for the window: a server URL as given, a file path, or None (the last one)."""
+    if arg is None:
+        return None
+    from models.core.db import database_target
+
+    return database_target(arg)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -664,7 +745,7 @@ def main(argv: list[str] | None = None) -> int:
                 return COMMANDS[args.command](args)
         from ui.app import run_gui
 
-        return run_gui(Path(args.db) if args.db else None)
+        return run_gui(_gui_target(args.db))
     except DatabaseError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

@@ -25,7 +25,8 @@ def code_names() -> dict[str, dict[str, str]]:
 
 
 # -- search ------------------------------------------------------------------------------
-# The resident's searchable text, as one hand-written expression (what models.registry.search matches).
+# The resident's searchable text, as one hand-written expression (what models.registry.search
+# matches).
 SEARCH_SQL = (
     "SELECT r.id, r.name, r.sex, r.birth_date, r.id_number, r.relation, r.category, r.status,"
     " r.phone, r.household_id, h.household_no, c.name, h.building, h.unit, h.room, c.id"
@@ -59,7 +60,8 @@ def household(con: sqlite3.Connection, household_id: int) -> tuple[list, list, l
     number = house[1]
     history = con.execute(
         "SELECT e.*, r.name, h.household_no FROM life_event e"
-        " LEFT JOIN resident r ON r.id = e.resident_id LEFT JOIN household h ON h.id = e.household_id"
+        " LEFT JOIN resident r ON r.id = e.resident_id"
+        " LEFT JOIN household h ON h.id = e.household_id"
         " WHERE e.household_id = ? OR e.from_value = ? OR e.to_value = ?"
         " ORDER BY e.event_date, e.id",
         (household_id, number, number),

@@ -451,7 +451,7 @@ def workbook(scale: str, db: Path, repeat: int, work: Path, seed_book: Path) -> 
     return rows
 
 
-# -- 8. 一表通: a department template filled ---------------------------------------------------------
+# -- 8. 一表通: a department template filled -----------------------------------------------------
 def fill(scale: str, db: Path, repeat: int, work: Path) -> list[Row]:
     """Fill the starter 高龄老人名单 template from a list of about 2,000 people (the age
     threshold is chosen so), beside bare openpyxl writing the same cells into a new book."""

@@ -124,7 +124,7 @@ def _more_dialogs(user, big: int, head, grab) -> None:
         MoveDialog,
     )
     from ui.registry.life_events import CategoryDialog, ReturnDialog
-    from ui.registry.tab import NewResidentChooser
+    from ui.registry.new_resident import NewResidentChooser
 
     others = [
         h

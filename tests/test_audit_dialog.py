@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from registry_helpers import make_family
 
-from models.core import audit, audit_view, clock, crud
+from models.core import audit, audit_export, audit_view, clock, crud, idcard
 from models.core.entities import AuditLog, Resident
 from models.core.permissions import PermissionDenied
 from models.registry import compounds, residents
@@ -71,7 +71,7 @@ def test_typing_a_persons_name_shows_their_rows(qtbot, admin, clerk, supervisor)
     qtbot.waitUntil(lambda: len(dialog.model.rows) < everyone)  # after the typing pause
     assert _shown(dialog) == [("clerk", "update", "王芳"), ("admin", "create", "王芳")]
     number = Resident.get_by_id(people["王芳"]).id_number
-    assert dialog.people.text() == f"王芳（{audit_view.idcard.mask(number)}）"
+    assert dialog.people.text() == f"王芳（{idcard.mask(number)}）"
     assert dialog.count.text() == "共 2 条"
     assert [c.line for c in dialog.selected_changes()] == ["联系电话：（空） → 13900000002"]
     dialog.person.clear()
@@ -139,12 +139,12 @@ def test_export_writes_a_workbook_whose_rows_match(
     dialog = _open(qtbot, supervisor)
     dialog.person.insert("王磊")
     QTest.keyClick(dialog.person, Qt.Key.Key_Return)
-    shown = [audit_view.export_row(e) for e in dialog.model.rows]
+    shown = [audit_export.export_row(e) for e in dialog.model.rows]
     assert len(shown) == 2
     QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.exported is not None or dialog.export_error is not None)
     assert dialog.export_error is None and dialogs.titles("save_file") == ["导出操作日志"]
-    sheet = load_workbook(target, read_only=True)[audit_view.SHEET_TITLE]
+    sheet = load_workbook(target, read_only=True)[audit_export.SHEET_TITLE]
     rows = [[v or "" for v in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[1][:5] == ["时间", "用户", "操作", "记录类型", "记录"]
     assert rows[2:] == shown

@@ -1,5 +1,6 @@
-"""The audit log as the 主任 reads it (models/core/audit_view.py): labels, decoded values, names,
-filters, the workbook export and who may see it."""
+"""The audit log as the 主任 reads it (models/core/audit_view.py and its neighbours
+audit_fields, audit_lookup, audit_export): labels, decoded values, names, filters, the
+workbook export and who may see it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from openpyxl import load_workbook
 from registry_helpers import make_family
 
 import models
-from models.core import audit, audit_view, clock, crud, settings
+from models.core import audit, audit_export, audit_fields, audit_view, clock, crud, idcard, settings
+from models.core.attachments import Attachment
+from models.core.audit_lookup import Lookup
 from models.core.audit_view import LogFilter
 from models.core.entities import AuditLog, BaseModel, Resident, SchemaVersion
 from models.core.permissions import PermissionDenied
@@ -25,7 +28,9 @@ from models.registry import households, life_events, residents
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
-NOT_AUDITED = {AuditLog, SchemaVersion}  # the log itself, and the migrations' bookkeeping
+# The log itself, the migrations' bookkeeping, and a server's stored files (the row that
+# uses a file, a photo say, is audited with its path).
+NOT_AUDITED = {AuditLog, SchemaVersion, Attachment}
 
 
 def _audited_models() -> list[type[BaseModel]]:
@@ -51,14 +56,14 @@ def test_every_field_of_every_audited_table_has_a_chinese_label():
         if not CJK.search(audit.TABLE_NAMES.get(table, "")):
             missing.append(f"TABLE_NAMES[{table!r}]")
         for name in model._meta.fields:
-            spec = audit_view.field_spec(table, name)
+            spec = audit_fields.field_spec(table, name)
             if spec is None or not CJK.search(spec.label):
                 missing.append(f"{table}.{name}")
     # Settings are audited as {key: value}: every key is a field of the log.
     for key in settings.DEFAULTS:
-        if not CJK.search(audit_view.field_label("setting", key)):
+        if not CJK.search(audit_fields.field_label("setting", key)):
             missing.append(f"setting {key}")
-    assert not missing, "no Chinese label in models/core/audit_view.py FIELDS: " + ", ".join(
+    assert not missing, "no Chinese label in models/core/audit_fields.py FIELDS: " + ", ".join(
         missing
     )
 
@@ -120,7 +125,7 @@ def test_every_action_table_and_summary_key_the_code_writes_has_a_chinese_name()
                 for key in value.keys:
                     if (
                         isinstance(key, ast.Constant)
-                        and audit_view.field_spec(table or "", str(key.value)) is None
+                        and audit_fields.field_spec(table or "", str(key.value)) is None
                     ):
                         missing.append(f"{where}:{line} key {key.value!r}")
     for action in ("create", "update", "archive"):  # models/core/crud.py writes these
@@ -135,7 +140,7 @@ def test_every_key_in_a_demo_log_reads_in_chinese(demo_small, admin):
             for key in json.loads(text or "{}"):
                 keys.add((row.table_name, key))
     assert len(keys) > 100
-    assert [k for k in keys if audit_view.field_spec(*k) is None] == []
+    assert [k for k in keys if audit_fields.field_spec(*k) is None] == []
     entries = audit_view.search(admin, LogFilter(), limit=5000).entries
     assert len(entries) == AuditLog.select().count()
     assert all(CJK.search(e.action_name) and CJK.search(e.table_label) for e in entries)
@@ -193,7 +198,7 @@ def test_a_view_names_the_person_not_a_number(clerk, supervisor, family):
     residents.log_view(clerk, people["张敏"])
     entry = _latest(supervisor, action="view")
     number = Resident.get_by_id(people["张敏"]).id_number
-    assert entry.summary == f"查看 居民 张敏（{audit_view.idcard.mask(number)}）"
+    assert entry.summary == f"查看 居民 张敏（{idcard.mask(number)}）"
     assert entry.note == "打开居民信息" and entry.changes == ()
 
 
@@ -243,11 +248,9 @@ def test_id_numbers_are_masked_even_for_a_role_that_may_reveal_them(clerk, super
     assert number not in text
     assert f"{number[:4]}{'*' * 10}{number[-4:]}" in text
     created = next(e for e in entries if e.action == "create" and e.record.startswith("王建国"))
-    assert {c.label: c.after for c in created.changes}["公民身份号码"] == audit_view.idcard.mask(
-        number
-    )
-    assert "原证号 " + audit_view.idcard.mask(number) in entries[0].content
-    assert entries[0].note == f"身份证{audit_view.idcard.mask(number)}已核对"
+    assert {c.label: c.after for c in created.changes}["公民身份号码"] == idcard.mask(number)
+    assert "原证号 " + idcard.mask(number) in entries[0].content
+    assert entries[0].note == f"身份证{idcard.mask(number)}已核对"
 
 
 def test_a_page_costs_the_same_few_queries_however_many_people(demo_small, clerk, supervisor):
@@ -257,10 +260,10 @@ def test_a_page_costs_the_same_few_queries_however_many_people(demo_small, clerk
     rows = list(
         AuditLog.select().where(AuditLog.table_name == "resident").order_by(AuditLog.id.desc())
     )
-    few, many = audit_view.Lookup(), audit_view.Lookup()
-    audit_view._readable(rows[:2], few)
-    audit_view._readable(rows[:60], many)
-    assert len({e.record for e in audit_view._readable(rows[:60], audit_view.Lookup())}) == 60
+    few, many = Lookup(), Lookup()
+    audit_view.readable(rows[:2], few)
+    audit_view.readable(rows[:60], many)
+    assert len({e.record for e in audit_view.readable(rows[:60], Lookup())}) == 60
     assert many.queries == few.queries
 
 
@@ -357,7 +360,7 @@ def test_choices_name_users_actions_and_tables(supervisor, busy_week):
 
 
 def _sheet_rows(path: Path) -> list[list[str]]:
-    sheet = load_workbook(path, read_only=True)[audit_view.SHEET_TITLE]
+    sheet = load_workbook(path, read_only=True)[audit_export.SHEET_TITLE]
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
@@ -365,12 +368,12 @@ def test_export_writes_the_filtered_rows_and_is_audited(supervisor, busy_week, t
     target = tmp_path / "日志.xlsx"
     flt = LogFilter(person="王芳")
     shown = audit_view.search(supervisor, flt).entries
-    result = audit_view.export_workbook(supervisor, flt, target)
+    result = audit_export.export_workbook(supervisor, flt, target)
     assert result.rows == len(shown) == 3 and target.exists()
     rows = _sheet_rows(target)
     assert "共3条" in rows[0][0] and "居民：王芳" in rows[0][0]
-    assert rows[1] == [h for h, _ in audit_view.EXPORT_COLUMNS]
-    assert rows[2:] == [audit_view.export_row(e) for e in shown]
+    assert rows[1] == [h for h, _ in audit_export.EXPORT_COLUMNS]
+    assert rows[2:] == [audit_export.export_row(e) for e in shown]
     assert rows[2][:3] == ["2026-11-24 10:30:00", "王秀英（jisheng）", "查看"]
     assert rows[3][5] == "联系电话：（空） → 13900000002"
     number = Resident.get_by_id(busy_week["王芳"]).id_number
@@ -385,9 +388,9 @@ def test_export_writes_the_filtered_rows_and_is_audited(supervisor, busy_week, t
 
 def test_export_masks_a_typed_id_number_in_the_filters(supervisor, busy_week, tmp_path):
     number = Resident.get_by_id(busy_week["王芳"]).id_number
-    audit_view.export_workbook(supervisor, LogFilter(person=number), tmp_path / "a.xlsx")
+    audit_export.export_workbook(supervisor, LogFilter(person=number), tmp_path / "a.xlsx")
     logged = AuditLog.select().order_by(AuditLog.id.desc()).first()
-    assert number not in logged.after and audit_view.idcard.mask(number) in logged.after
+    assert number not in logged.after and idcard.mask(number) in logged.after
     assert number not in json.dumps(_sheet_rows(tmp_path / "a.xlsx"), ensure_ascii=False)
 
 
@@ -402,18 +405,18 @@ def test_a_cancelled_export_leaves_no_file_and_no_audit_row(supervisor, busy_wee
         calls.append((done, total))
         return done == 0  # go on at the start, stop after the first batch
 
-    with pytest.raises(audit_view.ExportCancelled):
-        audit_view.export_workbook(supervisor, LogFilter(), target, progress)
+    with pytest.raises(audit_export.ExportCancelled):
+        audit_export.export_workbook(supervisor, LogFilter(), target, progress)
     assert calls[0] == (0, count) and len(calls) == 2
     assert not target.exists() and list(folder.iterdir()) == []
     assert AuditLog.select().count() == count
 
 
 def test_export_reports_progress_in_batches(supervisor, busy_week, tmp_path, monkeypatch):
-    monkeypatch.setattr(audit_view, "EXPORT_BATCH", 4)
+    monkeypatch.setattr(audit_export, "EXPORT_BATCH", 4)
     total = AuditLog.select().count()
     calls: list[tuple[int, int]] = []
-    result = audit_view.export_workbook(
+    result = audit_export.export_workbook(
         supervisor, LogFilter(), tmp_path / "x.xlsx", lambda d, t: calls.append((d, t)) or True
     )
     assert result.rows == total and calls[-1] == (total, total)
@@ -430,6 +433,6 @@ def test_roles_that_may_not_read_the_log_get_nothing(clerk, officer, busy_week, 
         with pytest.raises(PermissionDenied):
             audit_view.user_choices(actor)
         with pytest.raises(PermissionDenied):
-            audit_view.export_workbook(actor, LogFilter(), folder / "x.xlsx")
+            audit_export.export_workbook(actor, LogFilter(), folder / "x.xlsx")
     assert list(folder.iterdir()) == []
     assert not AuditLog.select().where(AuditLog.action == "export").exists()

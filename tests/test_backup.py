@@ -18,6 +18,10 @@ from models.core.local_config import LocalConfig
 from models.migrations import LATEST, open_database
 from models.registry import compounds
 
+# A SQLite file's backup: its pages copied by SQLite's backup API, the attachments folder
+# beside it, restored over the file. A server's (pg_dump; restore refused with the
+# pg_restore command) is tested in tests/test_postgres_engine.py.
+SQLITE_BACKUP = "the backup and restore of a SQLite file and its attachments folder"
 PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
 
@@ -42,6 +46,7 @@ def with_photo(tmp_path, demo_small):
     return files.store(source, "households")
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_round_trip_on_a_fresh_install_keeps_register_and_photo(tmp_path, monkeypatch, with_photo):
     before = register()
     totals = compounds.summary()
@@ -69,6 +74,7 @@ def test_round_trip_on_a_fresh_install_keeps_register_and_photo(tmp_path, monkey
     assert "desk-backup.zip" in note.after
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_restore_keeps_the_current_database_aside(tmp_path, with_photo, capsys):
     db_file = database_path()
     info = backup.create_backup(tmp_path / "b.zip")
@@ -95,6 +101,7 @@ def _rewrite_zip(src: Path, dest: Path, change) -> None:
                 zout.writestr(item.filename, data)
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_verify_refuses_damaged_or_foreign_files(tmp_path, with_photo):
     good = backup.create_backup(tmp_path / "good.zip").path
     assert backup.verify(good).files == _attachments()
@@ -144,6 +151,7 @@ def test_verify_refuses_damaged_or_foreign_files(tmp_path, with_photo):
     assert register() == before
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_a_bare_database_file_restores_without_attachments(tmp_path, demo_small):
     old_style = tmp_path / "old-backup.sqlite3"
     from models.core.db import database, sqlite_backup
@@ -186,6 +194,7 @@ def test_rotation_keeps_newest_per_day_and_per_month(tmp_path):
     assert other.exists() and unrelated.exists()
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_folder_backups_rotate_and_fall_back_when_the_usb_drive_is_missing(tmp_path, demo_small):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
@@ -203,6 +212,7 @@ def test_folder_backups_rotate_and_fall_back_when_the_usb_drive_is_missing(tmp_p
     assert not list((tmp_path / "usb").glob("*.partial"))
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_a_cancelled_backup_leaves_nothing(tmp_path, with_photo):
     dest = tmp_path / "cancelled.zip"
     with pytest.raises(backup.BackupCancelled):
@@ -210,6 +220,7 @@ def test_a_cancelled_backup_leaves_nothing(tmp_path, with_photo):
     assert not dest.exists() and not list(tmp_path.glob("*.partial"))
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_check_command(tmp_path, demo_small, capsys):
     db_file = database_path()
     assert main.main(["check", "--db", str(db_file)]) == 0
@@ -227,6 +238,7 @@ def test_check_command(tmp_path, demo_small, capsys):
     assert "找不到数据库文件" in capsys.readouterr().err
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_backup_command_uses_the_configured_folder(tmp_path, demo_small, capsys):
     db_file = database_path()
     close_database()

@@ -1,4 +1,5 @@
-"""The rules of domain notes §3 as plain functions: 孩次, deadlines, subsidy months, visit windows."""
+"""The rules of domain notes §3 as plain functions: 孩次, deadlines, subsidy months, visit
+windows."""
 
 import datetime as dt
 

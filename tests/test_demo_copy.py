@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.core import users
+from models.core.attachments import Attachment
 from models.core.db import close_database, database
 from models.core.entities import Compound
 from models.core.files import attachments_dir_for
 from models.core.permissions import Role
 from models.migrations import open_database
-from tests.conftest import AS_OF, PASSWORD, DemoTemplates
+from tests.conftest import AS_OF, PASSWORD, DemoTemplates, _database_state
 
 
 def _contents(db_path: Path) -> dict[str, object]:
@@ -85,3 +86,34 @@ def test_a_database_holding_something_else_gets_its_own_template(tmp_path):
     ).fetchone()
     assert first_audit == ("user",)
     close_database()
+
+
+def test_a_copied_demo_on_postgresql_is_the_demo_generated_in_place(tmp_path, pg_server):
+    """NDESK_TEST_ENGINE=postgresql: a template is a database, a test's copy is made with
+    CREATE DATABASE ... TEMPLATE and holds the same rows (and attachments) as generating."""
+    templates = DemoTemplates(tmp_path / "templates", pg_server)
+    (tmp_path / "templates").mkdir()
+    names = [pg_server.new_name() for _ in range(2)]
+    for name in names:
+        pg_server.copy(pg_server.latest_template(), name)
+    first, second = (pg_server.url_of(name) for name in names)
+    try:
+        _fresh_with_users(first)
+        built = templates.load(first, households=12, seed=5, as_of=AS_OF)
+        generated = _database_state(database.obj, None)[0]
+        assert Attachment.select().count() > 0, "the demo stores photos in the database"
+        close_database()
+
+        hashes = _fresh_with_users(second)
+        copied = templates.load(second, households=12, seed=5, as_of=AS_OF)
+        assert (templates.builds, templates.copies) == (1, 1)
+        assert copied == built and copied is not built
+        assert _database_state(database.obj, None)[0] == generated
+        assert [u.password_hash for u in users.User.select().order_by(users.User.id)] == hashes
+        assert users.authenticate("clerk", PASSWORD).username == "clerk"
+        # New rows continue the ids (the sequences were copied too).
+        assert Compound.create(name="新小区", lead_unit="", address="").id > built.compounds
+    finally:
+        close_database()
+        for name in names:
+            pg_server.drop_later(name)

@@ -5,6 +5,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from models.core import files
 from models.events import attendance
 from models.events import service as svc
@@ -69,6 +71,9 @@ def test_brief_masthead_issue_per_year_photos_and_footer(clerk, tmp_path):
     assert any("TrueType" in line and " yes yes yes " in line for line in fonts.splitlines())
 
 
+@pytest.mark.sqlite_only(
+    "damages the photo file beside the SQLite file (a server's copy is rewritten)"
+)
 def test_brief_says_which_photo_could_not_be_read(clerk, tmp_path):
     event_id = _held(clerk, "clean_day", dt.date(2026, 3, 5), 40)
     photo_id = attendance.add_photo(

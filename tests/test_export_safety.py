@@ -140,16 +140,16 @@ def test_formula_like_text_reaches_an_empty_database_as_typed(admin, tmp_path):
     assert (house.notes, house.room) == (HOUSEHOLD_NOTES, "-101")
 
 
-def test_cli_export_then_dry_run_reports_no_change(admin, db_path, tmp_path, capsys):
+def test_cli_export_then_dry_run_reports_no_change(admin, db_target, tmp_path, capsys):
     _build(admin)
     close_database()
     out = tmp_path / "X.xlsx"
-    assert main.main(["export", "households", str(out), "--db", str(db_path)]) == 0
+    assert main.main(["export", "households", str(out), "--db", str(db_target)]) == 0
     close_database()
     _assert_text_cells(out)
     capsys.readouterr()
     assert (
-        main.main(["import", "households", str(out), "--db", str(db_path), "--dry-run", "--json"])
+        main.main(["import", "households", str(out), "--db", str(db_target), "--dry-run", "--json"])
         == 0
     )
     result = json.loads(capsys.readouterr().out)
@@ -177,12 +177,12 @@ def test_text_cell_helper_keeps_the_format_and_the_value():
 
 def test_the_audit_log_export_writes_such_names_as_text(admin, tmp_path):
     """The audit log names the person in its 记录 column: a formula there would run too."""
-    from models.core import audit_view
+    from models.core import audit_export
     from models.core.audit_view import LogFilter
 
     _build(admin)
     target = tmp_path / "日志.xlsx"
-    audit_view.export_workbook(admin, LogFilter(), target)
+    audit_export.export_workbook(admin, LogFilter(), target)
     sheet = load_workbook(target).active
     cells = [c for row in sheet.iter_rows() for c in row]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []

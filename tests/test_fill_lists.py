@@ -38,15 +38,15 @@ def test_age_on_the_year_end_is_not_age_today(demo_small, clerk):
 
 def test_someone_turning_80_in_december_is_on_the_year_end_list_only(demo_small, clerk):
     person = _current()[0]
-    database.execute_sql("UPDATE resident SET birth_date = '1946-12-20' WHERE id = ?", [person.id])
+    database.execute_sql(f"UPDATE resident SET birth_date = '1946-12-20' WHERE id = {person.id}")
     assert person.id in {
         p.id for p in fill_lists.people(clerk, ListCriteria(min_age=80, date_rule="year_end"))
     }
     assert person.id not in {p.id for p in fill_lists.people(clerk, ListCriteria(min_age=80))}
     # Under three: a child born on 2023-11-27 turned three today.
-    database.execute_sql("UPDATE resident SET birth_date = '2023-11-27' WHERE id = ?", [person.id])
+    database.execute_sql(f"UPDATE resident SET birth_date = '2023-11-27' WHERE id = {person.id}")
     assert person.id not in {p.id for p in fill_lists.people(clerk, ListCriteria(max_age=2))}
-    database.execute_sql("UPDATE resident SET birth_date = '2023-11-28' WHERE id = ?", [person.id])
+    database.execute_sql(f"UPDATE resident SET birth_date = '2023-11-28' WHERE id = {person.id}")
     assert person.id in {p.id for p in fill_lists.people(clerk, ListCriteria(max_age=2))}
 
 
@@ -89,7 +89,7 @@ def test_birth_months_household_kind_and_compound(demo_small, clerk):
         row[0]
         for row in database.execute_sql(
             "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
-            " WHERE r.status = 'current' AND h.household_type = ?",
+            f" WHERE r.status = 'current' AND h.household_type = {database.param}",
             [kind],
         )
     }

@@ -51,6 +51,11 @@ def _department_file(path: Path) -> Path:
     return path
 
 
+def _day(value: dt.date | str) -> dt.date:
+    """A date read with raw SQL: a date on PostgreSQL, ISO text on SQLite."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def _age(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
@@ -120,7 +125,7 @@ def test_filled_rows_are_the_register_on_the_year_end(demo_small, officer, tmp_p
     result = fill_templates.fill(officer, info.id, out, recipient="街道民政办")
     year_end = dt.date(2026, 12, 31)
     expected = [
-        (name, _age(dt.date.fromisoformat(birth), year_end), number, compound, room)
+        (name, _age(_day(birth), year_end), number, compound, room)
         for name, birth, number, compound, room in database.execute_sql(
             "SELECT r.name, r.birth_date, r.id_number, c.name, h.room FROM resident r"
             " JOIN household h ON h.id = r.household_id JOIN compound c ON c.id = h.compound_id"
@@ -166,13 +171,13 @@ def test_a_clerk_gets_masked_ids_and_next_month_follows_the_register(
     )
     # A month later: one of them died, one person turned 80 during the year.
     gone = Resident.get(Resident.name == rows[0][1])
-    database.execute_sql("UPDATE resident SET status = 'deceased' WHERE id = ?", [gone.id])
+    database.execute_sql(f"UPDATE resident SET status = 'deceased' WHERE id = {gone.id}")
     young = (
         Resident.select()
         .where((Resident.status == "current") & (Resident.birth_date > dt.date(1950, 1, 1)))
         .first()
     )
-    database.execute_sql("UPDATE resident SET birth_date = '1947-06-01' WHERE id = ?", [young.id])
+    database.execute_sql(f"UPDATE resident SET birth_date = '1947-06-01' WHERE id = {young.id}")
     clock.freeze(dt.datetime(2027, 1, 5, 9, 0))
     again = fill_templates.fill(clerk, info.id, tmp_path / "jan.xlsx")
     names = [r[1] for r in _data_rows(again.path)]
@@ -212,7 +217,7 @@ def test_the_starter_set_is_installed_once(demo_small, officer, tmp_path):
     }.items() <= disabled.by_label().items()
 
 
-def test_command_line_fill(demo_small, officer, tmp_path, capsys, db_path):
+def test_command_line_fill(demo_small, officer, tmp_path, capsys, db_target):
     info = _mapped(officer, tmp_path, _saved(officer, ListCriteria(min_age=80)))
     close_database()
     out = tmp_path / "cli.xlsx"
@@ -224,7 +229,7 @@ def test_command_line_fill(demo_small, officer, tmp_path, capsys, db_path):
                 "--out",
                 str(out),
                 "--db",
-                str(db_path),
+                str(db_target),
                 "--as-of",
                 "2026-11-30",
                 "--recipient",
@@ -237,8 +242,8 @@ def test_command_line_fill(demo_small, officer, tmp_path, capsys, db_path):
     assert "已生成“高龄津贴花名册”" in said and "2026年12月31日" in said
     assert _data_rows(out)
     close_database()
-    assert main.main(["fill", "没有这个模板", "--out", str(out), "--db", str(db_path)]) == 2
+    assert main.main(["fill", "没有这个模板", "--out", str(out), "--db", str(db_target)]) == 2
     assert "没有名为" in capsys.readouterr().err
     close_database()
-    assert main.main(["fill", "--list", "--db", str(db_path)]) == 0
+    assert main.main(["fill", "--list", "--db", str(db_target)]) == 0
     assert "高龄津贴花名册" in capsys.readouterr().out

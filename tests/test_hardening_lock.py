@@ -66,6 +66,7 @@ def _assert_refused(result: subprocess.CompletedProcess[str], what: str) -> None
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only("the window's lock file beside a SQLite file")
 def test_demo_is_refused_while_the_window_holds_the_database(seeded):
     before = _counts(seeded)
     with DatabaseLock(seeded):  # what the open window holds
@@ -78,6 +79,7 @@ def test_demo_is_refused_while_the_window_holds_the_database(seeded):
     assert _counts(seeded)[1] == 3
 
 
+@pytest.mark.sqlite_only("the command-line writer lock on a SQLite file")
 def test_backup_is_refused_while_another_writer_holds_the_database(seeded, tmp_path):
     out = tmp_path / "usb"
     with writer_lock(seeded, "restore"):
@@ -89,6 +91,7 @@ def test_backup_is_refused_while_another_writer_holds_the_database(seeded, tmp_p
     assert (out / "x.zip").exists()
 
 
+@pytest.mark.sqlite_only("the window's lock file beside a SQLite file")
 def test_import_is_refused_while_the_window_holds_the_database(seeded, tmp_path):
     import workbook_samples as ws
 
@@ -126,6 +129,9 @@ def test_writer_lock_refuses_a_second_writer_in_the_same_process(db_path):
 
 
 # -- the audit log is append-only ---------------------------------------------------------------
+@pytest.mark.sqlite_only(
+    "drops a trigger through sqlite3 (test_postgres_engine checks the server's)"
+)
 def test_raw_sql_cannot_change_or_delete_an_audit_row(db, admin):
     row = AuditLog.select().order_by(AuditLog.id).first()
     assert row is not None
@@ -181,6 +187,9 @@ def test_an_empty_database_file_is_refused_and_left_as_is(tmp_path):
 
 
 # -- two writers at once inside one program -----------------------------------------------------
+@pytest.mark.sqlite_only(
+    "SQLite's IMMEDIATE transactions: a writer waits at BEGIN (not so on PostgreSQL)"
+)
 def test_a_second_writer_thread_waits_for_the_first_instead_of_failing(db, admin):
     """IMMEDIATE transactions: the second writer waits at BEGIN (busy timeout) and then
     writes; a deferred transaction would read first and fail with "database is locked" when
@@ -219,6 +228,7 @@ def test_a_second_writer_thread_waits_for_the_first_instead_of_failing(db, admin
     assert AuditLog.select().count() == count + 2
 
 
+@pytest.mark.sqlite_only("the window's lock file beside a SQLite file")
 def test_restore_and_fill_are_refused_while_the_window_holds_the_database(seeded, tmp_path):
     backup_file = tmp_path / "copy.zip"
     assert _run("backup", "--db", str(seeded), "--out", str(backup_file)).returncode == 0

@@ -63,8 +63,10 @@ def _office_before_the_allow_list(path: Path, *, drop_basis: bool) -> dict[str, 
     con.execute(
         "INSERT INTO certificate (serial, year, number, kind_id, kind_name, resident_id,"
         " resident_name, purpose, body, issuing_unit, full_id, id_reason, issued_by, issued_on,"
-        " issued_at, voided, void_reason) VALUES ('2026-0007', 2026, 7, ?, '同居证明', 1, '王建国',"
-        " '办事', '兹证明王建国与李秀兰同居。', '南关社区', 0, '', 'clerk', '2026-01-05', ?, 0, '')",
+        " issued_at, voided, void_reason)"
+        " VALUES ('2026-0007', 2026, 7, ?, '同居证明', 1, '王建国',"
+        " '办事', '兹证明王建国与李秀兰同居。', '南关社区', 0, '', 'clerk',"
+        " '2026-01-05', ?, 0, '')",
         (ids["同居证明"], WHEN),
     )
     con.execute(

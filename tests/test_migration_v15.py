@@ -35,7 +35,9 @@ def test_version_14_database_gets_the_fill_tables_and_keeps_its_data(tmp_path):
     finally:
         close_database()
     for table, rows in before.items():
-        assert _rows(path, f"SELECT * FROM {table}")[: len(rows)] == rows
+        # Later versions add columns at the end (v17: compound.row_version): the old ones stay.
+        kept = [r[: len(rows[0])] for r in _rows(path, f"SELECT * FROM {table}")]
+        assert kept[: len(rows)] == rows
     backups = list(tmp_path.glob("office.sqlite3.v14-*.bak"))
     assert len(backups) == 1 and not _tables(backups[0]) & set(TABLES)
 

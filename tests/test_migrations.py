@@ -113,6 +113,7 @@ def test_foreign_files_are_refused_untouched(tmp_path):
     assert text.read_text(encoding="utf-8") == "户籍花名册"
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas (WAL, foreign keys, busy timeout)")
 def test_pragmas_are_set(db):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -73,7 +73,7 @@ def _sql_counts(compound_id: int) -> dict[str, int]:
     }
 
 
-def test_report_monthly_on_the_demo_community(demo_until_august, db_path, tmp_path):
+def test_report_monthly_on_the_demo_community(demo_until_august, db_target, tmp_path):
     record_month(OCT, seed=11, births=4, deaths=3, moved_in=3, moved_out=2, transfers=2)
     out = tmp_path / "out" / "月报.pdf"
     result = subprocess.run(
@@ -87,7 +87,7 @@ def test_report_monthly_on_the_demo_community(demo_until_august, db_path, tmp_pa
             "--out",
             str(out),
             "--db",
-            str(db_path),
+            str(db_target),
         ],
         cwd=ROOT,
         capture_output=True,
@@ -147,7 +147,7 @@ def test_report_monthly_on_the_demo_community(demo_until_august, db_path, tmp_pa
     assert all(f.embedded for f in pdf_tools.fonts(out))
 
 
-def test_one_compound_and_a_visible_warning(demo_small, db_path, tmp_path):
+def test_one_compound_and_a_visible_warning(demo_small, db_target, tmp_path):
     person = Resident.select().where(Resident.status == "current").first()
     compound = person.household.compound
     LifeEvent.create(
@@ -170,7 +170,7 @@ def test_one_compound_and_a_visible_warning(demo_small, db_path, tmp_path):
                 "--out",
                 str(out),
                 "--db",
-                str(db_path),
+                str(db_target),
             ]
         )
         == 0
@@ -227,19 +227,19 @@ def test_casework_events_and_facilities_sections_are_in_the_report(demo_small, t
     ],
 )
 def test_command_line_refuses_with_one_sentence(
-    demo_small, db_path, tmp_path, capsys, args, message
+    demo_small, db_target, tmp_path, capsys, args, message
 ):
     out = tmp_path / "out" / "x.pdf"
-    assert main.main(["report", "monthly", *args, "--out", str(out), "--db", str(db_path)]) == 1
+    assert main.main(["report", "monthly", *args, "--out", str(out), "--db", str(db_target)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("错误：") and message in err and err.count("\n") == 1
     assert not out.exists()
 
 
 def test_command_line_font_path_and_database_errors(
-    demo_small, db_path, tmp_path, capsys, monkeypatch
+    demo_small, db_target, tmp_path, capsys, monkeypatch
 ):
-    base = ["report", "monthly", "--month", "2026-10", "--db", str(db_path)]
+    base = ["report", "monthly", "--month", "2026-10", "--db", str(db_target)]
     assert main.main([*base, "--out", "/proc/no/such/dir/x.pdf"]) == 1
     assert "无法写入" in capsys.readouterr().err
     assert main.main([*base, "--out", str(tmp_path)]) == 1
@@ -275,7 +275,7 @@ def test_command_line_font_path_and_database_errors(
     assert bad.returncode == 2 and "--out" in bad.stderr
 
 
-def test_register_printouts_from_the_command_line(demo_small, db_path, tmp_path, capsys):
+def test_register_printouts_from_the_command_line(demo_small, db_target, tmp_path, capsys):
     compound = Compound.select().first()
     out = tmp_path / "list.pdf"
     assert (
@@ -288,7 +288,7 @@ def test_register_printouts_from_the_command_line(demo_small, db_path, tmp_path,
                 "--out",
                 str(out),
                 "--db",
-                str(db_path),
+                str(db_target),
             ]
         )
         == 0
@@ -312,7 +312,7 @@ def test_register_printouts_from_the_command_line(demo_small, db_path, tmp_path,
                 "--out",
                 str(forms),
                 "--db",
-                str(db_path),
+                str(db_target),
             ]
         )
         == 0

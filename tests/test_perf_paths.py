@@ -18,7 +18,7 @@ from models.registry import households, life_events, printouts, search
 from models.registry.households import AddressInput
 from models.registry.search import ResidentFilter
 from reports.household_form import build_household_forms
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, other_connection
 from tests.registry_helpers import DAY, make_family
 
 EVERYONE = ResidentFilter(status=None)
@@ -54,6 +54,7 @@ def test_one_character_finds_names_and_addresses_as_a_plain_scan_does(demo_small
     assert _ids(f"{char}家") == [i for i in after if i in members]
 
 
+@pytest.mark.sqlite_only("reads SQLite's EXPLAIN QUERY PLAN")
 def test_a_household_history_holds_the_moves_that_name_its_number(admin):
     compound, house, people = make_family(admin)
     other = households.create_household(admin, AddressInput(compound.id, "5号楼", "1单元", "101"))
@@ -91,13 +92,11 @@ def test_the_worklist_follows_changes_made_through_another_connection(admin, off
         officer, case.id, today - dt.timedelta(days=10), "phone", "", today - dt.timedelta(days=1)
     )
     assert casework_worklist.overdue_counts().total == 1  # a write on this connection
-    con = sqlite3.connect(database_path())
-    with con:
-        con.execute(
+    with other_connection() as execute:
+        execute(
             "UPDATE casework_follow_up SET next_date = ? WHERE case_id = ?",
             ((today + dt.timedelta(days=3)).isoformat(), case.id),
         )
-    con.close()
     assert FollowUp.get(FollowUp.case == case.id).next_date == today + dt.timedelta(days=3)
     counts = casework_worklist.overdue_counts()
     assert counts.total == 0

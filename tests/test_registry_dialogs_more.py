@@ -1,7 +1,8 @@
 """Moving a person to another household and merging two households, driven through the real
 widgets on the demo community (the household dialog, the move and merge dialogs and the household
-picker). Dialogs and confirmations are answered by the dialogs fixture (tests/dialog_script.py). Each test asserts on what the database then holds: households, relations,
-exactly one head, the LifeEvent rows (kind, from, to) and the audit rows."""
+picker). Dialogs and confirmations are answered by the dialogs fixture (tests/dialog_script.py).
+Each test asserts on what the database then holds: households, relations, exactly one head, the
+LifeEvent rows (kind, from, to) and the audit rows."""
 
 from __future__ import annotations
 

@@ -200,8 +200,8 @@ def test_category_dialog_cancel_changes_nothing(qtbot, tab, dialogs):
 
 # -- the new-resident chooser ----------------------------------------------------------------
 def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, dialogs):
+    from ui.registry.new_resident import NewResidentChooser
     from ui.registry.resident_form import ResidentForm
-    from ui.registry.tab import NewResidentChooser
 
     house = families()[0]
     mother = next(m for m in households.current_members(house.id) if m.relation in ("02", "12"))
@@ -241,8 +241,8 @@ def test_new_resident_chooser_births_into_the_selected_household(qtbot, tab, dia
 def test_new_resident_chooser_new_household_keeps_the_chosen_mode(qtbot, tab, dialogs):
     """补录 into a new household is a 补录 (no move-in counted by the monthly report)."""
     from ui.registry.household import HouseholdDialog
+    from ui.registry.new_resident import NewResidentChooser
     from ui.registry.resident_form import ResidentForm
-    from ui.registry.tab import NewResidentChooser
 
     count = Household.select().count()
     tab.select_person(member(families()[0].id).id)
@@ -287,7 +287,7 @@ def test_new_resident_chooser_offers_only_a_new_household_for_a_former_resident(
     qtbot, tab, dialogs
 ):
     from ui.registry.household import HouseholdDialog
-    from ui.registry.tab import NewResidentChooser
+    from ui.registry.new_resident import NewResidentChooser
 
     person = moved_out()[0]
     tab.f_status.setCurrentIndex(1)
@@ -409,8 +409,8 @@ def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(
 ):
     import ui.registry.household
     import ui.registry.life_events
+    import ui.registry.new_resident
     import ui.registry.resident_form
-    import ui.registry.tab
 
     dialog_class = next(
         getattr(m, cls)
@@ -418,7 +418,7 @@ def test_each_tab_button_opens_its_dialog_and_cancel_changes_nothing(
             ui.registry.life_events,
             ui.registry.household,
             ui.registry.resident_form,
-            ui.registry.tab,
+            ui.registry.new_resident,
         )
         if hasattr(m, cls)
     )
@@ -461,8 +461,8 @@ def test_move_back_button_is_for_former_residents_only(qtbot, tab, dialogs):
 
 def test_tab_shortcuts_open_the_dialogs(qtbot, tab, dialogs):
     from ui.registry.household import HouseholdDialog
+    from ui.registry.new_resident import NewResidentChooser
     from ui.registry.resident_form import ResidentForm
-    from ui.registry.tab import NewResidentChooser
 
     person = member(families()[0].id)
     tab.select_person(person.id)

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
-from models.core import audit_view, local_config, settings
+from models.core import audit_fields, local_config, settings
 from models.core.entities import AuditLog, Setting
 from models.core.local_config import LocalConfig
 from models.core.permissions import PermissionDenied
@@ -161,7 +161,7 @@ def test_every_setting_is_declared_with_a_label_and_a_valid_default(db):
         else:
             assert not spec.choices, spec.key
         # The audit log names a setting as the dialog does.
-        assert audit_view.field_label("setting", spec.key) == spec.label
+        assert audit_fields.field_label("setting", spec.key) == spec.label
     assert {spec.key: spec.default for spec in settings.SPECS} == settings.DEFAULTS
     assert settings.CHOICES == {"date_style": ("arabic", "chinese"), "mask_ids": ("0", "1")}
     assert settings.all_settings() == settings.DEFAULTS  # nothing stored yet: every default

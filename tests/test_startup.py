@@ -205,6 +205,7 @@ def test_second_window_is_told_the_file_is_in_use_and_a_crash_frees_it(controlle
     assert controller.lock is not None and controller.lock.held
 
 
+@pytest.mark.sqlite_only("the window's lock file beside a SQLite file")
 def test_restore_command_refuses_while_a_window_has_the_database(tmp_path, admin, capsys):
     import main
 
@@ -247,6 +248,7 @@ def test_self_test_from_source(tmp_path):
     assert not Path(work).exists()  # its temporary database is removed afterwards
 
 
+@pytest.mark.sqlite_only("the last database is a SQLite file that is moved away")
 def test_program_start_opens_the_last_database(tmp_path, admin):
     db_file = database_path()
     local_config.remember_database(db_file)

@@ -178,8 +178,8 @@ def test_messy_special_group_cells_import(clerk, tmp_path):
             "sheet": "花名册",
             "row": 4,
             "column": "G",
-            "reason": "“低宝”不是可识别的特殊人群（可填：低保、特困、残疾人、独居老人、空巢老人、高龄老人、"
-            "退役军人、计生特扶、留守儿童）",
+            "reason": "“低宝”不是可识别的特殊人群（可填：低保、特困、残疾人、独居老人、空巢老人、"
+            "高龄老人、退役军人、计生特扶、留守儿童）",
         }
     ]
     assert _open(HEAD_ID) == [("disabled", "4类2级", dt.date(2020, 3, 1)), ("veteran", "", None)]

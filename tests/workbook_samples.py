@@ -1317,7 +1317,10 @@ def county_workbook(path: Path) -> Path:
 
 # Found in use: a street office's 网格化 居民信息采集表, saved from WPS as GBK CSV: 唯一编号 for
 # the household, 人户一致 / 人户分离 for the category, 出生年月 as 1976.04.
-GRID_HEADER = "网格,唯一编号,姓名,性别,民族,出生年月,身份证号,与户主关系,文化程度,婚姻状况,人员类别,小区,楼栋,单元,门牌号,联系电话,备注"
+GRID_HEADER = (
+    "网格,唯一编号,姓名,性别,民族,出生年月,身份证号,与户主关系,文化程度,婚姻状况,"
+    "人员类别,小区,楼栋,单元,门牌号,联系电话,备注"
+)
 GRID_IDS = _ids(
     4000,
     [

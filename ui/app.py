@@ -12,7 +12,15 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 from models.core import backup, dbcheck, local_config, logfile, users
-from models.core.db import DatabaseError, EngineError, close_database, database_path
+from models.core.db import (
+    DatabaseError,
+    DatabaseTarget,
+    EngineError,
+    close_database,
+    current_target,
+    is_postgres_url,
+    target_text,
+)
 from models.core.db_lock import DatabaseLock
 from models.core.entities import User
 from models.migrations import open_database
@@ -33,7 +41,7 @@ def sign_in(parent=None) -> User | None:
     if users.needs_first_admin():
         dialog: QDialog = FirstAdminDialog(parent)
     else:
-        dialog = LoginDialog(str(database_path() or ""), parent)
+        dialog = LoginDialog(target_text(current_target()), parent)
     if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     return dialog.user  # type: ignore[attr-defined]
@@ -48,11 +56,13 @@ class AppController(QObject):
         self.scheduler: BackupScheduler | None = None
         self._restored: tuple[backup.RestoreResult, str] | None = None
 
-    def start(self, path: str | Path, fallback: Path | None = None) -> bool:
-        """Open *path*, sign in and show the window; on failure fall back to *fallback*."""
+    def start(self, path: DatabaseTarget, fallback: DatabaseTarget | None = None) -> bool:
+        """Open *path* (a file or a server URL), sign in and show the window; on failure
+        fall back to *fallback*."""
         self._end_session()
-        if not self._open(Path(path)):
-            if fallback is not None and Path(fallback) != Path(path):
+        opened = self._open_server(path) if is_postgres_url(path) else self._open(Path(path))
+        if not opened:
+            if fallback is not None and str(fallback) != str(path):
                 return self.start(fallback)
             return False
         user = sign_in()
@@ -60,9 +70,9 @@ class AppController(QObject):
             return False
         window = MainWindow(user)
         window.open_database_requested.connect(
-            lambda new_path: self._restart(new_path, database_path())
+            lambda new_path: self._restart(new_path, current_target())
         )
-        window.switch_user_requested.connect(lambda: self._restart(database_path(), None))
+        window.switch_user_requested.connect(lambda: self._restart(current_target(), None))
         settings = QSettings()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -102,6 +112,19 @@ class AppController(QObject):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def _open_server(self, url: str) -> bool:
+        """Connect to an office server: no file to lock or check (the server serves several
+        clerks at once and keeps its own pages); a refused connection says why."""
+        try:
+            open_database(url)
+        except (DatabaseError, EngineError) as exc:
+            close_database()
+            error(None, self.tr("无法连接数据库服务器"), str(exc))
+            return False
+        self.lock = DatabaseLock(url).acquire()
+        local_config.remember_database(url)
+        return True
 
     def _open(self, path: Path) -> bool:
         """Lock, check and open *path*; a damaged file gets the way back, never a reset."""
@@ -163,8 +186,18 @@ class AppController(QObject):
 
     def _restore(self, file: str, username: str) -> None:
         """Restore a checked backup over the open database, then start a new session."""
-        path = database_path()
+        path = current_target()
         if path is None:
+            return
+        if not isinstance(path, Path):
+            warn(
+                None,
+                self.tr("恢复备份"),
+                self.tr(
+                    "办公室服务器上的数据库由服务器管理员用 pg_restore 恢复，"
+                    "本程序不覆盖服务器上的数据。"
+                ),
+            )
             return
         lock, self.lock = self.lock, None  # held through the restore: no other window gets in
         self._end_session()
@@ -201,7 +234,7 @@ def create_application(argv: list[str] | None = None) -> tuple[QApplication, str
     return app, font_warning
 
 
-def run_gui(db_path: Path | None = None) -> int:
+def run_gui(db_path: DatabaseTarget | None = None) -> int:
     """Open *db_path*, or the database opened last on this computer, or the default one."""
     logfile.setup()  # first: what goes wrong from here on leaves a trace (models/core/logfile.py)
     error_report.install_qt_message_handler()

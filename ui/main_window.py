@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.core.db import database_path
+from models.core.db import current_target, database_path, target_text
 from models.core.entities import User
 from models.core.permissions import ROLE_NAMES, Perm, can
 from models.registry import compounds
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
             self.tr("用户：%1（%2）").replace("%1", self.user.display_name).replace("%2", role)
         )
         self.user_label.setObjectName("status_user")
-        self.db_label = QLabel(self.tr("数据库：%1").replace("%1", str(database_path() or "")))
+        self.db_label = QLabel(self.tr("数据库：%1").replace("%1", target_text(current_target())))
         self.db_label.setObjectName("status_db")
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.db_label)

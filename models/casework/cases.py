@@ -535,7 +535,8 @@ def add_follow_up(
     note: str = "",
     next_date: dt.date | None = None,
 ) -> FollowUp:
-    """随访: the visit and, if more is needed, the date of the next one (the worklist's due date)."""
+    """随访: the visit and, if more is needed, the date of the next one (the worklist's due
+    date)."""
     case = _case(case_id)
     if way not in FOLLOW_UP_WAYS:
         raise CaseworkError("请选择随访方式。")

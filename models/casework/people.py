@@ -63,7 +63,10 @@ def person_ref(resident: Resident) -> PersonRef:
     compound = household.compound if household else None
     address = ""
     if household is not None:
-        address = f"{compound.name if compound else ''}{household.building}{household.unit}{household.room}"
+        address = (
+            f"{compound.name if compound else ''}"
+            f"{household.building}{household.unit}{household.room}"
+        )
     return PersonRef(
         id=resident.id,
         name=resident.name,

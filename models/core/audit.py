@@ -73,6 +73,7 @@ class Action(str, Enum):
     RESTORE = "restore"
     SUBMIT = "submit"
     FILL = "fill"
+    MIGRATE = "migrate"
 
 
 _ACTION_LABELS: dict[Action, str] = {
@@ -95,6 +96,7 @@ _ACTION_LABELS: dict[Action, str] = {
     Action.RESTORE: "恢复备份",
     Action.SUBMIT: "报送",
     Action.FILL: "一表通填表",
+    Action.MIGRATE: "迁移到服务器",
 }
 
 # Stored action -> its Chinese name, in the order of Action (the log's filter lists them so).

@@ -8,6 +8,13 @@ by a full disk or a pulled USB drive never looks like a good one.
 
 Restore checks the file completely before touching anything, then renames the current
 database (and its attachments folder) aside with a timestamp: nothing is ever deleted.
+
+A database on a PostgreSQL server is backed up with the server's own tool: `pg_dump -Fc` (of
+the server's major version or newer; found on PATH or in PostgreSQL's usual folders) writes
+`database.dump` into the same zip shape, with a manifest saying "engine": "postgresql" (the
+attachments live in the database there, so the dump holds them). Such a backup is verified
+by its checksum but never restored by the program: that would pull the register from under
+every clerk, so restore says what the server's administrator runs (pg_restore) instead.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ import re
 import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -32,7 +41,12 @@ from typing import Any
 import peewee
 
 from models.core import clock, dbcheck
-from models.core.db import database, sqlite_backup
+from models.core.db import (
+    database,
+    is_postgres_url,
+    redact_url,
+    sqlite_backup,
+)
 from models.core.errors import UserFacingError
 from models.core.files import attachments_dir_for
 from models.core.local_config import LocalConfig, default_backup_dir
@@ -42,6 +56,8 @@ FORMAT = "neighbourhood-desk-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = "database.sqlite3"
+PG_DUMP_MEMBER = "database.dump"  # pg_dump -Fc of a server's database
+ENGINE_POSTGRES = "postgresql"
 FILES_PREFIX = "files/"
 STAMP = "%Y%m%d-%H%M%S"
 PARTIAL = ".partial"  # the zip while it is written
@@ -88,14 +104,19 @@ class BackupInfo:
     counts: dict[str, int] = field(default_factory=dict)
     files: int = 0
     size: int = 0
-    kind: str = "zip"  # "zip": a backup of this program; "sqlite": a bare database file
+    # "zip": a backup of this program; "sqlite": a bare database file; "pg_dump": a backup
+    # of a server's database (restored by its administrator with pg_restore)
+    kind: str = "zip"
     warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         c = self.created_at
-        text = f"{c.year}年{c.month}月{c.day}日 {c:%H:%M} 的备份：{dbcheck.describe_counts(self.counts)}"
+        counts = dbcheck.describe_counts(self.counts)
+        text = f"{c.year}年{c.month}月{c.day}日 {c:%H:%M} 的备份：{counts}"
         if self.kind == "zip":
             text += f"，{self.files} 个照片和附件"
+        elif self.kind == "pg_dump":
+            text += "（服务器数据库的 pg_dump 备份，照片和附件在其中）"
         else:
             text += "（单独的数据库文件，不含照片和附件）"
         return text
@@ -139,8 +160,10 @@ def _tick(progress: Progress | None, done: int, total: int) -> None:
         raise BackupCancelled("已取消备份。")
 
 
-def _live_db(db: peewee.Database | None) -> peewee.SqliteDatabase:
+def _live_db(db: peewee.Database | None) -> peewee.SqliteDatabase | peewee.PostgresqlDatabase:
     db = db if db is not None else database.obj
+    if isinstance(db, peewee.PostgresqlDatabase) and db.database:
+        return db
     if not isinstance(db, peewee.SqliteDatabase) or db.database == ":memory:":
         raise BackupError("没有打开的数据库文件，无法备份。")
     return db
@@ -159,6 +182,8 @@ def create_backup(
 ) -> BackupInfo:
     """Write a complete backup of the open database (and its attachments) to *dest*."""
     live = _live_db(db)
+    if isinstance(live, peewee.PostgresqlDatabase):
+        return create_server_backup(dest, live, progress)
     src_path = Path(live.database)
     files_dir = files_dir if files_dir is not None else attachments_dir_for(src_path)
     dest = Path(dest)
@@ -241,6 +266,193 @@ def create_backup(
         report.counts,
         len(entries),
         dest.stat().st_size,
+    )
+
+
+# -- a database on a PostgreSQL server: pg_dump ------------------------------------------------
+def _server_params(live: peewee.PostgresqlDatabase) -> dict[str, Any]:
+    params = {"dbname": live.database, **live.connect_params}
+    params.pop("database", None)
+    return params
+
+
+def _server_major(live: peewee.PostgresqlDatabase) -> int:
+    return int(live.server_version or 0) // 10000
+
+
+def pg_dump_command_text(live: peewee.PostgresqlDatabase, file: str = "register.dump") -> str:
+    """The command a server's administrator runs for a backup by hand."""
+    params = _server_params(live)
+    return (
+        f"pg_dump -Fc -h {params.get('host', 'localhost')} -p {params.get('port', 5432)}"
+        f" -U {params.get('user') or '用户名'} {params['dbname']} > {file}"
+    )
+
+
+def _pg_tool_candidates(tool: str) -> list[Path]:
+    """*tool* on PATH, then in PostgreSQL's usual folders (Debian's versioned ones, the
+    Windows installer's), newest version first."""
+    found: list[Path] = []
+    on_path = shutil.which(tool)
+    if on_path:
+        found.append(Path(on_path))
+    roots = [Path("/usr/lib/postgresql"), Path("/usr/local/pgsql"), Path("/opt/homebrew/opt")]
+    if sys.platform == "win32":
+        for env in ("ProgramFiles", "ProgramW6432"):
+            if os.environ.get(env):
+                roots.append(Path(os.environ[env]) / "PostgreSQL")
+    suffix = ".exe" if sys.platform == "win32" else ""
+    for root in roots:
+        if not root.is_dir():
+            continue
+        versions = sorted(
+            (p for p in root.glob(f"*/bin/{tool}{suffix}") if p.is_file()),
+            key=lambda p: _leading_int(p.parent.parent.name),
+            reverse=True,
+        )
+        found.extend(versions)
+    return found
+
+
+def _leading_int(text: str) -> int:
+    match = re.match(r"\d+", text.rsplit("@", 1)[-1])
+    return int(match.group()) if match else 0
+
+
+def _tool_major(path: Path) -> int:
+    try:
+        done = subprocess.run(
+            [str(path), "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    match = re.search(r"\(PostgreSQL\)\s+(\d+)", done.stdout)
+    return int(match.group(1)) if match else 0
+
+
+def find_pg_dump(server_major: int) -> Path | None:
+    """A pg_dump that can dump a server of *server_major* (pg_dump refuses a newer server)."""
+    for path in _pg_tool_candidates("pg_dump"):
+        if _tool_major(path) >= server_major:
+            return path
+    return None
+
+
+def _pg_dump_missing(live: peewee.PostgresqlDatabase) -> BackupError:
+    major = _server_major(live)
+    return BackupError(
+        f"备份服务器上的数据库需要 PostgreSQL 的 pg_dump 程序（{major} 或更新的版本，"
+        f"与服务器的大版本 {major} 相同或更高），本机没有找到。请安装 PostgreSQL 客户端"
+        f"（Debian/Ubuntu：apt-get install postgresql-client-{major}；Windows：PostgreSQL"
+        "安装程序中的“Command Line Tools”），或由服务器管理员执行："
+        f"{pg_dump_command_text(live)}"
+    )
+
+
+def _conninfo(params: dict[str, Any]) -> str:
+    """A libpq connection string (the password stays out of it: it goes by PGPASSWORD)."""
+
+    def quoted(value: Any) -> str:
+        text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+        return f"'{text}'"
+
+    return " ".join(f"{k}={quoted(v)}" for k, v in params.items() if k != "password")
+
+
+def _server_summary(live: peewee.PostgresqlDatabase) -> tuple[int, dict[str, int]]:
+    version = live.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    counts = {
+        key: int(live.execute_sql(sql).fetchone()[0]) for key, sql in dbcheck.COUNT_QUERIES.items()
+    }
+    return int(version or 0), counts
+
+
+def create_server_backup(
+    dest: str | os.PathLike[str],
+    live: peewee.PostgresqlDatabase,
+    progress: Progress | None = None,
+) -> BackupInfo:
+    """A backup of the server database *live*: pg_dump -Fc into the zip shape of
+    create_backup (member database.dump), written under a partial name and renamed."""
+    dest = Path(dest)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DestinationError(f"无法使用备份文件夹“{dest.parent}”：{exc.strerror or exc}") from exc
+    tool = find_pg_dump(_server_major(live))
+    if tool is None:
+        raise _pg_dump_missing(live)
+    created = clock.now()
+    schema_version, counts = _server_summary(live)
+    params = _server_params(live)
+    env = dict(os.environ)
+    if params.get("password") is not None:
+        env["PGPASSWORD"] = str(params["password"])
+    partial = dest.with_name(dest.name + PARTIAL)
+    copy = dest.with_name(dest.name + DB_PARTIAL)
+    try:
+        copy.unlink(missing_ok=True)
+        try:
+            done = subprocess.run(
+                [str(tool), "-Fc", "--no-password", "-f", str(copy), "-d", _conninfo(params)],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+            )
+        except OSError as exc:
+            raise BackupError(f"无法运行 pg_dump（{tool}）：{exc.strerror or exc}") from exc
+        if done.returncode != 0:
+            lines = (done.stderr or "").strip().splitlines()
+            raise BackupError(
+                f"pg_dump 未能备份服务器上的数据库：{lines[-1] if lines else done.returncode}。"
+                f"以前的备份保持不变。手动备份：{pg_dump_command_text(live)}"
+            )
+        _tick(progress, 1, 1)
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "engine": ENGINE_POSTGRES,
+            "app_version": __version__,
+            "schema_version": schema_version,
+            "created_at": created.isoformat(),
+            "source": redact_url(
+                f"postgresql://{params.get('user', '')}@{params.get('host', 'localhost')}"
+                f":{params.get('port', 5432)}/{params['dbname']}"
+            ),
+            "host": socket.gethostname(),
+            "counts": counts,
+            "database": {
+                "name": PG_DUMP_MEMBER,
+                "size": copy.stat().st_size,
+                "sha256": _sha256(copy),
+            },
+            "files": [],
+        }
+        try:
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf:  # -Fc is compressed
+                zf.write(copy, PG_DUMP_MEMBER)
+                zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+            _fsync(partial)
+            os.replace(partial, dest)
+        except OSError as exc:
+            raise DestinationError(f"备份未能写入“{dest}”：{exc.strerror or exc}") from exc
+    finally:
+        for leftover in (copy, partial):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+    return BackupInfo(
+        dest, created, __version__, schema_version, counts, 0, dest.stat().st_size, "pg_dump"
+    )
+
+
+def server_restore_text(file: str = "database.dump") -> str:
+    """What restoring a server's database takes (the program does not do it)."""
+    return (
+        "服务器上的数据库不由本程序恢复：恢复会替换所有办事员正在使用的数据。"
+        "请由服务器管理员先让所有人退出本程序，从备份压缩包中取出 database.dump，再执行："
+        f"pg_restore --clean --if-exists -h 服务器 -p 端口 -U 用户名 -d 数据库名 {file}"
+        "（pg_restore 的大版本不低于制作备份的 pg_dump）。"
     )
 
 
@@ -412,6 +624,8 @@ def verify(path: str | os.PathLike[str], extract_to: Path | None = None) -> Back
             raise BackupError(
                 f"“{path.name}”不是本程序的备份文件（既不是备份压缩包，也不是数据库文件）。"
             )
+        if info.kind == "pg_dump":
+            return info  # the dump's checksum is all the program can check of it
         report = dbcheck.check_file(work / DB_MEMBER, full=True)
         if report.damaged or report.schema_version > report.latest:
             raise BackupError(f"备份中的数据库未通过检查：{report.summary()}")
@@ -448,9 +662,11 @@ def _verify_zip(path: Path, work: Path) -> BackupInfo:
             )
         db_meta = manifest.get("database") or {}
         entries = manifest.get("files") or []
-        _check_sizes(zf, db_meta, entries, work)
-        target = work / DB_MEMBER
-        with zf.open(DB_MEMBER) as src, target.open("wb") as out:
+        server = manifest.get("engine") == ENGINE_POSTGRES
+        db_name = PG_DUMP_MEMBER if server else DB_MEMBER
+        _check_sizes(zf, db_meta, entries, work, db_name)
+        target = work / db_name
+        with zf.open(db_name) as src, target.open("wb") as out:
             shutil.copyfileobj(src, out, 1 << 20)
         if _sha256(target) != db_meta.get("sha256"):
             raise BackupError("备份中的数据库校验值不符，文件已损坏，无法恢复。")
@@ -480,19 +696,23 @@ def _verify_zip(path: Path, work: Path) -> BackupInfo:
         {},
         len(entries),
         path.stat().st_size,
-        "zip",
+        "pg_dump" if server else "zip",
     )
 
 
 def _check_sizes(
-    zf: zipfile.ZipFile, db_meta: dict[str, Any], entries: list[Any], work: Path
+    zf: zipfile.ZipFile,
+    db_meta: dict[str, Any],
+    entries: list[Any],
+    work: Path,
+    db_member: str = DB_MEMBER,
 ) -> None:
     """Before anything is extracted: every member's size as the manifest says (a zip bomb
     declares small files that unpack to gigabytes), and room for all of it on the disk.
     Extraction reads at most a member's declared size, so these sizes bound what is written."""
     if not isinstance(db_meta, dict) or not isinstance(entries, list):
         raise BackupError("备份文件的清单无法读取，文件可能已损坏。")
-    expected = [(DB_MEMBER, db_meta.get("size"))]
+    expected = [(db_member, db_meta.get("size"))]
     for entry in entries:
         if not isinstance(entry, dict):
             raise BackupError("备份文件的清单无法读取，文件可能已损坏。")
@@ -505,7 +725,7 @@ def _check_sizes(
         try:
             info = zf.getinfo(name)
         except KeyError as exc:
-            what = "数据库" if name == DB_MEMBER else f"附件“{name[len(FILES_PREFIX) :]}”"
+            what = "数据库" if name == db_member else f"附件“{name[len(FILES_PREFIX) :]}”"
             raise BackupError(f"备份中缺少{what}，文件不完整，无法恢复。") from exc
         if not isinstance(size, int) or size < 0 or info.file_size != size:
             raise BackupError(f"备份中“{name}”的大小与清单不符，文件已损坏或被改动，已拒绝恢复。")
@@ -583,13 +803,19 @@ def _sidecars(path: Path) -> list[Path]:
 
 
 def restore(src: str | os.PathLike[str], target: str | os.PathLike[str]) -> RestoreResult:
-    """Replace the database at *target* (which must be closed) with the backup *src*."""
+    """Replace the database at *target* (which must be closed) with the backup *src*. A
+    server's database (a URL), or a backup of one, is refused with what its administrator
+    runs instead (server_restore_text)."""
+    if is_postgres_url(target):
+        raise BackupError(server_restore_text())
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ndesk-restore-", dir=target.parent))
     moved: list[tuple[Path, Path]] = []  # (from, to), to undo on failure
     try:
         info = verify(src, extract_to=staging)
+        if info.kind == "pg_dump":
+            raise BackupError(server_restore_text())
         stamp = clock.now().strftime(STAMP)
         aside_db = aside_files = None
         files_dir = attachments_dir_for(target)

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 import peewee
@@ -59,7 +59,7 @@ class DatabaseError(UserFacingError):
     """A database file that cannot be opened or used; the message is for the user."""
 
 
-def is_postgres_url(target: object) -> bool:
+def is_postgres_url(target: object) -> TypeGuard[str]:
     """Whether *target* names a PostgreSQL server (postgresql://…) rather than a file."""
     return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
@@ -184,7 +184,13 @@ def connect_postgres(url: str) -> peewee.PostgresqlDatabase:
         db.close()
         raise
     database.initialize(db)
+    global _server_url
+    _server_url = url
     return db
+
+
+# The URL the open PostgreSQL database was reached by (to open it again after a switch of user).
+_server_url: str | None = None
 
 
 # CREATE OR REPLACE TRIGGER (14), and the version the program is tested on.
@@ -218,7 +224,8 @@ def postgres_error_text(exc: BaseException, params: dict[str, Any], name: str) -
         or "authentication failed" in low
     ):
         return (
-            f"数据库服务器 {server} 拒绝了用户“{user}”的登录（身份验证失败）：密码不对或没有提供密码。"
+            f"数据库服务器 {server} 拒绝了用户“{user}”的登录（身份验证失败）："
+            "密码不对或没有提供密码。"
             "密码可以写在 PGPASSFILE 或 ~/.pgpass 文件中，请向服务器管理员核对。"
         )
     if 'role "' in low and "does not exist" in low:
@@ -258,9 +265,11 @@ EMPTY_FILE_TEXT = (
 # The audit log is append-only: no service may change or remove a row (models.core.crud refuses
 # too); the triggers catch anything that goes round the services, even a raw SQL statement.
 _AUDIT_TRIGGERS = {
-    "audit_log_no_update": "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+    "audit_log_no_update": "CREATE TRIGGER IF NOT EXISTS audit_log_no_update "
+    "BEFORE UPDATE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be changed'); END",
-    "audit_log_no_delete": "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+    "audit_log_no_delete": "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete "
+    "BEFORE DELETE ON audit_log "
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: rows cannot be deleted'); END",
 }
 
@@ -352,6 +361,31 @@ def database_path() -> Path | None:
     if isinstance(obj, peewee.SqliteDatabase):
         return Path(obj.database)
     return None
+
+
+DatabaseTarget = Path | str  # a SQLite file, or a postgresql:// URL (an office server)
+
+
+def database_target(arg: str | os.PathLike[str] | None) -> DatabaseTarget:
+    """What --db (or a remembered choice) names: a server URL as given, else a file path
+    (the default file when nothing is given)."""
+    if arg is not None and is_postgres_url(arg):
+        return str(arg)
+    return Path(arg) if arg else default_db_path()
+
+
+def current_target() -> DatabaseTarget | None:
+    """The open database: its file, or the URL its server was reached by."""
+    if is_postgres():
+        return _server_url
+    return database_path()
+
+
+def target_text(target: DatabaseTarget | None) -> str:
+    """*target* for people: a file path, or the server URL without its password."""
+    if target is None:
+        return ""
+    return redact_url(target) if isinstance(target, str) else str(target)
 
 
 def _check_sqlite_header(path: Path) -> None:

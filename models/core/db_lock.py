@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from models.core import clock
-from models.core.db import DatabaseError
+from models.core.db import DatabaseError, is_postgres_url, redact_url
 
 # Windows locks a byte range; lock one byte well past the text so readers can still read it.
 _WIN_LOCK_OFFSET = 1 << 20
@@ -107,19 +107,28 @@ def holder_text(info: dict[str, Any]) -> str:
 
 
 class DatabaseLock:
-    """Hold while a window (or a restore) works on the database at *db_path*."""
+    """Hold while a window (or a restore) works on the database at *db_path*.
+
+    A PostgreSQL server (a postgresql:// URL) is made for several clerks at once: there the
+    lock is held without a file and never refuses; each signed-in clerk is a session of the
+    server, and concurrent edits are caught by row versions (models.core.crud)."""
 
     def __init__(self, db_path: str | os.PathLike[str], purpose: str = "window") -> None:
-        self.db_path = Path(db_path)
-        self.path = lock_path(db_path)
+        self.server = is_postgres_url(db_path)
+        self.db_path = Path(redact_url(str(db_path))) if self.server else Path(db_path)
+        self.path = self.db_path if self.server else lock_path(db_path)
         self.purpose = purpose
         self._fh: IO[bytes] | None = None
+        self._server_held = False
 
     @property
     def held(self) -> bool:
-        return self._fh is not None
+        return self._fh is not None or self._server_held
 
     def acquire(self) -> DatabaseLock:
+        if self.server:
+            self._server_held = True
+            return self
         if self._fh is not None:
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,6 +154,7 @@ class DatabaseLock:
         return self
 
     def release(self) -> None:
+        self._server_held = False
         fh, self._fh = self._fh, None
         if fh is None:
             return
@@ -203,6 +213,8 @@ def writer_lock(
 
 
 def read_holder(db_path: str | os.PathLike[str]) -> dict[str, Any]:
+    if is_postgres_url(db_path):
+        return {}
     try:
         return _parse(lock_path(db_path).read_bytes()[:4096])
     except OSError:

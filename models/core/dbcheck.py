@@ -2,6 +2,12 @@
 
 They use a read-only sqlite3 connection of their own, so a damaged file is looked at, never
 changed, and the answer comes before peewee (and the migrations) touch it.
+
+A database on a PostgreSQL server (a ``postgresql://`` URL) has no file to check: the server
+keeps its pages whole and checks foreign keys on every write. check_server looks at what is
+meaningful there, on a read-only connection of its own: the schema version, the main tables'
+counts, the audit log's append-only triggers, the search index's extension and triggers and
+any foreign key left unvalidated.
 """
 
 from __future__ import annotations
@@ -10,14 +16,19 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import peewee
+
+from models.core.db import is_postgres_url, parse_postgres_url, postgres_error_text, redact_url
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-# What the register holds, for messages ("80 户，253 人") and backup manifests.
+# What the register holds, for messages ("80 户，253 人") and backup manifests. Written for
+# both engines: "user" quoted (a reserved word on PostgreSQL), flags as booleans.
 COUNT_QUERIES: dict[str, str] = {
-    "compounds": "SELECT COUNT(*) FROM compound WHERE archived = 0",
-    "households": "SELECT COUNT(*) FROM household WHERE archived = 0",
+    "compounds": "SELECT COUNT(*) FROM compound WHERE NOT archived",
+    "households": "SELECT COUNT(*) FROM household WHERE NOT archived",
     "residents": "SELECT COUNT(*) FROM resident WHERE status = 'current'",
-    "users": "SELECT COUNT(*) FROM user WHERE active = 1",
+    "users": 'SELECT COUNT(*) FROM "user" WHERE active',
 }
 COUNT_LABELS: dict[str, str] = {
     "compounds": "个小区",
@@ -36,12 +47,13 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 @dataclass
 class CheckReport:
-    path: Path
+    path: Path | str  # a file, or a server's URL (without its password)
     problems: list[str] = field(default_factory=list)
     schema_version: int = 0
     latest: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     damaged: bool = False  # the file itself is broken (not merely too new)
+    notes: list[str] = field(default_factory=list)  # what was not checked, and why
 
     @property
     def ok(self) -> bool:
@@ -78,6 +90,8 @@ def check_file(path: str | Path, *, full: bool = False) -> CheckReport:
     is what a failed copy or a full disk leaves of a database, and its backups are the way
     back (never a silent new database over it).
     """
+    if is_postgres_url(path):
+        return check_server(path, full=full)
     path = Path(path)
     report = CheckReport(path, latest=latest_version())
     if not path.exists():
@@ -154,3 +168,101 @@ def read_counts(conn: sqlite3.Connection) -> dict[str, int]:
         except sqlite3.OperationalError:
             continue  # a table this schema version does not have
     return counts
+
+
+# -- a database on a PostgreSQL server ------------------------------------------------------
+SERVER_NOTE = (
+    "这是服务器上的数据库：文件头、完整性（integrity_check）和外键检查只适用于 SQLite 数据库文件，"
+    "PostgreSQL 服务器自己保证数据页完整，并在每次写入时检查外键"
+)
+# The append-only triggers of models.core.db and the search index's (models.registry.search_index).
+SERVER_AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate")
+SERVER_SEARCH_TRIGGERS = (
+    "resident_search_insert",
+    "resident_search_update",
+    "resident_search_delete",
+    "household_search_update",
+    "compound_search_update",
+)
+
+
+def check_server(url: str, *, full: bool = False) -> CheckReport:
+    """What can be checked of the database *url* names, on a read-only connection: the
+    version always; with *full*, the triggers, the pg_trgm extension and unvalidated foreign
+    keys too. A server that cannot be reached is a problem, never "damaged" (no backup of a
+    file helps)."""
+    report = CheckReport(redact_url(url), latest=latest_version(), notes=[SERVER_NOTE])
+    params = parse_postgres_url(url)
+    name = params.pop("database")
+    options = params.get("options", "")
+    params["options"] = f"{options} -c default_transaction_read_only=on".strip()
+    db = peewee.PostgresqlDatabase(name, autoconnect=False, **params)
+    try:
+        db.connect()
+    except peewee.DatabaseError as exc:
+        report.problems.append(postgres_error_text(exc, params, name).rstrip("。"))
+        return report
+    try:
+        _run_server_checks(db, report, full)
+    except peewee.DatabaseError as exc:
+        detail = str(exc).strip().splitlines()
+        report.problems.append(f"无法读取服务器上的数据库（{detail[0] if detail else exc}）")
+    finally:
+        db.close()
+    return report
+
+
+def _run_server_checks(db: peewee.PostgresqlDatabase, report: CheckReport, full: bool) -> None:
+    tables = set(db.get_tables())
+    if not tables:
+        return  # an empty database: it will be created at the latest version
+    if "schema_version" not in tables:
+        report.problems.append("该数据库不是本程序的数据库（缺少版本表）")
+        return
+    report.schema_version = int(
+        db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+    )
+    if report.schema_version > report.latest:
+        report.problems.append(
+            f"该数据库由更新版本的程序创建（结构版本 {report.schema_version}，"
+            f"本程序支持到 {report.latest}），请升级本程序"
+        )
+    if full:
+        _check_server_objects(db, report, tables)
+    for key, sql in COUNT_QUERIES.items():
+        try:
+            with db.atomic():
+                report.counts[key] = int(db.execute_sql(sql).fetchone()[0])
+        except peewee.ProgrammingError:
+            continue  # a table this schema version does not have
+
+
+def _triggers(db: peewee.PostgresqlDatabase, table: str) -> set[str]:
+    sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(%s) AND NOT tgisinternal"
+    return {row[0] for row in db.execute_sql(sql, (table,))}
+
+
+def _check_server_objects(
+    db: peewee.PostgresqlDatabase, report: CheckReport, tables: set[str]
+) -> None:
+    if "audit_log" in tables:
+        missing = [t for t in SERVER_AUDIT_TRIGGERS if t not in _triggers(db, "audit_log")]
+        if missing:
+            report.problems.append(
+                f"审计日志缺少防改动的触发器（{'、'.join(missing)}），下次打开数据库时会自动补上"
+            )
+    if "resident" in tables:
+        present = _triggers(db, "resident") | _triggers(db, "household") | _triggers(db, "compound")
+        missing = [t for t in SERVER_SEARCH_TRIGGERS if t not in present]
+        has_trgm = db.execute_sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()
+        if "resident_search" not in tables or missing or not has_trgm:
+            report.problems.append(
+                "居民搜索索引不完整（表、触发器或 pg_trgm 扩展缺失），请由管理员重建"
+            )
+    unvalidated = db.execute_sql(
+        "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
+        " AND NOT convalidated AND connamespace = current_schema()::regnamespace"
+    ).fetchall()
+    if unvalidated:
+        hit = "、".join(sorted({row[0] for row in unvalidated}))
+        report.problems.append(f"有 {len(unvalidated)} 个外键约束尚未验证（表：{hit}）")

@@ -19,6 +19,14 @@ def now() -> dt.datetime:
     return clock.now()
 
 
+def row_version_field() -> pw.IntegerField:
+    """The version of a row clerks edit concurrently (schema v17): 1 when created, one more
+    on every audited change. models.core.crud updates such a row only where the version is
+    still the one the clerk's window loaded, so a second save cannot overwrite the first.
+    The DEFAULT is in the schema too: bulk inserts that name no version get 1."""
+    return pw.IntegerField(default=1, constraints=[pw.SQL("DEFAULT 1")])
+
+
 class BaseModel(pw.Model):
     id = pw.AutoField()  # declared so that type checkers know every row has one
 
@@ -76,6 +84,7 @@ class Compound(BaseModel):
     notes = pw.TextField(default="")
     archived = pw.BooleanField(default=False)
     created_at = pw.DateTimeField(default=now)
+    row_version = row_version_field()
 
 
 class Household(BaseModel):
@@ -92,6 +101,7 @@ class Household(BaseModel):
     archived = pw.BooleanField(default=False, index=True)
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
+    row_version = row_version_field()
 
 
 class Resident(BaseModel):
@@ -119,6 +129,7 @@ class Resident(BaseModel):
     notes = pw.TextField(default="")
     created_at = pw.DateTimeField(default=now)
     updated_at = pw.DateTimeField(default=now)
+    row_version = row_version_field()
 
     class Meta:
         # Members of a household in relation order: the register's default listing.
@@ -191,6 +202,56 @@ class ReportSubmission(BaseModel):
     class Meta:
         indexes = ((("year", "number"), True), (("month", "compound"), False))
 
+
+# The words the clerk's windows use for the fields of the rows that carry a row version: what
+# an edit conflict (models.core.crud.edit_conflict) says was changed. Here, beside the models,
+# because crud sits below the audit log's reader (models.core.audit_view imports every area,
+# and so crud back). "" for what a clerk never edits (said in no message).
+_ALWAYS = {"id": "", "created_at": "", "updated_at": "", "row_version": ""}
+EDIT_LABELS: dict[str, dict[str, str]] = {
+    "compound": {
+        **_ALWAYS,
+        "name": "小区名称",
+        "lead_unit": "牵头单位",
+        "address": "地址",
+        "notes": "备注",
+        "archived": "归档",
+    },
+    "household": {
+        **_ALWAYS,
+        "household_no": "户号",
+        "compound": "小区",
+        "building": "楼栋",
+        "unit": "单元",
+        "room": "门牌",
+        "household_type": "户别",
+        "phone": "联系电话",
+        "notes": "备注",
+        "archived": "注销",
+    },
+    "resident": {
+        **_ALWAYS,
+        "household": "所在户",
+        "name": "姓名",
+        "id_number": "公民身份号码",
+        "sex": "性别",
+        "birth_date": "出生日期",
+        "ethnicity": "民族",
+        "relation": "与户主关系",
+        "education": "文化程度",
+        "marital_status": "婚姻状况",
+        "political_status": "政治面貌",
+        "category": "人员类别",
+        "status": "状态",
+        "phone": "联系电话",
+        "hukou_address": "户籍地址",
+        "work_unit": "工作单位/职业",
+        "arrived_on": "来本地日期",
+        "pinyin": "",  # follows the name
+        "pinyin_initials": "",
+        "notes": "备注",
+    },
+}
 
 CORE_MODELS: list[type[BaseModel]] = [
     SchemaVersion,

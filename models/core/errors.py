@@ -25,3 +25,26 @@ def message_for(exc: BaseException) -> str:
         f"程序内部出错（{type(exc).__name__}），这次操作没有完成。详细情况已记入日志文件，"
         "请把它交给技术人员。"
     )
+
+
+class EditConflict(UserFacingError):
+    """Someone else saved the record after this clerk's window loaded it (its row version
+    moved on): nothing of this save was written. The message says who, when and what."""
+
+    def __init__(
+        self,
+        message: str,
+        table_name: str = "",
+        record_id: object = None,
+        loaded_version: int | None = None,
+        current_version: int | None = None,
+        changed_by: tuple[str, ...] = (),
+        fields: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.table_name = table_name
+        self.record_id = record_id
+        self.loaded_version = loaded_version
+        self.current_version = current_version
+        self.changed_by = changed_by  # display names, newest first
+        self.fields = fields  # Chinese labels of what they changed

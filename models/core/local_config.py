@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
@@ -103,8 +104,11 @@ def save(actor: HasRole, config: LocalConfig) -> None:
 def remember_database(path: str | os.PathLike[str]) -> None:
     """Note the database just opened so that the next start opens it again (no permission:
     every user opens a database)."""
+    from models.core.db import is_postgres_url
+
     config = load()
-    value = str(Path(path).resolve())
+    # A server's password never goes into this plain file (libpq reads it from PGPASSFILE).
+    value = without_password(str(path)) if is_postgres_url(path) else str(Path(path).resolve())
     if config.last_database != value:
         config.last_database = value
         with contextlib.suppress(OSError):  # a read-only profile only loses a convenience
@@ -129,11 +133,24 @@ def as_dict(config: LocalConfig) -> dict[str, Any]:
     return asdict(config)
 
 
-def database_to_open() -> Path:
-    """The database opened last on this computer if it is still there, else the default."""
-    from models.core.db import default_db_path
+def without_password(url: str) -> str:
+    """*url* with any password taken out of it."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host))
+
+
+def database_to_open() -> Path | str:
+    """The database opened last on this computer if it is still there (a server URL is
+    tried again), else the default file."""
+    from models.core.db import default_db_path, is_postgres_url
 
     last = load().last_database
+    if last and is_postgres_url(last):
+        return last
     if last and Path(last).is_file():
         return Path(last)
     return default_db_path()

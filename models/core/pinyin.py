@@ -33,6 +33,10 @@ _SURNAME_READINGS = {
 }
 
 
+PINYIN_MAX = 120
+INITIALS_MAX = 20
+
+
 @lru_cache(maxsize=65536)
 def keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials), lower case, no spaces: 王建国 → ("wangjianguo", "wjg")."""
@@ -52,4 +56,7 @@ def keys(name: str) -> tuple[str, str]:
 
     syllables += lazy_pinyin(rest, style=Style.NORMAL, errors="ignore", v_to_u=False)
     syllables = [s.lower() for s in syllables if s]
-    return "".join(syllables), "".join(s[0] for s in syllables)
+    # Cut to what the columns hold (Resident.pinyin, .pinyin_initials): PostgreSQL refuses a
+    # longer value where SQLite kept it; a search types the first letters anyway.
+    full = "".join(syllables)[:PINYIN_MAX]
+    return full, "".join(s[0] for s in syllables)[:INITIALS_MAX]

@@ -3,7 +3,8 @@
 A spec gives a setting's kind, default and Chinese label; the settings dialog builds its fields
 from SPECS, the audit log reads its labels from them, and set_value / set_many check a value by
 its kind before it is stored. Values are stored as text: a bool as "0" / "1", a choice as one of
-its listed values. Keys outside SPECS are not settings of this module (models/registry/workbook/layouts.py
+its listed values. Keys outside SPECS are not settings of this module
+(models/registry/workbook/layouts.py
 keeps remembered register layouts in the same table under their own prefix).
 """
 
@@ -182,7 +183,10 @@ def set_value(actor: HasRole, key: str, value: str) -> None:
     old = get(key)
     if old == value:
         return
-    Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    # An upsert both engines know (PostgreSQL has no INSERT OR REPLACE).
+    Setting.insert(key=key, value=value).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value}
+    ).execute()
     audit.record(actor.username, audit.Action.UPDATE, "setting", key, {key: old}, {key: value})
 
 

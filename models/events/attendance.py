@@ -1,4 +1,5 @@
-"""The day and after: the sign-in list (invited residents, who came, who to follow up) and photos."""
+"""The day and after: the sign-in list (invited residents, who came, who to follow up) and
+photos."""
 
 from __future__ import annotations
 

@@ -215,8 +215,14 @@ def check(criteria: ListCriteria) -> ListCriteria:
 # -- the query ----------------------------------------------------------------------------
 
 
+def _sql(text: str) -> str:
+    """*text*, written with "?" placeholders (and no other "?" or "%"), for the engine in use
+    (PostgreSQL's driver takes "%s")."""
+    return text if database.param == "?" else text.replace("?", database.param)
+
+
 def _where(criteria: ListCriteria, day: dt.date) -> tuple[str, list[Any]]:
-    parts: list[str] = ["1"]
+    parts: list[str] = ["1 = 1"]  # (a bare "1" is no condition on PostgreSQL)
     params: list[Any] = []
 
     def add(sql: str, *values: Any) -> None:
@@ -271,13 +277,13 @@ _FROM = (
 _COLUMNS = (
     "r.id, r.name, r.sex, r.birth_date, r.id_number, r.ethnicity, r.relation, r.education,"
     " r.marital_status, r.political_status, r.category, r.status, r.phone, r.hukou_address,"
-    " r.work_unit, r.arrived_on, r.notes, IFNULL(h.household_no, ''), IFNULL(h.household_type, ''),"
-    " IFNULL(h.phone, ''), IFNULL(c.name, ''), IFNULL(h.building, ''), IFNULL(h.unit, ''),"
-    " IFNULL(h.room, ''),"
-    f" IFNULL((SELECT hr.name FROM resident hr WHERE hr.household_id = r.household_id"
+    " r.work_unit, r.arrived_on, r.notes, COALESCE(h.household_no, ''),"
+    " COALESCE(h.household_type, ''), COALESCE(h.phone, ''), COALESCE(c.name, ''),"
+    " COALESCE(h.building, ''), COALESCE(h.unit, ''), COALESCE(h.room, ''),"
+    f" COALESCE((SELECT hr.name FROM resident hr WHERE hr.household_id = r.household_id"
     f" AND hr.relation = '{HEAD}' AND hr.status = 'current' ORDER BY hr.id LIMIT 1), ''),"
     # A child's or an elder's contact number is often the head's.
-    f" IFNULL((SELECT hr.phone FROM resident hr WHERE hr.household_id = r.household_id"
+    f" COALESCE((SELECT hr.phone FROM resident hr WHERE hr.household_id = r.household_id"
     f" AND hr.relation = '{HEAD}' AND hr.status = 'current' ORDER BY hr.id LIMIT 1), '')"
 )
 
@@ -293,7 +299,7 @@ def count(actor: HasRole, criteria: ListCriteria, as_of: dt.date | None = None) 
     """How many residents the list holds on the reference day (the builder's live figure)."""
     where, params = _where(criteria, reference_day(criteria.date_rule, as_of))
     sql = f"SELECT count(*){_FROM} WHERE {where}"
-    return int(database.execute_sql(sql, params).fetchone()[0])
+    return int(database.execute_sql(_sql(sql), params).fetchone()[0])
 
 
 @service(Perm.REGISTRY_VIEW, write=False)
@@ -313,7 +319,7 @@ def people(
     sql = f"SELECT {_COLUMNS}{_FROM} WHERE {where} ORDER BY {SORTS[sort][1]}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = database.execute_sql(sql, params).fetchall()
+    rows = database.execute_sql(_sql(sql), params).fetchall()
     tags = _tags([row[0] for row in rows], day)
     reveal = can(actor, Perm.REVEAL_ID)
     result = []
@@ -391,9 +397,11 @@ def _tags(
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         cursor = database.execute_sql(
-            f"SELECT resident_id, tag, detail, start_date, end_date FROM resident_tag"
-            f" WHERE resident_id IN ({marks}) AND (start_date IS NULL OR start_date <= ?)"
-            f" ORDER BY id",
+            _sql(
+                f"SELECT resident_id, tag, detail, start_date, end_date FROM resident_tag"
+                f" WHERE resident_id IN ({marks}) AND (start_date IS NULL OR start_date <= ?)"
+                f" ORDER BY id"
+            ),
             [*chunk, day.isoformat()],
         )
         for rid, tag, detail, started, ended in cursor.fetchall():

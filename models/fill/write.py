@@ -6,9 +6,9 @@ footer moves down (values, styles, merges, row heights, print area and page brea
 keeping one empty row above it when the template had one. Each column's cells take the style
 of the template's first data row; text columns get the text number format; a string is never
 a formula (one starting with =, +, - or @ gets a quote prefix); data validations, conditional
-formatting and the auto filter that cover the first data row reach down to the last. The date blanks of the title and the
-footer are filled. The file is written to a temporary file next to *out* and renamed: on a
-failure or a cancel no file is left behind.
+formatting and the auto filter that cover the first data row reach down to the last. The
+date blanks of the title and the footer are filled. The file is written to a temporary file
+next to *out* and renamed: on a failure or a cancel no file is left behind.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], bool]
 
-# Same list as models.registry.workbook.export.FORMULA_STARTS (not imported: that module pulls in the
-# database, and this engine must stay free of it).
+# Same list as models.registry.workbook.export.FORMULA_STARTS (not imported: that module pulls
+# in the database, and this engine must stay free of it).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT = "@"
 DATE = "yyyy-mm-dd"

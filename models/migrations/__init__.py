@@ -43,9 +43,12 @@ def all_models() -> list[type[pw.Model]]:
     """Every table of the current schema, in creation order: the core ones, then each
     area's (models.areas)."""
     from models.areas import AREAS
+    from models.core.attachments import Attachment
     from models.core.entities import CORE_MODELS
 
-    return [*CORE_MODELS, *(table for area in AREAS for table in area.tables)]
+    # Attachment (schema v18) is a core table too: it lives in its own module, beside the
+    # attachments service (models.core.files), not in models.core.entities.
+    return [*CORE_MODELS, Attachment, *(table for area in AREAS for table in area.tables)]
 
 
 def current_version(db: pw.Database) -> int:
@@ -107,7 +110,8 @@ def _ensure_schema(db: pw.Database) -> Path | None:
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> pw.Database:
     """Open the SQLite file at *path* (or the PostgreSQL database a ``postgresql://`` URL
     names) and bring its schema up to date (created at the latest version when missing;
-    a file copied aside before a migration; see models.core.db for what is refused). Here rather than in models.core.db so that the database layer does not import
+    a file copied aside before a migration; see models.core.db for what is refused). Here
+    rather than in models.core.db so that the database layer does not import
     the areas' tables back (no import cycle)."""
     db = connect_database(path)
     if migrate:

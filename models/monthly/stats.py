@@ -328,9 +328,10 @@ def monthly(
     for row in scoped:
         if not row.balanced:
             warnings.append(
-                f"{row.name}：期末人口 {row.closing} 人，而期初 {row.opening} 人加减本月变动应为 "
-                f"{row.expected_closing} 人，相差 {row.difference:+d} 人。请核对该小区的出生、死亡、"
-                "迁入、迁出登记（可能有未登记的变动，或同一人重复登记了迁入/迁出）。"
+                f"{row.name}：期末人口 {row.closing} 人，而期初 {row.opening} 人"
+                f"加减本月变动应为 {row.expected_closing} 人，相差 {row.difference:+d} 人。"
+                "请核对该小区的出生、死亡、迁入、迁出登记"
+                "（可能有未登记的变动，或同一人重复登记了迁入/迁出）。"
             )
     result = MonthlyFigures(
         month=month,

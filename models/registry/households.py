@@ -74,6 +74,9 @@ class HouseholdDetail:
     archived: bool
     members: list[MemberRow]  # current members, head first
     former: list[MemberRow]  # died or moved out while in this household
+    # The household row's version when read: update_household(expected_version=...) saves
+    # only if nobody saved the row since (models.core.crud).
+    row_version: int = 1
 
     @property
     def head(self) -> MemberRow | None:
@@ -168,6 +171,7 @@ def detail(household_id: int) -> HouseholdDetail:
         archived=h.archived,
         members=[_member(p) for p in people if p.status == "current"],
         former=[_member(p) for p in people if p.status != "current"],
+        row_version=h.row_version,
     )
 
 
@@ -279,13 +283,20 @@ def create_household(actor: HasRole, addr: AddressInput, household_no: str = "")
 
 @service(Perm.REGISTRY_EDIT)
 def update_household(
-    actor: HasRole, household_id: int, addr: AddressInput, household_no: str | None = None
+    actor: HasRole,
+    household_id: int,
+    addr: AddressInput,
+    household_no: str | None = None,
+    expected_version: int | None = None,
 ) -> Household:
+    """Save the address and number. *expected_version*: the row version the clerk's window
+    showed (HouseholdDetail.row_version); if someone saved the household since, EditConflict
+    says who and what, and nothing is written. None: the version read here (no check)."""
     household = Household.get_by_id(household_id)
     values = _check_address(addr)
     if household_no is not None:
         values["household_no"] = _check_number(household_no, household_id)
-    return crud.update(actor, household, **values)
+    return crud.update(actor, household, expected_version=expected_version, **values)
 
 
 def suggest_relations(household_id: int, new_head_id: int) -> dict[int, str]:

@@ -95,6 +95,9 @@ class ResidentDetail:
     updated_at: dt.datetime
     # data.id_number is None for a role that may not see full numbers; this says one is stored.
     has_id_number: bool = False
+    # The row's version when read: update_resident(expected_version=...) saves only if
+    # nobody saved the person since (models.core.crud).
+    row_version: int = 1
 
 
 def disability_detail(kind: str, grade: int | str) -> str:
@@ -279,7 +282,8 @@ def create_resident(
 ) -> Resident:
     """Add someone already living here who is missing from the register (no life event).
 
-    Arrivals and births go through models.registry.life_events so that the monthly report counts them.
+    Arrivals and births go through models.registry.life_events so that the monthly report
+    counts them.
     """
     household = Household.get_by_id(household_id)
     if data.relation == HEAD and current_head(household_id) is not None:
@@ -291,10 +295,20 @@ def create_resident(
 
 @service(Perm.REGISTRY_EDIT)
 def update_resident(
-    actor: HasRole, resident_id: int, data: ResidentData, note: str = ""
+    actor: HasRole,
+    resident_id: int,
+    data: ResidentData,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> list[str]:
-    """Save the form's fields; returns the warnings (birth date or sex against the ID)."""
+    """Save the form's fields; returns the warnings (birth date or sex against the ID).
+
+    *expected_version*: the row version the form loaded (ResidentDetail.row_version); if
+    someone saved the person since, EditConflict says who and what, and nothing is written
+    (checked first, before the special groups). None: the version read here (no check)."""
     resident = Resident.get_by_id(resident_id)
+    if expected_version is not None and resident.row_version != expected_version:
+        raise crud.edit_conflict(Resident, resident, expected_version)
     if data.keep_id_number:
         data.id_number = resident.id_number
     warnings = validate(data, exclude_id=resident_id)
@@ -302,8 +316,12 @@ def update_resident(
         raise RegistryError("人员类别的变化须作为“类别变更”登记（带日期和原因）。")
     if (data.relation == HEAD) != (resident.relation == HEAD) and resident.status == "current":
         raise RegistryError("户主须在户信息中用“变更户主”更换。")
-    crud.update(actor, resident, note, **_values(data))
-    _sync_tags(actor, resident, data.tags, clock.today())
+    loaded = resident.row_version
+    crud.update(actor, resident, note, expected_version=expected_version, **_values(data))
+    if _sync_tags(actor, resident, data.tags, clock.today()) and resident.row_version == loaded:
+        # Only the special groups changed: the person's version still moves on, so that a
+        # form opened before cannot end or re-add them unawares.
+        crud.touch(actor, resident, note, what="特殊人群")
     if data.birth_date:
         _follow_birth_date(actor, resident_id, data.birth_date)
     return warnings
@@ -360,16 +378,22 @@ def _fix_view(data: ResidentData) -> dict[str, str]:
 
 @service(Perm.REGISTRY_EDIT)
 def correct_resident(
-    actor: HasRole, resident_id: int, data: ResidentData, reason: str
+    actor: HasRole,
+    resident_id: int,
+    data: ResidentData,
+    reason: str,
+    expected_version: int | None = None,
 ) -> list[str]:
     """更正: a record entered wrongly is put right, with a reason, and the change is a line
     in the person's history (a "record_fix" event, not counted in any figure) beside the
-    audit rows. Returns the same warnings as update_resident."""
+    audit rows. Returns the same warnings as update_resident (*expected_version* as there)."""
     reason = reason.strip()
     if not reason:
         raise RegistryError("请填写更正原因。")
     before = _fix_view(_detail(resident_id).data)
-    warnings = update_resident(actor, resident_id, data, note=f"更正：{reason}")
+    warnings = update_resident(
+        actor, resident_id, data, note=f"更正：{reason}", expected_version=expected_version
+    )
     after = _fix_view(_detail(resident_id).data)
     keys = [k for k in _FIX_LABELS if before[k] != after[k]]
     if not keys:
@@ -404,15 +428,20 @@ def _follow_birth_date(actor: HasRole, resident_id: int, birth_date: dt.date) ->
         replace_event(actor, event, birth_date, event.reason, event.from_value, event.to_value)
 
 
-def _sync_tags(actor: HasRole, resident: Resident, tags: list[TagInput], today: dt.date) -> None:
-    """Open tags become *tags*: missing ones are ended (dated), new ones added."""
+def _sync_tags(actor: HasRole, resident: Resident, tags: list[TagInput], today: dt.date) -> bool:
+    """Open tags become *tags*: missing ones are ended (dated), new ones added. True if any
+    changed."""
     wanted = {t.tag: t for t in tags}
+    changed = False
     for row in open_tags(resident.id):
         want = wanted.pop(row.tag, None)
         if want is None:
             crud.update(actor, row, note="不再属于该特殊人群", end_date=today)
+            changed = True
         elif want.detail != row.detail:
             crud.update(actor, row, detail=want.detail)
+            changed = True
+    changed = changed or bool(wanted)  # the ones left are new
     for tag in wanted.values():
         crud.create(
             actor,
@@ -422,6 +451,7 @@ def _sync_tags(actor: HasRole, resident: Resident, tags: list[TagInput], today: 
             detail=tag.detail,
             start_date=tag.start_date or today,
         )
+    return changed
 
 
 def open_tags(resident_id: int) -> list[ResidentTag]:
@@ -480,6 +510,7 @@ def _detail(resident_id: int) -> ResidentDetail:
         created_at=r.created_at,
         updated_at=r.updated_at,
         has_id_number=bool(r.id_number),
+        row_version=r.row_version,
     )
 
 

@@ -1,7 +1,8 @@
 """Finding residents: one text box over name, pinyin, ID digits, phone, household and address.
 
 The text is split on spaces; every part must occur (as a substring, ASCII case ignored) in the
-resident's search text (models.registry.search_index.KEY_SQL): "wjg", "wangjian", "1234" (ID or phone),
+resident's search text (models.registry.search_index.KEY_SQL): "wjg", "wangjian",
+"1234" (ID or phone),
 "0300012" (household number), "3号楼2单元" or "南苑 302" all work. In the address a number is
 whole: a part that starts with a digit matches only where no digit comes before it in the same
 field, so "3号楼" is building 3 (not 13号楼), "2单元" unit 2 (not 12单元) and "302" room 302
@@ -15,7 +16,9 @@ Two query shapes keep a keystroke fast at ten times the seed's size:
   full, which is quick precisely when many rows match.
 Short cheap probes (counting at most PROBE_LIMIT candidates) choose between them. The SQL is
 written out so that SQLite's planner cannot pick a weak index (unary "+" on a column keeps
-its index out of the plan; CROSS JOIN fixes the join order).
+its index out of the plan; CROSS JOIN fixes the join order). On PostgreSQL the same queries
+run with its own spelling (see _like() and its neighbours): ILIKE on the pg_trgm index of
+resident_search, regular expressions for whole numbers, no planner hints.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 
 from models.core import clock, idcard
 from models.core.dates import years_before
-from models.core.db import database
+from models.core.db import database, is_postgres
 from models.core.permissions import HasRole, Perm, can, require
 
 PROBE_LIMIT = 2000
@@ -113,43 +116,119 @@ def _birth_range(flt: ResidentFilter) -> tuple[dt.date | None, dt.date | None]:
     return earliest, latest
 
 
-_ADDRESS_SQL = "(IFNULL(c.name, '') || h.building || h.unit || h.room)"
+# -- the few pieces of SQL that differ between the engines ----------------------------------
+# The SQL below is written once; these helpers give SQLite its FTS5/GLOB/planner-hint spelling
+# (unchanged, it is what keeps a keystroke fast there) and PostgreSQL its own: ILIKE (which the
+# pg_trgm index of resident_search answers), COALESCE, POSIX regular expressions for the whole
+# numbers, plain joins and no hints (its planner chooses by statistics).
+
+
+def _pg() -> bool:
+    return is_postgres()
+
+
+def _sql(text: str) -> str:
+    """*text* (written with "?" placeholders; no other "?" or "%" occurs in it) for the engine."""
+    return text if database.param == "?" else text.replace("?", database.param)
+
+
+def _ifnull(expr: str) -> str:
+    return f"{'COALESCE' if _pg() else 'IFNULL'}({expr}, '')"
+
+
+def _like(expr: str, part: str) -> str:
+    """*expr* contains the pattern of *part*, ASCII case ignored: SQLite's LIKE; on PostgreSQL
+    ILIKE, or the plain LIKE (three times cheaper) for a part without letters that have a case
+    (Chinese, digits), where the two agree."""
+    fold = _pg() and any(ch.lower() != ch.upper() for ch in part)
+    return f"{expr} {'ILIKE' if fold else 'LIKE'} ?"
+
+
+def _starts(expr: str) -> str:
+    """*expr* matches a pattern of _number_patterns (GLOB on SQLite, a regex on PostgreSQL)."""
+    return f"{expr} {'~' if _pg() else 'GLOB'} ?"
+
+
+def _unindexed(column: str) -> str:
+    """*column* kept out of SQLite's index choice (unary "+"); PostgreSQL needs no hint."""
+    return column if _pg() else f"+{column}"
+
+
+def _join() -> str:
+    """A join in the written order (SQLite's CROSS JOIN fixes it; a plain JOIN elsewhere)."""
+    return "JOIN" if _pg() else "CROSS JOIN"
+
+
+def _indexed_by(index: str) -> str:
+    return "" if _pg() else f" INDEXED BY {index}"
+
+
+def _address_sql() -> str:
+    return f"({_ifnull('c.name')} || h.building || h.unit || h.room)"
+
+
 # Per-field checks equal to "KEY_SQL LIKE ?" (a part never contains the "|" separator) but
 # cheaper row by row; a part with Chinese characters can only occur in the name or address.
-# A part that starts with a digit is stricter in the address (_WHOLE_NUMBER_SQL).
-_NAME_SQL = "r.name LIKE ?"
-_PERSON_FIELDS_SQL = (
-    "r.name LIKE ? OR r.pinyin LIKE ? OR r.pinyin_initials LIKE ?"
-    " OR IFNULL(r.id_number, '') LIKE ? OR REPLACE(REPLACE(r.phone, '-', ''), ' ', '') LIKE ?"
-    " OR h.household_no LIKE ?"
-)
-_PERSON_FIELDS = 6  # placeholders in _PERSON_FIELDS_SQL
+# A part that starts with a digit is stricter in the address (_whole_number_sql).
+def _name_sql(part: str) -> str:
+    return _like("r.name", part)
+
+
+def _person_fields_sql(part: str) -> str:
+    phone = "REPLACE(REPLACE(r.phone, '-', ''), ' ', '')"
+    return (
+        f"{_like('r.name', part)} OR {_like('r.pinyin', part)}"
+        f" OR {_like('r.pinyin_initials', part)} OR {_like(_ifnull('r.id_number'), part)}"
+        f" OR {_like(phone, part)} OR {_like('h.household_no', part)}"
+    )
+
+
+_PERSON_FIELDS = 6  # placeholders in _person_fields_sql()
+
+
 # A part that starts with a digit starts a whole number in the address: at the start of the
 # address or of the building, unit or room (imported registers may hold "3", "2", "302"
 # without 号楼/单元), or after a character that is not a digit ("3号楼" in "南关小区3号楼",
 # never in "南关小区13号楼"). Its end stays open, so that while the clerk types
 # "3号楼2单元30" the rooms 301-304 still show. The LIKE comes first: it turns most rows away
-# as cheaply as before, and only rows holding the text pay for the GLOBs.
-_WHOLE_NUMBER_SQL = (
-    f"({_ADDRESS_SQL} LIKE ? AND (('.' || {_ADDRESS_SQL}) GLOB ?"
-    " OR (h.building || h.unit || h.room) GLOB ? OR (h.unit || h.room) GLOB ? OR h.room GLOB ?))"
-)
-_WHOLE_NUMBER_LOWER_SQL = (  # GLOB minds ASCII case, LIKE does not: for a part with letters
-    f"({_ADDRESS_SQL} LIKE ? AND (lower('.' || {_ADDRESS_SQL}) GLOB ?"
-    " OR lower(h.building || h.unit || h.room) GLOB ? OR lower(h.unit || h.room) GLOB ?"
-    " OR lower(h.room) GLOB ?))"
-)
+# as cheaply as before, and only rows holding the text pay for the GLOBs (regexes on
+# PostgreSQL). For a part with letters the fields are lower-cased (GLOB and the regex mind
+# ASCII case, LIKE does not).
+def _whole_number_sql(part: str, lower: bool) -> str:
+    address = _address_sql()
+    dotted = f"'.' || {address}"
+
+    def field(expr: str) -> str:
+        if lower:
+            return f"lower({expr})"
+        return f"({expr})" if "||" in expr else expr
+
+    return (
+        f"({_like(address, part)} AND ({_starts(field(dotted))}"
+        f" OR {_starts(field('h.building || h.unit || h.room'))}"
+        f" OR {_starts(field('h.unit || h.room'))} OR {_starts(field('h.room'))}))"
+    )
+
+
 _FTS_SQL = "SELECT rowid FROM resident_search WHERE "
+
+
 # One or two Chinese characters: the name index plus the households whose address matches.
-_SHORT_CJK_SQL = (
-    "SELECT id FROM resident WHERE name LIKE ? UNION"
-    " SELECT r2.id FROM household h2 CROSS JOIN compound c2 ON c2.id = h2.compound_id"
-    " CROSS JOIN resident r2 ON r2.household_id = h2.id"
-    " WHERE (c2.name || h2.building || h2.unit || h2.room) LIKE ?"
-)
+def _short_cjk_sql(part: str) -> str:
+    return (
+        f"SELECT id FROM resident WHERE {_like('name', part)} UNION"
+        f" SELECT r2.id FROM household h2 {_join()} compound c2 ON c2.id = h2.compound_id"
+        f" {_join()} resident r2 ON r2.household_id = h2.id"
+        f" WHERE {_like('(c2.name || h2.building || h2.unit || h2.room)', part)}"
+    )
+
+
 # A part with a character that no address has can only be in a name: the index of names
 # alone, without reading every household (most first keystrokes are a surname).
-_SHORT_NAME_SQL = "SELECT id FROM resident WHERE name LIKE ?"
+def _short_name_sql(part: str) -> str:
+    return f"SELECT id FROM resident WHERE {_like('name', part)}"
+
+
 _ADDRESS_PARTS_SQL = [
     "SELECT DISTINCT name FROM compound",
     "SELECT DISTINCT building FROM household",
@@ -184,7 +263,9 @@ class _Plan:
         params: list[Any] = []
         if self.driver:
             # A few hundred integers from our own query: safe to write into the SQL.
-            conds.insert(0, f"r.id IN ({','.join(str(int(i)) for i in self.driver.ids)})")
+            # (PostgreSQL refuses an empty list, which SQLite reads as false.)
+            ids = ",".join(str(int(i)) for i in self.driver.ids) or ("NULL" if _pg() else "")
+            conds.insert(0, f"r.id IN ({ids})")
         for check in self.checks:
             if check.covered:
                 continue
@@ -198,7 +279,7 @@ class _ProbeCache(threading.local):
 
     conn: Any = None
     entries: OrderedDict[tuple, list[int] | None]
-    address: tuple[Any, tuple[int, int], frozenset[str]] | None = None
+    address: tuple[Any, tuple[Any, ...], frozenset[str]] | None = None
 
 
 _cache = _ProbeCache()
@@ -208,28 +289,57 @@ def clear_cache() -> None:
     _cache.conn = None
 
 
+# On PostgreSQL: the snapshot (which moves whenever any transaction that wrote completes) and
+# whether this connection's own transaction has written (then nothing is cached).
+_PG_VERSION_SQL = "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()"
+
+
+def _data_version(conn: Any) -> tuple[Any, ...] | None:
+    """A value that differs whenever the database may have changed since, or None (do not
+    cache). SQLite: data_version (moves when another connection commits) and this
+    connection's change count. PostgreSQL: the current snapshot, whose xmax or list of
+    running transactions changes when a writing transaction commits; inside a transaction
+    that has written, None (its own later writes would not move it)."""
+    if _pg():
+        snapshot, own_xact = database.execute_sql(_PG_VERSION_SQL).fetchone()
+        return None if own_xact is not None else (snapshot,)
+    return (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+
+
 def _probe(sql: str, params: list[Any]) -> list[int] | None:
     """The ids *sql* selects, or None when there are more than PROBE_LIMIT.
 
-    Cached while the database is unchanged (this connection's change count and SQLite's
-    data_version, which moves when another connection commits), so that the page query,
-    the next pages and the count of one keystroke share the work.
+    Cached while the database is unchanged (_data_version), so that the page query, the
+    next pages and the count of one keystroke share the work.
     """
     conn = database.connection()
+    version = _data_version(conn)
+    if version is None:
+        return _probe_ids(sql, params)
     if _cache.conn is not conn:
         _cache.conn, _cache.entries = conn, OrderedDict()
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    key = (sql, tuple(params), version, conn.total_changes)
+    key = (sql, tuple(params), *version)
     entries = _cache.entries
     if key in entries:
         entries.move_to_end(key)
         return entries[key]
-    rows = database.execute_sql(f"{sql} LIMIT {PROBE_LIMIT + 1}", params).fetchall()
-    ids = [r[0] for r in rows] if len(rows) <= PROBE_LIMIT else None
-    entries[key] = ids
+    ids = entries[key] = _probe_ids(sql, params)
     while len(entries) > 64:
         entries.popitem(last=False)
     return ids
+
+
+def _probe_ids(sql: str, params: list[Any]) -> list[int] | None:
+    rows = database.execute_sql(_sql(f"{sql} LIMIT {PROBE_LIMIT + 1}"), params).fetchall()
+    return [r[0] for r in rows] if len(rows) <= PROBE_LIMIT else None
+
+
+def _read_address_chars() -> frozenset[str]:
+    chars: set[str] = set()
+    for sql in _ADDRESS_PARTS_SQL:
+        for (value,) in database.execute_sql(sql).fetchall():
+            chars.update(str(value or "").lower())
+    return frozenset(chars)
 
 
 def _address_chars() -> frozenset[str]:
@@ -239,14 +349,12 @@ def _address_chars() -> frozenset[str]:
     does not depend on what is typed. The connection itself is held, never only its id.
     """
     conn = database.connection()
-    key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    key = _data_version(conn)
+    if key is None:
+        return _read_address_chars()
     known = _cache.address
     if known is None or known[0] is not conn or known[1] != key:
-        chars: set[str] = set()
-        for sql in _ADDRESS_PARTS_SQL:
-            for (value,) in database.execute_sql(sql).fetchall():
-                chars.update(str(value or "").lower())
-        known = _cache.address = (conn, key, frozenset(chars))
+        known = _cache.address = (conn, key, _read_address_chars())
     return known[2]
 
 
@@ -260,15 +368,29 @@ def _glob_literal(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
+def _regex_literal(text: str) -> str:
+    """*text* as a POSIX (PostgreSQL ARE) regular expression that matches exactly it."""
+    return re.sub(r"([\\^$.|?*+()\[\]{}])", r"\\\1", text)
+
+
+def _number_patterns(part: str) -> list[str]:
+    """The patterns of _whole_number_sql: after a non-digit anywhere, then at the start of
+    the building, of the unit and of the room; the end is open."""
+    if _pg():
+        literal = _regex_literal(part)
+        return [f"[^0-9]{literal}", *[f"^{literal}"] * 3]
+    literal = _glob_literal(part)
+    return [f"*[^0-9]{literal}*", *[f"{literal}*"] * 3]
+
+
 def _address_check(part: str) -> tuple[str, list[Any]]:
     """SQL (and its parameters) for: *part* occurs in the address, a number in it whole."""
     if not _starts_number(part):
-        return f"{_ADDRESS_SQL} LIKE ?", [f"%{part}%"]
-    sql = _WHOLE_NUMBER_SQL
-    if re.search("[A-Za-z]", part):  # LIKE and SQLite's lower() fold ASCII letters only
-        sql, part = _WHOLE_NUMBER_LOWER_SQL, re.sub("[A-Z]", lambda m: m[0].lower(), part)
-    literal = _glob_literal(part)
-    return sql, [f"%{part}%", f"*[^0-9]{literal}*", *[f"{literal}*"] * 3]
+        return _like(_address_sql(), part), [f"%{part}%"]
+    lower = bool(re.search("[A-Za-z]", part))  # LIKE and SQLite's lower() fold ASCII only
+    if lower:
+        part = re.sub("[A-Z]", lambda m: m[0].lower(), part)
+    return _whole_number_sql(part, lower), [f"%{part}%", *_number_patterns(part)]
 
 
 def _part_check(part: str) -> _Check:
@@ -277,13 +399,20 @@ def _part_check(part: str) -> _Check:
     address_sql, address_params = _address_check(part)
     if part.isascii():
         return _Check(
-            f"({_PERSON_FIELDS_SQL} OR {address_sql})", [pattern] * _PERSON_FIELDS + address_params
+            f"({_person_fields_sql(part)} OR {address_sql})",
+            [pattern] * _PERSON_FIELDS + address_params,
         )
-    return _Check(f"({_NAME_SQL} OR {address_sql})", [pattern, *address_params])
+    return _Check(f"({_name_sql(part)} OR {address_sql})", [pattern, *address_params])
+
+
+def _fts_where(parts: list[str]) -> tuple[str, list[Any]]:
+    """The trigram index's condition: FTS5's LIKE on SQLite, ILIKE (pg_trgm) on PostgreSQL."""
+    return " AND ".join(_like("search_key", p) for p in parts), [f"%{p}%" for p in parts]
 
 
 def _fts(parts: list[str]) -> tuple[str, list[Any]]:
-    return _FTS_SQL + " AND ".join("search_key LIKE ?" for _ in parts), [f"%{p}%" for p in parts]
+    where, params = _fts_where(parts)
+    return _FTS_SQL + where, params
 
 
 def _plan(text: str, flt: ResidentFilter) -> _Plan:
@@ -303,14 +432,14 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
             fts_checks.extend(exact)
         elif not part.isascii():
             if set(part.lower()) <= _address_chars():
-                candidates.append((_SHORT_CJK_SQL, [pattern, pattern], exact))
+                candidates.append((_short_cjk_sql(part), [pattern, pattern], exact))
             else:
-                candidates.append((_SHORT_NAME_SQL, [pattern], exact))
+                candidates.append((_short_name_sql(part), [pattern], exact))
     if fts_parts:
         candidates.insert(0, (*_fts(fts_parts), fts_checks))
 
     def indexed(column: str, value: Any) -> None:
-        check = _Check(f"+r.{column} = ?", [value])
+        check = _Check(f"{_unindexed(f'r.{column}')} = ?", [value])
         checks.append(check)
         candidates.append((f"SELECT id FROM resident WHERE {column} = ?", [value], [check]))
 
@@ -323,7 +452,7 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
     if flt.sex:
         checks.append(_Check("r.sex = ?", [flt.sex]))
     if flt.compound_id:
-        checks.append(_Check("+h.compound_id = ?", [flt.compound_id]))
+        checks.append(_Check(f"{_unindexed('h.compound_id')} = ?", [flt.compound_id]))
     if flt.tag:
         tag_sql = "SELECT resident_id FROM resident_tag WHERE tag = ? AND end_date IS NULL"
         check = _Check(f"r.id IN ({tag_sql})", [flt.tag])
@@ -338,7 +467,7 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
         if latest:
             bounds.append("birth_date <= ?")
             values.append(latest.isoformat())
-        check = _Check(" AND ".join(f"+r.{b}" for b in bounds), values)
+        check = _Check(" AND ".join(_unindexed(f"r.{b}") for b in bounds), values)
         checks.append(check)
         candidates.append(
             (f"SELECT id FROM resident WHERE {' AND '.join(bounds)}", values, [check])
@@ -360,18 +489,30 @@ def _plan(text: str, flt: ResidentFilter) -> _Plan:
 
 def _from(plan: _Plan, sort: str) -> str:
     """FROM clause with a fixed join order: the one that serves the plan."""
-    joins = "household h ON h.id = r.household_id CROSS JOIN compound c ON c.id = h.compound_id"
+    join = _join()
+    joins = f"household h ON h.id = r.household_id {join} compound c ON c.id = h.compound_id"
     index = SORTS[sort][1]
     if plan.driver is None and sort == "household":
         # Households in number order, each one's members in relation order: no sorting.
         return (
-            "household h INDEXED BY household_household_no CROSS JOIN resident r"
-            " INDEXED BY resident_household_id_relation ON r.household_id = h.id"
-            " CROSS JOIN compound c ON c.id = h.compound_id"
+            f"household h{_indexed_by('household_household_no')} {join} resident r"
+            f"{_indexed_by('resident_household_id_relation')} ON r.household_id = h.id"
+            f" {join} compound c ON c.id = h.compound_id"
         )
     if plan.driver is None and index:
-        return f"resident r INDEXED BY {index} CROSS JOIN {joins}"
-    return f"resident r CROSS JOIN {joins}"
+        return f"resident r{_indexed_by(index)} {join} {joins}"
+    return f"resident r {join} {joins}"
+
+
+# Columns that may be NULL: SQLite sorts NULL first, PostgreSQL last; the same order on both.
+_NULLABLE = {"r.birth_date", "r.id_number"}
+
+
+def _order(column: str, descending: bool) -> str:
+    text = f"{column} DESC" if descending else column
+    if _pg() and column in _NULLABLE:
+        text += " NULLS LAST" if descending else " NULLS FIRST"
+    return text
 
 
 def search(
@@ -397,13 +538,12 @@ def search(
         raise ValueError(f"unknown sort {sort!r}")
     plan = _plan(text, flt)
     where, params = plan.where()
-    direction = " DESC" if descending else ""
-    order = ", ".join(f"{col}{direction}" for col in SORTS[sort][0])
+    order = ", ".join(_order(col, descending) for col in SORTS[sort][0])
     sql = (
         f"SELECT {_COLUMNS} FROM {_from(plan, sort)} WHERE {where}"
         f" ORDER BY {order} LIMIT ? OFFSET ?"
     )
-    cursor = database.execute_sql(sql, [*params, int(limit), int(offset)])
+    cursor = database.execute_sql(_sql(sql), [*params, int(limit), int(offset)])
     return [_row(values, full_ids) for values in cursor.fetchall()]
 
 
@@ -421,21 +561,21 @@ def count(
     plan = _plan(text, flt)
     joins = (
         (
-            " CROSS JOIN household h ON h.id = r.household_id"
-            " CROSS JOIN compound c ON c.id = h.compound_id"
+            f" {_join()} household h ON h.id = r.household_id"
+            f" {_join()} compound c ON c.id = h.compound_id"
         )
         if plan.needs_household
         else ""
     )
     if plan.driver is None and plan.fts_parts:
         # Many matches: stream them from the trigram index rather than test every row.
-        fts_where, fts_params = _fts(plan.fts_parts)
+        fts_where, fts_params = _fts_where(plan.fts_parts)
         for check in plan.fts_checks:
             check.covered = True
         where, params = plan.where()
         inner = (
-            f"SELECT 1 FROM resident_search CROSS JOIN resident r ON r.id = resident_search.rowid"
-            f"{joins} WHERE {fts_where.removeprefix(_FTS_SQL)} AND {where}"
+            f"SELECT 1 FROM resident_search {_join()} resident r ON r.id = resident_search.rowid"
+            f"{joins} WHERE {fts_where} AND {where}"
         )
         params = fts_params + params
     else:
@@ -443,7 +583,8 @@ def count(
         inner = f"SELECT 1 FROM resident r{joins} WHERE {where}"
     if cap is not None:
         inner += f" LIMIT {int(cap) + 1}"
-    return int(database.execute_sql(f"SELECT count(*) FROM ({inner})", params).fetchone()[0])
+    sql = _sql(f"SELECT count(*) FROM ({inner}) AS q")
+    return int(database.execute_sql(sql, params).fetchone()[0])
 
 
 def _date(value: Any) -> dt.date | None:

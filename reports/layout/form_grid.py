@@ -48,9 +48,9 @@ class FormGrid(Flowable):
     """A ruled grid of fixed columns; header rows repeat when it continues on the next page.
 
     rows: the cells, row by row; spans: merged cell ranges; heavy: rows with a heavier rule
-    above them (len(rows): a heavier rule under the last); header_rows: rows repeated on every page (centred when centre_header);
-    centre_columns: body columns whose text is centred; shade_columns: columns shaded
-    top to bottom. It splits only between rows that no span joins.
+    above them (len(rows): a heavier rule under the last); header_rows: rows repeated on every
+    page (centred when centre_header); centre_columns: body columns whose text is centred;
+    shade_columns: columns shaded top to bottom. It splits only between rows that no span joins.
     """
 
     def __init__(

@@ -1,4 +1,5 @@
-"""操作日志: who did what to which record, in words the 主任 reads (models/core/audit_view.py).
+"""操作日志: who did what to which record, in words the 主任 reads
+(models/core/audit_view.py; the export: models/core/audit_export.py).
 
 The list is fetched a page at a time (newest first): scrolling to the bottom, or Ctrl+End and
 Page Down, fetch the next page, so a log of 100,000 rows opens as fast as one of 100. The pane
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.core import audit_view, clock
+from models.core import audit_export, audit_view, clock
 from models.core.audit_view import Change, Entry, LogFilter, LogPage
 from models.core.entities import User
 from ui.common.dialogs import save_file, warn
@@ -82,7 +83,7 @@ class AuditDialog(QDialog):
     def __init__(self, user: User, parent=None) -> None:
         super().__init__(parent)
         self.user = user
-        self.exported: audit_view.ExportResult | None = None
+        self.exported: audit_export.ExportResult | None = None
         self.export_error: str | None = None
         self._job: Job | None = None
         self._total: int | None = None  # rows the filter matches, counted with the first page
@@ -421,7 +422,7 @@ class AuditDialog(QDialog):
         self.status.setText(self.tr("正在导出…"))
 
         def work(progress):
-            return audit_view.export_workbook(user, flt, path, progress)
+            return audit_export.export_workbook(user, flt, path, progress)
 
         self._job = run_with_progress(
             self,
@@ -432,7 +433,7 @@ class AuditDialog(QDialog):
             self._export_failed,
         )
 
-    def _exported(self, result: audit_view.ExportResult) -> None:
+    def _exported(self, result: audit_export.ExportResult) -> None:
         self._job = None
         self.export_button.setEnabled(True)
         self.refresh()  # the export is itself a row of the log
@@ -447,7 +448,7 @@ class AuditDialog(QDialog):
         self._job = None
         self.export_button.setEnabled(True)
         self.export_error = message
-        if message == str(audit_view.ExportCancelled()):
+        if message == str(audit_export.ExportCancelled()):
             self.status.setText(self.tr("已取消导出，没有写出文件。"))
             return
         self.status.setText("")

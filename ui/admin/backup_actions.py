@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 
 from models.core import backup, clock, local_config
-from models.core.db import database_path
+from models.core.db import current_target, database_path
 from models.core.permissions import Perm, require
 from ui.common.dialogs import confirm, error, inform, open_file, run_modal, save_file, warn
 from ui.common.worker import Job, run_with_progress
@@ -152,11 +153,13 @@ def backup_now(window) -> None:
 def backup_to_file(window) -> None:
     """Back up to a file the user chooses (a USB drive)."""
     require(window.user, Perm.BACKUP)
-    src = database_path()
+    src = current_target()
     if src is None:
         return
+    # A server's backup (pg_dump) is named after its database, a file's after the file.
+    stem = src.stem if isinstance(src, Path) else urlsplit(src).path.strip("/") or "server"
     folder = local_config.load().backup_folder()
-    default = folder / backup.backup_name(src.stem, clock.now())
+    default = folder / backup.backup_name(stem, clock.now())
     chosen = save_file(
         window, window.tr("备份到文件"), str(default), window.tr("社区工作台备份 (*.zip)")
     )

@@ -1,4 +1,5 @@
-"""New cases other than birth registration: subsidy, assistance, maternal reminders, general record."""
+"""New cases other than birth registration: subsidy, assistance, maternal reminders, general
+record."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""补贴和扶助标准: the rates table; an administrator adds a rate from a start date or voids a typo."""
+"""补贴和扶助标准: the rates table; an administrator adds a rate from a start date or voids a
+typo."""
 
 from __future__ import annotations
 

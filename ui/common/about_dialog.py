@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.core import logfile
-from models.core.db import database_path
+from models.core.db import current_target, target_text
 from models.core.version import __version__
 from ui.common.error_report import open_folder
 
@@ -21,12 +21,13 @@ class AboutDialog(QDialog):
         self.log_file = logfile.current_path() or logfile.log_path()
         self.text = QLabel(
             self.tr(
-                "<h3>社区工作台 %1</h3><p>居委会户籍人口、计生服务、社区活动与设施台账的离线工作程序。</p>"
+                "<h3>社区工作台 %1</h3>"
+                "<p>居委会户籍人口、计生服务、社区活动与设施台账的离线工作程序。</p>"
                 "<p>数据库文件：<br>%2</p>"
                 "<p>日志文件（程序出错时的详细情况，供技术人员查看）：<br>%3</p>"
             )
             .replace("%1", html.escape(__version__))
-            .replace("%2", html.escape(str(database_path() or "")))
+            .replace("%2", html.escape(target_text(current_target())))
             .replace("%3", html.escape(str(self.log_file)))
         )
         self.text.setObjectName("about_text")

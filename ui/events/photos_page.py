@@ -1,4 +1,5 @@
-"""Photos of the event as thumbnails: add (copied beside the database), caption, choose for the brief."""
+"""Photos of the event as thumbnails: add (copied beside the database), caption, choose for the
+brief."""
 
 from __future__ import annotations
 

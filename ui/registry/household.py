@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.core import clock, codes
+from models.core.errors import EditConflict
 from models.core.permissions import Perm, can
 from models.registry import compounds, households, life_events, residents
 from models.registry.households import AddressInput
@@ -268,8 +269,16 @@ class HouseholdDialog(DiscardGuard, QDialog):
         close.setObjectName("close")
         # reject(): what was saved is saved already (self.changed); the guard asks about the rest.
         close.clicked.connect(self.reject)
+        # Offered when another clerk saved this household first: the typed values stay until
+        # the clerk chooses to replace them with the stored ones.
+        self.reload_button = QPushButton(self.tr("重新载入(&R)"))
+        self.reload_button.setObjectName("reload")
+        self.reload_button.setToolTip(self.tr("放弃本窗口中未保存的修改，显示他人保存后的当前内容"))
+        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.error, 1)
+        bottom.addWidget(self.reload_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
@@ -292,6 +301,7 @@ class HouseholdDialog(DiscardGuard, QDialog):
     def refresh(self) -> None:
         if not self.household_id:
             return
+        self.reload_button.hide()  # what is shown now is what is stored
         info = households.detail(self.household_id)
         self.info = info
         state = self.tr("（已注销）") if info.archived else ""
@@ -364,7 +374,13 @@ class HouseholdDialog(DiscardGuard, QDialog):
         )
         try:
             if self.household_id:
-                households.update_household(self.user, self.household_id, addr, self.number.text())
+                households.update_household(
+                    self.user,
+                    self.household_id,
+                    addr,
+                    self.number.text(),
+                    expected_version=self.info.row_version,
+                )
             else:
                 house = households.create_household(self.user, addr, self.number.text())
                 self.household_id = house.id
@@ -377,10 +393,23 @@ class HouseholdDialog(DiscardGuard, QDialog):
                 # (or what the clerk chose before the household was made).
                 self.add_member(self.first_mode)
                 return
+        except EditConflict as exc:
+            # Someone saved first: say who and what, keep the typing, offer the stored values.
+            self.error.setText(
+                str(exc) + self.tr("点“重新载入”可显示当前内容（将替换本窗口中输入的内容）。")
+            )
+            self.reload_button.show()
+            return
         except (RegistryError, PermissionError) as exc:
             self.error.setText(str(exc))
             return
         self.changed = True
+        self.refresh()
+
+    def reload(self) -> None:
+        """重新载入: the stored values (and version) replace what this window holds."""
+        self.error.clear()
+        self.reload_button.hide()
         self.refresh()
 
     def _after(self, dialog: QDialog) -> bool:

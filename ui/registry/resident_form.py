@@ -1,7 +1,8 @@
 """The resident form: every field of the register, the ID number checked as it is typed.
 
 Modes: "edit" an existing person, "correct" (更正: the same fields, with a reason, and the
-change becomes a line in the person's history); for a household: "register" (补录, someone missing from the
+change becomes a line in the person's history); for a household:
+"register" (补录, someone missing from the
 register), "move_in" (迁入, dated, from a place) and "birth" (出生登记). A number already in
 the register cannot be saved again: the form offers to open that person instead
 (done(OPEN_OTHER), with .open_resident_id set).
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.core import clock
+from models.core.errors import EditConflict
 from models.core.permissions import Perm, can
 from models.registry import households, life_events, residents
 from models.registry.residents import HEAD, RegistryError, ResidentData
 from ui.common.dialogs import confirm, run_modal
-from ui.common.discard_guard import DiscardGuard
+from ui.common.discard_guard import DiscardGuard, field_values
 from ui.registry.widgets import (
     ERROR_STYLE,
     INFO_STYLE,
@@ -83,6 +85,7 @@ class ResidentForm(DiscardGuard, QDialog):
         self._auto_sex: str | None = None
         self._id_hidden = False  # edit mode: the stored number is not shown unless revealed
         self._stored_id = ""
+        self.loaded_version: int | None = None  # the row version the form shows (edit modes)
         self.setWindowTitle(self.tr(_TITLES[mode]))
         self._build()
         if mode in ("edit", "correct") and resident_id:
@@ -219,6 +222,15 @@ class ResidentForm(DiscardGuard, QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # Offered when another clerk saved this person first (EditConflict): what was typed
+        # stays in the form until the clerk chooses the stored values instead.
+        self.reload_button = self.buttons.addButton(
+            self.tr("重新载入(&R)"), QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.reload_button.setObjectName("reload")
+        self.reload_button.setToolTip(self.tr("放弃本窗口中未保存的修改，显示他人保存后的当前内容"))
+        self.reload_button.clicked.connect(self.reload)
+        self.reload_button.hide()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.household_label)
@@ -279,11 +291,14 @@ class ResidentForm(DiscardGuard, QDialog):
 
     def _load(self, resident_id: int) -> None:
         info = residents.detail(self.user, resident_id)
+        self.loaded_version = info.row_version
         self.household_id = info.household_id
         self._show_household(info.household_id)
         d = info.data
         self.name.setText(d.name)
         self._stored_id = d.id_number or ""  # empty for a role that may not see it
+        self._id_hidden = False
+        self.id_number.setReadOnly(False)
         if info.has_id_number:
             self._id_hidden = True
             self.id_number.setText(info.masked_id)
@@ -469,6 +484,13 @@ class ResidentForm(DiscardGuard, QDialog):
             return
         try:
             self._save(self.data())
+        except EditConflict as exc:
+            # Someone saved first: say who and what, keep the typing, offer the stored values.
+            self.error.setText(
+                str(exc) + self.tr("点“重新载入”可显示当前内容（将替换本窗口中输入的内容）。")
+            )
+            self.reload_button.show()
+            return
         except RegistryError as exc:
             duplicate = getattr(exc, "resident_id", None)
             self.error.setText(str(exc))
@@ -483,13 +505,31 @@ class ResidentForm(DiscardGuard, QDialog):
             return
         self.accept()
 
+    def reload(self) -> None:
+        """重新载入: the stored values (and version) replace what the form holds; the reason
+        of a correction stays (it is not stored in the person's record)."""
+        if not self.resident_id:
+            return
+        self.error.clear()
+        self.reload_button.hide()
+        self._load(self.resident_id)
+        self._discard_snapshot = None if self._discard_snapshot is None else field_values(self)
+
     def _save(self, data: ResidentData) -> None:
         if self.mode == "edit":
-            residents.update_resident(self.user, self.resident_id or 0, data)
+            residents.update_resident(
+                self.user, self.resident_id or 0, data, expected_version=self.loaded_version
+            )
             self.saved_id = self.resident_id
             return
         if self.mode == "correct":
-            residents.correct_resident(self.user, self.resident_id or 0, data, self.reason.text())
+            residents.correct_resident(
+                self.user,
+                self.resident_id or 0,
+                data,
+                self.reason.text(),
+                expected_version=self.loaded_version,
+            )
             self.saved_id = self.resident_id
             return
         household_id = self.household_id or 0

@@ -8,16 +8,12 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -42,25 +38,11 @@ from ui.registry.context_menu import (
     resident_items,
 )
 from ui.registry.detail import PersonPane
+from ui.registry.filters import FilterBar
 from ui.registry.model import Counter, ResidentPageModel
-from ui.registry.widgets import CodeCombo
+from ui.registry.new_resident import NewResidentChooser
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-AGE_BANDS = [
-    ("全部年龄", None, None),
-    ("0–2岁", 0, 2),
-    ("3–6岁", 3, 6),
-    ("7–17岁", 7, 17),
-    ("18–59岁", 18, 59),
-    ("60岁及以上", 60, None),
-    ("80岁及以上", 80, None),
-]
-STATUSES = [
-    ("在册", "current"),
-    ("已迁出", "moved_out"),
-    ("已死亡", "deceased"),
-    ("全部状态", None),
-]
 
 
 class RegistryTab(QWidget):
@@ -85,7 +67,8 @@ class RegistryTab(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(
             self.tr(
-                "查找：姓名、拼音首字母（如 wjg）、全拼、身份证号任意几位、电话、户号、地址…（Ctrl+F）"
+                "查找：姓名、拼音首字母（如 wjg）、全拼、身份证号任意几位、"
+                "电话、户号、地址…（Ctrl+F）"
             )
         )
         self.search.setStyleSheet("font-size: 12pt; padding: 4px;")
@@ -94,38 +77,15 @@ class RegistryTab(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("registry_count")
 
-        self.f_compound = QComboBox()
-        self.f_compound.setObjectName("filter_compound")
-        self.f_category = CodeCombo("category", blank=self.tr("全部类别"))
-        self.f_category.setObjectName("filter_category")
-        self.f_tag = CodeCombo("special_group", blank=self.tr("全部人群"))
-        self.f_tag.setObjectName("filter_tag")
-        self.f_age = QComboBox()
-        self.f_age.setObjectName("filter_age")
-        for label, low, high in AGE_BANDS:
-            self.f_age.addItem(self.tr(label), (low, high))
-        self.f_sex = CodeCombo("sex", blank=self.tr("全部性别"))
-        self.f_sex.setObjectName("filter_sex")
-        self.f_status = QComboBox()
-        self.f_status.setObjectName("filter_status")
-        for label, code in STATUSES:
-            self.f_status.addItem(self.tr(label), code)
-        clear = QPushButton(self.tr("清除条件"))
-        clear.clicked.connect(self.clear_filters)
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel(self.tr("筛选：")))
-        for combo in (
-            self.f_compound,
-            self.f_category,
-            self.f_tag,
-            self.f_age,
-            self.f_sex,
-            self.f_status,
-        ):
-            combo.currentIndexChanged.connect(lambda _i: self._timer.start())
-            filters.addWidget(combo)
-        filters.addWidget(clear)
-        filters.addStretch(1)
+        self.filters = FilterBar()
+        self.filters.changed.connect(lambda: self._timer.start())
+        # Each filter by the name the tests and the screenshot scripts use.
+        self.f_compound = self.filters.compound
+        self.f_category = self.filters.category
+        self.f_tag = self.filters.tag
+        self.f_age = self.filters.age
+        self.f_sex = self.filters.sex
+        self.f_status = self.filters.status
 
         actions = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -217,7 +177,7 @@ class RegistryTab(QWidget):
         top.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addLayout(actions)
         layout.addWidget(splitter, 1)
 
@@ -271,27 +231,10 @@ class RegistryTab(QWidget):
             self._focus_table()
 
     def current_filter(self) -> ResidentFilter:
-        low, high = self.f_age.currentData() or (None, None)
-        return ResidentFilter(
-            compound_id=self.f_compound.currentData() or None,
-            category=self.f_category.code() or None,
-            status=self.f_status.currentData(),
-            sex=self.f_sex.code() or None,
-            tag=self.f_tag.code() or None,
-            min_age=low,
-            max_age=high,
-        )
+        return self.filters.current()
 
     def clear_filters(self) -> None:
-        for combo in (
-            self.f_compound,
-            self.f_category,
-            self.f_tag,
-            self.f_age,
-            self.f_sex,
-            self.f_status,
-        ):
-            combo.setCurrentIndex(0)
+        self.filters.clear()
 
     def run_search(self, keep: int | None = None) -> None:
         self._timer.stop()
@@ -365,14 +308,7 @@ class RegistryTab(QWidget):
 
     def refresh(self) -> None:
         rows = compounds.summary()
-        keep = self.f_compound.currentData()
-        self.f_compound.blockSignals(True)
-        self.f_compound.clear()
-        self.f_compound.addItem(self.tr("全部小区"), None)
-        for s in rows:
-            self.f_compound.addItem(s.name, s.id)
-        self.f_compound.setCurrentIndex(max(0, self.f_compound.findData(keep)))
-        self.f_compound.blockSignals(False)
+        self.filters.set_compounds(rows)
         self.summary_model.set_rows(rows)
         self.summary.resizeColumnsToContents()
         self.summary_heading.setText(
@@ -620,68 +556,3 @@ class RegistryTab(QWidget):
         event_id = self._selected_event()
         if event_id is not None:
             self.revoke_event(event_id)
-
-
-class NewResidentChooser(QDialog):
-    """Where the new person goes and how they came: the choice before the form opens."""
-
-    MODES = [
-        ("move_in", "迁入登记（新迁来）"),
-        ("birth", "出生登记"),
-        ("register", "补录（已在此居住，登记时遗漏）"),
-    ]
-
-    def __init__(self, row: ResidentRow | None, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("新增居民"))
-        self.household_id: int | None = None
-        self.mode = "move_in"
-        layout = QVBoxLayout(self)
-        self.to_selected = QRadioButton(
-            self.tr("加入所选居民的户：%1（%2）")
-            .replace("%1", row.household_no)
-            .replace("%2", row.address)
-            if row and row.household_id
-            else self.tr("加入所选居民的户")
-        )
-        self.to_new = QRadioButton(self.tr("新建一户"))
-        self.to_selected.setEnabled(bool(row and row.household_id and row.status == "current"))
-        (self.to_selected if self.to_selected.isEnabled() else self.to_new).setChecked(True)
-        self._row = row
-        layout.addWidget(QLabel(self.tr("新居民加入：")))
-        layout.addWidget(self.to_selected)
-        layout.addWidget(self.to_new)
-        layout.addWidget(QLabel(self.tr("登记方式：")))
-        self.group = QButtonGroup(self)
-        for i, (mode, label) in enumerate(self.MODES):
-            button = QRadioButton(self.tr(label))
-            button.setObjectName(f"mode_{mode}")
-            button.setChecked(i == 0)
-            self.group.addButton(button, i)
-            layout.addWidget(button)
-        # A new household has no head yet, and a newborn cannot head one.
-        self.birth_note = QLabel(self.tr("出生登记须加入已有户主的户。"))
-        self.birth_note.setStyleSheet("color: #555;")
-        layout.addWidget(self.birth_note)
-        self.to_new.toggled.connect(self._where_changed)
-        self._where_changed()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._ok)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def _where_changed(self) -> None:
-        birth = self.group.button(1)
-        new = self.to_new.isChecked()
-        if new and birth.isChecked():
-            self.group.button(0).setChecked(True)
-        birth.setEnabled(not new)
-        self.birth_note.setVisible(new)
-
-    def _ok(self) -> None:
-        self.mode = self.MODES[max(0, self.group.checkedId())][0]
-        if self.to_selected.isChecked() and self._row:
-            self.household_id = self._row.household_id
-        self.accept()

@@ -27,7 +27,8 @@ def _add_resident_search(db: pw.Database, migrator: SchemaMigrator) -> None:
         )
     key = (
         "r.name || '|' || r.pinyin || '|' || r.pinyin_initials || '|' || IFNULL(r.id_number, '')"
-        " || '|' || REPLACE(REPLACE(r.phone, '-', ''), ' ', '') || '|' || IFNULL(h.household_no, '')"
+        " || '|' || REPLACE(REPLACE(r.phone, '-', ''), ' ', '')"
+        " || '|' || IFNULL(h.household_no, '')"
         " || '|' || IFNULL(c.name, '') || IFNULL(h.building, '') || IFNULL(h.unit, '')"
         " || IFNULL(h.room, '')"
     )

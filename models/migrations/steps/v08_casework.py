@@ -10,7 +10,8 @@ from models.migrations.registry import migration
 
 @migration(8)
 def _add_casework(db: pw.Database, migrator: SchemaMigrator) -> None:
-    """Population-services casework: cases, their children, workflow, follow-ups, reminders, rates."""
+    """Population-services casework: cases, their children, workflow, follow-ups, reminders,
+    rates."""
 
     class Base(pw.Model):
         class Meta:

@@ -26,7 +26,7 @@ from models.registry.workbook.rows import (
 from models.registry.workbook.tags import StoredTag, TagPlan, plan
 
 if TYPE_CHECKING:
-    from models.registry.workbook.importer import Preview
+    from models.registry.workbook.import_preview import Preview
 
 CHUNK = 400  # rows per INSERT / IN (...) list, well under SQLite's variable limit
 

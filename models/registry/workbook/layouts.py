@@ -1,6 +1,7 @@
 """Choices remembered per register layout, so that next month's file imports in one click.
 
-A layout is known by its header row (models.registry.workbook.headers.layout_signature). What the clerk chose
+A layout is known by its header row (models.registry.workbook.headers.layout_signature).
+What the clerk chose
 for it in the preview (columns mapped or skipped, the compound of a sheet without a 小区
 column, the people's category) is kept in the settings table under "import_layout:<sig>",
 written in the import's transaction with an audit row. Only a finished import remembers:
@@ -70,7 +71,9 @@ def remember(actor: HasRole, pv: Preview) -> None:
         old = Setting.get_or_none(Setting.key == key)
         if old is not None and old.value == value:
             continue
-        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        Setting.insert(key=key, value=value).on_conflict(  # an upsert on both engines
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
         audit.record(
             actor.username,
             audit.Action.UPDATE,

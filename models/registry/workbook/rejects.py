@@ -16,7 +16,8 @@ from pathlib import Path
 
 from models.registry.workbook.cells import column_letter
 from models.registry.workbook.export import FORMULA_STARTS
-from models.registry.workbook.importer import Preview, safe_sheet_title
+from models.registry.workbook.import_preview import Preview
+from models.registry.workbook.importer import safe_sheet_title
 
 PROBLEM_HEADER = "问题"
 

@@ -354,7 +354,8 @@ class RowParser:
 
     def _name(self, result: RowResult, row: SourceRow) -> None:
         raw = self.text(row, "name")
-        # 王  芳: spaces typed to line names up are not part of the name; 阿依古丽·买买提 keeps its dot.
+        # 王  芳: spaces typed to line names up are not part of the name; 阿依古丽·买买提 keeps
+        # its dot.
         name = (
             re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
         )
