@@ -13,35 +13,20 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from playhouse.migrate import SchemaMigrator
 
 from models import migrations
 from models.certificates import service as certificates
 from models.certificates.service import Certificate, CertificateError, CertificateKind
 from models.core.db import close_database
-from models.core.entities import AuditLog, SchemaVersion, now
+from models.core.entities import AuditLog
 from models.migrations import open_database
-from models.migrations.registry import MIGRATIONS
+from tests.migration_support import database_at as _database_at
+from tests.migration_support import rows as _rows
 
-FIXTURES = Path(__file__).parent / "fixtures"
 BODY = "兹证明{name}居住在{address}。此证明仅用于{purpose}。"
 OLD_BASIS = "依居民申请，证明其在本社区居住的事实"
 WHEN = "2026-01-05 10:00:00"
 OLD_KINDS = ["婚育状况证明", "同居证明", "居民养犬证明", "健在证明", "低保证明", "夫妻关系证明"]
-
-
-def _database_at(version: int, path: Path) -> Path:
-    con = sqlite3.connect(path)
-    con.executescript((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8"))
-    con.close()
-    db = open_database(path, migrate=False)
-    migrator = SchemaMigrator.from_database(db)
-    for step in sorted(v for v in MIGRATIONS if 1 < v <= version):
-        with db.atomic():
-            MIGRATIONS[step](db, migrator)
-            SchemaVersion.create(version=step, applied_at=now())
-    close_database()
-    return path
 
 
 def _office_before_the_allow_list(path: Path, *, drop_basis: bool) -> dict[str, int]:
@@ -79,14 +64,6 @@ def _office_before_the_allow_list(path: Path, *, drop_basis: bool) -> dict[str, 
     con.commit()
     con.close()
     return ids
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.execute(sql))
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("drop_basis", [False, True], ids=["with-basis-column", "no-basis-column"])

@@ -4,42 +4,17 @@ version 15 by the real steps from the foundation's schema (fixtures/schema_v1.sq
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
-
-from playhouse.migrate import SchemaMigrator
 
 from models import migrations
 from models.core.audit_view import readable
 from models.core.db import close_database, database
-from models.core.entities import AuditLog, SchemaVersion, User, now
+from models.core.entities import AuditLog, User
 from models.core.permissions import ROLE_NAMES, Perm, Role, can
 from models.migrations import open_database
-from models.migrations.registry import MIGRATIONS
+from tests.migration_support import database_at as _database_at
+from tests.migration_support import rows as _rows
 
-FIXTURES = Path(__file__).parent / "fixtures"
 WHEN = "2026-01-05 10:00:00"
-
-
-def _database_at(version: int, path: Path) -> Path:
-    con = sqlite3.connect(path)
-    con.executescript((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8"))
-    con.close()
-    db = open_database(path, migrate=False)
-    migrator = SchemaMigrator.from_database(db)
-    for step in sorted(v for v in MIGRATIONS if 1 < v <= version):
-        with db.atomic():
-            MIGRATIONS[step](db, migrator)
-            SchemaVersion.create(version=step, applied_at=now())
-    close_database()
-    return path
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.execute(sql))
-    finally:
-        con.close()
 
 
 def test_version_15_population_clerk_becomes_a_casework_clerk(tmp_path):

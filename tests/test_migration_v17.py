@@ -7,44 +7,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from playhouse.migrate import SchemaMigrator
-
 from models import migrations
 from models.core import crud, users
 from models.core.db import close_database
-from models.core.entities import Compound, Household, Resident, SchemaVersion, User, now
+from models.core.entities import Compound, Household, Resident, SchemaVersion, User
 from models.migrations import open_database
-from models.migrations.registry import MIGRATIONS
 from models.migrations.steps.v17_row_versions import TABLES
 from models.registry import compounds
 from tests import postgres_support
+from tests.migration_support import database_at as _database_at
+from tests.migration_support import rows as _rows
 
-FIXTURES = Path(__file__).parent / "fixtures"
 pg_server = postgres_support.pg_server
 pg_url = postgres_support.pg_url
 pg_db = postgres_support.pg_db
-
-
-def _database_at(version: int, path: Path) -> Path:
-    con = sqlite3.connect(path)
-    con.executescript((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8"))
-    con.close()
-    db = open_database(path, migrate=False)
-    migrator = SchemaMigrator.from_database(db)
-    for step in sorted(v for v in MIGRATIONS if 1 < v <= version):
-        with db.atomic():
-            MIGRATIONS[step](db, migrator)
-            SchemaVersion.create(version=step, applied_at=now())
-    close_database()
-    return path
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return list(con.execute(sql))
-    finally:
-        con.close()
 
 
 def _columns(path: Path, table: str) -> list[tuple]:

@@ -8,31 +8,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from playhouse.migrate import SchemaMigrator
 
 from models import migrations
 from models.core import files
 from models.core.attachments import Attachment
 from models.core.db import close_database, database
-from models.core.entities import SchemaVersion, User, now
+from models.core.entities import User
 from models.migrations import open_database
 from models.migrations.registry import MIGRATIONS
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _database_at(version: int, path: Path) -> Path:
-    con = sqlite3.connect(path)
-    con.executescript((FIXTURES / "schema_v1.sql").read_text(encoding="utf-8"))
-    con.close()
-    db = open_database(path, migrate=False)
-    migrator = SchemaMigrator.from_database(db)
-    for step in sorted(v for v in MIGRATIONS if 1 < v <= version):
-        with db.atomic():
-            MIGRATIONS[step](db, migrator)
-            SchemaVersion.create(version=step, applied_at=now())
-    close_database()
-    return path
+from tests.migration_support import database_at as _database_at
 
 
 def _shape(path: Path, table: str) -> tuple[list[tuple], list[tuple]]:
